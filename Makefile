@@ -1,0 +1,44 @@
+# The commands README.md names. `make run` and `make test` each do all of their set-up.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUN_DATA ?= $(HOME)/.local/share/Caseworker
+
+.PHONY: run test lint format bench system-packages venv translations clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,upstream]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-packages:
+	./installer/system-packages.sh
+
+# Starts the desktop app; with no centre yet, a demo centre (operators admin/supervisor/clerk,
+# password demo) is created first so there is something to look at.
+run: system-packages venv
+	@if [ ! -e "$${CASEWORKER_HOME:-$(RUN_DATA)}/caseworker.keys" ]; then \
+		CASEWORKER_HOME="$${CASEWORKER_HOME:-$(RUN_DATA)}" $(VENV)/bin/caseworker demo --persons 2000; fi
+	CASEWORKER_HOME="$${CASEWORKER_HOME:-$(RUN_DATA)}" $(VENV)/bin/caseworker
+
+test: system-packages venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -n 2 -q
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,102 @@
+"""Foundation benchmarks, run by hand (`make bench` or `python -m bench --persons N`).
+
+Prints one JSON object per figure: name, median and spread of the runs, the data size.
+Nothing here is asserted; the figures go into the closing notes of issues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from caseworker.domain.ids import make_id_number
+from caseworker.paths import DataPaths
+from caseworker.services.centre import login
+from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
+from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.services.validation import PersonInput
+from caseworker.store.database import open_database
+
+
+def emit(name: str, samples: list[float], unit: str, **extra: object) -> None:
+    ordered = sorted(samples)
+    figure = {
+        "name": name,
+        "unit": unit,
+        "runs": len(samples),
+        "median": round(statistics.median(samples), 3),
+        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 3),
+        "min": round(ordered[0], 3),
+        "max": round(ordered[-1], 3),
+        **extra,
+    }
+    print(json.dumps(figure, ensure_ascii=False), flush=True)
+
+
+def bench_demo(root: Path, persons: int) -> DataPaths:
+    paths = DataPaths(root / "demo")
+    started = time.perf_counter()
+    build_demo_centre(paths, persons=persons)
+    emit("demo_build", [time.perf_counter() - started], "s", persons=persons)
+    return paths
+
+
+def bench_open(paths: DataPaths, persons: int, runs: int) -> None:
+    session = login(paths, "admin", DEMO_PASSWORD)
+    key = session.database_key
+    session.close()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        database = open_database(paths, key)  # at head: checks the revision, no backup
+        with database.reading() as db:
+            db.connection().exec_driver_sql("SELECT count(*) FROM centre").scalar()
+        samples.append((time.perf_counter() - started) * 1000)
+        database.close()
+    emit("open_at_head", samples, "ms", persons=persons, note="key unwrapped once, not timed")
+
+
+def bench_save(paths: DataPaths, persons: int, runs: int) -> None:
+    session = login(paths, "clerk", DEMO_PASSWORD)
+    today = date(2026, 11, 27)
+    samples = []
+    for n in range(runs):
+        person = PersonInput(
+            id_number=make_id_number("320281", date(1970, 1, 1 + n % 28), 900 + n % 99),
+            name="测试人员" + "甲乙丙丁戊己庚辛壬癸"[n % 10],
+            phone=f"139{n:08d}",
+            hukou_nature="family_farm",
+            employment_category="farmer",
+            hukou_village_code="320281103201",
+        )
+        choices = [
+            EnrolmentChoice("resident_pension", tier_fen=50_000, documents=["id_card"]),
+            EnrolmentChoice("resident_medical"),
+        ]
+        started = time.perf_counter()
+        enrol(session.database, session.actor, person, choices, today=today)
+        samples.append((time.perf_counter() - started) * 1000)
+    session.close()
+    emit("save_enrolment", samples, "ms", persons=persons, schemes=2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--dir", help="keep the demo data here (default: a temporary folder)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(args.dir or scratch)
+        paths = bench_demo(root, args.persons)
+        bench_open(paths, args.persons, runs=max(5, args.runs // 10))
+        bench_save(paths, args.persons, runs=args.runs)
+
+
+if __name__ == "__main__":
+    main()

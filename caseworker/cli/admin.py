@@ -1,0 +1,176 @@
+"""Commands that set up and look after an installation: setup, operator, db, audit, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from typing import Any
+
+from caseworker.cli.common import (
+    fail,
+    open_session,
+    paths_from,
+    print_json,
+    read_password,
+)
+from caseworker.services.actor import Role
+from caseworker.services.centre import add_operator, setup_centre
+from caseworker.services.journal import verify_audit_chain
+from caseworker.store.database import head_revision
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    # Accepted after the command too (`caseworker demo --data-dir X`), as the docs show it.
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
+
+
+def _user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", help="operator username (or $CASEWORKER_USER)")
+    _data_dir_option(parser)
+
+
+def cmd_setup(args: Any) -> int:
+    password = read_password("管理员密码 / admin password: ", confirm=True)
+    result = setup_centre(
+        paths_from(args),
+        centre_code=args.centre_code,
+        centre_name=args.centre_name,
+        admin_username=args.admin,
+        admin_display_name=args.admin_name,
+        admin_password=password,
+        township_code=args.township,
+    )
+    result.session.close()
+    print(f"已创建服务中心 {args.centre_code} {args.centre_name}，管理员 {args.admin}。")
+    print(f"Data folder: {paths_from(args).root}")
+    print()
+    print("恢复密钥（只显示这一次，请抄写或打印后妥善保管；忘记所有密码时用它打开数据）：")
+    print("Recovery key (shown once; write it down or print it and keep it safe):")
+    print()
+    print(f"    {result.recovery_key}")
+    print()
+    return 0
+
+
+def cmd_operator_add(args: Any) -> int:
+    session = open_session(args)
+    try:
+        password = read_password(
+            f"新操作员 {args.username} 的密码 / new operator's password: ",
+            env="CASEWORKER_NEW_PASSWORD",
+            confirm=True,
+        )
+        add_operator(
+            session,
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            display_name=args.display_name,
+        )
+    finally:
+        session.close()
+    print(f"已添加操作员 {args.username}（{args.role}）。")
+    return 0
+
+
+def cmd_db_upgrade(args: Any) -> int:
+    session = open_session(args)  # logging in backs up and migrates when behind
+    revision = session.database.current_revision()
+    session.close()
+    print(f"数据库已是最新结构（{revision}）。 Database at revision {revision}.")
+    return 0
+
+
+def cmd_db_backup(args: Any) -> int:
+    session = open_session(args)
+    try:
+        target = session.database.backup(reason="manual")
+    finally:
+        session.close()
+    print(f"已备份到 {target}（与原库同一密钥加密）。 Backup written to {target}.")
+    return 0
+
+
+def cmd_audit_verify(args: Any) -> int:
+    session = open_session(args)
+    try:
+        with session.database.reading() as db:
+            report = verify_audit_chain(db)
+    finally:
+        session.close()
+    if args.json:
+        print_json(report.__dict__)
+    elif report.ok:
+        print(f"审计链完整：{report.entries} 条记录。 Audit chain intact: {report.entries} entries.")
+    else:
+        print(f"审计链在第 {report.first_bad_seq} 条处不符：{report.problem}")
+    return 0 if report.ok else 1
+
+
+def cmd_demo(args: Any) -> int:
+    from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
+
+    paths = paths_from(args)
+    if paths.exists():
+        fail(
+            f"{paths.root} 中已有数据；演示数据需要一个空的数据文件夹（用 --data-dir 指定）。",
+            f"{paths.root} already holds data; give an empty folder with --data-dir.",
+        )
+    started = time.perf_counter()
+    summary = build_demo_centre(paths, persons=args.persons, centre_code=args.centre, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    print(
+        f"演示服务中心 {summary.centre_code} {summary.centre_name}：{summary.persons} 人，"
+        f"{summary.households} 户，{summary.employers} 家单位，{summary.payments} 笔缴费，"
+        f"用时 {elapsed:.1f} 秒。"
+    )
+    print(f"Data folder: {paths.root}")
+    print(
+        f"演示账号 / demo operators: admin, supervisor, clerk — 密码均为 / password: "
+        f"{DEMO_PASSWORD}（仅限演示数据 / demo data only）"
+    )
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    setup = commands.add_parser("setup", help="create a centre and its first administrator")
+    setup.add_argument("--centre-code", required=True, help="centre code (6–12 digits)")
+    setup.add_argument("--centre-name", required=True)
+    setup.add_argument("--township", help="12-digit statistical code of the township")
+    setup.add_argument("--admin", required=True, help="first administrator's username")
+    setup.add_argument("--admin-name", help="administrator's display name")
+    _data_dir_option(setup)
+    setup.set_defaults(handler=cmd_setup)
+
+    operator = commands.add_parser("operator", help="manage operators")
+    operator_commands = operator.add_subparsers(dest="operator_command", required=True)
+    add = operator_commands.add_parser("add", help="add an operator (admins only)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=[r.value for r in Role], required=True)
+    add.add_argument("--display-name")
+    _user_option(add)
+    add.set_defaults(handler=cmd_operator_add)
+
+    db = commands.add_parser("db", help="database upkeep")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help=f"back up and migrate to {head_revision()}")
+    _user_option(upgrade)
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+    backup = db_commands.add_parser("backup", help="write an encrypted backup copy")
+    _user_option(backup)
+    backup.set_defaults(handler=cmd_db_backup)
+
+    audit = commands.add_parser("audit", help="audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the hash chain")
+    verify.add_argument("--json", action="store_true")
+    _user_option(verify)
+    verify.set_defaults(handler=cmd_audit_verify)
+
+    demo = commands.add_parser("demo", help="create a demo centre with synthetic people")
+    demo.add_argument("--persons", type=int, default=500)
+    demo.add_argument("--centre", default=None, help="centre code (default: the shipped demo)")
+    demo.add_argument("--seed", type=int, default=int(os.environ.get("CASEWORKER_SEED", "1")))
+    _data_dir_option(demo)
+    demo.set_defaults(handler=cmd_demo)

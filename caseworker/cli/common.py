@@ -1,0 +1,96 @@
+"""What every CLI command shares: passwords, opening the store, printing errors."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from caseworker.domain.errors import InvalidValue
+from caseworker.paths import DataPaths, resolve_data_dir
+from caseworker.services.centre import OpenSession, login
+from caseworker.services.errors import ServiceError
+from caseworker.store.engine import StoreOpenError
+from caseworker.store.keys import KeyFileError
+
+PASSWORD_ENV = "CASEWORKER_PASSWORD"
+USER_ENV = "CASEWORKER_USER"
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+class CliError(Exception):
+    def __init__(self, message: str, message_en: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+
+
+def fail(message: str, message_en: str = "") -> NoReturn:
+    raise CliError(message, message_en)
+
+
+def paths_from(args: Any) -> DataPaths:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False) -> str:
+    """From the environment (scripts, tests) or typed at a prompt without echo."""
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        fail(
+            f"请在终端中输入密码，或设置环境变量 {env}。",
+            f"Type the password at a terminal, or set {env}.",
+        )
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再次输入 / again: ") != password:
+        fail("两次输入的密码不一致。", "The two passwords differ.")
+    return password
+
+
+def open_session(args: Any) -> OpenSession:
+    username = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not username:
+        fail("请用 --user 指定操作员用户名。", "Name the operator with --user.")
+    paths = paths_from(args)
+    if not paths.key_file.exists():
+        fail(
+            f"数据文件夹 {paths.root} 中没有服务中心数据。请先运行 caseworker setup 或 caseworker demo。",
+            f"No centre in {paths.root}; run `caseworker setup` or `caseworker demo` first.",
+        )
+    return login(paths, username, read_password(f"{username} 的密码 / password: "))
+
+
+def print_json(value: Any) -> None:
+    from caseworker.services.journal import to_jsonable
+
+    json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def run_guarded(command: Callable[[], int | None]) -> int:
+    """Every failure an operator can cause ends as one clear message and exit status, no trace."""
+    try:
+        return command() or 0
+    except CliError as error:
+        _say(error.message, error.message_en)
+        return EXIT_USAGE
+    except (ServiceError, KeyFileError, StoreOpenError) as error:
+        _say(error.message, getattr(error, "message_en", ""))
+        return EXIT_FAILED
+    except InvalidValue as error:
+        _say(f"{error.field}: {error.message}", getattr(error, "message_en", ""))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _say("已取消。", "Cancelled.")
+        return 130
+
+
+def _say(message: str, message_en: str) -> None:
+    print(f"错误：{message}", file=sys.stderr)
+    if message_en and message_en != message:
+        print(f"Error: {message_en}", file=sys.stderr)

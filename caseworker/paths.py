@@ -1,0 +1,51 @@
+"""Where a centre installation keeps its files.
+
+One data folder per installation: the encrypted database, the key file beside it, and
+timestamped backups. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the platform's user
+data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Caseworker"
+HOME_ENV = "CASEWORKER_HOME"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "caseworker.db"
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / "caseworker.keys"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
+    def exists(self) -> bool:
+        return self.database.exists() or self.key_file.exists()
+
+
+def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> DataPaths:
+    if override:
+        root = Path(override)
+    elif os.environ.get(HOME_ENV):
+        root = Path(os.environ[HOME_ENV])
+    else:
+        root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return DataPaths(root.expanduser().resolve())

@@ -1,0 +1,57 @@
+"""Who is acting, and what their role lets them do."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from caseworker.services.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    ENROL = "enrol"
+    RECORD_PAYMENT = "record_payment"
+    VOID_PAYMENT = "void_payment"
+    MANAGE_OPERATORS = "manage_operators"
+    MANAGE_CENTRE = "manage_centre"
+
+
+_CLERK = {Permission.VIEW, Permission.ENROL, Permission.RECORD_PAYMENT}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CLERK: frozenset(_CLERK),
+    Role.SUPERVISOR: frozenset(_CLERK | {Permission.VOID_PAYMENT}),
+    Role.ADMIN: frozenset(Permission),
+}
+ROLE_LABELS = {Role.CLERK: "经办员", Role.SUPERVISOR: "审核员", Role.ADMIN: "管理员"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in operator on this device; stamped on every change."""
+
+    operator_id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    centre_id: uuid.UUID
+    centre_code: str
+    centre_name: str
+    device_id: uuid.UUID
+    device_number: int
+
+    def require(self, permission: Permission) -> None:
+        if permission not in ROLE_PERMISSIONS[self.role]:
+            raise PermissionDenied(
+                "forbidden",
+                f"{ROLE_LABELS[self.role]}无权执行此操作（{permission.value}），请联系审核员或管理员。",
+                f"A {self.role.value} may not do this ({permission.value}); ask a supervisor "
+                "or an administrator.",
+            )

@@ -1,0 +1,113 @@
+"""Register employers (unified social credit code checked) and look them up."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.contact import parse_phone
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.ids import parse_uscc
+from caseworker.services.actor import Actor, Permission
+from caseworker.services.enrolment import snapshot
+
+from caseworker.services.journal import record_change
+from caseworker.services.validation import Collector, check_code
+from caseworker.store.database import Database
+from caseworker.store.models import Employer
+
+EMPLOYER_FIELDS = (
+    "credit_code",
+    "name",
+    "employer_type",
+    "industry",
+    "risk_class",
+    "address",
+    "contact_name",
+    "contact_phone",
+)
+
+
+@dataclass
+class EmployerInput:
+    credit_code: str
+    name: str
+    employer_type: str
+    industry: str | None = None
+    risk_class: int | None = None
+    address: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+def _validate(data: EmployerInput) -> dict[str, object]:
+    collector = Collector()
+    code = collector.check(lambda: parse_uscc(data.credit_code))
+    name = data.name.strip()
+    if not 2 <= len(name) <= 200:
+        collector.add(InvalidValue("employer_name", "length", "单位名称应为2至200个字。"))
+    employer_type = check_code("employer_type", data.employer_type, "employer_type", collector)
+    if data.risk_class is not None and not 1 <= data.risk_class <= 8:
+        collector.add(InvalidValue("risk_class", "range", "工伤风险类别应为一类至八类（1–8）。"))
+    phone = None
+    if data.contact_phone and data.contact_phone.strip():
+        parsed = collector.check(lambda: parse_phone(data.contact_phone or ""))
+        phone = parsed.number if parsed else None
+    collector.raise_if_any()
+    assert code is not None
+    return {
+        "credit_code": code.code,
+        "name": name,
+        "employer_type": employer_type,
+        "industry": (data.industry or "").strip() or None,
+        "risk_class": data.risk_class,
+        "address": (data.address or "").strip() or None,
+        "contact_name": (data.contact_name or "").strip() or None,
+        "contact_phone": phone,
+    }
+
+
+def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.UUID:
+    values = _validate(data)
+    employer = session.scalar(select(Employer).where(Employer.credit_code == values["credit_code"]))
+    created = employer is None
+    if employer is None:
+        employer = Employer(created_by=actor.operator_id, version=0)
+        session.add(employer)
+    for name, value in values.items():
+        setattr(employer, name, value)
+    employer.version += 1
+    employer.updated_by = actor.operator_id
+    session.flush()
+    record_change(
+        session,
+        actor,
+        action="employer.create" if created else "employer.update",
+        entity_type="employer",
+        entity_id=employer.id,
+        operation="upsert",
+        payload=snapshot(employer, EMPLOYER_FIELDS),
+    )
+    return employer.id
+
+
+def register_employer(database: Database, actor: Actor, data: EmployerInput) -> uuid.UUID:
+    actor.require(Permission.ENROL)
+    with database.writing() as session:
+        return save_employer(session, actor, data)
+
+
+def find_employers(database: Database, text: str, *, limit: int = 50) -> list[Employer]:
+    text = text.strip().upper()
+    with database.reading() as session:
+        if not text:
+            return []
+        statement = select(Employer).where(
+            (Employer.credit_code == text) | Employer.name.contains(text)
+        )
+        return list(session.scalars(statement.order_by(Employer.name).limit(limit)))
+
+

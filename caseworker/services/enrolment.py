@@ -1,0 +1,236 @@
+"""Enrol a person: create or update the person and their scheme enrolments in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.schemes import PersonFacts, contribution, eligible_schemes
+from caseworker.services.actor import Actor, Permission
+from caseworker.services.errors import Conflict, ValidationFailed
+from caseworker.services.journal import record_change
+from caseworker.services.parameters import parameters_for
+from caseworker.services.validation import PersonInput, ValidPerson, validate_person
+from caseworker.store.database import Database
+from caseworker.store.models import Enrolment, Person
+from caseworker.store.search_index import index_person
+
+PERSON_FIELDS = (
+    "id_number",
+    "id_kind",
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "hukou_nature",
+    "hukou_region_code",
+    "hukou_village_code",
+    "hukou_address",
+    "residence_address",
+    "employment_category",
+    "employer_id",
+    "special_groups",
+    "bank_account",
+    "household_id",
+    "relationship_to_head",
+)
+ENROLMENT_FIELDS = (
+    "person_id",
+    "scheme",
+    "status",
+    "tier_fen",
+    "base_fen",
+    "employer_id",
+    "start_date",
+    "documents",
+)
+
+
+@dataclass
+class EnrolmentChoice:
+    """One scheme the person joins, with the tier (residents' pension) or base (flexible)."""
+
+    scheme: str
+    tier_fen: int | None = None
+    base_fen: int | None = None
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    person_id: uuid.UUID
+    created: bool
+    version: int
+    enrolment_ids: dict[str, uuid.UUID]
+    warnings: tuple[str, ...]
+
+
+def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in fields} | {"id": row.id, "version": row.version}
+
+
+def person_facts(valid: ValidPerson | Person, province_code: str) -> PersonFacts:
+    if isinstance(valid, ValidPerson):
+        birth, sex = valid.identity.birth_date, valid.identity.sex.value
+    else:
+        birth, sex = valid.birth_date, valid.sex
+    return PersonFacts(
+        birth_date=birth,
+        sex=sex,
+        employment_category=valid.employment_category or "unemployed",
+        special_groups=frozenset(valid.special_groups),
+        province_code=province_code,
+    )
+
+
+def check_choices(
+    facts: PersonFacts, choices: list[EnrolmentChoice], day: date, province_code: str
+) -> None:
+    """Each chosen scheme must be open to the person, with an allowed tier or base."""
+    params = parameters_for(day, province_code)
+    options = {option.scheme: option for option in eligible_schemes(facts, day, params)}
+    errors: list[InvalidValue] = []
+    for choice in choices:
+        option = options.get(choice.scheme)
+        if option is None or not option.eligible:
+            reason = option.reason_zh if option else "未知险种"
+            errors.append(
+                InvalidValue("scheme", "not_eligible", f"不能参加{choice.scheme}：{reason}。")
+            )
+            continue
+        try:
+            contribution(
+                choice.scheme, facts, day, params, tier_fen=choice.tier_fen, base_fen=choice.base_fen
+            )
+        except InvalidValue as error:
+            errors.append(error)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _apply_person(person: Person, valid: ValidPerson) -> None:
+    identity = valid.identity
+    person.id_number = identity.number
+    person.id_kind = identity.kind.value
+    person.name = valid.name
+    person.sex = identity.sex.value
+    person.birth_date = identity.birth_date
+    person.hukou_region_code = identity.region_code
+    for name in (
+        "ethnicity",
+        "phone",
+        "hukou_nature",
+        "hukou_village_code",
+        "hukou_address",
+        "residence_address",
+        "employment_category",
+        "employer_id",
+        "bank_account",
+        "household_id",
+        "relationship_to_head",
+    ):
+        setattr(person, name, getattr(valid, name))
+    person.special_groups = list(valid.special_groups)
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "version"}
+
+
+def save_person(
+    session: Session,
+    actor: Actor,
+    valid: ValidPerson,
+    choices: list[EnrolmentChoice],
+    *,
+    day: date,
+    expected_version: int | None = None,
+) -> EnrolResult:
+    """The write half of ``enrol``, inside the caller's transaction (also used by imports)."""
+    person = session.scalar(select(Person).where(Person.id_number == valid.identity.number))
+    created = person is None
+    if person is None:
+        person = Person(created_by=actor.operator_id, version=0)
+        session.add(person)
+        before: dict[str, Any] = {}
+    else:
+        if expected_version is not None and person.version != expected_version:
+            raise Conflict(
+                "stale",
+                "该人员信息已被他人修改，请重新打开后再保存（您的输入仍保留在表单中）。",
+                "Someone else changed this person since you opened it; reopen and save again.",
+            )
+        before = snapshot(person, PERSON_FIELDS)
+    _apply_person(person, valid)
+    person.version += 1
+    person.updated_by = actor.operator_id
+    index_person(session, person)
+    after = snapshot(person, PERSON_FIELDS)
+    record_change(
+        session,
+        actor,
+        action="person.create" if created else "person.update",
+        entity_type="person",
+        entity_id=person.id,
+        operation="upsert",
+        payload=after,
+        detail=after if created else {"changes": _changes(before, after)},
+    )
+    enrolment_ids = {}
+    existing = {e.scheme: e for e in person.enrolments} if not created else {}
+    for choice in choices:
+        enrolment = existing.get(choice.scheme)
+        is_new = enrolment is None
+        if enrolment is None:
+            enrolment = Enrolment(
+                person_id=person.id, scheme=choice.scheme, start_date=day, version=0,
+                created_by=actor.operator_id,
+            )
+            session.add(enrolment)
+        enrolment.status = "active"
+        enrolment.tier_fen = choice.tier_fen
+        enrolment.base_fen = choice.base_fen
+        enrolment.documents = sorted(set(choice.documents))
+        enrolment.employer_id = valid.employer_id if choice.scheme.startswith("employee") else None
+        enrolment.version += 1
+        enrolment.updated_by = actor.operator_id
+        session.flush()
+        record_change(
+            session,
+            actor,
+            action="enrolment.create" if is_new else "enrolment.update",
+            entity_type="enrolment",
+            entity_id=enrolment.id,
+            operation="upsert",
+            payload=snapshot(enrolment, ENROLMENT_FIELDS),
+        )
+        enrolment_ids[choice.scheme] = enrolment.id
+    return EnrolResult(person.id, created, person.version, enrolment_ids, valid.warnings)
+
+
+def enrol(
+    database: Database,
+    actor: Actor,
+    data: PersonInput,
+    choices: list[EnrolmentChoice],
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> EnrolResult:
+    """Validate everything, then write person, enrolments, outbox and audit in one transaction."""
+    actor.require(Permission.ENROL)
+    day = today or date.today()
+    valid = validate_person(data, today=day)
+    province = actor.centre_code[:2] + "0000"
+    check_choices(person_facts(valid, province), choices, day, province)
+    with database.writing() as session:
+        return save_person(
+            session, actor, valid, choices, day=day, expected_version=expected_version
+        )

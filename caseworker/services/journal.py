@@ -1,0 +1,147 @@
+"""The outbox and the hash-chained audit trail, written inside the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.services.actor import Actor
+from caseworker.store.models import AuditEntry, Device, OutboxEntry, new_id
+
+GENESIS_HASH = "0" * 64
+
+
+def to_jsonable(value: Any) -> Any:
+    """UUIDs, dates and datetimes as strings, so payloads and hashes are plain JSON."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_jsonable(v) for v in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(
+        to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
+
+
+def audit_hash(entry: AuditEntry) -> str:
+    content = {
+        "id": entry.id,
+        "at": entry.at,
+        "operator_id": entry.operator_id,
+        "operator_name": entry.operator_name,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "detail": entry.detail,
+        "prev_hash": entry.prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def next_hlc(session: Session, device_id: uuid.UUID) -> int:
+    """Hybrid logical clock: milliseconds << 16 plus a counter, never going backwards."""
+    device = session.get_one(Device, device_id)
+    physical = int(time.time() * 1000) << 16
+    value = max(physical, device.last_hlc + 1)
+    device.last_hlc = value
+    return value
+
+
+def audit(
+    session: Session,
+    actor: Actor | None,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    detail: dict[str, Any],
+    operator_name: str | None = None,
+) -> AuditEntry:
+    previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+    entry = AuditEntry(
+        id=new_id(),
+        at=datetime.now(UTC),
+        operator_id=actor.operator_id if actor else None,
+        operator_name=actor.username if actor else (operator_name or "system"),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        detail=to_jsonable(detail),
+        prev_hash=previous or GENESIS_HASH,
+    )
+    entry.hash = audit_hash(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def record_change(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    operation: str,
+    payload: dict[str, Any],
+    detail: dict[str, Any] | None = None,
+) -> OutboxEntry:
+    """The outbox row (what goes upstream) and the audit row (who did what) of one change."""
+    outbox = OutboxEntry(
+        id=new_id(),
+        entity_type=entity_type,
+        entity_id=entity_id,
+        operation=operation,
+        payload=to_jsonable(payload),
+        hlc=next_hlc(session, actor.device_id),
+        operator_id=actor.operator_id,
+    )
+    session.add(outbox)
+    audit(
+        session,
+        actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        detail=detail if detail is not None else payload,
+    )
+    return outbox
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    ok: bool
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def verify_audit_chain(session: Session) -> ChainReport:
+    previous = GENESIS_HASH
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+        count += 1
+        if entry.prev_hash != previous:
+            return ChainReport(count, False, entry.seq, "链接断开：上一条记录被删除或替换")
+        if audit_hash(entry) != entry.hash:
+            return ChainReport(count, False, entry.seq, "内容被修改：哈希值不符")
+        previous = entry.hash
+    return ChainReport(count, True)

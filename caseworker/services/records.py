@@ -1,0 +1,104 @@
+"""Plain read models handed to the UI and the CLI (never live ORM objects)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from caseworker.domain.ids import mask_id_number
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    id: uuid.UUID
+    id_number: str
+    name: str
+    sex: str
+    birth_date: date
+    village_code: str | None
+    schemes: tuple[str, ...]
+    phone: str | None = None
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def age(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+
+@dataclass(frozen=True)
+class EnrolmentRecord:
+    id: uuid.UUID
+    scheme: str
+    status: str
+    tier_fen: int | None
+    base_fen: int | None
+    start_date: date
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    id: uuid.UUID
+    receipt_number: str
+    scheme: str
+    period_start: date
+    period_end: date
+    amount_fen: int
+    subsidy_fen: int
+    paid_by_government_fen: int
+    personal_fen: int
+    tier_fen: int | None
+    base_fen: int | None
+    method: str
+    paid_at: datetime
+    business_date: date
+    operator_name: str
+    voided: bool
+    void_reason: str | None
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    at: datetime
+    operator_name: str
+    action: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    id: uuid.UUID
+    id_number: str
+    id_kind: str
+    name: str
+    sex: str
+    birth_date: date
+    ethnicity: str | None
+    phone: str | None
+    hukou_nature: str | None
+    hukou_region_code: str | None
+    hukou_village_code: str | None
+    hukou_address: str | None
+    residence_address: str | None
+    employment_category: str | None
+    employer_id: uuid.UUID | None
+    employer_name: str | None
+    special_groups: tuple[str, ...]
+    bank_account: str | None
+    household_id: uuid.UUID | None
+    relationship_to_head: str | None
+    version: int
+    enrolments: tuple[EnrolmentRecord, ...] = ()
+    payments: tuple[PaymentRecord, ...] = ()
+    history: tuple[HistoryRecord, ...] = field(default=())
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)

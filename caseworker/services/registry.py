@@ -1,0 +1,142 @@
+"""Read side of the registry: search, find by ID number or UUID, one person with history."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.ids import parse_id_number
+from caseworker.services.errors import NotFound
+from caseworker.services.records import (
+    EnrolmentRecord,
+    HistoryRecord,
+    PaymentRecord,
+    PersonDetail,
+    PersonSummary,
+)
+from caseworker.store.database import Database
+from caseworker.store.models import AuditEntry, Enrolment, Operator, Person
+from caseworker.store.search_index import search_person_ids
+
+
+def _summary(person: Person) -> PersonSummary:
+    return PersonSummary(
+        id=person.id,
+        id_number=person.id_number,
+        name=person.name,
+        sex=person.sex,
+        birth_date=person.birth_date,
+        village_code=person.hukou_village_code,
+        schemes=tuple(e.scheme for e in person.enrolments if e.status == "active"),
+        phone=person.phone,
+    )
+
+
+def search(database: Database, text: str, *, limit: int = 50) -> list[PersonSummary]:
+    """The one search box: ID number or tail, name (any part), pinyin or initials, phone."""
+    with database.reading() as session:
+        ids = search_person_ids(session, text, limit=limit)
+        if not ids:
+            return []
+        people = session.scalars(
+            select(Person).where(Person.id.in_(ids)).options(selectinload(Person.enrolments))
+        ).all()
+    order = {person_id: position for position, person_id in enumerate(ids)}
+    return [_summary(p) for p in sorted(people, key=lambda p: order[p.id])]
+
+
+def _resolve(session: Session, reference: str) -> Person | None:
+    reference = reference.strip()
+    try:
+        return session.get(Person, uuid.UUID(reference))
+    except ValueError:
+        pass
+    try:
+        number = parse_id_number(reference).number
+    except InvalidValue:
+        number = reference.upper()
+    return session.scalar(select(Person).where(Person.id_number == number))
+
+
+def find_by_id_number(database: Database, text: str) -> PersonSummary | None:
+    with database.reading() as session:
+        person = _resolve(session, text)
+        return _summary(person) if person else None
+
+
+def person_detail(database: Database, reference: str) -> PersonDetail:
+    """One person by ID number or UUID, with enrolments, payments and change history."""
+    with database.reading() as session:
+        person = _resolve(session, reference)
+        if person is None:
+            raise NotFound(
+                "person",
+                f"本地登记库中没有“{reference}”对应的人员。",
+                f"No person {reference!r} in the local registry.",
+            )
+        operators = dict(session.execute(select(Operator.id, Operator.username)).all())
+        enrolments = session.scalars(
+            select(Enrolment).where(Enrolment.person_id == person.id).order_by(Enrolment.scheme)
+        ).all()
+        related = [person.id, *(e.id for e in enrolments), *(p.id for p in person.payments)]
+        history = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id.in_(related)).order_by(AuditEntry.seq)
+        ).all()
+        return PersonDetail(
+            id=person.id,
+            id_number=person.id_number,
+            id_kind=person.id_kind,
+            name=person.name,
+            sex=person.sex,
+            birth_date=person.birth_date,
+            ethnicity=person.ethnicity,
+            phone=person.phone,
+            hukou_nature=person.hukou_nature,
+            hukou_region_code=person.hukou_region_code,
+            hukou_village_code=person.hukou_village_code,
+            hukou_address=person.hukou_address,
+            residence_address=person.residence_address,
+            employment_category=person.employment_category,
+            employer_id=person.employer_id,
+            employer_name=person.employer.name if person.employer else None,
+            special_groups=tuple(person.special_groups),
+            bank_account=person.bank_account,
+            household_id=person.household_id,
+            relationship_to_head=person.relationship_to_head,
+            version=person.version,
+            enrolments=tuple(
+                EnrolmentRecord(
+                    e.id, e.scheme, e.status, e.tier_fen, e.base_fen, e.start_date,
+                    tuple(e.documents),
+                )
+                for e in enrolments
+            ),
+            payments=tuple(
+                PaymentRecord(
+                    id=p.id,
+                    receipt_number=p.receipt_number,
+                    scheme=p.scheme,
+                    period_start=p.period_start,
+                    period_end=p.period_end,
+                    amount_fen=p.amount_fen,
+                    subsidy_fen=p.subsidy_fen,
+                    paid_by_government_fen=p.paid_by_government_fen,
+                    personal_fen=p.personal_fen,
+                    tier_fen=p.tier_fen,
+                    base_fen=p.base_fen,
+                    method=p.method,
+                    paid_at=p.paid_at,
+                    business_date=p.business_date,
+                    operator_name=operators.get(p.operator_id, "?"),
+                    voided=p.voided_at is not None,
+                    void_reason=p.void_reason,
+                )
+                for p in person.payments
+            ),
+            history=tuple(
+                HistoryRecord(h.at, h.operator_name, h.action, h.detail) for h in history
+            ),
+        )

@@ -1,0 +1,118 @@
+"""Open, create, back up and migrate the local database.
+
+``open_database`` is what logging in ends with: the key unwrapped from the key file opens
+the encrypted file, a timestamped backup is taken if migrations are pending, and Alembic
+brings the schema to head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseworker.paths import DataPaths
+from caseworker.store.engine import StoreOpenError, open_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+@dataclass
+class Database:
+    """The open store: one engine, sessions for reading, write sessions that lock up front."""
+
+    paths: DataPaths
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(write=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction: commits when the block ends, rolls back on any exception."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def needs_upgrade(self) -> bool:
+        return self.current_revision() != head_revision()
+
+    def upgrade(self, revision: str = "head") -> None:
+        config = _alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    def backup(self, reason: str = "manual") -> Path:
+        """A consistent encrypted copy (same key) in backups/, named by time and reason."""
+        self.paths.backups.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.paths.backups / f"caseworker-{stamp}-{reason}.db"
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("VACUUM INTO ?", (str(target),))
+        return target
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create_database(paths: DataPaths, key: bytes) -> Database:
+    """A new encrypted file at head; refuses to touch an existing one."""
+    database = Database(paths, open_engine(paths.database, key, create=True))
+    database.upgrade()
+    return database
+
+
+def open_database(paths: DataPaths, key: bytes, *, migrate: bool = True) -> Database:
+    """Open an existing file; back it up and migrate it when it is behind."""
+    database = Database(paths, open_engine(paths.database, key))
+    current = database.current_revision()
+    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        database.close()
+        raise StoreOpenError(
+            "newer_schema",
+            "这个数据库由更新版本的程序写入，请先升级本程序。",
+            "This database was written by a newer version of Caseworker; upgrade the app first.",
+        )
+    if migrate and current != head_revision():
+        database.backup(reason=f"before-upgrade-from-{current or 'empty'}")
+        database.upgrade()
+    return database
+
+
+def quick_check(database: Database) -> str:
+    with database.engine.connect() as connection:
+        return str(connection.execute(text("PRAGMA quick_check")).scalar())

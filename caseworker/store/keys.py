@@ -1,0 +1,473 @@
+"""The key file beside the database: one random database key in several key slots.
+
+The SQLCipher database key is 32 random bytes nobody ever types. It is wrapped with
+AES-256-GCM once per operator, under a key derived from that operator's password with
+argon2id, and once under the recovery key shown at setup (as LUKS key slots do). Logging in
+unwraps one slot; changing a password rewraps one slot. Changes are made in memory and
+written by ``save()``, atomically, keeping the previous file as ``<name>.bak``.
+
+File format (JSON, UTF-8; binary fields are standard base64)::
+
+    {"format": "caseworker-keyfile", "version": 1,
+     "file_id": "<uuid4>", "created_at": "2024-05-01T08:00:00Z",
+     "centre": {"code": "...", "name": "..."},          # public, shown before login
+     "key_check": "<b64 HMAC-SHA256(db key, header)>",  # proves an unwrapped key is ours
+     "slots": [
+       {"kind": "recovery", "kdf": {"name": "hkdf-sha256"},
+        "salt": "<16 bytes>", "nonce": "<12 bytes>", "wrapped_key": "<32 + 16 tag>"},
+       {"kind": "password", "username": "张三",
+        "kdf": {"name": "argon2id", "time_cost": 3, "memory_cost": 65536, "parallelism": 2},
+        "salt": "...", "nonce": "...", "wrapped_key": "..."}]}
+
+The GCM associated data of a slot is ``[format, version, file_id, kind, username
+casefolded]``, so a slot copied to another operator or into another file does not open.
+``key_check`` covers the header (file id, centre, created_at), so an edited header is
+reported as damage once any slot is opened. Passwords are NFC-normalised, then UTF-8.
+The recovery key carries ~200 random bits, so a fast KDF (HKDF) is enough for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2.exceptions import HashingError
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+FORMAT = "caseworker-keyfile"
+VERSION = 1
+# Measured ~0.11 s per derivation on a 2-core build machine. Tests lower this.
+DEFAULT_ARGON2: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 2}
+# Upper bounds keep an edited file from making the app allocate or spin without end.
+_ARGON2_LIMITS = {"time_cost": 64, "memory_cost": 1024 * 1024, "parallelism": 16}
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECOVERY_GROUPS, RECOVERY_DATA_CHARS = 8, 5  # 8 × 5 × 5 bits = 200 bits, + 1 check char/group
+_SLOT_KEYS = {"kind", "username", "kdf", "salt", "nonce", "wrapped_key"}
+
+
+class KeyFileError(Exception):
+    """Base error; ``message`` is plain Chinese for the operator, ``message_en`` for logs."""
+
+    message = "密钥文件出错。"
+    message_en = "Key file error."
+
+    def __init__(self, message: str | None = None, message_en: str | None = None) -> None:
+        self.message = message or type(self).message
+        self.message_en = message_en or type(self).message_en
+        super().__init__(self.message_en)
+
+
+class WrongPassword(KeyFileError):
+    message, message_en = "用户名或密码不正确。", "Wrong username or password."
+
+
+class DamagedKeyFile(KeyFileError):
+    message = "密钥文件已损坏，无法读取。请用恢复密钥或备份（同一文件夹中的 .bak 文件）恢复。"
+    message_en = "The key file is damaged. Restore it with the recovery key or from the backup."
+
+
+class KeyFileMissing(KeyFileError):
+    message = "找不到密钥文件。请确认数据文件夹正确，或从备份恢复密钥文件。"
+    message_en = "The key file is missing. Check the data folder, or restore it from a backup."
+
+
+class KeyFileExists(KeyFileError):
+    message, message_en = "密钥文件已存在，不会覆盖。", "The key file already exists."
+
+
+class OperatorExists(KeyFileError):
+    message, message_en = "该用户名已存在。", "That operator already exists."
+
+
+class UnknownOperator(KeyFileError):
+    message, message_en = "没有这个用户。", "No such operator."
+
+
+class WrongRecoveryKey(KeyFileError):
+    message = "恢复密钥不正确，请对照设置时打印的恢复密钥重新输入。"
+    message_en = "The recovery key is not correct."
+
+
+class WeakPassword(KeyFileError):
+    message, message_en = "密码太简单。", "The password is too weak."
+
+
+class InvalidUsername(KeyFileError):
+    message = "用户名须为1到32个字符，不能含控制字符。"
+    message_en = "A username has 1-32 characters and no control characters."
+
+
+class WrongDatabaseKey(KeyFileError):
+    message, message_en = "数据库密钥不匹配。", "That database key does not belong to this file."
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def _gf32_mul(a: int, b: int) -> int:
+    # GF(32) with x^5 + x^2 + 1: a weighted sum here catches every single wrong character
+    # and every swap of two neighbours, which a plain sum mod 32 would not.
+    result = 0
+    for _ in range(5):
+        if b & 1:
+            result ^= a
+        b >>= 1
+        a = (a << 1) ^ (0b100101 if a & 0b10000 else 0)
+    return result
+
+
+def _group_check(index: int, values: list[int]) -> str:
+    acc, weight = index + 1, 2  # the group number is mixed in so swapped groups are caught
+    for value in values:
+        acc ^= _gf32_mul(weight, value)
+        weight = _gf32_mul(weight, 2)
+    return CROCKFORD[acc]
+
+
+def new_recovery_key() -> str:
+    groups = []
+    for index in range(RECOVERY_GROUPS):
+        values = [secrets.randbelow(32) for _ in range(RECOVERY_DATA_CHARS)]
+        groups.append("".join(CROCKFORD[v] for v in values) + _group_check(index, values))
+    return "-".join(groups)
+
+
+def normalise_recovery_key(text: str) -> str:
+    """Canonical ``XXXXXX-…`` form; WrongRecoveryKey names the group holding a typo."""
+    text = unicodedata.normalize("NFKC", text).upper()  # NFKC folds full-width input
+    text = "".join(c for c in text if c.isalnum()).translate(str.maketrans("OIL", "011"))
+    size = RECOVERY_DATA_CHARS + 1
+    if len(text) != RECOVERY_GROUPS * size:
+        raise WrongRecoveryKey(
+            f"恢复密钥应为{RECOVERY_GROUPS}组、每组{size}个字符，请核对。",
+            f"A recovery key has {RECOVERY_GROUPS} groups of {size} characters.",
+        )
+    groups = [text[i : i + size] for i in range(0, len(text), size)]
+    for index, group in enumerate(groups):
+        if any(c not in CROCKFORD for c in group) or group[-1] != _group_check(
+            index, [CROCKFORD.index(c) for c in group[:-1]]
+        ):
+            raise WrongRecoveryKey(
+                f"恢复密钥第{index + 1}组有误，请核对。",
+                f"Group {index + 1} of the recovery key has a typo.",
+            )
+    return "-".join(groups)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _clean_username(username: str) -> str:
+    name = _nfc(username).strip()
+    # Categories C* (control, format, unassigned) and Z* other than the plain space.
+    bad = any(unicodedata.category(c)[0] in "CZ" and c != " " for c in name)
+    if bad or not 1 <= len(name) <= 32:
+        raise InvalidUsername()
+    return name
+
+
+def _lookup(username: str) -> str:
+    return _nfc(_nfc(username).strip().casefold())
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
+    """The minimum password policy: a Chinese message saying what is wrong, or None."""
+    password = _nfc(password)
+    if len(password) < 8:
+        return "密码至少需要8个字符。"
+    if len(set(password)) == 1:
+        return "密码不能全是同一个字符。"
+    if username is not None and _lookup(password) == _lookup(username):
+        return "密码不能与用户名相同。"
+    return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass
+class Slot:
+    kind: str  # "password" or "recovery"
+    username: str | None
+    kdf: dict[str, Any]
+    salt: bytes
+    nonce: bytes
+    wrapped_key: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"kind": self.kind, "username": self.username, "kdf": self.kdf}
+        data |= {k: _b64(getattr(self, k)) for k in ("salt", "nonce", "wrapped_key")}
+        return {k: v for k, v in data.items() if v is not None}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Slot:
+        if not isinstance(data, dict) or not set(data) <= _SLOT_KEYS:
+            raise ValueError("slot")
+        kind, username, kdf = data["kind"], data.get("username"), data["kdf"]
+        if not isinstance(kdf, dict):
+            raise ValueError("kdf")
+        if kind == "password" and isinstance(username, str) and kdf.get("name") == "argon2id":
+            if set(kdf) != {"name", *_ARGON2_LIMITS} or not all(
+                type(kdf[k]) is int and 1 <= kdf[k] <= top for k, top in _ARGON2_LIMITS.items()
+            ):
+                raise ValueError("argon2 parameters")
+            if kdf["memory_cost"] < 8 * kdf["parallelism"]:
+                raise ValueError("argon2 memory")
+            _clean_username(username)
+        elif not (kind == "recovery" and username is None and kdf == {"name": "hkdf-sha256"}):
+            raise ValueError("slot kind")
+        raw = {
+            k: base64.b64decode(data[k], validate=True) for k in ("salt", "nonce", "wrapped_key")
+        }
+        if [len(raw[k]) for k in ("salt", "nonce", "wrapped_key")] != [16, 12, 48]:
+            raise ValueError("slot sizes")
+        return cls(kind, username, kdf, **raw)
+
+
+@dataclass
+class KeyFile:
+    path: Path
+    file_id: str
+    centre_code: str
+    centre_name: str
+    created_at: str
+    key_check: bytes
+    slots: list[Slot] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        *,
+        database_key: bytes,
+        recovery_key: str,
+        centre_code: str,
+        centre_name: str,
+    ) -> KeyFile:
+        """Write a new key file with only the recovery slot; never overwrites one."""
+        path = Path(path)
+        if path.exists():
+            raise KeyFileExists(message_en=f"The key file {path} already exists.")
+        if len(database_key) != 32:
+            raise ValueError("the database key must be 32 bytes")
+        created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        kf = cls(path, str(uuid.uuid4()), centre_code, centre_name, created, b"")
+        kf.key_check = kf._key_check(database_key)
+        kf.replace_recovery_key(recovery_key, database_key)
+        kf.save()
+        return kf
+
+    @classmethod
+    def load(cls, path: Path | str) -> KeyFile:
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise KeyFileMissing(message_en=f"The key file {path} is missing.") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if data["format"] != FORMAT or type(data["version"]) is not int:
+                raise ValueError("not a key file")
+            if data["version"] != VERSION:
+                raise ValueError("format or version")
+            kf = cls(
+                path,
+                str(uuid.UUID(data["file_id"])),
+                data["centre"]["code"],
+                data["centre"]["name"],
+                data["created_at"],
+                base64.b64decode(data["key_check"], validate=True),
+                [Slot.from_json(s) for s in data["slots"]],
+            )
+            texts = (kf.file_id, kf.centre_code, kf.centre_name, kf.created_at)
+            if data["file_id"] != kf.file_id or not all(isinstance(t, str) for t in texts):
+                raise ValueError("header")
+            _canonical(texts)  # lone surrogates would only fail later, at unlock
+            names = [_lookup(s.username or "") for s in kf.slots]
+            if len(kf.key_check) != 32 or len(set(names)) != len(names) or "" not in names:
+                raise ValueError("slots")  # exactly one recovery slot, no duplicate operators
+        except (ValueError, KeyError, TypeError, AttributeError, KeyFileError) as error:
+            raise DamagedKeyFile(message_en=f"The key file {path} is damaged: {error}") from error
+        return kf
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def operators(self) -> list[str]:
+        return [s.username for s in self.slots if s.username is not None]
+
+    def unlock(self, username: str, password: str) -> bytes:
+        """The database key; WrongPassword alike for an unknown name and a wrong password."""
+        slot = self._find(username)
+        if slot is None:
+            # Spend the same time as a real attempt so timing does not tell names apart.
+            self._derive("argon2id", password, secrets.token_bytes(16), self._kdf_like())
+            raise WrongPassword()
+        return self._open(slot, self._derive(slot.kdf["name"], password, slot.salt, slot.kdf))
+
+    def unlock_with_recovery(self, recovery_key: str) -> bytes:
+        text = normalise_recovery_key(recovery_key)
+        slot = next(s for s in self.slots if s.kind == "recovery")
+        try:
+            return self._open(slot, self._derive("hkdf-sha256", text, slot.salt, slot.kdf))
+        except WrongPassword:
+            raise WrongRecoveryKey() from None
+
+    # -- changing (in memory; call save()) -------------------------------------------------
+
+    def add_operator(
+        self, username: str, password: str, database_key: bytes, *, allow_weak: bool = False
+    ) -> None:
+        name = _clean_username(username)
+        if self._find(name) is not None:
+            raise OperatorExists(message_en=f"The operator {name} already exists.")
+        self._check_key(database_key)
+        self._check_password(password, name, allow_weak)
+        self.slots.append(self._wrap("password", name, password, database_key))
+
+    def change_password(
+        self, username: str, old_password: str, new_password: str, *, allow_weak: bool = False
+    ) -> None:
+        database_key = self.unlock(username, old_password)
+        self.reset_password(username, new_password, database_key, allow_weak=allow_weak)
+
+    def reset_password(
+        self, username: str, new_password: str, database_key: bytes, *, allow_weak: bool = False
+    ) -> None:
+        """Rewrap one slot with today's default parameters (admin use, or change_password)."""
+        slot = self._require(username)
+        self._check_key(database_key)
+        self._check_password(new_password, slot.username or "", allow_weak)
+        new = self._wrap("password", slot.username, new_password, database_key)
+        self.slots[self.slots.index(slot)] = new
+
+    def remove_operator(self, username: str) -> None:
+        self.slots.remove(self._require(username))
+
+    def replace_recovery_key(self, recovery_key: str, database_key: bytes) -> None:
+        self._check_key(database_key)
+        new = self._wrap("recovery", None, normalise_recovery_key(recovery_key), database_key)
+        self.slots = [new, *(s for s in self.slots if s.kind != "recovery")]
+
+    def save(self) -> None:
+        """Atomic: previous file to ``<name>.bak``, then temp file, fsync, os.replace."""
+        data = {
+            "format": FORMAT,
+            "version": VERSION,
+            "file_id": self.file_id,
+            "created_at": self.created_at,
+            "centre": {"code": self.centre_code, "name": self.centre_name},
+            "key_check": _b64(self.key_check),
+            "slots": [s.to_json() for s in self.slots],
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if self.path.exists():
+            # Both names hold a complete file at every moment, so a crash loses nothing.
+            _atomic_write(self.path.with_name(self.path.name + ".bak"), self.path.read_bytes())
+        _atomic_write(self.path, text.encode("utf-8"))
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _find(self, username: str) -> Slot | None:
+        key = _lookup(username)
+        return next((s for s in self.slots if s.username and _lookup(s.username) == key), None)
+
+    def _require(self, username: str) -> Slot:
+        slot = self._find(username)
+        if slot is None:
+            raise UnknownOperator(message_en=f"No operator named {username}.")
+        return slot
+
+    def _kdf_like(self) -> dict[str, Any]:
+        return next((s.kdf for s in self.slots if s.kind == "password"), _argon2_kdf())
+
+    def _key_check(self, database_key: bytes) -> bytes:
+        header = [FORMAT, VERSION, self.file_id, self.centre_code, self.centre_name]
+        return hmac.digest(database_key, _canonical([*header, self.created_at]), "sha256")
+
+    def _check_key(self, database_key: bytes) -> None:
+        if not hmac.compare_digest(self._key_check(database_key), self.key_check):
+            raise WrongDatabaseKey()
+
+    @staticmethod
+    def _check_password(password: str, username: str, allow_weak: bool) -> None:
+        problem = password_problem(password, username)
+        if problem and not allow_weak:
+            raise WeakPassword(problem)
+
+    def _aad(self, kind: str, username: str | None) -> bytes:
+        return _canonical([FORMAT, VERSION, self.file_id, kind, _lookup(username or "")])
+
+    @staticmethod
+    def _derive(kdf: str, secret: str, salt: bytes, params: dict[str, Any]) -> bytes:
+        data = _nfc(secret).encode("utf-8")
+        if kdf == "hkdf-sha256":
+            return HKDF(hashes.SHA256(), 32, salt, b"caseworker recovery slot").derive(data)
+        p = {k: params[k] for k in _ARGON2_LIMITS}
+        try:
+            return hash_secret_raw(data, salt, hash_len=32, type=Type.ID, **p)
+        except HashingError as error:  # e.g. memory_cost this machine cannot give
+            raise DamagedKeyFile(message_en=f"Cannot derive the key: {error}") from error
+
+    def _wrap(self, kind: str, username: str | None, secret: str, database_key: bytes) -> Slot:
+        kdf = _argon2_kdf() if kind == "password" else {"name": "hkdf-sha256"}
+        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        wrapping_key = self._derive(kdf["name"], secret, salt, kdf)
+        wrapped = AESGCM(wrapping_key).encrypt(nonce, database_key, self._aad(kind, username))
+        return Slot(kind, username, kdf, salt, nonce, wrapped)
+
+    def _open(self, slot: Slot, wrapping_key: bytes) -> bytes:
+        try:
+            aad = self._aad(slot.kind, slot.username)
+            database_key = AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped_key, aad)
+        except InvalidTag:
+            raise WrongPassword() from None
+        try:
+            self._check_key(database_key)
+        except WrongDatabaseKey:
+            # The slot opened but holds another key, or the header was edited.
+            raise DamagedKeyFile(message_en="The key check does not match the header.") from None
+        return database_key
+
+
+def _argon2_kdf() -> dict[str, Any]:
+    return {"name": "argon2id", **DEFAULT_ARGON2}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if os.name != "nt":  # Windows cannot open a directory to fsync it
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -1,0 +1,320 @@
+"""Typed SQLAlchemy models of the local store.
+
+Every entity has a client-generated UUIDv7 key (time-ordered, the sync identity). Money is
+integer fen. Timestamps are UTC; business dates (enrolment date, receipt date) are the
+operator's local date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import uuid6
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> uuid.UUID:
+    return uuid6.uuid7()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (SQLite has no time zones), always read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Stamped:
+    """Who created and last changed a row, and when (UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Centre(Base):
+    __tablename__ = "centre"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    township_code: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Operator(Base):
+    __tablename__ = "operator"
+    __table_args__ = (CheckConstraint("role IN ('clerk', 'supervisor', 'admin')", name="role"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"))
+    username: Mapped[str] = mapped_column(String(32, collation="NOCASE"), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Device(Base):
+    """This installation: its number within the centre and its Ed25519 signing key."""
+
+    __tablename__ = "device"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"))
+    device_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    last_hlc: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Employer(Stamped, Base):
+    __tablename__ = "employer"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    employer_type: Mapped[str] = mapped_column(String(30))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    risk_class: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(60))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class Household(Stamped, Base):
+    __tablename__ = "household"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    address_detail: Mapped[str | None] = mapped_column(String(200))
+    members: Mapped[list[Person]] = relationship(back_populates="household")
+
+
+class Person(Stamped, Base):
+    __tablename__ = "person"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(60))
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    ethnicity: Mapped[str | None] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    hukou_nature: Mapped[str | None] = mapped_column(String(30))
+    hukou_region_code: Mapped[str | None] = mapped_column(String(6))
+    hukou_village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    hukou_address: Mapped[str | None] = mapped_column(String(200))
+    residence_address: Mapped[str | None] = mapped_column(String(200))
+    employment_category: Mapped[str | None] = mapped_column(String(30))
+    employer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    special_groups: Mapped[list[str]] = mapped_column(default=list)
+    bank_account: Mapped[str | None] = mapped_column(String(19))
+    household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), index=True)
+    relationship_to_head: Mapped[str | None] = mapped_column(String(2))
+    # Search columns, precomputed at write time: reversed strings make tails into prefixes.
+    id_number_reversed: Mapped[str] = mapped_column(String(18), index=True)
+    phone_reversed: Mapped[str | None] = mapped_column(String(20), index=True)
+
+    household: Mapped[Household | None] = relationship(back_populates="members")
+    employer: Mapped[Employer | None] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="person", order_by="Enrolment.scheme"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="person", order_by="Payment.paid_at"
+    )
+
+
+class PersonSearchKey(Base):
+    """Name keys (character suffixes, pinyin, initials) matched by indexed prefix."""
+
+    __tablename__ = "person_search_key"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Enrolment(Stamped, Base):
+    """A person in one scheme, with the tier (residents' pension) or base (flexible pension)."""
+
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        UniqueConstraint("person_id", "scheme"),
+        CheckConstraint("status IN ('active', 'suspended', 'ended')", name="status"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
+    scheme: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    tier_fen: Mapped[int | None] = mapped_column(Integer)
+    base_fen: Mapped[int | None] = mapped_column(Integer)
+    employer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employer.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    documents: Mapped[list[str]] = mapped_column(default=list)
+
+    person: Mapped[Person] = relationship(back_populates="enrolments")
+
+
+class ReceiptCounter(Base):
+    """Last receipt sequence per device and year; bumped in the payment's transaction."""
+
+    __tablename__ = "receipt_counter"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("device_id", "receipt_year", "receipt_sequence"),
+        CheckConstraint("amount_fen >= 0", name="amount_non_negative"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
+    receipt_year: Mapped[int] = mapped_column(Integer)
+    receipt_sequence: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolment.id"))
+    scheme: Mapped[str] = mapped_column(String(40))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    tier_fen: Mapped[int | None] = mapped_column(Integer)
+    base_fen: Mapped[int | None] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    subsidy_fen: Mapped[int] = mapped_column(Integer, default=0)
+    paid_by_government_fen: Mapped[int] = mapped_column(Integer, default=0)
+    personal_fen: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    paid_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    voided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+
+    person: Mapped[Person] = relationship(back_populates="payments")
+
+
+class CoverageSurveyEntry(Stamped, Base):
+    """One person's coverage in one scheme, as found on a household visit."""
+
+    __tablename__ = "coverage_survey_entry"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30))
+    not_insured_reason: Mapped[str | None] = mapped_column(String(30))
+    insured_where: Mapped[str | None] = mapped_column(String(100))
+    surveyed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxEntry(Base):
+    """A change waiting to go upstream, written in the same transaction as the change."""
+
+    __tablename__ = "outbox_entry"
+    __table_args__ = (
+        CheckConstraint(
+            "sync_state IN ('pending', 'sending', 'accepted', 'rejected', 'conflict')",
+            name="sync_state",
+        ),
+        Index("ix_outbox_entry_state_seq", "sync_state", "seq"),
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_id)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    hlc: Mapped[int] = mapped_column(Integer)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    sync_state: Mapped[str] = mapped_column(String(12), default="pending")
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    result_code: Mapped[str | None] = mapped_column(String(40))
+    result_message: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: each entry's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_entry"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    operator_name: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column()
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ReferenceData(Base):
+    """Reference data delivered from upstream (code tables, regions, scheme parameters)."""
+
+    __tablename__ = "reference_data"
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Setting(Base):
+    """Centre configuration (not operator preferences): changed through audited services."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column()

@@ -1,0 +1,125 @@
+"""The command line as an operator uses it: real processes, real files, no traces."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caseworker import __version__
+
+
+def run(args: list[str], home: Path, *, password: str | None = "admin password 1", **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKER_")}
+    environment["CASEWORKER_HOME"] = str(home)
+    if password is not None:
+        environment["CASEWORKER_PASSWORD"] = password
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "caseworker", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr, result.stderr
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "centre"
+    result = run(
+        ["setup", "--centre-code", "320281103", "--centre-name", "青阳镇社会保障服务中心",
+         "--admin", "admin"],
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "恢复密钥" in result.stdout
+    return home
+
+
+def test_version():
+    result = subprocess.run([sys.executable, "-m", "caseworker", "--version"],
+                            capture_output=True, text=True)
+    assert result.stdout.strip() == f"caseworker {__version__}"
+
+
+def test_operator_add_then_that_operator_logs_in(home: Path):
+    added = run(["operator", "add", "clerk1", "--role", "clerk", "--user", "admin"], home,
+                CASEWORKER_NEW_PASSWORD="clerk password 1")
+    assert added.returncode == 0, added.stderr
+    found = run(["find", "张", "--user", "clerk1"], home, password="clerk password 1")
+    assert found.returncode == 1  # an empty registry: nothing found, said in words
+    assert "没有找到" in found.stdout
+
+
+def test_wrong_password_is_one_clear_line(home: Path):
+    result = run(["db", "backup", "--user", "admin"], home, password="not it")
+    assert_clean_failure(result, "用户名或密码不正确")
+
+
+def test_missing_user_and_missing_centre(tmp_path: Path, home: Path):
+    assert_clean_failure(run(["find", "张"], home), "--user")
+    assert_clean_failure(run(["find", "张", "--user", "admin"], tmp_path / "empty"), "setup")
+
+
+def test_setup_twice_refuses(home: Path):
+    again = run(["setup", "--centre-code", "320281103", "--centre-name", "x", "--admin", "a"], home)
+    assert_clean_failure(again, "不会覆盖")
+
+
+def test_weak_password_is_refused_at_setup(tmp_path: Path):
+    result = run(["setup", "--centre-code", "320281103", "--centre-name", "x", "--admin", "a"],
+                 tmp_path / "weak", password="123")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "weak" / "caseworker.keys").exists()
+
+
+def test_db_backup_and_upgrade(home: Path):
+    backup = run(["db", "backup", "--user", "admin"], home)
+    assert backup.returncode == 0, backup.stderr
+    assert len(list((home / "backups").glob("*.db"))) == 1
+    upgrade = run(["db", "upgrade", "--user", "admin"], home)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "0002" in upgrade.stdout
+
+
+def test_demo_find_show_and_audit(tmp_path: Path):
+    home = tmp_path / "demo"
+    demo = run(["demo", "--persons", "120", "--data-dir", str(home)], tmp_path / "unused",
+               password=None)
+    assert demo.returncode == 0, demo.stderr
+    assert "clerk" in demo.stdout and "demo" in demo.stdout
+    people = run(["find", "w", "--json", "--user", "clerk", "--limit", "5"], home, password="demo")
+    assert people.returncode == 0, people.stderr
+    found = json.loads(people.stdout)
+    assert 1 <= len(found) <= 5
+    first = found[0]
+    assert "*" in first["masked_id_number"]
+    by_tail = json.loads(
+        run(["find", first["id_number"][-6:], "--json", "--user", "clerk"], home,
+            password="demo").stdout
+    )
+    assert first["id"] in {p["id"] for p in by_tail}
+    shown = run(["show", first["id_number"], "--json", "--user", "clerk"], home, password="demo")
+    assert shown.returncode == 0, shown.stderr
+    detail = json.loads(shown.stdout)
+    assert detail["id"] == first["id"]
+    text_view = run(["show", first["id"], "--user", "clerk"], home, password="demo")
+    assert first["name"] in text_view.stdout
+    verify = run(["audit", "verify", "--user", "supervisor"], home, password="demo")
+    assert verify.returncode == 0, verify.stderr
+    assert "完整" in verify.stdout
+    missing = run(["show", "11010519491231002X", "--user", "clerk"], home, password="demo")
+    assert_clean_failure(missing, "没有")
