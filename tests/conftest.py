@@ -12,10 +12,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from caseworker.paths import DataPaths  # noqa: E402
-from caseworker.services.centre import OpenSession, add_operator, setup_centre  # noqa: E402
-from caseworker.services.actor import Role  # noqa: E402
-from caseworker.store import keys  # noqa: E402
+from caseworker.paths import DataPaths
+from caseworker.services.actor import Role
+from caseworker.services.centre import OpenSession, add_operator, setup_centre
+from caseworker.store import keys
 
 ADMIN_PASSWORD = "correct horse 1"
 CLERK_PASSWORD = "clerk pass 22"
@@ -50,8 +50,6 @@ def centre(data_paths: DataPaths) -> Iterator[OpenSession]:
     )
     session = result.session
     add_operator(session, username="clerk", password=CLERK_PASSWORD, role=Role.CLERK)
-    add_operator(
-        session, username="supervisor", password=SUPERVISOR_PASSWORD, role=Role.SUPERVISOR
-    )
+    add_operator(session, username="supervisor", password=SUPERVISOR_PASSWORD, role=Role.SUPERVISOR)
     yield session
     session.close()

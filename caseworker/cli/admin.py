@@ -102,7 +102,9 @@ def cmd_audit_verify(args: Any) -> int:
     if args.json:
         print_json(report.__dict__)
     elif report.ok:
-        print(f"审计链完整：{report.entries} 条记录。 Audit chain intact: {report.entries} entries.")
+        print(
+            f"审计链完整：{report.entries} 条记录。 Audit chain intact: {report.entries} entries."
+        )
     else:
         print(f"审计链在第 {report.first_bad_seq} 条处不符：{report.problem}")
     return 0 if report.ok else 1
@@ -118,7 +120,9 @@ def cmd_demo(args: Any) -> int:
             f"{paths.root} already holds data; give an empty folder with --data-dir.",
         )
     started = time.perf_counter()
-    summary = build_demo_centre(paths, persons=args.persons, centre_code=args.centre, seed=args.seed)
+    summary = build_demo_centre(
+        paths, persons=args.persons, centre_code=args.centre, seed=args.seed
+    )
     elapsed = time.perf_counter() - started
     print(
         f"演示服务中心 {summary.centre_code} {summary.centre_name}：{summary.persons} 人，"

@@ -6,7 +6,10 @@ import getpass
 import json
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 from caseworker.domain.errors import InvalidValue
@@ -88,6 +91,16 @@ def run_guarded(command: Callable[[], int | None]) -> int:
     except KeyboardInterrupt:
         _say("已取消。", "Cancelled.")
         return 130
+    except Exception as error:
+        # A defect, not an operator mistake: one line here, the whole trace in a log file.
+        log = Path(tempfile.gettempdir()) / "caseworker-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _say(
+            f"程序内部错误（{type(error).__name__}），数据未受影响。详细信息已写入 {log}，请交给技术支持。",
+            f"Internal error ({type(error).__name__}); nothing was saved half-way. "
+            f"Details are in {log}; please pass them to support.",
+        )
+        return 70
 
 
 def _say(message: str, message_en: str) -> None:

@@ -23,7 +23,8 @@ def cmd_find(args: Any) -> int:
     if args.json:
         print_json(
             [
-                dataclasses.asdict(p) | {"masked_id_number": p.masked_id_number, "age": p.age(today)}
+                dataclasses.asdict(p)
+                | {"masked_id_number": p.masked_id_number, "age": p.age(today)}
                 for p in found
             ]
         )
@@ -50,12 +51,17 @@ def cmd_show(args: Any) -> int:
     print(f"{detail.name}  {detail.id_number}  ({detail.id})")
     print(f"  出生 {detail.birth_date}  性别 {detail.sex}  民族 {detail.ethnicity or '-'}")
     print(f"  电话 {detail.phone or '-'}  就业 {detail.employment_category or '-'}")
-    print(f"  户籍 {detail.hukou_village_code or detail.hukou_region_code}  {detail.hukou_address or ''}")
+    print(
+        f"  户籍 {detail.hukou_village_code or detail.hukou_region_code}  {detail.hukou_address or ''}"
+    )
     print("  参保 / enrolments:")
     for e in detail.enrolments:
         choice = (
-            f"档次 {format_yuan(e.tier_fen)}" if e.tier_fen else
-            f"基数 {format_yuan(e.base_fen)}" if e.base_fen else ""
+            f"档次 {format_yuan(e.tier_fen)}"
+            if e.tier_fen
+            else f"基数 {format_yuan(e.base_fen)}"
+            if e.base_fen
+            else ""
         )
         print(f"    {e.scheme:<28} {e.status:<8} {choice}  自 {e.start_date}")
     print("  缴费 / payments:")

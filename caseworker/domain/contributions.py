@@ -85,7 +85,12 @@ class PlatformPaid:
 
 
 Choices = (
-    tuple[TierChoice, ...] | YearlyAmount | BaseRange | EmployeeRates | WorkInjuryRates | PlatformPaid
+    tuple[TierChoice, ...]
+    | YearlyAmount
+    | BaseRange
+    | EmployeeRates
+    | WorkInjuryRates
+    | PlatformPaid
 )
 
 
@@ -186,9 +191,7 @@ def _too_young(min_age: int) -> _Refusal:
 def _category(scheme: str, category: str) -> _Refusal:
     if category == "retired":
         return _RETIRED
-    return _CATEGORY_REFUSALS.get(
-        (scheme, category), _SCHEME_REFUSALS.get(scheme, _EMPLOYER_ONLY)
-    )
+    return _CATEGORY_REFUSALS.get((scheme, category), _SCHEME_REFUSALS.get(scheme, _EMPLOYER_ONLY))
 
 
 def _retirement(facts: PersonFacts, day: date, params: SchemeParameters) -> _Refusal | None:
@@ -201,9 +204,7 @@ def _retirement(facts: PersonFacts, day: date, params: SchemeParameters) -> _Ref
     years, extra = divmod(months, 12)
     age_zh = f"{years}周岁" + (f"{extra}个月" if extra else "")
     age_en = f"{years} years" + (f" {extra} months" if extra else "")
-    return _Refusal(
-        f"已达法定退休年龄（{age_zh}）", f"Statutory retirement age reached ({age_en})"
-    )
+    return _Refusal(f"已达法定退休年龄（{age_zh}）", f"Statutory retirement age reached ({age_en})")
 
 
 def _base_bounds(params: SchemeParameters) -> tuple[int, int] | _Refusal:
@@ -228,10 +229,8 @@ def _resident_pension(
     paid = max((rp.paid_by_government_fen.get(g, 0) for g in facts.special_groups), default=0)
     choices = []
     for tier in rp.tiers:
-        by_government = min(paid, tier.tier_fen)
-        choices.append(
-            TierChoice(tier.tier_fen, tier.subsidy_fen, by_government, tier.tier_fen - by_government)
-        )
+        by_gov = min(paid, tier.tier_fen)
+        choices.append(TierChoice(tier.tier_fen, tier.subsidy_fen, by_gov, tier.tier_fen - by_gov))
     return tuple(choices)
 
 
@@ -338,9 +337,7 @@ def _option(scheme: str, facts: PersonFacts, day: date, params: SchemeParameters
     return SchemeOption(scheme, True, choices=result)
 
 
-def eligible_schemes(
-    facts: PersonFacts, day: date, params: SchemeParameters
-) -> list[SchemeOption]:
+def eligible_schemes(facts: PersonFacts, day: date, params: SchemeParameters) -> list[SchemeOption]:
     """Every scheme, in the fixed order, eligible or not with the reason in words.
 
     ``params`` should be ``book.for_date(day, facts.province_code)``.
@@ -386,7 +383,7 @@ def contribution(
     - employee_pension / employee_medical / unemployment: ``base_fen`` is the monthly wage,
       clamped into the base range; employee and employer shares for ``months`` months.
     - work_injury: ``base_fen`` wage and ``risk_class`` (1..8); employer only.
-    - occupational_injury: never collected at the centre (the platform pays per order).
+    - occupational_injury: all zero for ``months`` months (the platform pays per order).
 
     Raises InvalidValue with field "scheme", "tier", "base", "months" or "risk_class".
     """
@@ -464,9 +461,7 @@ def contribution(
         if isinstance(choices, WorkInjuryRates):
             classes = len(choices.risk_class_bp)
             if risk_class is None or isinstance(risk_class, bool) or not 1 <= risk_class <= classes:
-                raise InvalidValue(
-                    "risk_class", "out_of_range", f"行业风险类别应为1至{classes}类"
-                )
+                raise InvalidValue("risk_class", "out_of_range", f"行业风险类别应为1至{classes}类")
             employer_bp, employee_bp = choices.risk_class_bp[risk_class - 1], 0
             account_bp = 0
         else:
@@ -489,6 +484,16 @@ def contribution(
             months=months,
         )
 
-    raise InvalidValue(
-        "scheme", "paid_by_platform", "职业伤害保障费由平台企业按单缴纳，个人不缴费"
+    # occupational_injury: the platform pays per order, so nothing is due from the worker
+    # or collected at the centre; a zero contribution lets enrolment checks pass unchanged.
+    start, end = _months(day, months)
+    return Contribution(
+        scheme=scheme,
+        period_start=start,
+        period_end=end,
+        amount_fen=0,
+        subsidy_fen=0,
+        paid_by_government_fen=0,
+        personal_fen=0,
+        months=months,
     )

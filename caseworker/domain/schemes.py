@@ -15,16 +15,20 @@ holds a table (the tier list) is replaced as a whole, never merged.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.resources import load_json
 
+# Fixed project codes (resources/codes/ holds their names; the tests check both agree).
 SCHEME_CODES: tuple[str, ...] = (
     "resident_pension",
     "resident_medical",
@@ -36,7 +40,7 @@ SCHEME_CODES: tuple[str, ...] = (
     "occupational_injury",
 )
 EMPLOYMENT_CATEGORIES: frozenset[str] = frozenset(
-    {
+    [
         "farmer",
         "migrant_worker",
         "employee",
@@ -47,10 +51,10 @@ EMPLOYMENT_CATEGORIES: frozenset[str] = frozenset(
         "retired",
         "unemployed",
         "child",
-    }
+    ]
 )
 SPECIAL_GROUPS: frozenset[str] = frozenset(
-    {
+    [
         "dibao",
         "tekun",
         "severe_disability",
@@ -59,38 +63,10 @@ SPECIAL_GROUPS: frozenset[str] = frozenset(
         "low_income",
         "orphan",
         "veteran",
-    }
+    ]
 )
 NATIONAL = "000000"
 BP_WHOLE = 10_000  # basis points in 100%
-
-# Section name -> keys a parameter set may give it ("source" is always allowed).
-_SECTION_KEYS: dict[str, frozenset[str]] = {
-    "retirement": frozenset({"tracks", "male_track", "female_track"}),
-    "wage_base": frozenset({"average_monthly_wage_fen", "lower_bp", "upper_bp"}),
-    "resident_pension": frozenset(
-        {"min_age", "excluded_categories", "tiers", "paid_by_government_fen"}
-    ),
-    "resident_medical": frozenset({"individual_fen", "subsidy_fen", "paid_by_government_bp"}),
-    "employee_pension_flexible": frozenset(
-        {"categories", "min_age", "rate_bp", "personal_account_bp", "max_months"}
-    ),
-    **{
-        code: frozenset(
-            {
-                "categories",
-                "min_age",
-                "until_retirement",
-                "employer_bp",
-                "employee_bp",
-                "personal_account_bp",
-            }
-        )
-        for code in ("employee_pension", "employee_medical", "unemployment")
-    },
-    "work_injury": frozenset({"categories", "min_age", "risk_class_bp"}),
-    "occupational_injury": frozenset({"categories", "min_age", "pilot_provinces"}),
-}
 _REGION = re.compile(r"\d{6}")
 
 
@@ -353,14 +329,16 @@ def _date(value: Any, path: str, *, optional: bool = False) -> date | None:
         raise _bad(path, f"应为日期YYYY-MM-DD：{value!r}") from None
 
 
-def _int(section: Mapping[str, Any], key: str, path: str, *, optional: bool = False) -> Any:
+def _int(section: Mapping[str, Any], key: str, path: str) -> int:
     value = section.get(key)
-    if value is None and optional:
-        return None
     # bool is an int subclass: true in a rate field is a data error, not 1 bp.
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise _bad(f"{path}.{key}", f"应为非负整数：{value!r}")
     return value
+
+
+def _optional_int(section: Mapping[str, Any], key: str, path: str) -> int | None:
+    return None if section.get(key) is None else _int(section, key, path)
 
 
 def _bp(section: Mapping[str, Any], key: str, path: str) -> int:
@@ -370,26 +348,130 @@ def _bp(section: Mapping[str, Any], key: str, path: str) -> int:
     return value
 
 
-def _codes(section: Mapping[str, Any], key: str, path: str, known: frozenset[str]) -> frozenset[str]:
-    value = section.get(key)
-    if not isinstance(value, list) or not set(value) <= known:
-        raise _bad(f"{path}.{key}", f"应为已知代码的列表：{value!r}")
-    return frozenset(value)
-
-
-def _group_table(section: Mapping[str, Any], key: str, path: str, *, bp: bool) -> dict[str, int]:
-    value = section.get(key)
-    if not isinstance(value, dict) or not set(value) <= SPECIAL_GROUPS:
-        raise _bad(f"{path}.{key}", f"应为特殊群体代码到金额的映射：{value!r}")
-    check = _bp if bp else _int
-    return {group: check(value, group, f"{path}.{key}") for group in value}
-
-
 def _bool(section: Mapping[str, Any], key: str, path: str) -> bool:
     value = section.get(key)
     if not isinstance(value, bool):
         raise _bad(f"{path}.{key}", f"应为true或false：{value!r}")
     return value
+
+
+def _categories(section: Mapping[str, Any], key: str, path: str) -> frozenset[str]:
+    value = section.get(key)
+    if not isinstance(value, list) or not set(value) <= EMPLOYMENT_CATEGORIES:
+        raise _bad(f"{path}.{key}", f"应为就业类别代码的列表：{value!r}")
+    return frozenset(value)
+
+
+def _groups(check: Any) -> Any:
+    """A validator for a {special group: amount} table, each amount checked by ``check``."""
+
+    def parse(section: Mapping[str, Any], key: str, path: str) -> Mapping[str, int]:
+        value = section.get(key)
+        if not isinstance(value, dict) or not set(value) <= SPECIAL_GROUPS:
+            raise _bad(f"{path}.{key}", f"应为特殊群体代码到金额的映射：{value!r}")
+        return MappingProxyType({g: check(value, g, f"{path}.{key}") for g in value})
+
+    return parse
+
+
+def _list(section: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    value = section.get(key)
+    if not isinstance(value, list) or not value:
+        raise _bad(f"{path}.{key}", "应为非空列表")
+    return value
+
+
+def _tiers(section: Mapping[str, Any], key: str, path: str) -> tuple[Tier, ...]:
+    tiers = []
+    for entry in _list(section, key, path):
+        if not isinstance(entry, dict):
+            raise _bad(f"{path}.{key}", f"应为对象：{entry!r}")
+        tiers.append(Tier(_int(entry, "tier_fen", path), _int(entry, "subsidy_fen", path)))
+    # Higher tiers must never earn a smaller subsidy: people are told "pay more, get more".
+    for low, high in itertools.pairwise(tiers):
+        if not (low.tier_fen < high.tier_fen and low.subsidy_fen <= high.subsidy_fen):
+            raise _bad(f"{path}.{key}", "档次应从低到高排列，补贴不随档次降低")
+    if tiers[0].tier_fen == 0:
+        raise _bad(f"{path}.{key}", "缴费档次应为正数")
+    return tuple(tiers)
+
+
+def _rates(section: Mapping[str, Any], key: str, path: str) -> tuple[int, ...]:
+    return tuple(_bp({key: r}, key, path) for r in _list(section, key, path))
+
+
+def _pilots(section: Mapping[str, Any], key: str, path: str) -> tuple[PilotProvince, ...]:
+    value = section.get(key)
+    if not isinstance(value, list):
+        raise _bad(f"{path}.{key}", "应为试点省份列表")
+    pilots = []
+    for entry in value:
+        province = entry.get("province") if isinstance(entry, dict) else None
+        if not isinstance(province, str) or not _REGION.fullmatch(province):
+            raise _bad(f"{path}.{key}", f"省份代码有误：{entry!r}")
+        start = _date(entry.get("from"), f"{path}.{key}.from")
+        end = _date(entry.get("to"), f"{path}.{key}.to", optional=True)
+        assert start is not None
+        pilots.append(PilotProvince(province, start, end))
+    return tuple(pilots)
+
+
+# How each parameter key is read; a section's keys are its dataclass's fields.
+_READERS: dict[str, Any] = {
+    "average_monthly_wage_fen": _optional_int,
+    "lower_bp": _int,  # not _bp: the upper bound is 300%
+    "upper_bp": _int,
+    "min_age": _int,
+    "max_months": _int,
+    "individual_fen": _int,
+    "subsidy_fen": _int,
+    "rate_bp": _bp,
+    "personal_account_bp": _bp,
+    "employer_bp": _bp,
+    "employee_bp": _bp,
+    "until_retirement": _bool,
+    "categories": _categories,
+    "excluded_categories": _categories,
+    "paid_by_government_fen": _groups(_int),
+    "paid_by_government_bp": _groups(_bp),
+    "tiers": _tiers,
+    "risk_class_bp": _rates,
+    "pilot_provinces": _pilots,
+}
+_SECTIONS: dict[str, type] = {
+    "wage_base": WageBase,
+    "resident_pension": ResidentPensionParams,
+    "resident_medical": ResidentMedicalParams,
+    "employee_pension_flexible": FlexiblePensionParams,
+    "employee_pension": EmployeeSchemeParams,
+    "employee_medical": EmployeeSchemeParams,
+    "unemployment": EmployeeSchemeParams,
+    "work_injury": WorkInjuryParams,
+    "occupational_injury": OccupationalInjuryParams,
+}
+_SECTION_KEYS: dict[str, frozenset[str]] = {
+    "retirement": frozenset({"tracks", "male_track", "female_track"}),
+    **{
+        name: frozenset(f.name for f in fields(cls) if f.name != "sources")
+        for name, cls in _SECTIONS.items()
+    },
+}
+
+
+def _build(section: str, data: Mapping[str, Any], path: str, sources: tuple[str, ...]) -> Any:
+    if section == "retirement":
+        return _build_retirement(data, path, sources)
+    cls = _SECTIONS[section]
+    values = {key: _READERS[key](data, key, path) for key in _SECTION_KEYS[section]}
+    built = cls(**values, sources=sources)
+    # Cross-field checks that no single reader can make.
+    if isinstance(built, WageBase) and built.lower_bp > built.upper_bp:
+        raise _bad(path, "缴费基数下限高于上限")
+    if isinstance(built, FlexiblePensionParams) and (
+        built.personal_account_bp > built.rate_bp or built.max_months < 1
+    ):
+        raise _bad(path, "个人账户比例不能高于缴费比例，缴费月数至少为1")
+    return built
 
 
 def _track(value: Any, path: str) -> RetirementTrack:
@@ -421,133 +503,6 @@ def _build_retirement(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> Ret
             raise _bad(f"{p}.{key}", f"没有名为{name!r}的退休年龄规则")
         picked[key] = _track(tracks[name], f"{p}.tracks.{name}")
     return RetirementRules(picked["male_track"], picked["female_track"], src)
-
-
-def _build_wage_base(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> WageBase:
-    wage = WageBase(
-        average_monthly_wage_fen=_int(s, "average_monthly_wage_fen", p, optional=True),
-        lower_bp=_int(s, "lower_bp", p),
-        upper_bp=_int(s, "upper_bp", p),
-        sources=src,
-    )
-    if wage.lower_bp > wage.upper_bp:
-        raise _bad(p, "缴费基数下限高于上限")
-    return wage
-
-
-def _build_resident_pension(
-    s: Mapping[str, Any], p: str, src: tuple[str, ...]
-) -> ResidentPensionParams:
-    raw = s.get("tiers")
-    if not isinstance(raw, list) or not raw:
-        raise _bad(f"{p}.tiers", "缴费档次不能为空")
-    tiers: list[Tier] = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise _bad(f"{p}.tiers", f"应为对象：{entry!r}")
-        tiers.append(
-            Tier(_int(entry, "tier_fen", f"{p}.tiers"), _int(entry, "subsidy_fen", f"{p}.tiers"))
-        )
-    # Higher tiers must never earn a smaller subsidy: people are told "pay more, get more".
-    for low, high in zip(tiers, tiers[1:], strict=False):
-        if not (0 < low.tier_fen < high.tier_fen and low.subsidy_fen <= high.subsidy_fen):
-            raise _bad(f"{p}.tiers", "档次应从低到高排列，补贴不随档次降低")
-    if tiers[0].tier_fen <= 0:
-        raise _bad(f"{p}.tiers", "缴费档次应为正数")
-    return ResidentPensionParams(
-        min_age=_int(s, "min_age", p),
-        excluded_categories=_codes(s, "excluded_categories", p, EMPLOYMENT_CATEGORIES),
-        tiers=tuple(tiers),
-        paid_by_government_fen=_group_table(s, "paid_by_government_fen", p, bp=False),
-        sources=src,
-    )
-
-
-def _build_resident_medical(
-    s: Mapping[str, Any], p: str, src: tuple[str, ...]
-) -> ResidentMedicalParams:
-    return ResidentMedicalParams(
-        individual_fen=_int(s, "individual_fen", p),
-        subsidy_fen=_int(s, "subsidy_fen", p),
-        paid_by_government_bp=_group_table(s, "paid_by_government_bp", p, bp=True),
-        sources=src,
-    )
-
-
-def _build_flexible(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> FlexiblePensionParams:
-    params = FlexiblePensionParams(
-        categories=_codes(s, "categories", p, EMPLOYMENT_CATEGORIES),
-        min_age=_int(s, "min_age", p),
-        rate_bp=_bp(s, "rate_bp", p),
-        personal_account_bp=_bp(s, "personal_account_bp", p),
-        max_months=_int(s, "max_months", p),
-        sources=src,
-    )
-    if params.personal_account_bp > params.rate_bp or params.max_months < 1:
-        raise _bad(p, "个人账户比例不能高于缴费比例，缴费月数至少为1")
-    return params
-
-
-def _build_employee(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> EmployeeSchemeParams:
-    return EmployeeSchemeParams(
-        categories=_codes(s, "categories", p, EMPLOYMENT_CATEGORIES),
-        min_age=_int(s, "min_age", p),
-        until_retirement=_bool(s, "until_retirement", p),
-        employer_bp=_bp(s, "employer_bp", p),
-        employee_bp=_bp(s, "employee_bp", p),
-        personal_account_bp=_bp(s, "personal_account_bp", p),
-        sources=src,
-    )
-
-
-def _build_work_injury(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> WorkInjuryParams:
-    raw = s.get("risk_class_bp")
-    if not isinstance(raw, list) or not raw:
-        raise _bad(f"{p}.risk_class_bp", "行业风险类别费率不能为空")
-    rates = tuple(_bp({"rate": r}, "rate", f"{p}.risk_class_bp") for r in raw)
-    return WorkInjuryParams(
-        categories=_codes(s, "categories", p, EMPLOYMENT_CATEGORIES),
-        min_age=_int(s, "min_age", p),
-        risk_class_bp=rates,
-        sources=src,
-    )
-
-
-def _build_occupational(
-    s: Mapping[str, Any], p: str, src: tuple[str, ...]
-) -> OccupationalInjuryParams:
-    raw = s.get("pilot_provinces")
-    if not isinstance(raw, list):
-        raise _bad(f"{p}.pilot_provinces", "应为试点省份列表")
-    pilots = []
-    for entry in raw:
-        province = entry.get("province") if isinstance(entry, dict) else None
-        if not isinstance(province, str) or not _REGION.fullmatch(province):
-            raise _bad(f"{p}.pilot_provinces", f"省份代码有误：{entry!r}")
-        start = _date(entry.get("from"), f"{p}.pilot_provinces.from")
-        end = _date(entry.get("to"), f"{p}.pilot_provinces.to", optional=True)
-        assert start is not None
-        pilots.append(PilotProvince(province, start, end))
-    return OccupationalInjuryParams(
-        categories=_codes(s, "categories", p, EMPLOYMENT_CATEGORIES),
-        min_age=_int(s, "min_age", p),
-        pilot_provinces=tuple(pilots),
-        sources=src,
-    )
-
-
-_BUILDERS: dict[str, Any] = {
-    "retirement": _build_retirement,
-    "wage_base": _build_wage_base,
-    "resident_pension": _build_resident_pension,
-    "resident_medical": _build_resident_medical,
-    "employee_pension_flexible": _build_flexible,
-    "employee_pension": _build_employee,
-    "employee_medical": _build_employee,
-    "unemployment": _build_employee,
-    "work_injury": _build_work_injury,
-    "occupational_injury": _build_occupational,
-}
 
 
 class ParameterBook:
@@ -592,7 +547,7 @@ class ParameterBook:
                 unknown = set(value) - _SECTION_KEYS[key] - {"source"}
                 if unknown:
                     raise _bad(f"{path}.{key}", f"未知的参数：{sorted(unknown)}")
-                sections[key] = value
+                sections[key] = copy.deepcopy(value)  # later edits by the caller must not leak in
             sets.append(_ParameterSet(region, start, end, sections))
         book = cls(sets)
         book._check()
@@ -629,7 +584,7 @@ class ParameterBook:
         province = province_of(province_code)
         built: dict[str, Any] = {}
         missing = []
-        for section, build in _BUILDERS.items():
+        for section in _SECTION_KEYS:
             layers = [self._pick(NATIONAL, section, day)]
             if province != NATIONAL:
                 layers.append(self._pick(province, section, day))
@@ -646,7 +601,7 @@ class ParameterBook:
                 missing.append(section)
                 continue
             path = f"{province}/{day.isoformat()}/{section}"
-            built[section] = build(merged, path, tuple(sources))
+            built[section] = _build(section, merged, path, tuple(sources))
         if missing:
             raise InvalidValue(
                 "date",
@@ -660,3 +615,30 @@ class ParameterBook:
 def load_parameter_book() -> ParameterBook:
     """The parameters shipped with the app (cached: the file does not change while running)."""
     return ParameterBook.from_dict(load_json("schemes", "parameters.json"))
+
+
+# The rules live in contributions.py (which imports this module); callers may still import
+# them from here, as the scheme API was first specified. Lazy, to avoid an import cycle.
+_RULE_EXPORTS = frozenset(
+    {
+        "SchemeOption",
+        "TierChoice",
+        "YearlyAmount",
+        "BaseRange",
+        "EmployeeRates",
+        "WorkInjuryRates",
+        "PlatformPaid",
+        "Contribution",
+        "eligible_schemes",
+        "contribution",
+        "apply_rate",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RULE_EXPORTS:
+        from caseworker.domain import contributions
+
+        return getattr(contributions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

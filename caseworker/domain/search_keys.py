@@ -226,9 +226,9 @@ def normalize_name(name: str) -> str:
 
 
 def _latin_keys(name: str) -> set[str]:
-    low = unicodedata.normalize("NFKC", name).lower()
-    words = _ASCII_WORD_RE.findall(low)
-    return {"".join(words), *words} - {""}
+    # Each word, and the name joined from each word on ("smithjones" for John Smith-Jones).
+    words = _ASCII_WORD_RE.findall(unicodedata.normalize("NFKC", name).lower())
+    return {*words, *("".join(words[i:]) for i in range(len(words)))}
 
 
 def name_keys(name: str) -> set[str]:

@@ -174,8 +174,14 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
             actor = _actor(operator, centre, device)
-            audit(session, actor, action="operator.login", entity_type="operator",
-                  entity_id=operator.id, detail={})
+            audit(
+                session,
+                actor,
+                action="operator.login",
+                entity_type="operator",
+                entity_id=operator.id,
+                detail={},
+            )
     except BaseException:
         database.close()
         raise
@@ -210,8 +216,14 @@ def add_operator(
         )
         session.add(operator)
         session.flush()
-        audit(session, session_.actor, action="operator.add", entity_type="operator",
-              entity_id=operator.id, detail={"username": username, "role": role.value})
+        audit(
+            session,
+            session_.actor,
+            action="operator.add",
+            entity_type="operator",
+            entity_id=operator.id,
+            detail={"username": username, "role": role.value},
+        )
         # The key slot last: if it fails, the transaction rolls back and nothing is half added.
         session_.key_file.add_operator(
             username, password, session_.database_key, allow_weak=allow_weak_password

@@ -13,11 +13,10 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_uscc
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import snapshot
-
 from caseworker.services.journal import record_change
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
-from caseworker.store.models import Employer
+from caseworker.store.models import Employer, new_id
 
 EMPLOYER_FIELDS = (
     "credit_code",
@@ -75,13 +74,12 @@ def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.U
     employer = session.scalar(select(Employer).where(Employer.credit_code == values["credit_code"]))
     created = employer is None
     if employer is None:
-        employer = Employer(created_by=actor.operator_id, version=0)
+        employer = Employer(id=new_id(), created_by=actor.operator_id, version=0)
         session.add(employer)
     for name, value in values.items():
         setattr(employer, name, value)
     employer.version += 1
     employer.updated_by = actor.operator_id
-    session.flush()
     record_change(
         session,
         actor,
@@ -109,5 +107,3 @@ def find_employers(database: Database, text: str, *, limit: int = 50) -> list[Em
             (Employer.credit_code == text) | Employer.name.contains(text)
         )
         return list(session.scalars(statement.order_by(Employer.name).limit(limit)))
-
-

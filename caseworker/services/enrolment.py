@@ -18,7 +18,7 @@ from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.services.validation import PersonInput, ValidPerson, validate_person
 from caseworker.store.database import Database
-from caseworker.store.models import Enrolment, Person
+from caseworker.store.models import Enrolment, Person, new_id
 from caseworker.store.search_index import index_person
 
 PERSON_FIELDS = (
@@ -70,6 +70,9 @@ class EnrolResult:
     version: int
     enrolment_ids: dict[str, uuid.UUID]
     warnings: tuple[str, ...]
+    # The written rows, for callers in the same transaction (imports); not for the UI.
+    person: Person | None = field(default=None, repr=False, compare=False)
+    enrolments: dict[str, Enrolment] = field(default_factory=dict, repr=False, compare=False)
 
 
 def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -107,7 +110,12 @@ def check_choices(
             continue
         try:
             contribution(
-                choice.scheme, facts, day, params, tier_fen=choice.tier_fen, base_fen=choice.base_fen
+                choice.scheme,
+                facts,
+                day,
+                params,
+                tier_fen=choice.tier_fen,
+                base_fen=choice.base_fen,
             )
         except InvalidValue as error:
             errors.append(error)
@@ -141,7 +149,9 @@ def _apply_person(person: Person, valid: ValidPerson) -> None:
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "version"}
+    return {
+        k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "version"
+    }
 
 
 def save_person(
@@ -157,7 +167,7 @@ def save_person(
     person = session.scalar(select(Person).where(Person.id_number == valid.identity.number))
     created = person is None
     if person is None:
-        person = Person(created_by=actor.operator_id, version=0)
+        person = Person(id=new_id(), created_by=actor.operator_id, version=0)
         session.add(person)
         before: dict[str, Any] = {}
     else:
@@ -171,7 +181,7 @@ def save_person(
     _apply_person(person, valid)
     person.version += 1
     person.updated_by = actor.operator_id
-    index_person(session, person)
+    index_person(session, person, is_new=created)
     after = snapshot(person, PERSON_FIELDS)
     record_change(
         session,
@@ -184,13 +194,18 @@ def save_person(
         detail=after if created else {"changes": _changes(before, after)},
     )
     enrolment_ids = {}
+    written: dict[str, Enrolment] = {}
     existing = {e.scheme: e for e in person.enrolments} if not created else {}
     for choice in choices:
         enrolment = existing.get(choice.scheme)
         is_new = enrolment is None
         if enrolment is None:
             enrolment = Enrolment(
-                person_id=person.id, scheme=choice.scheme, start_date=day, version=0,
+                id=new_id(),
+                person_id=person.id,
+                scheme=choice.scheme,
+                start_date=day,
+                version=0,
                 created_by=actor.operator_id,
             )
             session.add(enrolment)
@@ -201,7 +216,6 @@ def save_person(
         enrolment.employer_id = valid.employer_id if choice.scheme.startswith("employee") else None
         enrolment.version += 1
         enrolment.updated_by = actor.operator_id
-        session.flush()
         record_change(
             session,
             actor,
@@ -212,7 +226,10 @@ def save_person(
             payload=snapshot(enrolment, ENROLMENT_FIELDS),
         )
         enrolment_ids[choice.scheme] = enrolment.id
-    return EnrolResult(person.id, created, person.version, enrolment_ids, valid.warnings)
+        written[choice.scheme] = enrolment
+    return EnrolResult(
+        person.id, created, person.version, enrolment_ids, valid.warnings, person, written
+    )
 
 
 def enrol(

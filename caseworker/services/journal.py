@@ -58,7 +58,11 @@ def audit_hash(entry: AuditEntry) -> str:
 
 def next_hlc(session: Session, device_id: uuid.UUID) -> int:
     """Hybrid logical clock: milliseconds << 16 plus a counter, never going backwards."""
-    device = session.get_one(Device, device_id)
+    # Kept on the session: the identity map holds clean rows only weakly, so a plain get
+    # would reload the device for every change of a large import.
+    device = session.info.get("device")
+    if device is None or device.id != device_id:
+        device = session.info["device"] = session.get_one(Device, device_id)
     physical = int(time.time() * 1000) << 16
     value = max(physical, device.last_hlc + 1)
     device.last_hlc = value
@@ -75,7 +79,11 @@ def audit(
     detail: dict[str, Any],
     operator_name: str | None = None,
 ) -> AuditEntry:
-    previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+    # Writers are serialised (BEGIN IMMEDIATE), so the chain head read once per transaction
+    # stays the head until this transaction ends.
+    previous = session.info.get("audit_head")
+    if previous is None:
+        previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
     entry = AuditEntry(
         id=new_id(),
         at=datetime.now(UTC),
@@ -89,7 +97,7 @@ def audit(
     )
     entry.hash = audit_hash(entry)
     session.add(entry)
-    session.flush()
+    session.info["audit_head"] = entry.hash
     return entry
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from caseworker.domain.schemes import SchemeParameters, load_parameter_book
 
 
+@lru_cache(maxsize=64)  # the book is immutable; a bulk import asks for the same day often
 def parameters_for(day: date, province_code: str) -> SchemeParameters:
     return load_parameter_book().for_date(day, province_code)

@@ -17,7 +17,7 @@ from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.store.database import Database
-from caseworker.store.models import Enrolment, Payment, Person, ReceiptCounter
+from caseworker.store.models import Enrolment, Payment, Person, ReceiptCounter, new_id
 
 PAYMENT_METHODS = ("cash", "bank_card", "wechat", "alipay", "bank_transfer")
 PAYMENT_FIELDS = (
@@ -61,10 +61,13 @@ def format_receipt_number(centre_code: str, device_number: int, year: int, seque
 
 def next_receipt_sequence(session: Session, device_id: uuid.UUID, year: int) -> int:
     """Bumped inside the payment's transaction: a rollback gives the number back, no gaps."""
-    counter = session.get(ReceiptCounter, (device_id, year))
+    # Cached on the session so a bulk import without autoflush still finds the pending row.
+    counters = session.info.setdefault("receipt_counters", {})
+    counter = counters.get((device_id, year)) or session.get(ReceiptCounter, (device_id, year))
     if counter is None:
         counter = ReceiptCounter(device_id=device_id, year=year, last_sequence=0)
         session.add(counter)
+    counters[(device_id, year)] = counter
     counter.last_sequence += 1
     return counter.last_sequence
 
@@ -90,30 +93,32 @@ def record_payment(
         )
     day = today or date.today()
     with database.writing() as session:
-        return _record(session, actor, person_id, scheme, method, months, day)
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound("person", "找不到该参保人员。", "No such person.")
+        enrolment = session.scalar(
+            select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
+        )
+        if enrolment is None or enrolment.status != "active":
+            raise ServiceError(
+                "not_enrolled",
+                f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
+                f"{person.name} is not enrolled in {scheme}; enrol them first.",
+            )
+        return write_payment(session, actor, person, enrolment, method, months, day)
 
 
-def _record(
+def write_payment(
     session: Session,
     actor: Actor,
-    person_id: uuid.UUID,
-    scheme: str,
+    person: Person,
+    enrolment: Enrolment,
     method: str,
     months: int,
     day: date,
 ) -> Receipt:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound("person", "找不到该参保人员。", "No such person.")
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
-    )
-    if enrolment is None or enrolment.status != "active":
-        raise ServiceError(
-            "not_enrolled",
-            f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
-            f"{person.name} is not enrolled in {scheme}; enrol them first.",
-        )
+    """The write half of ``record_payment``, inside the caller's transaction."""
+    scheme = enrolment.scheme
     province = actor.centre_code[:2] + "0000"
     due = contribution(
         scheme,
@@ -126,6 +131,7 @@ def _record(
     )
     sequence = next_receipt_sequence(session, actor.device_id, day.year)
     payment = Payment(
+        id=new_id(),
         receipt_number=format_receipt_number(
             actor.centre_code, actor.device_number, day.year, sequence
         ),
@@ -149,7 +155,6 @@ def _record(
         business_date=day,
     )
     session.add(payment)
-    session.flush()
     record_change(
         session,
         actor,
@@ -181,7 +186,9 @@ def void_payment(database: Database, actor: Actor, *, receipt_number: str, reaso
     with database.writing() as session:
         payment = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
         if payment is None:
-            raise NotFound("receipt", f"找不到收据号 {receipt_number}。", f"No receipt {receipt_number}.")
+            raise NotFound(
+                "receipt", f"找不到收据号 {receipt_number}。", f"No receipt {receipt_number}."
+            )
         if payment.voided_at is not None:
             raise ServiceError(
                 "already_void", f"收据 {receipt_number} 已作废。", f"{receipt_number} is void."

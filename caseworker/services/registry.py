@@ -109,7 +109,12 @@ def person_detail(database: Database, reference: str) -> PersonDetail:
             version=person.version,
             enrolments=tuple(
                 EnrolmentRecord(
-                    e.id, e.scheme, e.status, e.tier_fen, e.base_fen, e.start_date,
+                    e.id,
+                    e.scheme,
+                    e.status,
+                    e.tier_fen,
+                    e.base_fen,
+                    e.start_date,
                     tuple(e.documents),
                 )
                 for e in enrolments

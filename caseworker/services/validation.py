@@ -92,7 +92,9 @@ def check_code(table: str, value: str | None, field_name: str, collector: Collec
     if value not in entries:
         collector.add(
             InvalidValue(
-                field_name, "unknown_code", f"“{value}”不是有效的{entries.title_zh}代码，请从列表中选择。"
+                field_name,
+                "unknown_code",
+                f"“{value}”不是有效的{entries.title_zh}代码，请从列表中选择。",
             )
         )
         return None
@@ -113,7 +115,9 @@ def _text(value: str | None, field_name: str, limit: int, collector: Collector) 
     value = _blank(value)
     if value is not None and len(value) > limit:
         collector.add(
-            InvalidValue(field_name, "length", f"内容过长：最多{limit}个字，现在是{len(value)}个字。")
+            InvalidValue(
+                field_name, "length", f"内容过长：最多{limit}个字，现在是{len(value)}个字。"
+            )
         )
         return None
     return value

@@ -70,18 +70,37 @@ class Database:
         return self.current_revision() != head_revision()
 
     def upgrade(self, revision: str = "head") -> None:
+        """Run migrations in one transaction, with foreign keys checked at the end.
+
+        Batch migrations rebuild tables (copy, drop, rename); with foreign keys on, dropping
+        ``person`` would cascade into or be blocked by its children. SQLite only lets the
+        pragma change outside a transaction, so it is set on the raw connection first.
+        """
         config = _alembic_config()
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
 
     def backup(self, reason: str = "manual") -> Path:
         """A consistent encrypted copy (same key) in backups/, named by time and reason."""
         self.paths.backups.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.paths.backups / f"caseworker-{stamp}-{reason}.db"
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("VACUUM INTO ?", (str(target),))
+        # VACUUM cannot run inside a transaction, so go below SQLAlchemy's autobegin.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            raw.close()
         return target
 
     def close(self) -> None:

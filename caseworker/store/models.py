@@ -168,6 +168,9 @@ class Person(Stamped, Base):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="person", order_by="Payment.paid_at"
     )
+    search_keys: Mapped[list[PersonSearchKey]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class PersonSearchKey(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, delete, select, union
+from sqlalchemy import ColumnElement, Select, select, union
 from sqlalchemy.orm import Session
 
 from caseworker.domain.contact import phone_digits
@@ -39,14 +39,17 @@ def search_columns(name: str, id_number: str, phone: str | None) -> SearchColumn
     )
 
 
-def index_person(session: Session, person: Person) -> None:
+def index_person(session: Session, person: Person, *, is_new: bool = False) -> None:
     """Refresh the person's search columns and name keys (call after any change)."""
     columns = search_columns(person.name, person.id_number, person.phone)
     person.id_number_reversed = columns.id_number_reversed
     person.phone_reversed = columns.phone_reversed
-    session.flush()
-    session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == person.id))
-    session.add_all(PersonSearchKey(key=key, person_id=person.id) for key in columns.name_keys)
+    current = [] if is_new else list(person.search_keys)
+    kept = [row for row in current if row.key in columns.name_keys]
+    have = {row.key for row in kept}
+    person.search_keys = kept + [
+        PersonSearchKey(key=key, person_id=person.id) for key in sorted(columns.name_keys - have)
+    ]
 
 
 def _in_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
@@ -75,8 +78,10 @@ def _lookups(plan: QueryPlan, limit: int) -> list[Select[tuple[uuid.UUID]]]:
                 _in_range(PersonSearchKey.key, plan.name_key_prefix)
             )
         )
-    # Each branch is limited on its own so a one-letter pinyin prefix stays cheap.
-    return [lookup.limit(limit) for lookup in found]
+    # Each branch is limited on its own so a one-letter pinyin prefix stays cheap; SQLite
+    # accepts a LIMIT inside a UNION only within a subquery.
+    limited = [lookup.limit(limit).subquery() for lookup in found]
+    return [select(sub.c[0]) for sub in limited]
 
 
 def search_person_ids(session: Session, text: str, *, limit: int = 50) -> list[uuid.UUID]:

@@ -85,9 +85,7 @@ class MainWindow(QMainWindow):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setAccessibleName(self.tr("查找人员"))
-        self.search_box.setPlaceholderText(
-            self.tr("身份证号或后4–6位、姓名、拼音或首字母、手机号")
-        )
+        self.search_box.setPlaceholderText(self.tr("身份证号或后4–6位、姓名、拼音或首字母、手机号"))
         self.search_box.textChanged.connect(self.run_search)
         self.hint = QLabel()
         self.hint.setObjectName("searchHint")

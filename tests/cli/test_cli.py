@@ -39,8 +39,15 @@ def assert_clean_failure(result: subprocess.CompletedProcess, words: str) -> Non
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "centre"
     result = run(
-        ["setup", "--centre-code", "320281103", "--centre-name", "青阳镇社会保障服务中心",
-         "--admin", "admin"],
+        [
+            "setup",
+            "--centre-code",
+            "320281103",
+            "--centre-name",
+            "青阳镇社会保障服务中心",
+            "--admin",
+            "admin",
+        ],
         home,
     )
     assert result.returncode == 0, result.stderr
@@ -49,14 +56,18 @@ def home(tmp_path: Path) -> Path:
 
 
 def test_version():
-    result = subprocess.run([sys.executable, "-m", "caseworker", "--version"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "caseworker", "--version"], capture_output=True, text=True
+    )
     assert result.stdout.strip() == f"caseworker {__version__}"
 
 
 def test_operator_add_then_that_operator_logs_in(home: Path):
-    added = run(["operator", "add", "clerk1", "--role", "clerk", "--user", "admin"], home,
-                CASEWORKER_NEW_PASSWORD="clerk password 1")
+    added = run(
+        ["operator", "add", "clerk1", "--role", "clerk", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="clerk password 1",
+    )
     assert added.returncode == 0, added.stderr
     found = run(["find", "张", "--user", "clerk1"], home, password="clerk password 1")
     assert found.returncode == 1  # an empty registry: nothing found, said in words
@@ -79,8 +90,11 @@ def test_setup_twice_refuses(home: Path):
 
 
 def test_weak_password_is_refused_at_setup(tmp_path: Path):
-    result = run(["setup", "--centre-code", "320281103", "--centre-name", "x", "--admin", "a"],
-                 tmp_path / "weak", password="123")
+    result = run(
+        ["setup", "--centre-code", "320281103", "--centre-name", "x", "--admin", "a"],
+        tmp_path / "weak",
+        password="123",
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "weak" / "caseworker.keys").exists()
@@ -97,8 +111,9 @@ def test_db_backup_and_upgrade(home: Path):
 
 def test_demo_find_show_and_audit(tmp_path: Path):
     home = tmp_path / "demo"
-    demo = run(["demo", "--persons", "120", "--data-dir", str(home)], tmp_path / "unused",
-               password=None)
+    demo = run(
+        ["demo", "--persons", "120", "--data-dir", str(home)], tmp_path / "unused", password=None
+    )
     assert demo.returncode == 0, demo.stderr
     assert "clerk" in demo.stdout and "demo" in demo.stdout
     people = run(["find", "w", "--json", "--user", "clerk", "--limit", "5"], home, password="demo")
@@ -108,8 +123,9 @@ def test_demo_find_show_and_audit(tmp_path: Path):
     first = found[0]
     assert "*" in first["masked_id_number"]
     by_tail = json.loads(
-        run(["find", first["id_number"][-6:], "--json", "--user", "clerk"], home,
-            password="demo").stdout
+        run(
+            ["find", first["id_number"][-6:], "--json", "--user", "clerk"], home, password="demo"
+        ).stdout
     )
     assert first["id"] in {p["id"] for p in by_tail}
     shown = run(["show", first["id_number"], "--json", "--user", "clerk"], home, password="demo")

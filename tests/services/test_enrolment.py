@@ -49,8 +49,12 @@ def test_new_person_is_written_with_outbox_and_audit(clerk: OpenSession):
         clerk.database,
         clerk.actor,
         farmer(),
-        [EnrolmentChoice("resident_pension", tier_fen=50_000, documents=["id_card", "hukou_book"]),
-         EnrolmentChoice("resident_medical")],
+        [
+            EnrolmentChoice(
+                "resident_pension", tier_fen=50_000, documents=["id_card", "hukou_book"]
+            ),
+            EnrolmentChoice("resident_medical"),
+        ],
         today=TODAY,
     )
     assert result.created
@@ -117,8 +121,13 @@ def test_every_bad_field_is_reported_and_nothing_is_written(clerk: OpenSession):
 def test_scheme_the_person_cannot_join_is_refused_with_the_reason(clerk: OpenSession):
     child = farmer(id_number="320583202001010015", name="王小明", employment_category="child")
     with pytest.raises(ValidationFailed) as caught:
-        enrol(clerk.database, clerk.actor, child,
-              [EnrolmentChoice("resident_pension", tier_fen=50_000)], today=TODAY)
+        enrol(
+            clerk.database,
+            clerk.actor,
+            child,
+            [EnrolmentChoice("resident_pension", tier_fen=50_000)],
+            today=TODAY,
+        )
     assert caught.value.errors[0].field == "scheme"
     assert "16" in caught.value.message
     assert count(clerk, Person) == 0
@@ -126,8 +135,13 @@ def test_scheme_the_person_cannot_join_is_refused_with_the_reason(clerk: OpenSes
 
 def test_tier_outside_the_table_is_refused(clerk: OpenSession):
     with pytest.raises(ValidationFailed) as caught:
-        enrol(clerk.database, clerk.actor, farmer(),
-              [EnrolmentChoice("resident_pension", tier_fen=12_345)], today=TODAY)
+        enrol(
+            clerk.database,
+            clerk.actor,
+            farmer(),
+            [EnrolmentChoice("resident_pension", tier_fen=12_345)],
+            today=TODAY,
+        )
     assert caught.value.errors[0].field == "tier"
     assert count(clerk, Enrolment) == 0
 
@@ -136,16 +150,28 @@ def test_stale_edit_is_a_conflict_and_changes_nothing(clerk: OpenSession):
     enrol(clerk.database, clerk.actor, farmer(), [], today=TODAY)
     enrol(clerk.database, clerk.actor, farmer(phone="13700000000"), [], today=TODAY)
     with pytest.raises(Conflict):
-        enrol(clerk.database, clerk.actor, farmer(phone="13600000000"), [], today=TODAY,
-              expected_version=1)
+        enrol(
+            clerk.database,
+            clerk.actor,
+            farmer(phone="13600000000"),
+            [],
+            today=TODAY,
+            expected_version=1,
+        )
     assert person_detail(clerk.database, "320583198001010016").phone == "13700000000"
 
 
 def test_search_finds_by_tail_name_pinyin_initials_and_phone(clerk: OpenSession):
     enrol(clerk.database, clerk.actor, farmer(), [], today=TODAY)
-    enrol(clerk.database, clerk.actor,
-          farmer(id_number="11010519491231002X", name="买买提·艾力", phone="13500001234",
-                 ethnicity="05"), [], today=TODAY)
+    enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(
+            id_number="11010519491231002X", name="买买提·艾力", phone="13500001234", ethnicity="05"
+        ),
+        [],
+        today=TODAY,
+    )
     for query, expected in [
         ("0016", "单雄信"),
         ("雄信", "单雄信"),

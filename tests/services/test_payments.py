@@ -36,22 +36,35 @@ def enrolled(clerk: OpenSession):
 
 
 def test_receipt_numbers_are_gapless_per_device_and_year(clerk: OpenSession, enrolled):
-    first = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                           scheme="resident_pension", today=TODAY)
-    second = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                            scheme="resident_medical", today=TODAY)
+    first = record_payment(
+        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_pension", today=TODAY
+    )
+    second = record_payment(
+        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_medical", today=TODAY
+    )
     assert first.receipt_number == f"{CENTRE_CODE}-01-2026-000001"
     assert second.receipt_number == f"{CENTRE_CODE}-01-2026-000002"
     # A failed payment (not enrolled) must not consume a number.
     with pytest.raises(ServiceError) as caught:
-        record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                       scheme="employee_pension_flexible", today=TODAY)
+        record_payment(
+            clerk.database,
+            clerk.actor,
+            person_id=enrolled,
+            scheme="employee_pension_flexible",
+            today=TODAY,
+        )
     assert caught.value.code == "not_enrolled"
-    third = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                           scheme="resident_pension", today=TODAY.replace(year=2027, month=1))
+    third = record_payment(
+        clerk.database,
+        clerk.actor,
+        person_id=enrolled,
+        scheme="resident_pension",
+        today=TODAY.replace(year=2027, month=1),
+    )
     assert third.receipt_number == f"{CENTRE_CODE}-01-2027-000001"
-    fourth = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                            scheme="resident_medical", today=TODAY)
+    fourth = record_payment(
+        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_medical", today=TODAY
+    )
     assert fourth.receipt_number == f"{CENTRE_CODE}-01-2026-000003"
     with clerk.database.reading() as db:
         assert db.scalar(select(func.count()).select_from(Payment)) == 4
@@ -60,8 +73,14 @@ def test_receipt_numbers_are_gapless_per_device_and_year(clerk: OpenSession, enr
 
 
 def test_resident_pension_payment_carries_tier_subsidy_and_period(clerk: OpenSession, enrolled):
-    receipt = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                             scheme="resident_pension", method="wechat", today=TODAY)
+    receipt = record_payment(
+        clerk.database,
+        clerk.actor,
+        person_id=enrolled,
+        scheme="resident_pension",
+        method="wechat",
+        today=TODAY,
+    )
     assert receipt.amount_fen == 50_000
     assert receipt.personal_fen == 50_000
     assert receipt.subsidy_fen > 0
@@ -75,27 +94,47 @@ def test_resident_pension_payment_carries_tier_subsidy_and_period(clerk: OpenSes
 
 def test_unknown_method_is_refused(clerk: OpenSession, enrolled):
     with pytest.raises(ValidationFailed) as caught:
-        record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                       scheme="resident_pension", method="gold bars", today=TODAY)
+        record_payment(
+            clerk.database,
+            clerk.actor,
+            person_id=enrolled,
+            scheme="resident_pension",
+            method="gold bars",
+            today=TODAY,
+        )
     assert caught.value.errors[0].field == "method"
 
 
 def test_only_supervisors_void_and_a_reason_is_required(centre: OpenSession, clerk, enrolled):
-    receipt = record_payment(clerk.database, clerk.actor, person_id=enrolled,
-                             scheme="resident_pension", today=TODAY)
+    receipt = record_payment(
+        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_pension", today=TODAY
+    )
     with pytest.raises(PermissionDenied):
-        void_payment(clerk.database, clerk.actor, receipt_number=receipt.receipt_number,
-                     reason="录错档次")
+        void_payment(
+            clerk.database, clerk.actor, receipt_number=receipt.receipt_number, reason="录错档次"
+        )
     supervisor = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
     try:
         with pytest.raises(ValidationFailed):
-            void_payment(supervisor.database, supervisor.actor,
-                         receipt_number=receipt.receipt_number, reason=" ")
-        void_payment(supervisor.database, supervisor.actor,
-                     receipt_number=receipt.receipt_number, reason="录错档次")
+            void_payment(
+                supervisor.database,
+                supervisor.actor,
+                receipt_number=receipt.receipt_number,
+                reason=" ",
+            )
+        void_payment(
+            supervisor.database,
+            supervisor.actor,
+            receipt_number=receipt.receipt_number,
+            reason="录错档次",
+        )
         with pytest.raises(ServiceError) as caught:
-            void_payment(supervisor.database, supervisor.actor,
-                         receipt_number=receipt.receipt_number, reason="again")
+            void_payment(
+                supervisor.database,
+                supervisor.actor,
+                receipt_number=receipt.receipt_number,
+                reason="again",
+            )
         assert caught.value.code == "already_void"
         (payment,) = person_detail(supervisor.database, str(enrolled)).payments
         assert payment.voided and payment.void_reason == "录错档次"

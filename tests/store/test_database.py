@@ -82,6 +82,15 @@ def _insert_rev1_person(database, person_id: uuid.UUID) -> None:
             ),
             {"id": person_id.hex},
         )
+        connection.execute(
+            text(
+                "INSERT INTO enrolment (id, person_id, scheme, status, tier_fen, start_date,"
+                " documents, created_at, updated_at, version)"
+                " VALUES (:id, :person, 'resident_pension', 'active', 50000, '2026-01-05', '[]',"
+                " '2026-01-05 08:00:00', '2026-01-05 08:00:00', 1)"
+            ),
+            {"id": uuid.uuid4().hex, "person": person_id.hex},
+        )
 
 
 def test_database_at_first_revision_upgrades_with_its_data(data_paths: DataPaths, key: bytes):
@@ -98,8 +107,18 @@ def test_database_at_first_revision_upgrades_with_its_data(data_paths: DataPaths
     backups = list(data_paths.backups.glob("*before-upgrade-from-0001*.db"))
     assert len(backups) == 1
     with upgraded.reading() as session:
-        for query in ("002X", "单雄信", "雄信", "shanxiongxin", "sxx", "5678", "11010519491231002x"):
+        for query in (
+            "002X",
+            "单雄信",
+            "雄信",
+            "shanxiongxin",
+            "sxx",
+            "5678",
+            "11010519491231002x",
+        ):
             assert search_person_ids(session, query) == [person_id], query
+        count = session.connection().exec_driver_sql("SELECT count(*) FROM enrolment").scalar()
+        assert count == 1
     upgraded.close()
 
     # The backup is the revision-1 file, still encrypted with the same key.

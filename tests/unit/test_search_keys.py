@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import date
+
 import pytest
 
 from caseworker.domain import search_keys
+from caseworker.domain.demo_people import DemoVillage, generate_demo
 from caseworker.domain.search_keys import (
     MAX_PINYIN_VARIANTS,
     QueryPlan,
@@ -146,7 +150,14 @@ def test_best_combinations_order_and_limit() -> None:
 
 
 def test_latin_names() -> None:
-    assert name_keys("John  Smith-Jones") == {"johnsmithjones", "john", "smith", "jones"}
+    assert name_keys("John  Smith-Jones") == {
+        "johnsmithjones",
+        "smithjones",
+        "john",
+        "smith",
+        "jones",
+    }
+    assert finds("John Smith-Jones", "Smith-Jo")
     assert name_keys("ＪＯＨＮ") == {"john"}
     assert finds("John Smith", "smi")
     assert name_keys("") == set()
@@ -257,3 +268,40 @@ def test_prefix_upper_bound() -> None:
     assert not ("abc" <= "abd" < prefix_upper_bound("abc"))
     with pytest.raises(ValueError):
         prefix_upper_bound("")
+
+
+def test_every_demo_name_finds_itself() -> None:
+    demo = generate_demo(
+        3000, seed=5, today=date(2026, 3, 1), villages=[DemoVillage("320281103201", "定山村村委会")]
+    )
+    for person in demo.persons:
+        keys = name_keys(person.name)
+        assert query_plan(person.name).name_key_prefix in keys
+        assert any(k.isascii() for k in keys) or all(
+            not search_keys._char_readings(ch) for ch in person.name
+        )
+
+
+def test_prefix_range_agrees_with_sqlite() -> None:
+    """The store's query: a range on a BINARY index equals startswith, for CJK and astral too."""
+    names = ["张三丰", "张三", "单田芳", "𠮷野家", "王𩽾", "买买提·艾力", "John Smith", "欧阳娜娜"]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE person_search_key (key TEXT NOT NULL, person_id INTEGER NOT NULL)")
+    db.execute("CREATE INDEX ix_key ON person_search_key (key)")
+    rows = [(k, i) for i, n in enumerate(names) for k in name_keys(n)]
+    db.executemany("INSERT INTO person_search_key VALUES (?, ?)", rows)
+    for typed in ["张", "张三", "zh", "s", "dan", "𠮷", "野", "艾力", "smi", "oy", "x"]:
+        prefix = query_plan(typed).name_key_prefix
+        assert prefix
+        sql = (
+            "SELECT DISTINCT person_id FROM person_search_key WHERE key >= ? AND key < ? "
+            "ORDER BY person_id"
+        )
+        got = [r[0] for r in db.execute(sql, (prefix, prefix_upper_bound(prefix)))]
+        expected = sorted({i for k, i in rows if k.startswith(prefix)})
+        assert got == expected, typed
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN SELECT person_id FROM person_search_key WHERE key >= ? AND key < ?",
+            (prefix, prefix_upper_bound(prefix)),
+        ).fetchall()
+        assert "USING INDEX ix_key" in str(plan)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
 from caseworker.store.search_index import search_columns
 
 revision = "0002"
@@ -49,7 +50,9 @@ def upgrade() -> None:
         sa.column("id_number_reversed", sa.String()),
         sa.column("phone_reversed", sa.String()),
     )
-    search_key = sa.table("person_search_key", sa.column("key"), sa.column("person_id"))
+    search_key = sa.table(
+        "person_search_key", sa.column("key", sa.String()), sa.column("person_id", sa.Uuid())
+    )
     rows = connection.execute(
         sa.select(person.c.id, person.c.name, person.c.id_number, person.c.phone)
     )
