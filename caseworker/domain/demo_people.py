@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from caseworker.domain.dates import completed_years
 from caseworker.domain.demo_names import DEMO_SURNAMES, NameMaker, demo_lists
 from caseworker.domain.demo_work import (
     FEMALE,
@@ -74,8 +75,7 @@ class DemoPerson:
     enrolments: list[DemoEnrolment] = field(default_factory=list)
 
     def age_on(self, day: date) -> int:
-        before = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - int(before)
+        return completed_years(self.birth_date, day)
 
 
 @dataclass(slots=True)

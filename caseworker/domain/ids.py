@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from caseworker.domain.dates import completed_years
 from caseworker.domain.errors import InvalidValue
 
 __all__ = [
@@ -99,8 +100,7 @@ class IdNumber:
 
     def age_on(self, day: date) -> int:
         """Completed years on ``day`` (someone born 29 Feb turns a year older on 1 Mar)."""
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - int(before_birthday)
+        return completed_years(self.birth_date, day)
 
     @property
     def masked(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from caseworker.domain.errors import InvalidValue
+from caseworker.resources import load_json
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -39,56 +40,9 @@ _APOSTROPHES = frozenset("\u2019\u2018\u02bc\u00b4`")
 CHINESE_LENGTH = (2, 30)
 LATIN_LENGTH = (2, 60)
 
-# Common two-character surnames (复姓); the same list as resources/codes/surname_readings.json.
-COMPOUND_SURNAMES = frozenset(
-    [
-        "尉迟",
-        "万俟",
-        "长孙",
-        "令狐",
-        "单于",
-        "欧阳",
-        "司马",
-        "诸葛",
-        "上官",
-        "东方",
-        "皇甫",
-        "公孙",
-        "慕容",
-        "司徒",
-        "司空",
-        "夏侯",
-        "端木",
-        "宇文",
-        "澹台",
-        "申屠",
-        "呼延",
-        "轩辕",
-        "独孤",
-        "南宫",
-        "西门",
-        "闻人",
-        "公冶",
-        "濮阳",
-        "太史",
-        "仲孙",
-        "钟离",
-        "宗政",
-        "拓跋",
-        "百里",
-        "东郭",
-        "第五",
-        "赫连",
-        "完颜",
-        "乐正",
-        "左丘",
-        "亓官",
-        "淳于",
-        "公羊",
-        "羊舌",
-        "梁丘",
-        "谷梁",
-    ]
+# Common two-character surnames (复姓): reference data, shared with the search keys.
+COMPOUND_SURNAMES: frozenset[str] = frozenset(
+    load_json("codes", "surname_readings.json")["compound"]
 )
 
 

@@ -25,6 +25,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from caseworker.domain.dates import completed_years
 from caseworker.domain.errors import InvalidValue
 from caseworker.resources import load_json
 
@@ -265,15 +266,10 @@ def province_of(region_code: str) -> str:
 
 
 def age_on(birth: date, day: date) -> int:
-    """Whole years of age on ``day``.
-
-    A birthday counts from the day itself. Someone born on 29 February turns a year older
-    on 1 March in common years (they have not reached "29 February" on the 28th), which is
-    what comparing (month, day) pairs gives.
-    """
+    """Whole years of age on ``day`` (see :func:`completed_years`); refuses a future birth."""
     if day < birth:
         raise InvalidValue("birth_date", "after_day", "出生日期晚于办理日期")
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return completed_years(birth, day)
 
 
 def add_months(start: date, months: int) -> date:

@@ -48,6 +48,7 @@ from pypinyin import Style, pinyin
 from pypinyin.constants import PHRASES_DICT
 
 from caseworker.domain.ids import id_check_character
+from caseworker.domain.names import split_surname
 from caseworker.resources import load_json
 
 MAX_PINYIN_VARIANTS = 16
@@ -104,18 +105,6 @@ def prefix_upper_bound(prefix: str) -> str:
 def _surname_table() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     data = load_json("codes", "surname_readings.json")
     return data["single"], data["compound"]
-
-
-def split_surname(name: str) -> tuple[str, str]:
-    """Split a Chinese name (no dots) into surname and given name.
-
-    A known two-character compound surname wins when at least one character follows it;
-    otherwise the surname is the first character.
-    """
-    _, compound = _surname_table()
-    if len(name) >= 3 and name[:2] in compound:
-        return name[:2], name[2:]
-    return name[:1], name[1:]
 
 
 # --- per-character readings ----------------------------------------------------------------

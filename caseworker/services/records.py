@@ -6,11 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from caseworker.domain.dates import completed_years
 from caseworker.domain.ids import mask_id_number
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,7 @@ class PersonSummary:
         return mask_id_number(self.id_number)
 
     def age(self, day: date) -> int:
-        return age_on(self.birth_date, day)
+        return completed_years(self.birth_date, day)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(self.paths.key_file.exists())
+        # Keyboard first: Enter in the name moves on, Enter in the password logs in.
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.try_login)
+        self.ok_button.setAutoDefault(False)
 
     def _centre_text(self) -> str:
         try:
@@ -72,6 +76,8 @@ class LoginDialog(QDialog):
         return f"{key_file.centre_name}（{key_file.centre_code}）"
 
     def try_login(self) -> None:
+        if self.session is not None:  # Enter may arrive both as returnPressed and as accept
+            return
         try:
             self.session = login(self.paths, self.username.text(), self.password.text())
         except (KeyFileError, StoreOpenError, ServiceError) as error:
