@@ -1,6 +1,6 @@
 """Screenshots of the real windows for docs/screenshots/ (run under Xvfb with CJK fonts).
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/take_screenshots.py
+xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python docs/take_screenshots.py
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def save_person(
         entity_id=person.id,
         operation="upsert",
         payload=after,
-        detail=after if created else {"changes": _changes(before, after)},
+        detail={"name": person.name} if created else {"changes": _changes(before, after)},
     )
     enrolment_ids = {}
     written: dict[str, Enrolment] = {}

@@ -112,13 +112,18 @@ def record_change(
     payload: dict[str, Any],
     detail: dict[str, Any] | None = None,
 ) -> OutboxEntry:
-    """The outbox row (what goes upstream) and the audit row (who did what) of one change."""
+    """The outbox row (what goes upstream) and the audit row (who did what) of one change.
+
+    The audit row does not copy the payload: it names the outbox row and carries the
+    payload's SHA-256, so the chain still proves what was written at half the size.
+    """
+    payload = to_jsonable(payload)
     outbox = OutboxEntry(
         id=new_id(),
         entity_type=entity_type,
         entity_id=entity_id,
         operation=operation,
-        payload=to_jsonable(payload),
+        payload=payload,
         hlc=next_hlc(session, actor.device_id),
         operator_id=actor.operator_id,
     )
@@ -129,7 +134,11 @@ def record_change(
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        detail=detail if detail is not None else payload,
+        detail={
+            "outbox_id": outbox.id,
+            "payload_sha256": hashlib.sha256(canonical_json(payload)).hexdigest(),
+            **(detail or {}),
+        },
     )
     return outbox
 

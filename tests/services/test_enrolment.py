@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import func, select
 
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import Conflict, PermissionDenied, ValidationFailed
-from caseworker.services.journal import verify_audit_chain
+from caseworker.services.journal import canonical_json, verify_audit_chain
 from caseworker.services.registry import person_detail, search
 from caseworker.services.validation import PersonInput
 from caseworker.store.models import AuditEntry, Enrolment, OutboxEntry, Person
@@ -78,6 +80,12 @@ def test_new_person_is_written_with_outbox_and_audit(clerk: OpenSession):
         assert hlcs == sorted(hlcs) and len(set(hlcs)) == 3
         assert outbox[0].payload["id_number"] == "320583198001010016"
         assert verify_audit_chain(db).ok
+        # Each audit row names its outbox row and proves the payload by its hash.
+        audits = db.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(3)).all()
+        by_outbox = {a.detail["outbox_id"]: a.detail["payload_sha256"] for a in audits}
+        for entry in outbox:
+            digest = hashlib.sha256(canonical_json(entry.payload)).hexdigest()
+            assert by_outbox[str(entry.id)] == digest
     assert count(clerk, AuditEntry) == before_audit + 3
     assert [h.operator_name for h in detail.history] == ["clerk"] * 3
 
