@@ -1,0 +1,148 @@
+"""Background work for the UI: the window never waits on the database or the network.
+
+Lanes, as Anki's task manager and Picard's thread helpers do it:
+- ``write``: one worker, so there is one database writer at a time;
+- ``read``: a small pool for searches and look-ups (SQLite in WAL mode reads concurrently);
+- ``network``: one worker for sync, apart from the database lanes.
+
+A job is a callable taking a ``TaskControl`` (for progress and cancellation) and returning
+a value. Its result or exception comes back on the UI thread through Qt signals.
+``SynchronousRunner`` runs jobs inline, for tests that want no threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+Job = Callable[["TaskControl"], Any]
+
+
+class Cancelled(Exception):
+    """Raised inside a job by ``TaskControl.check()`` once the user has cancelled."""
+
+
+class TaskControl:
+    """Handed to the job: report progress, notice cancellation. Thread-safe."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self._task.progress.emit(done, total, text)
+
+
+class Task(QObject):
+    """One submitted job; signals arrive on the UI thread (queued across threads)."""
+
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.control = TaskControl(self)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+
+    def cancel(self) -> None:
+        self.control._cancel.set()
+
+    def _complete(self, result: Any, error: BaseException | None) -> None:
+        self.result, self.error, self.done = result, error, True
+        if isinstance(error, Cancelled):
+            self.cancelled.emit()
+        elif error is not None:
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        self.finished.emit()
+
+
+class _Relay(QObject):
+    """Lives on the UI thread; a signal emitted from a worker is delivered there."""
+
+    completed = Signal(object, object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.completed.connect(lambda task, result, error: task._complete(result, error))
+
+
+class TaskRunner(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._relay = _Relay()
+        self._lanes = {
+            "write": ThreadPoolExecutor(1, thread_name_prefix="cw-write"),
+            "read": ThreadPoolExecutor(2, thread_name_prefix="cw-read"),
+            "network": ThreadPoolExecutor(1, thread_name_prefix="cw-net"),
+        }
+
+    def submit(
+        self,
+        job: Job,
+        *,
+        lane: str = "read",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        task = Task(self)
+        if on_success:
+            task.succeeded.connect(on_success)
+        if on_failure:
+            task.failed.connect(on_failure)
+
+        def work() -> None:
+            try:
+                result, error = job(task.control), None
+            except BaseException as caught:  # delivered to the UI thread, never lost
+                result, error = None, caught
+            self._relay.completed.emit(task, result, error)
+
+        self._lanes[lane].submit(work)
+        return task
+
+    def shutdown(self) -> None:
+        for executor in self._lanes.values():
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+class SynchronousRunner(TaskRunner):
+    """Runs each job inline on the calling thread (tests)."""
+
+    def submit(
+        self,
+        job: Job,
+        *,
+        lane: str = "read",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        task = Task(self)
+        if on_success:
+            task.succeeded.connect(on_success)
+        if on_failure:
+            task.failed.connect(on_failure)
+        try:
+            result, error = job(task.control), None
+        except BaseException as caught:
+            result, error = None, caught
+        task._complete(result, error)
+        return task
