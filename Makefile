@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN_DATA ?= $(HOME)/.local/share/Caseworker
 
-.PHONY: run test lint format bench system-packages venv translations clean
+.PHONY: run test lint format bench system-packages venv translations update-translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,30 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# Qt translations: .ts sources are kept in git, .qm files are built from them.
+TS_FILES := $(wildcard resources/translations/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+
+%.qm: %.ts $(VENV)/.installed
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM_FILES)
+
+# Refresh the .ts sources from the code (then translate the new entries).
+update-translations: venv
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find caseworker/ui -name '*.py') -ts $(TS_FILES)
+
 system-packages:
 	./installer/system-packages.sh
 
 # Starts the desktop app; with no centre yet, a demo centre (operators admin/supervisor/clerk,
 # password demo) is created first so there is something to look at.
-run: system-packages venv
+run: system-packages venv translations
 	@if [ ! -e "$${CASEWORKER_HOME:-$(RUN_DATA)}/caseworker.keys" ]; then \
 		CASEWORKER_HOME="$${CASEWORKER_HOME:-$(RUN_DATA)}" $(VENV)/bin/caseworker demo --persons 2000; fi
 	CASEWORKER_HOME="$${CASEWORKER_HOME:-$(RUN_DATA)}" $(VENV)/bin/caseworker
 
-test: system-packages venv
+test: system-packages venv translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -n 2 -q

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.contact import parse_phone
@@ -13,10 +14,11 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_uscc
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import snapshot
+from caseworker.services.errors import NotFound
 from caseworker.services.journal import record_change
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
-from caseworker.store.models import Employer, new_id
+from caseworker.store.models import Employer, Person, new_id
 
 EMPLOYER_FIELDS = (
     "credit_code",
@@ -107,3 +109,90 @@ def find_employers(database: Database, text: str, *, limit: int = 50) -> list[Em
             (Employer.credit_code == text) | Employer.name.contains(text)
         )
         return list(session.scalars(statement.order_by(Employer.name).limit(limit)))
+
+
+# --- read functions for the desktop screens ------------------------------------------------
+
+EMPLOYER_ID_LIMIT = 10000
+
+
+@dataclass(frozen=True)
+class EmployerSummary:
+    id: uuid.UUID
+    credit_code: str
+    name: str
+    employer_type: str
+    industry: str | None
+    risk_class: int | None
+    address: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    employees: int = 0
+
+
+def search_employer_ids(
+    database: Database, text: str = "", *, limit: int = EMPLOYER_ID_LIMIT
+) -> list[uuid.UUID]:
+    """Employers by name (any part) or credit code (full or leading part), ordered by name.
+
+    An empty text lists them all. A township registers hundreds of employers, not hundreds
+    of thousands, so a name ``LIKE`` over ids only stays fast; rows load page by page.
+    """
+    text = text.strip()
+    statement = select(Employer.id).order_by(Employer.name, Employer.credit_code)
+    if text:
+        upper = text.upper()
+        statement = statement.where(
+            Employer.name.contains(text, autoescape=True)
+            | Employer.credit_code.startswith(upper, autoescape=True)
+        )
+    with database.reading() as session:
+        return list(session.scalars(statement.limit(limit)))
+
+
+def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[EmployerSummary]:
+    """One page of employers, in the order given, each with its number of employees."""
+    if not ids:
+        return []
+    with database.reading() as session:
+        counts = dict(
+            session.execute(
+                select(Person.employer_id, func.count())
+                .where(Person.employer_id.in_(list(ids)))
+                .group_by(Person.employer_id)
+            ).all()
+        )
+        rows = session.scalars(select(Employer).where(Employer.id.in_(list(ids)))).all()
+        by_id = {
+            e.id: EmployerSummary(
+                e.id,
+                e.credit_code,
+                e.name,
+                e.employer_type,
+                e.industry,
+                e.risk_class,
+                e.address,
+                e.contact_name,
+                e.contact_phone,
+                int(counts.get(e.id, 0)),
+            )
+            for e in rows
+        }
+    return [by_id[employer_id] for employer_id in ids if employer_id in by_id]
+
+
+def get_employer(database: Database, employer_id: uuid.UUID) -> EmployerSummary:
+    found = employer_summaries(database, [employer_id])
+    if not found:
+        raise NotFound("employer", "找不到该单位。", "No such employer.")
+    return found[0]
+
+
+def employee_ids(database: Database, employer_id: uuid.UUID) -> list[uuid.UUID]:
+    """People whose employer is this one, by name; load their rows with registry.summaries."""
+    with database.reading() as session:
+        return list(
+            session.scalars(
+                select(Person.id).where(Person.employer_id == employer_id).order_by(Person.name)
+            )
+        )

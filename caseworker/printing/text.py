@@ -1,0 +1,219 @@
+"""Drawing text with the font chain: runs, line breaking, and fitting text into a cell.
+
+Chinese breaks between any two characters; runs of Latin letters and digits (ID numbers,
+amounts, receipt numbers) stay whole unless one alone is wider than the line; closing
+punctuation and the middle dot of minority names (买买提·艾力) never start a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from reportlab.lib.colors import Color, black, red
+from reportlab.pdfgen.canvas import Canvas
+
+from caseworker.printing.fonts import FontChain
+
+Align = Literal["left", "center", "right"]
+VAlign = Literal["top", "middle", "bottom"]
+
+LEADING = 1.18  # line height as a multiple of the font size
+SMALLEST = 4.0  # below this a printed character is unreadable: an overflow is an error
+# Characters that may not begin a line (a light form of Chinese kinsoku).
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’·・%,.;:!?)]}")
+_TOKEN = re.compile(r"[A-Za-z0-9@#&_+\-./:%¥￥*]+|\s+|.", re.S)
+
+
+class LayoutOverflow(Exception):
+    """Text that cannot fit its cell even at the smallest readable size (a layout defect)."""
+
+    def __init__(self, text: str, width: float, height: float) -> None:
+        super().__init__(f"text does not fit a {width:.0f}×{height:.0f} pt cell: {text[:40]!r}")
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in PDF points; ``y`` is the bottom edge."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    def inset(self, dx: float, dy: float | None = None) -> Box:
+        dy = dx if dy is None else dy
+        return Box(self.x + dx, self.y + dy, max(self.w - 2 * dx, 0), max(self.h - 2 * dy, 0))
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for token in _TOKEN.findall(text):
+        if tokens and token[0] in _NO_LINE_START and not tokens[-1].isspace():
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    return tokens
+
+
+class Pen:
+    """Writes on one canvas with one font chain, remembering every character no font has."""
+
+    def __init__(self, canvas: Canvas, chain: FontChain) -> None:
+        self.canvas = canvas
+        self.chain = chain
+        self.missing: dict[str, None] = {}
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        align: Align = "left",
+        bold: bool = False,
+        color: Color = black,
+    ) -> float:
+        """One line at baseline ``y``; returns its width."""
+        if not text:
+            return 0.0
+        for ch in self.chain.missing(text):
+            self.missing.setdefault(ch)
+        width = self.chain.unit_width(text) * size
+        if align == "center":
+            x -= width / 2
+        elif align == "right":
+            x -= width
+        c = self.canvas
+        t = c.beginText(x, y)
+        if bold:  # CJK fonts have no bold face: fill and stroke the outline instead
+            c.setLineWidth(size * 0.035)
+            c.setStrokeColor(color)
+            t.setTextRenderMode(2)
+        t.setFillColor(color)
+        for name, piece, marker in self.chain.runs(text):
+            t.setFont(name, size)
+            if marker:
+                t.setFillColor(red)
+                t.textOut(piece)
+                t.setFillColor(color)
+            else:
+                t.textOut(piece)
+        c.drawText(t)
+        return width
+
+    def width(self, text: str, size: float) -> float:
+        return self.chain.unit_width(text) * size
+
+    def wrap(self, text: str, max_width: float, size: float) -> list[str]:
+        """Break ``text`` into lines no wider than ``max_width`` at ``size``."""
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            lines.extend(self._wrap_paragraph(paragraph, max_width / size))
+        return lines
+
+    def _wrap_paragraph(self, text: str, limit: float) -> list[str]:
+        lines: list[str] = []
+        line, used = "", 0.0
+        unit = self.chain.unit_width
+        for token in _tokens(text):
+            w = unit(token)
+            if used + w <= limit or not line:
+                if w > limit and len(token) > 1:  # a run longer than a line: split it
+                    for ch in token:
+                        cw = unit(ch)
+                        if used + cw > limit and line:
+                            lines.append(line.rstrip())
+                            line, used = "", 0.0
+                        line, used = line + ch, used + cw
+                    continue
+                line, used = line + token, used + w
+            else:
+                lines.append(line.rstrip())
+                stripped = token.lstrip()
+                line, used = stripped, unit(stripped)
+        lines.append(line.rstrip())
+        return lines
+
+    def fit(
+        self,
+        box: Box,
+        text: str,
+        *,
+        size: float = 10,
+        min_size: float = 6,
+        align: Align = "left",
+        valign: VAlign = "middle",
+        wrap: bool = True,
+        padding: float = 2.5,
+        bold: bool = False,
+        color: Color = black,
+    ) -> float:
+        """Draw ``text`` inside ``box``: shrink and wrap until it fits; returns the size used.
+
+        One line first, shrinking by up to a fifth (never below ``min_size``); then wrapped,
+        from ``size`` down in half points to ``SMALLEST``; text that still does not fit
+        raises :class:`LayoutOverflow` rather than running over its neighbours.
+        """
+        if not text:
+            return size
+        inner = box.inset(padding, min(padding, box.h * 0.08))
+        unit = self.chain.unit_width(text.replace("\n", ""))
+        candidates = _sizes(size, SMALLEST)
+        # A little shrinking reads better than a broken line; a lot does not.
+        one_line_floor = max(min_size, size * 0.8) if wrap else 0.0
+        for s in candidates:
+            if s < one_line_floor:
+                break
+            if "\n" not in text and unit * s <= inner.w and s * LEADING <= inner.h + s * 0.2:
+                return self._lines(inner, [text], s, align, valign, bold, color)
+        if wrap:
+            for s in candidates:
+                lines = self.wrap(text, inner.w, s)
+                if len(lines) * s * LEADING <= inner.h + s * 0.2:
+                    return self._lines(inner, lines, s, align, valign, bold, color)
+        raise LayoutOverflow(text, box.w, box.h)
+
+    def _lines(
+        self,
+        inner: Box,
+        lines: list[str],
+        size: float,
+        align: Align,
+        valign: VAlign,
+        bold: bool,
+        color: Color,
+    ) -> float:
+        block = len(lines) * size * LEADING
+        if valign == "top":
+            top = inner.top
+        elif valign == "bottom":
+            top = inner.y + block
+        else:
+            top = inner.y + (inner.h + block) / 2
+        # Baseline sits about 0.88 em below the top of a line for these CJK fonts.
+        baseline = top - size * (LEADING - 1) / 2 - size * 0.86
+        x = {"left": inner.x, "center": inner.x + inner.w / 2, "right": inner.right}[align]
+        for line in lines:
+            self.text(x, baseline, line, size, align=align, bold=bold, color=color)
+            baseline -= size * LEADING
+        return size
+
+
+def _sizes(start: float, stop: float) -> list[float]:
+    sizes, s = [], start
+    while s >= stop - 1e-9:
+        sizes.append(round(s, 2))
+        s -= 0.5
+    return sizes

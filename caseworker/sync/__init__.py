@@ -1,0 +1,1 @@
+"""Sync with the county: the wire protocol (shared with the server) and the client."""

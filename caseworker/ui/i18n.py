@@ -1,0 +1,94 @@
+"""The interface language: Qt translators, the saved choice, and error messages in that language.
+
+Source strings are Simplified Chinese (the default); English comes from
+``resources/translations/caseworker_en.qm``. If that file has not been built, the app keeps
+working in Chinese source text and the Settings page says why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from caseworker.resources import resource_path
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+_LANGUAGE_KEY = "ui/language"
+_QT_LOCALES = {"zh": "zh_CN", "en": "en"}
+
+_state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
+
+
+def preferences() -> QSettings:
+    """The operator's preferences on this computer (language, window layout).
+
+    Always INI in the user scope under organisation "Caseworker": one known place, and tests
+    redirect it with ``QSettings.setPath`` instead of touching a real user's settings.
+    Centre configuration lives in the database, never here.
+    """
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Caseworker", "Caseworker"
+    )
+
+
+def saved_language() -> str:
+    value = str(preferences().value(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def save_language(code: str) -> None:
+    settings = preferences()
+    settings.setValue(_LANGUAGE_KEY, code)
+    settings.sync()
+
+
+def current_language() -> str:
+    return str(_state["language"])
+
+
+def translation_file(code: str) -> Path:
+    return resource_path("translations") / f"caseworker_{code}.qm"
+
+
+def translation_missing(code: str) -> bool:
+    """True when ``code`` needs a .qm file that is not there (Chinese never does)."""
+    return code != DEFAULT_LANGUAGE and not translation_file(code).is_file()
+
+
+def install_language(app: QCoreApplication, code: str) -> bool:
+    """Switch every later ``tr()`` to ``code``; False if its translation file is missing.
+
+    Qt's own strings (standard buttons, context menus) follow through qtbase's catalogue.
+    Widgets already built keep their text: the main window rebuilds its pages afterwards.
+    """
+    if code not in LANGUAGES:
+        code = DEFAULT_LANGUAGE
+    for old in list(_state["translators"]):  # type: ignore[call-overload]
+        app.removeTranslator(old)
+    translators: list[QTranslator] = []
+    qt_catalogue = QTranslator(app)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_catalogue.load(f"qtbase_{_QT_LOCALES[code]}", qt_folder):
+        translators.append(qt_catalogue)
+    ok = True
+    if code != DEFAULT_LANGUAGE:
+        ours = QTranslator(app)
+        ok = ours.load(str(translation_file(code)))
+        if ok:
+            translators.append(ours)
+    for translator in translators:
+        app.installTranslator(translator)
+    _state["translators"] = translators
+    _state["language"] = code
+    QLocale.setDefault(QLocale(_QT_LOCALES[code]))
+    return ok
+
+
+def message_for(error: BaseException) -> str:
+    """The operator-facing text of a service or validation error in the current language."""
+    chinese = getattr(error, "message", None) or str(error)
+    if current_language() == "en":
+        return getattr(error, "message_en", None) or chinese
+    return chinese

@@ -1,0 +1,168 @@
+"""Small building blocks shared by forms: a field with its message, a banner, a code combo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.domain.codes import load_code_table
+
+ERROR_COLOUR = "#b3261e"
+WARNING_COLOUR = "#8a5a00"
+HINT_COLOUR = "#4a5568"
+_BANNER_STYLES = {
+    "error": "background: #fdecea; border: 1px solid #f5c2c0; color: #8c1d18;",
+    "warning": "background: #fff4e0; border: 1px solid #f0d49a; color: #6b4500;",
+    "info": "background: #e8f1fb; border: 1px solid #b9d3f0; color: #1d4f8c;",
+    "success": "background: #e7f5ec; border: 1px solid #b5dfc3; color: #1e5e33;",
+}
+
+
+class FieldBox(QWidget):
+    """An input (or a row of inputs) with a message line under it.
+
+    The message is in words and sits next to the field it is about, as the clerk's eye is
+    already there; an error is red, a warning (e.g. a bank card failing Luhn) is amber.
+    """
+
+    def __init__(self, *widgets: QWidget, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inputs = widgets
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        if len(widgets) == 1:
+            layout.addWidget(widgets[0])
+        else:
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                row.addWidget(widget)
+            layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setObjectName(f"{name}Message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.kind = ""
+
+    def _show(self, text: str, colour: str, kind: str) -> None:
+        self.kind = kind if text else ""
+        self.message.setStyleSheet(f"color: {colour};")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        for widget in self.inputs:
+            # Screen readers announce the problem with the field, not only the red text.
+            widget.setAccessibleDescription(text)
+
+    def set_error(self, text: str) -> None:
+        self._show(text, ERROR_COLOUR, "error")
+
+    def set_warning(self, text: str) -> None:
+        self._show(text, WARNING_COLOUR, "warning")
+
+    def set_hint(self, text: str) -> None:
+        self._show(text, HINT_COLOUR, "hint")
+
+    def clear(self) -> None:
+        self._show("", HINT_COLOUR, "")
+
+    def text(self) -> str:
+        return self.message.text() if self.message.isVisibleTo(self) else ""
+
+
+class Banner(QFrame):
+    """A coloured strip across the top of a form, with an optional action button."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.label = QLabel()
+        self.label.setObjectName(f"{name}Text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.button = QPushButton()
+        self.button.setObjectName(f"{name}Action")
+        self.button.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self._action: Callable[[], None] | None = None
+        self.button.clicked.connect(self._run_action)
+        self.kind = ""
+        self.hide()
+
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self._action()
+
+    def show_message(
+        self,
+        text: str,
+        kind: str = "info",
+        *,
+        action: str | None = None,
+        on_action: Callable[[], None] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.setStyleSheet(f"#{self.objectName()} {{ {_BANNER_STYLES[kind]} border-radius: 4px; }}")
+        self.label.setStyleSheet("border: none; background: transparent;")
+        self.label.setText(text)
+        self.button.setText(action or "")
+        self.button.setAccessibleName(action or "")
+        self.button.setVisible(action is not None)
+        self._action = on_action
+        self.show()
+
+    def clear(self) -> None:
+        self.kind = ""
+        self.label.clear()
+        self._action = None
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if not self.isHidden() else ""
+
+
+class CodeCombo(QComboBox):
+    """A choice from a code table, in the table's (the standard's) order."""
+
+    def __init__(
+        self,
+        table: str,
+        *,
+        name: str,
+        accessible: str,
+        blank: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName(accessible)
+        # Enough rows to scan the 56 ethnic groups without endless scrolling.
+        self.setMaxVisibleItems(20)
+        if blank is not None:
+            self.addItem(blank, None)
+        for entry in load_code_table(table):
+            self.addItem(entry.name_zh, entry.code)
+
+    def code(self) -> str | None:
+        return self.currentData()
+
+    def set_code(self, code: str | None) -> None:
+        index = self.findData(code)
+        self.setCurrentIndex(index if index >= 0 else 0)

@@ -1,0 +1,173 @@
+"""The county server's own tables (its own metadata and migrations, apart from the client's).
+
+Uniqueness that matters across centres lives in constraints, so concurrent uploads cannot
+both win: one person per ID number, one employer per credit code, one enrolment per person
+and scheme, one payment per receipt number, one answer per batch id, one application per
+record id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from caseworker.store.models import NAMING_CONVENTION, UtcDateTime, utc_now
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class Centre(Base):
+    __tablename__ = "centre"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    township_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class EnrolmentToken(Base):
+    """A one-time device enrolment token; only its SHA-256 is kept."""
+
+    __tablename__ = "enrolment_token"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centre.code"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    centre_code: Mapped[str] = mapped_column(ForeignKey("centre.code"), index=True)
+    device_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Batch(Base):
+    """One received batch and the exact answer bytes, returned again for the same bytes."""
+
+    __tablename__ = "batch"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), index=True)
+    centre_code: Mapped[str] = mapped_column(String(12))
+    sha256: Mapped[str] = mapped_column(String(64))
+    byte_count: Mapped[int] = mapped_column(Integer)
+    record_count: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    via: Mapped[str] = mapped_column(String(10), default="http")
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AppliedRecord(Base):
+    """Each client record applied once: its outbox id is the key."""
+
+    __tablename__ = "applied_record"
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("batch.id"), index=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20))
+
+
+class _Entity:
+    """Common columns: the client's UUID, its version, the centre it came from, the snapshot."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    centre_code: Mapped[str] = mapped_column(String(12))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Person(_Entity, Base):
+    __tablename__ = "person"
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    township_code: Mapped[str | None] = mapped_column(String(12), index=True)
+
+
+class Employer(_Entity, Base):
+    __tablename__ = "employer"
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+
+
+class Household(_Entity, Base):
+    __tablename__ = "household"
+
+
+class Enrolment(_Entity, Base):
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("person_id", "scheme"),)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+
+
+class Payment(_Entity, Base):
+    __tablename__ = "payment"
+    receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolment.id"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyEntry(_Entity, Base):
+    __tablename__ = "survey_entry"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+
+
+class FeedCounter(Base):
+    """Cursor values are handed out under this row's lock just before commit, so a reader
+    never sees a higher cursor committed before a lower one."""
+
+    __tablename__ = "feed_counter"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReferenceItem(Base):
+    __tablename__ = "reference_item"
+    __table_args__ = (UniqueConstraint("kind", "name", "version"),)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(60))
+    version: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class RegistryChange(Base):
+    """The township registry feed: every accepted person and enrolment change, in order."""
+
+    __tablename__ = "registry_change"
+    __table_args__ = (Index("ix_registry_change_township_seq", "township_code", "seq"),)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    township_code: Mapped[str | None] = mapped_column(String(12))
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer)
+    centre_code: Mapped[str] = mapped_column(String(12))
+    payload: Mapped[dict[str, Any]] = mapped_column()
