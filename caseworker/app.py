@@ -1,11 +1,18 @@
-"""Composition root of the desktop app: display check, login, main window."""
+"""Composition root of the desktop app: display check, Qt application, style, language,
+set-up wizard or login, main window, and an orderly shutdown of the background runner."""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from caseworker.paths import resolve_data_dir
+from caseworker.paths import DataPaths, resolve_data_dir
 from caseworker.ui.display import display_problem
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from caseworker.ui.tasks import TaskRunner
 
 
 def run_gui(data_dir: str | None = None) -> int:
@@ -13,22 +20,51 @@ def run_gui(data_dir: str | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    # Qt is imported only here: the command line never needs it.
     from PySide6.QtWidgets import QApplication
 
-    from caseworker.ui.login import LoginDialog
-    from caseworker.ui.main_window import MainWindow
+    from caseworker.ui.i18n import install_language, saved_language
     from caseworker.ui.style import apply_style
+    from caseworker.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("Caseworker")
     app.setOrganizationName("Caseworker")
     apply_style(app)
-    paths = resolve_data_dir(data_dir)
-    dialog = LoginDialog(paths)
-    if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.session is None:
-        return 0
-    window = MainWindow(dialog.session)
+    install_language(app, saved_language())
+    runner = TaskRunner()
+    try:
+        return _run(app, resolve_data_dir(data_dir), runner)
+    finally:
+        runner.shutdown()
+
+
+def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
+    """First run: the set-up wizard (which logs the new administrator in); else the login."""
+    from PySide6.QtWidgets import QDialog
+
+    from caseworker.ui.login import LoginDialog
+    from caseworker.ui.main_window import MainWindow
+    from caseworker.ui.wizard import SetupWizard
+
+    if not paths.exists():
+        wizard = SetupWizard(paths, runner)
+        accepted = wizard.exec() == QDialog.DialogCode.Accepted
+        session = wizard.session
+        if not accepted or session is None:
+            if session is not None:
+                session.close()
+            return 0
+    else:
+        dialog = LoginDialog(paths, runner)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+            return 0
+        session = dialog.session
+    window = MainWindow(session, runner)
     window.show()
-    status = app.exec()
-    dialog.session.close()
-    return status
+    try:
+        return app.exec()
+    finally:
+        runner.shutdown()  # let running jobs finish before the database closes under them
+        session.close()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from caseworker import __version__
-from caseworker.cli import admin, registry
+from caseworker.cli import admin, printing, registry, sync
 from caseworker.cli.common import run_guarded
 
 
@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(commands)
     registry.register(commands)
+    printing.register(commands)
+    sync.register(commands)
     return parser
 
 

@@ -36,6 +36,7 @@ class NoFontError(Exception):
     """No usable CJK font at all: nothing Chinese can be printed."""
 
     def __init__(self, tried: Sequence[str]) -> None:
+        self.tried = list(tried)
         self.message = (
             "找不到可用的中文 TrueType 字体，无法打印。请安装文泉驿正黑（fonts-wqy-zenhei）"
             "或由管理员在设置中指定字体文件（.ttf/.ttc）。"

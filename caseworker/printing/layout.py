@@ -9,9 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
 
@@ -41,7 +39,15 @@ class PdfDocument:
         self.buffer = io.BytesIO()
         self.size = size
         self.title = title
-        self.canvas = Canvas(self.buffer, pagesize=size, invariant=1, pageCompression=1)
+        # The initial font is the chain's, so no unembedded Helvetica is ever referenced.
+        self.canvas = Canvas(
+            self.buffer,
+            pagesize=size,
+            invariant=1,
+            pageCompression=1,
+            initialFontName=chain.primary.register(),
+            initialFontSize=10,
+        )
         self.canvas.setTitle(title)
         self.canvas.setCreator("Caseworker")
         self.canvas.setAuthor("Caseworker")
@@ -75,12 +81,26 @@ def check_value(*parts: object) -> str:
 
 
 def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(value, barLevel="M", barBorder=0)
-    x0, y0, x1, y1 = widget.getBounds()
-    scale = size / max(x1 - x0, y1 - y0)
-    drawing = Drawing(size, size, transform=[scale, 0, 0, scale, 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    """A QR code (level M) drawn as filled runs of modules straight onto the canvas: no
+    graphics renderer, so no stray font enters the PDF."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(value)
+    qr.make()
+    count = qr.getModuleCount()
+    cell = size / count
+    canvas.setFillColor(black)
+    path = canvas.beginPath()
+    for row in range(count):
+        column = 0
+        while column < count:
+            if not qr.isDark(row, column):
+                column += 1
+                continue
+            start = column
+            while column < count and qr.isDark(row, column):
+                column += 1
+            path.rect(x + start * cell, y + size - (row + 1) * cell, (column - start) * cell, cell)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def format_time(moment: datetime) -> str:
@@ -267,8 +287,6 @@ def stamp(pen: Pen, box: Box, text: str, *, color: Color = STAMP_RED, angle: flo
     width = pen.width(text, size)
     pad = size * 0.2
     c.setLineWidth(max(size * 0.05, 1.5))
-    c.roundRect(
-        -width / 2 - pad, -size * 0.5 - pad, width + 2 * pad, size * 1.1 + pad, size * 0.12
-    )
+    c.roundRect(-width / 2 - pad, -size * 0.5 - pad, width + 2 * pad, size * 1.1 + pad, size * 0.12)
     pen.text(0, -size * 0.38, text, size, align="center", color=Color(*color.rgb(), alpha=0.35))
     c.restoreState()

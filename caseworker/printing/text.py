@@ -110,6 +110,8 @@ class Pen:
                 t.setFillColor(color)
             else:
                 t.textOut(piece)
+        if bold:  # the render mode outlives the text object: put it back
+            t.setTextRenderMode(0)
         c.drawText(t)
         return width
 

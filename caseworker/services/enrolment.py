@@ -16,6 +16,7 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import Conflict, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
+from caseworker.services.sync_guard import enforce_sync_guardrails
 from caseworker.services.validation import PersonInput, ValidPerson, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Enrolment, Person, new_id
@@ -248,6 +249,7 @@ def enrol(
     province = actor.centre_code[:2] + "0000"
     check_choices(person_facts(valid, province), choices, day, province)
     with database.writing() as session:
+        enforce_sync_guardrails(session)
         return save_person(
             session, actor, valid, choices, day=day, expected_version=expected_version
         )

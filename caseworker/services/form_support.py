@@ -15,12 +15,13 @@ from datetime import date
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import Contribution, SchemeOption, eligible_schemes
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.schemes import PersonFacts, contribution
+from caseworker.domain.schemes import SCHEME_CODES, PersonFacts, contribution
 from caseworker.services.actor import Actor
 from caseworker.services.parameters import parameters_for
 from caseworker.services.records import EnrolmentRecord, PersonDetail
 from caseworker.services.registry import person_detail
 from caseworker.store.database import Database
+from caseworker.store.models import Employer
 
 # The document a special group's proof is filed under in the document code table.
 GROUP_PROOF = "special_group_proof"
@@ -172,13 +173,13 @@ def payment_options(
     province = province_of_centre(actor)
     params = parameters_for(day, province)
     options = []
-    for enrolment in person.enrolments:
+    # The fixed scheme order (pension first), as on the form, not the alphabetical one.
+    ordered = sorted(person.enrolments, key=lambda e: SCHEME_CODES.index(e.scheme))
+    for enrolment in ordered:
         if enrolment.status != "active":
             continue
         max_months = (
-            1
-            if enrolment.scheme in YEARLY_SCHEMES
-            else params.employee_pension_flexible.max_months
+            1 if enrolment.scheme in YEARLY_SCHEMES else params.employee_pension_flexible.max_months
         )
         try:
             due = payment_due(person, enrolment, months=1, day=day, centre_province=province)
@@ -187,3 +188,10 @@ def payment_options(
             continue
         options.append(PaymentOption(enrolment, max_months, due))
     return person, options
+
+
+def employer_name(database: Database, employer_id: uuid.UUID) -> str | None:
+    """The employer's name, for a form opened with an employer already chosen."""
+    with database.reading() as session:
+        employer = session.get(Employer, employer_id)
+        return employer.name if employer else None

@@ -231,7 +231,8 @@ def household_members(database: Database, person_id: uuid.UUID) -> list[Househol
 def payments_on(database: Database, day: date) -> list[DayPayment]:
     """Payments whose business date is ``day``, newest first (voided ones included)."""
     with database.reading() as session:
-        operators = dict(session.execute(select(Operator.id, Operator.username)).all())
+        # Display names: the list is read by people ("经办员"), not matched against logins.
+        operators = dict(session.execute(select(Operator.id, Operator.display_name)).all())
         rows = session.execute(
             select(Payment, Person.name, Person.id_number)
             .join(Person, Person.id == Payment.person_id)

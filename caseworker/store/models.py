@@ -321,3 +321,75 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column()
+
+
+# --- Sync with the county (issue #5) -------------------------------------------------------
+
+
+class SyncBatch(Base):
+    """A sealed batch: the exact bytes sent upstream, their hash and signature, kept until
+    answered so a retry after a crash or a lost answer sends the very same bytes."""
+
+    __tablename__ = "sync_batch"
+    __table_args__ = (
+        CheckConstraint("state IN ('sealed', 'answered', 'refused')", name="state"),
+        Index("ix_sync_batch_state_sealed_at", "state", "sealed_at"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    sealed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    record_count: Mapped[int] = mapped_column(Integer)
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(12), default="sealed")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_via: Mapped[str | None] = mapped_column(String(10))
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class SyncLink(Base):
+    """This installation's link to the county server (one row): where, since when, how it went."""
+
+    __tablename__ = "sync_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    server_url: Mapped[str | None] = mapped_column(String(300))
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    township_code: Mapped[str | None] = mapped_column(String(12))
+    last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    clock_skew_seconds: Mapped[int | None] = mapped_column(Integer)
+
+
+class SyncCursor(Base):
+    """How far each change feed from the county has been applied (same transaction as the rows)."""
+
+    __tablename__ = "sync_cursor"
+    feed: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+
+class SyncResolution(Base):
+    """How a rejected or conflicting outbox entry was dealt with, by whom and when."""
+
+    __tablename__ = "sync_resolution"
+    __table_args__ = (
+        CheckConstraint("action IN ('resubmitted', 'accepted_server', 'dismissed')", name="action"),
+    )
+    outbox_seq: Mapped[int] = mapped_column(ForeignKey("outbox_entry.seq"), primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    resolved_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    resolved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    new_outbox_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# Answers are applied by batch; the outbox table is older than sync, so its index lives here.
+Index("ix_outbox_entry_batch_id", OutboxEntry.batch_id)

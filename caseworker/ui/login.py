@@ -1,7 +1,13 @@
-"""Log in as an operator: this unlocks the database key and opens the store."""
+"""Log in as an operator: this unlocks the database key and opens the store.
+
+Given a runner, the login (argon2id, opening and maybe migrating the store) runs on its
+write lane so the dialog stays responsive; without one it runs inline (scripts, old callers).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,12 +22,21 @@ from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.keys import KeyFile, KeyFileError
+from caseworker.ui.i18n import message_for, preferences
+from caseworker.ui.tasks import TaskRunner
+
+LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
+_LAST_USER_KEY = "login/last_username"
 
 
 class LoginDialog(QDialog):
-    def __init__(self, paths: DataPaths) -> None:
+    error_shown = Signal()  # a failed login's message is on screen
+
+    def __init__(self, paths: DataPaths, runner: TaskRunner | None = None) -> None:
         super().__init__()
         self.paths = paths
+        self.runner = runner
+        self.busy = False
         self.session: OpenSession | None = None
         self.setWindowTitle(self.tr("登录 — 社保经办"))
         self.setMinimumWidth(380)
@@ -41,6 +56,7 @@ class LoginDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.username.setText(str(preferences().value(_LAST_USER_KEY, "")))
 
         form = QFormLayout()
         form.addRow(self.tr("操作员"), self.username)
@@ -59,10 +75,23 @@ class LoginDialog(QDialog):
         layout.addWidget(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(self.paths.key_file.exists())
-        # Keyboard first: Enter in the name moves on, Enter in the password logs in.
-        self.username.returnPressed.connect(self.password.setFocus)
-        self.password.returnPressed.connect(self.try_login)
-        self.ok_button.setAutoDefault(False)
+        # Keyboard first (see keyPressEvent): Enter in the name moves on, in the password logs
+        # in. No button is a default button, so Enter never logs in with a half-typed form.
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        # The last operator's name is filled in, so the cursor starts where typing is needed.
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.username.hasFocus():
+                self.password.setFocus()
+            elif self.password.hasFocus():
+                self.try_login()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _centre_text(self) -> str:
         try:
@@ -72,18 +101,49 @@ class LoginDialog(QDialog):
                 return self.tr(
                     "此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。"
                 )
-            return error.message
+            return message_for(error)
         return f"{key_file.centre_name}（{key_file.centre_code}）"
 
     def try_login(self) -> None:
-        if self.session is not None:  # Enter may arrive both as returnPressed and as accept
+        if self.session is not None or self.busy:  # Enter may arrive twice (return + accept)
             return
-        try:
-            self.session = login(self.paths, self.username.text(), self.password.text())
-        except (KeyFileError, StoreOpenError, ServiceError) as error:
-            self.error.setText(error.message)
-            self.error.show()
-            self.password.selectAll()
-            self.password.setFocus()
+        paths, username, password = self.paths, self.username.text(), self.password.text()
+        if self.runner is None:
+            try:
+                session = login(paths, username, password)
+            except LOGIN_ERRORS as error:
+                self._failed(error)
+                return
+            self._logged_in(session)
             return
+        self.busy = True
+        self.ok_button.setEnabled(False)
+        self.username.setEnabled(False)
+        self.password.setEnabled(False)
+        self.runner.submit(
+            lambda control: login(paths, username, password),
+            lane="write",
+            on_success=self._logged_in,
+            on_failure=self._failed,
+        )
+
+    def _logged_in(self, session: OpenSession) -> None:
+        self.busy = False
+        self.session = session
+        settings = preferences()
+        settings.setValue(_LAST_USER_KEY, self.username.text().strip())
+        settings.sync()
         self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        self.username.setEnabled(True)
+        self.password.setEnabled(True)
+        self.ok_button.setEnabled(self.paths.key_file.exists())
+        if not isinstance(error, LOGIN_ERRORS):
+            raise error  # a bug, not a wrong password: let it surface
+        self.error.setText(message_for(error))
+        self.error.show()
+        self.password.selectAll()
+        self.password.setFocus()
+        self.error_shown.emit()

@@ -1,129 +1,392 @@
-"""The main window as the foundation ships it: registry search and who is logged in.
+"""The main window: navigation between the pages, shortcuts, status bar, remembered layout.
 
-The front-desk issue grows this into the full app (navigation, enrolment form, person view).
+Pages are built by ``_build_pages`` and rebuilt whole when the language changes, so every
+string switches at once without each widget having to retranslate itself.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMainWindow,
-    QTableView,
-    QVBoxLayout,
+    QMenu,
+    QStackedWidget,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from caseworker.domain.codes import load_code_table
-from caseworker.services.actor import ROLE_LABELS
+from caseworker.services.actor import ROLE_LABELS, Role
 from caseworker.services.centre import OpenSession
-from caseworker.services.records import PersonSummary
-from caseworker.services.registry import search
-from caseworker.store.models import OutboxEntry
+from caseworker.services.registry import pending_upload_count
+from caseworker.ui.i18n import current_language, install_language, preferences, save_language
+from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.views.employers_view import EmployersPage
+from caseworker.ui.views.front_desk import FrontDeskPage
+from caseworker.ui.views.payments_view import PaymentsPage
+from caseworker.ui.views.placeholders import ReportsPlaceholder, SyncPlaceholder
+from caseworker.ui.views.settings_view import SettingsPage
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-class PersonTableModel(QAbstractTableModel):
-    COLUMNS = ("身份证号", "姓名", "性别", "年龄", "参保险种")
-    ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[PersonSummary] = []
-        self.today = date.today()
-        self.schemes = load_code_table("scheme")
-
-    def set_rows(self, rows: list[PersonSummary]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        person = self.rows[index.row()]
-        if role == self.ROW_ROLE:
-            return person
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return (
-            person.masked_id_number,
-            person.name,
-            {"1": "男", "2": "女"}.get(person.sex, ""),
-            str(person.age(self.today)),
-            "、".join(self.schemes.get(s).extra.get("short_zh", s) for s in person.schemes),
-        )[index.column()]
+PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
+STATUS_REFRESH_MS = 60_000
+_GEOMETRY_KEY = "window/geometry"
+_STATE_KEY = "window/state"
+_PAGE_KEY = "window/page"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: OpenSession) -> None:
-        super().__init__()
+    language_changed = Signal(str)
+    status_refreshed = Signal()
+
+    def __init__(
+        self,
+        session: OpenSession,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.session = session
-        actor = session.actor
-        role = ROLE_LABELS[actor.role]
-        self.setWindowTitle(f"社保经办 — {actor.centre_name} — {actor.display_name}（{role}）")
-        self.resize(1000, 640)
+        # A window made without a runner (scripts, old callers) owns one and shuts it down.
+        self._own_runner = runner is None
+        self.runner = runner or TaskRunner(self)
+        self._sync_view: QWidget | None = None
+        self._restoring = True  # page changes while building are not the clerk's choice
+        self._last_sync: datetime | None = None
+        self.pending_uploads: int | None = None
 
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setAccessibleName(self.tr("查找人员"))
-        self.search_box.setPlaceholderText(self.tr("身份证号或后4–6位、姓名、拼音或首字母、手机号"))
-        self.search_box.textChanged.connect(self.run_search)
-        self.hint = QLabel()
-        self.hint.setObjectName("searchHint")
-        self.model = PersonTableModel()
-        self.table = QTableView()
-        self.table.setObjectName("searchResults")
-        self.table.setAccessibleName(self.tr("查找结果"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.table)
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        self.nav.currentRowChanged.connect(self._nav_changed)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("statusLabel")
-        self.statusBar().addPermanentWidget(self.status_label)
+        self.who_label = QLabel()
+        self.who_label.setObjectName("statusWho")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("statusPending")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("statusLastSync")
+        self.network_label = QLabel()
+        self.network_label.setObjectName("statusNetwork")
+        for label in (self.who_label, self.pending_label, self.sync_label, self.network_label):
+            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c8cdd4;")
+            self.statusBar().addPermanentWidget(label)
+        self._network = self._network_information()
+
+        self._build()
+        self.resize(QSize(1180, 760))
+        self.restore_layout()
+        self._restoring = False
+
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_REFRESH_MS)
+        self.status_timer.timeout.connect(self.refresh_status)
+        self.status_timer.start()
         self.refresh_status()
-        self.search_box.setFocus()
 
-    def pending_uploads(self) -> int:
-        with self.session.database.reading() as db:
-            statement = select(func.count()).where(OutboxEntry.sync_state == "pending")
-            return int(db.scalar(statement.select_from(OutboxEntry)) or 0)
+    # -- building (and rebuilding on a language change) --------------------------------------
+
+    def _build(self) -> None:
+        self._build_pages()
+        self._build_actions()
+        self._retranslate_frame()
+
+    def _build_pages(self) -> None:
+        keep = self._sync_view
+        while self.stack.count():
+            page = self.stack.widget(0)
+            self.stack.removeWidget(page)
+            if page is not keep:
+                page.deleteLater()
+        session, runner = self.session, self.runner
+        self.front_desk = FrontDeskPage(session, runner)
+        self.employers = EmployersPage(session, runner)
+        self.payments = PaymentsPage(session, runner)
+        self.sync_page: QWidget = keep if keep is not None else SyncPlaceholder()
+        self.reports = ReportsPlaceholder()
+        self.settings_page = SettingsPage()
+        for page, name in zip(self._pages(), PAGES, strict=True):
+            if not page.objectName():
+                page.setObjectName(f"page_{name}")
+            self.stack.addWidget(page)
+        self.front_desk.data_changed.connect(self.refresh_status)
+        self.employers.data_changed.connect(self.refresh_status)
+        self.employers.open_person.connect(self.open_person)
+        self.employers.enrol_employee.connect(self._enrol_for_employer)
+        self.settings_page.language_chosen.connect(self.apply_language)
+
+    def _pages(self) -> list[QWidget]:
+        return [
+            self.front_desk,
+            self.employers,
+            self.payments,
+            self.sync_page,
+            self.reports,
+            self.settings_page,
+        ]
+
+    def _page_titles(self) -> list[str]:
+        return [
+            self.tr("前台"),
+            self.tr("用人单位"),
+            self.tr("缴费"),
+            self.tr("数据同步"),
+            self.tr("报表"),
+            self.tr("设置"),
+        ]
+
+    def _build_actions(self) -> None:
+        for action in self.actions():
+            self.removeAction(action)
+        self.menuBar().clear()
+        work = self.menuBar().addMenu(self.tr("办理(&W)"))
+        pages = self.menuBar().addMenu(self.tr("页面(&V)"))
+        self.find_action = self._action(work, self.tr("查找人员"), "Ctrl+F", self.focus_search)
+        self.new_action = self._action(work, self.tr("新参保登记"), "Ctrl+N", self.new_enrolment)
+        self.employer_action = self._action(
+            work, self.tr("登记用人单位"), "Ctrl+Shift+N", self._register_employer
+        )
+        work.addSeparator()
+        self.quit_action = self._action(work, self.tr("退出"), "Ctrl+Q", self.close)
+        self.page_actions = []
+        for position, title in enumerate(self._page_titles()):
+            action = self._action(
+                pages, title, f"Ctrl+{position + 1}", lambda p=position: self.show_page(p)
+            )
+            self.page_actions.append(action)
+        pages.addSeparator()
+        self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
+        # The page's own button has the same shortcut; one owner avoids an ambiguous key.
+        self.employers.register_button.setShortcut(QKeySequence())
+
+    def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _retranslate_frame(self) -> None:
+        actor = self.session.actor
+        role = self.role_label(actor.role)
+        self.setWindowTitle(
+            self.tr("社保经办 — %1 — %2（%3）")
+            .replace("%1", actor.centre_name)
+            .replace("%2", actor.display_name)
+            .replace("%3", role)
+        )
+        self.who_label.setText(
+            f"{actor.centre_name}（{actor.centre_code}） | {actor.display_name}（{role}）"
+        )
+        row = max(0, self.nav.currentRow())
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for position, title in enumerate(self._page_titles()):
+            self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+        self.nav.setAccessibleName(self.tr("页面导航"))
+        self.nav.blockSignals(False)
+        self.show_page(row)
+        self._show_status()
+
+    def role_label(self, role: Role) -> str:
+        labels = {
+            Role.CLERK: self.tr("经办员"),
+            Role.SUPERVISOR: self.tr("审核员"),
+            Role.ADMIN: self.tr("管理员"),
+        }
+        return labels.get(role, ROLE_LABELS.get(role, str(role)))
+
+    def apply_language(self, code: str) -> None:
+        """Switch the interface language now and for the next start."""
+        if code == current_language():
+            return
+        app = QApplication.instance()
+        assert app is not None
+        install_language(app, code)
+        save_language(code)
+        page = self.stack.currentIndex()
+        query = self.front_desk.search.search_box.text()
+        self._build()
+        self.show_page(page)
+        if query:
+            self.front_desk.search.search_box.setText(query)
+        self.language_changed.emit(code)
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def show_page(self, position: int) -> None:
+        position = max(0, min(position, len(PAGES) - 1))
+        if self.nav.currentRow() != position:
+            self.nav.setCurrentRow(position)  # _nav_changed does the rest
+        else:
+            self._nav_changed(position)
+
+    def _nav_changed(self, position: int) -> None:
+        if position < 0:
+            return
+        self.stack.setCurrentIndex(position)
+        page = self.stack.currentWidget()
+        if page is self.employers and not self.employers.model.ids:
+            self.employers.refresh()
+        elif page is self.payments:
+            self.payments.refresh()
+        page.setFocus()
+        if not self._restoring:
+            preferences().setValue(_PAGE_KEY, PAGES[position])
+
+    def current_page_name(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def refresh_page(self) -> None:
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.refresh_status()
+
+    def set_sync_view(self, widget: QWidget) -> None:
+        """Put the sync issue's view in place of the placeholder (kept across rebuilds)."""
+        position = PAGES.index("sync")
+        current = self.stack.currentIndex()
+        old = self.stack.widget(position)
+        self.stack.removeWidget(old)
+        if old is not widget:
+            old.deleteLater()
+        self._sync_view = widget
+        self.sync_page = widget
+        if not widget.objectName():
+            widget.setObjectName("page_sync")
+        self.stack.insertWidget(position, widget)
+        self.stack.setCurrentIndex(current)
+
+    # -- front-desk actions reachable from anywhere ---------------------------------------------
+
+    @property
+    def search_box(self) -> QLineEdit:
+        return self.front_desk.search.search_box
+
+    def focus_search(self) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.show_search()
+
+    def new_enrolment(self) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.new_enrolment()
+
+    def open_person(self, person_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.open_person(person_id)  # type: ignore[arg-type]
+
+    def _enrol_for_employer(self, employer_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.new_enrolment(employer_id=employer_id)  # type: ignore[arg-type]
+
+    def _register_employer(self) -> None:
+        self.show_page(PAGES.index("employers"))
+        self.employers.register()
+
+    # -- status bar -----------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        actor = self.session.actor
-        self.status_label.setText(
-            f"{actor.centre_name}（{actor.centre_code}） | {actor.display_name} "
-            f"{ROLE_LABELS[actor.role]} | 待上传 {self.pending_uploads()} 条"
+        database = self.session.database
+        self.runner.submit(
+            lambda control: pending_upload_count(database), on_success=self._pending_counted
         )
 
-    def run_search(self, text: str) -> None:
-        found = search(self.session.database, text, limit=200) if text.strip() else []
-        self.model.set_rows(found)
-        self.hint.setText(self.tr("找到 %n 人", "", len(found)) if text.strip() else "")
+    def _pending_counted(self, count: int) -> None:
+        self.pending_uploads = count
+        self._show_status()
+        self.status_refreshed.emit()
+
+    def set_last_sync(self, when: datetime | None) -> None:
+        """For the sync view: the time of the last successful sync (UTC)."""
+        self._last_sync = when
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.pending_uploads is None:
+            self.pending_label.setText(self.tr("待上传：…"))
+        else:
+            self.pending_label.setText(
+                self.tr("待上传 %1 条").replace("%1", str(self.pending_uploads))
+            )
+        self.sync_label.setText(self._sync_age_text())
+        self.network_label.setText(self._network_text())
+
+    def _sync_age_text(self) -> str:
+        if self._last_sync is None:
+            return self.tr("从未同步")
+        minutes = int((datetime.now(UTC) - self._last_sync).total_seconds() // 60)
+        if minutes < 60:
+            return self.tr("上次同步：%n 分钟前", "", max(minutes, 0))
+        if minutes < 48 * 60:
+            return self.tr("上次同步：%n 小时前", "", minutes // 60)
+        return self.tr("上次同步：%n 天前", "", minutes // (24 * 60))
+
+    def _network_information(self) -> QNetworkInformation | None:
+        if not QNetworkInformation.loadDefaultBackend():
+            return None
+        info = QNetworkInformation.instance()
+        if info is not None:
+            info.reachabilityChanged.connect(lambda _r: self._show_status())
+        return info
+
+    def _network_text(self) -> str:
+        if self._network is None:
+            return self.tr("离线")  # no way to tell: assume the worst, sync will try anyway
+        reachability = self._network.reachability()
+        if reachability == QNetworkInformation.Reachability.Online:
+            return self.tr("在线")
+        if reachability in (
+            QNetworkInformation.Reachability.Local,
+            QNetworkInformation.Reachability.Site,
+        ):
+            return self.tr("仅局域网")
+        if reachability == QNetworkInformation.Reachability.Unknown:
+            return self.tr("网络状态未知")
+        return self.tr("离线")
+
+    # -- remembered layout ----------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        settings = preferences()
+        geometry = settings.value(_GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = settings.value(_STATE_KEY)
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        page = str(settings.value(_PAGE_KEY, PAGES[0]))
+        self.show_page(PAGES.index(page) if page in PAGES else 0)
+
+    def save_layout(self) -> None:
+        settings = preferences()
+        settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(_STATE_KEY, self.saveState())
+        settings.setValue(_PAGE_KEY, self.current_page_name())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.status_timer.stop()
+        if self._own_runner:
+            self.runner.shutdown()
+        super().closeEvent(event)

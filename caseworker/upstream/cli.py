@@ -1,26 +1,177 @@
-"""`caseworker-upstream`: run the county intake server."""
+"""`caseworker-upstream`: run the county intake server and administer it.
+
+Every command takes ``--db URL`` (default ``$CASEWORKER_UPSTREAM_DB`` or a SQLite file
+``caseworker-upstream.db`` in the current folder); the database is migrated on first use.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from caseworker import __version__
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="caseworker-upstream")
+def _db(args: Any) -> Any:
+    from caseworker.upstream.db import open_upstream
+
+    return open_upstream(args.db)
+
+
+def _print_json(value: Any) -> None:
+    from caseworker.services.journal import to_jsonable
+
+    json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_serve(args: Any) -> int:
+    import uvicorn
+
+    from caseworker.upstream.app import create_app
+
+    uvicorn.run(create_app(_db(args)), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_centre_add(args: Any) -> int:
+    from caseworker.upstream.devices import add_centre
+
+    centre = add_centre(_db(args), args.code, args.name, args.township)
+    print(f"已添加服务中心 {centre.code} {centre.name}（乡镇 {centre.township_code or '-'}）")
+    return 0
+
+
+def cmd_token_issue(args: Any) -> int:
+    from caseworker.upstream.devices import issue_token
+
+    print(issue_token(_db(args), args.centre))
+    return 0
+
+
+def cmd_devices(args: Any) -> int:
+    from caseworker.upstream.admin import list_devices
+
+    rows = list_devices(_db(args))
+    if args.json:
+        _print_json(rows)
+    for row in [] if args.json else rows:
+        print(
+            f"{row['centre_code']}  #{row['device_number']:02d}  {row['device_id']}  {row['name']}  last seen {row['last_seen_at'] or '-'}"
+        )
+    return 0
+
+
+def cmd_batches(args: Any) -> int:
+    from caseworker.upstream.admin import list_batches
+
+    rows = list_batches(_db(args), args.limit)
+    if args.json:
+        _print_json(rows)
+    for row in [] if args.json else rows:
+        counts = " ".join(f"{k}={v}" for k, v in sorted(row["counts"].items()))
+        print(
+            f"{row['received_at']:%Y-%m-%d %H:%M}  {row['centre_code']}  {row['batch_id']}  {row['records']:>4} records  {row['via']}  {counts}"
+        )
+    return 0
+
+
+def cmd_reference_load(args: Any) -> int:
+    from caseworker.upstream.feeds import load_reference
+
+    added = load_reference(_db(args), [Path(p) for p in args.files])
+    print(f"已加入 {added} 项参考数据 / {added} new reference items")
+    return 0
+
+
+def cmd_stats(args: Any) -> int:
+    from caseworker.upstream.admin import stats
+
+    counts = stats(_db(args))
+    if args.json:
+        _print_json(counts)
+    else:
+        for name, value in counts.items():
+            print(f"{name:<16}{value:>10}")
+    return 0
+
+
+def cmd_import(args: Any) -> int:
+    from caseworker.upstream.admin import import_transfer
+
+    answers = import_transfer(_db(args), Path(args.file))
+    out = Path(args.out) if args.out else Path(args.file).with_suffix(".answers.json")
+    out.write_text(answers.model_dump_json(indent=1), encoding="utf-8")
+    refused = [a for a in answers.answers if a.error]
+    print(f"{len(answers.answers)} 个批次，{len(refused)} 个被拒绝；答复文件 / answer file: {out}")
+    for answer in refused:
+        assert answer.error is not None
+        print(f"  {answer.batch_id}: {answer.error.code} {answer.error.message}", file=sys.stderr)
+    return 1 if refused else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caseworker-upstream", description="county intake server")
     parser.add_argument("--version", action="version", version=f"caseworker-upstream {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="serve the intake API")
+
+    def command(
+        name: str, handler: Any, help_text: str, parent: Any = commands
+    ) -> argparse.ArgumentParser:
+        sub = parent.add_parser(name, help=help_text)
+        sub.add_argument("--db", help="database URL (sqlite:///FILE or postgresql+psycopg://...)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = command("serve", cmd_serve, "serve the intake API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600)
-    args = parser.parse_args(argv)
-    try:
-        import uvicorn
 
-        from caseworker.upstream.app import create_app
+    centre = commands.add_parser("centre", help="service centres").add_subparsers(
+        dest="action", required=True
+    )
+    add = command("add", cmd_centre_add, "add a centre", centre)
+    add.add_argument("code")
+    add.add_argument("name")
+    add.add_argument("--township", help="township code (default: the first 9 digits of CODE)")
+
+    token = commands.add_parser("token", help="device enrolment tokens").add_subparsers(
+        dest="action", required=True
+    )
+    command("issue", cmd_token_issue, "print a one-time token", token).add_argument(
+        "--centre", required=True
+    )
+
+    command("devices", cmd_devices, "registered devices").add_argument(
+        "--json", action="store_true"
+    )
+    batches = command("batches", cmd_batches, "received batches, newest first")
+    batches.add_argument("--json", action="store_true")
+    batches.add_argument("--limit", type=int, default=50)
+
+    reference = commands.add_parser("reference", help="reference data").add_subparsers(
+        dest="action", required=True
+    )
+    command(
+        "load", cmd_reference_load, "load reference files into the feed", reference
+    ).add_argument("files", nargs="+")
+
+    command("stats", cmd_stats, "counts").add_argument("--json", action="store_true")
+    imp = command("import", cmd_import, "apply an offline batch file, write an answer file")
+    imp.add_argument("file")
+    imp.add_argument("--out", help="answer file (default: FILE.answers.json)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from caseworker.upstream.db import UpstreamDbError
+        from caseworker.upstream.intake import Refused
     except ImportError:
         print(
             "缺少服务器组件：请安装 caseworker[upstream]。\n"
@@ -28,8 +179,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
-    return 0
+    try:
+        return args.handler(args) or 0
+    except Refused as error:
+        print(f"错误：{error.message}\nError: {error.message_en}", file=sys.stderr)
+        return 1
+    except UpstreamDbError as error:
+        print(f"错误：数据库地址不可用。\nError: {error}", file=sys.stderr)
+        return 2
+    except ImportError:
+        print("缺少服务器组件：pip install 'caseworker[upstream]'", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

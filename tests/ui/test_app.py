@@ -1,4 +1,4 @@
-"""The desktop app as the foundation ships it, driven through real widgets on a real store."""
+"""Start-up: the login dialog and the display check, driven through real widgets."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from caseworker.services.centre import OpenSession
-from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.ui.i18n import preferences
 from caseworker.ui.login import LoginDialog
-from caseworker.ui.main_window import MainWindow, PersonTableModel
-from tests.conftest import CLERK_PASSWORD, TODAY
-from tests.services.test_enrolment import farmer
+from tests.conftest import CLERK_PASSWORD
 
 
 def test_wrong_password_is_shown_and_the_dialog_stays(qtbot, centre: OpenSession):
@@ -30,41 +28,38 @@ def test_wrong_password_is_shown_and_the_dialog_stays(qtbot, centre: OpenSession
     assert dialog.username.text() == "clerk"  # nothing typed is lost
 
 
-def test_login_then_search_by_tail_and_name(qtbot, centre: OpenSession):
-    enrol(
-        centre.database, centre.actor, farmer(), [EnrolmentChoice("resident_medical")], today=TODAY
-    )
-    dialog = LoginDialog(centre.database.paths)
+def test_login_on_the_runner_keyboard_only(qtbot, centre: OpenSession, runner):
+    dialog = LoginDialog(centre.database.paths, runner)
     qtbot.addWidget(dialog)
-    dialog.username.setText("clerk")
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    assert dialog.username.hasFocus()  # no name remembered yet: the cursor starts there
+    qtbot.keyClicks(dialog.username, "clerk")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert dialog.password.hasFocus()
+    qtbot.keyClicks(dialog.password, "wrong password")
+    with qtbot.waitSignal(dialog.error_shown):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "用户名或密码不正确" in dialog.error.text()
+    assert dialog.password.isEnabled() and dialog.password.hasFocus()
     dialog.password.setText(CLERK_PASSWORD)
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    session = dialog.session
-    assert session is not None
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    assert "经办员" in window.windowTitle()
-    assert "待上传 2 条" in window.status_label.text()
-    qtbot.keyClicks(window.search_box, "0016")
-    assert window.model.rowCount() == 1
-    row = window.model.rows[0]
-    assert window.model.data(window.model.index(0, 0)) == "3205**********0016"
-    assert window.model.data(window.model.index(0, 4)) == "居民医保"
-    assert row.name == "单雄信"
-    window.search_box.clear()
-    qtbot.keyClicks(window.search_box, "sxx")
-    assert [r.name for r in window.model.rows] == ["单雄信"]
-    session.close()
+    assert dialog.session is not None
+    assert dialog.session.actor.username == "clerk"
+    dialog.session.close()
+    # The next login starts with the name filled in and the cursor in the password.
+    assert preferences().value("login/last_username") == "clerk"
+    again = LoginDialog(centre.database.paths)
+    qtbot.addWidget(again)
+    assert again.username.text() == "clerk"
 
 
-def test_person_table_model_passes_the_model_tester(qtmodeltester, centre: OpenSession):
-    enrol(centre.database, centre.actor, farmer(), [], today=TODAY)
-    from caseworker.services.registry import search
-
-    model = PersonTableModel()
-    model.set_rows(search(centre.database, "单"))
-    qtmodeltester.check(model)
+def test_login_without_a_centre_says_what_to_do(qtbot, data_paths):
+    dialog = LoginDialog(data_paths)
+    qtbot.addWidget(dialog)
+    assert "还没有服务中心" in dialog.centre_label.text()
+    assert not dialog.ok_button.isEnabled()
 
 
 def test_without_a_display_the_app_says_how_to_get_one(tmp_path):

@@ -17,10 +17,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_meta_and_openapi_from_a_running_server():
+def test_meta_and_openapi_from_a_running_server(tmp_path):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "caseworker.upstream.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "caseworker.upstream.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            f"sqlite:///{tmp_path / 'up.db'}",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

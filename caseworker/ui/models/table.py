@@ -89,6 +89,14 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
+@dataclass(frozen=True)
+class _Page:
+    generation: int
+    start: int  # position in ids of the page's first id
+    rows: list[Any]
+    error: Exception | None
+
+
 class LazyTableModel(RecordTableModel):
     """Ids known, rows loaded page by page on the runner's read lane.
 
@@ -137,31 +145,33 @@ class LazyTableModel(RecordTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
-        chunk = self.ids[self._next : self._next + self.PAGE]
+        start = self._next
+        chunk = self.ids[start : start + self.PAGE]
         self._next += len(chunk)
         self._loading = True
-        generation = self._generation
-        loader = self.loader
-        self.runner.submit(
-            lambda control: loader(chunk),
-            on_success=lambda rows: self._append(generation, rows),
-            on_failure=lambda error: self._failed(generation, error),
-        )
+        generation, loader = self._generation, self.loader
 
-    def _append(self, generation: int, rows: list[Any]) -> None:
-        if generation != self._generation:
-            return  # a newer search replaced this one while the page was loading
+        def load(_control: object) -> _Page:
+            # Errors travel inside the answer so they keep their generation.
+            try:
+                return _Page(generation, start, loader(chunk), None)
+            except Exception as error:
+                return _Page(generation, start, [], error)
+
+        # A bound method, not a lambda: Qt drops the call if this model is gone by then.
+        self.runner.submit(load, on_success=self._on_page)
+
+    def _on_page(self, page: _Page) -> None:
+        if page.generation != self._generation:
+            return  # a newer result replaced this one while the page was loading
         self._loading = False
-        if rows:
+        if page.error is not None:
+            self._next = page.start  # a later scroll tries the page again
+            self.load_failed.emit(page.error)
+            return
+        if page.rows:
             start = len(self.rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-            self.rows.extend(rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+            self.rows.extend(page.rows)
             self.endInsertRows()
         self.page_loaded.emit()
-
-    def _failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
-        self._loading = False
-        self._next -= min(self.PAGE, self._next)  # let a later scroll try the page again
-        self.load_failed.emit(error)

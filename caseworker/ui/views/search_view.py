@@ -217,7 +217,7 @@ class SearchView(QWidget):
     def _enter_in_box(self) -> None:
         if self.timer.isActive():
             return  # the result for what was just typed is not in yet: nothing to open
-        if self.offer.isVisible():
+        if self.unknown_id is not None:
             self._offer_clicked()
         elif self.model.rowCount() == 1:
             self._open_index(self.model.index(0, 0))

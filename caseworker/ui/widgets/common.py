@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from caseworker.domain.codes import load_code_table
 ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5a00"
 HINT_COLOUR = "#4a5568"
+_INVALID_EDIT = f"QLineEdit {{ border: 1px solid {ERROR_COLOUR}; border-radius: 2px; }}"
 _BANNER_STYLES = {
     "error": "background: #fdecea; border: 1px solid #f5c2c0; color: #8c1d18;",
     "warning": "background: #fff4e0; border: 1px solid #f0d49a; color: #6b4500;",
@@ -66,6 +68,9 @@ class FieldBox(QWidget):
         for widget in self.inputs:
             # Screen readers announce the problem with the field, not only the red text.
             widget.setAccessibleDescription(text)
+            if isinstance(widget, QLineEdit) and not widget.isReadOnly():
+                # A red frame too: the eye finds the field before reading the message.
+                widget.setStyleSheet(_INVALID_EDIT if kind == "error" and text else "")
 
     def set_error(self, text: str) -> None:
         self._show(text, ERROR_COLOUR, "error")

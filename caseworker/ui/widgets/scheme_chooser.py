@@ -82,7 +82,9 @@ class SchemeChooser(QWidget):
             row = _Row(scheme, schemes.get(scheme).name_zh, self)
             row.tier.setAccessibleName(self.tr("缴费档次"))
             row.base.setAccessibleName(
-                self.tr("月缴费基数") if scheme == "employee_pension_flexible" else self.tr("月工资")
+                self.tr("月缴费基数")
+                if scheme == "employee_pension_flexible"
+                else self.tr("月工资")
             )
             row.base.setSuffix(self.tr(" 元"))
             row.check.toggled.connect(lambda on, r=row: self._ticked(r, on))
@@ -95,6 +97,11 @@ class SchemeChooser(QWidget):
             row.tier.hide()
             row.base.hide()
             self.rows[scheme] = row
+        self.note = QLabel(self)
+        self.note.setObjectName("schemeNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {HINT_COLOUR};")
+        layout.addWidget(self.note, len(SCHEME_CODES) * 2 + 1, 0, 1, 3)
         self.error = QLabel(self)
         self.error.setObjectName("schemeMessage")
         self.error.setWordWrap(True)
@@ -113,11 +120,18 @@ class SchemeChooser(QWidget):
             by_scheme = {option.scheme: option for option in options or []}
             for scheme, row in self.rows.items():
                 row.option = by_scheme.get(scheme)
-                self._show(row, waiting or self.tr("请先填写有效的身份证号码"))
+                self._show(row)
         finally:
             self._updating = False
+        # One line for the whole list, not the same sentence under every scheme.
+        self.note.setText(
+            ""
+            if options
+            else waiting or self.tr("填写有效的身份证号码后，列出可参加的险种和缴费标准。")
+        )
+        self.note.setVisible(not options)
 
-    def _show(self, row: _Row, waiting: str) -> None:
+    def _show(self, row: _Row) -> None:
         option = row.option
         eligible = option is not None and option.eligible
         selectable = eligible and not isinstance(option.choices, WorkInjuryRates)
@@ -126,7 +140,7 @@ class SchemeChooser(QWidget):
         row.tier.setVisible(eligible and isinstance(option.choices, tuple))
         row.base.setVisible(eligible and isinstance(option.choices, BaseRange | EmployeeRates))
         if option is None:
-            self._detail(row, waiting, _MUTED)
+            self._detail(row, "", _MUTED)
             return
         if not eligible:
             self._detail(row, self.tr("不能参加：") + (option.reason_zh or ""), _MUTED)
@@ -147,7 +161,9 @@ class SchemeChooser(QWidget):
         row.tier.addItem(self.tr("（请选择档次）"), None)
         for tier in tiers:
             text = self.tr("{tier}元 — 政府补贴{subsidy}元，个人缴{own}元").format(
-                tier=yuan(tier.tier_fen), subsidy=yuan(tier.subsidy_fen), own=yuan(tier.personal_fen)
+                tier=yuan(tier.tier_fen),
+                subsidy=yuan(tier.subsidy_fen),
+                own=yuan(tier.personal_fen),
             )
             row.tier.addItem(text, tier.tier_fen)
         index = row.tier.findData(row.tier_fen) if row.tier_fen is not None else 0
@@ -229,7 +245,7 @@ class SchemeChooser(QWidget):
     def chosen(self) -> list[Chosen]:
         result = []
         for row in self.rows.values():
-            if not (row.check.isChecked() and row.check.isEnabled() or row.locked):
+            if not ((row.check.isChecked() and row.check.isEnabled()) or row.locked):
                 continue
             if row.option is None or not row.option.eligible:
                 continue

@@ -1,0 +1,179 @@
+"""`caseworker print …`: the printed documents as PDF files, and the centre's print settings.
+
+A document with a character no installed font has is not written unless the operator says
+so (``--allow-missing``): a name printed with a gap is worse than no paper at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from caseworker.cli.admin import _user_option
+from caseworker.cli.common import fail, open_session
+from caseworker.printing.fonts import describe_missing
+from caseworker.printing.layout import PrintResult
+from caseworker.printing.receipt import PAPERS
+from caseworker.services import documents
+from caseworker.services.centre import OpenSession
+
+
+def _write(args: Any, result: PrintResult) -> int:
+    target = Path(args.output).expanduser()
+    if result.missing:
+        listed = describe_missing(result.missing)
+        if not args.allow_missing:
+            fail(
+                f"没有任何已安装字体含有这些字：{listed}，未生成 {target}。请管理员用 "
+                "caseworker print settings --font 指定含这些字的字体，或加 --allow-missing "
+                "（缺字处将印为 [U+编码]，需手写补正）。",
+                f"No installed font has {listed}; {target} was not written. Have an "
+                "administrator set a font that has them (caseworker print settings --font), "
+                "or pass --allow-missing to print [U+code] markers to correct by hand.",
+            )
+        print(f"警告：以下字符没有字体，已印为 [U+编码]：{listed}", file=sys.stderr)
+    if not target.parent.is_dir():
+        fail(f"文件夹 {target.parent} 不存在。", f"The folder {target.parent} does not exist.")
+    # Written beside the target and renamed: a half-written PDF never replaces a good one.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".pdf.part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(result.pdf)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(f"已写入 {target}（{result.pages} 页）/ wrote {target} ({result.pages} page(s))")
+    return 0
+
+
+def _run(args: Any, make: Any) -> int:
+    session: OpenSession = open_session(args)
+    try:
+        result = make(session)
+    finally:
+        session.close()
+    return _write(args, result)
+
+
+def cmd_form(args: Any) -> int:
+    return _run(args, lambda s: documents.enrolment_form_pdf(s.database, args.reference))
+
+
+def cmd_receipt(args: Any) -> int:
+    return _run(
+        args,
+        lambda s: documents.receipt_pdf(
+            s.database, args.receipt_number, reprint=args.reprint, paper=args.paper
+        ),
+    )
+
+
+def cmd_survey(args: Any) -> int:
+    return _run(args, lambda s: documents.survey_pdf(s.database, args.village, blank=args.blank))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(
+            f"日期“{text}”格式不对，请写成 YYYY-MM-DD，如 2026-11-27。",
+            f"The date {text!r} is not YYYY-MM-DD, e.g. 2026-11-27.",
+        )
+
+
+def cmd_daily(args: Any) -> int:
+    day = _day(args.date)
+    return _run(args, lambda s: documents.daily_report_pdf(s.database, day))
+
+
+def cmd_transmittal(args: Any) -> int:
+    try:
+        batch = uuid.UUID(args.batch.strip())
+    except ValueError:
+        fail(f"批次号“{args.batch}”不是有效的 UUID。", f"{args.batch!r} is not a batch UUID.")
+
+    def make(s: OpenSession) -> PrintResult:
+        rows = documents.transmittal_rows(s.database, batch)
+        if not rows:
+            fail(f"批次 {batch} 中没有记录。", f"Batch {batch} holds no records.")
+        return documents.transmittal_pdf(s.database, batch, rows)
+
+    return _run(args, make)
+
+
+def cmd_settings(args: Any) -> int:
+    session = open_session(args)
+    try:
+        database, actor = session.database, session.actor
+        if args.receipt_paper:
+            documents.set_receipt_paper(database, actor, args.receipt_paper)
+        if args.font is not None:
+            documents.set_font_path(database, actor, args.font or None)
+        paper = documents.receipt_paper(database)
+        font = documents.font_path(database)
+        chain = documents.font_chain(database)
+    finally:
+        session.close()
+    print(f"收据纸张 / receipt paper: {paper}")
+    print(f"管理员指定字体 / administrator's font: {font or '（未指定 / none）'}")
+    print("打印字体（按顺序回退）/ fonts, in fallback order:")
+    for line in chain.describe():
+        print(f"  {line}")
+    return 0
+
+
+def _output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="write the PDF even if some characters have no font (printed as [U+code])",
+    )
+    _user_option(parser)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    printing = commands.add_parser("print", help="print forms, receipts and reports to PDF")
+    sub = printing.add_subparsers(dest="document", metavar="DOCUMENT", required=True)
+
+    form = sub.add_parser("form", help="参保登记表 of a person (ID number or UUID)")
+    form.add_argument("reference")
+    _output(form)
+    form.set_defaults(handler=cmd_form)
+
+    receipt = sub.add_parser("receipt", help="缴费凭证 by receipt number")
+    receipt.add_argument("receipt_number")
+    receipt.add_argument("--reprint", action="store_true", help="a copy, marked 副本")
+    receipt.add_argument("--paper", choices=PAPERS, help="default: the centre's setting")
+    _output(receipt)
+    receipt.set_defaults(handler=cmd_receipt)
+
+    survey = sub.add_parser("survey", help="全民参保登记入户调查表 of a village")
+    survey.add_argument("--village", required=True, help="12-digit village code")
+    survey.add_argument("--blank", action="store_true", help="an empty sheet for the village")
+    _output(survey)
+    survey.set_defaults(handler=cmd_survey)
+
+    daily = sub.add_parser("daily", help="收缴日报表 of one business day")
+    daily.add_argument("--date", required=True, help="YYYY-MM-DD")
+    _output(daily)
+    daily.set_defaults(handler=cmd_daily)
+
+    transmittal = sub.add_parser("transmittal", help="业务数据移交清单 of an upload batch")
+    transmittal.add_argument("--batch", required=True, help="batch UUID")
+    _output(transmittal)
+    transmittal.set_defaults(handler=cmd_transmittal)
+
+    settings = sub.add_parser("settings", help="show or change receipt paper and font")
+    settings.add_argument("--receipt-paper", choices=PAPERS)
+    settings.add_argument("--font", help="a .ttf/.ttc file (file.ttc#N for face N); '' clears")
+    _user_option(settings)
+    settings.set_defaults(handler=cmd_settings)

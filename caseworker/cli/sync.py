@@ -1,0 +1,144 @@
+"""`caseworker sync …`: register with the county, run a sync, status, offline transfer files."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from caseworker.cli.admin import _user_option
+from caseworker.cli.common import fail, open_session, print_json
+from caseworker.services.sync_queue import queue, sync_status
+from caseworker.sync.batches import SyncError
+from caseworker.sync.client import Cancelled
+
+
+def _guarded(args: Any, work: Any) -> int:
+    session = open_session(args)
+    try:
+        return work(session)
+    except SyncError as error:
+        fail(error.message, error.message_en)
+    except Cancelled:
+        fail(
+            "同步已取消；已保存的批次下次继续发送。", "Sync cancelled; sealed batches go next time."
+        )
+    finally:
+        session.close()
+
+
+def cmd_register(args: Any) -> int:
+    from caseworker.sync.run import register
+
+    def work(session: Any) -> int:
+        answer = register(session.database, session.actor, args.server, args.token)
+        print(f"已登记：{answer.centre_code} {answer.centre_name}，设备 {answer.device_id}")
+        print(f"Registered with {args.server} (township {answer.township_code or '-'}).")
+        return 0
+
+    return _guarded(args, work)
+
+
+def cmd_run(args: Any) -> int:
+    from caseworker.sync.run import run_sync
+
+    def work(session: Any) -> int:
+        report = run_sync(session.database, progress=None if args.quiet else _progress)
+        counts = " ".join(f"{k}={v}" for k, v in sorted(report.counts.items())) or "nothing to send"
+        print(
+            f"同步完成 / sync done: {report.batches_sent} batches, {counts}; "
+            f"registry +{report.registry_applied} (skipped {report.registry_skipped}), reference +{report.reference_applied}"
+        )
+        if report.clock_skew_seconds is not None and abs(report.clock_skew_seconds) > 300:
+            print(f"警告：本机时钟与县级服务器相差 {report.clock_skew_seconds} 秒，请校准。")
+        issues = sync_status(session.database).open_issues
+        if issues:
+            print(
+                f"有 {issues} 条记录被退回或冲突，请在“同步”页面处理。 {issues} records need attention."
+            )
+        return 0
+
+    return _guarded(args, work)
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    print(f"  {done}/{total} {text}", flush=True)
+
+
+def cmd_status(args: Any) -> int:
+    def work(session: Any) -> int:
+        status = sync_status(session.database)
+        if args.json:
+            print_json(
+                dataclasses.asdict(status)
+                | {"queue": [dataclasses.asdict(i) for i in queue(session.database)]}
+            )
+            return 0
+        print(f"服务器 / server: {status.server_url or '未登记 not registered'}")
+        print(
+            f"待上传 pending {status.pending}  发送中 sending {status.sending}  已接收 accepted {status.accepted}"
+        )
+        print(
+            f"退回 rejected {status.rejected}  冲突 conflict {status.conflict}  待处理 open {status.open_issues}"
+        )
+        print(f"上次成功同步 / last success: {status.last_success or '从未 never'}")
+        if status.last_error:
+            print(f"上次错误 / last error: {status.last_error}")
+        if status.guardrail != "ok":
+            print(status.guardrail_message)
+        return 0
+
+    return _guarded(args, work)
+
+
+def cmd_export(args: Any) -> int:
+    from caseworker.sync.files import export_batches
+
+    def work(session: Any) -> int:
+        count = export_batches(session.database, Path(args.out))
+        print(f"已写出 {count} 个批次到 {args.out}；请交县级导入后带回答复文件。")
+        return 0
+
+    return _guarded(args, work)
+
+
+def cmd_import_answer(args: Any) -> int:
+    from caseworker.sync.files import import_answers
+
+    def work(session: Any) -> int:
+        report = import_answers(session.database, Path(args.file))
+        counts = " ".join(f"{k}={v}" for k, v in sorted((report.counts or {}).items()))
+        print(
+            f"已采用 {report.batches} 个批次的答复 {counts}；退回批次 {report.refused}，未知批次 {report.unknown}"
+        )
+        return 0
+
+    return _guarded(args, work)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    sync = commands.add_parser("sync", help="send records to the county and pull its changes")
+    actions = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    reg = actions.add_parser("register", help="register this device with a one-time token (admins)")
+    reg.add_argument(
+        "--server", required=True, help="county server URL, e.g. https://county.example/"
+    )
+    reg.add_argument("--token", required=True)
+    reg.set_defaults(handler=cmd_register)
+    run = actions.add_parser("run", help="send pending records, fetch answers and feeds")
+    run.add_argument("--quiet", action="store_true")
+    run.set_defaults(handler=cmd_run)
+    status = actions.add_parser(
+        "status", help="pending, sent, accepted, rejected, conflict; last sync"
+    )
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+    export = actions.add_parser("export", help="write signed batches to a file (no network)")
+    export.add_argument("--out", required=True)
+    export.set_defaults(handler=cmd_export)
+    answer = actions.add_parser("import-answer", help="apply the county's answer file")
+    answer.add_argument("file")
+    answer.set_defaults(handler=cmd_import_answer)
+    for parser in (reg, run, status, export, answer):
+        _user_option(parser)

@@ -1,0 +1,150 @@
+"""收缴日报表 (A4): a day's receipts by operator and scheme, totals by payment method, the
+voided receipts with their reasons (never counted in the totals), and every receipt listed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from reportlab.lib.pagesizes import A4
+
+from caseworker.domain.money import format_yuan
+from caseworker.printing.data import DailyReceipt, DailyReportData
+from caseworker.printing.fonts import FontChain
+from caseworker.printing.layout import (
+    MM,
+    PdfDocument,
+    PrintResult,
+    format_time,
+    header,
+    signature_boxes,
+)
+from caseworker.printing.tables import Column, PagedTable, page_footer, plan_pages
+from caseworker.printing.text import Box
+
+TITLE = "社会保险费收缴日报表"
+FORM_CODE = "表号：CW-RB-01"
+SUMMARY = (
+    Column("收款人", 1.3),
+    Column("险种/方式", 2.4),
+    Column("笔数", 0.6, "right"),
+    Column("应缴金额", 1.2, "right"),
+    Column("个人实收", 1.2, "right"),
+    Column("政府代缴", 1.2, "right"),
+    Column("政府补贴", 1.2, "right"),
+)
+DETAIL = (
+    Column("收据号", 2.0),
+    Column("时间", 0.6, "center"),
+    Column("缴费人", 1.2),
+    Column("险种", 1.7),
+    Column("收款人", 0.9),
+    Column("方式", 0.7, "center"),
+    Column("个人实收", 1.0, "right"),
+    Column("状态", 2.0),
+)
+ROW_H = 17.0
+SIGN_H = 70.0
+
+
+def _sums(receipts: Iterable[DailyReceipt]) -> list[str]:
+    items = list(receipts)
+    return [
+        str(len(items)),
+        format_yuan(sum(r.amount_fen for r in items)),
+        format_yuan(sum(r.personal_fen for r in items)),
+        format_yuan(sum(r.paid_by_government_fen for r in items)),
+        format_yuan(sum(r.subsidy_fen for r in items)),
+    ]
+
+
+def summary_rows(receipts: Iterable[DailyReceipt]) -> list[list[str]]:
+    """By operator and scheme with subtotals, the day's total, by payment method, and voids.
+    Voided receipts are shown on their own line and never counted in a total."""
+    receipts = list(receipts)
+    live = [r for r in receipts if not r.voided]
+    by_operator: dict[str, dict[str, list[DailyReceipt]]] = defaultdict(lambda: defaultdict(list))
+    by_method: dict[str, list[DailyReceipt]] = defaultdict(list)
+    for r in live:
+        by_operator[r.operator][r.scheme].append(r)
+        by_method[r.method].append(r)
+    rows: list[list[str]] = []
+    for operator in sorted(by_operator):
+        schemes = by_operator[operator]
+        for scheme in sorted(schemes):
+            rows.append([operator, scheme, *_sums(schemes[scheme])])
+        rows.append([operator, "小计", *_sums(r for s in schemes.values() for r in s)])
+    rows.append(["合计", "（不含作废）", *_sums(live)])
+    for method in sorted(by_method):
+        rows.append(["按缴费方式", method, *_sums(by_method[method])])
+    voids = [r for r in receipts if r.voided]
+    rows.append(["作废收据", "不计入合计", *_sums(voids)])
+    return rows
+
+
+def detail_rows(receipts: Iterable[DailyReceipt]) -> list[list[str]]:
+    return [
+        [
+            r.receipt_number,
+            r.paid_at.strftime("%H:%M"),
+            r.name,
+            r.scheme,
+            r.operator,
+            r.method,
+            format_yuan(r.personal_fen),
+            f"作废：{r.void_reason}（{r.voided_by}）" if r.voided else "有效",
+        ]
+        for r in sorted(receipts, key=lambda r: r.receipt_number)
+    ]
+
+
+def _end(plan: list[int], top: float, page_top: float, row_h: float) -> float:
+    """Where a table drawn with ``plan`` from ``top`` ends (heads repeat on each page)."""
+    if len(plan) == 1:
+        return top - (plan[0] + 1) * row_h
+    return page_top - (plan[-1] + 1) * row_h if plan[-1] else page_top
+
+
+def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
+    doc = PdfDocument(chain, A4, f"{TITLE} {data.day.isoformat()}")
+    margin = 15 * MM
+    width = doc.width - 2 * margin
+    bottom = 18 * MM
+    page_top = doc.height - 15 * MM
+    doc.new_page()
+    top = header(
+        doc,
+        TITLE,
+        form_code=FORM_CODE,
+        centre=data.centre.name,
+        top=doc.height - 13 * MM,
+        margin=margin,
+        right_note=f"业务日期：{data.day.isoformat()}",
+    )
+    summary = summary_rows(data.receipts)
+    detail = detail_rows(data.receipts)
+    gap = 26.0  # a section title between the tables
+    first = plan_pages(len(summary), top - gap - bottom, page_top - bottom, ROW_H, 0)
+    after = _end(first, top - gap, page_top, ROW_H) - gap
+    second = plan_pages(len(detail), after - bottom, page_top - bottom, ROW_H, SIGN_H + 8)
+    total = len(first) + len(second) - 1
+    footer = f"{data.centre.name}　打印：{format_time(data.printed_at)}"
+    page_footer(doc, total, footer, margin, 10 * MM)
+
+    def next_page() -> None:
+        doc.pen.text(margin, doc.height - 10 * MM, f"{TITLE}（续）　{data.day.isoformat()}", 8.5)
+        page_footer(doc, total, footer, margin, 10 * MM)
+
+    pen = doc.pen
+    pen.text(margin, top - 16, "一、收款汇总（金额单位：元）", 10, bold=True)
+    y = PagedTable(doc, SUMMARY, margin, width, ROW_H).draw(
+        summary, first, top=top - gap, page_top=page_top, start_page=next_page
+    )
+    pen.text(margin, y - 16, f"二、收据明细（共 {len(detail)} 张，含作废）", 10, bold=True)
+    y = PagedTable(doc, DETAIL, margin, width, ROW_H, size=8).draw(
+        detail, second, top=y - gap, page_top=page_top, start_page=next_page
+    )
+    signature_boxes(
+        pen, Box(margin, y - 8 - SIGN_H, width, SIGN_H), ["收款人签字", "复核人签字", "负责人签字"]
+    )
+    return doc.finish()

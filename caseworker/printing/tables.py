@@ -1,0 +1,94 @@
+"""Long lists over several pages: the column heads repeat, rows never split, pages are counted
+before drawing so every page can say 第 x 页 共 y 页."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from caseworker.printing.layout import GREY, Cell, Grid, PdfDocument
+from caseworker.printing.text import Align
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    weight: float
+    align: Align = "left"
+
+
+def plan_pages(rows: int, first: float, others: float, row_h: float, tail: float) -> list[int]:
+    """Rows on each page, when the first page has ``first`` points for the table, later pages
+    ``others``, each page repeats the head row, and the last page also holds ``tail`` points
+    (totals, signatures), with at least a few rows above it."""
+    counts: list[int] = []
+    left, room = rows, first
+    while True:
+        if (left + 1) * row_h + tail <= room:
+            counts.append(left)
+            return counts
+        take = min(left, max(int(room // row_h) - 1, 0))
+        if take == left:
+            # The rows fit but the tail does not: carry a few rows over, so signatures never
+            # stand alone on a page that could be swapped for another.
+            take = max(left - 3, 0)
+        if take == 0 and room == others and left:
+            raise ValueError("a page cannot hold one row and its head")
+        counts.append(take)
+        left -= take
+        room = others
+
+
+@dataclass
+class PagedTable:
+    """Draws ``rows`` under ``columns`` across as many pages as the plan says."""
+
+    doc: PdfDocument
+    columns: Sequence[Column]
+    x: float
+    width: float
+    row_h: float = 18
+    size: float = 8.5
+
+    def draw(
+        self,
+        rows: Sequence[Sequence[str]],
+        plan: list[int],
+        *,
+        top: float,
+        page_top: float,
+        start_page: Callable[[], None],
+    ) -> float:
+        """Starts at ``top`` on the current page; ``start_page`` draws each new page's own
+        header and footer. Returns the y below the last row (where the tail goes)."""
+        heads = [Cell(c.title, c.weight, label=True, size=self.size) for c in self.columns]
+        done = 0
+        y = top
+        for page, count in enumerate(plan):
+            if page:
+                self.doc.new_page()
+                start_page()
+                y = page_top
+            if count == 0 and page:
+                continue
+            grid = Grid(self.doc.pen, self.x, y, self.width, size=self.size)
+            grid.row(self.row_h, heads)
+            for row in rows[done : done + count]:
+                grid.row(
+                    self.row_h,
+                    [
+                        Cell(t, c.weight, align=c.align, size=self.size)
+                        for t, c in zip(row, self.columns, strict=True)
+                    ],
+                )
+            done += count
+            grid.frame()
+            y = grid.top
+        return y
+
+
+def page_footer(doc: PdfDocument, total: int, left: str, margin: float, y: float) -> None:
+    doc.pen.text(margin, y, left, 7.5, color=GREY)
+    doc.pen.text(
+        doc.width - margin, y, f"第 {doc.pages} 页 共 {total} 页", 7.5, align="right", color=GREY
+    )

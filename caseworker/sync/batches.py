@@ -1,0 +1,217 @@
+"""Sealing outbox entries into signed batches, and applying the county's answers.
+
+Sealing stores the exact bytes, their SHA-256 and the Ed25519 signature *before* anything
+is sent, and moves the entries to ``sending`` in the same transaction: after a crash the
+same bytes go again, and the server's idempotency by batch id does the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from caseworker.store.database import Database
+from caseworker.store.models import Centre, Device, OutboxEntry, SyncBatch, new_id
+from caseworker.sync.protocol import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_RECORDS,
+    PROTOCOL_VERSION,
+    BatchAnswer,
+    Record,
+)
+
+FINAL_STATES = ("accepted", "rejected", "conflict")
+ACCEPTED = ("created", "updated", "already_applied")
+# Room for the envelope around the records (ids, times, centre code).
+ENVELOPE_BYTES = 400
+
+
+class SyncError(Exception):
+    """Sync could not go on; ``message`` is for the operator, ``code`` for programs."""
+
+    def __init__(self, code: str, message: str, message_en: str = "") -> None:
+        super().__init__(message_en or message)
+        self.code = code
+        self.message = message
+        self.message_en = message_en or message
+
+
+@dataclass(frozen=True)
+class Signer:
+    device_id: uuid.UUID
+    centre_code: str
+    key: Ed25519PrivateKey
+
+    def sign(self, data: bytes) -> bytes:
+        return self.key.sign(data)
+
+
+def load_signer(session: Session) -> Signer:
+    device = session.scalars(select(Device).order_by(Device.created_at)).first()
+    if device is None:
+        raise SyncError("no_device", "本机没有设备密钥。", "This installation has no device key.")
+    centre = session.get_one(Centre, device.centre_id)
+    return Signer(device.id, centre.code, Ed25519PrivateKey.from_private_bytes(device.signing_key))
+
+
+def _record_json(entry: OutboxEntry) -> str:
+    return Record(
+        id=entry.id,
+        seq=entry.seq,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        operation=entry.operation,
+        hlc=entry.hlc,
+        operator_id=entry.operator_id,
+        created_at=entry.created_at,
+        payload=entry.payload,
+    ).model_dump_json()
+
+
+def _body(batch_id: uuid.UUID, signer: Signer, sealed_at: datetime, records: list[str]) -> bytes:
+    # Built by hand around the records' own JSON so each record is serialised once.
+    head = json.dumps(
+        {
+            "protocol": PROTOCOL_VERSION,
+            "batch_id": str(batch_id),
+            "device_id": str(signer.device_id),
+            "centre_code": signer.centre_code,
+            "sealed_at": sealed_at.isoformat(),
+        },
+        separators=(",", ":"),
+    )
+    return (head[:-1] + ',"records":[' + ",".join(records) + "]}").encode()
+
+
+def seal_one(
+    session: Session, signer: Signer, *, max_records: int = MAX_BATCH_RECORDS
+) -> SyncBatch | None:
+    """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) into one batch, or None."""
+    entries = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.sync_state == "pending")
+        .order_by(OutboxEntry.seq)
+        .limit(max_records)
+    ).all()
+    if not entries:
+        return None
+    records: list[str] = []
+    size = ENVELOPE_BYTES
+    for entry in entries:
+        text = _record_json(entry)
+        if records and size + len(text.encode()) + 1 > MAX_BATCH_BYTES:
+            break
+        records.append(text)
+        size += len(text.encode()) + 1
+    if size > MAX_BATCH_BYTES:
+        raise SyncError(
+            "record_too_large",
+            f"第{entries[0].seq}号待上传记录超过1MB，无法上传。",
+            f"Outbox entry {entries[0].seq} is larger than a batch may be.",
+        )
+    sealed = entries[: len(records)]
+    batch_id = new_id()
+    sealed_at = datetime.now(UTC)
+    body = _body(batch_id, signer, sealed_at, records)
+    batch = SyncBatch(
+        id=batch_id,
+        sealed_at=sealed_at,
+        record_count=len(sealed),
+        first_seq=sealed[0].seq,
+        last_seq=sealed[-1].seq,
+        body=body,
+        sha256=hashlib.sha256(body).hexdigest(),
+        signature=signer.sign(body),
+        state="sealed",
+        attempts=0,
+    )
+    session.add(batch)
+    for entry in sealed:
+        entry.sync_state = "sending"
+        entry.batch_id = batch_id
+    return batch
+
+
+def seal_pending(database: Database, *, max_records: int = MAX_BATCH_RECORDS) -> int:
+    """Seal everything pending, one short transaction per batch; returns batches sealed."""
+    count = 0
+    while True:
+        with database.writing() as session:
+            if seal_one(session, load_signer(session), max_records=max_records) is None:
+                return count
+        count += 1
+
+
+def unanswered(database: Database) -> list[uuid.UUID]:
+    with database.reading() as session:
+        return list(
+            session.scalars(
+                select(SyncBatch.id)
+                .where(SyncBatch.state == "sealed")
+                .order_by(SyncBatch.sealed_at, SyncBatch.first_seq)
+            )
+        )
+
+
+def apply_answer(
+    session: Session, batch: SyncBatch, answer: BatchAnswer, answer_bytes: bytes, via: str
+) -> dict[str, int]:
+    """Each record to its final state, in the caller's transaction; returns counts by state."""
+    if answer.batch_id != batch.id or answer.sha256 != batch.sha256:
+        raise SyncError(
+            "answer_mismatch",
+            "县级答复与本机批次不符（批次号或哈希值不同），未采用。",
+            "The answer does not belong to this batch (id or hash differ); not applied.",
+        )
+    if batch.state == "answered":
+        return {}
+    counts: dict[str, int] = {}
+    by_id = {r.record_id: r for r in answer.results}
+    entries = session.scalars(select(OutboxEntry).where(OutboxEntry.batch_id == batch.id)).all()
+    for entry in entries:
+        result = by_id.get(entry.id)
+        if result is None:
+            state, code, message = "rejected", "missing_result", "县级答复中缺少这条记录的结果。"
+        elif result.status in ACCEPTED:
+            state, code, message = "accepted", result.status, None
+        else:
+            state, code = result.status, result.code
+            message = result.message
+            if result.server_copy is not None:
+                # The conflict's server copy travels with the entry for whoever resolves it.
+                message = json.dumps(
+                    {
+                        "message": result.message,
+                        "server_version": result.server_version,
+                        "server_copy": result.server_copy,
+                    },
+                    ensure_ascii=False,
+                )
+        entry.sync_state = state
+        entry.result_code = code
+        entry.result_message = message
+        counts[state] = counts.get(state, 0) + 1
+    batch.state = "answered"
+    batch.answer = answer_bytes
+    batch.answered_at = datetime.now(UTC)
+    batch.answered_via = via
+    batch.last_error = None
+    return counts
+
+
+def refuse_batch(session: Session, batch: SyncBatch, code: str, message: str) -> None:
+    """The server refused the whole batch for good: its records go to the queue as rejected."""
+    batch.state = "refused"
+    batch.last_error = f"{code}: {message}"
+    session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.batch_id == batch.id)
+        .values(sync_state="rejected", result_code=code, result_message=message)
+    )

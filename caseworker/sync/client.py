@@ -1,0 +1,174 @@
+"""HTTP to the county server (httpx): retries with exponential backoff and jitter.
+
+Transport failures, timeouts, 429 and 5xx are retried; every other answer is returned to
+the caller, who knows whether a 4xx is final. Waits are on an Event, so cancel is prompt.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from caseworker.sync.batches import Signer, SyncError
+from caseworker.sync.protocol import (
+    DEVICE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    BatchStatus,
+    DeviceRegistered,
+    DeviceRegistration,
+    ErrorBody,
+    Meta,
+    ReferenceFeed,
+    RegistryFeed,
+    request_signing_bytes,
+)
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+    def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
+        """Exponential backoff with equal jitter: half fixed, half random."""
+        ceiling = min(self.max_delay, self.base_delay * 2**attempt)
+        return ceiling / 2 + ceiling / 2 * rng()
+
+
+class Cancelled(Exception):
+    """The operator cancelled; nothing half-applied (answers are applied in one transaction)."""
+
+
+def server_error(response: httpx.Response) -> ErrorBody:
+    try:
+        return ErrorBody.model_validate_json(response.content)
+    except ValueError:
+        text = response.text[:200]
+        return ErrorBody(code=f"http_{response.status_code}", message=text, message_en=text)
+
+
+@dataclass
+class Transport:
+    base_url: str
+    signer: Signer | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        timeout = httpx.Timeout(self.retry.read_timeout, connect=self.retry.connect_timeout)
+        self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "caseworker-sync/1"})
+
+    def close(self) -> None:
+        self._client.close()
+
+    def check(self) -> None:
+        if self.stop.is_set():
+            raise Cancelled
+
+    def _signed_headers(self, method: str, path: str) -> dict[str, str]:
+        assert self.signer is not None
+        stamp = datetime.now(UTC).isoformat()
+        signature = self.signer.sign(request_signing_bytes(method, path, stamp))
+        return {
+            DEVICE_HEADER: str(self.signer.device_id),
+            TIMESTAMP_HEADER: stamp,
+            SIGNATURE_HEADER: base64.b64encode(signature).decode(),
+        }
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        sign_get: bool = False,
+    ) -> httpx.Response:
+        last = ""
+        for attempt in range(self.retry.attempts):
+            self.check()
+            sent = dict(headers or {})
+            if sign_get:
+                sent.update(self._signed_headers(method, path))  # fresh time on every try
+            try:
+                response = self._client.request(
+                    method, self.base_url + path, content=content, headers=sent
+                )
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                last = f"HTTP {response.status_code}: {server_error(response).code}"
+            except httpx.TransportError as error:
+                last = f"{type(error).__name__}: {error}"
+            if attempt + 1 < self.retry.attempts and self.stop.wait(self.retry.delay(attempt)):
+                raise Cancelled
+        raise SyncError(
+            "unreachable",
+            f"无法连接县级服务器（已重试{self.retry.attempts}次）：{last}。数据已保存在本机，稍后会自动重发。",
+            f"Cannot reach the county server after {self.retry.attempts} tries ({last}); "
+            "everything is kept here and will be sent again.",
+        )
+
+    def meta(self) -> Meta:
+        response = self.request("GET", "/v1/meta")
+        self._raise_for(response)
+        return Meta.model_validate_json(response.content)
+
+    def register(self, registration: DeviceRegistration) -> DeviceRegistered:
+        response = self.request(
+            "POST",
+            "/v1/devices",
+            content=registration.model_dump_json().encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        self._raise_for(response)
+        return DeviceRegistered.model_validate_json(response.content)
+
+    def put_batch(self, batch_id: uuid.UUID, body: bytes, signature: bytes) -> httpx.Response:
+        assert self.signer is not None
+        headers = {
+            "Content-Type": "application/json",
+            DEVICE_HEADER: str(self.signer.device_id),
+            SIGNATURE_HEADER: base64.b64encode(signature).decode(),
+        }
+        return self.request("PUT", f"/v1/batches/{batch_id}", content=body, headers=headers)
+
+    def get_batch(self, batch_id: uuid.UUID) -> BatchStatus | None:
+        response = self.request("GET", f"/v1/batches/{batch_id}", sign_get=True)
+        if response.status_code == 404:
+            return None
+        self._raise_for(response)
+        return BatchStatus.model_validate_json(response.content)
+
+    def reference_feed(self, since: int, limit: int) -> ReferenceFeed:
+        response = self.request(
+            "GET", f"/v1/feeds/reference?since={since}&limit={limit}", sign_get=True
+        )
+        self._raise_for(response)
+        return ReferenceFeed.model_validate_json(response.content)
+
+    def registry_feed(self, since: int, limit: int) -> RegistryFeed:
+        response = self.request(
+            "GET", f"/v1/feeds/registry?since={since}&limit={limit}", sign_get=True
+        )
+        self._raise_for(response)
+        return RegistryFeed.model_validate_json(response.content)
+
+    @staticmethod
+    def _raise_for(response: httpx.Response) -> None:
+        if response.status_code >= 400:
+            error = server_error(response)
+            raise SyncError(error.code, error.message, error.message_en)

@@ -1,0 +1,235 @@
+"""Employers: search and list them, see one with its employees, register one, enrol staff."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.services.centre import OpenSession
+from caseworker.services.employers import (
+    EmployerSummary,
+    employee_ids,
+    employer_summaries,
+    search_employer_ids,
+)
+from caseworker.services.registry import summaries
+from caseworker.ui.dialogs.employer_dialog import EmployerDialog
+from caseworker.ui.i18n import message_for
+from caseworker.ui.models.employers import EmployerTableModel, risk_label
+from caseworker.ui.models.labels import code_label
+from caseworker.ui.models.people import PersonResultsModel
+from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
+from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.views.search_view import DEBOUNCE_MS
+
+
+def _table(name: str, accessible: str, model: LazyTableModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class EmployersPage(QWidget):
+    open_person = Signal(object)  # an employee's id
+    enrol_employee = Signal(object)  # the employer's id: a new enrolment for this employer
+    listed = Signal()  # the employer list is on screen (tests wait on it)
+    employees_listed = Signal()
+    data_changed = Signal()
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.dialog: EmployerDialog | None = None
+        self.current: EmployerSummary | None = None
+        self._generation = 0
+        self._employee_generation = 0
+
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("employerSearch")
+        self.search_box.setAccessibleName(self.tr("查找单位"))
+        self.search_box.setPlaceholderText(self.tr("单位名称任意部分或统一社会信用代码"))
+        self.search_box.setClearButtonEnabled(True)
+        self.register_button = QPushButton(self.tr("登记单位（Ctrl+Shift+N）"))
+        self.register_button.setObjectName("registerEmployer")
+        self.register_button.setAccessibleName(self.tr("登记单位"))
+        self.register_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("employerCount")
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.register_button)
+
+        self.model = EmployerTableModel(session, runner, self)
+        self.model.load_failed.connect(self._show_error)
+        self.table = _table("employerList", self.tr("单位列表"), self.model)
+        for column, width in enumerate((180, 220, 110, 120, 90, 160)):
+            self.table.setColumnWidth(column, width)
+
+        self.detail = QLabel(self.tr("选择一个单位查看其职工。"))
+        self.detail.setObjectName("employerDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.enrol_button = QPushButton(self.tr("为该单位职工参保（Ctrl+Shift+E）"))
+        self.enrol_button.setObjectName("enrolEmployee")
+        self.enrol_button.setAccessibleName(self.tr("为该单位职工参保"))
+        self.enrol_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.enrol_button.setEnabled(False)
+        self.employees = PersonResultsModel(session, runner, self)
+        self.employee_table = _table("employeeList", self.tr("单位职工"), self.employees)
+        for column, width in enumerate((190, 110, 60, 60, 160)):
+            self.employee_table.setColumnWidth(column, width)
+        detail_bar = QHBoxLayout()
+        detail_bar.addWidget(self.detail, 1)
+        detail_bar.addWidget(self.enrol_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(detail_bar)
+        lower_layout.addWidget(self.employee_table, 1)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.count_label)
+        upper_layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(upper)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.setFocusProxy(self.search_box)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(self.timer.start)
+        self.search_box.returnPressed.connect(self._focus_list)
+        self.register_button.clicked.connect(self.register)
+        self.enrol_button.clicked.connect(self._enrol)
+        self.table.selectionModel().currentRowChanged.connect(self._select)
+        self.employee_table.activated.connect(self._open_employee)
+        self.employee_table.doubleClicked.connect(self._open_employee)
+
+    # -- the list -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """(Re)load the list for the search text; ids first, then the first page of rows."""
+        self.timer.stop()
+        self._generation += 1
+        generation, text, database = self._generation, self.search_box.text(), self.session.database
+
+        def job(_control: object) -> tuple[int, list[uuid.UUID], list[EmployerSummary]]:
+            ids = search_employer_ids(database, text)
+            return generation, ids, employer_summaries(database, ids[: EmployerTableModel.PAGE])
+
+        self.runner.submit(job, on_success=self._listed, on_failure=self._show_error)
+
+    def _listed(self, result: tuple[int, list[uuid.UUID], list[EmployerSummary]]) -> None:
+        generation, ids, first_page = result
+        if generation != self._generation:
+            return
+        self.model.reset(ids, first_page)
+        self.count_label.setText(self.tr("共 %n 个单位", "", len(ids)))
+        if ids:
+            self.table.selectRow(0)
+        else:
+            self._show_employer(None)
+        self.listed.emit()
+
+    def _focus_list(self) -> None:
+        if self.model.rowCount():
+            self.table.setFocus()
+
+    def _show_error(self, error: BaseException) -> None:
+        self.count_label.setText(self.tr("读取出错：") + message_for(error))
+        self.listed.emit()
+
+    # -- one employer ------------------------------------------------------------------------
+
+    def _select(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_employer(self.model.data(current, ROW_ROLE) if current.isValid() else None)
+
+    def _show_employer(self, employer: EmployerSummary | None) -> None:
+        self.current = employer
+        self.enrol_button.setEnabled(employer is not None)
+        self._employee_generation += 1
+        if employer is None:
+            self.detail.setText(self.tr("选择一个单位查看其职工。"))
+            self.employees.reset([])
+            return
+        lines = [
+            f"{employer.name}（{employer.credit_code}）",
+            self.tr("类型：%1　行业：%2　工伤风险类别：%3")
+            .replace("%1", code_label("employer_type", employer.employer_type))
+            .replace("%2", employer.industry or "—")
+            .replace("%3", risk_label(employer.risk_class) or "—"),
+            self.tr("地址：%1　联系人：%2")
+            .replace("%1", employer.address or "—")
+            .replace(
+                "%2",
+                " ".join(x for x in (employer.contact_name, employer.contact_phone) if x) or "—",
+            ),
+        ]
+        self.detail.setText("\n".join(lines))
+        generation, database = self._employee_generation, self.session.database
+
+        def job(_control: object) -> tuple[int, list[uuid.UUID], list]:
+            ids = employee_ids(database, employer.id)
+            return generation, ids, summaries(database, ids[: PersonResultsModel.PAGE])
+
+        self.runner.submit(job, on_success=self._employees_listed, on_failure=self._show_error)
+
+    def _employees_listed(self, result: tuple[int, list[uuid.UUID], list]) -> None:
+        generation, ids, first_page = result
+        if generation != self._employee_generation:
+            return
+        self.employees.reset(ids, first_page)
+        self.employees_listed.emit()
+
+    def _open_employee(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        person = self.employees.data(index, ROW_ROLE)
+        if person is not None:
+            self.open_person.emit(person.id)
+
+    def _enrol(self) -> None:
+        if self.current is not None:
+            self.enrol_employee.emit(self.current.id)
+
+    # -- registering -----------------------------------------------------------------------
+
+    def register(self) -> None:
+        self.dialog = EmployerDialog(self.session, self.runner, self)
+        self.dialog.saved.connect(self._registered)
+        self.dialog.open()
+
+    def _registered(self, employer_id: uuid.UUID) -> None:
+        self.data_changed.emit()
+        self.refresh()

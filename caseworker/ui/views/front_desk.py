@@ -1,0 +1,144 @@
+"""The front desk: search → person → enrolment form, on one page.
+
+The enrolment form is built on first use, and the payment dialog opens over the page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.services.centre import OpenSession
+from caseworker.ui.dialogs.payment_dialog import PaymentDialog
+from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.views.enrolment_form import EnrolmentForm
+from caseworker.ui.views.person_view import PersonView
+from caseworker.ui.views.search_view import SearchView
+
+
+class FrontDeskPage(QWidget):
+    data_changed = Signal()  # something was saved: status bar counts may have moved
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.search = SearchView(session, runner)
+        self.person = PersonView(session, runner)
+        self.form: Any = None  # the EnrolmentForm, built the first time it is needed
+        self.payment_dialog: Any = None
+
+        self.notice = QLabel()
+        self.notice.setObjectName("frontDeskNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background: #fff4d6; border: 1px solid #e8c66a; padding: 6px; border-radius: 3px;"
+        )
+        self.notice.hide()
+
+        self.form_holder = QWidget()
+        self.form_holder.setObjectName("enrolmentFormHolder")
+        holder_layout = QVBoxLayout(self.form_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.form_back = QPushButton(self.tr("返回查找（Alt+←）"))
+        self.form_back.setObjectName("formBack")
+        self.form_back.setAccessibleName(self.tr("返回查找"))
+        self.form_back.setShortcut(QKeySequence("Alt+Left"))
+        self.form_back.clicked.connect(self.show_search)
+        bar.addWidget(self.form_back)
+        bar.addStretch(1)
+        holder_layout.addLayout(bar)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.search)
+        self.stack.addWidget(self.person)
+        self.stack.addWidget(self.form_holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.stack, 1)
+        self.setFocusProxy(self.search)
+
+        self.search.open_person.connect(self.open_person)
+        self.search.new_enrolment.connect(self.new_enrolment)
+        self.person.back_requested.connect(self.show_search)
+        self.person.open_person.connect(self.open_person)
+        self.person.edit_requested.connect(self.edit_person)
+        self.person.payment_requested.connect(self.record_payment)
+
+    # -- navigation within the page -----------------------------------------------------
+
+    def show_search(self) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.search)
+        self.search.focus_search()
+
+    def open_person(self, person_id: uuid.UUID) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.person)
+        self.person.show_person(person_id)
+        self.person.setFocus()
+
+    def refresh(self) -> None:
+        current = self.stack.currentWidget()
+        if current is self.person:
+            self.person.reload()
+        elif current is self.search:
+            self.search.refresh()
+
+    # -- the enrolment form ---------------------------------------------------------------
+
+    def _form(self) -> EnrolmentForm:
+        if self.form is None:
+            self.form = EnrolmentForm(self.session, self.runner, self.form_holder)
+            self.form.setObjectName("enrolmentForm")
+            self.form.saved.connect(self._form_saved)
+            self.form.open_person_requested.connect(self.open_person)
+            self.form_holder.layout().addWidget(self.form, 1)
+        return self.form
+
+    def new_enrolment(
+        self, id_number: str | None = None, employer_id: uuid.UUID | None = None
+    ) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.form_holder)
+        form = self._form()
+        form.new(id_number=id_number or None, employer_id=employer_id)
+        form.setFocus()
+
+    def edit_person(self, person_id: uuid.UUID) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.form_holder)
+        form = self._form()
+        form.edit(person_id)
+        form.setFocus()
+
+    def _form_saved(self, person_id: uuid.UUID) -> None:
+        self.data_changed.emit()
+        self.open_person(person_id)
+
+    # -- payments ---------------------------------------------------------------------------
+
+    def record_payment(self, person_id: uuid.UUID) -> None:
+        self.payment_dialog = PaymentDialog(self.session, self.runner, person_id, self)
+        self.payment_dialog.finished.connect(self._payment_closed)
+        self.payment_dialog.open()
+
+    def _payment_closed(self, _result: int) -> None:
+        self.payment_dialog = None
+        self.data_changed.emit()
+        self.person.reload()

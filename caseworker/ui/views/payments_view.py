@@ -1,0 +1,72 @@
+"""Today's payments at this centre, with the day's total (F5 reloads)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from caseworker.services.centre import OpenSession
+from caseworker.services.registry import DayPayment, payments_on
+from caseworker.ui.i18n import message_for
+from caseworker.ui.models.labels import money
+from caseworker.ui.models.payments import DayPaymentsModel
+from caseworker.ui.tasks import TaskRunner
+
+
+class PaymentsPage(QWidget):
+    loaded = Signal()
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.day = date.today()
+        self.title = QLabel()
+        self.title.setObjectName("paymentsTitle")
+        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.summary = QLabel()
+        self.summary.setObjectName("paymentsSummary")
+        self.model = DayPaymentsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("dayPayments")
+        self.table.setAccessibleName(self.tr("当日缴费"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+
+    def refresh(self) -> None:
+        self.day = date.today()
+        self.title.setText(self.tr("%1 缴费登记").replace("%1", self.day.isoformat()))
+        day, database = self.day, self.session.database
+        self.runner.submit(
+            lambda control: payments_on(database, day),
+            on_success=self._show,
+            on_failure=self._show_error,
+        )
+
+    def _show(self, rows: list[DayPayment]) -> None:
+        self.model.set_rows(rows)
+        valid = [p for p in rows if not p.voided]
+        self.summary.setText(
+            self.tr("共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。")
+            .replace("%1", str(len(rows)))
+            .replace("%2", str(len(rows) - len(valid)))
+            .replace("%3", money(self.model.total_personal_fen()))
+        )
+        self.loaded.emit()
+
+    def _show_error(self, error: BaseException) -> None:
+        self.summary.setText(self.tr("读取出错：") + message_for(error))
+        self.loaded.emit()

@@ -1,0 +1,255 @@
+"""One person: details, household, coverage, payments and the history of changes.
+
+Loaded on the runner's read lane; buttons hand the person to the enrolment form, the payment
+dialog and (once the printing module exists) the printed enrolment form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.domain.dates import completed_years
+from caseworker.services.centre import OpenSession
+from caseworker.services.records import PersonDetail
+from caseworker.services.registry import HouseholdMember, household_members, person_detail
+from caseworker.ui.i18n import message_for
+from caseworker.ui.models.labels import code_label, region_path, schemes_text, sex_label
+from caseworker.ui.models.people import (
+    enrolment_columns,
+    history_columns,
+    household_columns,
+    payment_columns,
+)
+from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
+from caseworker.ui.printing import preview_enrolment_form
+from caseworker.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    detail: PersonDetail
+    household: list[HouseholdMember]
+
+
+def _table(name: str, accessible: str, model: RecordTableModel) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class PersonView(QWidget):
+    edit_requested = Signal(object)  # person id
+    payment_requested = Signal(object)  # person id
+    open_person = Signal(object)  # a household member's id
+    back_requested = Signal()
+    loaded = Signal()  # the person (or the error) is on screen
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.person: PersonDetail | None = None
+        self._wanted: uuid.UUID | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("personTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.error = QLabel()
+        self.error.setObjectName("personError")
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.back_button = self._button("personBack", self.tr("返回查找（Esc）"), "Esc")
+        self.edit_button = self._button("personEdit", self.tr("修改信息（Ctrl+E）"), "Ctrl+E")
+        self.pay_button = self._button("personPay", self.tr("登记缴费（Ctrl+J）"), "Ctrl+J")
+        self.print_button = self._button("personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P")
+        self.back_button.clicked.connect(self.back_requested)
+        self.edit_button.clicked.connect(self._edit)
+        self.pay_button.clicked.connect(self._pay)
+        self.print_button.clicked.connect(self._print)
+        buttons = QHBoxLayout()
+        for button in (self.back_button, self.edit_button, self.pay_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.facts = QGridLayout()
+        self.facts.setHorizontalSpacing(18)
+        self.fact_labels: dict[str, QLabel] = {}
+        for position, (key, caption) in enumerate(self._fact_captions()):
+            value = QLabel()
+            value.setObjectName(f"fact_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(value.textInteractionFlags().TextSelectableByMouse)
+            self.fact_labels[key] = value
+            row, pair = divmod(position, 3)
+            caption_label = QLabel(caption + self.tr("："))
+            caption_label.setStyleSheet("color: #555;")
+            self.facts.addWidget(caption_label, row, pair * 2)
+            self.facts.addWidget(value, row, pair * 2 + 1)
+        for column in (1, 3, 5):
+            self.facts.setColumnStretch(column, 1)
+
+        today = date.today()
+        self.household_model = RecordTableModel(household_columns(today), self)
+        self.enrolment_model = RecordTableModel(enrolment_columns(), self)
+        self.payment_model = RecordTableModel(payment_columns(), self)
+        self.history_model = RecordTableModel(history_columns(), self)
+        self.household_table = _table("household", self.tr("家庭成员"), self.household_model)
+        self.household_table.doubleClicked.connect(self._open_member)
+        self.household_table.activated.connect(self._open_member)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("personTabs")
+        self.tabs.addTab(
+            _table("enrolments", self.tr("参保情况"), self.enrolment_model), self.tr("参保情况")
+        )
+        self.tabs.addTab(
+            _table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
+        )
+        self.tabs.addTab(self.household_table, self.tr("家庭成员"))
+        self.tabs.addTab(
+            _table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.title)
+        layout.addWidget(self.error)
+        layout.addLayout(self.facts)
+        layout.addWidget(self.tabs, 1)
+        self._set_buttons_enabled(False)
+
+    def _button(self, name: str, text: str, shortcut: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setShortcut(QKeySequence(shortcut))
+        return button
+
+    def _fact_captions(self) -> list[tuple[str, str]]:
+        return [
+            ("id_number", self.tr("身份证号")),
+            ("sex", self.tr("性别")),
+            ("birth", self.tr("出生日期（年龄）")),
+            ("ethnicity", self.tr("民族")),
+            ("phone", self.tr("联系电话")),
+            ("hukou_nature", self.tr("户口性质")),
+            ("hukou", self.tr("户籍地址")),
+            ("residence", self.tr("居住地址")),
+            ("employment", self.tr("就业类别")),
+            ("employer", self.tr("工作单位")),
+            ("special", self.tr("特殊群体")),
+            ("coverage", self.tr("参保险种")),
+        ]
+
+    # -- loading -------------------------------------------------------------------------
+
+    def show_person(self, person_id: uuid.UUID) -> None:
+        self._wanted = person_id
+        self._set_buttons_enabled(False)
+        self.error.hide()
+        database = self.session.database
+
+        def load(_control: object) -> tuple[uuid.UUID, PersonPage]:
+            detail = person_detail(database, str(person_id))
+            return person_id, PersonPage(detail, household_members(database, person_id))
+
+        self.runner.submit(load, on_success=self._show_page, on_failure=self._show_error)
+
+    def reload(self) -> None:
+        if self._wanted is not None:
+            self.show_person(self._wanted)
+
+    def _show_page(self, result: tuple[uuid.UUID, PersonPage]) -> None:
+        person_id, page = result
+        if person_id != self._wanted:
+            return  # the clerk has moved on to someone else
+        person = page.detail
+        self.person = person
+        self.title.setText(f"{person.name}　{person.masked_id_number}")
+        age = completed_years(person.birth_date, date.today())
+        hukou = " ".join(
+            part
+            for part in (
+                region_path(person.hukou_village_code or person.hukou_region_code),
+                person.hukou_address or "",
+            )
+            if part
+        )
+        active = [e.scheme for e in person.enrolments if e.status == "active"]
+        values = {
+            "id_number": person.id_number,
+            "sex": sex_label(person.sex),
+            "birth": f"{person.birth_date.isoformat()}（{age}）",
+            "ethnicity": code_label("ethnic_group", person.ethnicity),
+            "phone": person.phone or "",
+            "hukou_nature": code_label("hukou_nature", person.hukou_nature),
+            "hukou": hukou,
+            "residence": person.residence_address or "",
+            "employment": code_label("employment_category", person.employment_category),
+            "employer": person.employer_name or "",
+            "special": "、".join(code_label("special_group", g) for g in person.special_groups),
+            "coverage": schemes_text(active) or self.tr("未参保"),
+        }
+        for key, text in values.items():
+            self.fact_labels[key].setText(text or "—")
+        self.household_model.set_rows(page.household)
+        self.enrolment_model.set_rows(person.enrolments)
+        self.payment_model.set_rows(list(reversed(person.payments)))
+        self.history_model.set_rows(list(reversed(person.history)))
+        self._set_buttons_enabled(True)
+        self.loaded.emit()
+
+    def _show_error(self, error: BaseException) -> None:
+        self.error.setText(message_for(error))
+        self.error.show()
+        self.loaded.emit()
+
+    def _set_buttons_enabled(self, enabled: bool) -> None:
+        self.edit_button.setEnabled(enabled)
+        self.pay_button.setEnabled(enabled)
+        self.print_button.setEnabled(enabled)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _edit(self) -> None:
+        if self.person is not None:
+            self.edit_requested.emit(self.person.id)
+
+    def _pay(self) -> None:
+        if self.person is not None:
+            self.payment_requested.emit(self.person.id)
+
+    def _print(self) -> None:
+        if self.person is not None:
+            preview_enrolment_form(self, self.session, str(self.person.id))
+
+    def _open_member(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        member = self.household_model.data(index, ROW_ROLE)
+        if member is not None and self.person is not None and member.id != self.person.id:
+            self.open_person.emit(member.id)

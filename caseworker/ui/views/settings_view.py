@@ -1,0 +1,93 @@
+"""Operator preferences on this computer: the interface language (receipt paper comes later),
+and a list of keyboard shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.ui.i18n import current_language, translation_file, translation_missing
+
+
+def shortcut_rows(owner: QWidget) -> list[tuple[str, str]]:
+    tr = owner.tr
+    return [
+        ("Ctrl+1 … Ctrl+6", tr("切换页面：前台、单位、缴费、同步、报表、设置")),
+        ("Ctrl+F", tr("查找人员")),
+        ("Ctrl+N", tr("新参保登记")),
+        ("↓ / Enter", tr("在查找结果中选择并打开人员")),
+        ("Ctrl+E", tr("修改人员信息")),
+        ("Ctrl+J", tr("登记缴费")),
+        ("Ctrl+P", tr("打印登记表")),
+        ("Esc", tr("从人员页面返回查找")),
+        ("Ctrl+S", tr("保存（登记表、单位）")),
+        ("Ctrl+Shift+N", tr("登记用人单位")),
+        ("Ctrl+Shift+E", tr("为所选单位职工参保")),
+        ("F5", tr("刷新当前页面")),
+        ("Ctrl+Q", tr("退出")),
+    ]
+
+
+class SettingsPage(QWidget):
+    language_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.language = QComboBox()
+        self.language.setObjectName("languageChoice")
+        self.language.setAccessibleName(self.tr("界面语言"))
+        self.language.addItem("简体中文", "zh")
+        self.language.addItem("English", "en")
+        self.language.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.language_warning = QLabel()
+        self.language_warning.setObjectName("languageWarning")
+        self.language_warning.setWordWrap(True)
+        self.language_warning.setStyleSheet("color: #8a5a00;")
+        self._update_warning()
+
+        language_box = QGroupBox(self.tr("界面"))
+        form = QFormLayout(language_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow(self.tr("界面语言"), self.language)
+        form.addRow(self.language_warning)
+        form.addRow(QLabel(self.tr("收据纸张（A5 或 80 毫米）随打印模块提供。")))
+
+        keys_box = QGroupBox(self.tr("键盘快捷键"))
+        keys = QFormLayout(keys_box)
+        for keys_text, meaning in shortcut_rows(self):
+            key_label = QLabel(keys_text)
+            key_label.setStyleSheet("font-family: monospace; font-weight: bold;")
+            keys.addRow(key_label, QLabel(meaning))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(language_box)
+        layout.addWidget(keys_box)
+        layout.addStretch(1)
+        self.setFocusProxy(self.language)
+        self.language.currentIndexChanged.connect(self._chosen)
+
+    def _update_warning(self) -> None:
+        code = str(self.language.currentData())
+        missing = translation_missing(code)
+        self.language_warning.setVisible(missing)
+        if missing:
+            self.language_warning.setText(
+                # Both languages on purpose: without the file there is no English to translate to.
+                self.tr(
+                    "找不到英文翻译文件 %1，界面仍显示中文。请运行 make translations 生成。\n"
+                    "The English translation file %1 is missing, so the interface stays in "
+                    "Chinese. Build it with: make translations"
+                ).replace("%1", str(translation_file(code).name))
+            )
+
+    def _chosen(self, _index: int) -> None:
+        self._update_warning()
+        self.language_chosen.emit(str(self.language.currentData()))

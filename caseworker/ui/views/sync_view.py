@@ -1,0 +1,296 @@
+"""The Sync screen: what waits, the batches and their state, progress, and the queue of
+rejected and conflicting records with what to do about each.
+
+Sync runs on the runner's network lane (its database writes are short transactions);
+look-ups on the read lane; resolutions on the write lane. ``status_changed`` carries the
+pending count and the last successful sync for the main window's status bar.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.services.centre import OpenSession
+from caseworker.services.sync_queue import (
+    BatchRow,
+    QueueItem,
+    SyncStatus,
+    accept_server,
+    dismiss,
+    queue,
+    recent_batches,
+    resubmit,
+    sync_status,
+)
+from caseworker.sync.client import Cancelled as SyncCancelled
+from caseworker.sync.run import SyncReport, run_sync
+from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
+
+
+@dataclass(frozen=True)
+class SyncSnapshot:
+    status: SyncStatus
+    batches: list[BatchRow]
+    issues: list[QueueItem]
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _error_text(error: BaseException) -> str:
+    return str(getattr(error, "message", "") or error)
+
+
+class SyncView(QWidget):
+    status_changed = Signal(int, object)  # pending count, last successful sync (or None)
+    refreshed = Signal()
+    sync_finished = Signal(object)  # SyncReport, or the exception
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self._task: Any = None
+        self._stop = threading.Event()
+        self.setObjectName("syncView")
+
+        self.summary = QLabel(objectName="syncSummary")
+        self.summary.setAccessibleName(self.tr("同步概况"))
+        self.warning = QLabel(objectName="syncGuardrail")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b00020;")
+        self.message = QLabel(objectName="syncMessage")
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar(objectName="syncProgress")
+        self.progress.setAccessibleName(self.tr("同步进度"))
+        self.progress.setVisible(False)
+        self.sync_button = QPushButton(self.tr("立即同步(&S)"), objectName="syncNow")
+        self.sync_button.setAccessibleName(self.tr("立即同步"))
+        self.cancel_button = QPushButton(self.tr("取消(&C)"), objectName="syncCancel")
+        self.cancel_button.setAccessibleName(self.tr("取消同步"))
+        self.cancel_button.setEnabled(False)
+        self.sync_button.clicked.connect(self.start_sync)
+        self.cancel_button.clicked.connect(self.cancel_sync)
+
+        self.batches_model = RecordTableModel(
+            [
+                Column(self.tr("封装时间"), lambda b: _when(b.sealed_at)),
+                Column(self.tr("记录数"), lambda b: str(b.records), align_right=True),
+                Column(
+                    self.tr("状态"),
+                    lambda b: {
+                        "sealed": self.tr("待发送"),
+                        "answered": self.tr("已答复"),
+                        "refused": self.tr("被拒收"),
+                    }.get(b.state, b.state),
+                ),
+                Column(self.tr("尝试"), lambda b: str(b.attempts), align_right=True),
+                Column(self.tr("错误"), lambda b: b.last_error or ""),
+            ],
+            self,
+        )
+        self.issues_model = RecordTableModel(
+            [
+                Column(self.tr("类型"), lambda i: i.entity_type),
+                Column(self.tr("记录"), lambda i: i.summary),
+                Column(
+                    self.tr("结果"),
+                    lambda i: self.tr("冲突") if i.state == "conflict" else self.tr("退回"),
+                ),
+                Column(self.tr("原因"), lambda i: f"{i.code}: {i.message or ''}"),
+            ],
+            self,
+        )
+        self.batches_table = self._table(self.batches_model, "syncBatches", self.tr("批次"))
+        self.issues_table = self._table(
+            self.issues_model, "syncIssues", self.tr("待处理的退回与冲突")
+        )
+        self.issues_table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.resubmit_button = QPushButton(self.tr("修改后重新提交(&R)"), objectName="syncResubmit")
+        self.accept_button = QPushButton(self.tr("采用县级记录(&A)"), objectName="syncAcceptServer")
+        self.dismiss_note = QLineEdit(objectName="syncDismissNote")
+        self.dismiss_note.setPlaceholderText(self.tr("不再处理的原因"))
+        self.dismiss_note.setAccessibleName(self.tr("不再处理的原因"))
+        self.dismiss_button = QPushButton(self.tr("不再处理(&D)"), objectName="syncDismiss")
+        for button, action in (
+            (self.resubmit_button, resubmit),
+            (self.accept_button, accept_server),
+            (self.dismiss_button, None),
+        ):
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, a=action: self._resolve(a))
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.sync_button)
+        top.addWidget(self.cancel_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.resubmit_button)
+        actions.addWidget(self.accept_button)
+        actions.addWidget(self.dismiss_note, 1)
+        actions.addWidget(self.dismiss_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel(self.tr("批次")))
+        layout.addWidget(self.batches_table, 1)
+        layout.addWidget(QLabel(self.tr("退回与冲突（审核员处理冲突）")))
+        layout.addWidget(self.issues_table, 1)
+        layout.addLayout(actions)
+        self.refresh()
+
+    def _table(self, model: RecordTableModel, name: str, label: str) -> QTableView:
+        table = QTableView(objectName=name)
+        table.setAccessibleName(label)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    # --- reading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        database = self.session.database
+
+        def job(control: TaskControl) -> SyncSnapshot:
+            return SyncSnapshot(sync_status(database), recent_batches(database), queue(database))
+
+        self.runner.submit(job, lane="read", on_success=self._show, on_failure=self._failed)
+
+    def _show(self, snapshot: SyncSnapshot) -> None:
+        status = snapshot.status
+        self.summary.setText(
+            self.tr(
+                "待上传 {pending} 条 · 已接收 {accepted} 条 · 待处理 {issues} 条 · 上次成功同步 {last}"
+            ).format(
+                pending=status.pending + status.sending,
+                accepted=status.accepted,
+                issues=status.open_issues,
+                last=_when(status.last_success),
+            )
+        )
+        self.warning.setText(status.guardrail_message)
+        self.warning.setVisible(bool(status.guardrail_message))
+        if not status.registered:
+            self.message.setText(self.tr("本机尚未在县级服务器登记，可导出批次文件离线上报。"))
+        self.sync_button.setEnabled(status.registered and self._task is None)
+        self.batches_model.set_rows(snapshot.batches)
+        self.issues_model.set_rows(snapshot.issues)
+        self._selection_changed()
+        self.status_changed.emit(status.pending + status.sending, status.last_success)
+        self.refreshed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(_error_text(error))
+
+    # --- syncing -------------------------------------------------------------------------
+
+    def start_sync(self) -> None:
+        if self._task is not None:
+            return
+        self._stop = threading.Event()
+        stop, database = self._stop, self.session.database
+
+        def job(control: TaskControl) -> SyncReport:
+            return run_sync(database, progress=control.report, stop=stop)
+
+        self.progress.setRange(0, 0)  # busy until the first batch count arrives
+        self.progress.setVisible(True)
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.message.setText(self.tr("正在同步…"))
+        self._task = self.runner.submit(
+            job, lane="network", on_success=self._synced, on_failure=self._sync_failed
+        )
+        self._task.progress.connect(self._progress)
+        self._task.cancelled.connect(lambda: self._sync_failed(SyncCancelled()))
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def cancel_sync(self) -> None:
+        if self._task is not None:
+            self._stop.set()
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _done(self) -> None:
+        self._task = None
+        self.progress.setVisible(False)
+        self.cancel_button.setEnabled(False)
+        self.refresh()
+
+    def _synced(self, report: SyncReport) -> None:
+        counts = " ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or self.tr(
+            "没有待上传的记录"
+        )
+        self.message.setText(self.tr("同步完成：{counts}").format(counts=counts))
+        self._done()
+        self.sync_finished.emit(report)
+
+    def _sync_failed(self, error: BaseException) -> None:
+        if isinstance(error, SyncCancelled | Cancelled):
+            self.message.setText(self.tr("同步已取消；已封装的批次下次继续发送。"))
+        else:
+            self.message.setText(self.tr("同步未完成：{error}").format(error=_error_text(error)))
+        self._done()
+        self.sync_finished.emit(error)
+
+    # --- the queue -----------------------------------------------------------------------
+
+    def selected_issue(self) -> QueueItem | None:
+        rows = self.issues_table.selectionModel().selectedRows()
+        return self.issues_model.row(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *args: Any) -> None:
+        item = self.selected_issue()
+        self.resubmit_button.setEnabled(item is not None)
+        self.accept_button.setEnabled(item is not None and item.server_copy is not None)
+        self.dismiss_button.setEnabled(item is not None)
+
+    def _resolve(self, action: Any) -> None:
+        item = self.selected_issue()
+        if item is None:
+            return
+        database, actor, note = self.session.database, self.session.actor, self.dismiss_note.text()
+
+        def job(control: TaskControl) -> None:
+            if action is None:
+                dismiss(database, actor, item.seq, note)
+            else:
+                action(database, actor, item.seq)
+
+        def done(_: object) -> None:
+            self.message.setText(self.tr("已处理。"))
+            self.dismiss_note.clear()
+            self.refresh()
+
+        self.runner.submit(job, lane="write", on_success=done, on_failure=self._failed)

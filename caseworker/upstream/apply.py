@@ -1,0 +1,363 @@
+"""Apply one client record to the county registry, inside the caller's savepoint.
+
+Each entity kind is an upsert by the client's UUID with optimistic versions: a higher
+version updates, the same version with the same snapshot was already applied, anything
+else is a conflict answered with the server's copy. Uniqueness across centres (ID number,
+credit code, person+scheme, receipt number) is left to the database's constraints; when
+one fires, the savepoint is rolled back and ``explain_integrity`` says which record won.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.engine import Connection
+
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.sync.protocol import Record
+from caseworker.upstream.models import (
+    Employer,
+    Enrolment,
+    Household,
+    Payment,
+    Person,
+    SurveyEntry,
+)
+
+PERSON = Person.__table__
+ENROLMENT = Enrolment.__table__
+PAYMENT = Payment.__table__
+EMPLOYER = Employer.__table__
+HOUSEHOLD = Household.__table__
+SURVEY = SurveyEntry.__table__
+TABLES: dict[str, Table] = {
+    "person": PERSON,  # type: ignore[dict-item]
+    "enrolment": ENROLMENT,  # type: ignore[dict-item]
+    "payment": PAYMENT,  # type: ignore[dict-item]
+    "employer": EMPLOYER,  # type: ignore[dict-item]
+    "household": HOUSEHOLD,  # type: ignore[dict-item]
+    "survey_entry": SURVEY,  # type: ignore[dict-item]
+}
+UPSERT_ONLY = {"person", "enrolment", "employer", "household", "survey_entry"}
+
+
+class Rejected(Exception):
+    """The record cannot be applied as sent: the clerk must fix it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    status: str
+    code: str | None = None
+    message: str | None = None
+    server_version: int | None = None
+    server_copy: dict[str, Any] | None = None
+    # (entity_type, entity_id, version, township, payload) for the registry feed
+    registry: list[tuple[str, uuid.UUID, int, str | None, dict[str, Any]]] = field(
+        default_factory=list
+    )
+
+
+@dataclass(frozen=True)
+class Origin:
+    centre_code: str
+    township_code: str | None
+
+
+def _conflict(code: str, message: str, row: Any) -> Outcome:
+    return Outcome("conflict", code, message, row.version, dict(row.payload))
+
+
+def _uuid(payload: dict[str, Any], name: str, *, required: bool = True) -> uuid.UUID | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        raise Rejected(f"invalid_{name}", f"{name} 不是有效的标识 / {name} is not a UUID") from None
+
+
+def _text(payload: dict[str, Any], name: str, limit: int) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise Rejected(
+            f"invalid_{name}", f"{name} 缺失或过长 / {name} is missing or longer than {limit}"
+        )
+    return value
+
+
+def _version(payload: dict[str, Any], *, default: int | None = None) -> int:
+    value = payload.get("version", default)
+    if value is None:
+        value = default
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
+        raise Rejected("invalid_version", "版本号无效 / version must be a positive integer")
+    return value
+
+
+def _township(payload: dict[str, Any], origin: Origin) -> str | None:
+    village = payload.get("hukou_village_code")
+    if isinstance(village, str) and len(village) >= 9 and village[:9].isdigit():
+        return village[:9]
+    return origin.township_code
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    record: Record,
+    version: int,
+    columns: dict[str, Any],
+    origin: Origin,
+) -> tuple[Outcome, bool]:
+    """Insert or version-checked update; returns the outcome and whether a row was written."""
+    row = conn.execute(
+        select(table.c.version, table.c.payload)
+        .where(table.c.id == record.entity_id)
+        .with_for_update()
+    ).first()
+    values = {"version": version, "payload": record.payload, "centre_code": origin.centre_code}
+    if row is None:
+        conn.execute(insert(table).values(id=record.entity_id, **values, **columns))
+        return Outcome("created"), True
+    if version > row.version:
+        conn.execute(
+            update(table).where(table.c.id == record.entity_id).values(**values, **columns)
+        )
+        return Outcome("updated"), True
+    if version == row.version and row.payload == record.payload:
+        return Outcome("already_applied"), False
+    return (
+        _conflict(
+            "stale_version",
+            f"县级库中该记录已是第{row.version}版，与本机修改冲突 / the county holds version "
+            f"{row.version}, changed elsewhere",
+            row,
+        ),
+        False,
+    )
+
+
+def _person(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    p = record.payload
+    try:
+        identity = parse_id_number(_text(p, "id_number", 18))
+    except InvalidValue as error:
+        raise Rejected("invalid_id_number", error.message) from None
+    name = _text(p, "name", 60)
+    township = _township(p, origin)
+    outcome, written = _upsert(
+        conn,
+        PERSON,
+        record,
+        _version(p),
+        {"id_number": identity.number, "name": name, "township_code": township},
+        origin,
+    )
+    if written:
+        outcome.registry.append(("person", record.entity_id, _version(p), township, p))
+    return outcome
+
+
+def _enrolment(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    p = record.payload
+    person_id = _uuid(p, "person_id")
+    scheme = _text(p, "scheme", 40)
+    outcome, written = _upsert(
+        conn, ENROLMENT, record, _version(p), {"person_id": person_id, "scheme": scheme}, origin
+    )
+    if written:
+        township = conn.scalar(select(PERSON.c.township_code).where(PERSON.c.id == person_id))
+        outcome.registry.append(("enrolment", record.entity_id, _version(p), township, p))
+    return outcome
+
+
+def _employer(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    p = record.payload
+    try:
+        code = parse_uscc(_text(p, "credit_code", 18)).code
+    except InvalidValue as error:
+        raise Rejected("invalid_credit_code", error.message) from None
+    return _upsert(conn, EMPLOYER, record, _version(p), {"credit_code": code}, origin)[0]
+
+
+def _household(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    # Households were snapshotted before their first flush, so version 1 may arrive as null.
+    return _upsert(conn, HOUSEHOLD, record, _version(record.payload, default=1), {}, origin)[0]
+
+
+def _survey(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    p = record.payload
+    columns = {"person_id": _uuid(p, "person_id")}
+    return _upsert(conn, SURVEY, record, _version(p, default=1), columns, origin)[0]
+
+
+def _payment(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    p = record.payload
+    receipt = _text(p, "receipt_number", 40)
+    amount = p.get("amount_fen")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount < 2**40:
+        raise Rejected("invalid_amount_fen", "金额无效 / amount_fen must be a whole number of fen")
+    row = conn.execute(
+        select(PAYMENT.c.version, PAYMENT.c.payload, PAYMENT.c.voided)
+        .where(PAYMENT.c.id == record.entity_id)
+        .with_for_update()
+    ).first()
+    voided = p.get("voided_at") is not None
+    if record.operation == "create":
+        if row is None:
+            conn.execute(
+                insert(PAYMENT).values(
+                    id=record.entity_id,
+                    version=1,
+                    centre_code=origin.centre_code,
+                    payload=p,
+                    receipt_number=receipt,
+                    person_id=_uuid(p, "person_id"),
+                    enrolment_id=_uuid(p, "enrolment_id"),
+                    amount_fen=amount,
+                    voided=voided,
+                )
+            )
+            return Outcome("created")
+        if row.payload == p:
+            return Outcome("already_applied")
+        return _conflict(
+            "payment_differs",
+            "县级库中该缴费记录内容不同 / the county holds a different payment",
+            row,
+        )
+    # void
+    if not voided:
+        raise Rejected("void_without_reason", "作废记录缺少作废时间 / a void must carry voided_at")
+    if row is None:
+        raise Rejected(
+            "unknown_payment", "县级库中没有这笔缴费，无法作废 / the county has no such payment"
+        )
+    if row.voided:
+        return Outcome("already_applied")
+    conn.execute(
+        update(PAYMENT)
+        .where(PAYMENT.c.id == record.entity_id)
+        .values(voided=True, payload=p, version=row.version + 1)
+    )
+    return Outcome("updated")
+
+
+APPLIERS = {
+    "person": _person,
+    "enrolment": _enrolment,
+    "employer": _employer,
+    "household": _household,
+    "survey_entry": _survey,
+    "payment": _payment,
+}
+
+
+def apply_record(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    """Check the record's shape, then apply it. Raises ``Rejected``; IntegrityError passes up."""
+    applier = APPLIERS.get(record.entity_type)
+    if applier is None:
+        raise Rejected(
+            "unknown_entity_type", f"未知的记录类型 / unknown entity type {record.entity_type!r}"
+        )
+    allowed = ("create", "void") if record.entity_type == "payment" else ("upsert",)
+    if record.operation not in allowed:
+        raise Rejected(
+            "unknown_operation",
+            f"{record.entity_type} 不支持操作 {record.operation!r} / operation not allowed",
+        )
+    if str(record.payload.get("id")) != str(record.entity_id):
+        raise Rejected(
+            "id_mismatch", "记录内容的id与entity_id不一致 / payload id differs from entity_id"
+        )
+    return applier(conn, record, origin)
+
+
+def explain_integrity(conn: Connection, record: Record) -> Outcome:
+    """After a constraint fired and the savepoint was rolled back: who holds what we wanted."""
+    p = record.payload
+    kind = record.entity_type
+    if kind == "person":
+        row = conn.execute(
+            select(PERSON.c.version, PERSON.c.payload).where(
+                PERSON.c.id_number == str(p.get("id_number", "")).upper()
+            )
+        ).first()
+        if row is not None:
+            return _conflict(
+                "duplicate_id_number",
+                "该身份证号码已由其他服务中心登记，请核对后采用县级记录 / another centre already "
+                "registered this ID number",
+                row,
+            )
+    elif kind == "employer":
+        row = conn.execute(
+            select(EMPLOYER.c.version, EMPLOYER.c.payload).where(
+                EMPLOYER.c.credit_code == str(p.get("credit_code", "")).upper()
+            )
+        ).first()
+        if row is not None:
+            return _conflict(
+                "duplicate_credit_code",
+                "该统一社会信用代码已由其他服务中心登记 / another centre registered this employer",
+                row,
+            )
+    elif kind == "enrolment":
+        person_id = _uuid(p, "person_id")
+        if conn.scalar(select(PERSON.c.id).where(PERSON.c.id == person_id)) is None:
+            raise Rejected(
+                "unknown_person",
+                "县级库中没有该参保人（人员记录被退回或冲突），请先处理人员记录 / the person "
+                "of this enrolment is not in the county registry",
+            )
+        row = conn.execute(
+            select(ENROLMENT.c.version, ENROLMENT.c.payload).where(
+                ENROLMENT.c.person_id == person_id, ENROLMENT.c.scheme == p.get("scheme")
+            )
+        ).first()
+        if row is not None:
+            return _conflict(
+                "duplicate_enrolment",
+                "该人员已在其他服务中心参加此险种 / already enrolled in this scheme elsewhere",
+                row,
+            )
+    elif kind == "payment":
+        row = conn.execute(
+            select(PAYMENT.c.version, PAYMENT.c.payload).where(
+                PAYMENT.c.receipt_number == p.get("receipt_number")
+            )
+        ).first()
+        if row is not None:
+            return _conflict(
+                "duplicate_receipt", "收据号已被另一笔缴费使用 / receipt number already used", row
+            )
+        raise Rejected(
+            "unknown_enrolment",
+            "县级库中没有对应的人员或参保记录，请先处理它们 / the person or enrolment of this "
+            "payment is not in the county registry",
+        )
+    elif kind == "survey_entry":
+        raise Rejected(
+            "unknown_person", "县级库中没有该人员 / the person is not in the county registry"
+        )
+    # The same entity id written concurrently by another upload: report it as a conflict.
+    table = TABLES[kind]
+    row = conn.execute(
+        select(table.c.version, table.c.payload).where(table.c.id == record.entity_id)
+    ).first()
+    if row is not None:
+        return _conflict(
+            "concurrent_change", "同一记录同时被另一批次修改 / changed concurrently", row
+        )
+    raise Rejected("constraint", "记录违反县级库的约束 / the record breaks a registry constraint")

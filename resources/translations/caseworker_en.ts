@@ -1,0 +1,1437 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name></name>
+    <message>
+        <source>查找人员</source>
+        <translation>Find person</translation>
+    </message>
+    <message>
+        <source>新参保登记</source>
+        <translation>New enrolment</translation>
+    </message>
+    <message>
+        <source>在查找结果中选择并打开人员</source>
+        <translation>Select and open a person in the search results</translation>
+    </message>
+    <message>
+        <source>修改人员信息</source>
+        <translation>Edit a person&apos;s details</translation>
+    </message>
+    <message>
+        <source>登记缴费</source>
+        <translation>Record payment</translation>
+    </message>
+    <message>
+        <source>打印登记表</source>
+        <translation>Print enrolment form</translation>
+    </message>
+    <message>
+        <source>从人员页面返回查找</source>
+        <translation>Back to search from the person page</translation>
+    </message>
+    <message>
+        <source>保存（登记表、单位）</source>
+        <translation>Save (enrolment form, employer)</translation>
+    </message>
+    <message>
+        <source>登记用人单位</source>
+        <translation>Register employer</translation>
+    </message>
+    <message>
+        <source>为所选单位职工参保</source>
+        <translation>Enrol an employee of the selected employer</translation>
+    </message>
+    <message>
+        <source>刷新当前页面</source>
+        <translation>Refresh the current page</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>人员基本信息</source>
+        <translation>Personal details</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Insurance schemes</translation>
+    </message>
+    <message>
+        <source>需查验的材料</source>
+        <translation>Documents to check</translation>
+    </message>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>打印参保登记表</source>
+        <translation>Print enrolment form</translation>
+    </message>
+    <message>
+        <source>收费</source>
+        <translation>Take payment</translation>
+    </message>
+    <message>
+        <source>缴费险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>缴费月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>缴费方式</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <source>现金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>银行卡</source>
+        <translation>Bank card</translation>
+    </message>
+    <message>
+        <source>微信</source>
+        <translation>WeChat Pay</translation>
+    </message>
+    <message>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <source>银行转账</source>
+        <translation>Bank transfer</translation>
+    </message>
+    <message>
+        <source>缴费期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>档次/基数</source>
+        <translation>Tier / base</translation>
+    </message>
+    <message>
+        <source>应缴金额</source>
+        <translation>Amount due</translation>
+    </message>
+    <message>
+        <source>金额大写</source>
+        <translation>Amount in words</translation>
+    </message>
+    <message>
+        <source>政府补贴</source>
+        <translation>Government subsidy</translation>
+    </message>
+    <message>
+        <source>确认收费</source>
+        <translation>Confirm payment</translation>
+    </message>
+    <message>
+        <source>打印收据</source>
+        <translation>Print receipt</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在读取参保信息……</source>
+        <translation>Loading enrolment details…</translation>
+    </message>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>18位号码，末位可为X</source>
+        <translation>18 digits; the last may be X</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>发证地（户籍县区）</source>
+        <translation>Issued in (hukou county)</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>与身份证一致；少数民族姓名用“·”分隔</source>
+        <translation>As on the ID card; separate the parts of ethnic-minority names with “·”</translation>
+    </message>
+    <message>
+        <source>民族</source>
+        <translation>Ethnicity</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>手机号或带区号的固定电话</source>
+        <translation>Mobile, or landline with area code</translation>
+    </message>
+    <message>
+        <source>户口性质</source>
+        <translation>Hukou type</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(Select)</translation>
+    </message>
+    <message>
+        <source>户籍详细地址</source>
+        <translation>Hukou address</translation>
+    </message>
+    <message>
+        <source>选择村（居）后补充组、门牌号</source>
+        <translation>Choose the village first, then add the group and house number</translation>
+    </message>
+    <message>
+        <source>居住地址</source>
+        <translation>Residential address</translation>
+    </message>
+    <message>
+        <source>与户籍地址相同可不填</source>
+        <translation>Leave blank if same as the hukou address</translation>
+    </message>
+    <message>
+        <source>就业类别</source>
+        <translation>Employment type</translation>
+    </message>
+    <message>
+        <source>特殊群体：</source>
+        <translation>Special group: </translation>
+    </message>
+    <message>
+        <source>待遇领取银行卡号</source>
+        <translation>Bank card for benefits</translation>
+    </message>
+    <message>
+        <source>本人银行卡或社保卡金融账户</source>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
+    </message>
+    <message>
+        <source>发证地</source>
+        <translation>Issued in</translation>
+    </message>
+    <message>
+        <source>户籍地</source>
+        <translation>Hukou location</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>特殊群体</source>
+        <translation>Special groups</translation>
+    </message>
+    <message>
+        <source>银行卡号</source>
+        <translation>Bank card no.</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>第一位管理员</source>
+        <translation>First administrator</translation>
+    </message>
+    <message>
+        <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator username</translation>
+    </message>
+    <message>
+        <source>管理员姓名</source>
+        <translation>Administrator name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入密码</source>
+        <translation>Repeat password</translation>
+    </message>
+    <message>
+        <source>正在创建加密数据库……</source>
+        <translation>Creating the encrypted database…</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请重新输入。</source>
+        <translation>The passwords do not match. Please enter them again.</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <source>服务中心</source>
+        <translation>Service centre</translation>
+    </message>
+    <message>
+        <source>选择本服务中心所在的乡镇（街道）。数据将保存在：%1</source>
+        <translation>Choose the township (subdistrict) of this service centre. Data will be stored in: %1</translation>
+    </message>
+    <message>
+        <source>所在乡镇（街道）</source>
+        <translation>Township (subdistrict)</translation>
+    </message>
+    <message>
+        <source>服务中心代码</source>
+        <translation>Centre code</translation>
+    </message>
+    <message>
+        <source>服务中心名称</source>
+        <translation>Centre name</translation>
+    </message>
+    <message>
+        <source>社会保障服务中心</source>
+        <translation> Social Security Service Centre</translation>
+    </message>
+    <message>
+        <source>请填写服务中心名称。</source>
+        <translation>Please enter the service centre name.</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChecklist</name>
+    <message>
+        <source>填写身份证号和就业类别后列出需查验的材料</source>
+        <translation>Enter the ID number and employment type to list the documents to check</translation>
+    </message>
+    <message>
+        <source>（必须）</source>
+        <translation> (required)</translation>
+    </message>
+</context>
+<context>
+    <name>EmployerDialog</name>
+    <message>
+        <source>登记用人单位</source>
+        <translation>Register employer</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>18位，见营业执照</source>
+        <translation>18 characters, on the business licence</translation>
+    </message>
+    <message>
+        <source>单位名称</source>
+        <translation>Employer name</translation>
+    </message>
+    <message>
+        <source>单位类型</source>
+        <translation>Employer type</translation>
+    </message>
+    <message>
+        <source>所属行业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>工伤风险类别</source>
+        <translation>Work-injury risk class</translation>
+    </message>
+    <message>
+        <source>（未定）</source>
+        <translation>(Not set)</translation>
+    </message>
+    <message>
+        <source>%1（基准费率 %2%）</source>
+        <translation>%1 (base rate %2%)</translation>
+    </message>
+    <message>
+        <source>单位地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>EmployerPicker</name>
+    <message>
+        <source>用人单位（名称或统一社会信用代码）</source>
+        <translation>Employer (name or unified social credit code)</translation>
+    </message>
+    <message>
+        <source>输入单位名称或统一社会信用代码查找</source>
+        <translation>Type an employer name or unified social credit code to search</translation>
+    </message>
+    <message>
+        <source>查到的用人单位</source>
+        <translation>Employers found</translation>
+    </message>
+    <message>
+        <source>没有找到该单位；请先在“用人单位”中登记。</source>
+        <translation>Employer not found; register it under “Employers” first.</translation>
+    </message>
+    <message>
+        <source>查找单位失败：{error}</source>
+        <translation>Employer search failed: {error}</translation>
+    </message>
+    <message>
+        <source>尚未选择单位</source>
+        <translation>No employer selected</translation>
+    </message>
+    <message>
+        <source>已选：{name}</source>
+        <translation>Selected: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>EmployersPage</name>
+    <message>
+        <source>查找单位</source>
+        <translation>Find employer</translation>
+    </message>
+    <message>
+        <source>单位名称任意部分或统一社会信用代码</source>
+        <translation>Any part of the employer name, or unified social credit code</translation>
+    </message>
+    <message>
+        <source>登记单位（Ctrl+Shift+N）</source>
+        <translation>Register employer (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <source>登记单位</source>
+        <translation>Register employer</translation>
+    </message>
+    <message>
+        <source>单位列表</source>
+        <translation>Employer list</translation>
+    </message>
+    <message>
+        <source>选择一个单位查看其职工。</source>
+        <translation>Select an employer to see its employees.</translation>
+    </message>
+    <message>
+        <source>为该单位职工参保（Ctrl+Shift+E）</source>
+        <translation>Enrol employee (Ctrl+Shift+E)</translation>
+    </message>
+    <message>
+        <source>为该单位职工参保</source>
+        <translation>Enrol an employee of this employer</translation>
+    </message>
+    <message>
+        <source>单位职工</source>
+        <translation>Employees</translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 个单位</source>
+        <translation>
+            <numerusform>%n employer</numerusform>
+            <numerusform>%n employers</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>读取出错：</source>
+        <translation>Error while loading: </translation>
+    </message>
+    <message>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
+        <translation>Type: %1&#x3000;Industry: %2&#x3000;Work-injury risk class: %3</translation>
+    </message>
+    <message>
+        <source>地址：%1&#x3000;联系人：%2</source>
+        <translation>Address: %1&#x3000;Contact: %2</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentDrafts</name>
+    <message>
+        <source>已恢复未保存的草稿，请核对后保存。</source>
+        <translation>An unsaved draft was restored. Please check it, then save.</translation>
+    </message>
+    <message>
+        <source>（未填姓名）</source>
+        <translation>(no name)</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentForm</name>
+    <message>
+        <source>正在读取人员信息……</source>
+        <translation>Loading the person&apos;s details…</translation>
+    </message>
+    <message>
+        <source>参保登记（新增）</source>
+        <translation>Enrolment (new)</translation>
+    </message>
+    <message>
+        <source>参保信息修改：{name}</source>
+        <translation>Edit enrolment: {name}</translation>
+    </message>
+    <message>
+        <source>保存后可打印</source>
+        <translation>Save first to print</translation>
+    </message>
+    <message>
+        <source>此身份证号已登记：{name}（{id}），请打开该人员办理，不要重复登记。</source>
+        <translation>This ID number is already registered: {name} ({id}). Open that person instead of enrolling them again.</translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentSaving</name>
+    <message>
+        <source>此身份证号已登记，请打开该人员办理。</source>
+        <translation>This ID number is already registered. Please open that person.</translation>
+    </message>
+    <message>
+        <source>单位职工须选择用人单位。</source>
+        <translation>Employees must have an employer selected.</translation>
+    </message>
+    <message>
+        <source>材料未查验</source>
+        <translation>Documents not checked</translation>
+    </message>
+    <message>
+        <source>以下材料尚未勾选为已查验：</source>
+        <translation>These documents are not yet ticked as checked:</translation>
+    </message>
+    <message>
+        <source>仍然保存</source>
+        <translation>Save anyway</translation>
+    </message>
+    <message>
+        <source>返回核对</source>
+        <translation>Go back and check</translation>
+    </message>
+    <message>
+        <source>正在保存……</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>已保存。</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>保存失败：{error}。填写的内容仍在表单中，可稍后重试。</source>
+        <translation>Saving failed: {error}. Your entries are still in the form; you can try again later.</translation>
+    </message>
+    <message>
+        <source>有{n}处需要修改，请看各栏下方的红字说明。</source>
+        <translation>{n} field(s) need correcting; see the red notes below the fields.</translation>
+    </message>
+</context>
+<context>
+    <name>FrontDeskPage</name>
+    <message>
+        <source>返回查找（Alt+←）</source>
+        <translation>Back to search (Alt+←)</translation>
+    </message>
+    <message>
+        <source>返回查找</source>
+        <translation>Back to search</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>登录 — 社保经办</source>
+        <translation>Log in — Caseworker</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。</source>
+        <translation>This data folder has no service centre yet: run caseworker setup or caseworker demo first.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>前台</source>
+        <translation>Front desk</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>数据同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>办理(&amp;W)</source>
+        <translation>&amp;Work</translation>
+    </message>
+    <message>
+        <source>页面(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>查找人员</source>
+        <translation>Find person</translation>
+    </message>
+    <message>
+        <source>新参保登记</source>
+        <translation>New enrolment</translation>
+    </message>
+    <message>
+        <source>登记用人单位</source>
+        <translation>Register employer</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>社保经办 — %1 — %2（%3）</source>
+        <translation>Caseworker — %1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>页面导航</source>
+        <translation>Page navigation</translation>
+    </message>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>待上传：…</source>
+        <translation>Waiting to upload: …</translation>
+    </message>
+    <message>
+        <source>待上传 %1 条</source>
+        <translation>%1 waiting to upload</translation>
+    </message>
+    <message>
+        <source>从未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message numerus="yes">
+        <source>上次同步：%n 分钟前</source>
+        <translation>
+            <numerusform>Last sync: %n minute ago</numerusform>
+            <numerusform>Last sync: %n minutes ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>上次同步：%n 小时前</source>
+        <translation>
+            <numerusform>Last sync: %n hour ago</numerusform>
+            <numerusform>Last sync: %n hours ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>上次同步：%n 天前</source>
+        <translation>
+            <numerusform>Last sync: %n day ago</numerusform>
+            <numerusform>Last sync: %n days ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>在线</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>仅局域网</source>
+        <translation>LAN only</translation>
+    </message>
+    <message>
+        <source>网络状态未知</source>
+        <translation>Network status unknown</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>缴费人：{name}（{id}）</source>
+        <translation>Payer: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>该人员没有有效的参保险种，请先办理参保登记。</source>
+        <translation>This person has no active scheme. Please complete enrolment first.</translation>
+    </message>
+    <message>
+        <source>{n}元档</source>
+        <translation>¥{n} tier</translation>
+    </message>
+    <message>
+        <source>月缴费基数{n}元</source>
+        <translation>Monthly contribution base ¥{n}</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <source>{n}元</source>
+        <translation>¥{n}</translation>
+    </message>
+    <message>
+        <source>；政府代缴{n}元</source>
+        <translation>; ¥{n} paid by the government</translation>
+    </message>
+    <message>
+        <source>正在收费……</source>
+        <translation>Taking payment…</translation>
+    </message>
+    <message>
+        <source>收费成功。</source>
+        <translation>Payment taken.</translation>
+    </message>
+    <message>
+        <source>收据号：{number}</source>
+        <translation>Receipt no.: {number}</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>操作失败：{error}</source>
+        <translation>Operation failed: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentsPage</name>
+    <message>
+        <source>当日缴费</source>
+        <translation>Today&apos;s payments</translation>
+    </message>
+    <message>
+        <source>%1 缴费登记</source>
+        <translation>Payments on %1</translation>
+    </message>
+    <message>
+        <source>共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。</source>
+        <translation>%1 payments (%2 voided), personal contributions total ¥%3. F5 to refresh.</translation>
+    </message>
+    <message>
+        <source>读取出错：</source>
+        <translation>Error while loading: </translation>
+    </message>
+</context>
+<context>
+    <name>PersonFields</name>
+    <message>
+        <source>已输入{n}位，共18位</source>
+        <translation>{n} of 18 digits entered</translation>
+    </message>
+    <message>
+        <source>旧版15位号码，已换算为18位：{number}</source>
+        <translation>Old 15-digit number, converted to 18 digits: {number}</translation>
+    </message>
+    <message>
+        <source>{y}年{m}月{d}日</source>
+        <translation>{y}-{m}-{d}</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>{n}岁</source>
+        <translation>{n} years</translation>
+    </message>
+</context>
+<context>
+    <name>PersonView</name>
+    <message>
+        <source>返回查找（Esc）</source>
+        <translation>Back to search (Esc)</translation>
+    </message>
+    <message>
+        <source>修改信息（Ctrl+E）</source>
+        <translation>Edit details (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>登记缴费（Ctrl+J）</source>
+        <translation>Record payment (Ctrl+J)</translation>
+    </message>
+    <message>
+        <source>打印登记表（Ctrl+P）</source>
+        <translation>Print form (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>:</translation>
+    </message>
+    <message>
+        <source>家庭成员</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>参保情况</source>
+        <translation>Enrolments</translation>
+    </message>
+    <message>
+        <source>缴费记录</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>变更历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>出生日期（年龄）</source>
+        <translation>Date of birth (age)</translation>
+    </message>
+    <message>
+        <source>民族</source>
+        <translation>Ethnicity</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>户口性质</source>
+        <translation>Hukou type</translation>
+    </message>
+    <message>
+        <source>户籍地址</source>
+        <translation>Hukou address</translation>
+    </message>
+    <message>
+        <source>居住地址</source>
+        <translation>Residential address</translation>
+    </message>
+    <message>
+        <source>就业类别</source>
+        <translation>Employment type</translation>
+    </message>
+    <message>
+        <source>工作单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>特殊群体</source>
+        <translation>Special groups</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Schemes</translation>
+    </message>
+    <message>
+        <source>未参保</source>
+        <translation>Not enrolled</translation>
+    </message>
+</context>
+<context>
+    <name>PrintPreviewDialog</name>
+    <message>
+        <source>打印预览 — %1</source>
+        <translation>Print preview — %1</translation>
+    </message>
+    <message>
+        <source>注意：没有任何已安装字体含有 %1，这些字印为 [U+编码]，需手写补正；或请管理员指定含这些字的字体后重新打印。</source>
+        <translation>Note: no installed font contains %1. These characters print as [U+code] and must be corrected by hand; or ask an administrator to set a font that has them, then print again.</translation>
+    </message>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>共 %1 页</source>
+        <translation>%1 page(s)</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>另存为 PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>缺字</source>
+        <translation>Missing characters</translation>
+    </message>
+    <message>
+        <source>仍要继续吗？</source>
+        <translation>Continue anyway?</translation>
+    </message>
+    <message>
+        <source>打印失败</source>
+        <translation>Printing failed</translation>
+    </message>
+    <message>
+        <source>另存为 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>保存失败</source>
+        <translation>Saving failed</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>忘记所有管理员密码时，只有恢复密钥能打开数据。它只显示这一次：请打印或抄写在纸上，与电脑分开妥善保管。</source>
+        <translation>If every administrator password is forgotten, only the recovery key can open the data. It is shown only this once: print it or write it on paper, and keep it safe, away from the computer.</translation>
+    </message>
+    <message>
+        <source>打印恢复密钥…</source>
+        <translation>Print recovery key…</translation>
+    </message>
+    <message>
+        <source>打印恢复密钥</source>
+        <translation>Print recovery key</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>复制恢复密钥</source>
+        <translation>Copy recovery key</translation>
+    </message>
+    <message>
+        <source>我已抄写或打印恢复密钥，并已妥善保管（&amp;W）</source>
+        <translation>I have &amp;written down or printed the recovery key and stored it safely</translation>
+    </message>
+    <message>
+        <source>我已抄写恢复密钥</source>
+        <translation>I have written down the recovery key</translation>
+    </message>
+    <message>
+        <source>社保经办 恢复密钥</source>
+        <translation>Caseworker recovery key</translation>
+    </message>
+    <message>
+        <source>请与电脑分开妥善保管。</source>
+        <translation>Keep it safe, away from the computer.</translation>
+    </message>
+</context>
+<context>
+    <name>RegionCascade</name>
+    <message>
+        <source>户籍地 省</source>
+        <translation>Hukou province</translation>
+    </message>
+    <message>
+        <source>省</source>
+        <translation>Province</translation>
+    </message>
+    <message>
+        <source>户籍地 市</source>
+        <translation>Hukou city</translation>
+    </message>
+    <message>
+        <source>市</source>
+        <translation>City</translation>
+    </message>
+    <message>
+        <source>户籍地 县（区）</source>
+        <translation>Hukou county (district)</translation>
+    </message>
+    <message>
+        <source>县（区）</source>
+        <translation>County (district)</translation>
+    </message>
+    <message>
+        <source>户籍地 乡镇（街道）</source>
+        <translation>Hukou township (subdistrict)</translation>
+    </message>
+    <message>
+        <source>乡镇（街道）</source>
+        <translation>Township (subdistrict)</translation>
+    </message>
+    <message>
+        <source>户籍地 村（居）委会</source>
+        <translation>Hukou village (residents) committee</translation>
+    </message>
+    <message>
+        <source>村（居）委会</source>
+        <translation>Village (residents) committee</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(Select)</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(None)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPlaceholder</name>
+    <message>
+        <source>日终对账：当日收款、收据号连续性与作废记录</source>
+        <translation>End-of-day reconciliation: the day&apos;s takings, receipt number continuity and voided records</translation>
+    </message>
+    <message>
+        <source>参保统计：按村（居）、险种、年龄段的参保人数</source>
+        <translation>Enrolment statistics: number insured by village, scheme and age group</translation>
+    </message>
+    <message>
+        <source>全民参保登记：未参保人员及原因清单</source>
+        <translation>Universal enrolment: list of uninsured people and the reasons</translation>
+    </message>
+    <message>
+        <source>缴费档次分布与政府补贴汇总</source>
+        <translation>Distribution of contribution tiers and summary of government subsidies</translation>
+    </message>
+    <message>
+        <source>待审核与被退回记录清单</source>
+        <translation>List of records awaiting review or returned</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>报表功能将在后续版本提供，计划包括：</source>
+        <translation>Reports will come in a later version. Planned:</translation>
+    </message>
+</context>
+<context>
+    <name>SchemeChooser</name>
+    <message>
+        <source>缴费档次</source>
+        <translation>Contribution tier</translation>
+    </message>
+    <message>
+        <source>月缴费基数</source>
+        <translation>Monthly contribution base</translation>
+    </message>
+    <message>
+        <source>月工资</source>
+        <translation>Monthly wage</translation>
+    </message>
+    <message>
+        <source> 元</source>
+        <translation> yuan</translation>
+    </message>
+    <message>
+        <source>填写有效的身份证号码后，列出可参加的险种和缴费标准。</source>
+        <translation>Enter a valid ID number to list the schemes available and their contribution rates.</translation>
+    </message>
+    <message>
+        <source>不能参加：</source>
+        <translation>Not eligible: </translation>
+    </message>
+    <message>
+        <source>（请选择档次）</source>
+        <translation>(Select a tier)</translation>
+    </message>
+    <message>
+        <source>{tier}元 — 政府补贴{subsidy}元，个人缴{own}元</source>
+        <translation>¥{tier} — subsidy ¥{subsidy}, own payment ¥{own}</translation>
+    </message>
+    <message>
+        <source>每年缴费，档次由本人选择</source>
+        <translation>Paid yearly; the person chooses the tier</translation>
+    </message>
+    <message>
+        <source>每年个人缴费{own}元，政府补贴{subsidy}元计入个人账户</source>
+        <translation>Personal contribution ¥{own} a year; government subsidy of ¥{subsidy} goes into the individual account</translation>
+    </message>
+    <message>
+        <source>（政府代缴{paid}元）</source>
+        <translation> (¥{paid} paid by the government)</translation>
+    </message>
+    <message>
+        <source>{year}年度个人缴费{own}元，财政补助{subsidy}元</source>
+        <translation>{year}: personal contribution ¥{own}, government subsidy ¥{subsidy}</translation>
+    </message>
+    <message>
+        <source>基数{low}–{high}元；每月缴费{monthly}元（{rate}%）</source>
+        <translation>Base ¥{low}–{high}; monthly contribution ¥{monthly} ({rate}%)</translation>
+    </message>
+    <message>
+        <source>个人每月{own}元，单位每月{employer}元</source>
+        <translation>Employee ¥{own} a month, employer ¥{employer} a month</translation>
+    </message>
+    <message>
+        <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
+    </message>
+    <message>
+        <source>平台按单缴费，个人无需缴费</source>
+        <translation>The platform pays per order; the worker pays nothing</translation>
+    </message>
+</context>
+<context>
+    <name>SearchView</name>
+    <message>
+        <source>查找人员</source>
+        <translation>Find person</translation>
+    </message>
+    <message>
+        <source>身份证号或后4–6位、姓名（任意部分）、拼音全拼或首字母、手机号（Ctrl+F）</source>
+        <translation>ID number or its last 4–6 digits, any part of the name, pinyin or initials, mobile number (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>新参保登记（Ctrl+N）</source>
+        <translation>New enrolment (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>为此身份证号新参保登记</source>
+        <translation>New enrolment for this ID number</translation>
+    </message>
+    <message>
+        <source>查找结果</source>
+        <translation>Search results</translation>
+    </message>
+    <message>
+        <source>本地登记库中没有身份证号 %1 的人员。</source>
+        <translation>No one with ID number %1 in the local register.</translation>
+    </message>
+    <message>
+        <source>请至少输入4位数字（身份证号或手机号的末几位），或输入姓名、拼音。</source>
+        <translation>Enter at least 4 digits (the end of an ID or mobile number), or a name or pinyin.</translation>
+    </message>
+    <message>
+        <source>没有找到匹配的人员。</source>
+        <translation>No matching person found.</translation>
+    </message>
+    <message numerus="yes">
+        <source>找到超过 %n 人，请输入更多内容缩小范围。</source>
+        <translation>
+            <numerusform>More than %n match; type more to narrow the search.</numerusform>
+            <numerusform>More than %n matches; type more to narrow the search.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>找到 %n 人，按 ↓ 选择，回车打开。</source>
+        <translation>
+            <numerusform>%n person found. Press ↓ to select, Enter to open.</numerusform>
+            <numerusform>%n people found. Press ↓ to select, Enter to open.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>查找出错：</source>
+        <translation>Search error: </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>界面语言</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>界面</source>
+        <translation>Interface</translation>
+    </message>
+    <message>
+        <source>收据纸张（A5 或 80 毫米）随打印模块提供。</source>
+        <translation>Receipt paper (A5 or 80 mm) comes with the printing module.</translation>
+    </message>
+    <message>
+        <source>键盘快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>找不到英文翻译文件 %1，界面仍显示中文。请运行 make translations 生成。
+The English translation file %1 is missing, so the interface stays in Chinese. Build it with: make translations</source>
+        <translation>The English translation file %1 is missing, so the interface stays in Chinese. Build it with: make translations</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>首次使用 — 设置服务中心</source>
+        <translation>First use — set up the service centre</translation>
+    </message>
+    <message>
+        <source>下一步 &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>创建服务中心</source>
+        <translation>Create service centre</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPlaceholder</name>
+    <message>
+        <source>数据同步</source>
+        <translation>Data sync</translation>
+    </message>
+    <message>
+        <source>与县级经办系统的数据同步随同步模块提供。
+在此之前，本机登记和缴费的记录都安全地保存在本机，状态栏中的“待上传”显示尚未上传的记录数。</source>
+        <translation>Sync with the county system comes with the sync module.
+Until then, enrolments and payments recorded here are kept safely on this computer; “Waiting to upload” in the status bar shows how many records have not been uploaded yet.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncView</name>
+    <message>
+        <source>同步概况</source>
+        <translation>Sync overview</translation>
+    </message>
+    <message>
+        <source>同步进度</source>
+        <translation>Sync progress</translation>
+    </message>
+    <message>
+        <source>立即同步(&amp;S)</source>
+        <translation>&amp;Sync now</translation>
+    </message>
+    <message>
+        <source>立即同步</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>取消(&amp;C)</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>取消同步</source>
+        <translation>Cancel sync</translation>
+    </message>
+    <message>
+        <source>封装时间</source>
+        <translation>Sealed at</translation>
+    </message>
+    <message>
+        <source>记录数</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>待发送</source>
+        <translation>To send</translation>
+    </message>
+    <message>
+        <source>已答复</source>
+        <translation>Answered</translation>
+    </message>
+    <message>
+        <source>被拒收</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>尝试</source>
+        <translation>Tries</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>冲突</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>批次</source>
+        <translation>Batches</translation>
+    </message>
+    <message>
+        <source>待处理的退回与冲突</source>
+        <translation>Returns and conflicts to resolve</translation>
+    </message>
+    <message>
+        <source>修改后重新提交(&amp;R)</source>
+        <translation>Edit and &amp;resubmit</translation>
+    </message>
+    <message>
+        <source>采用县级记录(&amp;A)</source>
+        <translation>&amp;Accept county record</translation>
+    </message>
+    <message>
+        <source>不再处理的原因</source>
+        <translation>Reason for dismissing</translation>
+    </message>
+    <message>
+        <source>不再处理(&amp;D)</source>
+        <translation>&amp;Dismiss</translation>
+    </message>
+    <message>
+        <source>退回与冲突（审核员处理冲突）</source>
+        <translation>Returns and conflicts (supervisors resolve conflicts)</translation>
+    </message>
+    <message>
+        <source>待上传 {pending} 条 · 已接收 {accepted} 条 · 待处理 {issues} 条 · 上次成功同步 {last}</source>
+        <translation>{pending} waiting to upload · {accepted} accepted · {issues} to resolve · last successful sync {last}</translation>
+    </message>
+    <message>
+        <source>本机尚未在县级服务器登记，可导出批次文件离线上报。</source>
+        <translation>This computer is not yet registered with the county server; you can export batch files to report offline.</translation>
+    </message>
+    <message>
+        <source>正在同步…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>没有待上传的记录</source>
+        <translation>Nothing waiting to upload</translation>
+    </message>
+    <message>
+        <source>同步完成：{counts}</source>
+        <translation>Sync finished: {counts}</translation>
+    </message>
+    <message>
+        <source>同步已取消；已封装的批次下次继续发送。</source>
+        <translation>Sync cancelled; sealed batches will be sent next time.</translation>
+    </message>
+    <message>
+        <source>同步未完成：{error}</source>
+        <translation>Sync not finished: {error}</translation>
+    </message>
+    <message>
+        <source>已处理。</source>
+        <translation>Resolved.</translation>
+    </message>
+</context>
+<context>
+    <name>owner</name>
+    <message>
+        <source>切换页面：前台、单位、缴费、同步、报表、设置</source>
+        <translation>Switch page: Front desk, Employers, Payments, Sync, Reports, Settings</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,129 @@
+"""The preview dialog and printing through Qt, offscreen, with real PDFs and a real store."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import threading
+from datetime import date
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from caseworker.printing.enrolment_form import build_enrolment_form
+from caseworker.ui.printing import (
+    PrintPreviewDialog,
+    preview_enrolment_form,
+    preview_receipt,
+    print_day_receipts,
+    print_pdf,
+)
+from caseworker.ui.tasks import Cancelled, SynchronousRunner, TaskControl
+from tests.conftest import TODAY
+from tests.printing import samples
+from tests.printing.conftest import NO_FONT, need
+
+
+def pdf_pages(path) -> int:
+    out = subprocess.run([need("pdfinfo"), str(path)], capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def test_preview_shows_the_pages_and_saves_the_same_bytes(qtbot, chain, tmp_path):
+    result = build_enrolment_form(samples.enrolment_form(), chain)
+    dialog = PrintPreviewDialog(result)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.document.pageCount() == 1
+    assert not dialog.warning.isVisible()
+    dialog.save_to(tmp_path / "saved.pdf")
+    assert (tmp_path / "saved.pdf").read_bytes() == result.pdf
+
+
+def test_missing_characters_are_shown_before_printing(qtbot, chain):
+    result = build_enrolment_form(samples.enrolment_form(name=f"{NO_FONT}祥"), chain)
+    if not result.missing:
+        pytest.skip(f"an installed font has {NO_FONT}")
+    dialog = PrintPreviewDialog(result)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.warning.isVisible()
+    assert "U+20BB7" in dialog.warning.text()
+
+
+def test_printing_renders_every_page_through_qprinter(qtbot, chain, tmp_path):
+    from caseworker.printing.transmittal import build_transmittal
+
+    result = build_transmittal(samples.transmittal(rows=60), chain)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(150)
+    assert print_pdf(result.pdf, printer) == result.pages
+    assert pdf_pages(tmp_path / "printed.pdf") == result.pages
+
+
+def test_entry_points_open_previews_from_the_store(qtbot, paid):
+    form = preview_enrolment_form(None, paid.clerk, paid.id_number)
+    receipt = preview_receipt(None, paid.clerk, paid.receipts[0], reprint=True)
+    for dialog in (form, receipt):
+        assert dialog is not None and dialog.isVisible()
+        qtbot.addWidget(dialog)
+    assert "单雄信" in form.result.title
+
+
+def test_an_unknown_receipt_is_told_not_raised(qtbot, paid):
+    assert preview_receipt(None, paid.clerk, "no-such-receipt") is None
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "printProblem"]
+    assert boxes and "no-such-receipt" in boxes[-1].text()
+    for box in boxes:
+        box.close()
+
+
+def test_batch_printing_reports_progress_and_finishes(qtbot, paid):
+    runner = SynchronousRunner()
+    done = []
+    task = print_day_receipts(None, runner, paid.clerk, TODAY, on_done=done.append)
+    assert task.error is None and len(done) == 1
+    assert done[0].pages == len(paid.receipts)
+
+
+def test_batch_printing_can_be_cancelled(qtbot):
+    from caseworker.ui.printing import run_batch
+    from caseworker.ui.tasks import TaskRunner
+
+    started = threading.Event()
+
+    def job(control: TaskControl):
+        started.set()
+        while True:  # a long build that checks for cancel between pages
+            control.check()
+            control.report(1, 1000)
+            started.wait(0.01)
+
+    runner = TaskRunner()
+    window = QWidget()
+    qtbot.addWidget(window)
+    try:
+        task = run_batch(window, runner, "…", job, on_done=lambda r: pytest.fail("not cancelled"))
+        started.wait()
+        with qtbot.waitSignal(task.cancelled, timeout=10_000):
+            task.cancel()
+        assert isinstance(task.error, Cancelled)
+        problems = [w for w in QApplication.topLevelWidgets() if w.objectName() == "printProblem"]
+        assert not any(w.isVisible() for w in problems)
+    finally:
+        runner.shutdown()
+        # The cancelled job's traceback ties worker frames to Qt objects: collect that cycle
+        # now, while Qt is alive, not during interpreter shutdown.
+        gc.collect()
+
+
+def test_a_day_without_receipts_is_told(qtbot, paid):
+    task = print_day_receipts(None, SynchronousRunner(), paid.clerk, date(2020, 1, 1))
+    assert task.error is not None
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert any("没有收据" in b.text() for b in boxes)
+    for box in boxes:
+        box.close()

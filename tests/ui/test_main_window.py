@@ -1,0 +1,158 @@
+"""The main window: who is logged in, navigation and shortcuts, status bar, remembered layout."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from caseworker.services.centre import OpenSession, login
+from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.services.payments import record_payment
+from caseworker.services.registry import pending_upload_count
+from caseworker.ui.main_window import PAGES, MainWindow
+from tests.conftest import CLERK_PASSWORD
+from tests.services.test_enrolment import farmer
+
+
+@pytest.fixture
+def clerk(centre: OpenSession):
+    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
+    yield session
+    session.close()
+
+
+def open_window(qtbot, session, runner) -> MainWindow:
+    window = MainWindow(session, runner)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.status_refreshed), qtbot.waitActive(window):
+        window.show()
+    return window
+
+
+def test_title_and_status_bar_show_centre_operator_role_and_pending(qtbot, clerk, runner):
+    result = enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(),
+        [EnrolmentChoice("resident_medical")],
+        today=date.today(),
+    )
+    window = open_window(qtbot, clerk, runner)
+    assert "玉山镇社会保障服务中心" in window.windowTitle()
+    assert "clerk" in window.windowTitle() and "经办员" in window.windowTitle()
+    assert "320583101" in window.who_label.text()
+    pending = pending_upload_count(clerk.database)
+    assert pending == 2  # the person and the enrolment
+    assert window.pending_label.text() == "待上传 2 条"
+    assert window.sync_label.text() == "从未同步"
+    assert window.network_label.text() in {"在线", "离线", "仅局域网", "网络状态未知"}
+    # A payment elsewhere, then F5: the count follows.
+    record_payment(
+        clerk.database, clerk.actor, person_id=result.person_id, scheme="resident_medical"
+    )
+    with qtbot.waitSignal(window.status_refreshed):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.pending_label.text() == "待上传 3 条"
+
+
+def test_ctrl_digits_switch_pages_and_ctrl_f_finds(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    for position, name in enumerate(PAGES):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + position), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_page_name() == name
+        assert window.nav.currentRow() == position
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_name() == "front_desk"
+    assert window.search_box.hasFocus()
+
+
+def test_payments_page_lists_todays_payments(qtbot, clerk, runner):
+    result = enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(),
+        [EnrolmentChoice("resident_medical")],
+        today=date.today(),
+    )
+    receipt = record_payment(
+        clerk.database, clerk.actor, person_id=result.person_id, scheme="resident_medical"
+    )
+    window = open_window(qtbot, clerk, runner)
+    with qtbot.waitSignal(window.payments.loaded):
+        window.show_page(PAGES.index("payments"))
+    model = window.payments.model
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 1)) == receipt.receipt_number
+    assert model.data(model.index(0, 2)) == "单雄信"
+    assert "共 1 笔" in window.payments.summary.text()
+
+
+def test_ctrl_n_opens_a_new_enrolment(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    window.show_page(PAGES.index("reports"))
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_name() == "front_desk"
+    assert window.front_desk.stack.currentWidget() is window.front_desk.form_holder
+    assert window.front_desk.form.person_id is None  # a fresh, empty form
+
+
+def test_layout_and_last_page_are_remembered(qtbot, clerk, runner, _isolated_preferences):
+    window = open_window(qtbot, clerk, runner)
+    window.resize(QSize(700, 520))
+    window.move(QPoint(40, 30))
+    window.show_page(PAGES.index("employers"))
+    window.close()
+    assert list(_isolated_preferences.rglob("*.ini"))  # written in the test's folder only
+    again = open_window(qtbot, clerk, runner)
+    assert again.current_page_name() == "employers"
+    assert again.size() == QSize(700, 520)
+
+
+def test_set_sync_view_replaces_the_placeholder(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    sync = QLabel("sync view")
+    window.set_sync_view(sync)
+    window.show_page(PAGES.index("sync"))
+    assert window.stack.currentWidget() is sync
+    assert window.sync_page is sync
+
+
+def test_every_input_has_an_object_name_and_an_accessible_name(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    window.front_desk.person.show()  # hidden pages count too
+    inputs = [
+        widget
+        for kind in (QLineEdit, QComboBox, QCheckBox, QAbstractItemView)
+        for widget in window.findChildren(kind)
+        if widget.window() is window  # not the popups Qt makes for combo boxes
+        and not isinstance(widget, QHeaderView)
+        and type(widget).__module__.startswith(("caseworker", "PySide6"))
+    ]
+    assert len(inputs) > 8
+    missing = [
+        f"{type(w).__name__} {w.objectName()!r}"
+        for w in inputs
+        if not (w.objectName() and w.accessibleName()) and not _inside_other_modules(w)
+    ]
+    assert missing == []
+
+
+def _inside_other_modules(widget: QWidget) -> bool:
+    """The enrolment form is checked by its own tests."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.objectName() == "enrolmentForm":
+            return True
+        parent = parent.parentWidget()
+    return False

@@ -1,0 +1,177 @@
+"""The real county server for tests: a subprocess on 127.0.0.1 with a free port, over a
+fresh SQLite file or a fresh PostgreSQL schema (dropped afterwards)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from caseworker.domain.ids import make_id_number
+from caseworker.paths import DataPaths
+from caseworker.services.centre import OpenSession, setup_centre
+from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.services.validation import PersonInput
+from caseworker.sync.client import RetryPolicy
+from caseworker.sync.run import register
+from caseworker.upstream.db import open_upstream
+from caseworker.upstream.devices import add_centre, issue_token
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TODAY = date(2026, 11, 27)
+# Short waits: a test's server is local, and faults are injected on purpose.
+FAST_RETRY = RetryPolicy(
+    attempts=8, base_delay=0.05, max_delay=0.5, connect_timeout=5, read_timeout=20
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_problem() -> str | None:
+    try:
+        import psycopg
+
+        psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=3
+        ).close()
+    except Exception as error:  # any failure means: skip, and say why
+        return f"PostgreSQL at 127.0.0.1:5432 (database test) does not answer: {error}"
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def upstream_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'upstream.db'}"
+        return
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    import psycopg
+
+    schema = f"cw_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+class Server:
+    """`caseworker-upstream serve` in a subprocess; can be stopped and started again."""
+
+    def __init__(self, url: str, port: int | None = None) -> None:
+        self.db_url = url
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "caseworker.upstream.cli",
+                "serve",
+                "--db",
+                self.db_url,
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{self.base}/v1/meta", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    self.process.stderr.read().decode() if self.process.stderr else "server died"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError("the upstream server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+@pytest.fixture
+def server(upstream_url: str) -> Iterator[Server]:
+    open_upstream(upstream_url).close()  # migrate once, before any request
+    running = Server(upstream_url).start()
+    yield running
+    running.stop()
+
+
+def new_centre(
+    root: Path, code: str = "320583101", name: str = "玉山镇社会保障服务中心"
+) -> OpenSession:
+    return setup_centre(
+        DataPaths(root),
+        centre_code=code,
+        centre_name=name,
+        admin_username="admin",
+        admin_password="admin password 1",
+    ).session
+
+
+def connect(session: OpenSession, server: Server, base_url: str | None = None) -> None:
+    """Add the centre upstream (if new), issue a token, register this device with it."""
+    db = open_upstream(server.db_url)
+    try:
+        try:
+            add_centre(db, session.actor.centre_code, session.actor.centre_name)
+        except Exception as error:
+            if getattr(error, "code", "") != "centre_exists":
+                raise
+        token = issue_token(db, session.actor.centre_code)
+    finally:
+        db.close()
+    register(session.database, session.actor, base_url or server.base, token, retry=FAST_RETRY)
+
+
+def person(n: int, *, village: str = "320583101201", name: str = "王秀英") -> PersonInput:
+    born = date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
+    return PersonInput(
+        id_number=make_id_number("320583", born, 100 + n % 800),
+        name=name,
+        hukou_village_code=village,
+        hukou_nature="family_farm",
+        employment_category="farmer",
+    )
+
+
+def enrol_people(session: OpenSession, count: int, start: int = 0) -> list[uuid.UUID]:
+    ids = []
+    for n in range(start, start + count):
+        result = enrol(
+            session.database,
+            session.actor,
+            person(n),
+            [EnrolmentChoice("resident_pension", tier_fen=50_000)],
+            today=TODAY,
+        )
+        ids.append(result.person_id)
+    return ids
