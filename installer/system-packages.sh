@@ -6,6 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming
+  fonts-hanazono  # HanaMin A/B: rare name characters in CJK extensions A–F
   xvfb xauth
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0

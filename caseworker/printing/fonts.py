@@ -77,6 +77,9 @@ def default_sources() -> list[FontSource]:
         FontSource(linux / "wenquanyi/wqy-microhei/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
         # UMing carries some 1,800 Extension B characters the Hei fonts lack.
         FontSource(linux / "truetype/arphic/uming.ttc", 0, "AR PL UMing"),
+        # HanaMin (fonts-hanazono) covers Extensions A-F: the rarest characters in names.
+        FontSource(linux / "truetype/hanazono/HanaMinA.ttf", 0, "HanaMinA 花园明朝A"),
+        FontSource(linux / "truetype/hanazono/HanaMinB.ttf", 0, "HanaMinB 花园明朝B"),
     ]
 
 

@@ -32,8 +32,9 @@ from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.payments_view import PaymentsPage
-from caseworker.ui.views.placeholders import ReportsPlaceholder, SyncPlaceholder
+from caseworker.ui.views.placeholders import ReportsPlaceholder
 from caseworker.ui.views.settings_view import SettingsPage
+from caseworker.ui.views.sync_view import SyncView
 
 PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
 STATUS_REFRESH_MS = 60_000
@@ -57,7 +58,6 @@ class MainWindow(QMainWindow):
         # A window made without a runner (scripts, old callers) owns one and shuts it down.
         self._own_runner = runner is None
         self.runner = runner or TaskRunner(self)
-        self._sync_view: QWidget | None = None
         self._restoring = True  # page changes while building are not the clerk's choice
         self._last_sync: datetime | None = None
         self.pending_uploads: int | None = None
@@ -108,17 +108,15 @@ class MainWindow(QMainWindow):
         self._retranslate_frame()
 
     def _build_pages(self) -> None:
-        keep = self._sync_view
         while self.stack.count():
             page = self.stack.widget(0)
             self.stack.removeWidget(page)
-            if page is not keep:
-                page.deleteLater()
+            page.deleteLater()
         session, runner = self.session, self.runner
         self.front_desk = FrontDeskPage(session, runner)
         self.employers = EmployersPage(session, runner)
         self.payments = PaymentsPage(session, runner)
-        self.sync_page: QWidget = keep if keep is not None else SyncPlaceholder()
+        self.sync_page = SyncView(session, runner)
         self.reports = ReportsPlaceholder()
         self.settings_page = SettingsPage()
         for page, name in zip(self._pages(), PAGES, strict=True):
@@ -130,6 +128,8 @@ class MainWindow(QMainWindow):
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
+        self.sync_page.status_changed.connect(self._sync_status)
+        self.sync_page.refresh()
 
     def _pages(self) -> list[QWidget]:
         return [
@@ -262,21 +262,6 @@ class MainWindow(QMainWindow):
             refresh()
         self.refresh_status()
 
-    def set_sync_view(self, widget: QWidget) -> None:
-        """Put the sync issue's view in place of the placeholder (kept across rebuilds)."""
-        position = PAGES.index("sync")
-        current = self.stack.currentIndex()
-        old = self.stack.widget(position)
-        self.stack.removeWidget(old)
-        if old is not widget:
-            old.deleteLater()
-        self._sync_view = widget
-        self.sync_page = widget
-        if not widget.objectName():
-            widget.setObjectName("page_sync")
-        self.stack.insertWidget(position, widget)
-        self.stack.setCurrentIndex(current)
-
     # -- front-desk actions reachable from anywhere ---------------------------------------------
 
     @property
@@ -317,9 +302,13 @@ class MainWindow(QMainWindow):
         self.status_refreshed.emit()
 
     def set_last_sync(self, when: datetime | None) -> None:
-        """For the sync view: the time of the last successful sync (UTC)."""
+        """The time of the last successful sync (UTC)."""
         self._last_sync = when
         self._show_status()
+
+    def _sync_status(self, pending: int, last_success: datetime | None) -> None:
+        self.pending_uploads = pending
+        self.set_last_sync(last_success)
 
     def _show_status(self) -> None:
         if self.pending_uploads is None:

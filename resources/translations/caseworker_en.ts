@@ -1272,19 +1272,6 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
 </context>
 <context>
-    <name>SyncPlaceholder</name>
-    <message>
-        <source>数据同步</source>
-        <translation>Data sync</translation>
-    </message>
-    <message>
-        <source>与县级经办系统的数据同步随同步模块提供。
-在此之前，本机登记和缴费的记录都安全地保存在本机，状态栏中的“待上传”显示尚未上传的记录数。</source>
-        <translation>Sync with the county system comes with the sync module.
-Until then, enrolments and payments recorded here are kept safely on this computer; “Waiting to upload” in the status bar shows how many records have not been uploaded yet.</translation>
-    </message>
-</context>
-<context>
     <name>SyncView</name>
     <message>
         <source>同步概况</source>

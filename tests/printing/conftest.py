@@ -20,9 +20,10 @@ from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
 
 NOW = datetime(2026, 11, 27, 10, 15, tzinfo=UTC)
 LONG_ADDRESS = "江苏省苏州市昆山市玉山镇新乡村委会第十二村民小组东头三十八号" * 2
-# 𡘙 (U+21619, Extension B) is in AR PL UMing only; 𠮷 (U+20BB7) is in no installed font.
+# 𡘙 (U+21619, Extension B) falls back to AR PL UMing; 𬱖 (U+2CC56, Extension E) to HanaMin;
+# 𰻞 (U+30EDE, Extension G) is in no installed font.
 OUTSIDE_BMP = "𡘙"
-NO_FONT = "𠮷"
+NO_FONT = "𰻞"
 
 
 def need(tool: str) -> str:

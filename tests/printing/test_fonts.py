@@ -37,14 +37,24 @@ def test_a_character_outside_the_bmp_falls_back_to_the_font_that_has_it(chain, t
     assert len({row[0].split("+", 1)[1] for row in fonts}) >= 2  # the fallback is embedded too
 
 
+def test_an_extension_e_name_character_prints_from_hanamin(chain, tmp_path):
+    # 𬱖 (U+2CC56) is in a demo name and in no Hei or Ming font: fonts-hanazono carries it.
+    face = chain.face_for("𬱖")
+    assert face is not None, chain.skipped
+    assert "HanaMin" in face.family
+    result = build_enrolment_form(samples.enrolment_form(name="王紫𬱖"), chain)
+    assert result.missing == ()
+    assert "王紫𬱖" in pdftotext(result.pdf, tmp_path)
+
+
 def test_a_character_no_font_has_is_reported_and_marked_not_boxed(chain, tmp_path):
     if not chain.missing(NO_FONT):
         pytest.skip(f"an installed font has {NO_FONT}; this system needs no warning for it")
     result = build_enrolment_form(samples.enrolment_form(name=f"{NO_FONT}祥"), chain)
     assert result.missing == (NO_FONT,)
     text = compact(pdftotext(result.pdf, tmp_path))
-    assert "[U+20BB7]祥" in text  # a visible marker where the character belongs
-    assert describe_missing(result.missing) == "“𠮷”(U+20BB7)"
+    assert "[U+30EDE]祥" in text  # a visible marker where the character belongs
+    assert describe_missing(result.missing) == "“𰻞”(U+30EDE)"
 
 
 def test_invisible_format_characters_are_dropped_not_reported(chain):

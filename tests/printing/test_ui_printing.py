@@ -49,7 +49,7 @@ def test_missing_characters_are_shown_before_printing(qtbot, chain):
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.warning.isVisible()
-    assert "U+20BB7" in dialog.warning.text()
+    assert "U+30EDE" in dialog.warning.text()
 
 
 def test_printing_renders_every_page_through_qprinter(qtbot, chain, tmp_path):

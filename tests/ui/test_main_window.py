@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -119,13 +118,17 @@ def test_layout_and_last_page_are_remembered(qtbot, clerk, runner, _isolated_pre
     assert again.size() == QSize(700, 520)
 
 
-def test_set_sync_view_replaces_the_placeholder(qtbot, clerk, runner):
+def test_sync_page_is_the_sync_view_and_feeds_the_status_bar(qtbot, clerk, runner):
     window = open_window(qtbot, clerk, runner)
-    sync = QLabel("sync view")
-    window.set_sync_view(sync)
     window.show_page(PAGES.index("sync"))
-    assert window.stack.currentWidget() is sync
-    assert window.sync_page is sync
+    assert window.stack.currentWidget() is window.sync_page
+    assert window.sync_page.objectName() == "syncView"
+    with qtbot.waitSignal(window.sync_page.status_changed):
+        window.sync_page.refresh()
+    assert "从未同步" in window.sync_label.text()
+    window.sync_page.status_changed.emit(7, datetime.now(UTC) - timedelta(minutes=5))
+    assert "待上传 7 条" in window.pending_label.text()
+    assert "5 分钟前" in window.sync_label.text()
 
 
 def test_every_input_has_an_object_name_and_an_accessible_name(qtbot, clerk, runner):

@@ -22,26 +22,6 @@ def _page(name: str, title: str, body: str) -> QWidget:
     return page
 
 
-class SyncPlaceholder(QWidget):
-    """Stands in until the sync issue's SyncView is plugged in with set_sync_view()."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            _page(
-                "syncPlaceholder",
-                self.tr("数据同步"),
-                self.tr(
-                    "与县级经办系统的数据同步随同步模块提供。\n"
-                    "在此之前，本机登记和缴费的记录都安全地保存在本机，"
-                    "状态栏中的“待上传”显示尚未上传的记录数。"
-                ),
-            )
-        )
-
-
 class ReportsPlaceholder(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
