@@ -11,7 +11,10 @@ through the front-desk service would take the better part of an hour.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -125,17 +128,48 @@ def bench_search(paths: DataPaths, rows: list[dict], runs: int) -> None:
     session.close()
 
 
+def bench_launch(paths: DataPaths, persons: int, runs: int) -> None:
+    """Process start → logged in → main window painted, on a registry of ``persons``."""
+    samples = []
+    for _ in range(runs):
+        started = time.time()
+        output = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.launch_probe",
+                "--started",
+                str(started),
+                "--data-dir",
+                str(paths.root),
+                "--user",
+                "admin",
+                "--password",
+                PASSWORD,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")},
+        ).stdout.split()
+        assert output[1] == "1", "the window was not usable"
+        samples.append(float(output[0]))
+    emit("launch_to_usable_window", samples, "s", persons=persons)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.frontdesk")
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--dir", help="keep the seeded registry here (default: temporary)")
+    parser.add_argument("--launch-runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(args.dir or scratch)
         paths = DataPaths(root / "registry")
         rows = seed_registry(paths, args.persons)
         bench_search(paths, rows, args.runs)
+        bench_launch(paths, args.persons, args.launch_runs)
 
 
 if __name__ == "__main__":

@@ -44,9 +44,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pypinyin import Style, pinyin
-from pypinyin.constants import PHRASES_DICT
-
 from caseworker.domain.ids import id_check_character
 from caseworker.domain.names import split_surname
 from caseworker.resources import load_json
@@ -116,6 +113,10 @@ def _char_readings(ch: str) -> tuple[str, ...]:
     if not _is_cjk(ch):
         low = ch.lower()
         return (low,) if low.isascii() and low.isalnum() else ()
+    # pypinyin loads its dictionaries (~0.5 s) on import: only when a name is indexed, so
+    # starting the app and searching never pay for it.
+    from pypinyin import Style, pinyin
+
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     readings = [r for r in (found[0] if found else []) if _PINYIN_RE.fullmatch(r)]
     # Input methods spell ü as v; some clerks type u. Offer u last.
@@ -125,6 +126,8 @@ def _char_readings(ch: str) -> tuple[str, ...]:
 
 def _has_phrase(text: str) -> bool:
     """Does any run of 2+ characters form a word in pypinyin's phrase dictionary?"""
+    from pypinyin.constants import PHRASES_DICT
+
     n = len(text)
     return any(text[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
 
@@ -138,6 +141,8 @@ def _contextual(text: str) -> list[str | None]:
         # Without a phrase the reading in context is the first single-character reading,
         # which already comes first; skipping the call keeps bulk indexing fast.
         return out
+    from pypinyin import Style, pinyin
+
     ctx = pinyin(joined, style=Style.NORMAL, errors="ignore")
     if len(ctx) == len(known):  # else pypinyin grouped differently: do without context
         for i, r in zip(known, ctx, strict=True):

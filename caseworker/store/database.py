@@ -12,27 +12,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.paths import DataPaths
 from caseworker.store.engine import StoreOpenError, open_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -64,6 +68,8 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:
+            from alembic.runtime.migration import MigrationContext
+
             return MigrationContext.configure(connection).get_current_revision()
 
     def needs_upgrade(self) -> bool:
@@ -83,6 +89,8 @@ class Database:
             try:
                 with connection.begin():
                     config.attributes["connection"] = connection
+                    from alembic import command
+
                     command.upgrade(config, revision)
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -118,6 +126,8 @@ def open_database(paths: DataPaths, key: bytes, *, migrate: bool = True) -> Data
     """Open an existing file; back it up and migrate it when it is behind."""
     database = Database(paths, open_engine(paths.database, key))
     current = database.current_revision()
+    from alembic.script import ScriptDirectory
+
     known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current is not None and current not in known:
         database.close()

@@ -31,7 +31,6 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.payments import PAYMENT_METHODS, Receipt, record_payment
 from caseworker.services.records import PersonDetail
-from caseworker.ui.printing import preview_receipt
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.scheme_chooser import yuan
@@ -57,8 +56,7 @@ class PaymentDialog(QDialog):
         self.options: list[form_support.PaymentOption] = []
         self.receipt: Receipt | None = None
         self._busy = False
-        tr = self.tr
-        self.setWindowTitle(tr("收费"))
+        self.setWindowTitle(self.tr("收费"))
         self.setMinimumWidth(520)
         self.schemes = load_code_table("scheme")
 
@@ -67,58 +65,58 @@ class PaymentDialog(QDialog):
         self.banner = Banner("paymentBanner")
         self.enrolment = QComboBox()
         self.enrolment.setObjectName("paymentEnrolment")
-        self.enrolment.setAccessibleName(tr("缴费险种"))
+        self.enrolment.setAccessibleName(self.tr("缴费险种"))
         self.months = QSpinBox()
         self.months.setObjectName("paymentMonths")
-        self.months.setAccessibleName(tr("缴费月数"))
-        self.months.setSuffix(tr(" 个月"))
+        self.months.setAccessibleName(self.tr("缴费月数"))
+        self.months.setSuffix(self.tr(" 个月"))
         self.method = QComboBox()
         self.method.setObjectName("paymentMethod")
-        self.method.setAccessibleName(tr("缴费方式"))
+        self.method.setAccessibleName(self.tr("缴费方式"))
         labels = {
-            "cash": tr("现金"),
-            "bank_card": tr("银行卡"),
-            "wechat": tr("微信"),
-            "alipay": tr("支付宝"),
-            "bank_transfer": tr("银行转账"),
+            "cash": self.tr("现金"),
+            "bank_card": self.tr("银行卡"),
+            "wechat": self.tr("微信"),
+            "alipay": self.tr("支付宝"),
+            "bank_transfer": self.tr("银行转账"),
         }
         for method in PAYMENT_METHODS:
             self.method.addItem(labels.get(method, method), method)
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.addRow(tr("缴费险种"), self.enrolment)
+        form.addRow(self.tr("缴费险种"), self.enrolment)
         for key, caption in (
-            ("period", tr("缴费期间")),
-            ("choice", tr("档次/基数")),
+            ("period", self.tr("缴费期间")),
+            ("choice", self.tr("档次/基数")),
         ):
             self.values[key] = self._value(key)
             form.addRow(caption, self.values[key])
-        self.months_label = QLabel(tr("缴费月数"))
+        self.months_label = QLabel(self.tr("缴费月数"))
         self.months_label.setBuddy(self.months)
         form.addRow(self.months_label, self.months)
         for key, caption in (
-            ("amount", tr("应缴金额")),
-            ("capitals", tr("金额大写")),
-            ("subsidy", tr("政府补贴")),
+            ("amount", self.tr("应缴金额")),
+            ("capitals", self.tr("金额大写")),
+            ("subsidy", self.tr("政府补贴")),
         ):
             self.values[key] = self._value(key)
             form.addRow(caption, self.values[key])
         self.values["amount"].setStyleSheet("font-size: 14pt; font-weight: 600;")
-        form.addRow(tr("缴费方式"), self.method)
+        form.addRow(self.tr("缴费方式"), self.method)
         self.receipt_label = QLabel()
         self.receipt_label.setObjectName("receiptNumber")
         self.receipt_label.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1e5e33;")
         self.receipt_label.hide()
 
-        self.confirm_button = QPushButton(tr("确认收费"))
+        self.confirm_button = QPushButton(self.tr("确认收费"))
         self.confirm_button.setObjectName("confirmPayment")
-        self.confirm_button.setAccessibleName(tr("确认收费"))
-        self.print_button = QPushButton(tr("打印收据"))
+        self.confirm_button.setAccessibleName(self.tr("确认收费"))
+        self.print_button = QPushButton(self.tr("打印收据"))
         self.print_button.setObjectName("printReceipt")
-        self.print_button.setAccessibleName(tr("打印收据"))
-        self.close_button = QPushButton(tr("关闭"))
+        self.print_button.setAccessibleName(self.tr("打印收据"))
+        self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.setObjectName("closePayment")
-        self.close_button.setAccessibleName(tr("关闭"))
+        self.close_button.setAccessibleName(self.tr("关闭"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.print_button, self.close_button, self.confirm_button):
@@ -137,7 +135,7 @@ class PaymentDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self._update_print()
         self.confirm_button.setEnabled(False)
-        self.banner.show_message(tr("正在读取参保信息……"), "info")
+        self.banner.show_message(self.tr("正在读取参保信息……"), "info")
         database, actor, day = session.database, session.actor, today()
         runner.submit(
             lambda control: form_support.payment_options(database, actor, person_id, day=day),
@@ -274,4 +272,6 @@ class PaymentDialog(QDialog):
 
     def print_receipt(self) -> None:
         if self.receipt is not None:
+            from caseworker.ui.printing import preview_receipt  # reportlab loads on first print
+
             preview_receipt(self, self.session, self.receipt.receipt_number, reprint=False)

@@ -34,7 +34,6 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail, PersonSummary
 from caseworker.services.registry import find_by_id_number, person_detail
 from caseworker.ui.drafts import DraftStore
-from caseworker.ui.printing import preview_enrolment_form
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
@@ -78,7 +77,6 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
-        tr = self.tr
         self.title = QLabel()
         self.title.setObjectName("formTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
@@ -86,11 +84,11 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.person = PersonFields(self.session, self.runner, self.today())
         self.schemes = SchemeChooser()
         self.documents = DocumentChecklist()
-        person_box = QGroupBox(tr("人员基本信息"))
+        person_box = QGroupBox(self.tr("人员基本信息"))
         QVBoxLayout(person_box).addWidget(self.person)
-        scheme_box = QGroupBox(tr("参保险种"))
+        scheme_box = QGroupBox(self.tr("参保险种"))
         QVBoxLayout(scheme_box).addWidget(self.schemes)
-        document_box = QGroupBox(tr("需查验的材料"))
+        document_box = QGroupBox(self.tr("需查验的材料"))
         QVBoxLayout(document_box).addWidget(self.documents)
         right = QVBoxLayout()
         right.addWidget(scheme_box)
@@ -110,16 +108,16 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
 
-        self.save_button = QPushButton(tr("保存（Ctrl+S）"))
+        self.save_button = QPushButton(self.tr("保存（Ctrl+S）"))
         self.save_button.setObjectName("saveButton")
-        self.save_button.setAccessibleName(tr("保存"))
+        self.save_button.setAccessibleName(self.tr("保存"))
         self.save_button.setDefault(False)
-        self.print_button = QPushButton(tr("打印参保登记表"))
+        self.print_button = QPushButton(self.tr("打印参保登记表"))
         self.print_button.setObjectName("printButton")
-        self.print_button.setAccessibleName(tr("打印参保登记表"))
-        self.pay_button = QPushButton(tr("收费"))
+        self.print_button.setAccessibleName(self.tr("打印参保登记表"))
+        self.pay_button = QPushButton(self.tr("收费"))
         self.pay_button.setObjectName("payButton")
-        self.pay_button.setAccessibleName(tr("收费"))
+        self.pay_button.setAccessibleName(self.tr("收费"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.print_button, self.pay_button, self.save_button):
@@ -341,6 +339,10 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
 
     def print_form(self) -> None:
         if self.person_id is not None:
+            from caseworker.ui.printing import (
+                preview_enrolment_form,  # reportlab loads on first print
+            )
+
             preview_enrolment_form(self, self.session, str(self.person_id))
 
     def record_payment(self) -> None:

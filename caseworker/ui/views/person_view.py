@@ -37,7 +37,6 @@ from caseworker.ui.models.people import (
     payment_columns,
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
-from caseworker.ui.printing import preview_enrolment_form
 from caseworker.ui.tasks import TaskRunner
 
 
@@ -247,6 +246,10 @@ class PersonView(QWidget):
 
     def _print(self) -> None:
         if self.person is not None:
+            from caseworker.ui.printing import (
+                preview_enrolment_form,  # reportlab loads on first print
+            )
+
             preview_enrolment_form(self, self.session, str(self.person.id))
 
     def _open_member(self, index: QModelIndex | QPersistentModelIndex) -> None:

@@ -1,0 +1,45 @@
+"""Child process for the launch benchmark: log in, build the main window, paint it.
+
+Prints the seconds from ``--started`` (the parent's clock just before it spawned this
+process, so interpreter start and imports count) to the first painted, usable window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--started", type=float, required=True)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    args = parser.parse_args()
+
+    from PySide6.QtWidgets import QApplication
+
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import login
+    from caseworker.ui.main_window import MainWindow
+    from caseworker.ui.style import apply_style
+    from caseworker.ui.tasks import TaskRunner
+
+    app = QApplication([])
+    apply_style(app)
+    runner = TaskRunner()
+    session = login(DataPaths(__import__("pathlib").Path(args.data_dir)), args.user, args.password)
+    window = MainWindow(session, runner)
+    window.show()
+    window.repaint()
+    app.processEvents()
+    usable = window.isVisible() and window.search_box.isEnabled()
+    print(f"{time.time() - args.started:.4f} {int(usable)}", flush=True)
+    window.close()
+    runner.shutdown()
+    session.close()
+
+
+if __name__ == "__main__":
+    main()
