@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, update
@@ -61,7 +62,33 @@ def load_signer(session: Session) -> Signer:
     return Signer(device.id, centre.code, Ed25519PrivateKey.from_private_bytes(device.signing_key))
 
 
-def _record_json(entry: OutboxEntry) -> str:
+# The columns a sealed record carries (plain rows: sealing 500 entries needs no ORM objects).
+RECORD_COLUMNS = (
+    OutboxEntry.seq,
+    OutboxEntry.id,
+    OutboxEntry.entity_type,
+    OutboxEntry.entity_id,
+    OutboxEntry.operation,
+    OutboxEntry.hlc,
+    OutboxEntry.operator_id,
+    OutboxEntry.created_at,
+    OutboxEntry.payload,
+)
+# Entries are updated by key in groups of this many (well under SQLite's bound-variable limit).
+CHUNK = 500
+
+
+def _chunks(keys: list[int]) -> list[list[int]]:
+    return [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
+
+
+def _set_state(session: Session, seqs: list[int], **values: object) -> None:
+    """One UPDATE for many entries (objects already in the session are kept in step)."""
+    for chunk in _chunks(seqs):
+        session.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(chunk)).values(**values))
+
+
+def _record_json(entry: Any) -> str:
     return Record(
         id=entry.id,
         seq=entry.seq,
@@ -94,8 +121,8 @@ def seal_one(
     session: Session, signer: Signer, *, max_records: int = MAX_BATCH_RECORDS
 ) -> SyncBatch | None:
     """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) into one batch, or None."""
-    entries = session.scalars(
-        select(OutboxEntry)
+    entries = session.execute(
+        select(*RECORD_COLUMNS)
         .where(OutboxEntry.sync_state == "pending")
         .order_by(OutboxEntry.seq)
         .limit(max_records)
@@ -133,9 +160,7 @@ def seal_one(
         attempts=0,
     )
     session.add(batch)
-    for entry in sealed:
-        entry.sync_state = "sending"
-        entry.batch_id = batch_id
+    _set_state(session, [entry.seq for entry in sealed], sync_state="sending", batch_id=batch_id)
     return batch
 
 
@@ -174,7 +199,11 @@ def apply_answer(
         return {}
     counts: dict[str, int] = {}
     by_id = {r.record_id: r for r in answer.results}
-    entries = session.scalars(select(OutboxEntry).where(OutboxEntry.batch_id == batch.id)).all()
+    entries = session.execute(
+        select(OutboxEntry.seq, OutboxEntry.id).where(OutboxEntry.batch_id == batch.id)
+    ).all()
+    # Entries with the same outcome (most of them: accepted, created) share one UPDATE.
+    groups: dict[tuple[str, str | None, str | None], list[int]] = {}
     for entry in entries:
         result = by_id.get(entry.id)
         if result is None:
@@ -194,10 +223,10 @@ def apply_answer(
                     },
                     ensure_ascii=False,
                 )
-        entry.sync_state = state
-        entry.result_code = code
-        entry.result_message = message
+        groups.setdefault((state, code, message), []).append(entry.seq)
         counts[state] = counts.get(state, 0) + 1
+    for (state, code, message), seqs in groups.items():
+        _set_state(session, seqs, sync_state=state, result_code=code, result_message=message)
     batch.state = "answered"
     batch.answer = answer_bytes
     batch.answered_at = datetime.now(UTC)

@@ -1,8 +1,17 @@
-"""The interface language: Qt translators, the saved choice, and error messages in that language.
+"""The interface language: Qt translators, the saved choice, and text in that language.
 
 Source strings are Simplified Chinese (the default); English comes from
 ``resources/translations/caseworker_en.qm``. If that file has not been built, the app keeps
 working in Chinese source text and the Settings page says why.
+
+Three kinds of text reach the screen, and each has one way to the current language:
+
+* the interface's own words: ``self.tr()`` in a QObject, or ``QCoreApplication.translate``
+  with a literal context (module-level tables are marked with ``QT_TRANSLATE_NOOP`` and
+  translated where they are shown), so ``make update-translations`` finds every one;
+* reference data (code tables, schemes): ``code_label`` / ``entry_label`` / ``scheme_name``,
+  which pick the table's own ``name_en`` in English; place names stay as they are;
+* messages from the domain and services: ``message_for`` (``message_en``) and ``in_language``.
 """
 
 from __future__ import annotations
@@ -11,6 +20,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from caseworker.domain.codes import CodeEntry, load_code_table
+from caseworker.domain.errors import InvalidValue
 from caseworker.resources import resource_path
 
 LANGUAGES = ("zh", "en")
@@ -92,3 +103,60 @@ def message_for(error: BaseException) -> str:
     if current_language() == "en":
         return getattr(error, "message_en", None) or chinese
     return chinese
+
+
+def is_english() -> bool:
+    return current_language() == "en"
+
+
+def in_language(chinese: str | None, english: str | None) -> str:
+    """``english`` in English when there is one, else ``chinese`` (never nothing)."""
+    if is_english() and english:
+        return english
+    return chinese or english or ""
+
+
+def entry_label(entry: CodeEntry) -> str:
+    """A code-table entry's name in the current language (Chinese when it has no English)."""
+    return in_language(entry.name_zh, entry.name_en)
+
+
+def code_label(table: str, code: str | None) -> str:
+    """The name of ``code`` in ``table``; an unknown code is shown as itself, never hidden."""
+    if not code:
+        return ""
+    try:
+        return entry_label(load_code_table(table).get(code))
+    except InvalidValue:
+        return code
+
+
+def scheme_name(code: str) -> str:
+    """A scheme's full name (城乡居民基本养老保险 / Urban and rural residents' basic pension)."""
+    return code_label("scheme", code)
+
+
+def scheme_short(code: str) -> str:
+    """A scheme's short name for tables (居民养老 / Resident pension)."""
+    try:
+        entry = load_code_table("scheme").get(code)
+    except InvalidValue:
+        return code
+    return in_language(
+        str(entry.extra.get("short_zh") or entry.name_zh),
+        str(entry.extra.get("short_en") or entry.name_en),
+    )
+
+
+def list_separator() -> str:
+    """Between the items of a list in running text: 、 in Chinese, a comma in English."""
+    return QCoreApplication.translate("Format", "、")
+
+
+def join_list(items: list[str] | tuple[str, ...]) -> str:
+    return list_separator().join(item for item in items if item)
+
+
+def with_note(text: str, note: str) -> str:
+    """``text`` followed by ``note`` in brackets: 全角括号 in Chinese, " (note)" in English."""
+    return QCoreApplication.translate("Format", "%1（%2）").replace("%1", text).replace("%2", note)

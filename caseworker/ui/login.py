@@ -22,7 +22,7 @@ from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.keys import KeyFile, KeyFileError
-from caseworker.ui.i18n import message_for, preferences
+from caseworker.ui.i18n import message_for, preferences, with_note
 from caseworker.ui.tasks import TaskRunner
 
 LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
@@ -102,7 +102,7 @@ class LoginDialog(QDialog):
                     "此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。"
                 )
             return message_for(error)
-        return f"{key_file.centre_name}（{key_file.centre_code}）"
+        return with_note(key_file.centre_name, key_file.centre_code)
 
     def try_login(self) -> None:
         if self.session is not None or self.busy:  # Enter may arrive twice (return + accept)

@@ -27,12 +27,18 @@ from PySide6.QtWidgets import (
 from caseworker.services.actor import ROLE_LABELS, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import pending_upload_count
-from caseworker.ui.i18n import current_language, install_language, preferences, save_language
+from caseworker.ui.i18n import (
+    current_language,
+    install_language,
+    preferences,
+    save_language,
+    with_note,
+)
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.payments_view import PaymentsPage
-from caseworker.ui.views.placeholders import ReportsPlaceholder
+from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 
@@ -117,7 +123,7 @@ class MainWindow(QMainWindow):
         self.employers = EmployersPage(session, runner)
         self.payments = PaymentsPage(session, runner)
         self.sync_page = SyncView(session, runner)
-        self.reports = ReportsPlaceholder()
+        self.reports = ReportsPage(session, runner)
         self.settings_page = SettingsPage()
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
@@ -194,7 +200,8 @@ class MainWindow(QMainWindow):
             .replace("%3", role)
         )
         self.who_label.setText(
-            f"{actor.centre_name}（{actor.centre_code}） | {actor.display_name}（{role}）"
+            f"{with_note(actor.centre_name, actor.centre_code)} | "
+            f"{with_note(actor.display_name, role)}"
         )
         row = max(0, self.nav.currentRow())
         self.nav.blockSignals(True)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -40,6 +40,7 @@ from caseworker.printing.layout import PrintResult
 from caseworker.services import documents
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
+from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 
 
@@ -190,7 +191,8 @@ _open_boxes: set[QMessageBox] = set()
 
 def tell(parent: QWidget | None, message: str) -> QMessageBox:
     """A warning that does not block the event loop (the caller carries on)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "无法打印", message, parent=parent)
+    title = QCoreApplication.translate("Printing", "无法打印")
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
     box.setObjectName("printProblem")
     # Without a parent nothing would own the box: keep it until the operator closes it.
     _open_boxes.add(box)
@@ -203,7 +205,7 @@ def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPr
     try:
         result = make()
     except ServiceError as error:
-        tell(parent, error.message)
+        tell(parent, message_for(error))
         return None
     dialog = PrintPreviewDialog(result, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -251,7 +253,8 @@ def run_batch(
 ) -> Task:
     """Build a many-page document off the UI thread with a progress dialog that cancels it;
     ``on_done`` gets the result (by default it opens the preview)."""
-    progress = QProgressDialog(label, "取消", 0, 0, parent)
+    cancel = QCoreApplication.translate("Printing", "取消")
+    progress = QProgressDialog(label, cancel, 0, 0, parent)
     progress.setObjectName("batchPrintProgress")
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
@@ -269,7 +272,7 @@ def run_batch(
             dialog.show()
 
     def failed(error: BaseException) -> None:
-        tell(parent, error.message if isinstance(error, ServiceError) else str(error))
+        tell(parent, message_for(error))
 
     task = runner.submit(job, lane="read", on_success=succeeded, on_failure=failed)
     if task.done:  # the synchronous runner (tests) has finished already
@@ -309,4 +312,5 @@ def print_day_receipts(
 
         return documents.receipts_pdf(database, numbers, reprint=reprint, progress=progress)
 
-    return run_batch(parent, runner, f"正在生成 {day} 的收据…", job, on_done)
+    label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
+    return run_batch(parent, runner, label, job, on_done)

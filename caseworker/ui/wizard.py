@@ -8,7 +8,7 @@ page, so once the centre exists nobody can go back and try to create it twice.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,8 +29,16 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, SetupResult, setup_centre
 from caseworker.services.errors import ValidationFailed
 from caseworker.store.keys import password_problem
-from caseworker.ui.i18n import message_for
+from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.tasks import TaskRunner
+
+CENTRE_NAME_SUFFIX = "社会保障服务中心"
+# What ``password_problem`` can say, marked so lupdate offers them for translation.
+PASSWORD_PROBLEMS = (
+    QT_TRANSLATE_NOOP("PasswordPolicy", "密码至少需要8个字符。"),
+    QT_TRANSLATE_NOOP("PasswordPolicy", "密码不能全是同一个字符。"),
+    QT_TRANSLATE_NOOP("PasswordPolicy", "密码不能与用户名相同。"),
+)
 
 
 def _line(name: str, accessible: str) -> QLineEdit:
@@ -72,7 +80,7 @@ class CentrePage(QWizardPage):
         self.township.setObjectName("township")
         self.township.setAccessibleName(self.tr("所在乡镇（街道）"))
         for code, name in township_choices():
-            self.township.addItem(f"{name}（{code}）", code)
+            self.township.addItem(with_note(name, code), code)
         self.centre_code = _line("centreCode", self.tr("服务中心代码"))
         self.centre_code.setReadOnly(True)  # the township's code, never typed by hand
         self.centre_name = _line("centreName", self.tr("服务中心名称"))
@@ -99,7 +107,8 @@ class CentrePage(QWizardPage):
         name = load_region_directory().find(code)
         county = load_region_directory().find(code[:6])
         prefix = (county.name if county else "") + (name.name if name else "")
-        self.centre_name.setText(prefix + self.tr("社会保障服务中心"))
+        # The centre's name is data printed on Chinese forms, not interface text: always Chinese.
+        self.centre_name.setText(prefix + CENTRE_NAME_SUFFIX)
 
     def isComplete(self) -> bool:
         return bool(self.centre_code.text() and self.centre_name.text().strip())
@@ -151,7 +160,9 @@ class AdminPage(QWizardPage):
         if self.password.text() != self.password_again.text():
             return self.tr("两次输入的密码不一致，请重新输入。")
         # The key file's own policy, so the wizard never accepts what setup would refuse.
-        return password_problem(self.password.text(), self.username.text())
+        problem = password_problem(self.password.text(), self.username.text())
+        # Its (Chinese) messages are marked in PASSWORD_PROBLEMS, so they translate here.
+        return QCoreApplication.translate("PasswordPolicy", problem) if problem else None
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,9 +26,21 @@ from caseworker.sync.protocol import (
     MAX_BATCH_BYTES,
     BatchAnswer,
     BatchUpload,
+    Record,
     RecordResult,
 )
-from caseworker.upstream.apply import Origin, Outcome, Rejected, apply_record, explain_integrity
+from caseworker.upstream.apply import (
+    BatchStore,
+    DirectStore,
+    Origin,
+    Outcome,
+    Rejected,
+    Store,
+    apply_record,
+    explain_integrity,
+    insert_rows,
+    raw_errors,
+)
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.models import AppliedRecord, Batch, Centre, Device, FeedCounter
 from caseworker.upstream.models import RegistryChange as RegistryChangeRow
@@ -36,6 +49,7 @@ APPLIED = AppliedRecord.__table__
 BATCH = Batch.__table__
 REGISTRY = RegistryChangeRow.__table__
 COUNTER = FeedCounter.__table__
+ACCEPTED = ("created", "updated", "already_applied")
 
 
 class Refused(Exception):
@@ -164,6 +178,65 @@ def append_feed(conn: Connection, name: str, count: int) -> int:
     return int(conn.scalar(select(COUNTER.c.value).where(COUNTER.c.name == name))) - count
 
 
+class _StartOver(Exception):
+    """The batch cannot be applied in one go; roll back and apply it record by record."""
+
+
+def _pipeline(conn: Connection) -> AbstractContextManager[Any]:
+    """psycopg's pipeline mode: statements go out without waiting for each answer."""
+    if conn.dialect.driver == "psycopg":
+        return conn.connection.driver_connection.pipeline()  # type: ignore[union-attr]
+    return nullcontext()
+
+
+def _outcome(store: Store, record: Record, origin: Origin) -> Outcome:
+    try:
+        return apply_record(store, record, origin)
+    except Rejected as rejected:
+        return Outcome("rejected", rejected.code, rejected.message)
+
+
+def _apply_together(conn: Connection, records: list[Record], origin: Origin) -> list[Outcome]:
+    """The fast path: the batch's rows read in a few queries, its writes pipelined, one
+    savepoint for all. Raises ``_StartOver`` (everything undone) if a constraint fires."""
+    store = BatchStore(conn, records)
+    savepoint = conn.begin_nested()
+    try:
+        with raw_errors(conn), _pipeline(conn):
+            outcomes = []
+            for record in records:
+                writes = store.writes
+                outcome = _outcome(store, record, origin)
+                if outcome.status == "rejected" and store.writes != writes:
+                    raise _StartOver  # (no applier rejects after writing; if one ever did)
+                outcomes.append(outcome)
+    except (_StartOver, IntegrityError) as error:
+        savepoint.rollback()
+        raise _StartOver from error
+    finally:
+        store.close()
+    savepoint.commit()
+    return outcomes
+
+
+def _apply_alone(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    """The record-by-record path: its own savepoint, its own queries."""
+    savepoint = conn.begin_nested()
+    try:
+        outcome = apply_record(DirectStore(conn), record, origin)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        try:
+            outcome = explain_integrity(conn, record)
+        except Rejected as rejected:
+            outcome = Outcome("rejected", rejected.code, rejected.message)
+    except Rejected as rejected:
+        savepoint.rollback()
+        outcome = Outcome("rejected", rejected.code, rejected.message)
+    return outcome
+
+
 def _apply_all(
     conn: Connection, upload: BatchUpload, origin: Origin
 ) -> tuple[list[RecordResult], list]:
@@ -175,36 +248,30 @@ def _apply_all(
                 select(APPLIED.c.record_id).where(APPLIED.c.record_id.in_(ids[start : start + 500]))
             )
         )
+    todo = [r for r in upload.records if r.id not in done]
+    # All at once when nothing collides; when a constraint fires (a duplicate ID number, a
+    # record whose person is missing, a concurrent upload), all of that is undone and each
+    # record is applied in its own savepoint, so the failing one is answered alone.
+    try:
+        outcomes = _apply_together(conn, todo, origin) if todo else []
+    except _StartOver:
+        outcomes = [_apply_alone(conn, record, origin) for record in todo]
+    by_record = dict(zip([r.id for r in todo], outcomes, strict=True))
     results: list[RecordResult] = []
     registry: list = []
     applied: list[dict[str, Any]] = []
     for record in upload.records:
-        if record.id in done:
-            outcome = Outcome("already_applied")
-        else:
-            savepoint = conn.begin_nested()
-            try:
-                outcome = apply_record(conn, record, origin)
-                savepoint.commit()
-                if outcome.status in ("created", "updated", "already_applied"):
-                    applied.append(
-                        {
-                            "record_id": record.id,
-                            "batch_id": upload.batch_id,
-                            "entity_type": record.entity_type,
-                            "entity_id": record.entity_id,
-                            "status": outcome.status,
-                        }
-                    )
-            except IntegrityError:
-                savepoint.rollback()
-                try:
-                    outcome = explain_integrity(conn, record)
-                except Rejected as rejected:
-                    outcome = Outcome("rejected", rejected.code, rejected.message)
-            except Rejected as rejected:
-                savepoint.rollback()
-                outcome = Outcome("rejected", rejected.code, rejected.message)
+        outcome = by_record.get(record.id) or Outcome("already_applied")
+        if record.id in by_record and outcome.status in ACCEPTED:
+            applied.append(
+                {
+                    "record_id": record.id,
+                    "batch_id": upload.batch_id,
+                    "entity_type": record.entity_type,
+                    "entity_id": record.entity_id,
+                    "status": outcome.status,
+                }
+            )
         registry.extend(outcome.registry)
         results.append(
             RecordResult(
@@ -218,8 +285,8 @@ def _apply_all(
                 server_copy=outcome.server_copy,
             )
         )
-    if applied:  # one round trip for the whole batch; the key still makes each record once
-        conn.execute(insert(APPLIED), applied)
+    # One round trip for the whole batch; the key still makes each record once.
+    insert_rows(conn, APPLIED, applied)
     return results, registry
 
 
@@ -276,8 +343,9 @@ def receive_batch(
             results, registry = _apply_all(conn, upload, origin)
             if registry:
                 first = append_feed(conn, "registry", len(registry))
-                conn.execute(
-                    insert(REGISTRY),
+                insert_rows(
+                    conn,
+                    REGISTRY,
                     [
                         {
                             "seq": first + n + 1,

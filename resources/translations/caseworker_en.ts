@@ -2,261 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <source>查找人员</source>
-        <translation>Find person</translation>
-    </message>
-    <message>
-        <source>新参保登记</source>
-        <translation>New enrolment</translation>
-    </message>
-    <message>
-        <source>在查找结果中选择并打开人员</source>
-        <translation>Select and open a person in the search results</translation>
-    </message>
-    <message>
-        <source>修改人员信息</source>
-        <translation>Edit a person&apos;s details</translation>
-    </message>
-    <message>
-        <source>登记缴费</source>
-        <translation>Record payment</translation>
-    </message>
-    <message>
-        <source>打印登记表</source>
-        <translation>Print enrolment form</translation>
-    </message>
-    <message>
-        <source>从人员页面返回查找</source>
-        <translation>Back to search from the person page</translation>
-    </message>
-    <message>
-        <source>保存（登记表、单位）</source>
-        <translation>Save (enrolment form, employer)</translation>
-    </message>
-    <message>
-        <source>登记用人单位</source>
-        <translation>Register employer</translation>
-    </message>
-    <message>
-        <source>为所选单位职工参保</source>
-        <translation>Enrol an employee of the selected employer</translation>
-    </message>
-    <message>
-        <source>刷新当前页面</source>
-        <translation>Refresh the current page</translation>
-    </message>
-    <message>
-        <source>退出</source>
-        <translation>Exit</translation>
-    </message>
-    <message>
-        <source>人员基本信息</source>
-        <translation>Personal details</translation>
-    </message>
-    <message>
-        <source>参保险种</source>
-        <translation>Insurance schemes</translation>
-    </message>
-    <message>
-        <source>需查验的材料</source>
-        <translation>Documents to check</translation>
-    </message>
-    <message>
-        <source>保存（Ctrl+S）</source>
-        <translation>Save (Ctrl+S)</translation>
-    </message>
-    <message>
-        <source>保存</source>
-        <translation>Save</translation>
-    </message>
-    <message>
-        <source>打印参保登记表</source>
-        <translation>Print enrolment form</translation>
-    </message>
-    <message>
-        <source>收费</source>
-        <translation>Take payment</translation>
-    </message>
-    <message>
-        <source>缴费险种</source>
-        <translation>Scheme</translation>
-    </message>
-    <message>
-        <source>缴费月数</source>
-        <translation>Months</translation>
-    </message>
-    <message>
-        <source> 个月</source>
-        <translation> months</translation>
-    </message>
-    <message>
-        <source>缴费方式</source>
-        <translation>Payment method</translation>
-    </message>
-    <message>
-        <source>现金</source>
-        <translation>Cash</translation>
-    </message>
-    <message>
-        <source>银行卡</source>
-        <translation>Bank card</translation>
-    </message>
-    <message>
-        <source>微信</source>
-        <translation>WeChat Pay</translation>
-    </message>
-    <message>
-        <source>支付宝</source>
-        <translation>Alipay</translation>
-    </message>
-    <message>
-        <source>银行转账</source>
-        <translation>Bank transfer</translation>
-    </message>
-    <message>
-        <source>缴费期间</source>
-        <translation>Period</translation>
-    </message>
-    <message>
-        <source>档次/基数</source>
-        <translation>Tier / base</translation>
-    </message>
-    <message>
-        <source>应缴金额</source>
-        <translation>Amount due</translation>
-    </message>
-    <message>
-        <source>金额大写</source>
-        <translation>Amount in words</translation>
-    </message>
-    <message>
-        <source>政府补贴</source>
-        <translation>Government subsidy</translation>
-    </message>
-    <message>
-        <source>确认收费</source>
-        <translation>Confirm payment</translation>
-    </message>
-    <message>
-        <source>打印收据</source>
-        <translation>Print receipt</translation>
-    </message>
-    <message>
-        <source>关闭</source>
-        <translation>Close</translation>
-    </message>
-    <message>
-        <source>正在读取参保信息……</source>
-        <translation>Loading enrolment details…</translation>
-    </message>
-    <message>
-        <source>身份证号码</source>
-        <translation>ID number</translation>
-    </message>
-    <message>
-        <source>18位号码，末位可为X</source>
-        <translation>18 digits; the last may be X</translation>
-    </message>
-    <message>
-        <source>出生日期</source>
-        <translation>Date of birth</translation>
-    </message>
-    <message>
-        <source>性别</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <source>年龄</source>
-        <translation>Age</translation>
-    </message>
-    <message>
-        <source>发证地（户籍县区）</source>
-        <translation>Issued in (hukou county)</translation>
-    </message>
-    <message>
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>与身份证一致；少数民族姓名用“·”分隔</source>
-        <translation>As on the ID card; separate the parts of ethnic-minority names with “·”</translation>
-    </message>
-    <message>
-        <source>民族</source>
-        <translation>Ethnicity</translation>
-    </message>
-    <message>
-        <source>联系电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <source>手机号或带区号的固定电话</source>
-        <translation>Mobile, or landline with area code</translation>
-    </message>
-    <message>
-        <source>户口性质</source>
-        <translation>Hukou type</translation>
-    </message>
-    <message>
-        <source>（请选择）</source>
-        <translation>(Select)</translation>
-    </message>
-    <message>
-        <source>户籍详细地址</source>
-        <translation>Hukou address</translation>
-    </message>
-    <message>
-        <source>选择村（居）后补充组、门牌号</source>
-        <translation>Choose the village first, then add the group and house number</translation>
-    </message>
-    <message>
-        <source>居住地址</source>
-        <translation>Residential address</translation>
-    </message>
-    <message>
-        <source>与户籍地址相同可不填</source>
-        <translation>Leave blank if same as the hukou address</translation>
-    </message>
-    <message>
-        <source>就业类别</source>
-        <translation>Employment type</translation>
-    </message>
-    <message>
-        <source>特殊群体：</source>
-        <translation>Special group: </translation>
-    </message>
-    <message>
-        <source>待遇领取银行卡号</source>
-        <translation>Bank card for benefits</translation>
-    </message>
-    <message>
-        <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card&apos;s bank account</translation>
-    </message>
-    <message>
-        <source>发证地</source>
-        <translation>Issued in</translation>
-    </message>
-    <message>
-        <source>户籍地</source>
-        <translation>Hukou location</translation>
-    </message>
-    <message>
-        <source>用人单位</source>
-        <translation>Employer</translation>
-    </message>
-    <message>
-        <source>特殊群体</source>
-        <translation>Special groups</translation>
-    </message>
-    <message>
-        <source>银行卡号</source>
-        <translation>Bank card no.</translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
         <source>第一位管理员</source>
@@ -264,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -322,10 +67,6 @@
         <translation>Centre name</translation>
     </message>
     <message>
-        <source>社会保障服务中心</source>
-        <translation> Social Security Service Centre</translation>
-    </message>
-    <message>
         <source>请填写服务中心名称。</source>
         <translation>Please enter the service centre name.</translation>
     </message>
@@ -339,6 +80,37 @@
     <message>
         <source>（必须）</source>
         <translation> (required)</translation>
+    </message>
+</context>
+<context>
+    <name>EmployerColumns</name>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>单位名称</source>
+        <translation>Employer name</translation>
+    </message>
+    <message>
+        <source>单位类型</source>
+        <translation>Employer type</translation>
+    </message>
+    <message>
+        <source>行业</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>工伤风险类别</source>
+        <translation>Work-injury risk class</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <source>参保职工</source>
+        <translation>Insured employees</translation>
     </message>
 </context>
 <context>
@@ -481,12 +253,12 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
-        <translation>Type: %1&#x3000;Industry: %2&#x3000;Work-injury risk class: %3</translation>
+        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1&#x3000;联系人：%2</source>
-        <translation>Address: %1&#x3000;Contact: %2</translation>
+        <source>地址：%1　联系人：%2</source>
+        <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
 <context>
@@ -503,8 +275,36 @@
 <context>
     <name>EnrolmentForm</name>
     <message>
+        <source>人员基本信息</source>
+        <translation>Personal details</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Insurance schemes</translation>
+    </message>
+    <message>
+        <source>需查验的材料</source>
+        <translation>Documents to check</translation>
+    </message>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>打印参保登记表</source>
+        <translation>Print enrolment form</translation>
+    </message>
+    <message>
+        <source>收费</source>
+        <translation>Take payment</translation>
+    </message>
+    <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person&apos;s details…</translation>
+        <translation>Loading the person's details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -571,6 +371,17 @@
     </message>
 </context>
 <context>
+    <name>Format</name>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>FrontDeskPage</name>
     <message>
         <source>返回查找（Alt+←）</source>
@@ -616,7 +427,7 @@
     </message>
     <message>
         <source>用人单位</source>
-        <translation>Employer</translation>
+        <translation>Employers</translation>
     </message>
     <message>
         <source>缴费</source>
@@ -733,7 +544,149 @@
     </message>
 </context>
 <context>
+    <name>PasswordPolicy</name>
+    <message>
+        <source>密码至少需要8个字符。</source>
+        <translation>The password needs at least 8 characters.</translation>
+    </message>
+    <message>
+        <source>密码不能全是同一个字符。</source>
+        <translation>The password cannot be one character repeated.</translation>
+    </message>
+    <message>
+        <source>密码不能与用户名相同。</source>
+        <translation>The password cannot be the same as the username.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentColumns</name>
+    <message>
+        <source>现金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>银行卡</source>
+        <translation>Bank card</translation>
+    </message>
+    <message>
+        <source>微信</source>
+        <translation>WeChat Pay</translation>
+    </message>
+    <message>
+        <source>支付宝</source>
+        <translation>Alipay</translation>
+    </message>
+    <message>
+        <source>银行转账</source>
+        <translation>Bank transfer</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>收据号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (¥)</translation>
+    </message>
+    <message>
+        <source>个人缴纳（元）</source>
+        <translation>Personal share (¥)</translation>
+    </message>
+    <message>
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>Valid</translation>
+    </message>
+</context>
+<context>
     <name>PaymentDialog</name>
+    <message>
+        <source>收费</source>
+        <translation>Take payment</translation>
+    </message>
+    <message>
+        <source>缴费险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>缴费月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>缴费方式</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <source>缴费期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>档次/基数</source>
+        <translation>Tier / base</translation>
+    </message>
+    <message>
+        <source>应缴金额</source>
+        <translation>Amount due</translation>
+    </message>
+    <message>
+        <source>金额大写</source>
+        <translation>Amount in words</translation>
+    </message>
+    <message>
+        <source>政府补贴</source>
+        <translation>Government subsidy</translation>
+    </message>
+    <message>
+        <source>确认收费</source>
+        <translation>Confirm payment</translation>
+    </message>
+    <message>
+        <source>打印收据</source>
+        <translation>Print receipt</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在读取参保信息……</source>
+        <translation>Loading enrolment details…</translation>
+    </message>
     <message>
         <source>缴费人：{name}（{id}）</source>
         <translation>Payer: {name} ({id})</translation>
@@ -783,6 +736,10 @@
         <translation>Done</translation>
     </message>
     <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
         <source>操作失败：{error}</source>
         <translation>Operation failed: {error}</translation>
     </message>
@@ -791,7 +748,19 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today&apos;s payments</translation>
+        <translation>Today's payments</translation>
+    </message>
+    <message>
+        <source>打印当日收据</source>
+        <translation>Print today's receipts</translation>
+    </message>
+    <message>
+        <source>日报表</source>
+        <translation>Daily report</translation>
+    </message>
+    <message>
+        <source>补打收据</source>
+        <translation>Reprint receipt</translation>
     </message>
     <message>
         <source>%1 缴费登记</source>
@@ -807,7 +776,250 @@
     </message>
 </context>
 <context>
+    <name>PeopleColumns</name>
+    <message>
+        <source>参保中</source>
+        <translation>Enrolled</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Suspended</translation>
+    </message>
+    <message>
+        <source>已终止</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>新参保登记</source>
+        <translation>New enrolment</translation>
+    </message>
+    <message>
+        <source>修改人员信息</source>
+        <translation>Details changed</translation>
+    </message>
+    <message>
+        <source>参保</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <source>修改参保</source>
+        <translation>Enrolment changed</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>作废收据</source>
+        <translation>Receipt voided</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>村（居）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Schemes</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relationship to head</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>档次/基数（元）</source>
+        <translation>Tier / base (¥)</translation>
+    </message>
+    <message>
+        <source>参保日期</source>
+        <translation>Enrolled on</translation>
+    </message>
+    <message>
+        <source>已查验材料</source>
+        <translation>Documents seen</translation>
+    </message>
+    <message>
+        <source>收据号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <source>所属期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>%1～%2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (¥)</translation>
+    </message>
+    <message>
+        <source>个人缴纳（元）</source>
+        <translation>Personal share (¥)</translation>
+    </message>
+    <message>
+        <source>缴费日期</source>
+        <translation>Paid on</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>变更内容</source>
+        <translation>Fields changed</translation>
+    </message>
+</context>
+<context>
     <name>PersonFields</name>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>18位号码，末位可为X</source>
+        <translation>18 digits; the last may be X</translation>
+    </message>
+    <message>
+        <source>出生日期</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>发证地（户籍县区）</source>
+        <translation>Issued in (hukou county)</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>与身份证一致；少数民族姓名用“·”分隔</source>
+        <translation>As on the ID card; separate the parts of ethnic-minority names with “·”</translation>
+    </message>
+    <message>
+        <source>民族</source>
+        <translation>Ethnicity</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>手机号或带区号的固定电话</source>
+        <translation>Mobile, or landline with area code</translation>
+    </message>
+    <message>
+        <source>户口性质</source>
+        <translation>Hukou type</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(Select)</translation>
+    </message>
+    <message>
+        <source>户籍详细地址</source>
+        <translation>Hukou address</translation>
+    </message>
+    <message>
+        <source>选择村（居）后补充组、门牌号</source>
+        <translation>Choose the village first, then add the group and house number</translation>
+    </message>
+    <message>
+        <source>居住地址</source>
+        <translation>Residential address</translation>
+    </message>
+    <message>
+        <source>与户籍地址相同可不填</source>
+        <translation>Leave blank if same as the hukou address</translation>
+    </message>
+    <message>
+        <source>就业类别</source>
+        <translation>Employment type</translation>
+    </message>
+    <message>
+        <source>特殊群体：</source>
+        <translation>Special group: </translation>
+    </message>
+    <message>
+        <source>待遇领取银行卡号</source>
+        <translation>Bank card for benefits</translation>
+    </message>
+    <message>
+        <source>本人银行卡或社保卡金融账户</source>
+        <translation>Own bank card, or the social security card's bank account</translation>
+    </message>
+    <message>
+        <source>发证地</source>
+        <translation>Issued in</translation>
+    </message>
+    <message>
+        <source>户籍地</source>
+        <translation>Hukou location</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>特殊群体</source>
+        <translation>Special groups</translation>
+    </message>
+    <message>
+        <source>银行卡号</source>
+        <translation>Bank card no.</translation>
+    </message>
     <message>
         <source>已输入{n}位，共18位</source>
         <translation>{n} of 18 digits entered</translation>
@@ -976,6 +1188,21 @@
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <source>无法打印</source>
+        <translation>Cannot print</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>正在生成 %1 的收据…</source>
+        <translation>Preparing the receipts of %1…</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryKeyPage</name>
     <message>
         <source>恢复密钥</source>
@@ -1070,34 +1297,42 @@
     </message>
 </context>
 <context>
-    <name>ReportsPlaceholder</name>
-    <message>
-        <source>日终对账：当日收款、收据号连续性与作废记录</source>
-        <translation>End-of-day reconciliation: the day&apos;s takings, receipt number continuity and voided records</translation>
-    </message>
-    <message>
-        <source>参保统计：按村（居）、险种、年龄段的参保人数</source>
-        <translation>Enrolment statistics: number insured by village, scheme and age group</translation>
-    </message>
-    <message>
-        <source>全民参保登记：未参保人员及原因清单</source>
-        <translation>Universal enrolment: list of uninsured people and the reasons</translation>
-    </message>
-    <message>
-        <source>缴费档次分布与政府补贴汇总</source>
-        <translation>Distribution of contribution tiers and summary of government subsidies</translation>
-    </message>
-    <message>
-        <source>待审核与被退回记录清单</source>
-        <translation>List of records awaiting review or returned</translation>
-    </message>
+    <name>ReportsPage</name>
     <message>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <source>报表功能将在后续版本提供，计划包括：</source>
-        <translation>Reports will come in a later version. Planned:</translation>
+        <source>村（居）委会</source>
+        <translation>Village (residents) committee</translation>
+    </message>
+    <message>
+        <source>空白表（不预填人员）</source>
+        <translation>Blank sheet (no people filled in)</translation>
+    </message>
+    <message>
+        <source>空白表</source>
+        <translation>Blank sheet</translation>
+    </message>
+    <message>
+        <source>生成入户调查表</source>
+        <translation>Make household survey sheets</translation>
+    </message>
+    <message>
+        <source>全民参保登记入户调查表</source>
+        <translation>Household survey sheet (registration for all)</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>收缴日报表</source>
+        <translation>Daily collection report</translation>
+    </message>
+    <message>
+        <source>正在生成入户调查表…</source>
+        <translation>Preparing household survey sheets…</translation>
     </message>
 </context>
 <context>
@@ -1160,7 +1395,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1222,6 +1457,58 @@
 </context>
 <context>
     <name>SettingsPage</name>
+    <message>
+        <source>切换页面：前台、单位、缴费、同步、报表、设置</source>
+        <translation>Switch page: Front desk, Employers, Payments, Sync, Reports, Settings</translation>
+    </message>
+    <message>
+        <source>查找人员</source>
+        <translation>Find person</translation>
+    </message>
+    <message>
+        <source>新参保登记</source>
+        <translation>New enrolment</translation>
+    </message>
+    <message>
+        <source>在查找结果中选择并打开人员</source>
+        <translation>Select and open a person in the search results</translation>
+    </message>
+    <message>
+        <source>修改人员信息</source>
+        <translation>Edit a person's details</translation>
+    </message>
+    <message>
+        <source>登记缴费</source>
+        <translation>Record payment</translation>
+    </message>
+    <message>
+        <source>打印登记表</source>
+        <translation>Print enrolment form</translation>
+    </message>
+    <message>
+        <source>从人员页面返回查找</source>
+        <translation>Back to search from the person page</translation>
+    </message>
+    <message>
+        <source>保存（登记表、单位）</source>
+        <translation>Save (enrolment form, employer)</translation>
+    </message>
+    <message>
+        <source>登记用人单位</source>
+        <translation>Register employer</translation>
+    </message>
+    <message>
+        <source>为所选单位职工参保</source>
+        <translation>Enrol an employee of the selected employer</translation>
+    </message>
+    <message>
+        <source>刷新当前页面</source>
+        <translation>Refresh the current page</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
     <message>
         <source>界面语言</source>
         <translation>Interface language</translation>
@@ -1412,13 +1699,6 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>已处理。</source>
         <translation>Resolved.</translation>
-    </message>
-</context>
-<context>
-    <name>owner</name>
-    <message>
-        <source>切换页面：前台、单位、缴费、同步、报表、设置</source>
-        <translation>Switch page: Front desk, Employers, Payments, Sync, Reports, Settings</translation>
     </message>
 </context>
 </TS>

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.domain.codes import load_code_table
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, to_chinese_capitals
 from caseworker.services import form_support
@@ -31,6 +30,8 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.payments import PAYMENT_METHODS, Receipt, record_payment
 from caseworker.services.records import PersonDetail
+from caseworker.ui.i18n import is_english, message_for, scheme_name
+from caseworker.ui.models.payments import method_label
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.scheme_chooser import yuan
@@ -58,7 +59,6 @@ class PaymentDialog(QDialog):
         self._busy = False
         self.setWindowTitle(self.tr("收费"))
         self.setMinimumWidth(520)
-        self.schemes = load_code_table("scheme")
 
         self.who = QLabel()
         self.who.setObjectName("paymentPerson")
@@ -73,15 +73,8 @@ class PaymentDialog(QDialog):
         self.method = QComboBox()
         self.method.setObjectName("paymentMethod")
         self.method.setAccessibleName(self.tr("缴费方式"))
-        labels = {
-            "cash": self.tr("现金"),
-            "bank_card": self.tr("银行卡"),
-            "wechat": self.tr("微信"),
-            "alipay": self.tr("支付宝"),
-            "bank_transfer": self.tr("银行转账"),
-        }
         for method in PAYMENT_METHODS:
-            self.method.addItem(labels.get(method, method), method)
+            self.method.addItem(method_label(method), method)
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.addRow(self.tr("缴费险种"), self.enrolment)
@@ -102,6 +95,9 @@ class PaymentDialog(QDialog):
             self.values[key] = self._value(key)
             form.addRow(caption, self.values[key])
         self.values["amount"].setStyleSheet("font-size: 14pt; font-weight: 600;")
+        # The amount in Chinese capitals (大写) is what the printed receipt says; in English the
+        # figures above say the same, so the row is left out rather than shown in Chinese.
+        form.setRowVisible(self.values["capitals"], not is_english())
         form.addRow(self.tr("缴费方式"), self.method)
         self.receipt_label = QLabel()
         self.receipt_label.setObjectName("receiptNumber")
@@ -159,7 +155,7 @@ class PaymentDialog(QDialog):
         )
         self.enrolment.blockSignals(True)
         for option in self.options:
-            self.enrolment.addItem(self.schemes.get(option.enrolment.scheme).name_zh)
+            self.enrolment.addItem(scheme_name(option.enrolment.scheme))
         self.enrolment.blockSignals(False)
         if not self.options:
             self.banner.show_message(
@@ -200,7 +196,7 @@ class PaymentDialog(QDialog):
                 centre_province=form_support.province_of_centre(self.session.actor),
             )
         except InvalidValue as error:
-            self.banner.show_message(error.message, "error")
+            self.banner.show_message(message_for(error), "error")
             self.confirm_button.setEnabled(False)
             return
         self.values["period"].setText(
@@ -259,9 +255,9 @@ class PaymentDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._busy = False
         if isinstance(error, ValidationFailed):
-            text = "；".join(e.message for e in error.errors)
+            text = self.tr("；").join(message_for(e) for e in error.errors)
         elif isinstance(error, ServiceError):
-            text = error.message
+            text = message_for(error)
         else:
             text = self.tr("操作失败：{error}").format(error=error)
         self.banner.show_message(text, "error")

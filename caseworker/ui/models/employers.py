@@ -13,10 +13,6 @@ from caseworker.ui.models.table import Column, LazyTableModel
 from caseworker.ui.tasks import TaskRunner
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EmployerColumns", text)
-
-
 def risk_label(risk_class: int | None) -> str:
     return code_label("industry_risk_class", str(risk_class)) if risk_class else ""
 
@@ -30,17 +26,28 @@ class EmployerTableModel(LazyTableModel):
         self, session: OpenSession, runner: TaskRunner, parent: QObject | None = None
     ) -> None:
         columns = [
-            Column(_tr("统一社会信用代码"), lambda e: e.credit_code),
-            Column(_tr("单位名称"), lambda e: e.name),
-            Column(_tr("单位类型"), lambda e: code_label("employer_type", e.employer_type)),
-            Column(_tr("行业"), lambda e: e.industry or ""),
-            Column(_tr("工伤风险类别"), lambda e: risk_label(e.risk_class)),
             Column(
-                _tr("联系人"),
+                QCoreApplication.translate("EmployerColumns", "统一社会信用代码"),
+                lambda e: e.credit_code,
+            ),
+            Column(QCoreApplication.translate("EmployerColumns", "单位名称"), lambda e: e.name),
+            Column(
+                QCoreApplication.translate("EmployerColumns", "单位类型"),
+                lambda e: code_label("employer_type", e.employer_type),
+            ),
+            Column(
+                QCoreApplication.translate("EmployerColumns", "行业"), lambda e: e.industry or ""
+            ),
+            Column(
+                QCoreApplication.translate("EmployerColumns", "工伤风险类别"),
+                lambda e: risk_label(e.risk_class),
+            ),
+            Column(
+                QCoreApplication.translate("EmployerColumns", "联系人"),
                 lambda e: " ".join(x for x in (e.contact_name, e.contact_phone) if x),
             ),
             Column(
-                _tr("参保职工"),
+                QCoreApplication.translate("EmployerColumns", "参保职工"),
                 lambda e: str(e.employees),
                 sort=lambda e: e.employees,
                 align_right=True,

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from caseworker.domain.codes import load_code_table
-from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan
 from caseworker.domain.regions import load_region_directory
-from caseworker.ui.i18n import current_language
+from caseworker.ui.i18n import code_label, join_list, scheme_short
 
-
-def code_label(table: str, code: str | None) -> str:
-    """The name of ``code`` in ``table``; an unknown code is shown as itself, never hidden."""
-    if not code:
-        return ""
-    try:
-        return load_code_table(table).label(code, current_language())
-    except InvalidValue:
-        return code
+__all__ = [
+    "code_label",
+    "codes_text",
+    "money",
+    "region_path",
+    "scheme_short",
+    "schemes_text",
+    "sex_label",
+    "village_name",
+]
 
 
 def sex_label(code: str) -> str:
@@ -30,18 +29,13 @@ def sex_label(code: str) -> str:
     return code_label("sex", code)
 
 
-def scheme_short(code: str) -> str:
-    try:
-        entry = load_code_table("scheme").get(code)
-    except InvalidValue:
-        return code
-    key = "short_en" if current_language() == "en" else "short_zh"
-    return str(entry.extra.get(key) or entry.name(current_language()))
-
-
 def schemes_text(codes: Iterable[str]) -> str:
-    separator = ", " if current_language() == "en" else "、"
-    return separator.join(scheme_short(code) for code in codes)
+    return join_list([scheme_short(code) for code in codes])
+
+
+def codes_text(table: str, codes: Iterable[str]) -> str:
+    """Several codes of one table as a list in running text (、 in Chinese, commas in English)."""
+    return join_list([code_label(table, code) for code in codes])
 
 
 def village_name(code: str | None) -> str:

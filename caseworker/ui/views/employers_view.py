@@ -27,13 +27,17 @@ from caseworker.services.employers import (
 )
 from caseworker.services.registry import summaries
 from caseworker.ui.dialogs.employer_dialog import EmployerDialog
-from caseworker.ui.i18n import message_for
+from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.models.employers import EmployerTableModel, risk_label
 from caseworker.ui.models.labels import code_label
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.views.search_view import DEBOUNCE_MS
+from caseworker.ui.views.search_view import DEBOUNCE_MS, RESULT_WIDTHS
+from caseworker.ui.widgets.common import set_column_widths, widen_to_contents
+
+EMPLOYER_WIDTHS = (180, 220, 110, 120, 90, 160)
+EMPLOYEE_WIDTHS = RESULT_WIDTHS
 
 
 def _table(name: str, accessible: str, model: LazyTableModel) -> QTableView:
@@ -86,8 +90,7 @@ class EmployersPage(QWidget):
         self.model = EmployerTableModel(session, runner, self)
         self.model.load_failed.connect(self._show_error)
         self.table = _table("employerList", self.tr("单位列表"), self.model)
-        for column, width in enumerate((180, 220, 110, 120, 90, 160)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, EMPLOYER_WIDTHS)
 
         self.detail = QLabel(self.tr("选择一个单位查看其职工。"))
         self.detail.setObjectName("employerDetail")
@@ -100,8 +103,7 @@ class EmployersPage(QWidget):
         self.enrol_button.setEnabled(False)
         self.employees = PersonResultsModel(session, runner, self)
         self.employee_table = _table("employeeList", self.tr("单位职工"), self.employees)
-        for column, width in enumerate((190, 110, 60, 60, 160)):
-            self.employee_table.setColumnWidth(column, width)
+        set_column_widths(self.employee_table, EMPLOYEE_WIDTHS)
         detail_bar = QHBoxLayout()
         detail_bar.addWidget(self.detail, 1)
         detail_bar.addWidget(self.enrol_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -157,6 +159,7 @@ class EmployersPage(QWidget):
         if generation != self._generation:
             return
         self.model.reset(ids, first_page)
+        widen_to_contents(self.table)
         self.count_label.setText(self.tr("共 %n 个单位", "", len(ids)))
         if ids:
             self.table.selectRow(0)
@@ -186,7 +189,7 @@ class EmployersPage(QWidget):
             self.employees.reset([])
             return
         lines = [
-            f"{employer.name}（{employer.credit_code}）",
+            with_note(employer.name, employer.credit_code),
             self.tr("类型：%1　行业：%2　工伤风险类别：%3")
             .replace("%1", code_label("employer_type", employer.employer_type))
             .replace("%2", employer.industry or "—")
@@ -212,6 +215,7 @@ class EmployersPage(QWidget):
         if generation != self._employee_generation:
             return
         self.employees.reset(ids, first_page)
+        widen_to_contents(self.employee_table)
         self.employees_listed.emit()
 
     def _open_employee(self, index: QModelIndex | QPersistentModelIndex) -> None:

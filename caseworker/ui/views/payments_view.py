@@ -1,11 +1,22 @@
-"""Today's payments at this centre, with the day's total (F5 reloads)."""
+"""Today's payments at this centre, with the day's total (F5 reloads), and the day's papers:
+every receipt of the day in one document (with progress and cancel), the daily collection
+report, and a reprint (副本) of the selected receipt."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import DayPayment, payments_on
@@ -40,11 +51,54 @@ class PaymentsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.print_day_button = self._button(
+            "printDayReceipts", self.tr("打印当日收据"), "Ctrl+Shift+P", self.print_day
+        )
+        self.daily_report_button = self._button(
+            "dailyReport", self.tr("日报表"), "Ctrl+Shift+D", self.daily_report
+        )
+        self.reprint_button = self._button(
+            "reprintReceipt", self.tr("补打收据"), "Ctrl+Shift+R", self.reprint
+        )
+        buttons = QHBoxLayout()
+        for button in (self.print_day_button, self.daily_report_button, self.reprint_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
+        layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+
+    def _button(self, name: str, text: str, keys: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(keys)  # the label stays short so the page fits a small window
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setShortcut(QKeySequence(keys))
+        button.clicked.connect(slot)
+        return button
+
+    # -- the day's papers (reportlab loads on first print) ---------------------------------------
+
+    def print_day(self) -> None:
+        from caseworker.ui.printing import print_day_receipts
+
+        self.batch = print_day_receipts(self, self.runner, self.session, self.day)
+
+    def daily_report(self) -> None:
+        from caseworker.ui.printing import preview_daily_report
+
+        preview_daily_report(self, self.session, self.day)
+
+    def reprint(self) -> None:
+        from caseworker.ui.printing import preview_receipt
+
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            number = self.model.row(rows[0].row()).receipt_number
+            preview_receipt(self, self.session, number, reprint=True)
 
     def refresh(self) -> None:
         self.day = date.today()
@@ -58,6 +112,10 @@ class PaymentsPage(QWidget):
 
     def _show(self, rows: list[DayPayment]) -> None:
         self.model.set_rows(rows)
+        self.print_day_button.setEnabled(bool(rows))
+        self.reprint_button.setEnabled(bool(rows))
+        if rows and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
         valid = [p for p in rows if not p.voided]
         self.summary.setText(
             self.tr("共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。")

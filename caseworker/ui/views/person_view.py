@@ -28,8 +28,14 @@ from caseworker.domain.dates import completed_years
 from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
-from caseworker.ui.i18n import message_for
-from caseworker.ui.models.labels import code_label, region_path, schemes_text, sex_label
+from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.models.labels import (
+    code_label,
+    codes_text,
+    region_path,
+    schemes_text,
+    sex_label,
+)
 from caseworker.ui.models.people import (
     enrolment_columns,
     history_columns,
@@ -204,7 +210,7 @@ class PersonView(QWidget):
         values = {
             "id_number": person.id_number,
             "sex": sex_label(person.sex),
-            "birth": f"{person.birth_date.isoformat()}（{age}）",
+            "birth": with_note(person.birth_date.isoformat(), str(age)),
             "ethnicity": code_label("ethnic_group", person.ethnicity),
             "phone": person.phone or "",
             "hukou_nature": code_label("hukou_nature", person.hukou_nature),
@@ -212,7 +218,7 @@ class PersonView(QWidget):
             "residence": person.residence_address or "",
             "employment": code_label("employment_category", person.employment_category),
             "employer": person.employer_name or "",
-            "special": "、".join(code_label("special_group", g) for g in person.special_groups),
+            "special": codes_text("special_group", person.special_groups),
             "coverage": schemes_text(active) or self.tr("未参保"),
         }
         for key, text in values.items():

@@ -33,8 +33,10 @@ from caseworker.ui.i18n import message_for
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE
 from caseworker.ui.tasks import TaskControl, TaskRunner
+from caseworker.ui.widgets.common import set_column_widths, widen_to_contents
 
 DEBOUNCE_MS = 150
+RESULT_WIDTHS = (190, 110, 60, 60, 160)  # starting widths; the last column stretches
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,7 @@ class SearchView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 110, 60, 60, 160)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, RESULT_WIDTHS)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.search_box)
@@ -185,6 +186,7 @@ class SearchView(QWidget):
         if outcome.generation != self._generation:
             return  # an older search, overtaken by what the clerk typed since
         self.model.reset(outcome.ids, outcome.first_page)
+        widen_to_contents(self.table)
         self.unknown_id = outcome.unknown_valid_id
         self.offer.setVisible(self.unknown_id is not None)
         if self.unknown_id is not None:

@@ -3,7 +3,7 @@ and a list of keyboard shortcuts."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -15,24 +15,30 @@ from PySide6.QtWidgets import (
 
 from caseworker.ui.i18n import current_language, translation_file, translation_missing
 
+# The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
+SHORTCUTS = (
+    (
+        "Ctrl+1 … Ctrl+6",
+        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置"),
+    ),
+    ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
+    ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),
+    ("↓ / Enter", QT_TRANSLATE_NOOP("SettingsPage", "在查找结果中选择并打开人员")),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("SettingsPage", "修改人员信息")),
+    ("Ctrl+J", QT_TRANSLATE_NOOP("SettingsPage", "登记缴费")),
+    ("Ctrl+P", QT_TRANSLATE_NOOP("SettingsPage", "打印登记表")),
+    ("Esc", QT_TRANSLATE_NOOP("SettingsPage", "从人员页面返回查找")),
+    ("Ctrl+S", QT_TRANSLATE_NOOP("SettingsPage", "保存（登记表、单位）")),
+    ("Ctrl+Shift+N", QT_TRANSLATE_NOOP("SettingsPage", "登记用人单位")),
+    ("Ctrl+Shift+E", QT_TRANSLATE_NOOP("SettingsPage", "为所选单位职工参保")),
+    ("F5", QT_TRANSLATE_NOOP("SettingsPage", "刷新当前页面")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("SettingsPage", "退出")),
+)
 
-def shortcut_rows(owner: QWidget) -> list[tuple[str, str]]:
-    tr = owner.tr
-    return [
-        ("Ctrl+1 … Ctrl+6", tr("切换页面：前台、单位、缴费、同步、报表、设置")),
-        ("Ctrl+F", tr("查找人员")),
-        ("Ctrl+N", tr("新参保登记")),
-        ("↓ / Enter", tr("在查找结果中选择并打开人员")),
-        ("Ctrl+E", tr("修改人员信息")),
-        ("Ctrl+J", tr("登记缴费")),
-        ("Ctrl+P", tr("打印登记表")),
-        ("Esc", tr("从人员页面返回查找")),
-        ("Ctrl+S", tr("保存（登记表、单位）")),
-        ("Ctrl+Shift+N", tr("登记用人单位")),
-        ("Ctrl+Shift+E", tr("为所选单位职工参保")),
-        ("F5", tr("刷新当前页面")),
-        ("Ctrl+Q", tr("退出")),
-    ]
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) in the interface language."""
+    return [(keys, QCoreApplication.translate("SettingsPage", text)) for keys, text in SHORTCUTS]
 
 
 class SettingsPage(QWidget):
@@ -43,6 +49,7 @@ class SettingsPage(QWidget):
         self.language = QComboBox()
         self.language.setObjectName("languageChoice")
         self.language.setAccessibleName(self.tr("界面语言"))
+        # Each language is named in itself, so it can be found whatever is showing now.
         self.language.addItem("简体中文", "zh")
         self.language.addItem("English", "en")
         self.language.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -62,7 +69,7 @@ class SettingsPage(QWidget):
 
         keys_box = QGroupBox(self.tr("键盘快捷键"))
         keys = QFormLayout(keys_box)
-        for keys_text, meaning in shortcut_rows(self):
+        for keys_text, meaning in shortcut_rows():
             key_label = QLabel(keys_text)
             key_label.setStyleSheet("font-family: monospace; font-weight: bold;")
             keys.addRow(key_label, QLabel(meaning))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
+from caseworker.services.sync_guard import GuardrailStatus, guardrail_status
 from caseworker.services.sync_queue import (
     BatchRow,
     QueueItem,
@@ -39,8 +40,10 @@ from caseworker.services.sync_queue import (
     resubmit,
     sync_status,
 )
+from caseworker.store.database import Database
 from caseworker.sync.client import Cancelled as SyncCancelled
 from caseworker.sync.run import SyncReport, run_sync
+from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
 
@@ -50,6 +53,7 @@ class SyncSnapshot:
     status: SyncStatus
     batches: list[BatchRow]
     issues: list[QueueItem]
+    guardrail: GuardrailStatus  # read again for its English message (the status has Chinese)
 
 
 def _when(value: datetime | None) -> str:
@@ -57,7 +61,12 @@ def _when(value: datetime | None) -> str:
 
 
 def _error_text(error: BaseException) -> str:
-    return str(getattr(error, "message", "") or error)
+    return message_for(error)
+
+
+def _guardrail(database: Database) -> GuardrailStatus:
+    with database.reading() as session:
+        return guardrail_status(session)
 
 
 class SyncView(QWidget):
@@ -180,7 +189,12 @@ class SyncView(QWidget):
         database = self.session.database
 
         def job(control: TaskControl) -> SyncSnapshot:
-            return SyncSnapshot(sync_status(database), recent_batches(database), queue(database))
+            return SyncSnapshot(
+                sync_status(database),
+                recent_batches(database),
+                queue(database),
+                _guardrail(database),
+            )
 
         self.runner.submit(job, lane="read", on_success=self._show, on_failure=self._failed)
 
@@ -196,7 +210,8 @@ class SyncView(QWidget):
                 last=_when(status.last_success),
             )
         )
-        self.warning.setText(status.guardrail_message)
+        warning = in_language(status.guardrail_message, snapshot.guardrail.message_en)
+        self.warning.setText(warning if status.guardrail_message else "")
         self.warning.setVisible(bool(status.guardrail_message))
         if not status.registered:
             self.message.setText(self.tr("本机尚未在县级服务器登记，可导出批次文件离线上报。"))

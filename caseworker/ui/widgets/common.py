@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from caseworker.domain.codes import load_code_table
+from caseworker.ui.i18n import entry_label
 
 ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5a00"
@@ -144,7 +146,8 @@ class Banner(QFrame):
 
 
 class CodeCombo(QComboBox):
-    """A choice from a code table, in the table's (the standard's) order."""
+    """A choice from a code table, in the table's (the standard's) order and the interface
+    language (the code is the item's data, so nothing depends on the words shown)."""
 
     def __init__(
         self,
@@ -163,7 +166,7 @@ class CodeCombo(QComboBox):
         if blank is not None:
             self.addItem(blank, None)
         for entry in load_code_table(table):
-            self.addItem(entry.name_zh, entry.code)
+            self.addItem(entry_label(entry), entry.code)
 
     def code(self) -> str | None:
         return self.currentData()
@@ -171,3 +174,23 @@ class CodeCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code)
         self.setCurrentIndex(index if index >= 0 else 0)
+
+
+def set_column_widths(table: QTableView, widths: tuple[int, ...]) -> None:
+    """Starting widths, each widened to its header if that is longer (English headers are)."""
+    header = table.horizontalHeader()
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+
+
+def widen_to_contents(table: QTableView) -> None:
+    """Widen any column whose shown rows would be clipped (code names are longer in English).
+
+    Only ever widens, so a column the clerk dragged wider stays so; the last column stretches.
+    """
+    model = table.model()
+    header = table.horizontalHeader()
+    for column in range((model.columnCount() if model else 0) - 1):
+        wanted = max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
+        if wanted > table.columnWidth(column):
+            table.setColumnWidth(column, wanted)

@@ -6,7 +6,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from caseworker.services.form_support import ChecklistItem, documents_seen
+from caseworker.ui.i18n import in_language
 from caseworker.ui.widgets.common import HINT_COLOUR
+
+
+def item_label(item: ChecklistItem) -> str:
+    """The document's name in the interface language."""
+    return in_language(item.label_zh, item.label_en)
 
 
 class DocumentChecklist(QWidget):
@@ -36,10 +42,11 @@ class DocumentChecklist(QWidget):
         self.items = list(items)
         self.boxes = {}
         for item in items:
-            text = item.label_zh + (self.tr("（必须）") if item.required else "")
+            label = item_label(item)
+            text = label + (self.tr("（必须）") if item.required else "")
             box = QCheckBox(text, self)
             box.setObjectName(f"document_{item.key.replace(':', '_')}")
-            box.setAccessibleName(item.label_zh)
+            box.setAccessibleName(label)
             box.setChecked(item.key in self._ticked)
             box.toggled.connect(lambda on, key=item.key: self._toggled(key, on))
             self._layout.addWidget(box)
@@ -64,7 +71,7 @@ class DocumentChecklist(QWidget):
             box.blockSignals(False)
 
     def missing_required(self) -> list[str]:
-        return [i.label_zh for i in self.items if i.required and i.key not in self._ticked]
+        return [item_label(i) for i in self.items if i.required and i.key not in self._ticked]
 
     def documents(self) -> list[str]:
         """Document codes to store with each enrolment."""

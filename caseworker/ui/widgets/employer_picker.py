@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import find_employers
+from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR
 
@@ -96,7 +97,7 @@ class EmployerPicker(QWidget):
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
             self.chosen.setStyleSheet(f"color: {ERROR_COLOUR};")
-            self.chosen.setText(self.tr("查找单位失败：{error}").format(error=error))
+            self.chosen.setText(self.tr("查找单位失败：{error}").format(error=message_for(error)))
             self.searched.emit()
 
     def _enter(self) -> None:

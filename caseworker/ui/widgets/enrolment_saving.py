@@ -14,11 +14,14 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea, QWidget
 
+from caseworker.domain.bank import parse_bank_card
+from caseworker.domain.errors import InvalidValue
 from caseworker.services.centre import OpenSession
 from caseworker.services.enrolment import EnrolmentChoice, EnrolResult, enrol
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.records import PersonSummary
 from caseworker.ui.drafts import DraftStore
+from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
@@ -136,7 +139,7 @@ class EnrolmentSaving:
             self.schemes.set_state(self.schemes.state(), locked=set(result.enrolment_ids))
         finally:
             self._loading -= 1
-        text = self.tr("已保存。") + "".join(result.warnings)
+        text = self.tr("已保存。") + "".join(self._warnings(result.warnings))
         self.banner.show_message(text, "warning" if result.warnings else "success")
         self._set_title()
         self.saved.emit(result.person_id)
@@ -145,10 +148,10 @@ class EnrolmentSaving:
         self._saving = False
         self._set_title()
         if isinstance(error, ValidationFailed):
-            self._show_errors({f: e.message for f, e in error.by_field().items()})
+            self._show_errors({f: message_for(e) for f, e in error.by_field().items()})
         elif isinstance(error, ServiceError):
             # Conflict, PermissionDenied, NotFound: a banner; every field keeps its text.
-            self.banner.show_message(error.message, "error")
+            self.banner.show_message(message_for(error), "error")
         else:
             self.banner.show_message(
                 self.tr("保存失败：{error}。填写的内容仍在表单中，可稍后重试。").format(
@@ -156,6 +159,21 @@ class EnrolmentSaving:
                 ),
                 "error",
             )
+
+    def _warnings(self, warnings: tuple[str, ...]) -> list[str]:
+        """The service's warnings (Chinese) in the interface language.
+
+        The only one today is the bank card failing its check digit: its English comes from
+        the same check run on the card number as typed.
+        """
+        try:
+            card = parse_bank_card(self.person.bank_account.text())
+        except InvalidValue:
+            return list(warnings)
+        return [
+            in_language(text, card.warning_en) if text == card.warning else text
+            for text in warnings
+        ]
 
     def _show_errors(self, messages: dict[str, str]) -> None:
         first = None

@@ -18,6 +18,7 @@ from caseworker.domain.contact import parse_phone
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import IdNumber, parse_id_number
 from caseworker.domain.names import normalise_person_name
+from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.widgets.common import FieldBox
 
 ID_LENGTH = 18
@@ -47,7 +48,7 @@ def id_feedback(text: str, today: date) -> tuple[IdNumber | None, Feedback]:
             return None, Feedback()
         if error.code in ("empty", "length") and typed < ID_LENGTH:
             return None, Feedback("typing", typed=typed)
-        return None, Feedback("error", error.message)
+        return None, Feedback("error", message_for(error))
     if identity.upgraded_from:
         return identity, Feedback("upgraded", identity.number)
     return identity, Feedback()
@@ -59,7 +60,7 @@ def name_feedback(text: str) -> Feedback:
     try:
         normalise_person_name(text)
     except InvalidValue as error:
-        return Feedback("error", error.message)
+        return Feedback("error", message_for(error))
     return Feedback()
 
 
@@ -69,7 +70,7 @@ def phone_feedback(text: str) -> Feedback:
     try:
         parse_phone(text)
     except InvalidValue as error:
-        return Feedback("error", error.message)
+        return Feedback("error", message_for(error))
     return Feedback()
 
 
@@ -81,9 +82,11 @@ def bank_feedback(text: str) -> Feedback:
     except InvalidValue as error:
         if error.code == "length" and len(compact(text)) < MIN_LENGTH:
             return Feedback()  # still typing
-        return Feedback("error", error.message)
+        return Feedback("error", message_for(error))
     # Some real passbooks fail Luhn: a warning to compare against the card, never a refusal.
-    return Feedback("warning", card.warning) if card.warning else Feedback()
+    if not card.warning:
+        return Feedback()
+    return Feedback("warning", in_language(card.warning, card.warning_en))
 
 
 def show(box: FieldBox, feedback: Feedback) -> None:

@@ -23,6 +23,7 @@ from caseworker.domain.regions import load_region_directory
 from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail
 from caseworker.services.validation import PersonInput
+from caseworker.ui.i18n import entry_label, is_english
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, CodeCombo, FieldBox
 from caseworker.ui.widgets.employer_picker import EmployerPicker
@@ -57,55 +58,65 @@ class PersonFields(QWidget):
         self.identity: IdNumber | None = None
         self._auto_address = ""
         self.categories = load_code_table("employment_category")
-        tr = self.tr
 
-        self.id_number = line_edit("idNumber", tr("身份证号码"))
-        self.id_number.setPlaceholderText(tr("18位号码，末位可为X"))
+        self.id_number = line_edit("idNumber", self.tr("身份证号码"))
+        self.id_number.setPlaceholderText(self.tr("18位号码，末位可为X"))
         self.id_number.setMaxLength(40)  # room for spaces and dashes an input method adds
-        self.birth_date = line_edit("birthDate", tr("出生日期"), read_only=True)
-        self.sex = line_edit("sex", tr("性别"), read_only=True)
-        self.age = line_edit("age", tr("年龄"), read_only=True)
-        self.issuing_region = line_edit("issuingRegion", tr("发证地（户籍县区）"), read_only=True)
+        self.birth_date = line_edit("birthDate", self.tr("出生日期"), read_only=True)
+        self.sex = line_edit("sex", self.tr("性别"), read_only=True)
+        self.age = line_edit("age", self.tr("年龄"), read_only=True)
+        self.issuing_region = line_edit(
+            "issuingRegion", self.tr("发证地（户籍县区）"), read_only=True
+        )
         self.duplicate = Banner("duplicateBanner")
-        self.name = line_edit("name", tr("姓名"))
-        self.name.setPlaceholderText(tr("与身份证一致；少数民族姓名用“·”分隔"))
-        self.ethnicity = CodeCombo("ethnic_group", name="ethnicity", accessible=tr("民族"))
-        self.phone = line_edit("phone", tr("联系电话"))
-        self.phone.setPlaceholderText(tr("手机号或带区号的固定电话"))
+        self.name = line_edit("name", self.tr("姓名"))
+        self.name.setPlaceholderText(self.tr("与身份证一致；少数民族姓名用“·”分隔"))
+        self.ethnicity = CodeCombo("ethnic_group", name="ethnicity", accessible=self.tr("民族"))
+        self.phone = line_edit("phone", self.tr("联系电话"))
+        self.phone.setPlaceholderText(self.tr("手机号或带区号的固定电话"))
         self.hukou_nature = CodeCombo(
-            "hukou_nature", name="hukouNature", accessible=tr("户口性质"), blank=tr("（请选择）")
+            "hukou_nature",
+            name="hukouNature",
+            accessible=self.tr("户口性质"),
+            blank=self.tr("（请选择）"),
         )
         self.cascade = RegionCascade()
-        self.hukou_address = line_edit("hukouAddress", tr("户籍详细地址"))
-        self.hukou_address.setPlaceholderText(tr("选择村（居）后补充组、门牌号"))
-        self.residence_address = line_edit("residenceAddress", tr("居住地址"))
-        self.residence_address.setPlaceholderText(tr("与户籍地址相同可不填"))
+        self.hukou_address = line_edit("hukouAddress", self.tr("户籍详细地址"))
+        self.hukou_address.setPlaceholderText(self.tr("选择村（居）后补充组、门牌号"))
+        self.residence_address = line_edit("residenceAddress", self.tr("居住地址"))
+        self.residence_address.setPlaceholderText(self.tr("与户籍地址相同可不填"))
         self.category = CodeCombo(
             "employment_category",
             name="employmentCategory",
-            accessible=tr("就业类别"),
-            blank=tr("（请选择）"),
+            accessible=self.tr("就业类别"),
+            blank=self.tr("（请选择）"),
         )
         self.employer = EmployerPicker(session, runner)
         self.groups: dict[str, QCheckBox] = {}
         groups_widget = QWidget()
         groups_layout = QGridLayout(groups_widget)
         groups_layout.setContentsMargins(0, 0, 0, 0)
+        # Two columns of groups in Chinese; the English names are too long to sit side by side.
+        per_row = 1 if is_english() else 2
         for position, entry in enumerate(load_code_table("special_group")):
-            box = QCheckBox(entry.name_zh)
+            box = QCheckBox(entry_label(entry))
             box.setObjectName(f"group_{entry.code}")
-            box.setAccessibleName(tr("特殊群体：") + entry.name_zh)
+            box.setAccessibleName(self.tr("特殊群体：") + entry_label(entry))
             box.toggled.connect(self._facts_edited)
-            groups_layout.addWidget(box, position // 2, position % 2)
+            groups_layout.addWidget(box, position // per_row, position % per_row)
             self.groups[entry.code] = box
-        self.bank_account = line_edit("bankAccount", tr("待遇领取银行卡号"))
-        self.bank_account.setPlaceholderText(tr("本人银行卡或社保卡金融账户"))
+        self.bank_account = line_edit("bankAccount", self.tr("待遇领取银行卡号"))
+        self.bank_account.setPlaceholderText(self.tr("本人银行卡或社保卡金融账户"))
 
         derived = QWidget()
         derived_layout = QGridLayout(derived)
         derived_layout.setContentsMargins(0, 0, 0, 0)
         for column, (caption, widget) in enumerate(
-            ((tr("出生日期"), self.birth_date), (tr("性别"), self.sex), (tr("年龄"), self.age))
+            (
+                (self.tr("出生日期"), self.birth_date),
+                (self.tr("性别"), self.sex),
+                (self.tr("年龄"), self.age),
+            )
         ):
             derived_layout.addWidget(self._caption(caption, widget), 0, column * 2)
             derived_layout.addWidget(widget, 0, column * 2 + 1)
@@ -127,21 +138,21 @@ class PersonFields(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         rows = (
-            (tr("身份证号码"), self.boxes["id_number"]),
+            (self.tr("身份证号码"), self.boxes["id_number"]),
             ("", derived),
-            (tr("发证地"), self.issuing_region),
+            (self.tr("发证地"), self.issuing_region),
             ("", self.duplicate),
-            (tr("姓名"), self.boxes["name"]),
-            (tr("民族"), self.boxes["ethnicity"]),
-            (tr("联系电话"), self.boxes["phone"]),
-            (tr("户口性质"), self.boxes["hukou_nature"]),
-            (tr("户籍地"), self.boxes["hukou_village_code"]),
-            (tr("户籍详细地址"), self.boxes["hukou_address"]),
-            (tr("居住地址"), self.boxes["residence_address"]),
-            (tr("就业类别"), self.boxes["employment_category"]),
-            (tr("用人单位"), self.boxes["employer"]),
-            (tr("特殊群体"), self.boxes["special_groups"]),
-            (tr("银行卡号"), self.boxes["bank_account"]),
+            (self.tr("姓名"), self.boxes["name"]),
+            (self.tr("民族"), self.boxes["ethnicity"]),
+            (self.tr("联系电话"), self.boxes["phone"]),
+            (self.tr("户口性质"), self.boxes["hukou_nature"]),
+            (self.tr("户籍地"), self.boxes["hukou_village_code"]),
+            (self.tr("户籍详细地址"), self.boxes["hukou_address"]),
+            (self.tr("居住地址"), self.boxes["residence_address"]),
+            (self.tr("就业类别"), self.boxes["employment_category"]),
+            (self.tr("用人单位"), self.boxes["employer"]),
+            (self.tr("特殊群体"), self.boxes["special_groups"]),
+            (self.tr("银行卡号"), self.boxes["bank_account"]),
         )
         for caption, widget in rows:
             form.addRow(caption, widget)

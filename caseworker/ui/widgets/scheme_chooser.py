@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QSpinBox, QWidget
 
-from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import (
     BaseRange,
     EmployeeRates,
@@ -27,6 +26,7 @@ from caseworker.domain.contributions import (
 )
 from caseworker.domain.money import format_yuan
 from caseworker.domain.schemes import SCHEME_CODES
+from caseworker.ui.i18n import in_language, is_english, scheme_name
 from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR
 
 _MUTED = "#7a828c"
@@ -72,14 +72,20 @@ class SchemeChooser(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        schemes = load_code_table("scheme")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setVerticalSpacing(2)
         layout.setColumnStretch(2, 1)
+        # English scheme names are about three times as wide as the Chinese ones: there the
+        # choice goes on a line of its own under the name (indented), so the column stays
+        # narrow enough for the form's two columns to fit the window.
+        stacked = is_english()
+        if stacked:
+            layout.setColumnMinimumWidth(0, 16)
+        lines = 3 if stacked else 2
         self.rows: dict[str, _Row] = {}
         for position, scheme in enumerate(SCHEME_CODES):
-            row = _Row(scheme, schemes.get(scheme).name_zh, self)
+            row = _Row(scheme, scheme_name(scheme), self)
             row.tier.setAccessibleName(self.tr("缴费档次"))
             row.base.setAccessibleName(
                 self.tr("月缴费基数")
@@ -90,10 +96,16 @@ class SchemeChooser(QWidget):
             row.check.toggled.connect(lambda on, r=row: self._ticked(r, on))
             row.tier.currentIndexChanged.connect(lambda _, r=row: self._tier_changed(r))
             row.base.valueChanged.connect(lambda value, r=row: self._base_changed(r, value))
-            layout.addWidget(row.check, position * 2, 0)
-            layout.addWidget(row.tier, position * 2, 1)
-            layout.addWidget(row.base, position * 2, 1)
-            layout.addWidget(row.detail, position * 2 + 1, 0, 1, 3)
+            first = position * lines
+            if stacked:
+                layout.addWidget(row.check, first, 0, 1, 3)
+                layout.addWidget(row.tier, first + 1, 1)
+                layout.addWidget(row.base, first + 1, 1)
+            else:
+                layout.addWidget(row.check, first, 0)
+                layout.addWidget(row.tier, first, 1)
+                layout.addWidget(row.base, first, 1)
+            layout.addWidget(row.detail, first + lines - 1, 0, 1, 3)
             row.tier.hide()
             row.base.hide()
             self.rows[scheme] = row
@@ -101,13 +113,13 @@ class SchemeChooser(QWidget):
         self.note.setObjectName("schemeNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {HINT_COLOUR};")
-        layout.addWidget(self.note, len(SCHEME_CODES) * 2 + 1, 0, 1, 3)
+        layout.addWidget(self.note, len(SCHEME_CODES) * lines + 1, 0, 1, 3)
         self.error = QLabel(self)
         self.error.setObjectName("schemeMessage")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.error.hide()
-        layout.addWidget(self.error, len(SCHEME_CODES) * 2, 0, 1, 3)
+        layout.addWidget(self.error, len(SCHEME_CODES) * lines, 0, 1, 3)
         self._updating = False
         self.set_options(None)
 
@@ -143,7 +155,8 @@ class SchemeChooser(QWidget):
             self._detail(row, "", _MUTED)
             return
         if not eligible:
-            self._detail(row, self.tr("不能参加：") + (option.reason_zh or ""), _MUTED)
+            reason = in_language(option.reason_zh, option.reason_en)
+            self._detail(row, self.tr("不能参加：") + reason, _MUTED)
             return
         choices = option.choices
         if isinstance(choices, tuple):
