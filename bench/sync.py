@@ -3,8 +3,8 @@
 Three figures for the same N records (half persons, half enrolments), as JSON lines:
 - ``sync_end_to_end``: outbox → sealed, signed batches → HTTP to the real server over
   loopback → committed upstream → answers applied locally;
-- ``sync_server_intake``: the server's intake alone (verify, apply per record in
-  savepoints, commit), the same batch bytes fed in-process, no HTTP;
+- ``sync_server_intake``: the server's intake alone (verify, apply and answer each record,
+  commit), the same batch bytes fed in-process, no HTTP;
 - ``postgres_bulk_insert``: a plain COPY of the same payloads into a bare table: the ceiling.
 
 The outbox rows are written straight into the client store (the enrolment services have

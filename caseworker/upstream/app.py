@@ -125,8 +125,9 @@ def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
         device: DeviceHeader = None,
         signature: SignatureHeader = None,
     ) -> Response:
-        """Apply a signed batch, each record in its own savepoint; the same bytes again get
-        the stored answer, other bytes under the same id get 409."""
+        """Apply a signed batch and answer each record on its own (a failing record never
+        stops the others); the same bytes again get the stored answer, other bytes under
+        the same id get 409."""
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BATCH_BYTES:
             raise Refused(

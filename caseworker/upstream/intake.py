@@ -1,8 +1,15 @@
-"""Receive a signed batch: verify it, apply each record in its own savepoint, keep the answer.
+"""Receive a signed batch: verify it, apply and answer each record, keep the answer.
 
 The same function serves ``PUT /v1/batches/{id}`` and ``caseworker-upstream import FILE``.
 Idempotent by batch id: the same bytes again get the stored answer byte for byte; other
 bytes under a known id are refused (409).
+
+A batch is first applied in one go: its rows read in a few queries, its writes sent in
+record order through psycopg's pipeline mode, under one savepoint. If a constraint fires
+(another centre holds the ID number, an enrolment's person is missing, a concurrent upload
+got there first), all of that is rolled back and the batch is applied again record by
+record, each in its own savepoint, so the failing record is answered alone and the others
+go through. Either way every record gets its own answer, and the same one.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from caseworker.sync.protocol import (
     MAX_BATCH_BYTES,
@@ -200,21 +207,31 @@ def _apply_together(conn: Connection, records: list[Record], origin: Origin) -> 
     """The fast path: the batch's rows read in a few queries, its writes pipelined, one
     savepoint for all. Raises ``_StartOver`` (everything undone) if a constraint fires."""
     store = BatchStore(conn, records)
+    integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)  # type: ignore[union-attr]
+    failed: Exception | None = None
+    outcomes: list[Outcome] = []
     savepoint = conn.begin_nested()
     try:
         with raw_errors(conn), _pipeline(conn):
-            outcomes = []
-            for record in records:
-                writes = store.writes
-                outcome = _outcome(store, record, origin)
-                if outcome.status == "rejected" and store.writes != writes:
-                    raise _StartOver  # (no applier rejects after writing; if one ever did)
-                outcomes.append(outcome)
-    except (_StartOver, IntegrityError) as error:
-        savepoint.rollback()
-        raise _StartOver from error
+            try:
+                for record in records:
+                    writes = store.writes
+                    outcome = _outcome(store, record, origin)
+                    if outcome.status == "rejected" and store.writes != writes:
+                        raise _StartOver  # (no applier rejects after writing; if one ever did)
+                    outcomes.append(outcome)
+            except (_StartOver, *integrity) as error:
+                # Leave the pipeline quietly: it reports itself aborted on the way out.
+                failed = error
+    except DBAPIError as error:  # the pipeline's last answers, or its being aborted
+        if failed is None and not isinstance(error, IntegrityError):
+            raise
+        failed = failed or error
     finally:
         store.close()
+    if failed is not None:
+        savepoint.rollback()
+        raise _StartOver from failed
     savepoint.commit()
     return outcomes
 

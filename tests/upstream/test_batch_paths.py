@@ -39,6 +39,7 @@ CENTRE = "320583101"
 DEVICE = uuid.UUID("0190a0b0-0000-7000-8000-000000000001")
 OPERATOR = uuid.UUID("0190a0b0-0000-7000-8000-000000000002")
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+CREDIT_CODE = make_uscc("91", "320583", "MA1234567")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -99,14 +100,24 @@ def person(n: int, version: int = 1, *, village: str = "320583101201", **extra: 
 
 
 def enrolment(n: int, person_n: int, version: int = 1, scheme: str = "resident_pension") -> dict:
-    return {"id": uid(2000 + n), "version": version, "person_id": uid(1000 + person_n),
-            "scheme": scheme, "tier_fen": 50000}  # fmt: skip
+    return {
+        "id": uid(2000 + n),
+        "version": version,
+        "person_id": uid(1000 + person_n),
+        "scheme": scheme,
+        "tier_fen": 50000,
+    }
 
 
 def payment(n: int, person_n: int, enrolment_n: int, *, voided: bool = False) -> dict:
-    return {"id": uid(3000 + n), "receipt_number": f"R{n:06d}", "amount_fen": 50000,
-            "person_id": uid(1000 + person_n), "enrolment_id": uid(2000 + enrolment_n),
-            "voided_at": "2026-11-28T09:00:00+00:00" if voided else None}  # fmt: skip
+    return {
+        "id": uid(3000 + n),
+        "receipt_number": f"R{n:06d}",
+        "amount_fen": 50000,
+        "person_id": uid(1000 + person_n),
+        "enrolment_id": uid(2000 + enrolment_n),
+        "voided_at": "2026-11-28T09:00:00+00:00" if voided else None,
+    }
 
 
 def batch(records: list[tuple[str, dict] | tuple[str, dict, str]], *, start: int) -> list[dict]:
@@ -187,8 +198,7 @@ BATCHES = [
             ("person", person(2)),
             ("enrolment", enrolment(2, 2)),
             ("person", person(3)),
-            ("employer", {"id": uid(4001), "version": 1,
-                          "credit_code": make_uscc("91", "320583", "MA1234567")}),  # fmt: skip
+            ("employer", {"id": uid(4001), "version": 1, "credit_code": CREDIT_CODE}),
             ("household", {"id": uid(5001), "version": None, "members": [uid(1001)]}),
             ("survey_entry", {"id": uid(6001), "person_id": uid(1001), "answers": {"q1": 2}}),
             ("payment", payment(1, 1, 1), "create"),
@@ -243,7 +253,7 @@ BATCHES = [
 
 def run_all(db: UpstreamDb) -> list[list[dict]]:
     answers = []
-    for n, (name, records) in enumerate(BATCHES):
+    for n, (_name, records) in enumerate(BATCHES):
         answers.append(send(db, uid(800 + n), batch(records, start=100 * (n + 1))))
     # The same records again under a new batch id: each is already applied or answered alike.
     repeat = batch(BATCHES[0][1], start=100)
