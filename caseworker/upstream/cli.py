@@ -30,11 +30,22 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_serve(args: Any) -> int:
+    import socket
+
     import uvicorn
 
     from caseworker.upstream.app import create_app
 
-    uvicorn.run(create_app(_db(args)), host=args.host, port=args.port, log_level="warning")
+    # Bind first, then announce the address: with --port 0 the system picks a free port, and
+    # whoever started the server (a test, a supervisor script) learns it from this line
+    # instead of guessing a port that another process may take in between.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((args.host, args.port))
+    host, port = listener.getsockname()[:2]
+    print(f"listening on http://{host}:{port}", flush=True)
+    config = uvicorn.Config(create_app(_db(args)), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])
     return 0
 
 

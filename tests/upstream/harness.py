@@ -3,9 +3,9 @@ fresh SQLite file or a fresh PostgreSQL schema (dropped afterwards)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,12 +31,6 @@ TODAY = date(2026, 11, 27)
 FAST_RETRY = RetryPolicy(
     attempts=8, base_delay=0.05, max_delay=0.5, connect_timeout=5, read_timeout=20
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def postgres_problem() -> str | None:
@@ -76,9 +70,17 @@ class Server:
 
     def __init__(self, url: str, port: int | None = None) -> None:
         self.db_url = url
-        self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.port = port or 0  # 0: the server binds a free port and announces it
         self.process: subprocess.Popen[bytes] | None = None
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+
+    def errors(self) -> str:
+        self._errors.seek(0)
+        return self._errors.read().decode(errors="replace")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
@@ -92,9 +94,17 @@ class Server:
                 "--port",
                 str(self.port),
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            # A file, not a pipe: nobody reads while it runs, and a full pipe would stall it.
+            stderr=self._errors,
         )
+        # The first line names the port it bound (a restart keeps the same port).
+        assert self.process.stdout is not None
+        announced = self.process.stdout.readline().decode()
+        if not announced.startswith("listening on "):
+            self.process.wait(timeout=20)
+            raise RuntimeError(self.errors() or "server died")
+        self.port = int(announced.rsplit(":", 1)[1])
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -103,9 +113,7 @@ class Server:
             except httpx.TransportError:
                 pass
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    self.process.stderr.read().decode() if self.process.stderr else "server died"
-                )
+                raise RuntimeError(self.errors() or "server died")
             if time.monotonic() > deadline:
                 raise RuntimeError("the upstream server did not start")
             time.sleep(0.05)
