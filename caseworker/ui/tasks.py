@@ -103,20 +103,25 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Task:
+        task = self._new_task(on_success, on_failure)
+
+        def work() -> None:
+            result, error = _run(job, task)
+            self._relay.completed.emit(task, result, error)
+
+        self._lanes[lane].submit(work)
+        return task
+
+    def _new_task(
+        self,
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[BaseException], None] | None,
+    ) -> Task:
         task = Task(self)
         if on_success:
             task.succeeded.connect(on_success)
         if on_failure:
             task.failed.connect(on_failure)
-
-        def work() -> None:
-            try:
-                result, error = job(task.control), None
-            except BaseException as caught:  # delivered to the UI thread, never lost
-                result, error = None, caught
-            self._relay.completed.emit(task, result, error)
-
-        self._lanes[lane].submit(work)
         return task
 
     def shutdown(self) -> None:
@@ -135,14 +140,14 @@ class SynchronousRunner(TaskRunner):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Task:
-        task = Task(self)
-        if on_success:
-            task.succeeded.connect(on_success)
-        if on_failure:
-            task.failed.connect(on_failure)
-        try:
-            result, error = job(task.control), None
-        except BaseException as caught:
-            result, error = None, caught
-        task._complete(result, error)
+        task = self._new_task(on_success, on_failure)
+        task._complete(*_run(job, task))
         return task
+
+
+def _run(job: Job, task: Task) -> tuple[Any, BaseException | None]:
+    """The job's result, or the exception it raised (delivered to the UI thread, never lost)."""
+    try:
+        return job(task.control), None
+    except BaseException as caught:
+        return None, caught
