@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.scheme_parameters import EmployeeSchemeParams, SchemeParameters
 from caseworker.domain.schemes import (
     BP_WHOLE,
     SCHEME_CODES,
-    EmployeeSchemeParams,
     PersonFacts,
-    SchemeParameters,
     add_months,
     age_on,
     statutory_retirement_date,

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain.contributions import contribution, eligible_schemes
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.schemes import PersonFacts, contribution, eligible_schemes
+from caseworker.domain.schemes import PersonFacts
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import Conflict, ValidationFailed
 from caseworker.services.journal import record_change

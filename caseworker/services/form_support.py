@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseworker.domain.codes import load_code_table
-from caseworker.domain.contributions import Contribution, SchemeOption, eligible_schemes
+from caseworker.domain.contributions import (
+    Contribution,
+    SchemeOption,
+    contribution,
+    eligible_schemes,
+)
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.schemes import SCHEME_CODES, PersonFacts, contribution
+from caseworker.domain.schemes import SCHEME_CODES, PersonFacts
 from caseworker.services.actor import Actor
 from caseworker.services.parameters import parameters_for
 from caseworker.services.records import EnrolmentRecord, PersonDetail

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from caseworker.domain.schemes import SchemeParameters, load_parameter_book
+from caseworker.domain.scheme_parameters import SchemeParameters, load_parameter_book
 
 
 @lru_cache(maxsize=64)  # the book is immutable; a bulk import asks for the same day often

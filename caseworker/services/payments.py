@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain.contributions import contribution
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.schemes import contribution
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed

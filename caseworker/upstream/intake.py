@@ -37,14 +37,16 @@ from caseworker.sync.protocol import (
     RecordResult,
 )
 from caseworker.upstream.apply import (
-    BatchStore,
-    DirectStore,
     Origin,
     Outcome,
     Rejected,
-    Store,
     apply_record,
     explain_integrity,
+)
+from caseworker.upstream.apply_stores import (
+    BatchStore,
+    DirectStore,
+    Store,
     insert_rows,
     raw_errors,
 )

@@ -22,16 +22,14 @@ from caseworker.domain.contributions import (
     format_yuan,
 )
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.scheme_parameters import ParameterBook, RetirementTrack, load_parameter_book
 from caseworker.domain.schemes import (
     EMPLOYMENT_CATEGORIES,
     SCHEME_CODES,
     SPECIAL_GROUPS,
-    ParameterBook,
     PersonFacts,
-    RetirementTrack,
     add_months,
     age_on,
-    load_parameter_book,
     statutory_retirement_date,
 )
 from caseworker.resources import load_json
@@ -198,15 +196,6 @@ def test_employee_schemes_are_for_employees() -> None:
 def test_occupational_injury_costs_the_worker_nothing() -> None:
     due = pay("occupational_injury", facts(category="platform_worker"), date(2025, 3, 9))
     assert (due.amount_fen, due.personal_fen, due.period_end) == (0, 0, date(2025, 3, 31))
-
-
-def test_rules_can_be_imported_from_the_schemes_module() -> None:
-    from caseworker.domain import schemes
-
-    assert schemes.contribution is contribution
-    assert schemes.eligible_schemes is eligible_schemes
-    with pytest.raises(AttributeError):
-        _ = schemes.no_such_rule
 
 
 def test_occupational_injury_only_for_platform_workers_in_pilot_provinces() -> None:

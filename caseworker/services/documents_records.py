@@ -1,0 +1,315 @@
+"""Loaders for printed documents: read the store (one read transaction), turn codes into
+words, and hand back the plain printing records (``caseworker.printing.data``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.codes import load_code_table
+from caseworker.domain.contributions import contribution
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.ids import mask_id_number
+from caseworker.domain.regions import load_region_directory
+from caseworker.printing.data import (
+    CentreInfo,
+    EnrolmentFormData,
+    ReceiptData,
+    SchemeLine,
+    TransmittalRow,
+    VoidInfo,
+)
+from caseworker.printing.labels import (
+    ENTITY_LABELS,
+    ID_KIND_LABELS,
+    METHOD_LABELS,
+    OPERATION_LABELS,
+    SEX_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
+from caseworker.services.enrolment import person_facts
+from caseworker.services.errors import NotFound
+from caseworker.services.parameters import parameters_for
+from caseworker.services.registry import _resolve
+from caseworker.store.database import Database
+from caseworker.store.models import (
+    Centre,
+    CoverageSurveyEntry,
+    Employer,
+    Enrolment,
+    Household,
+    Operator,
+    OutboxEntry,
+    Payment,
+    Person,
+)
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC).astimezone()
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone()
+
+
+def _centre(session: Session) -> CentreInfo:
+    centre = session.scalars(select(Centre)).first()
+    if centre is None:
+        raise NotFound("centre", "数据库中没有服务中心记录。", "No centre in the database.")
+    return CentreInfo(centre.code, centre.name)
+
+
+def _label(table: str, code: str | None, default: str = "") -> str:
+    if not code:
+        return default
+    try:
+        return load_code_table(table).label(code)
+    except InvalidValue:
+        return code
+
+
+def _operators(session: Session) -> dict[uuid.UUID, str]:
+    return {o.id: o.display_name for o in session.scalars(select(Operator))}
+
+
+# -- enrolment form -----------------------------------------------------------------------
+
+
+def _scheme_line(enrolment: Enrolment, person: Person, day: date, province: str) -> SchemeLine:
+    yearly = enrolment.scheme in ("resident_pension", "resident_medical")
+    line = SchemeLine(
+        scheme=_label("scheme", enrolment.scheme),
+        status=STATUS_LABELS.get(enrolment.status, enrolment.status),
+        start_date=enrolment.start_date,
+        tier_fen=enrolment.tier_fen,
+        base_fen=enrolment.base_fen,
+        period="按年" if yearly else "按月",
+    )
+    try:
+        due = contribution(
+            enrolment.scheme,
+            person_facts(person, province),
+            day,
+            parameters_for(day, province),
+            tier_fen=enrolment.tier_fen,
+            base_fen=enrolment.base_fen,
+        )
+    except InvalidValue:
+        return line  # no longer eligible or a tier since withdrawn: the choice prints, no sums
+    return replace(
+        line,
+        amount_fen=due.amount_fen,
+        personal_fen=due.personal_fen,
+        subsidy_fen=due.subsidy_fen,
+        paid_by_government_fen=due.paid_by_government_fen,
+    )
+
+
+def enrolment_form_data(
+    database: Database, reference: str, *, now: datetime | None = None
+) -> EnrolmentFormData:
+    printed = _now(now)
+    regions = load_region_directory()
+    with database.reading() as session:
+        person = _resolve(session, reference)
+        if person is None:
+            raise NotFound(
+                "person",
+                f"本地登记库中没有“{reference}”对应的人员，无法打印参保登记表。",
+                f"No person {reference!r} in the local registry; nothing to print.",
+            )
+        centre = _centre(session)
+        province = centre.code[:2] + "0000"
+        operators = _operators(session)
+        enrolments = session.scalars(
+            select(Enrolment).where(Enrolment.person_id == person.id).order_by(Enrolment.scheme)
+        ).all()
+        employer = session.get(Employer, person.employer_id) if person.employer_id else None
+        household = session.get(Household, person.household_id) if person.household_id else None
+        day = printed.date()
+        schemes = tuple(_scheme_line(e, person, day, province) for e in enrolments)
+        presented = {code for e in enrolments for code in e.documents}
+        village = regions.find(person.hukou_village_code) if person.hukou_village_code else None
+        township = regions.find(village.parent_code) if village and village.parent_code else None
+        return EnrolmentFormData(
+            record_id=person.id,
+            centre=centre,
+            printed_at=printed,
+            operator=operators.get(person.updated_by or person.created_by or uuid.UUID(int=0), ""),
+            name=person.name,
+            id_number=person.id_number,
+            id_kind=ID_KIND_LABELS.get(person.id_kind, person.id_kind),
+            sex=SEX_LABELS.get(person.sex, person.sex),
+            birth_date=person.birth_date,
+            ethnicity=_label("ethnic_group", person.ethnicity),
+            phone=person.phone or "",
+            hukou_nature=_label("hukou_nature", person.hukou_nature),
+            hukou_region=regions.name_path(person.hukou_region_code)
+            if person.hukou_region_code
+            else "",
+            hukou_village="".join(r.name for r in (township, village) if r),
+            hukou_address=person.hukou_address or "",
+            residence_address=person.residence_address or "",
+            employment=_label("employment_category", person.employment_category),
+            employer=f"{employer.name}（{employer.credit_code}）" if employer else "",
+            special_groups=tuple(_label("special_group", g) for g in person.special_groups),
+            bank_account=person.bank_account or "",
+            relationship=_label("relationship", person.relationship_to_head),
+            household_address=household.address_detail or "" if household else "",
+            version=person.version,
+            schemes=schemes,
+            documents=tuple(
+                (entry.name_zh, entry.code in presented) for entry in load_code_table("document")
+            ),
+            enrolled_on=min((e.start_date for e in enrolments), default=None),
+        )
+
+
+# -- receipts -----------------------------------------------------------------------------
+
+
+def _receipt_data(
+    session: Session,
+    payment: Payment,
+    centre: CentreInfo,
+    operators: dict[uuid.UUID, str],
+    printed: datetime,
+    reprint: bool,
+) -> ReceiptData:
+    person = session.get_one(Person, payment.person_id)
+    void = None
+    if payment.voided_at is not None:
+        void = VoidInfo(
+            payment.void_reason or "",
+            _local(payment.voided_at),
+            operators.get(payment.voided_by, "") if payment.voided_by else "",
+        )
+    return ReceiptData(
+        record_id=payment.id,
+        receipt_number=payment.receipt_number,
+        centre=centre,
+        name=person.name,
+        masked_id_number=mask_id_number(person.id_number),
+        scheme=_label("scheme", payment.scheme),
+        period_start=payment.period_start,
+        period_end=payment.period_end,
+        tier_fen=payment.tier_fen,
+        base_fen=payment.base_fen,
+        amount_fen=payment.amount_fen,
+        personal_fen=payment.personal_fen,
+        subsidy_fen=payment.subsidy_fen,
+        paid_by_government_fen=payment.paid_by_government_fen,
+        method=METHOD_LABELS.get(payment.method, payment.method),
+        operator=operators.get(payment.operator_id, ""),
+        paid_at=_local(payment.paid_at),
+        printed_at=printed,
+        reprint=reprint,
+        void=void,
+    )
+
+
+def receipt_data(
+    database: Database,
+    receipt_numbers: Sequence[str],
+    *,
+    reprint: bool = False,
+    now: datetime | None = None,
+) -> list[ReceiptData]:
+    printed = _now(now)
+    numbers = [n.strip() for n in receipt_numbers]
+    with database.reading() as session:
+        centre = _centre(session)
+        operators = _operators(session)
+        payments = {
+            p.receipt_number: p
+            for p in session.scalars(select(Payment).where(Payment.receipt_number.in_(numbers)))
+        }
+        unknown = [n for n in numbers if n not in payments]
+        if unknown:
+            raise NotFound(
+                "receipt",
+                f"找不到收据号 {'、'.join(unknown)}（格式如 320281103-01-2026-000042）。",
+                f"No receipt {', '.join(unknown)} (numbers look like 320281103-01-2026-000042).",
+            )
+        return [
+            _receipt_data(session, payments[n], centre, operators, printed, reprint)
+            for n in numbers
+        ]
+
+
+def receipt_numbers_for_day(database: Database, day: date) -> list[str]:
+    with database.reading() as session:
+        return list(
+            session.scalars(
+                select(Payment.receipt_number)
+                .where(Payment.business_date == day)
+                .order_by(Payment.receipt_number)
+            )
+        )
+
+
+# -- household survey ---------------------------------------------------------------------
+
+
+def _coverage(
+    person: Person, entries: dict[tuple[uuid.UUID, str], CoverageSurveyEntry], group: tuple
+) -> tuple[str | None, str]:
+    """The latest surveyed status in the scheme group, or 本地 if enrolled here."""
+    if any(e.scheme in group and e.status == "active" for e in person.enrolments):
+        return "insured_here", ""
+    found = [entries[(person.id, s)] for s in group if (person.id, s) in entries]
+    if not found:
+        return None, ""
+    latest = max(found, key=lambda e: e.surveyed_on)
+    return latest.status, latest.not_insured_reason or ""
+
+
+# -- batch transmittal list ---------------------------------------------------------------
+
+
+def transmittal_rows(database: Database, batch_id: uuid.UUID) -> list[TransmittalRow]:
+    """The outbox records sealed into ``batch_id``, as plain rows for the transmittal list."""
+    with database.reading() as session:
+        entries = session.scalars(
+            select(OutboxEntry).where(OutboxEntry.batch_id == batch_id).order_by(OutboxEntry.seq)
+        ).all()
+        names = dict(
+            session.execute(
+                select(Person.id, Person.name).where(
+                    Person.id.in_(
+                        {uuid.UUID(str(e.payload.get("person_id") or e.entity_id)) for e in entries}
+                    )
+                )
+            ).all()
+        )
+        return [_transmittal_row(e, names) for e in entries]
+
+
+def _transmittal_row(entry: OutboxEntry, names: dict[uuid.UUID, str]) -> TransmittalRow:
+    payload = entry.payload
+    person_id = uuid.UUID(str(payload.get("person_id") or entry.entity_id))
+    if entry.entity_type == "payment":
+        reference = str(payload.get("receipt_number", ""))
+    elif payload.get("id_number"):
+        reference = mask_id_number(str(payload["id_number"]))
+    else:
+        reference = str(payload.get("credit_code") or _label("scheme", payload.get("scheme")))
+    return TransmittalRow(
+        kind=ENTITY_LABELS.get(entry.entity_type, entry.entity_type),
+        subject=str(payload.get("name") or names.get(person_id, "")),
+        reference=reference,
+        operation=OPERATION_LABELS.get(entry.operation, entry.operation),
+        record_id=entry.entity_id,
+        recorded_at=_local(entry.created_at),
+        state=STATE_LABELS.get(entry.sync_state, entry.sync_state),
+    )

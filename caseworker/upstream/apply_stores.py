@@ -1,0 +1,338 @@
+"""The ``Store`` the appliers of ``caseworker.upstream.apply`` read and write through.
+
+``DirectStore`` asks the database for every row it needs (locking it), one record at a
+time. ``BatchStore`` reads, in a few queries, every row a whole batch will touch
+(locked, in key order) and then answers from memory, updating what it holds as records
+are written; its writes are the very same statements in the same order, so a batch
+applied through it ends as if applied record by record, as long as no constraint fires
+(the caller then starts over, record by record).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from sqlalchemy import JSON, Table, TypeDecorator, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from caseworker.sync.protocol import Record
+from caseworker.upstream.models import (
+    Employer,
+    Enrolment,
+    Household,
+    Payment,
+    Person,
+    SurveyEntry,
+)
+
+PERSON = Person.__table__
+ENROLMENT = Enrolment.__table__
+PAYMENT = Payment.__table__
+EMPLOYER = Employer.__table__
+HOUSEHOLD = Household.__table__
+SURVEY = SurveyEntry.__table__
+TABLES: dict[str, Table] = {
+    "person": PERSON,  # type: ignore[dict-item]
+    "enrolment": ENROLMENT,  # type: ignore[dict-item]
+    "payment": PAYMENT,  # type: ignore[dict-item]
+    "employer": EMPLOYER,  # type: ignore[dict-item]
+    "household": HOUSEHOLD,  # type: ignore[dict-item]
+    "survey_entry": SURVEY,  # type: ignore[dict-item]
+}
+
+
+@dataclass
+class Current:
+    """What the registry holds for an entity (as ``BatchStore`` remembers it)."""
+
+    version: int
+    payload: dict[str, Any]
+    voided: bool = False
+
+
+def _row_columns(table: Table) -> list[Any]:
+    columns = [table.c.version, table.c.payload]
+    if table is PAYMENT:
+        columns.append(PAYMENT.c.voided)
+    return columns
+
+
+_UPDATES = {
+    name: update(table).where(table.c.id == bindparam("entity_key"))
+    for name, table in TABLES.items()
+}
+
+
+class Store:
+    """Where appliers read current rows and write new ones; subclasses say how they read."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.writes = 0
+
+    def row(self, table: Table, entity_id: uuid.UUID) -> Any:
+        """The entity's version, payload (and ``voided`` for payments), locked; or None."""
+        raise NotImplementedError
+
+    def township(self, person_id: uuid.UUID | None) -> str | None:
+        raise NotImplementedError
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        self.writes += 1
+        self.conn.execute(insert(table), values)
+
+    def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        self.writes += 1
+        self.conn.execute(_UPDATES[table.name], {**values, "entity_key": entity_id})
+
+
+def _query_row(conn: Connection, table: Table, entity_id: uuid.UUID) -> Any:
+    return conn.execute(
+        select(*_row_columns(table)).where(table.c.id == entity_id).with_for_update()
+    ).first()
+
+
+def _query_township(conn: Connection, person_id: uuid.UUID | None) -> str | None:
+    return conn.scalar(select(PERSON.c.township_code).where(PERSON.c.id == person_id))
+
+
+class DirectStore(Store):
+    """One query per read: what the record-by-record path (and its savepoints) needs."""
+
+    def row(self, table: Table, entity_id: uuid.UUID) -> Any:
+        return _query_row(self.conn, table, entity_id)
+
+    def township(self, person_id: uuid.UUID | None) -> str | None:
+        return _query_township(self.conn, person_id)
+
+
+def _person_ref(record: Record) -> uuid.UUID | None:
+    if record.entity_type != "enrolment":
+        return None
+    try:
+        return uuid.UUID(str(record.payload.get("person_id")))
+    except (ValueError, TypeError):
+        return None
+
+
+class _Plan:
+    """How SQLAlchemy would fill and bind one table's row: Python-side column defaults
+    (``updated_at``, ``voided``), ``TypeDecorator`` binds (``UtcDateTime`` as naive UTC),
+    JSON through ``json.dumps`` (None as JSON null, as SQLAlchemy's JSON does)."""
+
+    def __init__(self, table: Table, dialect: Any) -> None:
+        from psycopg.types.json import Json
+
+        self.defaults: list[tuple[str, Any]] = []
+        self.binders: dict[str, Any] = {}
+        for column in table.columns:
+            default = column.default
+            if default is not None and default.is_callable:
+                self.defaults.append((column.name, partial(default.arg, None)))  # type: ignore[attr-defined]
+            elif default is not None and default.is_scalar:
+                self.defaults.append((column.name, partial(_same, default.arg)))  # type: ignore[attr-defined]
+            kind = column.type
+            if isinstance(kind, TypeDecorator):
+                self.binders[column.name] = partial(kind.process_bind_param, dialect=dialect)
+            elif isinstance(kind, JSON):
+                self.binders[column.name] = partial(_json, Json, kind.none_as_null)
+
+    def fill(self, values: dict[str, Any]) -> dict[str, Any]:
+        row = dict(values)
+        for name, make in self.defaults:
+            if name not in row:
+                row[name] = make()
+        return row
+
+    def bind(self, row: dict[str, Any]) -> dict[str, Any]:
+        binders = self.binders
+        return {
+            name: (binders[name](value) if name in binders else value)
+            for name, value in row.items()
+        }
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _json(wrap: Any, none_as_null: bool, value: Any) -> Any:
+    return None if value is None and none_as_null else wrap(value)
+
+
+class _PsycopgWriter:
+    """The same INSERTs and UPDATEs as SQLAlchemy would send, straight to a psycopg cursor.
+
+    In pipeline mode a statement costs little more than building it, so SQLAlchemy's own
+    per-statement work would be most of the batch; rows are filled and bound as SQLAlchemy
+    would (see ``_Plan``).
+    """
+
+    _plans: dict[str, _Plan] = {}
+    _sql: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+    def __init__(self, conn: Connection) -> None:
+        self._dialect = conn.dialect
+        self._quote = conn.dialect.identifier_preparer.quote
+        self._cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def _plan(self, table: Table) -> _Plan:
+        plan = self._plans.get(table.name)
+        if plan is None:
+            plan = self._plans[table.name] = _Plan(table, self._dialect)
+        return plan
+
+    def copy(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Many rows at once with COPY (what an INSERT of each would do, in one stream)."""
+        plan = self._plan(table)
+        full = [plan.bind(plan.fill(row)) for row in rows]
+        names = list(full[0])
+        columns = ", ".join(self._quote(name) for name in names)
+        with self._cursor.copy(f"COPY {self._quote(table.name)} ({columns}) FROM STDIN") as copy:
+            for row in full:
+                copy.write_row([row[name] for name in names])
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        plan = self._plan(table)
+        row = plan.fill(values)
+        key = (table.name, "insert", tuple(row))
+        sql = self._sql.get(key)
+        if sql is None:
+            names = ", ".join(self._quote(name) for name in row)
+            marks = ", ".join(f"%({name})s" for name in row)
+            sql = self._sql[key] = (
+                f"INSERT INTO {self._quote(table.name)} ({names}) VALUES ({marks})"
+            )
+        self._cursor.execute(sql, plan.bind(row))
+
+    def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        key = (table.name, "update", tuple(values))
+        sql = self._sql.get(key)
+        if sql is None:
+            sets = ", ".join(f"{self._quote(name)} = %({name})s" for name in values)
+            sql = self._sql[key] = (
+                f"UPDATE {self._quote(table.name)} SET {sets} WHERE id = %(entity_key)s"
+            )
+        self._cursor.execute(sql, {**self._plan(table).bind(values), "entity_key": entity_id})
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+@contextmanager
+def raw_errors(conn: Connection) -> Iterator[None]:
+    """psycopg's own errors (from ``_PsycopgWriter``) as SQLAlchemy would raise them."""
+    dbapi = conn.dialect.dbapi
+    try:
+        yield
+    except dbapi.Error as error:  # type: ignore[union-attr]
+        raise DBAPIError.instance(None, None, error, dbapi.Error, dialect=conn.dialect) from error
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows of the same shape: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    if conn.dialect.driver != "psycopg":
+        conn.execute(insert(table), rows)
+        return
+    writer = _PsycopgWriter(conn)
+    try:
+        with raw_errors(conn):
+            writer.copy(table, rows)
+    finally:
+        writer.close()
+
+
+class BatchStore(Store):
+    """Reads a batch's rows up front (a few queries, locks taken in key order), then from
+    memory; writes go out at once, in record order, and update what it remembers."""
+
+    CHUNK = 500
+
+    def __init__(self, conn: Connection, records: list[Record]) -> None:
+        super().__init__(conn)
+        self._writer = _PsycopgWriter(conn) if conn.dialect.driver == "psycopg" else None
+        self._rows: dict[tuple[str, uuid.UUID], Current | None] = {}
+        self._townships: dict[uuid.UUID, str | None] = {}
+        for name, table in TABLES.items():
+            ids = sorted({r.entity_id for r in records if r.entity_type == name})
+            for key in ids:
+                self._rows[(name, key)] = None
+                if table is PERSON:
+                    self._townships[key] = None
+            extra = [PERSON.c.township_code] if table is PERSON else []
+            for chunk in self._chunks(ids):
+                found = conn.execute(
+                    select(table.c.id, *_row_columns(table), *extra)
+                    .where(table.c.id.in_(chunk))
+                    .order_by(table.c.id)
+                    .with_for_update()
+                )
+                for row in found:
+                    voided = bool(row.voided) if table is PAYMENT else False
+                    self._rows[(name, row.id)] = Current(row.version, row.payload, voided)
+                    if table is PERSON:
+                        self._townships[row.id] = row.township_code
+        # The townships of the persons enrolments name (for the registry feed); one that is
+        # missing here is either written earlier in the batch (remembered then) or missing
+        # for good, and then the enrolment's insert fails its foreign key.
+        wanted = {ref for r in records if (ref := _person_ref(r)) is not None}
+        wanted -= self._townships.keys()
+        self._townships.update(dict.fromkeys(wanted))
+        for chunk in self._chunks(sorted(wanted)):
+            found = conn.execute(
+                select(PERSON.c.id, PERSON.c.township_code).where(PERSON.c.id.in_(chunk))
+            )
+            self._townships.update((row.id, row.township_code) for row in found)
+
+    def _chunks(self, ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+        return [ids[start : start + self.CHUNK] for start in range(0, len(ids), self.CHUNK)]
+
+    def row(self, table: Table, entity_id: uuid.UUID) -> Any:
+        key = (table.name, entity_id)
+        if key not in self._rows:  # not named by the batch (appliers never do this): ask
+            self._rows[key] = _query_row(self.conn, table, entity_id)
+        return self._rows[key]
+
+    def township(self, person_id: uuid.UUID | None) -> str | None:
+        if person_id not in self._townships:
+            return _query_township(self.conn, person_id)
+        return self._townships[person_id]
+
+    def _remember(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        key = (table.name, entity_id)
+        held = self._rows.get(key)
+        self._rows[key] = Current(
+            values.get("version", held.version if held else 0),
+            values.get("payload", held.payload if held else {}),
+            values.get("voided", held.voided if held else False),
+        )
+        if table is PERSON and "township_code" in values:
+            self._townships[entity_id] = values["township_code"]
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        if self._writer is None:
+            super().insert(table, values)
+        else:
+            self.writes += 1
+            self._writer.insert(table, values)
+        self._remember(table, values["id"], values)
+
+    def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        if self._writer is None:
+            super().update(table, entity_id, values)
+        else:
+            self.writes += 1
+            self._writer.update(table, entity_id, values)
+        self._remember(table, entity_id, values)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
