@@ -67,11 +67,16 @@ def cmd_form(args: Any) -> int:
 
 
 def cmd_receipt(args: Any) -> int:
+    if args.reprint:
+        return _run(
+            args,
+            lambda s: documents.receipt_copies_pdf(
+                s.database, s.actor, [args.receipt_number], paper=args.paper
+            ),
+        )
     return _run(
         args,
-        lambda s: documents.receipt_pdf(
-            s.database, args.receipt_number, reprint=args.reprint, paper=args.paper
-        ),
+        lambda s: documents.receipt_pdf(s.database, args.receipt_number, paper=args.paper),
     )
 
 

@@ -14,7 +14,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
-from caseworker.services.journal import record_change
+from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.store.database import Database
 from caseworker.store.models import Enrolment, Payment, Person, ReceiptCounter, new_id
@@ -174,6 +174,33 @@ def write_payment(
         payment.period_start,
         payment.period_end,
     )
+
+
+def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]) -> None:
+    """A copy (副本) of each receipt was produced: written to the audit trail, not sent upstream.
+
+    Copies of money receipts are what an auditor asks about, so who made one, and when, is kept.
+    """
+    actor.require(Permission.RECORD_PAYMENT)
+    with database.writing() as session:
+        found = dict(
+            session.execute(
+                select(Payment.receipt_number, Payment.id).where(
+                    Payment.receipt_number.in_(receipt_numbers)
+                )
+            ).all()
+        )
+        for number in receipt_numbers:
+            if number not in found:
+                raise NotFound("receipt", f"找不到收据号 {number}。", f"No receipt {number}.")
+            audit(
+                session,
+                actor,
+                action="payment.reprint",
+                entity_type="payment",
+                entity_id=found[number],
+                detail={"receipt_number": number},
+            )
 
 
 def void_payment(database: Database, actor: Actor, *, receipt_number: str, reason: str) -> None:

@@ -224,10 +224,12 @@ def preview_receipt(
     parent: QWidget | None, session: OpenSession, receipt_number: str, reprint: bool = False
 ) -> PrintPreviewDialog | None:
     """缴费凭证 on the centre's receipt paper; ``reprint`` prints it as a copy (副本)."""
-    return _preview(
-        parent,
-        lambda: documents.receipt_pdf(session.database, receipt_number, reprint=reprint),
-    )
+    if reprint:
+        return _preview(
+            parent,
+            lambda: documents.receipt_copies_pdf(session.database, session.actor, [receipt_number]),
+        )
+    return _preview(parent, lambda: documents.receipt_pdf(session.database, receipt_number))
 
 
 def preview_daily_report(
@@ -310,7 +312,9 @@ def print_day_receipts(
             control.check()
             control.report(done, total, f"{done}/{total}")
 
-        return documents.receipts_pdf(database, numbers, reprint=reprint, progress=progress)
+        if reprint:
+            return documents.receipt_copies_pdf(database, session.actor, numbers, progress=progress)
+        return documents.receipts_pdf(database, numbers, progress=progress)
 
     label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
     return run_batch(parent, runner, label, job, on_done)

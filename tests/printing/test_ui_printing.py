@@ -10,8 +10,10 @@ from datetime import date
 import pytest
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from sqlalchemy import select
 
 from caseworker.printing.enrolment_form import build_enrolment_form
+from caseworker.store.models import AuditEntry
 from caseworker.ui.printing import (
     PrintPreviewDialog,
     preview_enrolment_form,
@@ -71,6 +73,14 @@ def test_entry_points_open_previews_from_the_store(qtbot, paid):
         assert dialog is not None and dialog.isVisible()
         qtbot.addWidget(dialog)
     assert "单雄信" in form.result.title
+    # The copy is on the audit trail, stamped with the clerk; the original print is not.
+    with paid.clerk.database.reading() as db:
+        reprints = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "payment.reprint")
+        ).all()
+    assert [(a.operator_name, a.detail["receipt_number"]) for a in reprints] == [
+        ("clerk", paid.receipts[0])
+    ]
 
 
 def test_an_unknown_receipt_is_told_not_raised(qtbot, paid):

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.enrolment import EnrolmentChoice, enrol
-from caseworker.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from caseworker.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from caseworker.services.journal import verify_audit_chain
-from caseworker.services.payments import record_payment, void_payment
+from caseworker.services.payments import record_payment, record_reprints, void_payment
 from caseworker.services.registry import person_detail
-from caseworker.store.models import Payment, ReceiptCounter
+from caseworker.store.models import AuditEntry, Payment, ReceiptCounter
 from tests.conftest import CENTRE_CODE, CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
 from tests.services.test_enrolment import farmer
 
@@ -90,6 +90,21 @@ def test_resident_pension_payment_carries_tier_subsidy_and_period(clerk: OpenSes
     assert payment.receipt_number == receipt.receipt_number
     assert payment.method == "wechat"
     assert payment.operator_name == "clerk"
+
+
+def test_reprints_are_audited_and_an_unknown_receipt_writes_nothing(clerk: OpenSession, enrolled):
+    receipt = record_payment(
+        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_pension", today=TODAY
+    )
+    with pytest.raises(NotFound):
+        record_reprints(clerk.database, clerk.actor, [receipt.receipt_number, "no-such"])
+    record_reprints(clerk.database, clerk.actor, [receipt.receipt_number])
+    with clerk.database.reading() as db:
+        actions = db.scalars(select(AuditEntry).where(AuditEntry.action == "payment.reprint")).all()
+        assert verify_audit_chain(db).ok
+    assert [(a.operator_name, a.detail["receipt_number"]) for a in actions] == [
+        ("clerk", receipt.receipt_number)
+    ]
 
 
 def test_unknown_method_is_refused(clerk: OpenSession, enrolled):
