@@ -77,9 +77,12 @@ def bench_save(paths: DataPaths, persons: int, runs: int) -> None:
     session = login(paths, "clerk", DEMO_PASSWORD)
     today = date(2026, 11, 27)
     samples = []
+    first_day = date(1930, 1, 1).toordinal() + int(time.time()) % 20_000
     for n in range(runs):
+        born = date.fromordinal(first_day + n // 99)
         person = PersonInput(
-            id_number=make_id_number("320281", date(1970, 1, 1 + n % 28), 900 + n % 99),
+            # A fresh number every run (seconds since 2020 in the birth date): creates, not updates.
+            id_number=make_id_number("320281", born, 900 + n % 99),
             name="测试人员" + "甲乙丙丁戊己庚辛壬癸"[n % 10],
             phone=f"139{n:08d}",
             hukou_nature="family_farm",

@@ -106,7 +106,21 @@ def guardrail_status(session: Session, now: datetime | None = None) -> Guardrail
 
 
 def enforce_sync_guardrails(session: Session) -> None:
-    """Called inside ``enrol``'s transaction: refuse a new enrolment when sync is too far behind."""
-    status = guardrail_status(session)
-    if status.level == "block":
+    """Called inside ``enrol``'s transaction: refuse a new enrolment when sync is too far behind.
+
+    This runs on every save, so it stays cheap on a large store: nothing is counted until the
+    device is registered, and then only up to the blocking threshold.
+    """
+    link = session.get(SyncLink, 1)
+    if link is None or link.registered_at is None:
+        return
+    rails = load_guardrails(session)
+    waiting = select(OutboxEntry.seq).where(OutboxEntry.sync_state.in_(("pending", "sending")))
+    capped = session.scalar(
+        select(func.count()).select_from(waiting.limit(rails.block_pending).subquery())
+    )
+    since = link.last_success_at or link.registered_at
+    overdue = datetime.now(UTC) - since >= timedelta(days=rails.block_days)
+    if overdue or (capped or 0) >= rails.block_pending:
+        status = guardrail_status(session)
         raise ServiceError("sync_overdue", status.message, status.message_en)
