@@ -105,6 +105,12 @@ def guardrail_status(session: Session, now: datetime | None = None) -> Guardrail
     )
 
 
+def current_guardrails(database: Database) -> GuardrailStatus:
+    """The guardrail state as the Sync page shows it (a read transaction)."""
+    with database.reading() as session:
+        return guardrail_status(session)
+
+
 def enforce_sync_guardrails(session: Session) -> None:
     """Called inside ``enrol``'s transaction: refuse a new enrolment when sync is too far behind.
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
-from caseworker.services.sync_guard import GuardrailStatus, guardrail_status
+from caseworker.services.sync_guard import GuardrailStatus, current_guardrails
 from caseworker.services.sync_queue import (
     BatchRow,
     QueueItem,
@@ -40,7 +40,6 @@ from caseworker.services.sync_queue import (
     resubmit,
     sync_status,
 )
-from caseworker.store.database import Database
 from caseworker.sync.client import Cancelled as SyncCancelled
 from caseworker.sync.run import SyncReport, run_sync
 from caseworker.ui.i18n import in_language, message_for
@@ -62,11 +61,6 @@ def _when(value: datetime | None) -> str:
 
 def _error_text(error: BaseException) -> str:
     return message_for(error)
-
-
-def _guardrail(database: Database) -> GuardrailStatus:
-    with database.reading() as session:
-        return guardrail_status(session)
 
 
 class SyncView(QWidget):
@@ -193,7 +187,7 @@ class SyncView(QWidget):
                 sync_status(database),
                 recent_batches(database),
                 queue(database),
-                _guardrail(database),
+                current_guardrails(database),
             )
 
         self.runner.submit(job, lane="read", on_success=self._show, on_failure=self._failed)
