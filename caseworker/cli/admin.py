@@ -40,6 +40,7 @@ def cmd_setup(args: Any) -> int:
         admin_display_name=args.admin_name,
         admin_password=password,
         township_code=args.township,
+        device_number=args.device_number,
     )
     result.session.close()
     print(f"已创建服务中心 {args.centre_code} {args.centre_name}，管理员 {args.admin}。")
@@ -144,6 +145,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     setup.add_argument("--township", help="12-digit statistical code of the township")
     setup.add_argument("--admin", required=True, help="first administrator's username")
     setup.add_argument("--admin-name", help="administrator's display name")
+    setup.add_argument(
+        "--device-number",
+        type=int,
+        default=1,
+        help="this computer's number within the centre, 1-99 (part of every receipt number; "
+        "each computer of a centre needs its own)",
+    )
     _data_dir_option(setup)
     setup.set_defaults(handler=cmd_setup)
 

@@ -39,8 +39,16 @@ class SetupResult:
     recovery_key: str
 
 
-def _check_centre(code: str, name: str) -> list[InvalidValue]:
+def _check_centre(code: str, name: str, device_number: int) -> list[InvalidValue]:
     errors = []
+    if not 1 <= device_number <= 99:
+        errors.append(
+            InvalidValue(
+                "device_number",
+                "range",
+                "本机编号应为1至99：同一服务中心的每台电脑各用一个编号，它是收据号的一部分。",
+            )
+        )
     if not (code.isascii() and code.isdigit() and 6 <= len(code) <= 12):
         errors.append(
             InvalidValue(
@@ -54,11 +62,11 @@ def _check_centre(code: str, name: str) -> list[InvalidValue]:
     return errors
 
 
-def _new_device(centre: Centre) -> Device:
+def _new_device(centre: Centre, device_number: int) -> Device:
     signing = Ed25519PrivateKey.generate()
     return Device(
         centre_id=centre.id,
-        device_number=1,
+        device_number=device_number,
         name="本机",
         signing_key=signing.private_bytes(
             serialization.Encoding.Raw,
@@ -95,9 +103,14 @@ def setup_centre(
     admin_display_name: str | None = None,
     township_code: str | None = None,
     allow_weak_password: bool = False,
+    device_number: int = 1,
 ) -> SetupResult:
-    """Create the key file, the encrypted database, the centre, this device and the first admin."""
-    errors = _check_centre(centre_code, centre_name)
+    """Create the key file, the encrypted database, the centre, this device and the first admin.
+
+    ``device_number`` tells this computer apart from the centre's others (01–99): it is part of
+    every receipt number, so two computers of one centre must not share it.
+    """
+    errors = _check_centre(centre_code, centre_name, device_number)
     if errors:
         raise ValidationFailed(errors)
     if paths.exists():
@@ -132,7 +145,7 @@ def setup_centre(
         centre = Centre(code=centre_code, name=centre_name.strip(), township_code=township_code)
         session.add(centre)
         session.flush()
-        device = _new_device(centre)
+        device = _new_device(centre, device_number)
         admin = Operator(
             centre_id=centre.id,
             username=unicodedata.normalize("NFC", admin_username.strip()),

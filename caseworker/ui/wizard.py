@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -85,15 +86,29 @@ class CentrePage(QWizardPage):
         self.centre_code.setReadOnly(True)  # the township's code, never typed by hand
         self.centre_name = _line("centreName", self.tr("服务中心名称"))
         self.name_error = _error_label("centreNameError")
+        # Part of every receipt number: each computer of a centre needs its own.
+        self.device_number = QSpinBox()
+        self.device_number.setObjectName("deviceNumber")
+        self.device_number.setAccessibleName(self.tr("本机编号"))
+        self.device_number.setRange(1, 99)
+        self.device_number.setToolTip(
+            self.tr("同一服务中心的每台电脑各用一个编号（1–99），它是收据号的一部分。")
+        )
+        editor = self.device_number.findChild(QLineEdit)
+        if editor is not None:
+            editor.setObjectName("deviceNumberText")
+            editor.setAccessibleName(self.tr("本机编号"))
         form = QFormLayout(self)
         form.addRow(self.tr("所在乡镇（街道）"), self.township)
         form.addRow(self.tr("服务中心代码"), self.centre_code)
         form.addRow(self.tr("服务中心名称"), self.centre_name)
         form.addRow(self.name_error)
+        form.addRow(self.tr("本机编号"), self.device_number)
         # Not "mandatory" fields: Qt counts those filled only once they differ from their
         # value at registration, and these start filled in. isComplete checks them instead.
         self.registerField("centre_code", self.centre_code)
         self.registerField("centre_name", self.centre_name)
+        self.registerField("device_number", self.device_number)
         self.centre_name.textChanged.connect(self.completeChanged)
         self.centre_code.textChanged.connect(self.completeChanged)
         self.township.currentIndexChanged.connect(self._township_changed)
@@ -184,6 +199,7 @@ class AdminPage(QWizardPage):
         paths = self.paths
         code = str(wizard.field("centre_code"))
         name = str(wizard.field("centre_name"))
+        device_number = int(wizard.field("device_number"))
         username = self.username.text().strip()
         display = self.display_name.text().strip() or None
         password = self.password.text()
@@ -199,6 +215,7 @@ class AdminPage(QWizardPage):
                 admin_username=username,
                 admin_password=password,
                 admin_display_name=display,
+                device_number=device_number,
             ),
             lane="write",
             on_success=self._set_up,

@@ -87,6 +87,18 @@ def _public_key(text: str) -> bytes:
     return key
 
 
+def _number_taken(number: int) -> Refused:
+    return Refused(
+        409,
+        "device_number_taken",
+        f"本服务中心已有编号为 {number:02d} 的电脑登记。收据号中含本机编号，"
+        "同一中心的每台电脑须用不同编号：请在本机重新设置时选用其他编号。",
+        f"Another computer of this centre is registered as number {number:02d}. The number is "
+        "part of every receipt number, so each computer needs its own: set this one up with "
+        "another number.",
+    )
+
+
 def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegistered:
     key = _public_key(request.public_key)
     with db.writing() as session:
@@ -119,6 +131,15 @@ def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegist
                 "该设备标识已以另一把密钥登记。",
                 "This device id is already registered with another key.",
             )
+        taken = session.scalar(
+            select(Device.id).where(
+                Device.centre_code == request.centre_code,
+                Device.device_number == request.device_number,
+                Device.id != request.device_id,
+            )
+        )
+        if taken is not None:
+            raise _number_taken(request.device_number)
         if device is None:
             device = Device(
                 id=request.device_id,
@@ -132,7 +153,10 @@ def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegist
         token.used_at = token.used_at or datetime.now(UTC)
         token.device_id = request.device_id
         centre = session.get_one(Centre, request.centre_code)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another computer took the number at the same moment
+            raise _number_taken(request.device_number) from None
         return DeviceRegistered(
             device_id=device.id,
             centre_code=centre.code,

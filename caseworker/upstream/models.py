@@ -56,6 +56,8 @@ class EnrolmentToken(Base):
 
 class Device(Base):
     __tablename__ = "device"
+    # The number is part of every receipt number a device issues: unique within its centre.
+    __table_args__ = (UniqueConstraint("centre_code", "device_number"),)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     centre_code: Mapped[str] = mapped_column(ForeignKey("centre.code"), index=True)
     device_number: Mapped[int] = mapped_column(Integer)

@@ -67,6 +67,14 @@
         <translation>Centre name</translation>
     </message>
     <message>
+        <source>本机编号</source>
+        <translation>Computer number</translation>
+    </message>
+    <message>
+        <source>同一服务中心的每台电脑各用一个编号（1–99），它是收据号的一部分。</source>
+        <translation>Each computer of a service centre has its own number (1–99); it is part of every receipt number.</translation>
+    </message>
+    <message>
         <source>请填写服务中心名称。</source>
         <translation>Please enter the service centre name.</translation>
     </message>

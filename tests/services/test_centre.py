@@ -87,6 +87,30 @@ def test_setup_refuses_an_existing_centre_and_bad_codes(centre: OpenSession, tmp
     assert not (tmp_path / "other" / "caseworker.keys").exists()
 
 
+def test_device_number_is_checked_and_carried_into_receipts(tmp_path):
+    with pytest.raises(ValidationFailed) as caught:
+        setup_centre(
+            DataPaths(tmp_path / "bad"),
+            centre_code="320281103",
+            centre_name="青阳镇社会保障服务中心",
+            admin_username="admin",
+            admin_password=ADMIN_PASSWORD,
+            device_number=100,
+        )
+    assert set(caught.value.by_field()) == {"device_number"}
+    assert not (tmp_path / "bad" / "caseworker.keys").exists()
+    result = setup_centre(
+        DataPaths(tmp_path / "second"),
+        centre_code="320281103",
+        centre_name="青阳镇社会保障服务中心",
+        admin_username="admin",
+        admin_password=ADMIN_PASSWORD,
+        device_number=2,
+    )
+    assert result.session.actor.device_number == 2
+    result.session.close()
+
+
 def test_only_admins_add_operators_and_names_are_unique(centre: OpenSession):
     with pytest.raises(ValidationFailed):
         add_operator(centre, username="Clerk", password="another pass 1", role=Role.CLERK)

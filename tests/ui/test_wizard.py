@@ -45,6 +45,8 @@ def test_setup_end_to_end_onto_a_real_data_folder(qtbot, data_paths, runner):
     assert wizard.centre_page.centre_code.text() == "320281103"
     assert wizard.centre_page.centre_name.text() == "江阴市青阳镇社会保障服务中心"
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert wizard.centre_page.device_number.value() == 1
+    wizard.centre_page.device_number.setValue(2)  # the centre's second computer
     wizard.next()
     assert wizard.currentPage() is wizard.admin_page
     # Passwords that differ: said plainly, nothing created.
@@ -77,6 +79,7 @@ def test_setup_end_to_end_onto_a_real_data_folder(qtbot, data_paths, runner):
     assert session is not None
     assert session.actor.centre_code == "320281103"
     assert session.actor.display_name == "张敏"
+    assert session.actor.device_number == 2  # and so every receipt number carries "-02-"
     session.close()
     # The folder holds a working centre: the password logs in, the recovery key unlocks.
     again = login(data_paths, "zhangmin", PASSWORD)

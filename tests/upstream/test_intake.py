@@ -177,3 +177,38 @@ def test_same_person_uploaded_at_once_by_several_centres(server, tmp_path):
     finally:
         for session in centres:
             session.close()
+
+
+def test_a_device_number_is_taken_once_per_centre(server, tmp_path):
+    """Receipt numbers carry the device number: a second computer may not reuse it."""
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import setup_centre
+    from caseworker.sync.batches import SyncError
+
+    first = new_centre(tmp_path / "first")
+    connect(first, server)
+    second = setup_centre(
+        DataPaths(tmp_path / "second"),
+        centre_code=first.actor.centre_code,
+        centre_name=first.actor.centre_name,
+        admin_username="admin",
+        admin_password="admin password 1",
+    ).session  # the centre's second computer, left at number 1 by mistake
+    try:
+        with pytest.raises(SyncError) as caught:
+            connect(second, server)
+        assert caught.value.code == "device_number_taken"
+        assert "01" in caught.value.message
+        third = setup_centre(
+            DataPaths(tmp_path / "third"),
+            centre_code=first.actor.centre_code,
+            centre_name=first.actor.centre_name,
+            admin_username="admin",
+            admin_password="admin password 1",
+            device_number=2,
+        ).session
+        connect(third, server)  # its own number: registered
+        third.close()
+    finally:
+        first.close()
+        second.close()

@@ -106,6 +106,7 @@ def upgrade() -> None:
             ["centre_code"], ["centre.code"], name=op.f("fk_device_centre_code_centre")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device")),
+        sa.UniqueConstraint("centre_code", "device_number", name=op.f("uq_device_centre_code")),
     )
     op.create_index(op.f("ix_device_centre_code"), "device", ["centre_code"], unique=False)
     op.create_table(
