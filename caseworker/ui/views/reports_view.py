@@ -79,6 +79,8 @@ class ReportsPage(QWidget):
         daily_form.addRow(self.tr("日期"), self.day)
         daily_form.addRow("", self.daily_button)
 
+        for group in (survey, daily):
+            group.setMaximumWidth(720)  # a form, not a banner: keep fields near their labels
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(survey)
