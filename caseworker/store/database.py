@@ -7,18 +7,16 @@ brings the schema to head.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.paths import DataPaths
 from caseworker.store.engine import StoreOpenError, open_engine
+from caseworker.store.sessions import Transactions
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -43,34 +41,14 @@ def head_revision() -> str:
 
 
 @dataclass
-class Database:
+class Database(Transactions):
     """The open store: one engine, sessions for reading, write sessions that lock up front."""
 
     paths: DataPaths
     engine: Engine
 
     def __post_init__(self) -> None:
-        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(
-            self.engine.execution_options(write=True), expire_on_commit=False
-        )
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self._read_sessions() as session, session.begin():
-            yield session
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """One transaction: commits when the block ends, rolls back on any exception."""
-        with self._write_sessions() as session, session.begin():
-            yield session
-
-    def current_revision(self) -> str | None:
-        with self.engine.connect() as connection:
-            from alembic.runtime.migration import MigrationContext
-
-            return MigrationContext.configure(connection).get_current_revision()
+        self._open_sessions()
 
     def needs_upgrade(self) -> bool:
         return self.current_revision() != head_revision()
@@ -110,9 +88,6 @@ class Database:
         finally:
             raw.close()
         return target
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 def create_database(paths: DataPaths, key: bytes) -> Database:

@@ -9,11 +9,12 @@ a new empty one (existing files are opened with ``mode=rw``, which cannot create
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool
+
+from caseworker.store.sessions import begin_with_write_lock
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -84,10 +85,5 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
         max_overflow=4,
     )
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
-        mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
+    begin_with_write_lock(engine)
     return engine

@@ -8,20 +8,18 @@ starts with ``BEGIN IMMEDIATE`` so concurrent batch uploads queue instead of dea
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session, sessionmaker
+
+from caseworker.store.sessions import Transactions, begin_with_write_lock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_ENV = "CASEWORKER_UPSTREAM_DB"
@@ -60,11 +58,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        write = connection.get_execution_options().get("write")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
+    begin_with_write_lock(engine)
     return engine
 
 
@@ -88,41 +82,21 @@ def make_engine(url: str) -> Engine:
 
 
 @dataclass
-class UpstreamDb:
+class UpstreamDb(Transactions):
     engine: Engine
 
     def __post_init__(self) -> None:
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(write=True), expire_on_commit=False
-        )
+        self._open_sessions()
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        with self._write() as session, session.begin():
-            yield session
-
-    def current_revision(self) -> str | None:
-        with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
 
     def upgrade(self, revision: str = "head") -> None:
         config = _alembic_config()
         with self.engine.connect() as connection, connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 def open_upstream(url: str | None = None, *, migrate: bool = True) -> UpstreamDb:
