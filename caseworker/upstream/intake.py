@@ -51,6 +51,7 @@ from caseworker.upstream.apply_stores import (
     raw_errors,
 )
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.locks import lock_for_records
 from caseworker.upstream.models import AppliedRecord, Batch, Centre, Device, FeedCounter
 from caseworker.upstream.models import RegistryChange as RegistryChangeRow
 
@@ -268,6 +269,8 @@ def _apply_all(
             )
         )
     todo = [r for r in upload.records if r.id not in done]
+    # Everything the batch writes locked first, in one order: uploads queue, never deadlock.
+    lock_for_records(conn, todo)
     # All at once when nothing collides; when a constraint fires (a duplicate ID number, a
     # record whose person is missing, a concurrent upload), all of that is undone and each
     # record is applied in its own savepoint, so the failing one is answered alone.
