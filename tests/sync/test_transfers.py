@@ -256,3 +256,22 @@ def test_transfer_requests_refused_and_replayed(server, centres):
     db.close()
     with b.database.reading() as db:
         assert db.scalar(select(OutboxEntry.seq).limit(1)) is None  # nothing went upstream
+
+
+def test_the_clerk_asks_from_the_command_line(server, centres, tmp_path):
+    from tests.sync.test_cli_transfer import client
+
+    a, b = centres
+    enrol(a.database, a.actor, x(), [EnrolmentChoice("resident_medical")], today=TODAY)
+    run_sync(a.database, retry=FAST_RETRY)
+    home = Path(b.database.paths.root)
+    b.close()  # the command line opens the store itself
+
+    bad = client(home, "transfer", "request", "3205831985", "--reason", "已迁入")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "身份证" in bad.stderr or "号码" in bad.stderr
+    done = client(home, "transfer", "request", ID_NUMBER, "--reason", "已迁入周市镇")
+    assert done.returncode == 0, done.stderr
+    assert "已申请转入" in done.stdout and A_NAME in done.stdout and ID_NUMBER not in done.stdout
+    status = client(home, "transfer", "status")
+    assert status.returncode == 0 and "待审批" in status.stdout and "已迁入周市镇" in status.stdout
