@@ -31,6 +31,7 @@ from caseworker.store.models import (
     TransferRequestRow,
 )
 from caseworker.sync.batches import SyncError, load_signer
+from caseworker.sync.client import Transport
 from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER
 from caseworker.sync.run import run_sync
 from caseworker.sync.transfers import request_transfer
@@ -192,7 +193,7 @@ def test_a_person_moves_to_another_centre(server, centres, capsys):
     db.close()
 
 
-def test_transfer_requests_refused_and_replayed(server, centres):
+def test_transfer_requests_refused_and_replayed(server, centres, tmp_path):
     a, b = centres
     enrol(
         a.database,
@@ -239,6 +240,28 @@ def test_transfer_requests_refused_and_replayed(server, centres):
     with a.database.reading() as db:
         a_signer = load_signer(db)
     assert post(body, a_signer).json()["code"] == "transfer_id_reused"
+    # Both centres may read where the request stands (signed GET); a third centre may not.
+    third = new_centre(tmp_path / "c", "320583103", "千灯镇社会保障服务中心")
+    try:
+        connect(third, server)
+        for session, allowed in ((b, True), (a, True), (third, False)):
+            with session.database.reading() as db:
+                transport = Transport(server.base, load_signer(db), FAST_RETRY)
+            try:
+                status = transport.get_transfer(asked.id)
+            finally:
+                transport.close()
+            assert (status is not None) == allowed
+            if status is not None:
+                assert (status.state, status.from_centre, status.to_centre) == (
+                    "requested",
+                    A_CODE,
+                    B_CODE,
+                )
+    finally:
+        third.close()
+    unsigned = httpx.get(f"{server.base}/v1/transfers/{asked.id}", timeout=20)
+    assert unsigned.status_code == 400 and unsigned.json()["code"] == "bad_device_header"
     # Refused with a reason; the refusal reaches B on its next sync.
     assert cli(server, "refuse", str(asked.id), "--by", "张科长") == 1
     assert cli(server, "refuse", str(asked.id), "--by", "张科长", "--note", "未见居住证明") == 0
