@@ -408,13 +408,20 @@ def resolve_entries_of(
     return len(entries)
 
 
-def requeue_person_records(session: Session, actor: Actor, person_id: uuid.UUID, note: str) -> int:
+def requeue_person_records(
+    session: Session, actor: Actor, person_id: uuid.UUID, note: str, *, with_person: bool = False
+) -> int:
     """Send again the person's enrolments, payments and survey entries the county refused
-    (e.g. ``not_owner`` before a transfer, or ``unknown_person`` before a merge)."""
+    (e.g. ``not_owner`` before a transfer, or ``unknown_person`` before a merge), and with
+    ``with_person`` the person's own refused change (its current state)."""
     requeued = 0
-    for kind in ("enrolment", "payment", "survey_entry"):
+    kinds = ("person", "enrolment", "payment", "survey_entry")
+    for kind in kinds if with_person else kinds[1:]:
         model = MODELS[kind]
-        ids = list(session.scalars(select(model.id).where(model.person_id == person_id)))
+        if kind == "person":
+            ids = [person_id]
+        else:
+            ids = list(session.scalars(select(model.id).where(model.person_id == person_id)))
         if not ids:
             continue
         entries = session.scalars(

@@ -18,7 +18,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from caseworker.services.actor import Actor
@@ -37,7 +37,13 @@ from caseworker.services.transfers import (
     new_transfer_request,
 )
 from caseworker.store.database import Database
-from caseworker.store.models import Centre, Person, TransferRequestRow
+from caseworker.store.models import (
+    Centre,
+    OutboxEntry,
+    Person,
+    SyncResolution,
+    TransferRequestRow,
+)
 from caseworker.store.search_index import index_person
 from caseworker.sync.batches import SyncError, load_signer
 from caseworker.sync.client import RetryPolicy, server_error
@@ -151,42 +157,76 @@ def refresh_transfers(database: Database, transport: Transport) -> int:
     return decided
 
 
+def _open_request(session: Session, id_number: object) -> TransferRequestRow | None:
+    return session.scalar(
+        select(TransferRequestRow)
+        .where(
+            TransferRequestRow.id_number == id_number,
+            TransferRequestRow.state.in_(("requested", "approved")),
+            TransferRequestRow.adopted_at.is_(None),
+        )
+        .order_by(TransferRequestRow.requested_at.desc())
+    )
+
+
+def _refused_here(session: Session, entity_id: uuid.UUID) -> bool:
+    """The county refused a change of ours to this entity, and nobody has dealt with it."""
+    resolved = exists().where(SyncResolution.outbox_seq == OutboxEntry.seq)
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    OutboxEntry.entity_id == entity_id,
+                    OutboxEntry.sync_state.in_(("rejected", "conflict")),
+                    ~resolved,
+                )
+            )
+        )
+    )
+
+
 def adopt_transferred(session: Session, page: RegistryFeed) -> int:
-    """Before a registry page is applied: persons it says this centre now owns, held here
-    under another id after a transfer request, are merged onto the county's id."""
+    """Before a registry page is applied: persons it says this centre now owns, after a
+    transfer this centre asked for, become ours here too.
+
+    - Our own record of the person under another id (the ``registered_elsewhere``
+      duplicate) is merged onto the county's id, and its conflict closed.
+    - The county's record we already held (pulled before) whose edit the county refused
+      ``not_owner``: our current state goes up again, over the transfer's version.
+    Either way the person's refused enrolments, payments and survey entries are queued again.
+    """
     own = session.scalars(select(Centre.code)).first()
     adopted = 0
     for item in page.items:
         if item.entity_type != "person" or item.centre_code != own:
             continue
-        if session.get(Person, item.entity_id) is not None:
-            continue
         id_number = item.payload.get("id_number")
-        local = session.scalar(select(Person).where(Person.id_number == id_number))
-        if local is None:
-            continue
-        request = session.scalar(
-            select(TransferRequestRow)
-            .where(
-                TransferRequestRow.id_number == id_number,
-                TransferRequestRow.state.in_(("requested", "approved")),
-                TransferRequestRow.adopted_at.is_(None),
-            )
-            .order_by(TransferRequestRow.requested_at.desc())
-        )
+        request = _open_request(session, id_number)
         if request is None:
-            continue  # a duplicate nobody asked to take over: the clerk decides in the queue
+            continue  # nobody here asked for this person: the clerk decides in the queue
         actor = acting_for(session, request.requested_by)
-        old_id = local.id
-        twin = _merge_person(session, local, item.entity_id)
-        with session.no_autoflush:
-            _set_fields(session, twin, item.payload, PERSON_FIELDS)
-        twin.version = item.version
-        twin.owner_centre_code = None
-        index_person(session, twin)
         note = f"transfer {request.id} approved"
-        resolve_entries_of(session, actor, old_id, "accepted_server", note)
-        requeued = requeue_person_records(session, actor, twin.id, note)
+        held = session.get(Person, item.entity_id)
+        if held is None:
+            local = session.scalar(select(Person).where(Person.id_number == id_number))
+            if local is None:
+                continue  # nothing of ours: the pull creates the person as it is
+            old_id = local.id
+            person = _merge_person(session, local, item.entity_id)
+            with session.no_autoflush:
+                _set_fields(session, person, item.payload, PERSON_FIELDS)
+            person.version = item.version
+            index_person(session, person)
+            resolve_entries_of(session, actor, old_id, "accepted_server", note)
+            requeued = requeue_person_records(session, actor, person.id, note)
+        else:
+            person, old_id = held, held.id
+            refused = _refused_here(session, person.id)
+            if refused:
+                # Our refused edit is the newer intent: it goes over the transfer's version.
+                person.version = max(person.version, item.version) + 1
+            requeued = requeue_person_records(session, actor, person.id, note, with_person=refused)
+        person.owner_centre_code = None
         if request.state == "requested":
             request.state = "approved"
         request.county_person_id = item.entity_id
@@ -196,7 +236,7 @@ def adopt_transferred(session: Session, page: RegistryFeed) -> int:
             actor,
             action="transfer.adopt",
             entity_type="person",
-            entity_id=twin.id,
+            entity_id=person.id,
             detail={"transfer": request.id, "merged_from": old_id, "requeued": requeued},
         )
         session.flush()

@@ -298,3 +298,50 @@ def test_the_clerk_asks_from_the_command_line(server, centres, tmp_path):
     assert "已申请转入" in done.stdout and A_NAME in done.stdout and ID_NUMBER not in done.stdout
     status = client(home, "transfer", "status")
     assert status.returncode == 0 and "待审批" in status.stdout and "已迁入周市镇" in status.stdout
+
+
+def test_a_neighbour_that_already_holds_the_county_record_takes_it_over(server, tmp_path):
+    """B in A's township has X from the feed; its edit and enrolment of X are refused until
+    the transfer, then go up as they were."""
+    a = new_centre(tmp_path / "a", A_CODE, A_NAME)
+    b = new_centre(tmp_path / "b", A_CODE + "9", "玉山镇第二服务点")  # same township
+    try:
+        connect(a, server)
+        connect(b, server)
+        enrol(
+            a.database,
+            a.actor,
+            x(),
+            [EnrolmentChoice("resident_pension", tier_fen=50_000)],
+            today=TODAY,
+        )
+        run_sync(a.database, retry=FAST_RETRY)
+        run_sync(b.database, retry=FAST_RETRY)
+        with b.database.reading() as db:
+            assert db.scalars(select(Person.owner_centre_code)).one() == A_CODE
+        enrol(
+            b.database, b.actor, x(phone=PHONE), [EnrolmentChoice("resident_medical")], today=TODAY
+        )
+        assert run_sync(b.database, retry=FAST_RETRY).counts == {"rejected": 2}
+        assert {i.code for i in queue(b.database)} == {"not_owner"}
+        asked = request_transfer(b.database, b.actor, ID_NUMBER, "迁入", retry=FAST_RETRY)
+        assert cli(server, "approve", str(asked.id), "--by", "张科长") == 0
+
+        report = run_sync(b.database, retry=FAST_RETRY)
+        assert report.transfers_adopted == 1 and report.counts == {"accepted": 2}
+        assert queue(b.database) == []
+        db = county(server)
+        with db.reading() as up:
+            person = up.scalars(select(UpPerson)).one()
+            assert person.centre_code == b.actor.centre_code
+            assert person.payload["phone"] == PHONE  # B's refused edit, sent again
+            assert sorted(up.scalars(select(UpEnrolment.scheme))) == [
+                "resident_medical",
+                "resident_pension",
+            ]
+        db.close()
+        with b.database.reading() as db:
+            assert db.scalars(select(Person.owner_centre_code)).one() is None
+    finally:
+        a.close()
+        b.close()
