@@ -117,6 +117,48 @@ def cmd_import_answer(args: Any) -> int:
     return _guarded(args, work)
 
 
+def cmd_transfer_request(args: Any) -> int:
+    from caseworker.sync.transfers import request_transfer
+
+    def work(session: Any) -> int:
+        info = request_transfer(session.database, session.actor, args.id_number, args.reason)
+        print(
+            f"已申请转入 {info.id_number_masked}（原管理中心 {info.from_centre_name or '-'} "
+            f"{info.from_centre or ''}），等待县级审批。申请号 {info.id}"
+        )
+        print(f"Transfer requested ({info.state}); the county decides. Request {info.id}")
+        return 0
+
+    return _guarded(args, work)
+
+
+def cmd_transfer_status(args: Any) -> int:
+    from caseworker.services.transfers import transfer_requests
+
+    words = {"unsent": "未送达", "requested": "待审批", "approved": "已批准", "refused": "已拒绝"}
+
+    def work(session: Any) -> int:
+        rows = transfer_requests(session.database)
+        if args.json:
+            print_json([dataclasses.asdict(row) for row in rows])
+            return 0
+        if not rows:
+            print("没有转入申请 / no transfer requests")
+        for row in rows:
+            line = (
+                f"{row.id}  {words.get(row.state, row.state)} {row.state:<9}  "
+                f"{row.id_number_masked}  {row.from_centre_name or '-'}  {row.reason}"
+            )
+            if row.note:
+                line += f"  县级意见 / county: {row.note}"
+            if row.last_error:
+                line += f"  错误 / error: {row.last_error}"
+            print(line)
+        return 0
+
+    return _guarded(args, work)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     sync = commands.add_parser("sync", help="send records to the county and pull its changes")
     actions = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
@@ -140,5 +182,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     answer = actions.add_parser("import-answer", help="apply the county's answer file")
     answer.add_argument("file")
     answer.set_defaults(handler=cmd_import_answer)
-    for parser in (reg, run, status, export, answer):
+    transfer = actions.add_parser(
+        "transfer", help="ask the county for a person registered by another centre"
+    ).add_subparsers(dest="transfer_command", required=True, metavar="ACTION")
+    ask = transfer.add_parser("request", help="request a transfer (by ID number or issue number)")
+    ask.add_argument("id_number", help="the person's ID number, or the number of a sync issue")
+    ask.add_argument("--reason", required=True, help="why the person moves here (≤ 200)")
+    ask.set_defaults(handler=cmd_transfer_request)
+    asked = transfer.add_parser("status", help="this centre's transfer requests")
+    asked.add_argument("--json", action="store_true")
+    asked.set_defaults(handler=cmd_transfer_status)
+    for parser in (reg, run, status, export, answer, ask, asked):
         _user_option(parser)

@@ -17,6 +17,7 @@ __all__ = [
     "InvalidName",
     "is_cjk_ideograph",
     "is_rare_character",
+    "mask_name",
     "normalise_person_name",
     "split_surname",
 ]
@@ -184,3 +185,16 @@ def split_surname(name: str) -> tuple[str, str]:
     if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         return name[:2], name[2:]
     return name[:1], name[1:]
+
+
+def mask_name(name: str) -> str:
+    """Surname and one ``*`` per given-name character, for telling a clerk who is meant
+    without disclosing the name: ``欧阳娜娜`` → ``欧阳**``, ``王秀英`` → ``王**``.
+
+    Names without a surname to split (minority names with ``·``, Latin names) keep their
+    first character only: ``阿依古丽·买买提`` → ``阿*******``.
+    """
+    surname, given = split_surname(name)
+    if not surname:
+        return name[:1] + "*" * max(len(name) - 1, 0)
+    return surname + "*" * len(given)

@@ -95,6 +95,8 @@ class PersonDetail:
     enrolments: tuple[EnrolmentRecord, ...] = ()
     payments: tuple[PaymentRecord, ...] = ()
     history: tuple[HistoryRecord, ...] = field(default=())
+    # The centre that manages the person at the county (None: this centre).
+    owner_centre_code: str | None = None
 
     @property
     def masked_id_number(self) -> str:

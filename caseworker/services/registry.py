@@ -110,6 +110,7 @@ def person_detail(database: Database, reference: str) -> PersonDetail:
             household_id=person.household_id,
             relationship_to_head=person.relationship_to_head,
             version=person.version,
+            owner_centre_code=person.owner_centre_code,
             enrolments=tuple(
                 EnrolmentRecord(
                     e.id,

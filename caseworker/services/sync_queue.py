@@ -89,6 +89,15 @@ class QueueItem:
     server_copy: dict[str, Any] | None
     created_at: datetime
     summary: str
+    # Another centre's record: who owns it (``not_owner``), and for a duplicate ID number
+    # the masked identity the county gave (``registered_elsewhere``): centre_code,
+    # centre_name, id_number_masked, name_masked, schemes, person_id.
+    owner: dict[str, Any] | None = None
+    elsewhere: dict[str, Any] | None = None
+
+    @property
+    def can_request_transfer(self) -> bool:
+        return self.code == "registered_elsewhere" and self.elsewhere is not None
 
 
 @dataclass(frozen=True)
@@ -155,13 +164,22 @@ def recent_batches(database: Database, limit: int = 100) -> list[BatchRow]:
 
 def _details(entry: OutboxEntry) -> tuple[str | None, int | None, dict[str, Any] | None]:
     if (
-        entry.sync_state == "conflict"
+        entry.sync_state in ("conflict", "rejected")
         and entry.result_message
         and entry.result_message.startswith("{")
     ):
         data = json.loads(entry.result_message)
         return data.get("message"), data.get("server_version"), data.get("server_copy")
     return entry.result_message, None, None
+
+
+def _ownership(entry: OutboxEntry) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Who owns the record, and the masked duplicate, as the county answered them."""
+    text = entry.result_message
+    if entry.sync_state not in ("conflict", "rejected") or not text or not text.startswith("{"):
+        return None, None
+    data = json.loads(text)
+    return data.get("owner"), data.get("elsewhere")
 
 
 def _summary(entry: OutboxEntry) -> str:
@@ -183,6 +201,7 @@ def queue(database: Database) -> list[QueueItem]:
         items = []
         for e in entries:
             message, version, copy = _details(e)
+            owner, elsewhere = _ownership(e)
             items.append(
                 QueueItem(
                     e.seq,
@@ -196,6 +215,8 @@ def queue(database: Database) -> list[QueueItem]:
                     copy,
                     e.created_at,
                     _summary(e),
+                    owner,
+                    elsewhere,
                 )
             )
         return items
@@ -369,3 +390,66 @@ def accept_server(database: Database, actor: Actor, seq: int) -> None:
             if entry.entity_type == "person":
                 index_person(session, row)
         _resolve(session, actor, entry, "accepted_server", None, None)
+
+
+def resolve_entries_of(
+    session: Session, actor: Actor, entity_id: uuid.UUID, action: str, note: str
+) -> int:
+    """Close every open issue of one entity (e.g. a person merged after a transfer)."""
+    entries = session.scalars(
+        select(OutboxEntry).where(
+            OutboxEntry.entity_id == entity_id,
+            OutboxEntry.sync_state.in_(("rejected", "conflict")),
+            _unresolved(),
+        )
+    ).all()
+    for entry in entries:
+        _resolve(session, actor, entry, action, None, note)
+    return len(entries)
+
+
+def requeue_person_records(
+    session: Session, actor: Actor, person_id: uuid.UUID, note: str, *, with_person: bool = False
+) -> int:
+    """Send again the person's enrolments, payments and survey entries the county refused
+    (e.g. ``not_owner`` before a transfer, or ``unknown_person`` before a merge), and with
+    ``with_person`` the person's own refused change (its current state)."""
+    requeued = 0
+    kinds = ("person", "enrolment", "payment", "survey_entry")
+    for kind in kinds if with_person else kinds[1:]:
+        model = MODELS[kind]
+        if kind == "person":
+            ids = [person_id]
+        else:
+            ids = list(session.scalars(select(model.id).where(model.person_id == person_id)))
+        if not ids:
+            continue
+        entries = session.scalars(
+            select(OutboxEntry)
+            .where(
+                OutboxEntry.entity_id.in_(ids),
+                OutboxEntry.sync_state.in_(("rejected", "conflict")),
+                _unresolved(),
+            )
+            .order_by(OutboxEntry.seq)
+        ).all()
+        latest: dict[uuid.UUID, OutboxEntry] = {}
+        for entry in entries:
+            latest[entry.entity_id] = entry
+        for entity_id, entry in latest.items():
+            row = session.get(model, entity_id)
+            outbox = record_change(
+                session,
+                actor,
+                action=f"{kind}.resubmit",
+                entity_type=kind,
+                entity_id=entity_id,
+                operation=entry.operation if kind == "payment" else "upsert",
+                payload=_current_payload(row, kind),
+                detail={"note": note},
+            )
+            requeued += 1
+            for old in entries:
+                if old.entity_id == entity_id:
+                    _resolve(session, actor, old, "resubmitted", outbox.id, note)
+    return requeued

@@ -156,6 +156,9 @@ class Person(Stamped, Base):
     bank_account: Mapped[str | None] = mapped_column(String(19))
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), index=True)
     relationship_to_head: Mapped[str | None] = mapped_column(String(2))
+    # The centre that manages the person at the county, as the registry feed last said;
+    # None: this centre (a person created here, or not yet heard of upstream).
+    owner_centre_code: Mapped[str | None] = mapped_column(String(12))
     # Search columns, precomputed at write time: reversed strings make tails into prefixes.
     id_number_reversed: Mapped[str] = mapped_column(String(18), index=True)
     phone_reversed: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -389,6 +392,33 @@ class SyncResolution(Base):
     resolved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     new_outbox_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class TransferRequestRow(Base):
+    """A transfer of a person registered by another centre, asked for by this centre.
+
+    Kept from the moment the clerk asks (``unsent``) through the county's decision; the
+    exact bytes sent are kept too, so a retry sends the same request."""
+
+    __tablename__ = "transfer_request"
+    __table_args__ = (
+        CheckConstraint("state IN ('unsent', 'requested', 'approved', 'refused')", name="state"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    outbox_seq: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12), default="unsent")
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    county_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    from_centre: Mapped[str | None] = mapped_column(String(12))
+    from_centre_name: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    adopted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 # Answers are applied by batch; the outbox table is older than sync, so its index lives here.

@@ -26,6 +26,7 @@ from caseworker.sync.protocol import (
     PROTOCOL_VERSION,
     BatchAnswer,
     Record,
+    RecordResult,
 )
 
 FINAL_STATES = ("accepted", "rejected", "conflict")
@@ -213,14 +214,16 @@ def apply_answer(
         else:
             state, code = result.status, result.code
             message = result.message
-            if result.server_copy is not None:
-                # The conflict's server copy travels with the entry for whoever resolves it.
+            if result.server_copy is not None or result.owner or result.elsewhere:
+                # What the county said travels with the entry for whoever resolves it: its
+                # copy (our own centre's record), or who owns it (another centre's).
                 message = json.dumps(
                     {
                         "message": result.message,
                         "server_version": result.server_version,
                         "server_copy": result.server_copy,
-                    },
+                    }
+                    | _ownership(result),
                     ensure_ascii=False,
                 )
         groups.setdefault((state, code, message), []).append(entry.seq)
@@ -233,6 +236,15 @@ def apply_answer(
     batch.answered_via = via
     batch.last_error = None
     return counts
+
+
+def _ownership(result: RecordResult) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if result.owner is not None:
+        found["owner"] = result.owner.model_dump()
+    if result.elsewhere is not None:
+        found["elsewhere"] = result.elsewhere.model_dump(mode="json")
+    return found
 
 
 def refuse_batch(session: Session, batch: SyncBatch, code: str, message: str) -> None:

@@ -28,6 +28,7 @@ from caseworker.sync.protocol import (
     Meta,
     ReferenceFeed,
     RegistryFeed,
+    TransferStatus,
     request_signing_bytes,
 )
 
@@ -166,6 +167,23 @@ class Transport:
         )
         self._raise_for(response)
         return RegistryFeed.model_validate_json(response.content)
+
+    def post_transfer(self, body: bytes, signature: bytes) -> httpx.Response:
+        """A transfer request, signed over its exact bytes like a batch."""
+        assert self.signer is not None
+        headers = {
+            "Content-Type": "application/json",
+            DEVICE_HEADER: str(self.signer.device_id),
+            SIGNATURE_HEADER: base64.b64encode(signature).decode(),
+        }
+        return self.request("POST", "/v1/transfers", content=body, headers=headers)
+
+    def get_transfer(self, transfer_id: uuid.UUID) -> TransferStatus | None:
+        response = self.request("GET", f"/v1/transfers/{transfer_id}", sign_get=True)
+        if response.status_code == 404:
+            return None
+        self._raise_for(response)
+        return TransferStatus.model_validate_json(response.content)
 
     @staticmethod
     def _raise_for(response: httpx.Response) -> None:

@@ -92,6 +92,25 @@ class BatchUpload(_Model):
     records: list[Record] = Field(max_length=MAX_BATCH_RECORDS)
 
 
+class OwnerInfo(_Model):
+    """The centre that owns a record another centre tried to change (``not_owner``)."""
+
+    centre_code: str
+    centre_name: str
+
+
+class RegisteredElsewhere(_Model):
+    """A duplicate ID number held by another centre: what a clerk needs, and no more
+    (no phone, address, bank account or birth date)."""
+
+    centre_code: str
+    centre_name: str
+    id_number_masked: str
+    name_masked: str = Field(description="surname and one * per given-name character")
+    schemes: list[str] = Field(default_factory=list)
+    person_id: uuid.UUID = Field(description="the county's id of the person (for a transfer)")
+
+
 class RecordResult(_Model):
     record_id: uuid.UUID
     entity_type: str
@@ -100,7 +119,10 @@ class RecordResult(_Model):
     code: str | None = None
     message: str | None = None
     server_version: int | None = None
+    # Only ever the caller's own centre's record: another centre's is never disclosed.
     server_copy: dict[str, Any] | None = None
+    owner: OwnerInfo | None = None
+    elsewhere: RegisteredElsewhere | None = None
 
 
 class BatchAnswer(_Model):
@@ -179,6 +201,35 @@ class AnswerFile(_Model):
     protocol: Literal["1"] = PROTOCOL_VERSION
     written_at: datetime
     answers: list[TransferAnswer]
+
+
+TRANSFER_REASON_MAX = 200
+TransferState = Literal["requested", "approved", "refused"]
+
+
+class TransferRequest(_Model):
+    """A centre asks the county for a person registered by another centre (who moved here).
+
+    Sent as ``POST /v1/transfers``, signed like a batch (exact bytes); the id is the
+    client's, so sending the same bytes again is answered with the same transfer.
+    """
+
+    id: uuid.UUID
+    id_number: str = Field(min_length=15, max_length=18)
+    reason: str = Field(min_length=1, max_length=TRANSFER_REASON_MAX)
+    requested_at: datetime
+
+
+class TransferStatus(_Model):
+    id: uuid.UUID
+    state: TransferState
+    person_id: uuid.UUID
+    from_centre: str
+    from_centre_name: str
+    to_centre: str
+    requested_at: datetime
+    decided_at: datetime | None = None
+    note: str | None = None
 
 
 def request_signing_bytes(method: str, path: str, timestamp: str) -> bytes:

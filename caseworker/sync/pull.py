@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from caseworker.services.enrolment import ENROLMENT_FIELDS, PERSON_FIELDS
 from caseworker.services.journal import audit
 from caseworker.store.models import (
+    Centre,
     Employer,
     Enrolment,
     Household,
@@ -95,6 +96,14 @@ def _set_fields(
         setattr(row, name, value)
 
 
+def _owner(session: Session, item: RegistryItem) -> str | None:
+    """Who manages the person at the county; None when it is this centre."""
+    own = session.info.get("centre_code")
+    if own is None:
+        own = session.info["centre_code"] = session.scalars(select(Centre.code)).first()
+    return None if item.centre_code == own else item.centre_code
+
+
 def _apply_person(session: Session, item: RegistryItem) -> bool:
     person = session.get(Person, item.entity_id)
     if person is None:
@@ -104,6 +113,7 @@ def _apply_person(session: Session, item: RegistryItem) -> bool:
         person = Person(id=item.entity_id)
         _set_fields(session, person, item.payload, PERSON_FIELDS)
         person.version = item.version
+        person.owner_centre_code = _owner(session, item)
         person.created_at = person.updated_at = datetime.now(UTC)
         session.add(person)
         index_person(session, person, is_new=True)
@@ -112,6 +122,7 @@ def _apply_person(session: Session, item: RegistryItem) -> bool:
         return False
     _set_fields(session, person, item.payload, PERSON_FIELDS)
     person.version = item.version
+    person.owner_centre_code = _owner(session, item)
     index_person(session, person)
     return True
 

@@ -37,6 +37,7 @@ from caseworker.sync.protocol import (
     DeviceRegistration,
 )
 from caseworker.sync.pull import apply_reference_page, apply_registry_page, get_cursor
+from caseworker.sync.transfers import adopt_transferred, refresh_transfers
 
 Progress = Callable[[int, int, str], None]
 # Refusals that no retry can cure: the batch's records go to the queue.
@@ -51,6 +52,8 @@ class SyncReport:
     reference_applied: int = 0
     registry_applied: int = 0
     registry_skipped: int = 0
+    transfers_decided: int = 0
+    transfers_adopted: int = 0
     clock_skew_seconds: int | None = None
 
 
@@ -191,12 +194,27 @@ def pull(
             else:
                 registry = transport.registry_feed(since, page_size)
                 with database.writing() as session:
+                    report.transfers_adopted += adopt_transferred(session, registry)
                     counts = apply_registry_page(session, registry)
                 report.registry_applied += counts.applied
                 report.registry_skipped += counts.skipped
                 more = registry.more
             if not more:
                 break
+
+
+def _send_all(
+    database: Database, transport: Transport, report: SyncReport, progress: Progress | None
+) -> None:
+    report.sealed += seal_pending(database)
+    pending = unanswered(database)
+    for n, batch_id in enumerate(pending):
+        if progress:
+            progress(n, len(pending), f"batch {n + 1}/{len(pending)}")
+        transport.check()
+        for state, count in send_batch(database, transport, batch_id).items():
+            report.counts[state] = report.counts.get(state, 0) + count
+        report.batches_sent += 1
 
 
 def run_sync(
@@ -214,19 +232,15 @@ def run_sync(
     try:
         meta = transport.meta()
         report.clock_skew_seconds = int((meta.server_time - datetime.now(UTC)).total_seconds())
-        report.sealed = seal_pending(database)
-        pending = unanswered(database)
-        for n, batch_id in enumerate(pending):
-            if progress:
-                progress(n, len(pending), f"batch {n + 1}/{len(pending)}")
-            transport.check()
-            for state, count in send_batch(database, transport, batch_id).items():
-                report.counts[state] = report.counts.get(state, 0) + count
-            report.batches_sent += 1
+        _send_all(database, transport, report, progress)
+        report.transfers_decided = refresh_transfers(database, transport)
         if progress:
-            progress(len(pending), len(pending), "pull")
+            progress(report.batches_sent, report.batches_sent, "pull")
         if pull_feeds:
             pull(database, transport, report)
+        if report.transfers_adopted:
+            # A person taken over: its enrolments and payments were queued again; send them.
+            _send_all(database, transport, report, progress)
     except SyncError as error:
         _finish(database, started, error=f"{error.code}: {error.message}")
         raise

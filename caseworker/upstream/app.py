@@ -36,8 +36,10 @@ from caseworker.sync.protocol import (
     Meta,
     ReferenceFeed,
     RegistryFeed,
+    TransferRequest,
+    TransferStatus,
 )
-from caseworker.upstream import devices, feeds
+from caseworker.upstream import devices, feeds, transfers
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import Batch
@@ -189,6 +191,44 @@ def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
         )
         return feeds.registry_feed(store, devices.device_township(store, sender), since, limit)
 
+    @app.post(
+        "/v1/transfers",
+        response_model=TransferStatus,
+        responses=ERRORS,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/TransferRequest"}}
+                },
+            }
+        },
+    )
+    async def post_transfer(
+        request: Request, device: DeviceHeader = None, signature: SignatureHeader = None
+    ) -> Response:
+        """Ask for a person registered by another centre (signed like a batch, over the
+        exact bytes); the same bytes again are answered with the same transfer."""
+        body = await request.body()
+        status = await run_in_threadpool(
+            transfers.receive_transfer_request, store, body, device, signature
+        )
+        return Response(content=status.model_dump_json(), media_type="application/json")
+
+    @app.get("/v1/transfers/{transfer_id}", response_model=TransferStatus, responses=ERRORS)
+    def get_transfer(
+        transfer_id: uuid.UUID,
+        request: Request,
+        device: DeviceHeader = None,
+        timestamp: TimestampHeader = None,
+        signature: SignatureHeader = None,
+    ) -> TransferStatus:
+        """Where a transfer stands, for the requesting or the giving centre."""
+        sender = devices.authenticate_read(
+            store, "GET", _signed_path(request), device, timestamp, signature
+        )
+        return transfers.transfer_status(store, transfer_id, sender)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
@@ -196,6 +236,8 @@ def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(jsonable_encoder(upload.pop("$defs", {})))
             components["BatchUpload"] = upload
+            wanted = TransferRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            components["TransferRequest"] = wanted
             app.openapi_schema = schema
         return app.openapi_schema
 

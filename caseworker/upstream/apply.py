@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_id_number, parse_uscc
-from caseworker.sync.protocol import Record
+from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
 from caseworker.upstream.apply_stores import (
     EMPLOYER,
     ENROLMENT,
@@ -37,6 +37,7 @@ from caseworker.upstream.apply_stores import (
     TABLES,
     Store,
 )
+from caseworker.upstream.ownership import not_owner_message, owner_info, registered_elsewhere
 
 # Re-exported: callers import the stores from here.
 
@@ -59,6 +60,8 @@ class Outcome:
     message: str | None = None
     server_version: int | None = None
     server_copy: dict[str, Any] | None = None
+    owner: OwnerInfo | None = None
+    elsewhere: RegisteredElsewhere | None = None
     # (entity_type, entity_id, version, township, payload) for the registry feed
     registry: list[tuple[str, uuid.UUID, int, str | None, dict[str, Any]]] = field(
         default_factory=list
@@ -73,6 +76,24 @@ class Origin:
 
 def _conflict(code: str, message: str, row: Any) -> Outcome:
     return Outcome("conflict", code, message, row.version, dict(row.payload))
+
+
+def _not_owner(store: Store, kind: str, centre_code: str, *, of_person: bool) -> Outcome:
+    """Refused: the record (or its person) belongs to another centre. Nothing is written."""
+    owner = OwnerInfo(centre_code=centre_code, centre_name=store.centre_name(centre_code))
+    return Outcome(
+        "rejected", "not_owner", not_owner_message(kind, owner, of_person=of_person), owner=owner
+    )
+
+
+def _foreign_person(
+    store: Store, kind: str, person_id: uuid.UUID | None, origin: Origin
+) -> Outcome | None:
+    """A not_owner answer when the record's person belongs to another centre."""
+    owner = store.owner(person_id)
+    if owner is not None and owner != origin.centre_code:
+        return _not_owner(store, kind, owner, of_person=True)
+    return None
 
 
 def _uuid(payload: dict[str, Any], name: str, *, required: bool = True) -> uuid.UUID | None:
@@ -120,10 +141,16 @@ def _upsert(
 ) -> tuple[Outcome, bool]:
     """Insert or version-checked update; returns the outcome and whether a row was written."""
     row = store.row(table, record.entity_id)
-    values = {"version": version, "payload": record.payload, "centre_code": origin.centre_code}
+    values = {"version": version, "payload": record.payload}
     if row is None:
-        store.insert(table, {"id": record.entity_id, **values, **columns})
+        # The owner is set here, once; an update never writes it (only a transfer does).
+        store.insert(
+            table, {"id": record.entity_id, **values, "centre_code": origin.centre_code, **columns}
+        )
         return Outcome("created"), True
+    if row.centre_code != origin.centre_code:
+        kind = record.entity_type
+        return _not_owner(store, kind, row.centre_code, of_person=kind == "person"), False
     if version > row.version:
         store.update(table, record.entity_id, {**values, **columns})
         return Outcome("updated"), True
@@ -165,6 +192,9 @@ def _enrolment(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
     person_id = _uuid(p, "person_id")
     scheme = _text(p, "scheme", 40)
+    refused = _foreign_person(store, "enrolment", person_id, origin)
+    if refused is not None:
+        return refused
     outcome, written = _upsert(
         store, ENROLMENT, record, _version(p), {"person_id": person_id, "scheme": scheme}, origin
     )
@@ -191,6 +221,9 @@ def _household(store: Store, record: Record, origin: Origin) -> Outcome:
 def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
     columns = {"person_id": _uuid(p, "person_id")}
+    refused = _foreign_person(store, "survey_entry", columns["person_id"], origin)
+    if refused is not None:
+        return refused
     return _upsert(store, SURVEY, record, _version(p, default=1), columns, origin)[0]
 
 
@@ -203,6 +236,11 @@ def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
     row = store.row(PAYMENT, record.entity_id)
     voided = p.get("voided_at") is not None
     if record.operation == "create":
+        if row is not None and row.centre_code != origin.centre_code:
+            return _not_owner(store, "payment", row.centre_code, of_person=False)
+        refused = _foreign_person(store, "payment", _uuid(p, "person_id"), origin)
+        if refused is not None:
+            return refused
         if row is None:
             store.insert(
                 PAYMENT,
@@ -233,6 +271,9 @@ def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
         raise Rejected(
             "unknown_payment", "县级库中没有这笔缴费，无法作废 / the county has no such payment"
         )
+    # Money stays where it was taken: the collecting centre voids, even after a transfer.
+    if row.centre_code != origin.centre_code:
+        return _not_owner(store, "payment", row.centre_code, of_person=False)
     if row.voided:
         return Outcome("already_applied")
     store.update(
@@ -271,64 +312,100 @@ def apply_record(store: Store, record: Record, origin: Origin) -> Outcome:
     return applier(store, record, origin)
 
 
-def explain_integrity(conn: Connection, record: Record) -> Outcome:
-    """After a constraint fired and the savepoint was rolled back: who holds what we wanted."""
+def _held_elsewhere(conn: Connection, code: str, message: str, row: Any) -> Outcome:
+    """A conflict over another centre's record: who holds it, never what it holds."""
+    owner = owner_info(conn, row.centre_code)
+    return Outcome("conflict", code, message, owner=owner)
+
+
+def _refused_foreign(conn: Connection, kind: str, row: Any, *, of_person: bool) -> Outcome:
+    owner = owner_info(conn, row.centre_code)
+    return Outcome(
+        "rejected", "not_owner", not_owner_message(kind, owner, of_person=of_person), owner=owner
+    )
+
+
+def explain_integrity(conn: Connection, record: Record, origin: Origin) -> Outcome:
+    """After a constraint fired and the savepoint was rolled back: who holds what we wanted.
+
+    The holder's full record goes back only to its own centre; another centre learns who
+    holds it (and, for a person, the masked identity a clerk needs to ask for a transfer).
+    """
     p = record.payload
     kind = record.entity_type
+    mine = origin.centre_code
     if kind == "person":
         row = conn.execute(
-            select(PERSON.c.version, PERSON.c.payload).where(
-                PERSON.c.id_number == str(p.get("id_number", "")).upper()
-            )
+            select(
+                PERSON.c.id,
+                PERSON.c.id_number,
+                PERSON.c.name,
+                PERSON.c.centre_code,
+                PERSON.c.version,
+                PERSON.c.payload,
+            ).where(PERSON.c.id_number == str(p.get("id_number", "")).upper())
         ).first()
+        if row is not None and row.centre_code != mine:
+            message, elsewhere = registered_elsewhere(conn, row)
+            return Outcome(
+                "conflict",
+                "registered_elsewhere",
+                message,
+                owner=OwnerInfo(
+                    centre_code=elsewhere.centre_code, centre_name=elsewhere.centre_name
+                ),
+                elsewhere=elsewhere,
+            )
         if row is not None:
             return _conflict(
                 "duplicate_id_number",
-                "该身份证号码已由其他服务中心登记，请核对后采用县级记录 / another centre already "
-                "registered this ID number",
+                "该身份证号码已由本中心另一台电脑登记，请核对后采用县级记录 / another computer of "
+                "this centre already registered this ID number",
                 row,
             )
     elif kind == "employer":
         row = conn.execute(
-            select(EMPLOYER.c.version, EMPLOYER.c.payload).where(
+            select(EMPLOYER.c.centre_code, EMPLOYER.c.version, EMPLOYER.c.payload).where(
                 EMPLOYER.c.credit_code == str(p.get("credit_code", "")).upper()
             )
         ).first()
+        message = "该统一社会信用代码已由其他服务中心登记 / another centre registered this employer"
+        if row is not None and row.centre_code != mine:
+            return _held_elsewhere(conn, "duplicate_credit_code", message, row)
         if row is not None:
-            return _conflict(
-                "duplicate_credit_code",
-                "该统一社会信用代码已由其他服务中心登记 / another centre registered this employer",
-                row,
-            )
+            return _conflict("duplicate_credit_code", message, row)
     elif kind == "enrolment":
         person_id = _uuid(p, "person_id")
-        if conn.scalar(select(PERSON.c.id).where(PERSON.c.id == person_id)) is None:
+        person = conn.execute(select(PERSON.c.centre_code).where(PERSON.c.id == person_id)).first()
+        if person is None:
             raise Rejected(
                 "unknown_person",
                 "县级库中没有该参保人（人员记录被退回或冲突），请先处理人员记录 / the person "
                 "of this enrolment is not in the county registry",
             )
+        if person.centre_code != mine:
+            return _refused_foreign(conn, kind, person, of_person=True)
         row = conn.execute(
-            select(ENROLMENT.c.version, ENROLMENT.c.payload).where(
+            select(ENROLMENT.c.centre_code, ENROLMENT.c.version, ENROLMENT.c.payload).where(
                 ENROLMENT.c.person_id == person_id, ENROLMENT.c.scheme == p.get("scheme")
             )
         ).first()
+        message = "该人员已参加此险种 / already enrolled in this scheme"
+        if row is not None and row.centre_code != mine:
+            return _held_elsewhere(conn, "duplicate_enrolment", message, row)
         if row is not None:
-            return _conflict(
-                "duplicate_enrolment",
-                "该人员已在其他服务中心参加此险种 / already enrolled in this scheme elsewhere",
-                row,
-            )
+            return _conflict("duplicate_enrolment", message, row)
     elif kind == "payment":
         row = conn.execute(
-            select(PAYMENT.c.version, PAYMENT.c.payload).where(
+            select(PAYMENT.c.centre_code, PAYMENT.c.version, PAYMENT.c.payload).where(
                 PAYMENT.c.receipt_number == p.get("receipt_number")
             )
         ).first()
+        message = "收据号已被另一笔缴费使用 / receipt number already used"
+        if row is not None and row.centre_code != mine:
+            return _held_elsewhere(conn, "duplicate_receipt", message, row)
         if row is not None:
-            return _conflict(
-                "duplicate_receipt", "收据号已被另一笔缴费使用 / receipt number already used", row
-            )
+            return _conflict("duplicate_receipt", message, row)
         raise Rejected(
             "unknown_enrolment",
             "县级库中没有对应的人员或参保记录，请先处理它们 / the person or enrolment of this "
@@ -341,8 +418,12 @@ def explain_integrity(conn: Connection, record: Record) -> Outcome:
     # The same entity id written concurrently by another upload: report it as a conflict.
     table = TABLES[kind]
     row = conn.execute(
-        select(table.c.version, table.c.payload).where(table.c.id == record.entity_id)
+        select(table.c.centre_code, table.c.version, table.c.payload).where(
+            table.c.id == record.entity_id
+        )
     ).first()
+    if row is not None and row.centre_code != mine:
+        return _refused_foreign(conn, kind, row, of_person=kind == "person")
     if row is not None:
         return _conflict(
             "concurrent_change", "同一记录同时被另一批次修改 / changed concurrently", row

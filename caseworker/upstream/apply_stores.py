@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from caseworker.sync.protocol import Record
 from caseworker.upstream.models import (
+    Centre,
     Employer,
     Enrolment,
     Household,
@@ -54,10 +55,11 @@ class Current:
     version: int
     payload: dict[str, Any]
     voided: bool = False
+    centre_code: str = ""
 
 
 def _row_columns(table: Table) -> list[Any]:
-    columns = [table.c.version, table.c.payload]
+    columns = [table.c.version, table.c.payload, table.c.centre_code]
     if table is PAYMENT:
         columns.append(PAYMENT.c.voided)
     return columns
@@ -75,6 +77,7 @@ class Store:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.writes = 0
+        self._centre_names: dict[str, str] = {}
 
     def row(self, table: Table, entity_id: uuid.UUID) -> Any:
         """The entity's version, payload (and ``voided`` for payments), locked; or None."""
@@ -82,6 +85,15 @@ class Store:
 
     def township(self, person_id: uuid.UUID | None) -> str | None:
         raise NotImplementedError
+
+    def owner(self, person_id: uuid.UUID | None) -> str | None:
+        """The centre that owns the person (None: no such person)."""
+        raise NotImplementedError
+
+    def centre_name(self, code: str) -> str:
+        if code not in self._centre_names:
+            self._centre_names[code] = query_centre_name(self.conn, code)
+        return self._centre_names[code]
 
     def insert(self, table: Table, values: dict[str, Any]) -> None:
         self.writes += 1
@@ -102,6 +114,14 @@ def _query_township(conn: Connection, person_id: uuid.UUID | None) -> str | None
     return conn.scalar(select(PERSON.c.township_code).where(PERSON.c.id == person_id))
 
 
+def _query_owner(conn: Connection, person_id: uuid.UUID | None) -> str | None:
+    return conn.scalar(select(PERSON.c.centre_code).where(PERSON.c.id == person_id))
+
+
+def query_centre_name(conn: Connection, code: str) -> str:
+    return conn.scalar(select(Centre.name).where(Centre.code == code)) or code
+
+
 class DirectStore(Store):
     """One query per read: what the record-by-record path (and its savepoints) needs."""
 
@@ -111,9 +131,16 @@ class DirectStore(Store):
     def township(self, person_id: uuid.UUID | None) -> str | None:
         return _query_township(self.conn, person_id)
 
+    def owner(self, person_id: uuid.UUID | None) -> str | None:
+        return _query_owner(self.conn, person_id)
+
+
+# Records that belong to a person: the person's owner decides whether they are accepted.
+PERSON_REFERENCES = ("enrolment", "payment", "survey_entry")
+
 
 def _person_ref(record: Record) -> uuid.UUID | None:
-    if record.entity_type != "enrolment":
+    if record.entity_type not in PERSON_REFERENCES:
         return None
     try:
         return uuid.UUID(str(record.payload.get("person_id")))
@@ -261,12 +288,16 @@ class BatchStore(Store):
         self._writer = _PsycopgWriter(conn) if conn.dialect.driver == "psycopg" else None
         self._rows: dict[tuple[str, uuid.UUID], Current | None] = {}
         self._townships: dict[uuid.UUID, str | None] = {}
+        self._owners: dict[uuid.UUID, str | None] = {}
+        # Read now: inside psycopg's pipeline a query's answer is not there to read yet.
+        self._centre_names = {row.code: row.name for row in conn.execute(select(Centre))}
         for name, table in TABLES.items():
             ids = sorted({r.entity_id for r in records if r.entity_type == name})
             for key in ids:
                 self._rows[(name, key)] = None
                 if table is PERSON:
                     self._townships[key] = None
+                    self._owners[key] = None
             extra = [PERSON.c.township_code] if table is PERSON else []
             for chunk in self._chunks(ids):
                 found = conn.execute(
@@ -277,20 +308,28 @@ class BatchStore(Store):
                 )
                 for row in found:
                     voided = bool(row.voided) if table is PAYMENT else False
-                    self._rows[(name, row.id)] = Current(row.version, row.payload, voided)
+                    self._rows[(name, row.id)] = Current(
+                        row.version, row.payload, voided, row.centre_code
+                    )
                     if table is PERSON:
                         self._townships[row.id] = row.township_code
+                        self._owners[row.id] = row.centre_code
         # The townships of the persons enrolments name (for the registry feed); one that is
         # missing here is either written earlier in the batch (remembered then) or missing
         # for good, and then the enrolment's insert fails its foreign key.
         wanted = {ref for r in records if (ref := _person_ref(r)) is not None}
         wanted -= self._townships.keys()
         self._townships.update(dict.fromkeys(wanted))
+        self._owners.update(dict.fromkeys(wanted))
         for chunk in self._chunks(sorted(wanted)):
             found = conn.execute(
-                select(PERSON.c.id, PERSON.c.township_code).where(PERSON.c.id.in_(chunk))
+                select(PERSON.c.id, PERSON.c.township_code, PERSON.c.centre_code).where(
+                    PERSON.c.id.in_(chunk)
+                )
             )
-            self._townships.update((row.id, row.township_code) for row in found)
+            for row in found:
+                self._townships[row.id] = row.township_code
+                self._owners[row.id] = row.centre_code
 
     def _chunks(self, ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
         return [ids[start : start + self.CHUNK] for start in range(0, len(ids), self.CHUNK)]
@@ -306,6 +345,11 @@ class BatchStore(Store):
             return _query_township(self.conn, person_id)
         return self._townships[person_id]
 
+    def owner(self, person_id: uuid.UUID | None) -> str | None:
+        if person_id not in self._owners:
+            return _query_owner(self.conn, person_id)
+        return self._owners[person_id]
+
     def _remember(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
         key = (table.name, entity_id)
         held = self._rows.get(key)
@@ -313,9 +357,12 @@ class BatchStore(Store):
             values.get("version", held.version if held else 0),
             values.get("payload", held.payload if held else {}),
             values.get("voided", held.voided if held else False),
+            values.get("centre_code", held.centre_code if held else ""),
         )
         if table is PERSON and "township_code" in values:
             self._townships[entity_id] = values["township_code"]
+        if table is PERSON and "centre_code" in values:
+            self._owners[entity_id] = values["centre_code"]
 
     def insert(self, table: Table, values: dict[str, Any]) -> None:
         if self._writer is None:

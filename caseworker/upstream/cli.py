@@ -125,6 +125,59 @@ def cmd_import(args: Any) -> int:
     return 1 if refused else 0
 
 
+def _transfer_id(text: str) -> Any:
+    import uuid
+
+    from caseworker.upstream.intake import Refused
+
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise Refused(
+            400,
+            "bad_transfer_id",
+            f"转入申请编号格式不对：{text}（transfer list 可列出全部）",
+            f"Not a transfer id: {text} (see `transfer list`).",
+        ) from None
+
+
+def cmd_transfer_list(args: Any) -> int:
+    from caseworker.upstream.transfers import list_transfers
+
+    rows = list_transfers(_db(args), args.state)
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("没有转入申请 / no transfer requests")
+    for row in rows:
+        print(
+            f"{row['id']}  {row['state']:<9}  {row['id_number']} {row['name']}  "
+            f"{row['from_centre']} → {row['to_centre']}  {row['requested_at']:%Y-%m-%d %H:%M}  "
+            f"{row['reason']}"
+        )
+    return 0
+
+
+def cmd_transfer_approve(args: Any) -> int:
+    from caseworker.upstream.transfers import approve_transfer
+
+    status = approve_transfer(_db(args), _transfer_id(args.id), args.by, args.note)
+    print(
+        f"已批准：该人员改由 {status.to_centre} 管理（原 {status.from_centre} {status.from_centre_name}）。"
+    )
+    print(f"Approved: the person now belongs to {status.to_centre}.")
+    return 0
+
+
+def cmd_transfer_refuse(args: Any) -> int:
+    from caseworker.upstream.transfers import refuse_transfer
+
+    status = refuse_transfer(_db(args), _transfer_id(args.id), args.by, args.note or "")
+    print(f"已拒绝转入申请 {status.id}。 Refused.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caseworker-upstream", description="county intake server")
     parser.add_argument("--version", action="version", version=f"caseworker-upstream {__version__}")
@@ -170,6 +223,21 @@ def build_parser() -> argparse.ArgumentParser:
     command(
         "load", cmd_reference_load, "load reference files into the feed", reference
     ).add_argument("files", nargs="+")
+
+    transfer = commands.add_parser(
+        "transfer", help="persons moving between centres"
+    ).add_subparsers(dest="action", required=True)
+    listing = command("list", cmd_transfer_list, "transfer requests, oldest first", transfer)
+    listing.add_argument("--state", choices=("requested", "approved", "refused"))
+    listing.add_argument("--json", action="store_true")
+    for name, handler, text in (
+        ("approve", cmd_transfer_approve, "move the person to the requesting centre"),
+        ("refuse", cmd_transfer_refuse, "refuse the request (say why with --note)"),
+    ):
+        decide = command(name, handler, text, transfer)
+        decide.add_argument("id")
+        decide.add_argument("--by", required=True, help="who decides (kept in the county audit)")
+        decide.add_argument("--note", help="why (required to refuse)")
 
     command("stats", cmd_stats, "counts").add_argument("--json", action="store_true")
     imp = command("import", cmd_import, "apply an offline batch file, write an answer file")

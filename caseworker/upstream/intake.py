@@ -248,7 +248,7 @@ def _apply_alone(conn: Connection, record: Record, origin: Origin) -> Outcome:
     except IntegrityError:
         savepoint.rollback()
         try:
-            outcome = explain_integrity(conn, record)
+            outcome = explain_integrity(conn, record, origin)
         except Rejected as rejected:
             outcome = Outcome("rejected", rejected.code, rejected.message)
     except Rejected as rejected:
@@ -305,6 +305,8 @@ def _apply_all(
                 message=outcome.message,
                 server_version=outcome.server_version,
                 server_copy=outcome.server_copy,
+                owner=outcome.owner,
+                elsewhere=outcome.elsewhere,
             )
         )
     # One round trip for the whole batch; the key still makes each record once.

@@ -173,3 +173,35 @@ class RegistryChange(Base):
     version: Mapped[int] = mapped_column(Integer)
     centre_code: Mapped[str] = mapped_column(String(12))
     payload: Mapped[dict[str, Any]] = mapped_column()
+
+
+class Transfer(Base):
+    """A person moving to another centre: requested by the new centre's device, decided
+    at the county. The request's exact bytes' hash makes a repeat the same request."""
+
+    __tablename__ = "transfer"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    from_centre: Mapped[str] = mapped_column(String(12))
+    to_centre: Mapped[str] = mapped_column(ForeignKey("centre.code"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    requested_by_device: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    state: Mapped[str] = mapped_column(String(12), default="requested", index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class CountyAudit(Base):
+    """What the county's own staff and the transfer requests did, in order (append-only)."""
+
+    __tablename__ = "county_audit"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1143,6 +1143,14 @@
         <source>未参保</source>
         <translation>Not enrolled</translation>
     </message>
+    <message>
+        <source>管理中心</source>
+        <translation>Managing centre</translation>
+    </message>
+    <message>
+        <source>由服务中心 {centre} 管理；本中心修改须先申请转入。</source>
+        <translation>Managed by centre {centre}; request a transfer before changing the record here.</translation>
+    </message>
 </context>
 <context>
     <name>PrintPreviewDialog</name>
@@ -1707,6 +1715,42 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>已处理。</source>
         <translation>Resolved.</translation>
+    </message>
+    <message>
+        <source>转入原因，如“已迁入本镇居住”</source>
+        <translation>Why the person moves here, e.g. “now lives in this township”</translation>
+    </message>
+    <message>
+        <source>转入原因</source>
+        <translation>Reason for the transfer</translation>
+    </message>
+    <message>
+        <source>申请转入(&amp;T)</source>
+        <translation>Request &amp;transfer</translation>
+    </message>
+    <message>
+        <source>申请转入</source>
+        <translation>Request transfer</translation>
+    </message>
+    <message>
+        <source>已在{centre}登记（{id_number} {name}）— 申请转入</source>
+        <translation>Registered at {centre} ({id_number} {name}) — request a transfer</translation>
+    </message>
+    <message>
+        <source>由{centre}管理，本中心不能修改；如已迁入，请申请转入</source>
+        <translation>Managed by {centre}; this centre cannot change it. If the person moved here, request a transfer</translation>
+    </message>
+    <message>
+        <source>请先写明转入原因。</source>
+        <translation>Say first why the person moves here.</translation>
+    </message>
+    <message>
+        <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+    </message>
+    <message>
+        <source>转入申请未送达：{error}</source>
+        <translation>The transfer request was not delivered: {error}</translation>
     </message>
 </context>
 </TS>

@@ -84,8 +84,36 @@ def test_a_pull_never_overwrites_unsent_changes(server, centres):
     assert find_by_id_number(b.database, person(0).id_number).name == "王秀芳"
 
 
-def test_conflict_goes_to_the_queue_and_a_supervisor_accepts_the_county_copy(server, centres):
-    a, b = centres
+def second_computer(first, root: Path):
+    """Another computer of the same centre (its own device number)."""
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import setup_centre
+
+    return setup_centre(
+        DataPaths(root),
+        centre_code=first.actor.centre_code,
+        centre_name=first.actor.centre_name,
+        admin_username="admin",
+        admin_password="admin password 1",
+        device_number=2,
+    ).session
+
+
+@pytest.fixture
+def computers(server, tmp_path: Path):
+    a = new_centre(tmp_path / "a", "320583101", "玉山镇")
+    b = second_computer(a, tmp_path / "b")
+    connect(a, server)
+    connect(b, server)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_conflict_goes_to_the_queue_and_a_supervisor_accepts_the_county_copy(server, computers):
+    """Within one centre the county's full copy comes back (another centre gets a masked
+    answer: tests/sync/test_transfers.py)."""
+    a, b = computers
     enrol_people(a, 1)
     run_sync(a.database, retry=FAST_RETRY)
     # B registered the same person on its own before hearing of A's: same ID, other UUID.

@@ -24,8 +24,10 @@ def runner(qtbot):
 def test_sync_screen_sends_shows_progress_and_resolves_the_queue(
     qtbot, qtmodeltester, runner, server, tmp_path: Path
 ):
+    from tests.sync.test_queue import second_computer
+
     a = new_centre(tmp_path / "a", "320583101", "玉山镇")
-    b = new_centre(tmp_path / "b", "320583109", "玉山镇二号机")
+    b = second_computer(a, tmp_path / "b")  # the county's copy comes back within a centre
     try:
         connect(a, server)
         connect(b, server)
@@ -103,3 +105,50 @@ def test_cancel_and_an_unreachable_server_are_reported_not_raised(
     finally:
         server.stop()
         session.close()
+
+
+def test_a_person_registered_elsewhere_is_shown_masked_and_a_transfer_requested(
+    qtbot, runner, server, tmp_path: Path
+):
+    from sqlalchemy import func
+
+    from caseworker.sync.run import run_sync
+    from caseworker.upstream.db import open_upstream
+    from caseworker.upstream.models import Transfer
+    from tests.upstream.harness import FAST_RETRY
+
+    a = new_centre(tmp_path / "a", "320583101", "玉山镇社会保障服务中心")
+    b = new_centre(tmp_path / "b", "320583102", "周市镇社会保障服务中心")
+    try:
+        connect(a, server)
+        connect(b, server)
+        enrol_people(a, 1)
+        run_sync(a.database, retry=FAST_RETRY)
+        enrol(b.database, b.actor, person(0), [], today=None)
+        run_sync(b.database, retry=FAST_RETRY)
+
+        view = SyncView(b, runner)
+        qtbot.addWidget(view)
+        qtbot.waitUntil(lambda: view.issues_model.rowCount() == 1, timeout=10_000)
+        index = view.issues_model.index(0, 3)
+        assert view.issues_model.data(index) == (
+            "已在玉山镇社会保障服务中心登记（3205**********"
+            + person(0).id_number[-4:]
+            + " 王**）— 申请转入"
+        )
+        view.issues_table.selectRow(0)
+        assert view.transfer_button.isEnabled() and not view.accept_button.isEnabled()
+        view.transfer_button.click()  # no reason yet: asked for one, nothing sent
+        assert "转入原因" in view.message.text()
+        view.transfer_reason.setText("已迁入周市镇居住")
+        with qtbot.waitSignal(view.transfer_requested, timeout=60_000) as sent:
+            view.transfer_button.click()
+        assert sent.args[0].state == "requested"
+        assert "已申请转入" in view.message.text()
+        db = open_upstream(server.db_url)
+        with db.reading() as up:
+            assert up.scalar(select(func.count()).select_from(Transfer)) == 1
+        db.close()
+    finally:
+        a.close()
+        b.close()

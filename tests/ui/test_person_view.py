@@ -130,3 +130,37 @@ def test_front_desk_flow_search_person_and_back(qtbot, centre, runner, enrolled)
         qtbot.keyClick(page.person.pay_button, Qt.Key.Key_Escape)
     assert page.stack.currentWidget() is page.search
     assert page.search.search_box.text() == "0016"  # the search is still there
+
+
+def test_a_person_managed_by_another_centre_says_so(qtbot, centre, runner, enrolled):
+    from caseworker.store.models import OutboxEntry, Person
+    from caseworker.sync.protocol import RegistryFeed, RegistryItem
+    from caseworker.sync.pull import apply_registry_page
+
+    person_id, _ = enrolled
+    view = PersonView(centre, runner)
+    qtbot.addWidget(view)
+    shown(qtbot, view, person_id)
+    assert view.owner.isHidden()
+    # The registry feed says another centre manages the person now (after a transfer).
+    with centre.database.reading() as session:
+        person = session.get_one(Person, person_id)
+        payload = {"id": str(person_id), "id_number": person.id_number, "name": person.name}
+        version = person.version + 1
+    with centre.database.writing() as session:
+        # The clerk's own changes are settled (as after a sync) so the pull may apply.
+        for entry in session.query(OutboxEntry):
+            entry.sync_state = "accepted"
+        item = RegistryItem(
+            seq=1,
+            entity_type="person",
+            entity_id=person_id,
+            version=version,
+            centre_code="320583102",
+            payload=payload,
+        )
+        page = RegistryFeed(township_code=None, items=[item], cursor=1, more=False)
+        assert apply_registry_page(session, page).applied == 1
+    shown(qtbot, view, person_id)
+    assert not view.owner.isHidden()
+    assert "320583102" in view.owner.text() and "申请转入" in view.owner.text()

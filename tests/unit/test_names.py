@@ -11,6 +11,7 @@ from caseworker.domain.names import (
     InvalidName,
     is_cjk_ideograph,
     is_rare_character,
+    mask_name,
     normalise_person_name,
     split_surname,
 )
@@ -177,3 +178,22 @@ def test_only_invalid_name_escapes_and_output_is_clean(text: str) -> None:
         if any(is_cjk_ideograph(ch) for ch in name):
             assert all(is_cjk_ideograph(ch) or ch == MIDDLE_DOT for ch in name)
         assert normalise_person_name(name) == name  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("王秀英", "王**"),
+        ("王五", "王*"),
+        ("欧阳娜娜", "欧阳**"),
+        ("欧阳", "欧*"),  # a compound surname needs a given name after it
+        ("司马懿", "司马*"),
+        ("𠮷野家", "𠮷**"),
+        ("阿依古丽·买买提", "阿*******"),
+        ("John Smith", "J*********"),
+        ("", ""),
+    ],
+)
+def test_mask_name_keeps_the_surname_only(name: str, expected: str) -> None:
+    assert mask_name(name) == expected
+    assert len(mask_name(name)) == len(name)

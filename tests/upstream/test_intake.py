@@ -170,7 +170,7 @@ def test_same_person_uploaded_at_once_by_several_centres(server, tmp_path):
                 ).all()
             created += sum(1 for state, _ in rows if state == "accepted")
             conflicts += sum(
-                1 for state, code in rows if (state, code) == ("conflict", "duplicate_id_number")
+                1 for state, code in rows if (state, code) == ("conflict", "registered_elsewhere")
             )
         assert created == 5
         assert conflicts == 5 * (len(centres) - 1)

@@ -84,6 +84,10 @@ class PersonView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("personTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.owner = QLabel(objectName="personOwner")
+        self.owner.setAccessibleName(self.tr("管理中心"))
+        self.owner.setWordWrap(True)
+        self.owner.hide()
         self.error = QLabel()
         self.error.setObjectName("personError")
         self.error.setStyleSheet("color: #b3261e;")
@@ -144,6 +148,7 @@ class PersonView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.title)
+        layout.addWidget(self.owner)
         layout.addWidget(self.error)
         layout.addLayout(self.facts)
         layout.addWidget(self.tabs, 1)
@@ -197,6 +202,15 @@ class PersonView(QWidget):
         person = page.detail
         self.person = person
         self.title.setText(f"{person.name}　{person.masked_id_number}")
+        # Another centre's person: say so before an edit is refused upstream.
+        self.owner.setVisible(person.owner_centre_code is not None)
+        self.owner.setText(
+            self.tr("由服务中心 {centre} 管理；本中心修改须先申请转入。").format(
+                centre=person.owner_centre_code
+            )
+            if person.owner_centre_code
+            else ""
+        )
         age = completed_years(person.birth_date, date.today())
         hukou = " ".join(
             part

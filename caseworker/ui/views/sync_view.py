@@ -42,6 +42,7 @@ from caseworker.services.sync_queue import (
 )
 from caseworker.sync.client import Cancelled as SyncCancelled
 from caseworker.sync.run import SyncReport, run_sync
+from caseworker.sync.transfers import request_transfer
 from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
@@ -67,6 +68,7 @@ class SyncView(QWidget):
     status_changed = Signal(int, object)  # pending count, last successful sync (or None)
     refreshed = Signal()
     sync_finished = Signal(object)  # SyncReport, or the exception
+    transfer_requested = Signal(object)  # TransferRequestInfo, or the exception
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
@@ -121,7 +123,7 @@ class SyncView(QWidget):
                     self.tr("结果"),
                     lambda i: self.tr("冲突") if i.state == "conflict" else self.tr("退回"),
                 ),
-                Column(self.tr("原因"), lambda i: f"{i.code}: {i.message or ''}"),
+                Column(self.tr("原因"), self._reason),
             ],
             self,
         )
@@ -133,6 +135,16 @@ class SyncView(QWidget):
 
         self.resubmit_button = QPushButton(self.tr("修改后重新提交(&R)"), objectName="syncResubmit")
         self.accept_button = QPushButton(self.tr("采用县级记录(&A)"), objectName="syncAcceptServer")
+        self.transfer_reason = QLineEdit(objectName="syncTransferReason")
+        self.transfer_reason.setPlaceholderText(self.tr("转入原因，如“已迁入本镇居住”"))
+        self.transfer_reason.setAccessibleName(self.tr("转入原因"))
+        self.transfer_reason.setMaxLength(200)
+        self.transfer_button = QPushButton(
+            self.tr("申请转入(&T)"), objectName="syncRequestTransfer"
+        )
+        self.transfer_button.setAccessibleName(self.tr("申请转入"))
+        self.transfer_button.setEnabled(False)
+        self.transfer_button.clicked.connect(self.request_transfer)
         self.dismiss_note = QLineEdit(objectName="syncDismissNote")
         self.dismiss_note.setPlaceholderText(self.tr("不再处理的原因"))
         self.dismiss_note.setAccessibleName(self.tr("不再处理的原因"))
@@ -153,6 +165,8 @@ class SyncView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.resubmit_button)
         actions.addWidget(self.accept_button)
+        actions.addWidget(self.transfer_reason, 1)
+        actions.addWidget(self.transfer_button)
         actions.addWidget(self.dismiss_note, 1)
         actions.addWidget(self.dismiss_button)
         layout = QVBoxLayout(self)
@@ -282,8 +296,59 @@ class SyncView(QWidget):
     def _selection_changed(self, *args: Any) -> None:
         item = self.selected_issue()
         self.resubmit_button.setEnabled(item is not None)
-        self.accept_button.setEnabled(item is not None and item.server_copy is not None)
+        # Another centre's person has no county copy to take: the way is a transfer.
+        self.accept_button.setEnabled(
+            item is not None and item.server_copy is not None and not item.can_request_transfer
+        )
+        self.transfer_button.setEnabled(
+            item is not None and item.can_request_transfer and self._task is None
+        )
         self.dismiss_button.setEnabled(item is not None)
+
+    def _reason(self, item: QueueItem) -> str:
+        held = item.elsewhere
+        if item.can_request_transfer and held:
+            return self.tr("已在{centre}登记（{id_number} {name}）— 申请转入").format(
+                centre=held.get("centre_name", ""),
+                id_number=held.get("id_number_masked", ""),
+                name=held.get("name_masked", ""),
+            )
+        if item.code == "not_owner" and item.owner:
+            return self.tr("由{centre}管理，本中心不能修改；如已迁入，请申请转入").format(
+                centre=item.owner.get("centre_name", "")
+            )
+        return f"{item.code}: {item.message or ''}"
+
+    def request_transfer(self) -> None:
+        """Ask the county for the selected duplicate's person (on the network lane)."""
+        item = self.selected_issue()
+        if item is None or not item.can_request_transfer:
+            return
+        reason = self.transfer_reason.text().strip()
+        if not reason:
+            self.message.setText(self.tr("请先写明转入原因。"))
+            self.transfer_reason.setFocus()
+            return
+        database, actor = self.session.database, self.session.actor
+
+        def job(control: TaskControl) -> Any:
+            return request_transfer(database, actor, item.seq, reason)
+
+        def done(info: Any) -> None:
+            self.message.setText(
+                self.tr("已申请转入，等待县级审批；批准后下次同步即由本中心管理。")
+            )
+            self.transfer_reason.clear()
+            self.refresh()
+            self.transfer_requested.emit(info)
+
+        self.transfer_button.setEnabled(False)
+        self.runner.submit(job, lane="network", on_success=done, on_failure=self._transfer_failed)
+
+    def _transfer_failed(self, error: BaseException) -> None:
+        self.message.setText(self.tr("转入申请未送达：{error}").format(error=_error_text(error)))
+        self.refresh()
+        self.transfer_requested.emit(error)
 
     def _resolve(self, action: Any) -> None:
         item = self.selected_issue()
