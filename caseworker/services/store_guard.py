@@ -27,6 +27,12 @@ WHAT_TO_DO = (
 
 def loss_words(report: LossReport, centre_code: str) -> tuple[str, str]:
     """What was lost, in Chinese and English, followed by what to do."""
+    zh, en = loss_summary(report, centre_code)
+    return zh + WHAT_TO_DO[0], en + " " + WHAT_TO_DO[1]
+
+
+def loss_summary(report: LossReport, centre_code: str) -> tuple[str, str]:
+    """What was lost, in Chinese and English."""
     zh: list[str] = []
     en: list[str] = []
     if report.reason == "marks_edited":
@@ -69,7 +75,7 @@ def loss_words(report: LossReport, centre_code: str) -> tuple[str, str]:
         when = report.marked_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         zh.append(f"最后一次确认写入：{when}。")
         en.append(f"last confirmed write: {when}.")
-    return "".join(zh) + WHAT_TO_DO[0], " ".join(en) + " " + WHAT_TO_DO[1]
+    return "".join(zh), " ".join(en)
 
 
 class StoreBehind(ServiceError):
