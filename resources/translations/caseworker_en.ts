@@ -1709,4 +1709,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Resolved.</translation>
     </message>
 </context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
+    </message>
+</context>
 </TS>
