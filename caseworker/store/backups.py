@@ -1,10 +1,12 @@
 """The backups folder: what is in it, and putting one of its files back in place.
 
 Backups are whole encrypted files (``Database.backup``, same key) named
-``caseworker-<YYYYmmdd-HHMMSS-ffffff>-<reason>.db``. Restoring keeps the current file (and its
-WAL) as a copy first, checks that the backup opens with the key and passes ``quick_check``,
-removes the current -wal/-shm (they belong to the old file: SQLite would replay them onto the
-restored one) and then replaces ``caseworker.db`` in one rename.
+``caseworker-<YYYYmmdd-HHMMSS-ffffff>-<reason>.db``; raw copies (``keep_raw_copy``: before a
+restore, or when a file is first found behind its marks) carry their -wal beside them.
+Restoring checks that the backup opens with the key and passes ``quick_check``, keeps the
+current file (and its WAL) as a raw copy, writes the backup out with ``VACUUM INTO`` from a
+connection that cannot change it, removes the current -wal/-shm (SQLite would replay them
+onto the restored file) and then replaces ``caseworker.db`` in one rename.
 """
 
 from __future__ import annotations
@@ -62,12 +64,21 @@ def operator_role(path: Path, key: bytes, username: str) -> str | None:
     return row[0] if row and row[1] else None
 
 
-def _copy_with_sidecars(source: Path, target: Path) -> None:
-    shutil.copy2(source, target)
+def keep_raw_copy(paths: DataPaths, reason: str) -> Path:
+    """The database file and its -wal/-shm copied byte for byte into backups/.
+
+    Raw bytes rather than ``VACUUM INTO``: the file may be damaged, and the frames SQLite
+    ignores in a damaged WAL are exactly what a technician may still recover.
+    """
+    paths.backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = paths.backups / f"caseworker-{stamp}-{reason}.db"
+    shutil.copy2(paths.database, target)
     for suffix in SIDECARS:
-        sidecar = source.with_name(source.name + suffix)
+        sidecar = paths.database.with_name(paths.database.name + suffix)
         if sidecar.exists():
             shutil.copy2(sidecar, target.with_name(target.name + suffix))
+    return target
 
 
 def restore_file(paths: DataPaths, source: Path, key: bytes) -> tuple[Path | None, StoreState]:
@@ -77,12 +88,7 @@ def restore_file(paths: DataPaths, source: Path, key: bytes) -> tuple[Path | Non
     StoreOpenError and leaves the folder as it was.
     """
     state = inspect_store(source, key, audit_seq_of_interest=None)
-    kept: Path | None = None
-    if paths.database.exists():
-        paths.backups.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        kept = paths.backups / f"caseworker-{stamp}-before-restore.db"
-        _copy_with_sidecars(paths.database, kept)  # raw bytes: the file may be damaged
+    kept = keep_raw_copy(paths, reason="before-restore") if paths.database.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=".caseworker.db.", suffix=".restore", dir=paths.root)
     os.close(fd)
     try:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
+from caseworker.store.backups import keep_raw_copy
 from caseworker.store.engine import StoreOpenError, open_engine
 from caseworker.store.inspect import LossReport, find_loss, inspect_store, marks_of
 from caseworker.store.marks import MarkKeeper, Marks, MarksProblem, load_marks, read_marks_from
@@ -168,6 +169,10 @@ def open_database(
         open_engine(paths.database, key)  # raises the clear "missing" error
     file_id = file_id or _key_file_id(paths)
     marks, loss, note = _marks_and_loss(paths, key, file_id)
+    if loss is not None and marks is not None and marks.audit_held_when_found is None:
+        # Found behind for the first time: the first write (the login) overwrites the WAL
+        # frames after the damage, so keep the file and its WAL as found, for a technician.
+        keep_raw_copy(paths, reason="found-behind")
     keeper = MarkKeeper(paths.marks, key, file_id, marks)
     database = Database(paths, open_engine(paths.database, key), keeper, loss, note)
     keeper.frozen = loss is not None

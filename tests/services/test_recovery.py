@@ -89,7 +89,11 @@ def crash(request, centre: OpenSession, tmp_path: Path) -> Crash:
 
 
 def test_open_reports_what_was_lost_and_no_number_is_issued(crash: Crash):
+    damaged_wal = crash.paths.database.with_name("caseworker.db-wal").read_bytes()
     clerk = login(crash.paths, "clerk", CLERK_PASSWORD)
+    # The file and its WAL as found are kept before the first write overwrites the frames.
+    [kept] = crash.paths.backups.glob("*-found-behind.db")
+    assert kept.with_name(kept.name + "-wal").read_bytes() == damaged_wal
     try:
         loss = clerk.database.loss
         assert loss is not None and loss.reason == "behind"
@@ -132,6 +136,7 @@ def test_open_reports_what_was_lost_and_no_number_is_issued(crash: Crash):
     again = login(crash.paths, "clerk", CLERK_PASSWORD)
     assert again.database.loss.missing_audit == (crash.audit_kept + 1, crash.audit_written)
     again.close()
+    assert len(list(crash.paths.backups.glob("*-found-behind.db"))) == 1
 
 
 def test_after_accept_loss_the_next_number_is_past_every_number_issued(crash: Crash):
