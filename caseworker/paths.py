@@ -1,8 +1,8 @@
 """Where a centre installation keeps its files.
 
-One data folder per installation: the encrypted database, the key file beside it, and
-timestamped backups. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the platform's user
-data folder.
+One data folder per installation: the encrypted database, the key file and the high-water
+marks beside it, and timestamped backups. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the
+platform's user data folder.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ class DataPaths:
     @property
     def key_file(self) -> Path:
         return self.root / "caseworker.keys"
+
+    @property
+    def marks(self) -> Path:
+        """High-water marks: receipt counters and audit head, kept outside the database."""
+        return self.root / "caseworker.marks"
 
     @property
     def backups(self) -> Path:

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from caseworker.app import run_gui  # Qt is imported only when the window is wanted
 
         return run_gui(args.data_dir)
-    return run_guarded(lambda: args.handler(args))
+    return run_guarded(lambda: args.handler(args), getattr(args, "data_dir", None))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import os
 import time
 from typing import Any
 
+from caseworker.cli import db as database_recovery
 from caseworker.cli.common import (
     fail,
     open_session,
@@ -172,6 +173,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     backup = db_commands.add_parser("backup", help="write an encrypted backup copy")
     _user_option(backup)
     backup.set_defaults(handler=cmd_db_backup)
+    database_recovery.register(db_commands, _user_option)
 
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)

@@ -12,11 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy.exc import DBAPIError
+
 from caseworker.domain.errors import InvalidValue
 from caseworker.paths import DataPaths, resolve_data_dir
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
+from caseworker.services.store_guard import restriction_words
 from caseworker.store.engine import StoreOpenError
+from caseworker.store.inspect import damaged_error
 from caseworker.store.keys import KeyFileError
 
 PASSWORD_ENV = "CASEWORKER_PASSWORD"
@@ -65,7 +70,28 @@ def open_session(args: Any) -> OpenSession:
             f"数据文件夹 {paths.root} 中没有服务中心数据。请先运行 caseworker setup 或 caseworker demo。",
             f"No centre in {paths.root}; run `caseworker setup` or `caseworker demo` first.",
         )
-    return login(paths, username, read_password(f"{username} 的密码 / password: "))
+    session = login(paths, username, read_password(f"{username} 的密码 / password: "))
+    _warn_about_store(session)
+    return session
+
+
+def _warn_about_store(session: OpenSession) -> None:
+    """A restricted store or re-created marks are said at every command, not only on refusal."""
+    words = restriction_words(session.database, session.actor)
+    if words is not None:
+        print(f"注意：{words[0]}", file=sys.stderr)
+        print(f"Warning: {words[1]}", file=sys.stderr)
+    elif session.database.marks_note == "created":
+        print(
+            "注意：没有找到高水位标记文件 caseworker.marks，已按当前数据库重新建立；"
+            "对丢失写入的检查从现在开始。",
+            file=sys.stderr,
+        )
+        print(
+            "Warning: the marks file caseworker.marks was missing and has been created from "
+            "the database as it is; lost writes are detected from now on.",
+            file=sys.stderr,
+        )
 
 
 def print_json(value: Any) -> None:
@@ -75,10 +101,31 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def run_guarded(command: Callable[[], int | None]) -> int:
+def _is_damage(error: BaseException) -> bool:
+    """A DatabaseError from SQLite/SQLCipher that means the file itself is broken."""
+    original = getattr(error, "orig", error)  # SQLAlchemy wraps the driver's error
+    if not isinstance(original, sqlcipher.DatabaseError):
+        return False
+    if type(original) is sqlcipher.DatabaseError:  # not Integrity/Programming/Operational
+        return True
+    words = str(original).lower()
+    return any(w in words for w in ("malformed", "not a database", "disk i/o", "corrupt"))
+
+
+def _damage_named(command: Callable[[], int | None], data_dir: str | None) -> int | None:
+    """A page that fails its check while a command runs is a damaged store, never a defect."""
+    try:
+        return command()
+    except (sqlcipher.DatabaseError, DBAPIError) as error:
+        if not _is_damage(error):
+            raise
+        raise damaged_error(resolve_data_dir(data_dir).database) from error
+
+
+def run_guarded(command: Callable[[], int | None], data_dir: str | None = None) -> int:
     """Every failure an operator can cause ends as one clear message and exit status, no trace."""
     try:
-        return command() or 0
+        return _damage_named(command, data_dir) or 0
     except CliError as error:
         _say(error.message, error.message_en)
         return EXIT_USAGE

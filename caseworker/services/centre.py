@@ -170,7 +170,9 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
     """Unlock the database key with the operator's password and open (and migrate) the store."""
     key_file = KeyFile.load(paths.key_file)
     database_key = key_file.unlock(username, password)
-    database = open_database(paths, database_key)
+    # A damaged file or a wrong key raises here, before any file is touched; a file behind
+    # its high-water marks opens restricted (``database.loss``) so the operator can be told.
+    database = open_database(paths, database_key, file_id=key_file.file_id)
     try:
         with database.writing() as session:
             operator = session.scalar(

@@ -17,6 +17,7 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import Conflict, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
+from caseworker.services.store_guard import refuse_if_behind
 from caseworker.services.sync_guard import enforce_sync_guardrails
 from caseworker.services.validation import PersonInput, ValidPerson, validate_person
 from caseworker.store.database import Database
@@ -245,6 +246,7 @@ def enrol(
 ) -> EnrolResult:
     """Validate everything, then write person, enrolments, outbox and audit in one transaction."""
     actor.require(Permission.ENROL)
+    refuse_if_behind(database, actor)
     day = today or date.today()
     valid = validate_person(data, today=day)
     province = actor.centre_code[:2] + "0000"

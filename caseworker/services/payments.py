@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.contributions import contribution
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.receipts import format_receipt_number
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
+from caseworker.services.store_guard import refuse_if_behind
 from caseworker.store.database import Database
 from caseworker.store.models import Enrolment, Payment, Person, ReceiptCounter, new_id
 
@@ -55,10 +57,6 @@ class Receipt:
     period_end: date
 
 
-def format_receipt_number(centre_code: str, device_number: int, year: int, sequence: int) -> str:
-    return f"{centre_code}-{device_number:02d}-{year}-{sequence:06d}"
-
-
 def next_receipt_sequence(session: Session, device_id: uuid.UUID, year: int) -> int:
     """Bumped inside the payment's transaction: a rollback gives the number back, no gaps."""
     # Cached on the session so a bulk import without autoflush still finds the pending row.
@@ -91,6 +89,7 @@ def record_payment(
         raise ValidationFailed(
             [InvalidValue("method", "unknown_code", f"未知的缴费方式“{method}”。")]
         )
+    refuse_if_behind(database, actor)
     day = today or date.today()
     with database.writing() as session:
         person = session.get(Person, person_id)
@@ -118,6 +117,8 @@ def write_payment(
     day: date,
 ) -> Receipt:
     """The write half of ``record_payment``, inside the caller's transaction."""
+    # Every caller that issues a number passes here: none while the store is behind.
+    refuse_if_behind(session.info.get("database"), actor)
     scheme = enrolment.scheme
     province = actor.centre_code[:2] + "0000"
     due = contribution(

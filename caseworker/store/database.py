@@ -1,13 +1,17 @@
 """Open, create, back up and migrate the local database.
 
-``open_database`` is what logging in ends with: the key unwrapped from the key file opens
-the encrypted file, a timestamped backup is taken if migrations are pending, and Alembic
-brings the schema to head.
+``open_database`` is what logging in ends with: the key unwrapped from the key file is
+checked, with ``PRAGMA quick_check`` and a comparison with the high-water marks, on a
+connection that changes no file (``store/inspect.py``); then the encrypted file is opened, a
+timestamped backup is taken if migrations are pending, and Alembic brings the schema to head.
+A file behind its marks opens restricted: ``Database.loss`` says what is missing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +19,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
+from caseworker.store.backups import keep_raw_copy
 from caseworker.store.engine import StoreOpenError, open_engine
+from caseworker.store.inspect import LossReport, find_loss, inspect_store, marks_of
+from caseworker.store.marks import MarkKeeper, Marks, MarksProblem, load_marks, read_marks_from
 from caseworker.store.sessions import Transactions
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def _alembic_config() -> Config:
@@ -46,9 +54,29 @@ class Database(Transactions):
 
     paths: DataPaths
     engine: Engine
+    # Set by open_database / create_database; a Database built by hand keeps no marks.
+    keeper: MarkKeeper | None = field(default=None, repr=False)
+    # Not None while the file is behind its marks (or the marks cannot be trusted): no
+    # receipt number and no enrolment may be issued until a restore or an accepted loss.
+    loss: LossReport | None = None
+    # "created" when the marks file was missing and has been written from the file's state.
+    marks_note: str | None = None
 
     def __post_init__(self) -> None:
         self._open_sessions()
+        # Services that issue numbers inside a caller's transaction check ``loss`` through it.
+        self._write_sessions.configure(info={"database": self})
+        if self.keeper is not None:
+            self.keeper.watch(self._write_sessions)
+
+    def rewrite_marks(self) -> None:
+        """Marks from what the file holds now, even lower ones: the end of a restricted state."""
+        if self.keeper is None:
+            return
+        with self.reading() as session:
+            marks = read_marks_from(session, self.keeper.file_id)
+        self.keeper.replace(marks)
+        self.loss = None
 
     def needs_upgrade(self) -> bool:
         return self.current_revision() != head_revision()
@@ -90,16 +118,64 @@ class Database(Transactions):
         return target
 
 
+def _key_file_id(paths: DataPaths) -> str | None:
+    from caseworker.store.keys import KeyFile
+
+    return KeyFile.load(paths.key_file).file_id if paths.key_file.exists() else None
+
+
 def create_database(paths: DataPaths, key: bytes) -> Database:
     """A new encrypted file at head; refuses to touch an existing one."""
-    database = Database(paths, open_engine(paths.database, key, create=True))
+    file_id = _key_file_id(paths)
+    engine = open_engine(paths.database, key, create=True)
+    database = Database(paths, engine, MarkKeeper(paths.marks, key, file_id, Marks(file_id)))
     database.upgrade()
+    database.keeper.replace(Marks(file_id))  # a stale marks file in the folder is not ours
     return database
 
 
-def open_database(paths: DataPaths, key: bytes, *, migrate: bool = True) -> Database:
-    """Open an existing file; back it up and migrate it when it is behind."""
-    database = Database(paths, open_engine(paths.database, key))
+def _marks_and_loss(
+    paths: DataPaths, key: bytes, file_id: str | None
+) -> tuple[Marks | None, LossReport | None, str | None]:
+    """Check the file without changing it; compare it with its marks."""
+    problem: str | None = None
+    try:
+        marks = load_marks(paths.marks, key, file_id)
+    except MarksProblem as error:
+        log.warning("the high-water marks cannot be trusted (%s): %s", error.kind, error)
+        marks, problem = None, error.kind
+    state = inspect_store(
+        paths.database, key, audit_seq_of_interest=marks.audit_seq if marks else None
+    )
+    if problem is not None:
+        return marks_of(state, file_id), LossReport(f"marks_{problem}", state.audit_seq), None
+    if marks is None:
+        note = "created" if state.audit_seq else None
+        if note:
+            log.warning("no high-water marks for a database with audit entries: created them")
+        return marks_of(state, file_id), None, note
+    return marks, find_loss(marks, state), None
+
+
+def open_database(
+    paths: DataPaths, key: bytes, *, migrate: bool = True, file_id: str | None = None
+) -> Database:
+    """Open an existing file; back it up and migrate it when it is behind.
+
+    A wrong key or a damaged file raises before any connection that could write is made,
+    so a failed open leaves every file in the folder as it was.
+    """
+    if not paths.database.exists():
+        open_engine(paths.database, key)  # raises the clear "missing" error
+    file_id = file_id or _key_file_id(paths)
+    marks, loss, note = _marks_and_loss(paths, key, file_id)
+    if loss is not None and marks is not None and marks.audit_held_when_found is None:
+        # Found behind for the first time: the first write (the login) overwrites the WAL
+        # frames after the damage, so keep the file and its WAL as found, for a technician.
+        keep_raw_copy(paths, reason="found-behind")
+    keeper = MarkKeeper(paths.marks, key, file_id, marks)
+    database = Database(paths, open_engine(paths.database, key), keeper, loss, note)
+    keeper.frozen = loss is not None
     current = database.current_revision()
     from alembic.script import ScriptDirectory
 
@@ -111,6 +187,12 @@ def open_database(paths: DataPaths, key: bytes, *, migrate: bool = True) -> Data
             "这个数据库由更新版本的程序写入，请先升级本程序。",
             "This database was written by a newer version of Caseworker; upgrade the app first.",
         )
+    if loss is not None:
+        if loss.reason == "behind":  # untrusted marks stay as found, for the administrator
+            keeper.note_loss(loss.audit_held)
+    elif marks is not None and (note == "created" or marks.audit_held_when_found is not None):
+        # First marks for this file, or a loss that a restore has made good.
+        keeper.replace(dataclasses.replace(marks, audit_held_when_found=None))
     if migrate and current != head_revision():
         database.backup(reason=f"before-upgrade-from-{current or 'empty'}")
         database.upgrade()

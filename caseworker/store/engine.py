@@ -29,13 +29,17 @@ class StoreOpenError(Exception):
         self.message_en = message_en
 
 
+def unlock_connection(connection: sqlcipher.Connection, key: bytes) -> None:
+    # SQLCipher would otherwise print decryption failures to stderr on a wrong key.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+
 def _connect(path: Path, key: bytes, *, create: bool) -> sqlcipher.Connection:
     mode = "rwc" if create else "rw"
     uri = f"{path.as_uri()}?mode={mode}"
     connection = sqlcipher.connect(uri, uri=True, check_same_thread=False)
-    # SQLCipher would otherwise print decryption failures to stderr on a wrong key.
-    connection.execute("PRAGMA cipher_log_level = NONE")
-    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    unlock_connection(connection, key)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()

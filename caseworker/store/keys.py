@@ -31,9 +31,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -47,6 +45,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from caseworker.store.files import atomic_write as _atomic_write
 
 FORMAT = "caseworker-keyfile"
 VERSION = 1
@@ -452,22 +452,3 @@ class KeyFile:
 
 def _argon2_kdf() -> dict[str, Any]:
     return {"name": "argon2id", **DEFAULT_ARGON2}
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name != "nt":  # Windows cannot open a directory to fsync it
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +42,7 @@ from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
+from caseworker.ui.widgets.store_banner import StoreBanner
 
 PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
 STATUS_REFRESH_MS = 60_000
@@ -79,7 +81,14 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(body)
+        # Across the top while the store is behind its marks (no receipts, no enrolments).
+        self.store_banner = StoreBanner(session)
+        frame = QWidget()
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.addWidget(self.store_banner)
+        column.addWidget(body, 1)
+        self.setCentralWidget(frame)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.who_label = QLabel()
@@ -212,6 +221,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.show_page(row)
         self._show_status()
+        self.store_banner.refresh()
 
     def role_label(self, role: Role) -> str:
         labels = {

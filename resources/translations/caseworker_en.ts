@@ -1753,4 +1753,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>The transfer request was not delivered: {error}</translation>
     </message>
 </context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
+    </message>
+</context>
 </TS>

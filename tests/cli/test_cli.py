@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from caseworker import __version__
 
 
@@ -33,26 +31,6 @@ def assert_clean_failure(result: subprocess.CompletedProcess, words: str) -> Non
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert words in result.stderr, result.stderr
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    home = tmp_path / "centre"
-    result = run(
-        [
-            "setup",
-            "--centre-code",
-            "320281103",
-            "--centre-name",
-            "青阳镇社会保障服务中心",
-            "--admin",
-            "admin",
-        ],
-        home,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "恢复密钥" in result.stdout
-    return home
 
 
 def test_version():

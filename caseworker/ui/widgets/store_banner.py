@@ -1,0 +1,37 @@
+"""The banner across the main window while the store is behind its high-water marks.
+
+It says what was lost and what to do, in the words the refused services use, and stays
+until the session ends: only a restore or an accepted loss (both `caseworker db …`, by an
+administrator) make the store whole again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from caseworker.services.centre import OpenSession
+from caseworker.services.store_guard import restriction_words
+from caseworker.ui.i18n import in_language
+
+
+class StoreBanner(QLabel):
+    def __init__(self, session: OpenSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("storeBehindBanner")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setStyleSheet(
+            "background: #fdecea; color: #8c1d18; border: 1px solid #b3261e; padding: 8px;"
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        words = restriction_words(self.session.database, self.session.actor)
+        if words is None:
+            self.hide()
+            return
+        self.setText(self.tr("暂停收费和参保登记：") + in_language(*words))
+        self.setAccessibleName(self.text())
+        self.show()
