@@ -1,8 +1,8 @@
 """Where a centre installation keeps its files.
 
-One data folder per installation: the encrypted database, the key file beside it, and
-timestamped backups. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the platform's user
-data folder.
+One data folder per installation: the encrypted database, the key file beside it,
+timestamped backups, drafts and logs. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the
+platform's user data folder.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ class DataPaths:
     @property
     def drafts(self) -> Path:
         return self.root / "drafts"
+
+    @property
+    def logs(self) -> Path:
+        """Private (0700) and free of personal data: see ``caseworker.logs``."""
+        return self.root / "logs"
 
     def exists(self) -> bool:
         return self.database.exists() or self.key_file.exists()
