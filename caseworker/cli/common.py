@@ -67,7 +67,7 @@ def open_session(args: Any) -> OpenSession:
 
 
 def print_json(value: Any) -> None:
-    from caseworker.services.journal import to_jsonable
+    from caseworker.domain.wire import to_jsonable
 
     json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

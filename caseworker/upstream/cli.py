@@ -27,7 +27,7 @@ def _db(args: Any) -> Any:
 
 
 def _print_json(value: Any) -> None:
-    from caseworker.services.journal import to_jsonable
+    from caseworker.domain.wire import to_jsonable
 
     json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
