@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from caseworker.logs import install_exception_hooks, install_logging
 from caseworker.paths import DataPaths, resolve_data_dir
 from caseworker.ui.display import display_problem
 
@@ -20,6 +21,9 @@ def run_gui(data_dir: str | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    paths = resolve_data_dir(data_dir)
+    install_logging(paths.logs, "app")
+    install_exception_hooks()  # an exception in a Qt slot or a thread: logged, redacted
     # Qt is imported only here: the command line never needs it.
     from PySide6.QtWidgets import QApplication
 
@@ -35,7 +39,7 @@ def run_gui(data_dir: str | None = None) -> int:
     install_language(app, saved_language())
     runner = TaskRunner()
     try:
-        return _run(app, resolve_data_dir(data_dir), runner)
+        return _run(app, paths, runner)
     finally:
         runner.shutdown()
 

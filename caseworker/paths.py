@@ -1,7 +1,7 @@
 """Where a centre installation keeps its files.
 
 One data folder per installation: the encrypted database, the key file and the high-water
-marks beside it, and timestamped backups. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the
+marks beside it, timestamped backups, drafts and logs. ``--data-dir`` beats ``CASEWORKER_HOME`` beats the
 platform's user data folder.
 """
 
@@ -41,6 +41,11 @@ class DataPaths:
     @property
     def drafts(self) -> Path:
         return self.root / "drafts"
+
+    @property
+    def logs(self) -> Path:
+        """Private (0700) and free of personal data: see ``caseworker.logs``."""
+        return self.root / "logs"
 
     def exists(self) -> bool:
         return self.database.exists() or self.key_file.exists()

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from caseworker import __version__
 from caseworker.cli import admin, printing, registry, sync
 from caseworker.cli.common import run_guarded
+from caseworker.logs import install_logging
+from caseworker.paths import resolve_data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from caseworker.app import run_gui  # Qt is imported only when the window is wanted
 
         return run_gui(args.data_dir)
+    # The log file is made only if something is logged: a mistyped folder stays untouched.
+    install_logging(resolve_data_dir(args.data_dir).logs, "cli")
     return run_guarded(lambda: args.handler(args), getattr(args, "data_dir", None))
 
 

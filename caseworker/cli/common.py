@@ -6,16 +6,14 @@ import getpass
 import json
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NoReturn
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy.exc import DBAPIError
 
 from caseworker.domain.errors import InvalidValue
+from caseworker.logs import log_defect
 from caseworker.paths import DataPaths, resolve_data_dir
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
@@ -95,7 +93,7 @@ def _warn_about_store(session: OpenSession) -> None:
 
 
 def print_json(value: Any) -> None:
-    from caseworker.services.journal import to_jsonable
+    from caseworker.domain.wire import to_jsonable
 
     json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -139,14 +137,22 @@ def run_guarded(command: Callable[[], int | None], data_dir: str | None = None) 
         _say("已取消。", "Cancelled.")
         return 130
     except Exception as error:
-        # A defect, not an operator mistake: one line here, the whole trace in a log file.
-        log = Path(tempfile.gettempdir()) / "caseworker-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        _say(
-            f"程序内部错误（{type(error).__name__}），数据未受影响。详细信息已写入 {log}，请交给技术支持。",
-            f"Internal error ({type(error).__name__}); nothing was saved half-way. "
-            f"Details are in {log}; please pass them to support.",
-        )
+        # A defect, not an operator mistake: one line here, the frames (no personal data) in
+        # the data folder's log, never a file of fixed name in the shared temp folder.
+        log = log_defect(error)
+        kind = type(error).__name__
+        if log is None:
+            _say(
+                f"程序内部错误（{kind}），数据未受影响。无法写入日志，请交给技术支持。",
+                f"Internal error ({kind}); nothing was saved half-way. The log could not be "
+                "written; please tell support.",
+            )
+        else:
+            _say(
+                f"程序内部错误（{kind}），数据未受影响。详细信息已写入 {log}，请交给技术支持。",
+                f"Internal error ({kind}); nothing was saved half-way. "
+                f"Details are in {log}; please pass them to support.",
+            )
         return 70
 
 

@@ -16,12 +16,13 @@ from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Role
 from caseworker.services.centre import add_operator, login, setup_centre
 from caseworker.services.employers import EmployerInput, save_employer
-from caseworker.services.enrolment import EnrolmentChoice, save_person, snapshot
+from caseworker.services.enrolment import EnrolmentChoice, save_person
 from caseworker.services.journal import record_change
 from caseworker.services.payments import write_payment
 from caseworker.services.validation import PersonInput, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Household, new_id
+from caseworker.store.wire import WIRE
 
 DEMO_PASSWORD = "demo"
 CHUNK = 500
@@ -133,7 +134,7 @@ def _import(database: Database, actor: Actor, data: DemoData, day: date) -> int:
                     entity_type="household",
                     entity_id=household.id,
                     operation="upsert",
-                    payload=snapshot(household, ("village_code", "address_detail")),
+                    payload=WIRE["household"].snapshot(household),
                 )
                 for member in demo_household.members:
                     valid = validate_person(

@@ -12,24 +12,14 @@ from sqlalchemy.orm import Session
 from caseworker.domain.contact import parse_phone
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_uscc
+from caseworker.domain.wire import EMPLOYER_FIELDS as EMPLOYER_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.enrolment import snapshot
 from caseworker.services.errors import NotFound
 from caseworker.services.journal import record_change
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
 from caseworker.store.models import Employer, Person, new_id
-
-EMPLOYER_FIELDS = (
-    "credit_code",
-    "name",
-    "employer_type",
-    "industry",
-    "risk_class",
-    "address",
-    "contact_name",
-    "contact_phone",
-)
+from caseworker.store.wire import WIRE
 
 
 @dataclass
@@ -89,7 +79,7 @@ def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.U
         entity_type="employer",
         entity_id=employer.id,
         operation="upsert",
-        payload=snapshot(employer, EMPLOYER_FIELDS),
+        payload=WIRE["employer"].snapshot(employer),
     )
     return employer.id
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.contributions import contribution, eligible_schemes
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.schemes import PersonFacts
+from caseworker.domain.wire import ENROLMENT_FIELDS, PERSON_FIELDS
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import Conflict, ValidationFailed
 from caseworker.services.journal import record_change
@@ -23,37 +24,7 @@ from caseworker.services.validation import PersonInput, ValidPerson, validate_pe
 from caseworker.store.database import Database
 from caseworker.store.models import Enrolment, Person, new_id
 from caseworker.store.search_index import index_person
-
-PERSON_FIELDS = (
-    "id_number",
-    "id_kind",
-    "name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "phone",
-    "hukou_nature",
-    "hukou_region_code",
-    "hukou_village_code",
-    "hukou_address",
-    "residence_address",
-    "employment_category",
-    "employer_id",
-    "special_groups",
-    "bank_account",
-    "household_id",
-    "relationship_to_head",
-)
-ENROLMENT_FIELDS = (
-    "person_id",
-    "scheme",
-    "status",
-    "tier_fen",
-    "base_fen",
-    "employer_id",
-    "start_date",
-    "documents",
-)
+from caseworker.store.wire import snapshot
 
 
 @dataclass
@@ -76,10 +47,6 @@ class EnrolResult:
     # The written rows, for callers in the same transaction (imports); not for the UI.
     person: Person | None = field(default=None, repr=False, compare=False)
     enrolments: dict[str, Enrolment] = field(default_factory=dict, repr=False, compare=False)
-
-
-def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in fields} | {"id": row.id, "version": row.version}
 
 
 def person_facts(valid: ValidPerson | Person, province_code: str) -> PersonFacts:

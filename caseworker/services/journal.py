@@ -7,32 +7,17 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseworker.domain.wire import to_jsonable
 from caseworker.services.actor import Actor
 from caseworker.store.models import AuditEntry, Device, OutboxEntry, new_id
 
 GENESIS_HASH = "0" * 64
-
-
-def to_jsonable(value: Any) -> Any:
-    """UUIDs, dates and datetimes as strings, so payloads and hashes are plain JSON."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [to_jsonable(v) for v in value]
-        return sorted(items) if isinstance(value, set | frozenset) else items
-    return value
 
 
 def canonical_json(value: Any) -> bytes:

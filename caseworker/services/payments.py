@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.contributions import contribution
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.receipts import format_receipt_number
+from caseworker.domain.wire import PAYMENT_FIELDS as PAYMENT_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
@@ -20,29 +21,9 @@ from caseworker.services.parameters import parameters_for
 from caseworker.services.store_guard import refuse_if_behind
 from caseworker.store.database import Database
 from caseworker.store.models import Enrolment, Payment, Person, ReceiptCounter, new_id
+from caseworker.store.wire import WIRE
 
 PAYMENT_METHODS = ("cash", "bank_card", "wechat", "alipay", "bank_transfer")
-PAYMENT_FIELDS = (
-    "receipt_number",
-    "person_id",
-    "enrolment_id",
-    "scheme",
-    "period_start",
-    "period_end",
-    "tier_fen",
-    "base_fen",
-    "amount_fen",
-    "subsidy_fen",
-    "paid_by_government_fen",
-    "personal_fen",
-    "method",
-    "operator_id",
-    "paid_at",
-    "business_date",
-    "voided_at",
-    "voided_by",
-    "void_reason",
-)
 
 
 @dataclass(frozen=True)
@@ -71,7 +52,7 @@ def next_receipt_sequence(session: Session, device_id: uuid.UUID, year: int) -> 
 
 
 def _payment_payload(payment: Payment) -> dict[str, object]:
-    return {name: getattr(payment, name) for name in PAYMENT_FIELDS} | {"id": payment.id}
+    return WIRE["payment"].snapshot(payment)
 
 
 def record_payment(

@@ -19,19 +19,15 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.domain.wire import PERSON_FIELDS
 from caseworker.services.actor import Actor, Role
-from caseworker.services.employers import EMPLOYER_FIELDS
-from caseworker.services.enrolment import ENROLMENT_FIELDS, PERSON_FIELDS, snapshot
 from caseworker.services.errors import NotFound, PermissionDenied, ServiceError
 from caseworker.services.journal import audit, record_change
-from caseworker.services.payments import PAYMENT_FIELDS
 from caseworker.services.sync_guard import guardrail_status
 from caseworker.store.database import Database
 from caseworker.store.models import (
     CoverageSurveyEntry,
-    Employer,
     Enrolment,
-    Household,
     OutboxEntry,
     Payment,
     Person,
@@ -40,21 +36,12 @@ from caseworker.store.models import (
     SyncResolution,
 )
 from caseworker.store.search_index import index_person
-from caseworker.sync.pull import _set_fields
+from caseworker.store.wire import WIRE, apply_fields
 
-MODELS: dict[str, Any] = {
-    "person": Person,
-    "enrolment": Enrolment,
-    "payment": Payment,
-    "employer": Employer,
-    "household": Household,
-    "survey_entry": CoverageSurveyEntry,
-}
+# From the one wire table: each entity's model, and the fields a county copy may set.
+MODELS: dict[str, Any] = {kind: wire.model for kind, wire in WIRE.items()}
 FIELDS: dict[str, tuple[str, ...]] = {
-    "person": PERSON_FIELDS,
-    "enrolment": ENROLMENT_FIELDS,
-    "employer": EMPLOYER_FIELDS,
-    "household": ("village_code", "address_detail"),
+    kind: wire.fields for kind, wire in WIRE.items() if wire.applies
 }
 
 
@@ -272,20 +259,7 @@ def _resolve(
 
 
 def _current_payload(row: Any, entity_type: str) -> dict[str, Any]:
-    if entity_type == "payment":
-        return {name: getattr(row, name) for name in PAYMENT_FIELDS} | {"id": row.id}
-    if entity_type == "survey_entry":
-        fields = (
-            "person_id",
-            "scheme",
-            "status",
-            "not_insured_reason",
-            "insured_where",
-            "surveyed_on",
-            "note",
-        )
-        return snapshot(row, fields)
-    return snapshot(row, FIELDS[entity_type])
+    return WIRE[entity_type].snapshot(row)
 
 
 def resubmit(database: Database, actor: Actor, seq: int) -> uuid.UUID:
@@ -385,7 +359,7 @@ def accept_server(database: Database, actor: Actor, seq: int) -> None:
             row = _merge_person(session, row, server_id)
         if row is not None and entry.entity_type in FIELDS:
             with session.no_autoflush:
-                _set_fields(session, row, copy, FIELDS[entry.entity_type])
+                apply_fields(session, row, copy, FIELDS[entry.entity_type])
             row.version = version
             if entry.entity_type == "person":
                 index_person(session, row)

@@ -87,6 +87,7 @@ def open_engine(path: Path, key: bytes, *, create: bool = False) -> Engine:
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
+        hide_parameters=True,  # errors and logs never carry ID numbers or names
     )
 
     begin_with_write_lock(engine)

@@ -13,6 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Each entity's fields and operations are one table, read by both sides: domain.wire.
+from caseworker.domain.wire import ENTITY_TYPES as ENTITY_TYPES
+from caseworker.domain.wire import OPERATIONS as OPERATIONS
+
 PROTOCOL_VERSION = "1"
 PROTOCOL_VERSIONS = [PROTOCOL_VERSION]
 
@@ -27,8 +31,6 @@ TIMESTAMP_HEADER = "X-Caseworker-Timestamp"
 # A signed GET may be this old or this far in the future (laptops' clocks drift offline).
 REQUEST_SIGNATURE_WINDOW_S = 24 * 3600
 
-ENTITY_TYPES = ("person", "enrolment", "payment", "employer", "household", "survey_entry")
-OPERATIONS = ("upsert", "create", "void")
 
 RecordStatus = Literal["created", "updated", "already_applied", "conflict", "rejected"]
 

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from caseworker.services.enrolment import ENROLMENT_FIELDS, PERSON_FIELDS
+# The wire table's fields and conversions, under the names this module always used.
+from caseworker.domain.wire import ENROLMENT_FIELDS, PERSON_FIELDS
+from caseworker.domain.wire import from_wire as _value
 from caseworker.services.journal import audit
 from caseworker.store.models import (
     Centre,
-    Employer,
     Enrolment,
-    Household,
     OutboxEntry,
     Person,
     ReferenceData,
@@ -29,11 +28,10 @@ from caseworker.store.models import (
     SyncResolution,
 )
 from caseworker.store.search_index import index_person
+from caseworker.store.wire import apply_fields as _set_fields
 from caseworker.sync.protocol import ReferenceFeed, RegistryFeed, RegistryItem
 
 UNSETTLED = ("pending", "sending", "rejected", "conflict")
-DATE_FIELDS = {"birth_date", "start_date", "end_date"}
-UUID_FIELDS = {"employer_id", "household_id", "person_id"}
 
 
 @dataclass
@@ -69,31 +67,6 @@ def has_unsettled_changes(session: Session, entity_id: uuid.UUID) -> bool:
             )
         )
     )
-
-
-def _value(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in DATE_FIELDS:
-        return date.fromisoformat(value)
-    if name in UUID_FIELDS:
-        return uuid.UUID(value)
-    return value
-
-
-def _set_fields(
-    session: Session, row: Any, payload: dict[str, Any], fields: tuple[str, ...]
-) -> None:
-    for name in fields:
-        if name not in payload:
-            continue
-        value = _value(name, payload[name])
-        # References to rows this centre never saw would break foreign keys: leave them out.
-        if name == "employer_id" and value is not None and session.get(Employer, value) is None:
-            value = None
-        if name == "household_id" and value is not None and session.get(Household, value) is None:
-            value = None
-        setattr(row, name, value)
 
 
 def _owner(session: Session, item: RegistryItem) -> str | None:

@@ -19,6 +19,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from caseworker.logs import is_defect, log_defect
+from caseworker.sync.client import Cancelled as SyncCancelled
+
 Job = Callable[["TaskControl"], Any]
 
 
@@ -146,8 +149,12 @@ class SynchronousRunner(TaskRunner):
 
 
 def _run(job: Job, task: Task) -> tuple[Any, BaseException | None]:
-    """The job's result, or the exception it raised (delivered to the UI thread, never lost)."""
+    """The job's result, or the exception it raised (delivered to the UI thread, never lost).
+
+    A defect (an exception without words for the operator) is also logged, redacted."""
     try:
         return job(task.control), None
     except BaseException as caught:
+        if not isinstance(caught, Cancelled | SyncCancelled) and is_defect(caught):
+            log_defect(caught, f"background task failed ({type(caught).__name__})")
         return None, caught

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.wire import SHAPES
 from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
 from caseworker.upstream.apply_stores import (
     EMPLOYER,
@@ -41,7 +42,7 @@ from caseworker.upstream.ownership import not_owner_message, owner_info, registe
 
 # Re-exported: callers import the stores from here.
 
-UPSERT_ONLY = {"person", "enrolment", "employer", "household", "survey_entry"}
+UPSERT_ONLY = {kind for kind, shape in SHAPES.items() if shape.operations == ("upsert",)}
 
 
 class Rejected(Exception):
@@ -299,8 +300,7 @@ def apply_record(store: Store, record: Record, origin: Origin) -> Outcome:
         raise Rejected(
             "unknown_entity_type", f"未知的记录类型 / unknown entity type {record.entity_type!r}"
         )
-    allowed = ("create", "void") if record.entity_type == "payment" else ("upsert",)
-    if record.operation not in allowed:
+    if record.operation not in SHAPES[record.entity_type].operations:
         raise Rejected(
             "unknown_operation",
             f"{record.entity_type} 不支持操作 {record.operation!r} / operation not allowed",

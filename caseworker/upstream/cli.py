@@ -2,6 +2,9 @@
 
 Every command takes ``--db URL`` (default ``$CASEWORKER_UPSTREAM_DB`` or a SQLite file
 ``caseworker-upstream.db`` in the current folder); the database is migrated on first use.
+And ``--log-dir DIR`` (default: ``logs/`` beside the SQLite file, or in the current folder
+for PostgreSQL): ``upstream.log`` there, 0600 in a 0700 folder, rotated, with no SQL
+parameters, payloads or other personal data (see ``caseworker.logs``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker import __version__
+from caseworker.logs import install_logging, log_defect
 
 
 def _db(args: Any) -> Any:
@@ -23,7 +27,7 @@ def _db(args: Any) -> Any:
 
 
 def _print_json(value: Any) -> None:
-    from caseworker.services.journal import to_jsonable
+    from caseworker.domain.wire import to_jsonable
 
     json.dump(to_jsonable(value), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -44,7 +48,11 @@ def cmd_serve(args: Any) -> int:
     listener.bind((args.host, args.port))
     host, port = listener.getsockname()[:2]
     print(f"listening on http://{host}:{port}", flush=True)
-    config = uvicorn.Config(create_app(_db(args)), log_level="warning")
+    # log_config=None: uvicorn's records (a 500's traceback among them) go to our redacting
+    # log, not raw to stderr. No access log: a URL is not worth a line per request.
+    config = uvicorn.Config(
+        create_app(_db(args)), log_level="warning", log_config=None, access_log=False
+    )
     uvicorn.Server(config).run(sockets=[listener])
     return 0
 
@@ -188,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         sub = parent.add_parser(name, help=help_text)
         sub.add_argument("--db", help="database URL (sqlite:///FILE or postgresql+psycopg://...)")
+        sub.add_argument(
+            "--log-dir",
+            help="folder for upstream.log (default: logs/ beside the SQLite file, or in the "
+            "current folder)",
+        )
         sub.set_defaults(handler=handler)
         return sub
 
@@ -246,6 +259,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def log_folder(log_dir: str | None, db_url: str | None) -> Path:
+    """``--log-dir``, else ``logs/`` beside a SQLite file, else ``logs/`` here."""
+    if log_dir:
+        return Path(log_dir)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from caseworker.upstream.db import default_url
+
+    try:
+        url = make_url(db_url or default_url())
+    except ArgumentError:
+        return Path("logs")
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "logs"
+    return Path("logs")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -258,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    install_logging(log_folder(args.log_dir, args.db).resolve(), "upstream")
     try:
         return args.handler(args) or 0
     except Refused as error:
@@ -269,6 +301,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         print("缺少服务器组件：pip install 'caseworker[upstream]'", file=sys.stderr)
         return 2
+    except Exception as error:
+        log = log_defect(error)
+        print(
+            f"程序内部错误（{type(error).__name__}）。详细信息 / details: {log or '-'}",
+            file=sys.stderr,
+        )
+        return 70
 
 
 if __name__ == "__main__":

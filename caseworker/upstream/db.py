@@ -48,7 +48,9 @@ def head_revision() -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, record: Any) -> None:
@@ -74,7 +76,9 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_engine(
+            parsed, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        )
     raise UpstreamDbError(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or "
         "postgresql+psycopg://USER@HOST/DB"

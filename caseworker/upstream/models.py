@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from caseworker.store.models import NAMING_CONVENTION, UtcDateTime, utc_now
+from caseworker.dbtypes import NAMING_CONVENTION, UtcDateTime, utc_now
 
 
 class Base(DeclarativeBase):

@@ -68,11 +68,14 @@ def upstream_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 class Server:
     """`caseworker-upstream serve` in a subprocess; can be stopped and started again."""
 
-    def __init__(self, url: str, port: int | None = None) -> None:
+    def __init__(self, url: str, port: int | None = None, log_dir: Path | None = None) -> None:
         self.db_url = url
         self.port = port or 0  # 0: the server binds a free port and announces it
         self.process: subprocess.Popen[bytes] | None = None
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        # Never the default (the current folder, for PostgreSQL): a test leaves no logs behind.
+        self._own_logs = None if log_dir else tempfile.TemporaryDirectory(prefix="cw-up-logs-")
+        self.log_dir = log_dir or Path(self._own_logs.name)  # type: ignore[union-attr]
 
     def errors(self) -> str:
         self._errors.seek(0)
@@ -93,6 +96,8 @@ class Server:
                 self.db_url,
                 "--port",
                 str(self.port),
+                "--log-dir",
+                str(self.log_dir),
             ],
             stdout=subprocess.PIPE,
             # A file, not a pipe: nobody reads while it runs, and a full pipe would stall it.

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from caseworker.logs import is_defect, log_defect
 from caseworker.ui.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -156,6 +157,8 @@ class LazyTableModel(RecordTableModel):
             try:
                 return _Page(generation, start, loader(chunk), None)
             except Exception as error:
+                if is_defect(error):
+                    log_defect(error, "loading a page of rows failed")
                 return _Page(generation, start, [], error)
 
         # A bound method, not a lambda: Qt drops the call if this model is gone by then.
