@@ -4,12 +4,15 @@ The same function serves ``PUT /v1/batches/{id}`` and ``caseworker-upstream impo
 Idempotent by batch id: the same bytes again get the stored answer byte for byte; other
 bytes under a known id are refused (409).
 
-A batch is first applied in one go: its rows read in a few queries, its writes sent in
-record order through psycopg's pipeline mode, under one savepoint. If a constraint fires
-(another centre holds the ID number, an enrolment's person is missing, a concurrent upload
-got there first), all of that is rolled back and the batch is applied again record by
-record, each in its own savepoint, so the failing record is answered alone and the others
-go through. Either way every record gets its own answer, and the same one.
+First everything the batch writes is locked, in one order (``caseworker.upstream.locks``:
+concurrent uploads queue, never deadlock). Then the batch is applied in one go: its rows
+read in a few queries, its writes sent in record order through psycopg's pipeline mode,
+under one savepoint. Records that will collide (another person holds the ID number, and
+what names that person; see ``caseworker.upstream.collisions``) are cut out and applied
+alone, each in its own savepoint, so the failing record is answered alone and the others
+go through; a part where a constraint fires unforeseen (an enrolment's person missing) is
+rolled back and applied again in halves, down to single records. Either way every record
+gets its own answer, and the same one as record by record.
 """
 
 from __future__ import annotations
