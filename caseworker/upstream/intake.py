@@ -4,12 +4,15 @@ The same function serves ``PUT /v1/batches/{id}`` and ``caseworker-upstream impo
 Idempotent by batch id: the same bytes again get the stored answer byte for byte; other
 bytes under a known id are refused (409).
 
-A batch is first applied in one go: its rows read in a few queries, its writes sent in
-record order through psycopg's pipeline mode, under one savepoint. If a constraint fires
-(another centre holds the ID number, an enrolment's person is missing, a concurrent upload
-got there first), all of that is rolled back and the batch is applied again record by
-record, each in its own savepoint, so the failing record is answered alone and the others
-go through. Either way every record gets its own answer, and the same one.
+First everything the batch writes is locked, in one order (``caseworker.upstream.locks``:
+concurrent uploads queue, never deadlock). Then the batch is applied in one go: its rows
+read in a few queries, its writes sent in record order through psycopg's pipeline mode,
+under one savepoint. Records that will collide (another person holds the ID number, and
+what names that person; see ``caseworker.upstream.collisions``) are cut out and applied
+alone, each in its own savepoint, so the failing record is answered alone and the others
+go through; a part where a constraint fires unforeseen (an enrolment's person missing) is
+rolled back and applied again in halves, down to single records. Either way every record
+gets its own answer, and the same one as record by record.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from caseworker.upstream.apply_stores import (
     insert_rows,
     raw_errors,
 )
+from caseworker.upstream.collisions import likely_to_collide
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.locks import lock_for_records
 from caseworker.upstream.models import AppliedRecord, Batch, Centre, Device, FeedCounter
@@ -60,6 +64,8 @@ BATCH = Batch.__table__
 REGISTRY = RegistryChangeRow.__table__
 COUNTER = FeedCounter.__table__
 ACCEPTED = ("created", "updated", "already_applied")
+# A part this small that still collides is applied record by record.
+ALONE_BELOW = 8
 
 
 class Refused(Exception):
@@ -257,6 +263,36 @@ def _apply_alone(conn: Connection, record: Record, origin: Origin) -> Outcome:
     return outcome
 
 
+def _apply_in_parts(conn: Connection, records: list[Record], origin: Origin) -> list[Outcome]:
+    """All together when nothing collides; otherwise each half the same way, down to a few
+    records applied alone. The parts go in record order and each ends as if applied
+    record by record, so the answers are the same."""
+    try:
+        return _apply_together(conn, records, origin) if records else []
+    except _StartOver:
+        if len(records) <= ALONE_BELOW:
+            return [_apply_alone(conn, record, origin) for record in records]
+        middle = len(records) // 2
+        return _apply_in_parts(conn, records[:middle], origin) + _apply_in_parts(
+            conn, records[middle:], origin
+        )
+
+
+def _apply_cut(conn: Connection, records: list[Record], origin: Origin) -> list[Outcome]:
+    """The records that will collide applied alone, the runs between them together."""
+    colliding = likely_to_collide(conn, records)
+    outcomes: list[Outcome] = []
+    run: list[Record] = []
+    for record in records:
+        if record.id in colliding:
+            outcomes += _apply_in_parts(conn, run, origin)
+            outcomes.append(_apply_alone(conn, record, origin))
+            run = []
+        else:
+            run.append(record)
+    return outcomes + _apply_in_parts(conn, run, origin)
+
+
 def _apply_all(
     conn: Connection, upload: BatchUpload, origin: Origin
 ) -> tuple[list[RecordResult], list]:
@@ -271,13 +307,11 @@ def _apply_all(
     todo = [r for r in upload.records if r.id not in done]
     # Everything the batch writes locked first, in one order: uploads queue, never deadlock.
     lock_for_records(conn, todo)
-    # All at once when nothing collides; when a constraint fires (a duplicate ID number, a
-    # record whose person is missing, a concurrent upload), all of that is undone and each
-    # record is applied in its own savepoint, so the failing one is answered alone.
-    try:
-        outcomes = _apply_together(conn, todo, origin) if todo else []
-    except _StartOver:
-        outcomes = [_apply_alone(conn, record, origin) for record in todo]
+    # All at once when nothing collides. Records that will (an ID number held by another
+    # person, and what names that person) are applied alone, each in its own savepoint, so
+    # the failing one is answered alone; a part that collides unforeseen is undone and
+    # applied again in halves, down to single records.
+    outcomes = _apply_cut(conn, todo, origin)
     by_record = dict(zip([r.id for r in todo], outcomes, strict=True))
     results: list[RecordResult] = []
     registry: list = []

@@ -79,7 +79,7 @@ _LOCK_IN_ORDER = text(
     ") AS taken"
 )
 # Records that name a person (enrolment, payment, survey entry) lock that person.
-_NAMES_A_PERSON = ("enrolment", "payment", "survey_entry")
+NAMES_A_PERSON = ("enrolment", "payment", "survey_entry")
 
 
 def lock_key(kind: str, value: str) -> int:
@@ -88,9 +88,10 @@ def lock_key(kind: str, value: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _person_id(payload: dict) -> str | None:
+def person_named_by(record: Record) -> str | None:
+    """The person (UUID as text) an enrolment, payment or survey entry names, if valid."""
     try:
-        return str(uuid.UUID(str(payload.get("person_id"))))
+        return str(uuid.UUID(str(record.payload.get("person_id"))))
     except (ValueError, TypeError):
         return None  # the applier rejects the record; nothing to lock
 
@@ -107,6 +108,11 @@ def _id_number(text: str) -> str:
     return parse_id_number(text).number
 
 
+def normalised_id_number(payload: dict) -> str | None:
+    """A person payload's ID number as the registry stores it, or None if invalid."""
+    return _normalised(_id_number, payload.get("id_number"))
+
+
 def _credit_code(text: str) -> str:
     return parse_uscc(text).code
 
@@ -117,11 +123,11 @@ def _things(record: Record) -> Iterator[tuple[str, str]]:
     kind = record.entity_type
     if kind == "person":
         yield "person", str(record.entity_id)
-        number = _normalised(_id_number, payload.get("id_number"))
+        number = normalised_id_number(payload)
         if number is not None:
             yield "id_number", number
-    elif kind in _NAMES_A_PERSON:
-        person = _person_id(payload)
+    elif kind in NAMES_A_PERSON:
+        person = person_named_by(record)
         if person is not None:
             yield "person", person
         if kind == "payment" and isinstance(payload.get("receipt_number"), str):
