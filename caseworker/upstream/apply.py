@@ -13,6 +13,11 @@ time. ``BatchStore`` reads, in a few queries, every row a whole batch will touch
 are written; its writes are the very same statements in the same order, so a batch
 applied through it ends as if applied record by record, as long as no constraint fires
 (the caller then starts over, record by record).
+
+Ownership (``caseworker.upstream.ownership``): a row keeps the centre that created it; a
+record from another centre that would change it, or that enrols, pays for or surveys a
+person another centre owns, is refused ``not_owner`` before anything is written, and an
+answer never carries another centre's record.
 """
 
 from __future__ import annotations
@@ -79,12 +84,15 @@ def _conflict(code: str, message: str, row: Any) -> Outcome:
     return Outcome("conflict", code, message, row.version, dict(row.payload))
 
 
-def _not_owner(store: Store, kind: str, centre_code: str, *, of_person: bool) -> Outcome:
+def _refused_for(owner: OwnerInfo, kind: str, *, of_person: bool) -> Outcome:
     """Refused: the record (or its person) belongs to another centre. Nothing is written."""
+    message = not_owner_message(kind, owner, of_person=of_person)
+    return Outcome("rejected", "not_owner", message, owner=owner)
+
+
+def _not_owner(store: Store, kind: str, centre_code: str, *, of_person: bool) -> Outcome:
     owner = OwnerInfo(centre_code=centre_code, centre_name=store.centre_name(centre_code))
-    return Outcome(
-        "rejected", "not_owner", not_owner_message(kind, owner, of_person=of_person), owner=owner
-    )
+    return _refused_for(owner, kind, of_person=of_person)
 
 
 def _foreign_person(
@@ -319,10 +327,7 @@ def _held_elsewhere(conn: Connection, code: str, message: str, row: Any) -> Outc
 
 
 def _refused_foreign(conn: Connection, kind: str, row: Any, *, of_person: bool) -> Outcome:
-    owner = owner_info(conn, row.centre_code)
-    return Outcome(
-        "rejected", "not_owner", not_owner_message(kind, owner, of_person=of_person), owner=owner
-    )
+    return _refused_for(owner_info(conn, row.centre_code), kind, of_person=of_person)
 
 
 def explain_integrity(conn: Connection, record: Record, origin: Origin) -> Outcome:
