@@ -72,7 +72,7 @@ def test_create_load_unlock_round_trip(setup: tuple[Path, bytes, str]) -> None:
     assert kf.operators() == ["张三", "Anna"]
     assert (kf.centre_code, kf.centre_name) == ("3301", "城关镇")
     data = json.loads(path.read_text("utf-8"))
-    assert (data["format"], data["version"], data["file_id"]) == (keys.FORMAT, 1, kf.file_id)
+    assert (data["format"], data["version"], data["file_id"]) == (keys.FORMAT, 2, kf.file_id)
     assert slot_of(data, "Anna")["kdf"] == {"name": "argon2id", **CHEAP}
     assert db_key.hex() not in path.read_text("utf-8")
     assert not list(path.parent.glob("*.tmp"))
@@ -195,7 +195,7 @@ def test_truncated_and_bad_version_are_damaged(setup) -> None:
     with pytest.raises(DamagedKeyFile):
         KeyFile.load(path)
     path.write_bytes(whole)
-    edit(path, lambda data: data.update(version=2))
+    edit(path, lambda data: data.update(version=3))
     with pytest.raises(DamagedKeyFile):
         KeyFile.load(path)
 

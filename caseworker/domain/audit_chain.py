@@ -1,0 +1,92 @@
+"""The audit chain's canonical hashing and signing, shared by the client and the county.
+
+An entry's hash covers its content and the previous entry's hash; its Ed25519 signature
+covers that hash (with a prefix, so an audit signature can never be mistaken for a signed
+batch or a signed request made with the same device key). Both sides import this module,
+so the county recomputes exactly the hash the client computed, without the client's store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+GENESIS_HASH = "0" * 64
+# Who signed an entry that has no operator (sync bookkeeping): the device key.
+DEVICE_SIGNER = "device"
+_SIGNING_PREFIX = b"caseworker-audit-v1\x00"
+
+
+def to_jsonable(value: Any) -> Any:
+    """UUIDs, dates and datetimes as strings, so payloads and hashes are plain JSON."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_jsonable(v) for v in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(
+        to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
+
+
+def entry_hash(
+    *,
+    id: uuid.UUID,
+    at: datetime,
+    operator_id: uuid.UUID | None,
+    operator_name: str,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    detail: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    content = {
+        "id": id,
+        "at": at,
+        "operator_id": operator_id,
+        "operator_name": operator_name,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "detail": detail,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def signer_of(operator_id: uuid.UUID | None) -> str:
+    """Who must have signed an entry: its operator, or the device for bookkeeping entries."""
+    return str(operator_id) if operator_id is not None else DEVICE_SIGNER
+
+
+def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
+    return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
+
+
+def signature_valid(public_key: bytes, signature: bytes | None, hash_hex: str) -> bool:
+    if not signature or len(signature) != 64 or len(public_key) != 32:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, _SIGNING_PREFIX + bytes.fromhex(hash_hex)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
