@@ -238,9 +238,17 @@ def _bad(count: int, row: Any, unsigned: int, problem: str, problem_en: str) -> 
     )
 
 
+@dataclass(frozen=True)
+class _Mismatch:
+    operator_id: uuid.UUID
+    username: str
+    public_key: bytes  # the one in the key slot: the operator's real key
+    valid_from_seq: int
+
+
 def _key_file_mismatch(
     session: Session, key_file: KeyFile, history: dict[uuid.UUID, list[tuple[int, bytes]]]
-) -> tuple[uuid.UUID, str, int] | None:
+) -> _Mismatch | None:
     """An operator whose current key in the database is not the one in their key slot."""
     for username in key_file.operators():
         in_file = key_file.public_key(username)
@@ -253,8 +261,7 @@ def _key_file_mismatch(
             continue
         keys = history.get(operator.id, [])
         if not keys or keys[-1] != (in_file[1], in_file[0]):
-            db_from = keys[-1][0] if keys else in_file[1]
-            return operator.id, operator.username, min(db_from, in_file[1])
+            return _Mismatch(operator.id, operator.username, in_file[0], in_file[1])
     return None
 
 
@@ -300,16 +307,21 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
             unsigned += 1
         else:
             signed_seen = True
-        if mismatch is not None and row.operator_id == mismatch[0] and row.seq >= mismatch[2]:
+        if (
+            mismatch is not None
+            and row.operator_id == mismatch.operator_id
+            and row.seq >= mismatch.valid_from_seq
+            and not signature_valid(mismatch.public_key, row.signature, row.hash)
+        ):
             return _bad(
                 count,
                 row,
                 unsigned,
-                f"操作员“{mismatch[1]}”在数据库中的公钥与其密钥文件中的不符：数据库中的公钥被"
-                "改写过，此记录起该操作员的签名不可信（可能有人用数据库密钥伪造了记录）",
-                f"Operator {mismatch[1]}'s public key in the database differs from the one in "
-                "their key slot: the database was rewritten, and their signatures from here on "
-                "cannot be trusted",
+                f"签名无效：此记录不是操作员“{mismatch.username}”签署的——它与该操作员密钥文件中的"
+                "公钥不符，数据库中的公钥被改写过（可能有人用数据库密钥伪造了记录）",
+                f"Invalid signature: operator {mismatch.username} did not sign this entry; it "
+                "fails against the public key in their key slot, and the key in the database "
+                "was rewritten",
             )
         previous, previous_seq = row.hash, row.seq
     if mismatch is not None:
@@ -317,8 +329,9 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
             count,
             False,
             None,
-            f"操作员“{mismatch[1]}”在数据库中的公钥与其密钥文件中的不符：数据库中的公钥被改写过",
-            f"Operator {mismatch[1]}'s public key in the database differs from their key slot",
+            f"操作员“{mismatch.username}”在数据库中的公钥与其密钥文件中的不符：数据库中的公钥被改写过",
+            f"Operator {mismatch.username}'s public key in the database differs from their "
+            "key slot",
             unsigned=unsigned,
             head_seq=previous_seq,
             head_hash=previous,
