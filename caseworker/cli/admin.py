@@ -15,7 +15,7 @@ from caseworker.cli.common import (
     read_password,
 )
 from caseworker.services.actor import Role
-from caseworker.services.centre import add_operator, setup_centre
+from caseworker.services.centre import add_operator, reset_password, setup_centre
 from caseworker.services.journal import verify_audit_chain
 from caseworker.store.database import head_revision
 
@@ -72,6 +72,24 @@ def cmd_operator_add(args: Any) -> int:
     finally:
         session.close()
     print(f"已添加操作员 {args.username}（{args.role}）。")
+    return 0
+
+
+def cmd_operator_reset_password(args: Any) -> int:
+    session = open_session(args)
+    try:
+        password = read_password(
+            f"{args.username} 的新密码 / new password: ",
+            env="CASEWORKER_NEW_PASSWORD",
+            confirm=True,
+        )
+        reset_password(session, username=args.username, new_password=password)
+    finally:
+        session.close()
+    print(
+        f"已重置 {args.username} 的密码，并为其换发了新的签名密钥（旧记录仍用旧公钥核验）。 "
+        f"Password reset; {args.username} has a new signing key (older entries keep the old one)."
+    )
     return 0
 
 
@@ -191,6 +209,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--display-name")
     _user_option(add)
     add.set_defaults(handler=cmd_operator_add)
+    reset = operator_commands.add_parser(
+        "reset-password",
+        help="set another operator's forgotten password (admins only; gives them a new key)",
+    )
+    reset.add_argument("username")
+    _user_option(reset)
+    reset.set_defaults(handler=cmd_operator_reset_password)
 
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True)
