@@ -183,7 +183,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _audit_part(session: Session, budget: int) -> AuditPart | None:
+def audit_part(session: Session, budget: int) -> AuditPart | None:
     """Entries after the last sent one (within ``budget`` bytes), their head, and the keys
     introduced in that range (a key is sent with the entry that precedes its first seq)."""
     start = last_sent_audit_seq(session)
@@ -264,7 +264,7 @@ def seal_one(
         .limit(max_records)
     ).all()
     audit_budget = MAX_BATCH_BYTES // 2 if entries else MAX_BATCH_BYTES - 2 * ENVELOPE_BYTES
-    audit = _audit_part(session, audit_budget)
+    audit = audit_part(session, audit_budget)
     if not entries and audit is None:
         return None
     records: list[str] = []

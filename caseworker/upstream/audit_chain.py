@@ -250,6 +250,8 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
     entries = _skip_known(conn, device.id, segment.entries, head)
     keys = _pinned(conn, device.id)
     new_keys, rotations = _take_keys(keys, segment.operator_keys, head.seq)
+    for wire in rotations:
+        _check_rotation(wire, entries)  # the entry's signature is checked with the others below
     previous, previous_hash = head.seq, head.hash
     signed_from = row.signed_from_seq if row else None
     for entry in entries:
@@ -263,8 +265,6 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
         if _check_entry(entry, keys, bytes(device.public_key), signed_from is None):
             signed_from = signed_from or entry.seq
         previous, previous_hash = entry.seq, entry.hash
-    for wire in rotations:
-        _check_rotation(wire, entries)
     if not entries:
         return head
     now = datetime.now(UTC)

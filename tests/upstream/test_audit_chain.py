@@ -5,20 +5,34 @@ holds the database key of a centre's own computer."""
 from __future__ import annotations
 
 import base64
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select
 
 from caseworker.services.actor import Role
 from caseworker.services.centre import OpenSession, add_operator, login, reset_password
 from caseworker.services.journal import audit_hash, verify_audit_chain
-from caseworker.store.models import AuditEntry, OutboxEntry, SyncBatch
+from caseworker.store.keys import raw_public_key
+from caseworker.store.models import AuditEntry, Device, OutboxEntry, SyncBatch
 from caseworker.sync.audit_check import compare_with_county
-from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER
+from caseworker.sync.batches import audit_part, load_signer, seal_one
+from caseworker.sync.protocol import (
+    DEVICE_HEADER,
+    SIGNATURE_HEADER,
+    AuditSegment,
+    BatchAnswer,
+    BatchUpload,
+    OperatorKeyWire,
+)
 from caseworker.sync.run import run_sync
 from caseworker.upstream.admin import stats
 from caseworker.upstream.db import open_upstream
+from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import DeviceAuditEntry, DeviceAuditHead, OperatorKey
 from tests.upstream.harness import FAST_RETRY, Server, connect, enrol_people, new_centre
 
@@ -171,3 +185,99 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
         assert not offline.ok and offline.mode == "offline"
     finally:
         admin.close()
+
+
+def _direct(session: OpenSession, url: str):
+    """The county's database in-process, this device registered with it."""
+    from caseworker.sync.protocol import DeviceRegistration
+    from caseworker.upstream.devices import add_centre, issue_token, register_device
+
+    db = open_upstream(url)
+    add_centre(db, session.actor.centre_code, session.actor.centre_name)
+    with session.database.reading() as local:
+        device = local.get_one(Device, session.actor.device_id)
+        public = base64.b64encode(device.public_key).decode()
+    register_device(
+        db,
+        DeviceRegistration(
+            token=issue_token(db, session.actor.centre_code),
+            centre_code=session.actor.centre_code,
+            device_id=session.actor.device_id,
+            device_number=1,
+            public_key=public,
+        ),
+    )
+    return db
+
+
+def _send(db, session: OpenSession, upload: BatchUpload | None = None) -> bytes:
+    """Seal (or take the given upload, signed with the device key) and hand it to intake."""
+    with session.database.writing() as local:
+        signer = load_signer(local)
+        if upload is None:
+            batch = seal_one(local, signer)
+            body, batch_id = batch.body, batch.id
+        else:
+            body, batch_id = upload.model_dump_json().encode(), upload.batch_id
+        signature = base64.b64encode(signer.sign(body)).decode()
+    return receive_batch(db, batch_id, body, str(session.actor.device_id), signature)
+
+
+def test_a_changed_operator_key_is_refused(upstream_url: str, tmp_path: Path):
+    admin = new_centre(tmp_path / "a")
+    db = _direct(admin, upstream_url)
+    try:
+        answer = BatchAnswer.model_validate_json(_send(db, admin))
+        assert answer.audit_head is not None and answer.audit_head.seq >= 1
+        enrol_people(admin, 1)
+        with admin.database.reading() as local:
+            segment = AuditSegment.model_validate_json(audit_part(local, 500_000).json)
+        forged = base64.b64encode(raw_public_key(Ed25519PrivateKey.generate())).decode()
+        admin_key = OperatorKeyWire(
+            operator_id=admin.actor.operator_id,
+            username="admin",
+            public_key=forged,
+            valid_from_seq=1,
+        )
+        later_key = admin_key.model_copy(update={"valid_from_seq": segment.entries[0].seq})
+        for key, words in ((admin_key, "另一把"), (later_key, "另一位已登记的操作员")):
+            before = county_state(db, admin)
+            upload = BatchUpload(
+                batch_id=uuid.uuid4(),
+                device_id=admin.actor.device_id,
+                centre_code=admin.actor.centre_code,
+                sealed_at=datetime.now(UTC),
+                records=[],
+                audit=segment.model_copy(update={"operator_keys": [key]}),
+            )
+            with pytest.raises(Refused) as refused:
+                _send(db, admin, upload)
+            assert refused.value.status == 409 and refused.value.code == "operator_key_changed"
+            assert words in refused.value.message
+            assert county_state(db, admin) == before
+        # The genuine segment goes through.
+        good = BatchUpload(
+            batch_id=uuid.uuid4(),
+            device_id=admin.actor.device_id,
+            centre_code=admin.actor.centre_code,
+            sealed_at=datetime.now(UTC),
+            records=[],
+            audit=segment,
+        )
+        head = BatchAnswer.model_validate_json(_send(db, admin, good)).audit_head
+        assert head == segment.head
+    finally:
+        db.close()
+        admin.close()
+
+
+def county_state(db, session: OpenSession) -> tuple:
+    with db.reading() as s:
+        device = session.actor.device_id
+        head = s.get(DeviceAuditHead, device)
+        return (
+            (head.seq, head.hash) if head else None,
+            s.scalar(select(func.count()).where(DeviceAuditEntry.device_id == device)),
+            s.scalar(select(func.count()).where(OperatorKey.device_id == device)),
+            stats(db)["batches"],
+        )
