@@ -20,7 +20,7 @@ from caseworker.services.journal import audit_hash, verify_audit_chain
 from caseworker.store.keys import raw_public_key
 from caseworker.store.models import AuditEntry, Device, OutboxEntry, SyncBatch
 from caseworker.sync.audit_check import compare_with_county
-from caseworker.sync.batches import audit_part, load_signer, seal_one
+from caseworker.sync.batches import SyncError, audit_part, load_signer, seal_one
 from caseworker.sync.protocol import (
     DEVICE_HEADER,
     SIGNATURE_HEADER,
@@ -139,7 +139,9 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
             original = (last.detail, last.hash)
             last.detail = {**last.detail, "note": "changed"}
             last.hash = audit_hash(last)
-        run_sync(admin.database, retry=FAST_RETRY)
+        with pytest.raises(SyncError) as stopped:
+            run_sync(admin.database, retry=FAST_RETRY)
+        assert stopped.value.code == "audit_signature_invalid"
         with admin.database.reading() as db:
             codes = set(db.scalars(select(OutboxEntry.result_code).where(OutboxEntry.seq > 4)))
             refused = db.scalars(select(SyncBatch).where(SyncBatch.state == "refused")).one()
@@ -169,7 +171,10 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
                 row.hash = audit_hash(row)
                 previous = row.hash
         enrol_people(admin, 1, start=7)
-        run_sync(admin.database, retry=FAST_RETRY)
+        with pytest.raises(SyncError) as stopped:
+            run_sync(admin.database, retry=FAST_RETRY)
+        assert stopped.value.code == "audit_chain_broken"
+        assert f"不接续县级已确认的链头（第{held['head'][0]}条）" in stopped.value.message
         with admin.database.reading() as db:
             last_codes = set(
                 db.scalars(
