@@ -168,11 +168,23 @@ def compare_offline(database: Database) -> CountyCheck:
                 )
             ).all()
         )
+    matched = 0
     for head in heads[-CHECKED_HEADS:]:
         if head.seq > local:
             return _truncated(database, "offline", last.seq, local)
         if mine.get(head.seq) != head.hash:
-            return _diverged(database, "offline", last.seq, head.seq)
+            # Offline the county's hashes in between are not at hand: the first divergent
+            # entry lies after the last confirmed head that still matches.
+            found = _diverged(database, "offline", last.seq, head.seq)
+            return replace(
+                found,
+                message=found.message
+                + f"（分歧始于第{matched + 1}至{head.seq}条之间；联网核验可指出具体哪一条）",
+                message_en=found.message_en
+                + f" (the first divergent entry is between {matched + 1} and {head.seq}; "
+                "verify online to name it)",
+            )
+        matched = head.seq
     return CountyCheck(
         True,
         "offline",
