@@ -14,8 +14,7 @@ from caseworker.store.models import AuditEntry, SyncBatch
 from caseworker.sync import batches
 from caseworker.sync.protocol import BatchAnswer, BatchUpload
 from caseworker.upstream.intake import receive_batch
-from tests.upstream.harness import enrol_people, new_centre
-from tests.upstream.test_audit_chain import _direct
+from tests.upstream.harness import enrol_people, new_centre, register_in_process
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def test_audit_entries_are_split_across_batches_and_the_county_takes_them_in_ord
         range(1, total + 1)
     )
     assert all(len(b.body) <= 12_000 for b in sealed)
-    county = _direct(admin, f"sqlite:///{tmp_path / 'county.db'}")
+    county = register_in_process(admin, f"sqlite:///{tmp_path / 'county.db'}")
     try:
         for batch in sealed:
             upload = BatchUpload.model_validate_json(batch.body)

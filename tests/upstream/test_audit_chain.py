@@ -18,7 +18,7 @@ from caseworker.services.actor import Role
 from caseworker.services.centre import OpenSession, add_operator, login, reset_password
 from caseworker.services.journal import audit_hash, verify_audit_chain
 from caseworker.store.keys import raw_public_key
-from caseworker.store.models import AuditEntry, Device, OutboxEntry, SyncBatch
+from caseworker.store.models import AuditEntry, OutboxEntry, SyncBatch
 from caseworker.sync.audit_check import compare_with_county
 from caseworker.sync.batches import SyncError, audit_part, load_signer, seal_one
 from caseworker.sync.protocol import (
@@ -34,7 +34,14 @@ from caseworker.upstream.admin import stats
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import DeviceAuditEntry, DeviceAuditHead, OperatorKey
-from tests.upstream.harness import FAST_RETRY, Server, connect, enrol_people, new_centre
+from tests.upstream.harness import (
+    FAST_RETRY,
+    Server,
+    connect,
+    enrol_people,
+    new_centre,
+    register_in_process,
+)
 
 
 def county(server: Server, session: OpenSession) -> dict:
@@ -192,29 +199,6 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
         admin.close()
 
 
-def _direct(session: OpenSession, url: str):
-    """The county's database in-process, this device registered with it."""
-    from caseworker.sync.protocol import DeviceRegistration
-    from caseworker.upstream.devices import add_centre, issue_token, register_device
-
-    db = open_upstream(url)
-    add_centre(db, session.actor.centre_code, session.actor.centre_name)
-    with session.database.reading() as local:
-        device = local.get_one(Device, session.actor.device_id)
-        public = base64.b64encode(device.public_key).decode()
-    register_device(
-        db,
-        DeviceRegistration(
-            token=issue_token(db, session.actor.centre_code),
-            centre_code=session.actor.centre_code,
-            device_id=session.actor.device_id,
-            device_number=1,
-            public_key=public,
-        ),
-    )
-    return db
-
-
 def _send(db, session: OpenSession, upload: BatchUpload | None = None) -> bytes:
     """Seal (or take the given upload, signed with the device key) and hand it to intake."""
     with session.database.writing() as local:
@@ -230,7 +214,7 @@ def _send(db, session: OpenSession, upload: BatchUpload | None = None) -> bytes:
 
 def test_a_changed_operator_key_is_refused(upstream_url: str, tmp_path: Path):
     admin = new_centre(tmp_path / "a")
-    db = _direct(admin, upstream_url)
+    db = register_in_process(admin, upstream_url)
     try:
         answer = BatchAnswer.model_validate_json(_send(db, admin))
         assert answer.audit_head is not None and answer.audit_head.seq >= 1
