@@ -62,6 +62,46 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from caseworker.store.key_errors import (
+    DamagedKeyFile,
+    InvalidUsername,
+    KeyFileError,
+    KeyFileExists,
+    KeyFileMissing,
+    OperatorExists,
+    UnknownOperator,
+    WeakPassword,
+    WrongDatabaseKey,
+    WrongPassword,
+    WrongRecoveryKey,
+)
+from caseworker.store.recovery_key import (
+    CROCKFORD,
+    RECOVERY_DATA_CHARS,
+    RECOVERY_GROUPS,
+    new_recovery_key,
+    normalise_recovery_key,
+)
+
+__all__ = [  # the errors and the recovery key live apart; callers import them from here
+    "CROCKFORD",
+    "RECOVERY_DATA_CHARS",
+    "RECOVERY_GROUPS",
+    "DamagedKeyFile",
+    "InvalidUsername",
+    "KeyFileError",
+    "KeyFileExists",
+    "KeyFileMissing",
+    "OperatorExists",
+    "UnknownOperator",
+    "WeakPassword",
+    "WrongDatabaseKey",
+    "WrongPassword",
+    "WrongRecoveryKey",
+    "new_recovery_key",
+    "normalise_recovery_key",
+]
+
 FORMAT = "caseworker-keyfile"
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -72,120 +112,12 @@ _V1 = 1
 DEFAULT_ARGON2: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 2}
 # Upper bounds keep an edited file from making the app allocate or spin without end.
 _ARGON2_LIMITS = {"time_cost": 64, "memory_cost": 1024 * 1024, "parallelism": 16}
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RECOVERY_GROUPS, RECOVERY_DATA_CHARS = 8, 5  # 8 × 5 × 5 bits = 200 bits, + 1 check char/group
 _SLOT_KEYS = {"kind", "username", "kdf", "salt", "nonce", "wrapped_key"}
 _SIGNING_KEYS = {"public_key", "valid_from_seq", "signing_nonce", "wrapped_signing_key"}
 
 
-class KeyFileError(Exception):
-    """Base error; ``message`` is plain Chinese for the operator, ``message_en`` for logs."""
-
-    message = "密钥文件出错。"
-    message_en = "Key file error."
-
-    def __init__(self, message: str | None = None, message_en: str | None = None) -> None:
-        self.message = message or type(self).message
-        self.message_en = message_en or type(self).message_en
-        super().__init__(self.message_en)
-
-
-class WrongPassword(KeyFileError):
-    message, message_en = "用户名或密码不正确。", "Wrong username or password."
-
-
-class DamagedKeyFile(KeyFileError):
-    message = "密钥文件已损坏，无法读取。请用恢复密钥或备份（同一文件夹中的 .bak 文件）恢复。"
-    message_en = "The key file is damaged. Restore it with the recovery key or from the backup."
-
-
-class KeyFileMissing(KeyFileError):
-    message = "找不到密钥文件。请确认数据文件夹正确，或从备份恢复密钥文件。"
-    message_en = "The key file is missing. Check the data folder, or restore it from a backup."
-
-
-class KeyFileExists(KeyFileError):
-    message, message_en = "密钥文件已存在，不会覆盖。", "The key file already exists."
-
-
-class OperatorExists(KeyFileError):
-    message, message_en = "该用户名已存在。", "That operator already exists."
-
-
-class UnknownOperator(KeyFileError):
-    message, message_en = "没有这个用户。", "No such operator."
-
-
-class WrongRecoveryKey(KeyFileError):
-    message = "恢复密钥不正确，请对照设置时打印的恢复密钥重新输入。"
-    message_en = "The recovery key is not correct."
-
-
-class WeakPassword(KeyFileError):
-    message, message_en = "密码太简单。", "The password is too weak."
-
-
-class InvalidUsername(KeyFileError):
-    message = "用户名须为1到32个字符，不能含控制字符。"
-    message_en = "A username has 1-32 characters and no control characters."
-
-
-class WrongDatabaseKey(KeyFileError):
-    message, message_en = "数据库密钥不匹配。", "That database key does not belong to this file."
-
-
 def new_database_key() -> bytes:
     return secrets.token_bytes(32)
-
-
-def _gf32_mul(a: int, b: int) -> int:
-    # GF(32) with x^5 + x^2 + 1: a weighted sum here catches every single wrong character
-    # and every swap of two neighbours, which a plain sum mod 32 would not.
-    result = 0
-    for _ in range(5):
-        if b & 1:
-            result ^= a
-        b >>= 1
-        a = (a << 1) ^ (0b100101 if a & 0b10000 else 0)
-    return result
-
-
-def _group_check(index: int, values: list[int]) -> str:
-    acc, weight = index + 1, 2  # the group number is mixed in so swapped groups are caught
-    for value in values:
-        acc ^= _gf32_mul(weight, value)
-        weight = _gf32_mul(weight, 2)
-    return CROCKFORD[acc]
-
-
-def new_recovery_key() -> str:
-    groups = []
-    for index in range(RECOVERY_GROUPS):
-        values = [secrets.randbelow(32) for _ in range(RECOVERY_DATA_CHARS)]
-        groups.append("".join(CROCKFORD[v] for v in values) + _group_check(index, values))
-    return "-".join(groups)
-
-
-def normalise_recovery_key(text: str) -> str:
-    """Canonical ``XXXXXX-…`` form; WrongRecoveryKey names the group holding a typo."""
-    text = unicodedata.normalize("NFKC", text).upper()  # NFKC folds full-width input
-    text = "".join(c for c in text if c.isalnum()).translate(str.maketrans("OIL", "011"))
-    size = RECOVERY_DATA_CHARS + 1
-    if len(text) != RECOVERY_GROUPS * size:
-        raise WrongRecoveryKey(
-            f"恢复密钥应为{RECOVERY_GROUPS}组、每组{size}个字符，请核对。",
-            f"A recovery key has {RECOVERY_GROUPS} groups of {size} characters.",
-        )
-    groups = [text[i : i + size] for i in range(0, len(text), size)]
-    for index, group in enumerate(groups):
-        if any(c not in CROCKFORD for c in group) or group[-1] != _group_check(
-            index, [CROCKFORD.index(c) for c in group[:-1]]
-        ):
-            raise WrongRecoveryKey(
-                f"恢复密钥第{index + 1}组有误，请核对。",
-                f"Group {index + 1} of the recovery key has a typo.",
-            )
-    return "-".join(groups)
 
 
 def _nfc(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseworker.store import keys
+from caseworker.store import keys, recovery_key
 from caseworker.store.keys import (
     CROCKFORD,
     DamagedKeyFile,
@@ -125,7 +125,7 @@ def test_recovery_key_typos_are_caught_and_located(values: list[int], data: st.D
     chars = []
     for group in range(8):
         part = values[group * 5 : group * 5 + 5]
-        chars += [CROCKFORD[v] for v in part] + [keys._group_check(group, part)]
+        chars += [CROCKFORD[v] for v in part] + [recovery_key._group_check(group, part)]
     assert normalise_recovery_key("".join(chars)) == "-".join(
         "".join(chars[i : i + 6]) for i in range(0, 48, 6)
     )
