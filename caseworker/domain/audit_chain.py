@@ -90,3 +90,10 @@ def signature_valid(public_key: bytes, signature: bytes | None, hash_hex: str) -
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def key_at(history: list[tuple[int, bytes]], seq: int) -> bytes | None:
+    """The key that signs ``seq`` in an operator's history of (valid_from_seq, public key),
+    oldest first: the latest whose range has started by then."""
+    valid = [key for valid_from, key in history if valid_from <= seq]
+    return valid[-1] if valid else None

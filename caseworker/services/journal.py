@@ -18,6 +18,7 @@ from caseworker.domain.audit_chain import (
     GENESIS_HASH,
     canonical_json,
     entry_hash,
+    key_at,
     sign_entry,
     signature_valid,
     signer_of,
@@ -188,7 +189,7 @@ class ChainReport:
     head_hash: str = GENESIS_HASH
 
 
-_COLUMNS = (
+AUDIT_COLUMNS = (  # an entry as verified and as sent upstream
     AuditEntry.seq,
     AuditEntry.id,
     AuditEntry.at,
@@ -216,12 +217,6 @@ def operator_keys(session: Session) -> dict[uuid.UUID, list[tuple[int, bytes]]]:
     for operator_id, valid_from, public_key in rows:
         history.setdefault(operator_id, []).append((valid_from, bytes(public_key)))
     return history
-
-
-def key_at(history: list[tuple[int, bytes]], seq: int) -> bytes | None:
-    """The key that signs ``seq``: the latest whose range has started by then."""
-    valid = [key for valid_from, key in history if valid_from <= seq]
-    return valid[-1] if valid else None
 
 
 def _bad(count: int, row: Any, unsigned: int, problem: str, problem_en: str) -> ChainReport:
@@ -278,7 +273,7 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
     floor = key_file.signing_key_floor() if key_file is not None else None
     mismatch = _key_file_mismatch(session, key_file, history) if key_file is not None else None
     previous, previous_seq, count, unsigned, signed_seen = GENESIS_HASH, 0, 0, 0, False
-    for row in session.execute(select(*_COLUMNS).order_by(AuditEntry.seq)):
+    for row in session.execute(select(*AUDIT_COLUMNS).order_by(AuditEntry.seq)):
         count += 1
         if row.seq != previous_seq + 1:
             return _bad(

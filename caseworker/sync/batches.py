@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.services.journal import AUDIT_COLUMNS
 from caseworker.store.database import Database
 from caseworker.store.models import (
     AuditEntry,
@@ -146,23 +147,6 @@ class AuditPart:
     json: str
     first_seq: int
     last_seq: int
-
-
-AUDIT_COLUMNS = (
-    AuditEntry.seq,
-    AuditEntry.id,
-    AuditEntry.at,
-    AuditEntry.operator_id,
-    AuditEntry.operator_name,
-    AuditEntry.action,
-    AuditEntry.entity_type,
-    AuditEntry.entity_id,
-    AuditEntry.detail,
-    AuditEntry.prev_hash,
-    AuditEntry.hash,
-    AuditEntry.signature,
-    AuditEntry.signer,
-)
 
 
 def last_sent_audit_seq(session: Session) -> int:

@@ -28,6 +28,7 @@ from caseworker.domain.audit_chain import (
     DEVICE_SIGNER,
     GENESIS_HASH,
     entry_hash,
+    key_at,
     signature_valid,
     signer_of,
 )
@@ -100,11 +101,6 @@ def _pinned(conn: Connection, device_id: uuid.UUID) -> Keys:
     for operator_id, valid_from, public_key in rows:
         keys.setdefault(operator_id, []).append((valid_from, bytes(public_key)))
     return keys
-
-
-def _key_at(history: list[tuple[int, bytes]], seq: int) -> bytes | None:
-    valid = [key for valid_from, key in history if valid_from <= seq]
-    return valid[-1] if valid else None
 
 
 def _take_keys(
@@ -193,7 +189,7 @@ def _check_entry(
         public_key: bytes | None = device_key
     else:
         assert entry.operator_id is not None
-        public_key = _key_at(keys.get(entry.operator_id, []), entry.seq)
+        public_key = key_at(keys.get(entry.operator_id, []), entry.seq)
     if public_key is None:
         raise _bad_signature(
             entry.seq,
