@@ -270,3 +270,32 @@ def county_state(db, session: OpenSession) -> tuple:
             s.scalar(select(func.count()).where(OperatorKey.device_id == device)),
             stats(db)["batches"],
         )
+
+
+def test_an_unsigned_entry_after_signing_began_is_refused(upstream_url: str, tmp_path: Path):
+    admin = new_centre(tmp_path / "a")
+    db = register_in_process(admin, upstream_url)
+    try:
+        _send(db, admin)  # the signed setup entry: from here on the county wants signatures
+        enrol_people(admin, 1)
+        with admin.database.reading() as local:
+            segment = AuditSegment.model_validate_json(audit_part(local, 500_000).json)
+        first = segment.entries[0].model_copy(update={"signature": None, "signer": None})
+        stripped = segment.model_copy(update={"entries": [first, *segment.entries[1:]]})
+        before = county_state(db, admin)
+        upload = BatchUpload(
+            batch_id=uuid.uuid4(),
+            device_id=admin.actor.device_id,
+            centre_code=admin.actor.centre_code,
+            sealed_at=datetime.now(UTC),
+            records=[],
+            audit=stripped,
+        )
+        with pytest.raises(Refused) as refused:
+            _send(db, admin, upload)
+        assert refused.value.code == "audit_signature_invalid"
+        assert f"审计记录第{first.seq}条没有签名" in refused.value.message
+        assert county_state(db, admin) == before
+    finally:
+        db.close()
+        admin.close()
