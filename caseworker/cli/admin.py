@@ -16,7 +16,7 @@ from caseworker.cli.common import (
     read_password,
 )
 from caseworker.services.actor import Role
-from caseworker.services.centre import add_operator, setup_centre
+from caseworker.services.centre import add_operator, reset_password, setup_centre
 from caseworker.services.journal import verify_audit_chain
 from caseworker.store.database import head_revision
 
@@ -76,6 +76,24 @@ def cmd_operator_add(args: Any) -> int:
     return 0
 
 
+def cmd_operator_reset_password(args: Any) -> int:
+    session = open_session(args)
+    try:
+        password = read_password(
+            f"{args.username} 的新密码 / new password: ",
+            env="CASEWORKER_NEW_PASSWORD",
+            confirm=True,
+        )
+        reset_password(session, username=args.username, new_password=password)
+    finally:
+        session.close()
+    print(
+        f"已重置 {args.username} 的密码，并为其换发了新的签名密钥（旧记录仍用旧公钥核验）。 "
+        f"Password reset; {args.username} has a new signing key (older entries keep the old one)."
+    )
+    return 0
+
+
 def cmd_db_upgrade(args: Any) -> int:
     session = open_session(args)  # logging in backs up and migrates when behind
     revision = session.database.current_revision()
@@ -95,21 +113,49 @@ def cmd_db_backup(args: Any) -> int:
 
 
 def cmd_audit_verify(args: Any) -> int:
+    from caseworker.sync.audit_check import compare_with_county
+
     session = open_session(args)
     try:
         with session.database.reading() as db:
-            report = verify_audit_chain(db)
+            report = verify_audit_chain(db, session.key_file)
+        county = compare_with_county(session.database, offline=args.offline)
     finally:
         session.close()
     if args.json:
-        print_json(report.__dict__)
-    elif report.ok:
+        print_json({"local": report.__dict__, "county": county.__dict__})
+        return 0 if report.ok and county.ok else 1
+    if report.ok:
         print(
-            f"审计链完整：{report.entries} 条记录。 Audit chain intact: {report.entries} entries."
+            f"审计链完整、签名有效：{report.entries} 条记录。 "
+            f"Audit chain intact and signed: {report.entries} entries."
         )
+        if report.unsigned:
+            print(
+                f"其中前 {report.unsigned} 条写于启用操作员签名之前，没有签名（不是伪造）。 "
+                f"The first {report.unsigned} entries predate signing keys (unsigned, not forged)."
+            )
     else:
-        print(f"审计链在第 {report.first_bad_seq} 条处不符：{report.problem}")
-    return 0 if report.ok else 1
+        print(f"审计链不符 / audit chain broken: {report.problem}")
+        print(f"  {report.problem_en}")
+        if report.first_bad_seq is not None:
+            print(_entry_line(report))
+    place = {"online": "县级服务器", "offline": "本机保存的县级确认链头", "none": "县级"}
+    print(
+        f"与{place[county.mode]}比较 / compared with the county ({county.mode}): {county.message}"
+    )
+    if not county.ok:
+        print(f"  {county.message_en}")
+        print(_entry_line(county))
+    return 0 if report.ok and county.ok else 1
+
+
+def _entry_line(found: Any) -> str:
+    at = found.first_bad_at.isoformat(timespec="seconds") if found.first_bad_at else "-"
+    return (
+        f"  第一条有问题的记录 / first bad entry: 第 {found.first_bad_seq} 条 seq, {at}, "
+        f"操作员 {found.first_bad_operator or '-'}, {found.first_bad_action or '-'}"
+    )
 
 
 def cmd_demo(args: Any) -> int:
@@ -164,6 +210,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--display-name")
     _user_option(add)
     add.set_defaults(handler=cmd_operator_add)
+    reset = operator_commands.add_parser(
+        "reset-password",
+        help="set another operator's forgotten password (admins only; gives them a new key)",
+    )
+    reset.add_argument("username")
+    _user_option(reset)
+    reset.set_defaults(handler=cmd_operator_reset_password)
 
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -177,8 +230,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chain, the operators' signatures and keys, and the county's copy",
+    )
     verify.add_argument("--json", action="store_true")
+    verify.add_argument(
+        "--offline",
+        action="store_true",
+        help="compare with the last head the county confirmed instead of asking it",
+    )
     _user_option(verify)
     verify.set_defaults(handler=cmd_audit_verify)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from caseworker.services.errors import PermissionDenied
 
@@ -46,6 +48,9 @@ class Actor:
     centre_name: str
     device_id: uuid.UUID
     device_number: int
+    # The operator's audit signing key, unwrapped from their key slot at login: every audit
+    # entry this actor causes is signed with it. Not compared, never printed.
+    signing_key: Ed25519PrivateKey | None = field(default=None, compare=False, repr=False)
 
     def require(self, permission: Permission) -> None:
         if permission not in ROLE_PERMISSIONS[self.role]:

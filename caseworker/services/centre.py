@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import unicodedata
 from dataclasses import dataclass
@@ -9,15 +10,22 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
-from caseworker.services.journal import audit
+from caseworker.services.journal import audit, next_audit_seq, record_operator_key
 from caseworker.store.database import Database, create_database, open_database
-from caseworker.store.keys import KeyFile, new_database_key, new_recovery_key
-from caseworker.store.models import Centre, Device, Operator
+from caseworker.store.keys import (
+    KeyFile,
+    Unlocked,
+    new_database_key,
+    new_recovery_key,
+    raw_public_key,
+)
+from caseworker.store.models import Centre, Device, Operator, OperatorKey
 
 
 @dataclass
@@ -79,7 +87,12 @@ def _new_device(centre: Centre, device_number: int) -> Device:
     )
 
 
-def _actor(session_operator: Operator, centre: Centre, device: Device) -> Actor:
+def _actor(
+    session_operator: Operator,
+    centre: Centre,
+    device: Device,
+    signing_key: Ed25519PrivateKey | None,
+) -> Actor:
     return Actor(
         operator_id=session_operator.id,
         username=session_operator.username,
@@ -90,7 +103,12 @@ def _actor(session_operator: Operator, centre: Centre, device: Device) -> Actor:
         centre_name=centre.name,
         device_id=device.id,
         device_number=device.device_number,
+        signing_key=signing_key,
     )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 def setup_centre(
@@ -121,6 +139,8 @@ def setup_centre(
         )
     paths.root.mkdir(parents=True, exist_ok=True)
     database_key = new_database_key()
+    # The first administrator signs from the very first entry (the setup itself).
+    admin_key = Ed25519PrivateKey.generate()
     recovery_key = new_recovery_key()
     key_file = KeyFile.create(
         paths.key_file,
@@ -131,7 +151,12 @@ def setup_centre(
     )
     try:
         key_file.add_operator(
-            admin_username, admin_password, database_key, allow_weak=allow_weak_password
+            admin_username,
+            admin_password,
+            database_key,
+            valid_from_seq=1,
+            signing_key=admin_key,
+            allow_weak=allow_weak_password,
         )
         key_file.save()
         database = create_database(paths, database_key)
@@ -154,14 +179,20 @@ def setup_centre(
         )
         session.add_all([device, admin])
         session.flush()
-        actor = _actor(admin, centre, device)
+        record_operator_key(session, admin.id, raw_public_key(admin_key), 1)
+        actor = _actor(admin, centre, device, admin_key)
         audit(
             session,
             actor,
             action="centre.setup",
             entity_type="centre",
             entity_id=centre.id,
-            detail={"code": centre_code, "name": centre.name, "admin": admin.username},
+            detail={
+                "code": centre_code,
+                "name": centre.name,
+                "admin": admin.username,
+                "public_key": _b64(raw_public_key(admin_key)),
+            },
         )
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
 
@@ -169,10 +200,10 @@ def setup_centre(
 def login(paths: DataPaths, username: str, password: str) -> OpenSession:
     """Unlock the database key with the operator's password and open (and migrate) the store."""
     key_file = KeyFile.load(paths.key_file)
-    database_key = key_file.unlock(username, password)
+    unlocked = key_file.unlock_operator(username, password)
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
-    database = open_database(paths, database_key, file_id=key_file.file_id)
+    database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)
     try:
         with database.writing() as session:
             operator = session.scalar(
@@ -188,7 +219,10 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
                 )
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
-            actor = _actor(operator, centre, device)
+            signing_key = _login_signing_key(session, key_file, unlocked, operator)
+            actor = _actor(operator, centre, device, signing_key)
+            if unlocked.signing_key is None:
+                _audit_new_key(session, actor, signing_key)
             audit(
                 session,
                 actor,
@@ -197,10 +231,48 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
                 entity_id=operator.id,
                 detail={},
             )
+        if unlocked.signing_key is None:
+            key_file.save()  # the upgraded slot, once the database has its public key
     except BaseException:
         database.close()
         raise
-    return OpenSession(database, actor, database_key, key_file)
+    return OpenSession(database, actor, unlocked.database_key, key_file)
+
+
+def _login_signing_key(
+    session: Session, key_file: KeyFile, unlocked: Unlocked, operator: Operator
+) -> Ed25519PrivateKey:
+    """The operator's signing key; a version-1 slot gets one now (the password is known).
+
+    Entries before this one stay unsigned and ``audit verify`` reports them as written
+    before signing keys. The key file is saved by the caller just before the commit.
+    """
+    known = session.scalar(
+        select(OperatorKey.valid_from_seq).where(OperatorKey.operator_id == operator.id).limit(1)
+    )
+    if unlocked.signing_key is not None:
+        if known is None and unlocked.public_key and unlocked.valid_from_seq:
+            # The key file was saved but the database commit was lost: the slot (which only
+            # this operator's password opens) is the authority on its own public key.
+            record_operator_key(session, operator.id, unlocked.public_key, unlocked.valid_from_seq)
+        return unlocked.signing_key
+    valid_from = next_audit_seq(session)
+    signing_key = key_file.give_signing_key(unlocked, valid_from)
+    public_key = raw_public_key(signing_key)
+    record_operator_key(session, operator.id, public_key, valid_from)
+    return signing_key
+
+
+def _audit_new_key(session: Session, actor: Actor, signing_key: Ed25519PrivateKey) -> None:
+    """The upgrade's own entry, the first signed with the new key (at its valid_from_seq)."""
+    audit(
+        session,
+        actor,
+        action="operator.signing_key",
+        entity_type="operator",
+        entity_id=actor.operator_id,
+        detail={"public_key": _b64(raw_public_key(signing_key))},
+    )
 
 
 def add_operator(
@@ -212,7 +284,7 @@ def add_operator(
     display_name: str | None = None,
     allow_weak_password: bool = False,
 ) -> None:
-    """A new operator: a key slot in the key file and a row in the database, audited."""
+    """A new operator: a key slot (with their own signing key) and a row, audited."""
     session_.actor.require(Permission.MANAGE_OPERATORS)
     username = unicodedata.normalize("NFC", username.strip())
     with session_.database.writing() as session:
@@ -231,17 +303,95 @@ def add_operator(
         )
         session.add(operator)
         session.flush()
+        signing_key = Ed25519PrivateKey.generate()
+        public_key = raw_public_key(signing_key)
         audit(
             session,
             session_.actor,
             action="operator.add",
             entity_type="operator",
             entity_id=operator.id,
-            detail={"username": username, "role": role.value},
+            detail={"username": username, "role": role.value, "public_key": _b64(public_key)},
         )
+        valid_from = next_audit_seq(session)
+        record_operator_key(session, operator.id, public_key, valid_from)
         # The key slot last: if it fails, the transaction rolls back and nothing is half added.
         session_.key_file.add_operator(
-            username, password, session_.database_key, allow_weak=allow_weak_password
+            username,
+            password,
+            session_.database_key,
+            valid_from_seq=valid_from,
+            signing_key=signing_key,
+            allow_weak=allow_weak_password,
+        )
+        session_.key_file.save()
+
+
+def reset_password(
+    session_: OpenSession, *, username: str, new_password: str, allow_weak_password: bool = False
+) -> None:
+    """An administrator sets another operator's forgotten password.
+
+    The old signing key is wrapped under the old password and cannot be recovered, so the
+    operator gets a new key pair: a key rotation, audited and signed by the administrator.
+    The old public key stays in the key history, so the entries it signed still verify; it
+    verifies nothing written from now on, even if someone kept the old password and file.
+    """
+    session_.actor.require(Permission.MANAGE_OPERATORS)
+    with session_.database.writing() as session:
+        operator = session.scalar(
+            select(Operator).where(func.lower(Operator.username) == username.strip().lower())
+        )
+        if operator is None:
+            raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
+        if operator.id == session_.actor.operator_id:
+            raise ServiceError(
+                "own_password",
+                "不能重置自己的密码，请用“修改密码”（需要输入原密码）。",
+                "You cannot reset your own password; change it (with the old one) instead.",
+            )
+        signing_key = Ed25519PrivateKey.generate()
+        public_key = raw_public_key(signing_key)
+        audit(
+            session,
+            session_.actor,
+            action="operator.key_rotated",
+            entity_type="operator",
+            entity_id=operator.id,
+            detail={
+                "username": operator.username,
+                "reason": "password_reset",
+                "public_key": _b64(public_key),
+            },
+        )
+        valid_from = next_audit_seq(session)
+        record_operator_key(session, operator.id, public_key, valid_from)
+        session_.key_file.reset_password(
+            operator.username,
+            new_password,
+            session_.database_key,
+            valid_from_seq=valid_from,
+            signing_key=signing_key,
+            allow_weak=allow_weak_password,
+        )
+        session_.key_file.save()
+
+
+def change_password(
+    session_: OpenSession, *, old_password: str, new_password: str, allow_weak: bool = False
+) -> None:
+    """The operator changes their own password: the same signing key, rewrapped."""
+    with session_.database.writing() as session:
+        audit(
+            session,
+            session_.actor,
+            action="operator.password_changed",
+            entity_type="operator",
+            entity_id=session_.actor.operator_id,
+            detail={},
+        )
+        session_.key_file.change_password(
+            session_.actor.username, old_password, new_password, allow_weak=allow_weak
         )
         session_.key_file.save()
 

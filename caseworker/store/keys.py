@@ -1,4 +1,5 @@
-"""The key file beside the database: one random database key in several key slots.
+"""The key file beside the database: one random database key in several key slots, and
+each operator's own audit signing key.
 
 The SQLCipher database key is 32 random bytes nobody ever types. It is wrapped with
 AES-256-GCM once per operator, under a key derived from that operator's password with
@@ -6,9 +7,16 @@ argon2id, and once under the recovery key shown at setup (as LUKS key slots do).
 unwraps one slot; changing a password rewraps one slot. Changes are made in memory and
 written by ``save()``, atomically, keeping the previous file as ``<name>.bak``.
 
+Since version 2 an operator's slot also holds that operator's Ed25519 audit signing key: a
+second AES-GCM ciphertext under the same password-derived key, with its own nonce and
+associated data of kind ``signing``. It is never derivable from the database key, so holding
+the database key is not enough to sign as an operator. The slot's public key and the audit
+sequence it signs from (``valid_from_seq``) are bound into the associated data of both
+ciphertexts: replacing either in the file makes that operator's login fail.
+
 File format (JSON, UTF-8; binary fields are standard base64)::
 
-    {"format": "caseworker-keyfile", "version": 1,
+    {"format": "caseworker-keyfile", "version": 2,
      "file_id": "<uuid4>", "created_at": "2024-05-01T08:00:00Z",
      "centre": {"code": "...", "name": "..."},          # public, shown before login
      "key_check": "<b64 HMAC-SHA256(db key, header)>",  # proves an unwrapped key is ours
@@ -17,10 +25,15 @@ File format (JSON, UTF-8; binary fields are standard base64)::
         "salt": "<16 bytes>", "nonce": "<12 bytes>", "wrapped_key": "<32 + 16 tag>"},
        {"kind": "password", "username": "张三",
         "kdf": {"name": "argon2id", "time_cost": 3, "memory_cost": 65536, "parallelism": 2},
-        "salt": "...", "nonce": "...", "wrapped_key": "..."}]}
+        "salt": "...", "nonce": "...", "wrapped_key": "...",
+        "public_key": "<32 bytes>", "valid_from_seq": 1,              # since version 2
+        "signing_nonce": "<12 bytes>", "wrapped_signing_key": "<32 + 16 tag>"}]}
 
-The GCM associated data of a slot is ``[format, version, file_id, kind, username
-casefolded]``, so a slot copied to another operator or into another file does not open.
+The GCM associated data of a slot is ``[format, 1, file_id, kind, username casefolded]``
+(version-1 slots and the recovery slot) or ``[format, 2, file_id, kind, username casefolded,
+public key, valid_from_seq]`` (slots with a signing key; kind ``signing`` for the signing
+key), so a slot copied to another operator or into another file does not open. A version-1
+file loads; its slots get a signing key when their operator next logs in.
 ``key_check`` covers the header (file id, centre, created_at), so an edited header is
 reported as damage once any slot is opened. Passwords are NFC-normalised, then UTF-8.
 The recovery key carries ~200 random bits, so a fast KDF (HKDF) is enough for it.
@@ -42,131 +55,68 @@ from typing import Any
 from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from caseworker.store.files import atomic_write as _atomic_write
+from caseworker.store.key_errors import (
+    DamagedKeyFile,
+    InvalidUsername,
+    KeyFileError,
+    KeyFileExists,
+    KeyFileMissing,
+    OperatorExists,
+    UnknownOperator,
+    WeakPassword,
+    WrongDatabaseKey,
+    WrongPassword,
+    WrongRecoveryKey,
+)
+from caseworker.store.recovery_key import (
+    CROCKFORD,
+    RECOVERY_DATA_CHARS,
+    RECOVERY_GROUPS,
+    new_recovery_key,
+    normalise_recovery_key,
+)
+
+__all__ = [  # the errors and the recovery key live apart; callers import them from here
+    "CROCKFORD",
+    "RECOVERY_DATA_CHARS",
+    "RECOVERY_GROUPS",
+    "DamagedKeyFile",
+    "InvalidUsername",
+    "KeyFileError",
+    "KeyFileExists",
+    "KeyFileMissing",
+    "OperatorExists",
+    "UnknownOperator",
+    "WeakPassword",
+    "WrongDatabaseKey",
+    "WrongPassword",
+    "WrongRecoveryKey",
+    "new_recovery_key",
+    "normalise_recovery_key",
+]
 
 FORMAT = "caseworker-keyfile"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+# The header check and the slots without a signing key keep the version-1 binding, so files
+# written before signing keys existed open unchanged.
+_V1 = 1
 # Measured ~0.11 s per derivation on a 2-core build machine. Tests lower this.
 DEFAULT_ARGON2: dict[str, int] = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 2}
 # Upper bounds keep an edited file from making the app allocate or spin without end.
 _ARGON2_LIMITS = {"time_cost": 64, "memory_cost": 1024 * 1024, "parallelism": 16}
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RECOVERY_GROUPS, RECOVERY_DATA_CHARS = 8, 5  # 8 × 5 × 5 bits = 200 bits, + 1 check char/group
 _SLOT_KEYS = {"kind", "username", "kdf", "salt", "nonce", "wrapped_key"}
-
-
-class KeyFileError(Exception):
-    """Base error; ``message`` is plain Chinese for the operator, ``message_en`` for logs."""
-
-    message = "密钥文件出错。"
-    message_en = "Key file error."
-
-    def __init__(self, message: str | None = None, message_en: str | None = None) -> None:
-        self.message = message or type(self).message
-        self.message_en = message_en or type(self).message_en
-        super().__init__(self.message_en)
-
-
-class WrongPassword(KeyFileError):
-    message, message_en = "用户名或密码不正确。", "Wrong username or password."
-
-
-class DamagedKeyFile(KeyFileError):
-    message = "密钥文件已损坏，无法读取。请用恢复密钥或备份（同一文件夹中的 .bak 文件）恢复。"
-    message_en = "The key file is damaged. Restore it with the recovery key or from the backup."
-
-
-class KeyFileMissing(KeyFileError):
-    message = "找不到密钥文件。请确认数据文件夹正确，或从备份恢复密钥文件。"
-    message_en = "The key file is missing. Check the data folder, or restore it from a backup."
-
-
-class KeyFileExists(KeyFileError):
-    message, message_en = "密钥文件已存在，不会覆盖。", "The key file already exists."
-
-
-class OperatorExists(KeyFileError):
-    message, message_en = "该用户名已存在。", "That operator already exists."
-
-
-class UnknownOperator(KeyFileError):
-    message, message_en = "没有这个用户。", "No such operator."
-
-
-class WrongRecoveryKey(KeyFileError):
-    message = "恢复密钥不正确，请对照设置时打印的恢复密钥重新输入。"
-    message_en = "The recovery key is not correct."
-
-
-class WeakPassword(KeyFileError):
-    message, message_en = "密码太简单。", "The password is too weak."
-
-
-class InvalidUsername(KeyFileError):
-    message = "用户名须为1到32个字符，不能含控制字符。"
-    message_en = "A username has 1-32 characters and no control characters."
-
-
-class WrongDatabaseKey(KeyFileError):
-    message, message_en = "数据库密钥不匹配。", "That database key does not belong to this file."
+_SIGNING_KEYS = {"public_key", "valid_from_seq", "signing_nonce", "wrapped_signing_key"}
 
 
 def new_database_key() -> bytes:
     return secrets.token_bytes(32)
-
-
-def _gf32_mul(a: int, b: int) -> int:
-    # GF(32) with x^5 + x^2 + 1: a weighted sum here catches every single wrong character
-    # and every swap of two neighbours, which a plain sum mod 32 would not.
-    result = 0
-    for _ in range(5):
-        if b & 1:
-            result ^= a
-        b >>= 1
-        a = (a << 1) ^ (0b100101 if a & 0b10000 else 0)
-    return result
-
-
-def _group_check(index: int, values: list[int]) -> str:
-    acc, weight = index + 1, 2  # the group number is mixed in so swapped groups are caught
-    for value in values:
-        acc ^= _gf32_mul(weight, value)
-        weight = _gf32_mul(weight, 2)
-    return CROCKFORD[acc]
-
-
-def new_recovery_key() -> str:
-    groups = []
-    for index in range(RECOVERY_GROUPS):
-        values = [secrets.randbelow(32) for _ in range(RECOVERY_DATA_CHARS)]
-        groups.append("".join(CROCKFORD[v] for v in values) + _group_check(index, values))
-    return "-".join(groups)
-
-
-def normalise_recovery_key(text: str) -> str:
-    """Canonical ``XXXXXX-…`` form; WrongRecoveryKey names the group holding a typo."""
-    text = unicodedata.normalize("NFKC", text).upper()  # NFKC folds full-width input
-    text = "".join(c for c in text if c.isalnum()).translate(str.maketrans("OIL", "011"))
-    size = RECOVERY_DATA_CHARS + 1
-    if len(text) != RECOVERY_GROUPS * size:
-        raise WrongRecoveryKey(
-            f"恢复密钥应为{RECOVERY_GROUPS}组、每组{size}个字符，请核对。",
-            f"A recovery key has {RECOVERY_GROUPS} groups of {size} characters.",
-        )
-    groups = [text[i : i + size] for i in range(0, len(text), size)]
-    for index, group in enumerate(groups):
-        if any(c not in CROCKFORD for c in group) or group[-1] != _group_check(
-            index, [CROCKFORD.index(c) for c in group[:-1]]
-        ):
-            raise WrongRecoveryKey(
-                f"恢复密钥第{index + 1}组有误，请核对。",
-                f"Group {index + 1} of the recovery key has a typo.",
-            )
-    return "-".join(groups)
 
 
 def _nfc(text: str) -> str:
@@ -206,6 +156,16 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def raw_public_key(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _raw_private(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
 @dataclass
 class Slot:
     kind: str  # "password" or "recovery"
@@ -214,15 +174,30 @@ class Slot:
     salt: bytes
     nonce: bytes
     wrapped_key: bytes
+    # The operator's audit signing key (password slots since version 2; None before).
+    public_key: bytes | None = None
+    valid_from_seq: int | None = None
+    signing_nonce: bytes | None = None
+    wrapped_signing_key: bytes | None = None
+
+    @property
+    def has_signing_key(self) -> bool:
+        return self.public_key is not None
 
     def to_json(self) -> dict[str, Any]:
-        data = {"kind": self.kind, "username": self.username, "kdf": self.kdf}
+        data: dict[str, Any] = {"kind": self.kind, "username": self.username, "kdf": self.kdf}
         data |= {k: _b64(getattr(self, k)) for k in ("salt", "nonce", "wrapped_key")}
+        if self.has_signing_key:
+            data["valid_from_seq"] = self.valid_from_seq
+            data |= {
+                k: _b64(getattr(self, k))
+                for k in ("public_key", "signing_nonce", "wrapped_signing_key")
+            }
         return {k: v for k, v in data.items() if v is not None}
 
     @classmethod
     def from_json(cls, data: Any) -> Slot:
-        if not isinstance(data, dict) or not set(data) <= _SLOT_KEYS:
+        if not isinstance(data, dict) or not set(data) <= _SLOT_KEYS | _SIGNING_KEYS:
             raise ValueError("slot")
         kind, username, kdf = data["kind"], data.get("username"), data["kdf"]
         if not isinstance(kdf, dict):
@@ -242,7 +217,38 @@ class Slot:
         }
         if [len(raw[k]) for k in ("salt", "nonce", "wrapped_key")] != [16, 12, 48]:
             raise ValueError("slot sizes")
-        return cls(kind, username, kdf, **raw)
+        slot = cls(kind, username, kdf, **raw)
+        present = set(data) & _SIGNING_KEYS
+        if present:
+            if present != _SIGNING_KEYS or kind != "password":
+                raise ValueError("signing key fields")
+            seq = data["valid_from_seq"]
+            if type(seq) is not int or not 1 <= seq < 2**62:
+                raise ValueError("valid_from_seq")
+            signing = {
+                k: base64.b64decode(data[k], validate=True)
+                for k in ("public_key", "signing_nonce", "wrapped_signing_key")
+            }
+            if [len(v) for v in signing.values()] != [32, 12, 48]:
+                raise ValueError("signing key sizes")
+            slot.valid_from_seq = seq
+            slot.public_key = signing["public_key"]
+            slot.signing_nonce = signing["signing_nonce"]
+            slot.wrapped_signing_key = signing["wrapped_signing_key"]
+        return slot
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """What an operator's password opens: the database key and (since v2) the signing key."""
+
+    username: str
+    database_key: bytes = field(repr=False)
+    signing_key: Ed25519PrivateKey | None = field(repr=False)
+    public_key: bytes | None
+    valid_from_seq: int | None
+    # Kept so a version-1 slot can be given a signing key at login without a second argon2.
+    _wrapping_key: bytes = field(repr=False, compare=False)
 
 
 @dataclass
@@ -289,7 +295,7 @@ class KeyFile:
             data = json.loads(raw.decode("utf-8"))
             if data["format"] != FORMAT or type(data["version"]) is not int:
                 raise ValueError("not a key file")
-            if data["version"] != VERSION:
+            if data["version"] not in READABLE_VERSIONS:
                 raise ValueError("format or version")
             kf = cls(
                 path,
@@ -318,12 +324,55 @@ class KeyFile:
 
     def unlock(self, username: str, password: str) -> bytes:
         """The database key; WrongPassword alike for an unknown name and a wrong password."""
+        return self.unlock_operator(username, password).database_key
+
+    def unlock_operator(self, username: str, password: str) -> Unlocked:
+        """The database key and the operator's signing key (None in a version-1 slot)."""
         slot = self._find(username)
         if slot is None:
             # Spend the same time as a real attempt so timing does not tell names apart.
             self._derive("argon2id", password, secrets.token_bytes(16), self._kdf_like())
             raise WrongPassword()
-        return self._open(slot, self._derive(slot.kdf["name"], password, slot.salt, slot.kdf))
+        wrapping_key = self._derive(slot.kdf["name"], password, slot.salt, slot.kdf)
+        database_key = self._open(slot, wrapping_key)
+        signing_key = None
+        if slot.has_signing_key:
+            assert slot.signing_nonce is not None and slot.wrapped_signing_key is not None
+            try:
+                raw = AESGCM(wrapping_key).decrypt(
+                    slot.signing_nonce, slot.wrapped_signing_key, self._aad("signing", slot)
+                )
+                signing_key = Ed25519PrivateKey.from_private_bytes(raw)
+            except (InvalidTag, ValueError):
+                raise DamagedKeyFile(
+                    message_en="The operator's signing key does not open."
+                ) from None
+            if raw_public_key(signing_key) != slot.public_key:
+                raise DamagedKeyFile(message_en="The signing key does not match its public key.")
+        return Unlocked(
+            slot.username or "",
+            database_key,
+            signing_key,
+            slot.public_key,
+            slot.valid_from_seq,
+            wrapping_key,
+        )
+
+    def public_key(self, username: str) -> tuple[bytes, int] | None:
+        """The operator's public signing key and the audit seq it signs from (None: v1 slot).
+
+        Bound into the slot's associated data: a key replaced here no longer opens the slot,
+        so what this returns for an operator who can log in is that operator's key.
+        """
+        slot = self._require(username)
+        if slot.public_key is None or slot.valid_from_seq is None:
+            return None
+        return slot.public_key, slot.valid_from_seq
+
+    def signing_key_floor(self) -> int | None:
+        """The lowest audit seq any slot signs from: entries from there on must be signed."""
+        seqs = [s.valid_from_seq for s in self.slots if s.valid_from_seq is not None]
+        return min(seqs) if seqs else None
 
     def unlock_with_recovery(self, recovery_key: str) -> bytes:
         text = normalise_recovery_key(recovery_key)
@@ -336,30 +385,75 @@ class KeyFile:
     # -- changing (in memory; call save()) -------------------------------------------------
 
     def add_operator(
-        self, username: str, password: str, database_key: bytes, *, allow_weak: bool = False
-    ) -> None:
+        self,
+        username: str,
+        password: str,
+        database_key: bytes,
+        *,
+        valid_from_seq: int = 1,
+        signing_key: Ed25519PrivateKey | None = None,
+        allow_weak: bool = False,
+    ) -> bytes:
+        """A slot with a signing key (new unless given) that signs from ``valid_from_seq``;
+        returns its public key."""
         name = _clean_username(username)
         if self._find(name) is not None:
             raise OperatorExists(message_en=f"The operator {name} already exists.")
         self._check_key(database_key)
         self._check_password(password, name, allow_weak)
-        self.slots.append(self._wrap("password", name, password, database_key))
+        signing = signing_key or Ed25519PrivateKey.generate()
+        self.slots.append(
+            self._wrap("password", name, password, database_key, (signing, valid_from_seq))
+        )
+        return raw_public_key(signing)
 
     def change_password(
         self, username: str, old_password: str, new_password: str, *, allow_weak: bool = False
     ) -> None:
-        database_key = self.unlock(username, old_password)
-        self.reset_password(username, new_password, database_key, allow_weak=allow_weak)
+        """The operator's own change: the same signing key, rewrapped under the new password."""
+        unlocked = self.unlock_operator(username, old_password)
+        slot = self._require(username)
+        self._check_password(new_password, slot.username or "", allow_weak)
+        signing = None
+        if unlocked.signing_key is not None and unlocked.valid_from_seq is not None:
+            signing = (unlocked.signing_key, unlocked.valid_from_seq)
+        new = self._wrap("password", slot.username, new_password, unlocked.database_key, signing)
+        self.slots[self.slots.index(slot)] = new
 
     def reset_password(
-        self, username: str, new_password: str, database_key: bytes, *, allow_weak: bool = False
-    ) -> None:
-        """Rewrap one slot with today's default parameters (admin use, or change_password)."""
+        self,
+        username: str,
+        new_password: str,
+        database_key: bytes,
+        *,
+        valid_from_seq: int = 1,
+        signing_key: Ed25519PrivateKey | None = None,
+        allow_weak: bool = False,
+    ) -> bytes:
+        """An administrator sets another operator's password: the old signing key cannot be
+        recovered without the old password, so the operator gets a new key pair, signing from
+        ``valid_from_seq``. Returns the new public key (the old one stays in the database's
+        key history to verify older entries)."""
         slot = self._require(username)
         self._check_key(database_key)
         self._check_password(new_password, slot.username or "", allow_weak)
-        new = self._wrap("password", slot.username, new_password, database_key)
+        signing = signing_key or Ed25519PrivateKey.generate()
+        new = self._wrap(
+            "password", slot.username, new_password, database_key, (signing, valid_from_seq)
+        )
         self.slots[self.slots.index(slot)] = new
+        return raw_public_key(signing)
+
+    def give_signing_key(self, unlocked: Unlocked, valid_from_seq: int) -> Ed25519PrivateKey:
+        """Upgrade a version-1 slot at login: a new signing key under the same password."""
+        slot = self._require(unlocked.username)
+        if slot.has_signing_key:
+            raise ValueError("the slot already holds a signing key")
+        signing = Ed25519PrivateKey.generate()
+        self.slots[self.slots.index(slot)] = self._seal(
+            slot, unlocked._wrapping_key, unlocked.database_key, (signing, valid_from_seq)
+        )
+        return signing
 
     def remove_operator(self, username: str) -> None:
         self.slots.remove(self._require(username))
@@ -402,7 +496,7 @@ class KeyFile:
         return next((s.kdf for s in self.slots if s.kind == "password"), _argon2_kdf())
 
     def _key_check(self, database_key: bytes) -> bytes:
-        header = [FORMAT, VERSION, self.file_id, self.centre_code, self.centre_name]
+        header = [FORMAT, _V1, self.file_id, self.centre_code, self.centre_name]
         return hmac.digest(database_key, _canonical([*header, self.created_at]), "sha256")
 
     def _check_key(self, database_key: bytes) -> None:
@@ -415,8 +509,12 @@ class KeyFile:
         if problem and not allow_weak:
             raise WeakPassword(problem)
 
-    def _aad(self, kind: str, username: str | None) -> bytes:
-        return _canonical([FORMAT, VERSION, self.file_id, kind, _lookup(username or "")])
+    def _aad(self, kind: str, slot: Slot) -> bytes:
+        name = _lookup(slot.username or "")
+        if slot.public_key is None:
+            return _canonical([FORMAT, _V1, self.file_id, kind, name])
+        binding = [_b64(slot.public_key), slot.valid_from_seq]
+        return _canonical([FORMAT, 2, self.file_id, kind, name, *binding])
 
     @staticmethod
     def _derive(kdf: str, secret: str, salt: bytes, params: dict[str, Any]) -> bytes:
@@ -429,16 +527,43 @@ class KeyFile:
         except HashingError as error:  # e.g. memory_cost this machine cannot give
             raise DamagedKeyFile(message_en=f"Cannot derive the key: {error}") from error
 
-    def _wrap(self, kind: str, username: str | None, secret: str, database_key: bytes) -> Slot:
+    def _wrap(
+        self,
+        kind: str,
+        username: str | None,
+        secret: str,
+        database_key: bytes,
+        signing: tuple[Ed25519PrivateKey, int] | None = None,
+    ) -> Slot:
         kdf = _argon2_kdf() if kind == "password" else {"name": "hkdf-sha256"}
-        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        salt = secrets.token_bytes(16)
         wrapping_key = self._derive(kdf["name"], secret, salt, kdf)
-        wrapped = AESGCM(wrapping_key).encrypt(nonce, database_key, self._aad(kind, username))
-        return Slot(kind, username, kdf, salt, nonce, wrapped)
+        empty = Slot(kind, username, kdf, salt, b"", b"")
+        return self._seal(empty, wrapping_key, database_key, signing)
+
+    def _seal(
+        self,
+        slot: Slot,
+        wrapping_key: bytes,
+        database_key: bytes,
+        signing: tuple[Ed25519PrivateKey, int] | None,
+    ) -> Slot:
+        """A slot with the same name, KDF and salt, freshly encrypted under new nonces."""
+        new = Slot(slot.kind, slot.username, slot.kdf, slot.salt, secrets.token_bytes(12), b"")
+        aead = AESGCM(wrapping_key)
+        if signing is not None:
+            key, new.valid_from_seq = signing
+            new.public_key = raw_public_key(key)
+            new.signing_nonce = secrets.token_bytes(12)
+            new.wrapped_signing_key = aead.encrypt(
+                new.signing_nonce, _raw_private(key), self._aad("signing", new)
+            )
+        new.wrapped_key = aead.encrypt(new.nonce, database_key, self._aad(new.kind, new))
+        return new
 
     def _open(self, slot: Slot, wrapping_key: bytes) -> bytes:
         try:
-            aad = self._aad(slot.kind, slot.username)
+            aad = self._aad(slot.kind, slot)
             database_key = AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped_key, aad)
         except InvalidTag:
             raise WrongPassword() from None

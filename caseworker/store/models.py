@@ -276,6 +276,21 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column()
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Ed25519 over the hash, by the operator (their key, wrapped in their key slot) or, for
+    # entries with no operator, by the device; None only for entries from before signing keys.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signer: Mapped[str | None] = mapped_column(String(36))
+
+
+class OperatorKey(Base):
+    """Append-only history of operators' public signing keys: a key verifies the entries
+    from ``valid_from_seq`` until the operator's next key (a password reset rotates it)."""
+
+    __tablename__ = "operator_key"
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"), primary_key=True)
+    valid_from_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
 class ReferenceData(Base):
@@ -325,6 +340,9 @@ class SyncBatch(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answered_via: Mapped[str | None] = mapped_column(String(10))
     answer: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The audit entries this batch carried (None: none).
+    audit_first_seq: Mapped[int | None] = mapped_column(Integer)
+    audit_last_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class SyncLink(Base):
@@ -339,6 +357,10 @@ class SyncLink(Base):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     clock_skew_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The audit chain head the county last confirmed holding for this device.
+    county_audit_seq: Mapped[int | None] = mapped_column(Integer)
+    county_audit_hash: Mapped[str | None] = mapped_column(String(64))
+    county_audit_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class SyncCursor(Base):

@@ -7,6 +7,7 @@ same bytes go again, and the server's idempotency by batch id does the rest.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import uuid
@@ -15,16 +16,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.services.journal import AUDIT_COLUMNS
 from caseworker.store.database import Database
-from caseworker.store.models import Centre, Device, OutboxEntry, SyncBatch, new_id
+from caseworker.store.models import (
+    AuditEntry,
+    Centre,
+    Device,
+    Operator,
+    OperatorKey,
+    OutboxEntry,
+    SyncBatch,
+    SyncLink,
+    new_id,
+)
 from caseworker.sync.protocol import (
+    MAX_BATCH_AUDIT_ENTRIES,
     MAX_BATCH_BYTES,
     MAX_BATCH_RECORDS,
     PROTOCOL_VERSION,
+    AuditWireEntry,
     BatchAnswer,
+    ChainHead,
+    OperatorKeyWire,
     Record,
     RecordResult,
 )
@@ -103,7 +119,13 @@ def _record_json(entry: Any) -> str:
     ).model_dump_json()
 
 
-def _body(batch_id: uuid.UUID, signer: Signer, sealed_at: datetime, records: list[str]) -> bytes:
+def _body(
+    batch_id: uuid.UUID,
+    signer: Signer,
+    sealed_at: datetime,
+    records: list[str],
+    audit: str | None = None,
+) -> bytes:
     # Built by hand around the records' own JSON so each record is serialised once.
     head = json.dumps(
         {
@@ -115,26 +137,126 @@ def _body(batch_id: uuid.UUID, signer: Signer, sealed_at: datetime, records: lis
         },
         separators=(",", ":"),
     )
-    return (head[:-1] + ',"records":[' + ",".join(records) + "]}").encode()
+    tail = f',"audit":{audit}' if audit else ""
+    return (head[:-1] + ',"records":[' + ",".join(records) + "]" + tail + "}").encode()
+
+
+@dataclass(frozen=True)
+class AuditPart:
+    """The audit entries a batch carries, as JSON, and the range they cover."""
+
+    json: str
+    first_seq: int
+    last_seq: int
+
+
+def last_sent_audit_seq(session: Session) -> int:
+    """The last audit seq a batch carried that the county has taken or may still take.
+
+    A refused batch's entries were not stored upstream, so they go again in the next batch.
+    """
+    return int(
+        session.scalar(
+            select(func.coalesce(func.max(SyncBatch.audit_last_seq), 0)).where(
+                SyncBatch.state.in_(("sealed", "answered"))
+            )
+        )
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def audit_part(session: Session, budget: int) -> AuditPart | None:
+    """Entries after the last sent one (within ``budget`` bytes), their head, and the keys
+    introduced in that range (a key is sent with the entry that precedes its first seq)."""
+    start = last_sent_audit_seq(session)
+    rows = session.execute(
+        select(*AUDIT_COLUMNS)
+        .where(AuditEntry.seq > start)
+        .order_by(AuditEntry.seq)
+        .limit(MAX_BATCH_AUDIT_ENTRIES)
+    ).all()
+    if not rows:
+        return None
+    entries: list[str] = []
+    size = 200  # the segment's own envelope
+    last = rows[0]
+    for row in rows:
+        text = AuditWireEntry(
+            seq=row.seq,
+            id=row.id,
+            at=row.at,
+            operator_id=row.operator_id,
+            operator_name=row.operator_name,
+            action=row.action,
+            entity_type=row.entity_type,
+            entity_id=row.entity_id,
+            detail=row.detail,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+            signature=_b64(row.signature) if row.signature is not None else None,
+            signer=row.signer,
+        ).model_dump_json()
+        if entries and size + len(text.encode()) + 1 > budget:
+            break
+        entries.append(text)
+        size += len(text.encode()) + 1
+        last = row
+    keys = session.execute(
+        select(OperatorKey.operator_id, Operator.username, OperatorKey.public_key)
+        .add_columns(OperatorKey.valid_from_seq)
+        .join(Operator, Operator.id == OperatorKey.operator_id)
+        .where(OperatorKey.valid_from_seq > start, OperatorKey.valid_from_seq <= last.seq + 1)
+        .order_by(OperatorKey.valid_from_seq)
+    ).all()
+    key_json = [
+        OperatorKeyWire(
+            operator_id=k.operator_id,
+            username=k.username,
+            public_key=_b64(k.public_key),
+            valid_from_seq=k.valid_from_seq,
+        ).model_dump_json()
+        for k in keys
+    ]
+    head = ChainHead(seq=last.seq, hash=last.hash).model_dump_json()
+    text = (
+        '{"entries":['
+        + ",".join(entries)
+        + '],"head":'
+        + head
+        + ',"operator_keys":['
+        + ",".join(key_json)
+        + "]}"
+    )
+    return AuditPart(text, rows[0].seq, last.seq)
 
 
 def seal_one(
     session: Session, signer: Signer, *, max_records: int = MAX_BATCH_RECORDS
 ) -> SyncBatch | None:
-    """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) into one batch, or None."""
+    """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) and the audit entries since
+    the last batch into one batch; or None when there is neither.
+
+    With records waiting, the audit entries take at most half the bytes; with none, an
+    audit-only batch keeps the county's copy of the chain head moving.
+    """
     entries = session.execute(
         select(*RECORD_COLUMNS)
         .where(OutboxEntry.sync_state == "pending")
         .order_by(OutboxEntry.seq)
         .limit(max_records)
     ).all()
-    if not entries:
+    audit_budget = MAX_BATCH_BYTES // 2 if entries else MAX_BATCH_BYTES - 2 * ENVELOPE_BYTES
+    audit = audit_part(session, audit_budget)
+    if not entries and audit is None:
         return None
     records: list[str] = []
-    size = ENVELOPE_BYTES
+    size = ENVELOPE_BYTES + (len(audit.json.encode()) + 10 if audit else 0)
     for entry in entries:
         text = _record_json(entry)
-        if records and size + len(text.encode()) + 1 > MAX_BATCH_BYTES:
+        if (records or audit) and size + len(text.encode()) + 1 > MAX_BATCH_BYTES:
             break
         records.append(text)
         size += len(text.encode()) + 1
@@ -147,13 +269,16 @@ def seal_one(
     sealed = entries[: len(records)]
     batch_id = new_id()
     sealed_at = datetime.now(UTC)
-    body = _body(batch_id, signer, sealed_at, records)
+    body = _body(batch_id, signer, sealed_at, records, audit.json if audit else None)
     batch = SyncBatch(
         id=batch_id,
         sealed_at=sealed_at,
         record_count=len(sealed),
-        first_seq=sealed[0].seq,
-        last_seq=sealed[-1].seq,
+        # An audit-only batch has no outbox range.
+        first_seq=sealed[0].seq if sealed else 0,
+        last_seq=sealed[-1].seq if sealed else 0,
+        audit_first_seq=audit.first_seq if audit else None,
+        audit_last_seq=audit.last_seq if audit else None,
         body=body,
         sha256=hashlib.sha256(body).hexdigest(),
         signature=signer.sign(body),
@@ -161,6 +286,7 @@ def seal_one(
         attempts=0,
     )
     session.add(batch)
+    session.flush()  # the next seal in this transaction starts after this batch's audit
     _set_state(session, [entry.seq for entry in sealed], sync_state="sending", batch_id=batch_id)
     return batch
 
@@ -198,6 +324,8 @@ def apply_answer(
         )
     if batch.state == "answered":
         return {}
+    if answer.audit_head is not None:
+        confirm_county_head(session, answer.audit_head)
     counts: dict[str, int] = {}
     by_id = {r.record_id: r for r in answer.results}
     entries = session.execute(
@@ -245,6 +373,15 @@ def _ownership(result: RecordResult) -> dict[str, Any]:
     if result.elsewhere is not None:
         found["elsewhere"] = result.elsewhere.model_dump(mode="json")
     return found
+
+
+def confirm_county_head(session: Session, head: ChainHead) -> None:
+    """Keep the head the county says it holds: ``audit verify`` compares with it offline."""
+    link = session.get(SyncLink, 1) or SyncLink(id=1)
+    session.add(link)
+    if link.county_audit_seq is None or head.seq >= link.county_audit_seq:
+        link.county_audit_seq, link.county_audit_hash = head.seq, head.hash
+        link.county_audit_at = datetime.now(UTC)
 
 
 def refuse_batch(session: Session, batch: SyncBatch, code: str, message: str) -> None:

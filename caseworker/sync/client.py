@@ -21,7 +21,9 @@ from caseworker.sync.protocol import (
     DEVICE_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    AuditHashes,
     BatchStatus,
+    ChainHead,
     DeviceRegistered,
     DeviceRegistration,
     ErrorBody,
@@ -184,6 +186,18 @@ class Transport:
             return None
         self._raise_for(response)
         return TransferStatus.model_validate_json(response.content)
+
+    def audit_head(self) -> ChainHead:
+        response = self.request("GET", "/v1/audit/head", sign_get=True)
+        self._raise_for(response)
+        return ChainHead.model_validate_json(response.content)
+
+    def audit_hashes(self, from_seq: int, to_seq: int) -> AuditHashes:
+        response = self.request(
+            "GET", f"/v1/audit/hashes?from_seq={from_seq}&to_seq={to_seq}", sign_get=True
+        )
+        self._raise_for(response)
+        return AuditHashes.model_validate_json(response.content)
 
     @staticmethod
     def _raise_for(response: httpx.Response) -> None:

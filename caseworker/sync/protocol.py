@@ -22,6 +22,8 @@ PROTOCOL_VERSIONS = [PROTOCOL_VERSION]
 
 MAX_BATCH_RECORDS = 500
 MAX_BATCH_BYTES = 1_000_000
+MAX_BATCH_AUDIT_ENTRIES = 5000
+AUDIT_HASHES_PAGE_MAX = 2000
 FEED_PAGE_DEFAULT = 500
 FEED_PAGE_MAX = 2000
 
@@ -85,6 +87,49 @@ class Record(_Model):
     payload: dict[str, Any]
 
 
+class AuditWireEntry(_Model):
+    """One entry of the device's audit chain, as hashed and signed on the device."""
+
+    seq: int = Field(ge=1)
+    id: uuid.UUID
+    at: datetime
+    operator_id: uuid.UUID | None
+    operator_name: str = Field(max_length=32)
+    action: str = Field(max_length=40)
+    entity_type: str = Field(max_length=40)
+    entity_id: uuid.UUID | None
+    detail: dict[str, Any]
+    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str | None = Field(default=None, description="Ed25519 over the hash, base64")
+    signer: str | None = Field(default=None, description='operator id, or "device"')
+
+
+class ChainHead(_Model):
+    """The last entry of a device's audit chain: seq 0 and 64 zeros before the first."""
+
+    seq: int = Field(ge=0)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class OperatorKeyWire(_Model):
+    """An operator's public signing key and the first audit seq it signs."""
+
+    operator_id: uuid.UUID
+    username: str = Field(max_length=32)
+    public_key: str = Field(description="Ed25519 public key, 32 raw bytes as base64")
+    valid_from_seq: int = Field(ge=1)
+
+
+class AuditSegment(_Model):
+    """The device's audit entries since its last batch, the head they end at, and the
+    operators' keys the county has not been sent yet."""
+
+    entries: list[AuditWireEntry] = Field(min_length=1, max_length=MAX_BATCH_AUDIT_ENTRIES)
+    head: ChainHead
+    operator_keys: list[OperatorKeyWire] = Field(default_factory=list, max_length=1000)
+
+
 class BatchUpload(_Model):
     protocol: Literal["1"] = PROTOCOL_VERSION
     batch_id: uuid.UUID
@@ -92,6 +137,7 @@ class BatchUpload(_Model):
     centre_code: str
     sealed_at: datetime
     records: list[Record] = Field(max_length=MAX_BATCH_RECORDS)
+    audit: AuditSegment | None = None
 
 
 class OwnerInfo(_Model):
@@ -133,6 +179,9 @@ class BatchAnswer(_Model):
     sha256: str
     received_at: datetime
     results: list[RecordResult]
+    audit_head: ChainHead | None = Field(
+        default=None, description="the audit chain head the county now holds for this device"
+    )
 
 
 class BatchStatus(_Model):
@@ -142,6 +191,14 @@ class BatchStatus(_Model):
     state: Literal["answered"]
     sha256: str
     answer: BatchAnswer
+
+
+class AuditHashes(_Model):
+    """A page of the hashes the county holds for the asking device's audit chain."""
+
+    head: ChainHead
+    items: list[ChainHead]
+    more: bool
 
 
 class ReferenceItem(_Model):

@@ -42,6 +42,8 @@ from caseworker.sync.transfers import adopt_transferred, refresh_transfers
 Progress = Callable[[int, int, str], None]
 # Refusals that no retry can cure: the batch's records go to the queue.
 FINAL_REFUSALS = {400, 409, 413, 422}
+# The county refused this device's audit chain: someone must look at `caseworker audit verify`.
+AUDIT_REFUSALS = {"audit_chain_broken", "audit_signature_invalid", "operator_key_changed"}
 
 
 @dataclass
@@ -172,6 +174,9 @@ def send_batch(database: Database, transport: Transport, batch_id: uuid.UUID) ->
     if response.status_code in FINAL_REFUSALS:
         with database.writing() as session:
             refuse_batch(session, session.get_one(SyncBatch, batch_id), error.code, error.message)
+        if error.code in AUDIT_REFUSALS:
+            # Not a record's fault: every later batch would be refused alike, so stop and say it.
+            raise SyncError(error.code, error.message, error.message_en)
         return {"rejected": batch.record_count}
     with database.writing() as session:
         session.get_one(SyncBatch, batch_id).last_error = f"{error.code}: {error.message}"

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from caseworker import __version__
 from caseworker.sync.protocol import (
+    AUDIT_HASHES_PAGE_MAX,
     DEVICE_HEADER,
     FEED_PAGE_DEFAULT,
     FEED_PAGE_MAX,
@@ -27,9 +28,11 @@ from caseworker.sync.protocol import (
     PROTOCOL_VERSIONS,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
+    AuditHashes,
     BatchAnswer,
     BatchStatus,
     BatchUpload,
+    ChainHead,
     DeviceRegistered,
     DeviceRegistration,
     ErrorBody,
@@ -39,7 +42,7 @@ from caseworker.sync.protocol import (
     TransferRequest,
     TransferStatus,
 )
-from caseworker.upstream import devices, feeds, transfers
+from caseworker.upstream import audit_chain, devices, feeds, transfers
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import Batch
@@ -228,6 +231,41 @@ def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
             store, "GET", _signed_path(request), device, timestamp, signature
         )
         return transfers.transfer_status(store, transfer_id, sender)
+
+    @app.get("/v1/audit/head", response_model=ChainHead, responses=ERRORS)
+    def audit_head(
+        request: Request,
+        device: DeviceHeader = None,
+        timestamp: TimestampHeader = None,
+        signature: SignatureHeader = None,
+    ) -> ChainHead:
+        """The last audit entry the county accepted from the asking device (seq 0 if none)."""
+        sender = devices.authenticate_read(
+            store, "GET", _signed_path(request), device, timestamp, signature
+        )
+        with store.reading() as session:
+            return audit_chain.head_of(audit_chain.current_head(session.connection(), sender.id))
+
+    @app.get("/v1/audit/hashes", response_model=AuditHashes, responses=ERRORS)
+    def audit_hashes(
+        request: Request,
+        from_seq: Annotated[int, Query(ge=1, le=2**62)] = 1,
+        to_seq: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+        limit: Annotated[int, Query(ge=1, le=AUDIT_HASHES_PAGE_MAX)] = AUDIT_HASHES_PAGE_MAX,
+        device: DeviceHeader = None,
+        timestamp: TimestampHeader = None,
+        signature: SignatureHeader = None,
+    ) -> AuditHashes:
+        """The hashes of the asking device's audit entries the county holds, by seq, a page
+        at a time: the device compares them with its own chain."""
+        sender = devices.authenticate_read(
+            store, "GET", _signed_path(request), device, timestamp, signature
+        )
+        with store.reading() as session:
+            conn = session.connection()
+            head = audit_chain.head_of(audit_chain.current_head(conn, sender.id))
+            items, more = audit_chain.hashes(conn, sender.id, from_seq, to_seq, limit)
+        return AuditHashes(head=head, items=items, more=more)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

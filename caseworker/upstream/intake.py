@@ -398,6 +398,11 @@ def receive_batch(
                     counts={},
                 )
             )
+            # The device's audit chain first: a batch that does not continue it is refused
+            # whole, records included (audit_chain imports Refused from here, hence late).
+            from caseworker.upstream.audit_chain import accept_segment
+
+            audit_head = accept_segment(conn, device, upload.audit)
             results, registry = _apply_all(conn, upload, origin)
             if registry:
                 first = append_feed(conn, "registry", len(registry))
@@ -426,6 +431,7 @@ def receive_batch(
                     sha256=sha256,
                     received_at=now,
                     results=results,
+                    audit_head=audit_head,
                 )
                 .model_dump_json(exclude_none=True)
                 .encode()

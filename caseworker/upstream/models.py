@@ -205,3 +205,43 @@ class CountyAudit(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DeviceAuditHead(Base):
+    """The last audit entry the county accepted from each device: the next batch's audit
+    must continue from here."""
+
+    __tablename__ = "device_audit_head"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    # The first signed entry accepted: from there on, an unsigned entry is refused.
+    signed_from_seq: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class DeviceAuditEntry(Base):
+    """Each accepted audit entry of a device, by hash: what a later local chain must match."""
+
+    __tablename__ = "device_audit_entry"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class OperatorKey(Base):
+    """Operators' public keys per device, pinned at first sight; a later key for the same
+    operator is taken only as a rotation signed by another, already pinned operator."""
+
+    __tablename__ = "operator_key"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    valid_from_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    username: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

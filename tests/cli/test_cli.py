@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from caseworker import __version__
+from caseworker.store.database import head_revision
 
 
 def run(args: list[str], home: Path, *, password: str | None = "admin password 1", **env):
@@ -84,8 +85,6 @@ def test_db_backup_and_upgrade(home: Path):
     assert len(list((home / "backups").glob("*.db"))) == 1
     upgrade = run(["db", "upgrade", "--user", "admin"], home)
     assert upgrade.returncode == 0, upgrade.stderr
-    from caseworker.store.database import head_revision
-
     assert head_revision() in upgrade.stdout
 
 
@@ -119,3 +118,47 @@ def test_demo_find_show_and_audit(tmp_path: Path):
     assert "完整" in verify.stdout
     missing = run(["show", "11010519491231002X", "--user", "clerk"], home, password="demo")
     assert_clean_failure(missing, "没有")
+
+
+def test_audit_verify_names_an_entry_rewritten_with_the_database_key(home: Path):
+    from sqlalchemy import select, text
+
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import login
+    from caseworker.services.journal import audit_hash
+    from caseworker.store.models import AuditEntry
+
+    added = run(
+        ["operator", "add", "clerk", "--role", "clerk", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="clerk pass 22",
+    )
+    assert added.returncode == 0, added.stderr
+    fine = run(["audit", "verify", "--user", "admin", "--offline"], home)
+    assert fine.returncode == 0, fine.stderr
+    assert "完整" in fine.stdout and "县级尚未确认" in fine.stdout
+    reset = run(
+        ["operator", "reset-password", "clerk", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="new clerk pass 1",
+    )
+    assert reset.returncode == 0, reset.stderr
+    assert (
+        run(["audit", "verify", "--user", "clerk"], home, password="new clerk pass 1").returncode
+        == 0
+    )
+    session = login(DataPaths(home), "admin", "admin password 1")
+    try:
+        with session.database.writing() as db:
+            db.execute(text("UPDATE audit_entry SET operator_name = 'clerk' WHERE seq = 1"))
+            previous = "0" * 64
+            for entry in db.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+                entry.prev_hash = previous
+                entry.hash = audit_hash(entry)
+                previous = entry.hash
+    finally:
+        session.close()
+    broken = run(["audit", "verify", "--user", "admin"], home)
+    assert broken.returncode == 1, broken.stderr
+    assert "签名无效" in broken.stdout and "第 1 条" in broken.stdout
+    assert "centre.setup" in broken.stdout and "Traceback" not in broken.stderr

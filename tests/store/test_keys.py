@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseworker.store import keys
+from caseworker.store import keys, recovery_key
 from caseworker.store.keys import (
     CROCKFORD,
     DamagedKeyFile,
@@ -72,7 +72,7 @@ def test_create_load_unlock_round_trip(setup: tuple[Path, bytes, str]) -> None:
     assert kf.operators() == ["张三", "Anna"]
     assert (kf.centre_code, kf.centre_name) == ("3301", "城关镇")
     data = json.loads(path.read_text("utf-8"))
-    assert (data["format"], data["version"], data["file_id"]) == (keys.FORMAT, 1, kf.file_id)
+    assert (data["format"], data["version"], data["file_id"]) == (keys.FORMAT, 2, kf.file_id)
     assert slot_of(data, "Anna")["kdf"] == {"name": "argon2id", **CHEAP}
     assert db_key.hex() not in path.read_text("utf-8")
     assert not list(path.parent.glob("*.tmp"))
@@ -125,7 +125,7 @@ def test_recovery_key_typos_are_caught_and_located(values: list[int], data: st.D
     chars = []
     for group in range(8):
         part = values[group * 5 : group * 5 + 5]
-        chars += [CROCKFORD[v] for v in part] + [keys._group_check(group, part)]
+        chars += [CROCKFORD[v] for v in part] + [recovery_key._group_check(group, part)]
     assert normalise_recovery_key("".join(chars)) == "-".join(
         "".join(chars[i : i + 6]) for i in range(0, 48, 6)
     )
@@ -195,7 +195,7 @@ def test_truncated_and_bad_version_are_damaged(setup) -> None:
     with pytest.raises(DamagedKeyFile):
         KeyFile.load(path)
     path.write_bytes(whole)
-    edit(path, lambda data: data.update(version=2))
+    edit(path, lambda data: data.update(version=3))
     with pytest.raises(DamagedKeyFile):
         KeyFile.load(path)
 

@@ -3,6 +3,7 @@ fresh SQLite file or a fresh PostgreSQL schema (dropped afterwards)."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 import tempfile
@@ -20,10 +21,12 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, setup_centre
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
+from caseworker.store.models import Device as LocalDevice
 from caseworker.sync.client import RetryPolicy
+from caseworker.sync.protocol import DeviceRegistration
 from caseworker.sync.run import register
-from caseworker.upstream.db import open_upstream
-from caseworker.upstream.devices import add_centre, issue_token
+from caseworker.upstream.db import UpstreamDb, open_upstream
+from caseworker.upstream.devices import add_centre, issue_token, register_device
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 11, 27)
@@ -188,3 +191,23 @@ def enrol_people(session: OpenSession, count: int, start: int = 0) -> list[uuid.
         )
         ids.append(result.person_id)
     return ids
+
+
+def register_in_process(session: OpenSession, url: str) -> UpstreamDb:
+    """The county's database in-process, this device registered with it."""
+    db = open_upstream(url)
+    add_centre(db, session.actor.centre_code, session.actor.centre_name)
+    with session.database.reading() as local:
+        device = local.get_one(LocalDevice, session.actor.device_id)
+        public = base64.b64encode(device.public_key).decode()
+    register_device(
+        db,
+        DeviceRegistration(
+            token=issue_token(db, session.actor.centre_code),
+            centre_code=session.actor.centre_code,
+            device_id=session.actor.device_id,
+            device_number=1,
+            public_key=public,
+        ),
+    )
+    return db

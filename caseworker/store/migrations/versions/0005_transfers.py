@@ -1,7 +1,7 @@
 """transfers: who manages each person at the county, and this centre's transfer requests
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 09:00:00
 
 ``person.owner_centre_code`` is what the registry feed last said (None: this centre), so
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

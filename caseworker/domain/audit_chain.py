@@ -1,0 +1,85 @@
+"""The audit chain's canonical hashing and signing, shared by the client and the county.
+
+An entry's hash covers its content and the previous entry's hash; its Ed25519 signature
+covers that hash (with a prefix, so an audit signature can never be mistaken for a signed
+batch or a signed request made with the same device key). Both sides import this module,
+so the county recomputes exactly the hash the client computed, without the client's store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from caseworker.domain.wire import to_jsonable
+
+GENESIS_HASH = "0" * 64
+# Who signed an entry that has no operator (sync bookkeeping): the device key.
+DEVICE_SIGNER = "device"
+_SIGNING_PREFIX = b"caseworker-audit-v1\x00"
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(
+        to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
+
+
+def entry_hash(
+    *,
+    id: uuid.UUID,
+    at: datetime,
+    operator_id: uuid.UUID | None,
+    operator_name: str,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    detail: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    content = {
+        "id": id,
+        "at": at,
+        "operator_id": operator_id,
+        "operator_name": operator_name,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "detail": detail,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def signer_of(operator_id: uuid.UUID | None) -> str:
+    """Who must have signed an entry: its operator, or the device for bookkeeping entries."""
+    return str(operator_id) if operator_id is not None else DEVICE_SIGNER
+
+
+def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
+    return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
+
+
+def signature_valid(public_key: bytes, signature: bytes | None, hash_hex: str) -> bool:
+    if not signature or len(signature) != 64 or len(public_key) != 32:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, _SIGNING_PREFIX + bytes.fromhex(hash_hex)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def key_at(history: list[tuple[int, bytes]], seq: int) -> bytes | None:
+    """The key that signs ``seq`` in an operator's history of (valid_from_seq, public key),
+    oldest first: the latest whose range has started by then."""
+    valid = [key for valid_from, key in history if valid_from <= seq]
+    return valid[-1] if valid else None
