@@ -10,7 +10,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -25,7 +25,15 @@ from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
 from caseworker.sync.batches import Signer
 from caseworker.sync.client import RetryPolicy, Transport
-from caseworker.sync.protocol import DeviceRegistration
+from caseworker.sync.protocol import (
+    DEVICE_HEADER,
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    DeviceRegistration,
+    new_nonce,
+    request_signing_bytes,
+)
 from caseworker.sync.run import register
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.devices import add_centre, issue_token
@@ -198,6 +206,19 @@ def register_raw_device(
     finally:
         transport.close()
     return Signer(device_id, centre_code, key)
+
+
+def signed_get(signer: Signer, path: str, *, stamp: datetime | None = None) -> dict[str, str]:
+    """The headers a device sends with a GET to ``path`` (with query), signed with its key."""
+    when = (stamp or datetime.now(UTC)).isoformat()
+    nonce = new_nonce()
+    signature = signer.sign(request_signing_bytes("GET", path, when, nonce))
+    return {
+        DEVICE_HEADER: str(signer.device_id),
+        TIMESTAMP_HEADER: when,
+        NONCE_HEADER: nonce,
+        SIGNATURE_HEADER: base64.b64encode(signature).decode(),
+    }
 
 
 def person(n: int, *, village: str = "320583101201", name: str = "王秀英") -> PersonInput:

@@ -4,7 +4,6 @@ still syncs (it signs with its clock corrected by the offset it measured)."""
 
 from __future__ import annotations
 
-import base64
 import threading
 import uuid
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from caseworker.sync.protocol import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     new_nonce,
-    request_signing_bytes,
 )
 from caseworker.sync.pull import get_cursor
 from caseworker.sync.run import run_sync
@@ -39,23 +37,11 @@ from tests.upstream.harness import (
     new_centre,
     person,
     register_raw_device,
+    signed_get,
 )
 
 FEED = "/v1/feeds/registry?since=0&limit=500"
 NONCES = RequestNonce.__table__
-
-
-def signed(signer: Signer, path: str, *, stamp: datetime | None = None) -> dict[str, str]:
-    """The headers a device sends with a GET, signed with its key."""
-    when = (stamp or datetime.now(UTC)).isoformat()
-    nonce = new_nonce()
-    signature = signer.sign(request_signing_bytes("GET", path, when, nonce))
-    return {
-        DEVICE_HEADER: str(signer.device_id),
-        TIMESTAMP_HEADER: when,
-        NONCE_HEADER: nonce,
-        SIGNATURE_HEADER: base64.b64encode(signature).decode(),
-    }
 
 
 def nonce_count(server: Server, signer: Signer) -> int:
@@ -104,7 +90,7 @@ def test_a_captured_signed_get_sent_again_is_refused_and_discloses_nothing(
 
 def test_the_same_request_sent_at_once_by_many_is_accepted_once(server: Server):
     signer = register_raw_device(server)
-    headers = signed(signer, FEED)
+    headers = signed_get(signer, FEED)
     start = threading.Barrier(6)
 
     def send(_: int) -> int:
@@ -119,7 +105,7 @@ def test_the_same_request_sent_at_once_by_many_is_accepted_once(server: Server):
 
 def test_the_nonce_is_covered_by_the_signature(server: Server):
     signer = register_raw_device(server)
-    headers = {**signed(signer, FEED), NONCE_HEADER: new_nonce()}  # fresh nonce, old signature
+    headers = {**signed_get(signer, FEED), NONCE_HEADER: new_nonce()}  # fresh nonce, old signature
 
     answer = httpx.get(server.base + FEED, headers=headers, timeout=10)
 
@@ -133,7 +119,7 @@ def test_a_request_whose_time_is_off_is_refused_saying_by_how_much(server: Serve
         (timedelta(hours=-2, minutes=-5), "慢2小时5分", "2 h 5 min behind"),
         (timedelta(minutes=7), "快7分", "7 min ahead of"),
     ]:
-        headers = signed(signer, FEED, stamp=datetime.now(UTC) + offset)
+        headers = signed_get(signer, FEED, stamp=datetime.now(UTC) + offset)
 
         answer = httpx.get(server.base + FEED, headers=headers, timeout=10)
 
@@ -158,7 +144,7 @@ def test_expired_nonces_are_dropped_on_the_way(server: Server):
     finally:
         db.close()
 
-    answer = httpx.get(server.base + FEED, headers=signed(signer, FEED), timeout=10)
+    answer = httpx.get(server.base + FEED, headers=signed_get(signer, FEED), timeout=10)
 
     assert answer.status_code == 200
     assert nonce_count(server, signer) == 1  # this request's; the expired one is gone
@@ -172,8 +158,8 @@ def test_a_missing_or_malformed_signing_header_gets_its_own_code(server: Server)
         (NONCE_HEADER, "bad_nonce"),
         (SIGNATURE_HEADER, "bad_signature_header"),
     ]:
-        missing = {k: v for k, v in signed(signer, FEED).items() if k != header}
-        malformed = {**signed(signer, FEED), header: "x"}
+        missing = {k: v for k, v in signed_get(signer, FEED).items() if k != header}
+        malformed = {**signed_get(signer, FEED), header: "x"}
         for headers in (missing, malformed):
             answer = httpx.get(server.base + FEED, headers=headers, timeout=10)
             assert (answer.status_code, answer.json()["code"]) == (400, code), header
