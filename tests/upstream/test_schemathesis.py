@@ -117,6 +117,7 @@ def test_schemathesis_finds_nothing(server: Server, tmp_path: Path):
         command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240
     )
     output = result.stdout + result.stderr
+    print(output)  # shown with -s: the phases and how many cases ran
     assert result.returncode == 0, output + "\nserver stderr:\n" + server.errors()
     assert "Operations:       6 selected / 6 total" in output, output
     # The hook's signatures were good: generated batches were applied, signed GETs accepted.
