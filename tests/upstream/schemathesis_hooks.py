@@ -5,8 +5,9 @@ The test writes the device (id, centre, Ed25519 private key) to the JSON file na
 ``CASEWORKER_ST_DEVICE``. A case whose headers schemathesis made invalid on purpose (a
 negative case, a missing header) goes out unsigned: it must be refused for that header.
 Every other case on a signed operation gets a real signature over exactly what is sent:
-for a batch PUT the body bytes (with the batch's ids made this device's, so a schema-valid
-batch is applied), for a GET the method, path with query, time and a fresh nonce.
+where the operation takes a time header (a signed GET), the method, path with query, time
+and a fresh nonce; otherwise (a batch PUT) the body bytes, with the batch's ids made this
+device's so that a schema-valid batch is applied.
 """
 
 from __future__ import annotations
@@ -47,13 +48,21 @@ def _sent_path(case: Any) -> str:
     return str(prepared.path_url)
 
 
-def _sign_batch(case: Any, kwargs: dict[str, Any]) -> str:
+def _sign_body(case: Any, kwargs: dict[str, Any]) -> str:
+    """A body-signed request (a batch PUT, and any like it): sign the bytes sent."""
     body = case.body
     if isinstance(body, dict) and not _negative(case, ParameterLocation.BODY):
-        if not _negative(case, ParameterLocation.PATH):
-            body["batch_id"] = case.path_parameters["batch_id"]
-        body["device_id"] = DEVICE["device_id"]
-        body["centre_code"] = DEVICE["centre_code"]
+        # A schema-valid body made this device's, so it is applied rather than refused.
+        path = case.path_parameters or {}
+        if (
+            "batch_id" in body
+            and "batch_id" in path
+            and not _negative(case, ParameterLocation.PATH)
+        ):
+            body["batch_id"] = path["batch_id"]
+        for name in ("device_id", "centre_code"):
+            if name in body:
+                body[name] = DEVICE[name]
     # The hook serialises the body itself, so the signature covers the very bytes sent.
     if isinstance(body, bytes):
         raw = body
@@ -69,8 +78,8 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     if not headers or DEVICE_HEADER not in headers or _negative(case, ParameterLocation.HEADER):
         return  # not a signed operation, or a case about a bad header: send as generated
     headers[DEVICE_HEADER] = DEVICE["device_id"]
-    if case.method.upper() == "PUT":
-        headers[SIGNATURE_HEADER] = _sign_batch(case, kwargs)
+    if TIMESTAMP_HEADER not in headers:
+        headers[SIGNATURE_HEADER] = _sign_body(case, kwargs)
         return
     stamp = datetime.now(UTC).isoformat()
     nonce = new_nonce()
