@@ -2,6 +2,11 @@
 
 Transport failures, timeouts, 429 and 5xx are retried; every other answer is returned to
 the caller, who knows whether a 4xx is final. Waits are on an Event, so cancel is prompt.
+
+Signed GETs carry a fresh time and nonce on every try. The time is this computer's clock
+corrected by the offset measured from the server's clock (``meta()``): the server accepts a
+time at most five minutes off, and laptops kept offline drift by more. A ``stale_request``
+answer means the clock moved since; the offset is measured again and the GET sent once more.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from caseworker.sync.batches import Signer, SyncError
 from caseworker.sync.protocol import (
     DEVICE_HEADER,
+    NONCE_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     AuditHashes,
@@ -31,6 +37,7 @@ from caseworker.sync.protocol import (
     ReferenceFeed,
     RegistryFeed,
     TransferStatus,
+    new_nonce,
     request_signing_bytes,
 )
 
@@ -63,12 +70,20 @@ def server_error(response: httpx.Response) -> ErrorBody:
         return ErrorBody(code=f"http_{response.status_code}", message=text, message_en=text)
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Transport:
     base_url: str
     signer: Signer | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     stop: threading.Event = field(default_factory=threading.Event)
+    # This computer's clock; a test passes one that is off, as a drifted laptop's is.
+    clock: Callable[[], datetime] = field(default=utc_now)
+    # The server's clock minus ours, as last measured by meta(); added to every signed time.
+    clock_offset: timedelta = timedelta(0)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -82,13 +97,19 @@ class Transport:
         if self.stop.is_set():
             raise Cancelled
 
+    def server_now(self) -> datetime:
+        """Our best estimate of the server's clock."""
+        return self.clock() + self.clock_offset
+
     def _signed_headers(self, method: str, path: str) -> dict[str, str]:
         assert self.signer is not None
-        stamp = datetime.now(UTC).isoformat()
-        signature = self.signer.sign(request_signing_bytes(method, path, stamp))
+        stamp = self.server_now().isoformat()
+        nonce = new_nonce()
+        signature = self.signer.sign(request_signing_bytes(method, path, stamp, nonce))
         return {
             DEVICE_HEADER: str(self.signer.device_id),
             TIMESTAMP_HEADER: stamp,
+            NONCE_HEADER: nonce,
             SIGNATURE_HEADER: base64.b64encode(signature).decode(),
         }
 
@@ -100,6 +121,22 @@ class Transport:
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
         sign_get: bool = False,
+    ) -> httpx.Response:
+        """Send with retries; ``sign_get`` signs path, time and nonce (fresh on every try)."""
+        response = self._send(method, path, content, headers, sign_get)
+        stale = response.status_code == 403 and server_error(response).code == "stale_request"
+        if sign_get and stale:
+            self.meta()  # our clock moved since we last measured it (or it never was)
+            response = self._send(method, path, content, headers, sign_get)
+        return response
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: dict[str, str] | None,
+        sign_get: bool,
     ) -> httpx.Response:
         last = ""
         for attempt in range(self.retry.attempts):
@@ -126,9 +163,14 @@ class Transport:
         )
 
     def meta(self) -> Meta:
+        """The server's versions and clock; measures ``clock_offset`` on the way."""
         response = self.request("GET", "/v1/meta")
+        received = self.clock()
         self._raise_for(response)
-        return Meta.model_validate_json(response.content)
+        meta = Meta.model_validate_json(response.content)
+        # The server read its clock about halfway through the exchange.
+        self.clock_offset = meta.server_time - (received - response.elapsed / 2)
+        return meta
 
     def register(self, registration: DeviceRegistration) -> DeviceRegistered:
         response = self.request(

@@ -7,6 +7,8 @@ offline transfer file), so the server verifies the very bytes the client stored.
 
 from __future__ import annotations
 
+import base64
+import secrets
 import uuid
 from datetime import datetime
 from typing import Any, Literal
@@ -30,8 +32,17 @@ FEED_PAGE_MAX = 2000
 DEVICE_HEADER = "X-Caseworker-Device"
 SIGNATURE_HEADER = "X-Caseworker-Signature"
 TIMESTAMP_HEADER = "X-Caseworker-Timestamp"
-# A signed GET may be this old or this far in the future (laptops' clocks drift offline).
-REQUEST_SIGNATURE_WINDOW_S = 24 * 3600
+NONCE_HEADER = "X-Caseworker-Nonce"
+# A signed GET may be this old or this far in the future. The client signs with its clock
+# corrected by the skew it measured from /v1/meta, so a laptop whose clock drifted offline
+# still gets through; the server remembers each nonce for the window, so a captured request
+# cannot be sent again, and the window bounds how long it must remember.
+REQUEST_SIGNATURE_WINDOW_S = 5 * 60
+NONCE_BYTES = 16
+# Wire shapes of the signing headers (the OpenAPI declares them; the server checks them).
+NONCE_PATTERN = r"^[A-Za-z0-9_-]{22}$"  # 16 bytes, base64url without padding
+SIGNATURE_PATTERN = r"^[A-Za-z0-9+/]{86}==$"  # 64 bytes (Ed25519), base64
+PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=$"  # 32 bytes (Ed25519), base64
 
 
 RecordStatus = Literal["created", "updated", "already_applied", "conflict", "rejected"]
@@ -62,7 +73,9 @@ class DeviceRegistration(_Model):
     device_id: uuid.UUID
     device_number: int = Field(ge=1, le=99)
     name: str = Field(default="", max_length=60)
-    public_key: str = Field(description="Ed25519 public key, 32 raw bytes as base64")
+    public_key: str = Field(
+        pattern=PUBLIC_KEY_PATTERN, description="Ed25519 public key, 32 raw bytes as base64"
+    )
 
 
 class DeviceRegistered(_Model):
@@ -291,6 +304,12 @@ class TransferStatus(_Model):
     note: str | None = None
 
 
-def request_signing_bytes(method: str, path: str, timestamp: str) -> bytes:
-    """What a device signs to read (GET) from the server: method, path with query, time."""
-    return f"{method.upper()}\n{path}\n{timestamp}".encode()
+def new_nonce() -> str:
+    """A fresh request nonce: 16 random bytes, base64url without padding."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(NONCE_BYTES)).rstrip(b"=").decode()
+
+
+def request_signing_bytes(method: str, path: str, timestamp: str, nonce: str) -> bytes:
+    """What a device signs to read (GET) from the server: method, path with query exactly as
+    sent, time and a nonce the server accepts once."""
+    return f"{method.upper()}\n{path}\n{timestamp}\n{nonce}".encode()

@@ -29,7 +29,7 @@ from caseworker.sync.batches import (
     seal_pending,
     unanswered,
 )
-from caseworker.sync.client import RetryPolicy, Transport, server_error
+from caseworker.sync.client import RetryPolicy, Transport, server_error, utc_now
 from caseworker.sync.protocol import (
     FEED_PAGE_DEFAULT,
     BatchAnswer,
@@ -65,7 +65,10 @@ def get_link(database: Database) -> SyncLink | None:
 
 
 def _transport(
-    database: Database, retry: RetryPolicy | None, stop: threading.Event | None
+    database: Database,
+    retry: RetryPolicy | None,
+    stop: threading.Event | None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Transport:
     link = get_link(database)
     if link is None or link.registered_at is None or not link.server_url:
@@ -76,7 +79,13 @@ def _transport(
         )
     with database.reading() as session:
         signer = load_signer(session)
-    return Transport(link.server_url, signer, retry or RetryPolicy(), stop or threading.Event())
+    return Transport(
+        link.server_url,
+        signer,
+        retry or RetryPolicy(),
+        stop or threading.Event(),
+        clock=clock or utc_now,
+    )
 
 
 def register(
@@ -229,14 +238,17 @@ def run_sync(
     progress: Progress | None = None,
     stop: threading.Event | None = None,
     pull_feeds: bool = True,
+    clock: Callable[[], datetime] | None = None,
 ) -> SyncReport:
-    """Seal, send, pull. Raises ``SyncError`` (kept in the link's last_error) or ``Cancelled``."""
-    transport = _transport(database, retry, stop)
+    """Seal, send, pull. Raises ``SyncError`` (kept in the link's last_error) or ``Cancelled``.
+
+    ``clock`` stands in for this computer's clock (a test gives one that is hours off)."""
+    transport = _transport(database, retry, stop, clock)
     report = SyncReport()
     started = datetime.now(UTC)
     try:
-        meta = transport.meta()
-        report.clock_skew_seconds = int((meta.server_time - datetime.now(UTC)).total_seconds())
+        transport.meta()  # measures the clock offset that signed reads are corrected by
+        report.clock_skew_seconds = int(transport.clock_offset.total_seconds())
         _send_all(database, transport, report, progress)
         report.transfers_decided = refresh_transfers(database, transport)
         if progress:

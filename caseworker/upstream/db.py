@@ -7,6 +7,7 @@ starts with ``BEGIN IMMEDIATE`` so concurrent batch uploads queue instead of dea
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,14 @@ def head_revision() -> str:
     return head
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file owner-only (0600) before SQLite opens it: it holds every
+    centre's people. SQLite gives the -wal and -shm files the main file's permissions."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # an existing file keeps its permissions
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
@@ -70,8 +79,8 @@ def make_engine(url: str) -> Engine:
     except ArgumentError as error:
         raise UpstreamDbError(f"not a database URL: {url!r} ({error})") from error
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+            _create_private(Path(parsed.database))
         return _sqlite_engine(url)
     if parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):

@@ -5,15 +5,23 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import secrets
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from caseworker.sync.protocol import (
+    DEVICE_HEADER,
+    NONCE_HEADER,
+    NONCE_PATTERN,
     REQUEST_SIGNATURE_WINDOW_S,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
     DeviceRegistered,
     DeviceRegistration,
     request_signing_bytes,
@@ -26,7 +34,9 @@ from caseworker.upstream.intake import (
     parse_device_id,
     verify,
 )
-from caseworker.upstream.models import Centre, Device, EnrolmentToken
+from caseworker.upstream.models import Centre, Device, EnrolmentToken, RequestNonce
+
+NONCES = RequestNonce.__table__
 
 
 def _token_hash(token: str) -> str:
@@ -166,19 +176,9 @@ def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegist
         )
 
 
-def authenticate_read(
-    db: UpstreamDb,
-    method: str,
-    path: str,
-    device_header: str | None,
-    timestamp_header: str | None,
-    signature_header: str | None,
-) -> Any:
-    """A signed GET: the device signs method, path with query and a time; returns the device."""
-    device_id = parse_device_id(device_header)
-    signature = decode_signature(signature_header)
+def parse_timestamp(value: str | None) -> datetime:
     try:
-        stamp = datetime.fromisoformat(str(timestamp_header))
+        stamp = datetime.fromisoformat(str(value))
         if stamp.tzinfo is None:
             raise ValueError
     except ValueError:
@@ -188,16 +188,107 @@ def authenticate_read(
             "缺少或无效的请求时间。",
             "Missing or malformed request time (ISO 8601 with zone).",
         ) from None
-    if abs(datetime.now(UTC) - stamp) > timedelta(seconds=REQUEST_SIGNATURE_WINDOW_S):
+    return stamp
+
+
+def parse_nonce(value: str | None) -> str:
+    if value is None or not re.fullmatch(NONCE_PATTERN, value):
+        raise Refused(
+            400,
+            "bad_nonce",
+            "缺少或无效的请求随机数（nonce）。",
+            "Missing or malformed request nonce (16 random bytes, base64url).",
+        )
+    return value
+
+
+# What each signing header's own check says when the header is missing or malformed, so a
+# request FastAPI refuses for a header gets the same specific code as one this module refuses.
+HEADER_CHECKS: dict[str, Callable[[str | None], object]] = {
+    DEVICE_HEADER.lower(): parse_device_id,
+    SIGNATURE_HEADER.lower(): decode_signature,
+    TIMESTAMP_HEADER.lower(): parse_timestamp,
+    NONCE_HEADER.lower(): parse_nonce,
+}
+
+
+def _duration(seconds: float) -> tuple[str, str]:
+    """An offset in words, Chinese and English, as precise as a clock setting needs."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}秒", f"{whole} s"
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return f"{minutes}分", f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}小时{minutes}分", f"{hours} h {minutes} min"
+    days, hours = divmod(hours, 24)
+    return f"{days}天{hours}小时", f"{days} d {hours} h"
+
+
+def _stale(stamp: datetime, now: datetime) -> Refused:
+    offset = stamp - now
+    zh, en = _duration(abs(offset.total_seconds()))
+    ahead = offset.total_seconds() > 0
+    window = REQUEST_SIGNATURE_WINDOW_S // 60
+    return Refused(
+        403,
+        "stale_request",
+        f"请求时间比县级服务器{'快' if ahead else '慢'}{zh}（最多允许相差 {window} 分钟）："
+        "请校准本机时钟后重试。",
+        f"The request's time is {en} {'ahead of' if ahead else 'behind'} the county server's "
+        f"(at most {window} min allowed): set this computer's clock and retry.",
+    )
+
+
+def _remember_nonce(
+    db: UpstreamDb, device_id: uuid.UUID, nonce: str, stamp: datetime, now: datetime
+) -> None:
+    """Accept a nonce once. It is kept until its request's time leaves the window (after
+    that the time check refuses the request anyway), and expired ones go on the way."""
+    expires = stamp + timedelta(seconds=REQUEST_SIGNATURE_WINDOW_S)
+    try:
+        with db.writing() as session:
+            session.execute(delete(NONCES).where(NONCES.c.expires_at < now))
+            session.execute(
+                insert(NONCES).values(device_id=device_id, nonce=nonce, expires_at=expires)
+            )
+    except IntegrityError:
         raise Refused(
             403,
-            "stale_request",
-            "请求时间与服务器相差超过一天，请校准本机时钟。",
-            "The request time is more than a day from the server's; set this computer's clock.",
-        )
+            "replayed_request",
+            "这个请求已被服务器接受过一次，不再受理（可能是被截获后重放）。",
+            "This exact request was already accepted once; a repeat is refused "
+            "(it may have been captured and replayed).",
+        ) from None
+
+
+def authenticate_read(
+    db: UpstreamDb,
+    method: str,
+    path: str,
+    device_header: str | None,
+    timestamp_header: str | None,
+    signature_header: str | None,
+    nonce_header: str | None = None,
+) -> Any:
+    """A signed GET: the device signs method, path with query, a time and a nonce; the time
+    must be within the window and the nonce new for this device. Returns the device.
+
+    Routes take this through ``upstream.signed.SignedDevice`` rather than calling it."""
+    device_id = parse_device_id(device_header)
+    signature = decode_signature(signature_header)
+    stamp = parse_timestamp(timestamp_header)
+    nonce = parse_nonce(nonce_header)
+    now = datetime.now(UTC)
+    if abs(now - stamp) > timedelta(seconds=REQUEST_SIGNATURE_WINDOW_S):
+        raise _stale(stamp, now)
     with db.reading() as session:
         device = load_device(session.connection(), device_id)
-    verify(device.public_key, signature, request_signing_bytes(method, path, str(timestamp_header)))
+    signed = request_signing_bytes(method, path, str(timestamp_header), nonce)
+    verify(device.public_key, signature, signed)
+    _remember_nonce(db, device.id, nonce, stamp, now)
     return device
 
 

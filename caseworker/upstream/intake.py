@@ -151,7 +151,14 @@ def _parse(body: bytes, batch_id: uuid.UUID, device: Any) -> BatchUpload:
         upload = BatchUpload.model_validate_json(body)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        if first["type"] == "json_invalid":
+            raise Refused(
+                422,
+                "invalid_batch",
+                "批次内容不是有效的 JSON，无法读取。",
+                f"The batch is not valid JSON: {first['msg']}.",
+            ) from None
+        where = ".".join(str(part) for part in first["loc"]) or "/"
         raise Refused(
             422,
             "invalid_batch",

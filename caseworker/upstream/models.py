@@ -245,3 +245,16 @@ class OperatorKey(Base):
     username: Mapped[str] = mapped_column(String(32))
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class RequestNonce(Base):
+    """Each signed GET's nonce, kept until its time can no longer pass the window check.
+
+    The primary key makes acceptance atomic: of two workers given the same captured request,
+    one inserts and the other gets a constraint error (refused as a replay).
+    """
+
+    __tablename__ = "request_nonce"
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -10,11 +10,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
@@ -22,8 +24,17 @@ from caseworker.services.centre import OpenSession, setup_centre
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
 from caseworker.store.models import Device as LocalDevice
-from caseworker.sync.client import RetryPolicy
-from caseworker.sync.protocol import DeviceRegistration
+from caseworker.sync.batches import Signer
+from caseworker.sync.client import RetryPolicy, Transport
+from caseworker.sync.protocol import (
+    DEVICE_HEADER,
+    NONCE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    DeviceRegistration,
+    new_nonce,
+    request_signing_bytes,
+)
 from caseworker.sync.run import register
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.devices import add_centre, issue_token, register_device
@@ -166,6 +177,54 @@ def connect(session: OpenSession, server: Server, base_url: str | None = None) -
     finally:
         db.close()
     register(session.database, session.actor, base_url or server.base, token, retry=FAST_RETRY)
+
+
+def register_raw_device(
+    server: Server, centre_code: str = "320583101", device_number: int = 1
+) -> Signer:
+    """A device registered over HTTP with a real token, without a local store: its key is
+    all a test needs to sign requests (as the client, or as an attacker holding it)."""
+    db = open_upstream(server.db_url)
+    try:
+        try:
+            add_centre(db, centre_code, "玉山镇社会保障服务中心")
+        except Exception as error:
+            if getattr(error, "code", "") != "centre_exists":
+                raise
+        token = issue_token(db, centre_code)
+    finally:
+        db.close()
+    key = Ed25519PrivateKey.generate()
+    device_id = uuid.uuid4()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    registration = DeviceRegistration(
+        token=token,
+        centre_code=centre_code,
+        device_id=device_id,
+        device_number=device_number,
+        public_key=base64.b64encode(public).decode(),
+    )
+    transport = Transport(server.base, retry=FAST_RETRY)
+    try:
+        transport.register(registration)
+    finally:
+        transport.close()
+    return Signer(device_id, centre_code, key)
+
+
+def signed_get(signer: Signer, path: str, *, stamp: datetime | None = None) -> dict[str, str]:
+    """The headers a device sends with a GET to ``path`` (with query), signed with its key."""
+    when = (stamp or datetime.now(UTC)).isoformat()
+    nonce = new_nonce()
+    signature = signer.sign(request_signing_bytes("GET", path, when, nonce))
+    return {
+        DEVICE_HEADER: str(signer.device_id),
+        TIMESTAMP_HEADER: when,
+        NONCE_HEADER: nonce,
+        SIGNATURE_HEADER: base64.b64encode(signature).decode(),
+    }
 
 
 def person(n: int, *, village: str = "320583101201", name: str = "王秀英") -> PersonInput:
