@@ -17,6 +17,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, login, setup_centre
 from caseworker.services.errors import ServiceError
 from caseworker.services.payments import next_receipt_sequence, record_payment
+from caseworker.services.recovery import accept_loss
 from caseworker.store.database import open_database
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.marks import load_marks
@@ -180,6 +181,15 @@ def test_marks_edited_without_the_key_are_detected(centre: OpenSession):
     paths.marks.write_text(json.dumps(data))
     _refused(paths, "marks_edited")
     _refused(paths, "marks_edited")  # and it stays so until an administrator acts
+    admin = login(paths, "admin", ADMIN_PASSWORD)
+    accept_loss(admin)
+    admin.close()
+    clerk = login(paths, "clerk", CLERK_PASSWORD)
+    try:
+        assert clerk.database.loss is None
+        assert _enrol_and_pay(clerk, ID_NUMBERS[2]).endswith("-000003")
+    finally:
+        clerk.close()
 
 
 def test_marks_of_another_database_are_detected(centre: OpenSession, tmp_path: Path):
