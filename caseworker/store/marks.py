@@ -4,9 +4,9 @@ A damaged WAL makes SQLite drop every frame after the damage, and an old copy pu
 place looks like a healthy file; either way acknowledged enrolments vanish and the next
 payment would get a receipt number already printed for someone else. The marks file
 (``caseworker.marks`` beside the database) remembers, per device and year, the last receipt
-sequence issued, and the audit trail's last sequence number and head hash. It is rewritten
-(temp file, fsync, rename) after every commit that moved one of them, and compared with the
-database when it is opened (``find_loss``).
+sequence issued, and the audit trail's last sequence number and head hash. It is written
+(one of two slots in turn, fsync'd) after every commit that moved one of them, and compared
+with the database when it is opened (``find_loss``).
 
 The file is authenticated with HMAC-SHA256 under a key derived (HKDF) from the database key,
 so nobody without the key edits it unnoticed, and names the key file's ``file_id``, so marks
