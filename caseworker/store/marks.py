@@ -259,7 +259,8 @@ class MarkKeeper:
         now = at or datetime.now(UTC)
         self._generation += 1
         data = encode_marks(marks, self._key, now, self._generation)
-        size = self.path.stat().st_size // 2 if self.path.exists() else 0
+        total = self.path.stat().st_size if self.path.exists() else 0
+        size = total // 2 if total % (2 * SLOT_SIZE) == 0 else 0  # else not a file of ours
         if len(data) <= size:
             with self.path.open("r+b") as handle:
                 handle.seek((self._generation % 2) * size)
