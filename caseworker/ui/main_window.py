@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self.store_banner = StoreBanner(session)
         frame = QWidget()
         column = QVBoxLayout(frame)
-        column.setContentsMargins(6, 6, 6, 0)
+        column.setContentsMargins(0, 0, 0, 0)  # a hidden banner takes no room at all
+        column.setSpacing(0)
         column.addWidget(self.store_banner)
         column.addWidget(body, 1)
         self.setCentralWidget(frame)

@@ -186,6 +186,16 @@ def test_restoring_a_backup_keeps_the_current_file_and_reports_what_is_still_mis
     finally:
         admin.close()
 
+    # The kept copy (file + WAL, raw) restores too: the damaged file's two payments are back.
+    again = restore_backup(crash.paths, key, file_id, "admin", result.kept_copy)
+    assert again.loss is not None and again.loss.receipts[0].held == 2
+    admin = login(crash.paths, "admin", ADMIN_PASSWORD)
+    try:
+        with admin.database.reading() as session:
+            assert session.scalars(select(Payment.receipt_number)).all() == crash.kept
+    finally:
+        admin.close()
+
 
 def test_only_an_administrator_restores(centre: OpenSession, tmp_path: Path):
     backup = centre.database.backup(reason="manual")

@@ -17,6 +17,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, login, setup_centre
 from caseworker.services.errors import ServiceError
 from caseworker.services.payments import next_receipt_sequence, record_payment
+from caseworker.services.recovery import accept_loss
 from caseworker.store.database import open_database
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.marks import load_marks
@@ -175,11 +176,25 @@ def test_marks_edited_without_the_key_are_detected(centre: OpenSession):
     _enrol_and_pay(centre, ID_NUMBERS[1])
     centre.close()
     paths = centre.database.paths
-    data = json.loads(paths.marks.read_text())
-    data["receipts"][0]["last_sequence"] = 1  # hide the second receipt
-    paths.marks.write_text(json.dumps(data))
+    raw = paths.marks.read_bytes()
+    half = len(raw) // 2
+    edited = b""
+    for slot in (raw[:half], raw[half:]):  # both slots, or the other one would still count
+        data = json.loads(slot)
+        data["receipts"][0]["last_sequence"] = 0  # hide the receipts
+        edited += json.dumps(data).encode().ljust(half, b" ")
+    paths.marks.write_bytes(edited)
     _refused(paths, "marks_edited")
     _refused(paths, "marks_edited")  # and it stays so until an administrator acts
+    admin = login(paths, "admin", ADMIN_PASSWORD)
+    accept_loss(admin)
+    admin.close()
+    clerk = login(paths, "clerk", CLERK_PASSWORD)
+    try:
+        assert clerk.database.loss is None
+        assert _enrol_and_pay(clerk, ID_NUMBERS[2]).endswith("-000003")
+    finally:
+        clerk.close()
 
 
 def test_marks_of_another_database_are_detected(centre: OpenSession, tmp_path: Path):
@@ -208,5 +223,28 @@ def test_missing_marks_are_recreated_with_a_warning_and_do_not_block(centre: Ope
         assert clerk.database.marks_note == "created"
         marks = load_marks(paths.marks, clerk.database_key, clerk.key_file.file_id)
         assert marks.receipts == {(clerk.actor.device_id, 2026): 1}
+    finally:
+        clerk.close()
+
+
+def test_a_write_cut_short_spoils_one_slot_and_the_other_still_counts(centre: OpenSession):
+    paths, key = centre.database.paths, centre.database_key
+    _enrol_and_pay(centre, ID_NUMBERS[0])
+    _enrol_and_pay(centre, ID_NUMBERS[1])
+    newest = load_marks(paths.marks, key, None)
+    raw = bytearray(paths.marks.read_bytes())
+    half = len(raw) // 2
+    start = (newest.generation % 2) * half
+    raw[start : start + 40] = b"\x00" * 40  # power lost while this slot was being written
+    paths.marks.write_bytes(bytes(raw))
+    previous = load_marks(paths.marks, key, None)
+    assert previous.generation == newest.generation - 1
+    assert previous.audit_seq < newest.audit_seq
+    centre.close()
+    clerk = login(paths, "clerk", CLERK_PASSWORD)
+    try:
+        assert clerk.database.loss is None  # older marks than the file: nothing is missing
+        # The login's commit wrote the spoiled slot again, with its own audit entry.
+        assert load_marks(paths.marks, key, None).audit_seq == newest.audit_seq + 1
     finally:
         clerk.close()
