@@ -51,6 +51,10 @@ class Actor:
     # The operator's audit signing key, unwrapped from their key slot at login: every audit
     # entry this actor causes is signed with it. Not compared, never printed.
     signing_key: Ed25519PrivateKey | None = field(default=None, compare=False, repr=False)
+    # Sync acting for an operator who is not at the keyboard (a transfer they asked for is
+    # taken in): their changes go upstream under their name, but the audit entries are the
+    # device's bookkeeping, signed by the device key, since nobody can sign as them.
+    by_sync: bool = field(default=False, compare=False)
 
     def require(self, permission: Permission) -> None:
         if permission not in ROLE_PERMISSIONS[self.role]:

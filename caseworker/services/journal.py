@@ -75,6 +75,9 @@ def audit(
     previous = session.info.get("audit_head")
     if previous is None:
         previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+    if actor is not None and actor.by_sync:
+        detail = {**detail, "on_behalf_of": actor.username}
+        operator_name, actor = "sync", None
     entry = AuditEntry(
         id=new_id(),
         at=datetime.now(UTC),

@@ -8,7 +8,7 @@ county's and sends its enrolments and payments again.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -149,4 +149,4 @@ def acting_for(session: Session, operator_id: uuid.UUID) -> Actor:
     centre = session.get_one(Centre, operator.centre_id)
     device = session.scalars(select(Device).order_by(Device.created_at)).first()
     assert device is not None
-    return _actor(operator, centre, device)
+    return replace(_actor(operator, centre, device, None), by_sync=True)

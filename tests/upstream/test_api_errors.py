@@ -124,9 +124,12 @@ def test_the_openapi_declares_what_the_server_requires_and_answers(server: Serve
     }
     signed_reads = [key for key in operations if key[0] == "GET" and key[1] != "/v1/meta"]
     assert sorted(signed_reads) == [
+        ("GET", "/v1/audit/hashes"),
+        ("GET", "/v1/audit/head"),
         ("GET", "/v1/batches/{batch_id}"),
         ("GET", "/v1/feeds/reference"),
         ("GET", "/v1/feeds/registry"),
+        ("GET", "/v1/transfers/{transfer_id}"),
     ]
     for key, operation in operations.items():
         headers = {
@@ -136,7 +139,7 @@ def test_the_openapi_declares_what_the_server_requires_and_answers(server: Serve
         }
         if key in signed_reads:
             assert headers == dict.fromkeys(SIGNING, True), key
-        if key == ("PUT", "/v1/batches/{batch_id}"):
+        if key in (("PUT", "/v1/batches/{batch_id}"), ("POST", "/v1/transfers")):
             assert headers == {DEVICE_HEADER: True, SIGNATURE_HEADER: True}
         for status, response in operation["responses"].items():
             if status.startswith(("4", "5")):
