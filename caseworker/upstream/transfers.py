@@ -34,6 +34,7 @@ from caseworker.upstream.intake import (
     parse_device_id,
     verify,
 )
+from caseworker.upstream.locks import lock_key, lock_keys
 from caseworker.upstream.models import Centre, CountyAudit, Enrolment, Person, Transfer
 
 MAX_REQUEST_BYTES = 4096
@@ -282,6 +283,9 @@ def approve_transfer(
     with db.writing() as session:
         conn = session.connection()
         transfer = _open_transfer(conn, transfer_id)
+        # The lock a batch writing this person takes first (upstream/locks.py), so an upload
+        # of either centre and the approval queue in one order instead of deadlocking.
+        lock_keys(conn, [lock_key("person", str(transfer.person_id))])
         person = conn.execute(
             select(PERSON).where(PERSON.c.id == transfer.person_id).with_for_update()
         ).one()

@@ -1577,6 +1577,30 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
 <context>
     <name>SyncView</name>
     <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>参保</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>入户调查</source>
+        <translation>Survey entry</translation>
+    </message>
+    <message>
         <source>同步概况</source>
         <translation>Sync overview</translation>
     </message>

@@ -117,7 +117,7 @@ class SyncView(QWidget):
         )
         self.issues_model = RecordTableModel(
             [
-                Column(self.tr("类型"), lambda i: i.entity_type),
+                Column(self.tr("类型"), lambda i: self._kind(i.entity_type)),
                 Column(self.tr("记录"), lambda i: i.summary),
                 Column(
                     self.tr("结果"),
@@ -180,6 +180,17 @@ class SyncView(QWidget):
         layout.addWidget(self.issues_table, 1)
         layout.addLayout(actions)
         self.refresh()
+
+    def _kind(self, entity_type: str) -> str:
+        """The kind of record in the operator's words, not the wire name."""
+        return {
+            "person": self.tr("人员"),
+            "enrolment": self.tr("参保"),
+            "payment": self.tr("缴费"),
+            "employer": self.tr("用人单位"),
+            "household": self.tr("户"),
+            "survey_entry": self.tr("入户调查"),
+        }.get(entity_type, entity_type)
 
     def _table(self, model: RecordTableModel, name: str, label: str) -> QTableView:
         table = QTableView(objectName=name)
