@@ -196,9 +196,10 @@ def send_batch(database: Database, transport: Transport, batch_id: uuid.UUID) ->
             if audit_refusal:
                 # Batches sealed after it (never sent) carry a chain the county cannot take
                 # either: their records are sealed again with the next run.
-                for later in session.scalars(
+                later_batches = session.scalars(
                     select(SyncBatch).where(SyncBatch.state == "sealed", SyncBatch.attempts == 0)
-                ):
+                ).all()
+                for later in later_batches:
                     refuse_batch(session, later, error.code, error.message, requeue=True)
         if audit_refusal:
             # Not a record's fault: every later batch would be refused alike, so stop and say it.

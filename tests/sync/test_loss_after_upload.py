@@ -17,10 +17,13 @@ from sqlalchemy import func, select
 from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
+from caseworker.services.journal import audit_hash
 from caseworker.services.payments import record_payment
 from caseworker.services.recovery import accept_loss
-from caseworker.store.models import AuditEntry, OutboxEntry
+from caseworker.store.models import AuditEntry, OutboxEntry, SyncBatch
+from caseworker.sync import batches
 from caseworker.sync.audit_check import compare_with_county
+from caseworker.sync.batches import SyncError
 from caseworker.sync.run import run_sync
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import (
@@ -246,3 +249,44 @@ def test_the_county_refuses_a_bad_reanchor_and_changes_nothing(server: Server, t
     )
     assert no_reason.returncode == 1 and "--note" in no_reason.stderr
     assert _county(server, device_id) == before
+
+
+def test_after_an_audit_refusal_every_unsent_batch_waits_and_goes_again(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The records of the refused batch and of the batches sealed after it go back to
+    pending (not to the clerk's queue as rejected) and are sent once the chain is right."""
+    admin = new_centre(tmp_path / "centre")
+    try:
+        connect(admin, server)
+        enrol_people(admin, 1)
+        run_sync(admin.database, retry=FAST_RETRY)
+        before = _county(server, admin.actor.device_id)
+        monkeypatch.setattr(batches, "MAX_BATCH_BYTES", 8_000)  # several batches
+        enrol_people(admin, 4, start=5)
+        first_unsent = before["head"][0] + 1
+        with admin.database.writing() as db:  # the next entry no longer follows the head
+            entry = db.get_one(AuditEntry, first_unsent)
+            original = (entry.prev_hash, entry.hash)
+            entry.prev_hash = "0" * 64
+            entry.hash = audit_hash(entry)
+        with pytest.raises(SyncError) as refused:
+            run_sync(admin.database, retry=FAST_RETRY)
+        assert refused.value.code == "audit_chain_broken"
+        with admin.database.reading() as db:
+            batch_states = db.scalars(select(SyncBatch.state)).all()
+            waiting = db.execute(
+                select(OutboxEntry.sync_state, OutboxEntry.batch_id).where(OutboxEntry.seq > 2)
+            ).all()
+        assert batch_states.count("refused") >= 2 and "sealed" not in batch_states
+        assert waiting and all(row == ("pending", None) for row in waiting)
+        assert _county(server, admin.actor.device_id) == before
+
+        with admin.database.writing() as db:
+            entry = db.get_one(AuditEntry, first_unsent)
+            entry.prev_hash, entry.hash = original
+        run_sync(admin.database, retry=FAST_RETRY)
+        with admin.database.reading() as db:
+            assert set(db.scalars(select(OutboxEntry.sync_state))) == {"accepted"}
+    finally:
+        admin.close()
