@@ -44,7 +44,12 @@ def cmd_run(args: Any) -> int:
     from caseworker.sync.run import run_sync
 
     def work(session: Any) -> int:
-        report = run_sync(session.database, progress=None if args.quiet else _progress)
+        try:
+            report = run_sync(session.database, progress=None if args.quiet else _progress)
+        except SyncError as error:
+            if error.code != "audit_chain_broken":
+                raise
+            raise _with_local_check(session.database, error) from None
         counts = " ".join(f"{k}={v}" for k, v in sorted(report.counts.items())) or "nothing to send"
         print(
             f"同步完成 / sync done: {report.batches_sent} batches, {counts}; "
@@ -60,6 +65,23 @@ def cmd_run(args: Any) -> int:
         return 0
 
     return _guarded(args, work)
+
+
+def _with_local_check(database: Any, error: SyncError) -> SyncError:
+    """The county refused the chain: name the first entry that differs, checked online."""
+    from caseworker.sync.audit_check import compare_with_county
+
+    check = compare_with_county(database)
+    if check.ok or check.first_bad_seq is None:
+        return error
+    return SyncError(
+        error.code,
+        f"{error.message}\n本机核验（caseworker audit verify）：{check.message}。"
+        f"请把第{check.first_bad_seq - 1}条告知县级（--from-seq {check.first_bad_seq - 1}）。",
+        f"{error.message_en}\nChecked here (`caseworker audit verify`): {check.message_en}. "
+        f"Tell the county entry {check.first_bad_seq - 1} (--from-seq "
+        f"{check.first_bad_seq - 1}).",
+    )
 
 
 def _progress(done: int, total: int, text: str) -> None:

@@ -168,10 +168,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def audit_part(session: Session, budget: int) -> AuditPart | None:
-    """Entries after the last sent one (within ``budget`` bytes), their head, and the keys
-    introduced in that range (a key is sent with the entry that precedes its first seq)."""
-    start = last_sent_audit_seq(session)
+def audit_part(session: Session, budget: int, start: int | None = None) -> AuditPart | None:
+    """Entries after ``start`` (default: the last sent one) within ``budget`` bytes, their
+    head, and the keys introduced in that range (a key is sent with the entry that precedes
+    its first seq)."""
+    if start is None:
+        start = last_sent_audit_seq(session)
     rows = session.execute(
         select(*AUDIT_COLUMNS)
         .where(AuditEntry.seq > start)
@@ -234,10 +236,14 @@ def audit_part(session: Session, budget: int) -> AuditPart | None:
 
 
 def seal_one(
-    session: Session, signer: Signer, *, max_records: int = MAX_BATCH_RECORDS
+    session: Session,
+    signer: Signer,
+    *,
+    max_records: int = MAX_BATCH_RECORDS,
+    audit_from: int | None = None,
 ) -> SyncBatch | None:
     """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) and the audit entries since
-    the last batch into one batch; or None when there is neither.
+    the last batch (or after ``audit_from``) into one batch; or None when there is neither.
 
     With records waiting, the audit entries take at most half the bytes; with none, an
     audit-only batch keeps the county's copy of the chain head moving.
@@ -249,7 +255,7 @@ def seal_one(
         .limit(max_records)
     ).all()
     audit_budget = MAX_BATCH_BYTES // 2 if entries else MAX_BATCH_BYTES - 2 * ENVELOPE_BYTES
-    audit = audit_part(session, audit_budget)
+    audit = audit_part(session, audit_budget, audit_from)
     if not entries and audit is None:
         return None
     records: list[str] = []
@@ -291,13 +297,23 @@ def seal_one(
     return batch
 
 
-def seal_pending(database: Database, *, max_records: int = MAX_BATCH_RECORDS) -> int:
-    """Seal everything pending, one short transaction per batch; returns batches sealed."""
+def seal_pending(
+    database: Database, *, max_records: int = MAX_BATCH_RECORDS, audit_from: int | None = None
+) -> int:
+    """Seal everything pending, one short transaction per batch; returns batches sealed.
+
+    ``audit_from``: send the audit entries after this seq (the head the county holds, after
+    it re-anchored this device's chain), not after the last sent."""
     count = 0
     while True:
         with database.writing() as session:
-            if seal_one(session, load_signer(session), max_records=max_records) is None:
+            batch = seal_one(
+                session, load_signer(session), max_records=max_records, audit_from=audit_from
+            )
+            if batch is None:
                 return count
+            if audit_from is not None and batch.audit_last_seq is not None:
+                audit_from = batch.audit_last_seq  # the next batch follows this one
         count += 1
 
 
@@ -384,12 +400,45 @@ def confirm_county_head(session: Session, head: ChainHead) -> None:
         link.county_audit_at = datetime.now(UTC)
 
 
-def refuse_batch(session: Session, batch: SyncBatch, code: str, message: str) -> None:
-    """The server refused the whole batch for good: its records go to the queue as rejected."""
+def refuse_batch(
+    session: Session, batch: SyncBatch, code: str, message: str, *, requeue: bool = False
+) -> None:
+    """The server refused the whole batch for good: its records go to the queue as rejected,
+    or with ``requeue`` (the refusal was not the records' fault: the device's audit chain)
+    back to pending, to be sealed again once the chain is put right."""
     batch.state = "refused"
     batch.last_error = f"{code}: {message}"
-    session.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.batch_id == batch.id)
-        .values(sync_state="rejected", result_code=code, result_message=message)
+    values: dict[str, object] = {"result_code": code, "result_message": message}
+    if requeue:
+        values |= {"sync_state": "pending", "batch_id": None}
+    else:
+        values["sync_state"] = "rejected"
+    session.execute(update(OutboxEntry).where(OutboxEntry.batch_id == batch.id).values(**values))
+
+
+def audit_refused_last(session: Session, codes: set[str]) -> bool:
+    """Whether the latest batch was refused for this device's audit chain."""
+    latest = session.execute(
+        select(SyncBatch.state, SyncBatch.last_error).order_by(SyncBatch.sealed_at.desc()).limit(1)
+    ).first()
+    return bool(
+        latest and latest.state == "refused" and (latest.last_error or "").split(":", 1)[0] in codes
     )
+
+
+def resend_point(session: Session, county: ChainHead) -> int | None:
+    """After an audit refusal, the county's head as the point to send from, if this chain
+    holds that very entry (the county re-anchored it at a shared entry); else None."""
+    set_county_head(session, county)
+    if county.seq == 0:
+        return 0
+    local = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == county.seq))
+    return county.seq if local == county.hash else None
+
+
+def set_county_head(session: Session, head: ChainHead) -> None:
+    """The head the county says it holds now, even below the one kept (it re-anchored)."""
+    link = session.get(SyncLink, 1) or SyncLink(id=1)
+    session.add(link)
+    link.county_audit_seq, link.county_audit_hash = head.seq, head.hash
+    link.county_audit_at = datetime.now(UTC)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
 
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.journal import audit
@@ -24,8 +25,10 @@ from caseworker.store.models import Device, SyncBatch, SyncLink
 from caseworker.sync.batches import (
     SyncError,
     apply_answer,
+    audit_refused_last,
     load_signer,
     refuse_batch,
+    resend_point,
     seal_pending,
     unanswered,
 )
@@ -181,9 +184,24 @@ def send_batch(database: Database, transport: Transport, batch_id: uuid.UUID) ->
         return _apply(database, batch_id, response.content, "http")
     error = server_error(response)
     if response.status_code in FINAL_REFUSALS:
+        audit_refusal = error.code in AUDIT_REFUSALS
         with database.writing() as session:
-            refuse_batch(session, session.get_one(SyncBatch, batch_id), error.code, error.message)
-        if error.code in AUDIT_REFUSALS:
+            refuse_batch(
+                session,
+                session.get_one(SyncBatch, batch_id),
+                error.code,
+                error.message,
+                requeue=audit_refusal,
+            )
+            if audit_refusal:
+                # Batches sealed after it (never sent) carry a chain the county cannot take
+                # either: their records are sealed again with the next run.
+                later_batches = session.scalars(
+                    select(SyncBatch).where(SyncBatch.state == "sealed", SyncBatch.attempts == 0)
+                ).all()
+                for later in later_batches:
+                    refuse_batch(session, later, error.code, error.message, requeue=True)
+        if audit_refusal:
             # Not a record's fault: every later batch would be refused alike, so stop and say it.
             raise SyncError(error.code, error.message, error.message_en)
         return {"rejected": batch.record_count}
@@ -220,7 +238,15 @@ def pull(
 def _send_all(
     database: Database, transport: Transport, report: SyncReport, progress: Progress | None
 ) -> None:
-    report.sealed += seal_pending(database)
+    audit_from = None
+    with database.reading() as session:
+        refused = audit_refused_last(session, AUDIT_REFUSALS)
+    if refused:
+        # The county may have re-anchored this device's chain since: send from its head.
+        county = transport.audit_head()
+        with database.writing() as session:
+            audit_from = resend_point(session, county)
+    report.sealed += seal_pending(database, audit_from=audit_from)
     pending = unanswered(database)
     for n, batch_id in enumerate(pending):
         if progress:

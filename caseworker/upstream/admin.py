@@ -25,6 +25,7 @@ from caseworker.upstream.models import (
     Batch,
     Centre,
     Device,
+    DeviceAuditHead,
     Enrolment,
     Payment,
     Person,
@@ -33,7 +34,13 @@ from caseworker.upstream.models import (
 
 
 def list_devices(db: UpstreamDb) -> list[dict[str, Any]]:
+    """Every device with its audit head (seq, hash): what staff need to find a device."""
     with db.reading() as session:
+        rows = session.execute(
+            select(Device, DeviceAuditHead.seq, DeviceAuditHead.hash)
+            .outerjoin(DeviceAuditHead, DeviceAuditHead.device_id == Device.id)
+            .order_by(Device.centre_code, Device.device_number, Device.registered_at)
+        ).all()
         return [
             {
                 "device_id": d.id,
@@ -42,10 +49,10 @@ def list_devices(db: UpstreamDb) -> list[dict[str, Any]]:
                 "name": d.name,
                 "registered_at": d.registered_at,
                 "last_seen_at": d.last_seen_at,
+                "audit_head_seq": seq or 0,
+                "audit_head_hash": hash_,
             }
-            for d in session.scalars(
-                select(Device).order_by(Device.centre_code, Device.registered_at)
-            )
+            for d, seq, hash_ in rows
         ]
 
 

@@ -53,6 +53,26 @@ def _broken(seq: int, message: str, message_en: str) -> Refused:
     )
 
 
+def _parted(device_id: uuid.UUID, seq: int, shared: int, message: str, message_en: str) -> Refused:
+    """The device's chain and the county's part after entry ``shared``: say who can fix it."""
+    return Refused(
+        409,
+        "audit_chain_broken",
+        f"审计记录第{seq}条{message}，整个批次未被接收。本机与县级的审计记录从第{shared + 1}条起"
+        f"不一致（至多前{shared}条相同；caseworker audit verify 联网核验可指出第一条不同的）。"
+        "若本机曾丢失已上传的记录（管理员已执行 caseworker db accept-loss），请联系县级："
+        f"县级核实其保存的记录后运行 caseworker-upstream device accept-loss {device_id} "
+        f"--from-seq {shared}，之后本机再同步即可。否则审计记录被人改写过，请勿继续使用本机并上报。",
+        f"Audit entry {seq}: {message_en}; the batch was not taken. This device's chain and "
+        f"the county's part from entry {shared + 1} on (at most {shared} entries shared; "
+        "`caseworker audit verify` online names the first that differs). If this computer "
+        "lost commits it had uploaded (an administrator ran `caseworker db accept-loss`), ask "
+        "the county to confirm what it holds and re-anchor: `caseworker-upstream device "
+        f"accept-loss {device_id} --from-seq {shared}`; then sync again. Otherwise the audit "
+        "trail was rewritten: stop using this computer and report it.",
+    )
+
+
 def _bad_signature(seq: int, message: str, message_en: str) -> Refused:
     return Refused(
         409,
@@ -223,10 +243,12 @@ def _skip_known(
         )
         for entry in known:
             if stored.get(entry.seq) != entry.hash:
-                raise _broken(
+                raise _parted(
+                    device_id,
                     entry.seq,
-                    "与县级已接收的同一条不一致（本机的审计记录被改写过）",
-                    "it differs from the entry the county already holds (the chain was rewritten)",
+                    entry.seq - 1,
+                    "与县级已接收的同一条不一致",
+                    "it differs from the entry the county already holds",
                 )
     return [e for e in entries if e.seq > head.seq]
 
@@ -251,7 +273,17 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
     previous, previous_hash = head.seq, head.hash
     signed_from = row.signed_from_seq if row else None
     for entry in entries:
-        if entry.seq != previous + 1 or entry.prev_hash != previous_hash:
+        if entry.seq == previous + 1 and entry.prev_hash != previous_hash:
+            # The entry follows the head by number, not by hash: the two chains part at or
+            # before the county's head.
+            raise _parted(
+                device.id,
+                entry.seq,
+                max(previous - 1, 0),
+                f"不接续县级已确认的链头（第{previous}条）",
+                f"it does not continue the head the county holds ({previous})",
+            )
+        if entry.seq != previous + 1:
             raise _broken(
                 entry.seq,
                 f"不接续县级已确认的链头（第{previous}条）：记录被删除、改写或顺序不对",

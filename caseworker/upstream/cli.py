@@ -85,6 +85,45 @@ def cmd_devices(args: Any) -> int:
     return 0
 
 
+def cmd_device_list(args: Any) -> int:
+    from caseworker.upstream.admin import list_devices
+
+    rows = list_devices(_db(args))
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("没有已登记的设备 / no devices registered")
+    for row in rows:
+        head = row["audit_head_seq"]
+        hash_ = (row["audit_head_hash"] or "")[:12]
+        seen = f"{row['last_seen_at']:%Y-%m-%d %H:%M}" if row["last_seen_at"] else "-"
+        print(
+            f"{row['centre_code']}  #{row['device_number']:02d}  {row['device_id']}  "
+            f"{row['name']}  last seen {seen}  audit head {head} {hash_}"
+        )
+    return 0
+
+
+def cmd_device_accept_loss(args: Any) -> int:
+    from caseworker.upstream.chain_reset import accept_device_loss, parse_device_id
+
+    done = accept_device_loss(
+        _db(args), parse_device_id(args.device_id), args.from_seq, args.by, args.note
+    )
+    print(
+        f"已重新接续：{done.centre_code} #{done.device_number:02d} 的审计链头退回第{done.from_seq}条"
+        f"（原为第{done.previous_head}条，{done.superseded}条另存备查）；"
+        f"该设备下次上传须从第{done.from_seq + 1}条接续。"
+    )
+    print(
+        f"Re-anchored: device {done.device_id} continues after entry {done.from_seq} "
+        f"(head was {done.previous_head}; {done.superseded} entries kept as superseded; "
+        f"county audit #{done.county_audit_seq})."
+    )
+    return 0
+
+
 def cmd_batches(args: Any) -> int:
     from caseworker.upstream.admin import list_batches
 
@@ -226,6 +265,27 @@ def build_parser() -> argparse.ArgumentParser:
     command("devices", cmd_devices, "registered devices").add_argument(
         "--json", action="store_true"
     )
+    device = commands.add_parser("device", help="registered devices").add_subparsers(
+        dest="action", required=True
+    )
+    command(
+        "list", cmd_device_list, "devices: centre, number, last seen, audit head", device
+    ).add_argument("--json", action="store_true")
+    reanchor = command(
+        "accept-loss",
+        cmd_device_accept_loss,
+        "after a device lost uploaded commits: continue its audit chain from entry N",
+        device,
+    )
+    reanchor.add_argument("device_id")
+    reanchor.add_argument(
+        "--from-seq",
+        type=int,
+        required=True,
+        help="the last entry the device and the county share (named in the refusal)",
+    )
+    reanchor.add_argument("--by", required=True, help="who decides (kept in the county audit)")
+    reanchor.add_argument("--note", required=True, help="why (the loss the centre reported)")
     batches = command("batches", cmd_batches, "received batches, newest first")
     batches.add_argument("--json", action="store_true")
     batches.add_argument("--limit", type=int, default=50)

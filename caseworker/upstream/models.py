@@ -234,6 +234,24 @@ class DeviceAuditEntry(Base):
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class DeviceAuditSuperseded(Base):
+    """Entries the county held above a re-anchor (``device accept-loss``): kept for the
+    record, out of every continuity check; ``county_audit_seq`` names the decision."""
+
+    __tablename__ = "device_audit_superseded"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    county_audit_seq: Mapped[int] = mapped_column(ForeignKey("county_audit.seq"))
+    superseded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
 class OperatorKey(Base):
     """Operators' public keys per device, pinned at first sight; a later key for the same
     operator is taken only as a rotation signed by another, already pinned operator."""
