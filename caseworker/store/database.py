@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,8 @@ from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
 from caseworker.store.backups import keep_raw_copy
+from caseworker.store.checked import forget as forget_check
+from caseworker.store.checked import last_full_check, record_clean_close
 from caseworker.store.engine import StoreOpenError, open_engine
 from caseworker.store.inspect import LossReport, find_loss, inspect_store, marks_of
 from caseworker.store.marks import MarkKeeper, Marks, MarksProblem, load_marks, read_marks_from
@@ -61,6 +63,9 @@ class Database(Transactions):
     loss: LossReport | None = None
     # "created" when the marks file was missing and has been written from the file's state.
     marks_note: str | None = None
+    # When the file last passed a full integrity check (at this open, or before a clean
+    # close it is unchanged since); closing records it so the next open may skip the check.
+    checked_at: datetime | None = None
 
     def __post_init__(self) -> None:
         self._open_sessions()
@@ -77,6 +82,11 @@ class Database(Transactions):
             marks = read_marks_from(session, self.keeper.file_id)
         self.keeper.replace(marks)
         self.loss = None
+
+    def close(self) -> None:
+        super().close()
+        if self.checked_at is not None:
+            record_clean_close(self.paths.database, self.checked_at)
 
     def needs_upgrade(self) -> bool:
         return self.current_revision() != head_revision()
@@ -131,11 +141,12 @@ def create_database(paths: DataPaths, key: bytes) -> Database:
     database = Database(paths, engine, MarkKeeper(paths.marks, key, file_id, Marks(file_id)))
     database.upgrade()
     database.keeper.replace(Marks(file_id))  # a stale marks file in the folder is not ours
+    database.checked_at = datetime.now(UTC)  # new, and written by us alone
     return database
 
 
 def _marks_and_loss(
-    paths: DataPaths, key: bytes, file_id: str | None
+    paths: DataPaths, key: bytes, file_id: str | None, *, full_check: bool = True
 ) -> tuple[Marks | None, LossReport | None, str | None]:
     """Check the file without changing it; compare it with its marks."""
     problem: str | None = None
@@ -145,7 +156,10 @@ def _marks_and_loss(
         log.warning("the high-water marks cannot be trusted (%s): %s", error.kind, error)
         marks, problem = None, error.kind
     state = inspect_store(
-        paths.database, key, audit_seq_of_interest=marks.audit_seq if marks else None
+        paths.database,
+        key,
+        audit_seq_of_interest=marks.audit_seq if marks else None,
+        full_check=full_check,
     )
     if problem is not None:
         return marks_of(state, file_id), LossReport(f"marks_{problem}", state.audit_seq), None
@@ -168,13 +182,17 @@ def open_database(
     if not paths.database.exists():
         open_engine(paths.database, key)  # raises the clear "missing" error
     file_id = file_id or _key_file_id(paths)
-    marks, loss, note = _marks_and_loss(paths, key, file_id)
+    checked_before = last_full_check(paths.database)
+    marks, loss, note = _marks_and_loss(paths, key, file_id, full_check=checked_before is None)
+    # From here the file is ours to write: until a clean close, the next open checks it.
+    forget_check(paths.database)
     if loss is not None and marks is not None and marks.audit_held_when_found is None:
         # Found behind for the first time: the first write (the login) overwrites the WAL
         # frames after the damage, so keep the file and its WAL as found, for a technician.
         keep_raw_copy(paths, reason="found-behind")
     keeper = MarkKeeper(paths.marks, key, file_id, marks)
     database = Database(paths, open_engine(paths.database, key), keeper, loss, note)
+    database.checked_at = checked_before or datetime.now(UTC)
     keeper.frozen = loss is not None
     current = database.current_revision()
     from alembic.script import ScriptDirectory
