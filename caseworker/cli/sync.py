@@ -181,6 +181,31 @@ def cmd_transfer_status(args: Any) -> int:
     return _guarded(args, work)
 
 
+RAIL_OPTIONS = ("warn_days", "block_days", "warn_pending", "block_pending")
+
+
+def cmd_guardrails(args: Any) -> int:
+    from caseworker.services.sync_guard import guardrail_settings, set_guardrails
+
+    def work(session: Any) -> int:
+        rails = guardrail_settings(session.database)
+        changes = {name: getattr(args, name) for name in RAIL_OPTIONS if getattr(args, name)}
+        if changes:
+            rails = dataclasses.replace(rails, **changes)
+            set_guardrails(session.database, session.actor, rails)
+        print(
+            f"提醒：距上次同步 {rails.warn_days} 天或待上传 {rails.warn_pending} 条；"
+            f"停办新参保：{rails.block_days} 天或 {rails.block_pending} 条"
+        )
+        print(
+            f"Warn after {rails.warn_days} days or {rails.warn_pending} records unsent; "
+            f"block new enrolments after {rails.block_days} days or {rails.block_pending}."
+        )
+        return 0
+
+    return _guarded(args, work)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     sync = commands.add_parser("sync", help="send records to the county and pull its changes")
     actions = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
@@ -214,5 +239,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     asked = transfer.add_parser("status", help="this centre's transfer requests")
     asked.add_argument("--json", action="store_true")
     asked.set_defaults(handler=cmd_transfer_status)
-    for parser in (reg, run, status, export, answer, ask, asked):
+    rails = actions.add_parser(
+        "guardrails", help="show or set when an unsynced centre is warned, then blocked (admins)"
+    )
+    for name in RAIL_OPTIONS:
+        rails.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int)
+    rails.set_defaults(handler=cmd_guardrails)
+    for parser in (reg, run, status, export, answer, ask, asked, rails):
         _user_option(parser)

@@ -44,6 +44,11 @@ def load_guardrails(session: Session) -> Guardrails:
     return Guardrails(**row.value) if row else Guardrails()
 
 
+def guardrail_settings(database: Database) -> Guardrails:
+    with database.reading() as session:
+        return load_guardrails(session)
+
+
 def set_guardrails(database: Database, actor: Actor, rails: Guardrails) -> None:
     actor.require(Permission.MANAGE_CENTRE)
     if not (

@@ -101,10 +101,6 @@ class UpstreamDb(Transactions):
     def __post_init__(self) -> None:
         self._open_sessions()
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def upgrade(self, revision: str = "head") -> None:
         config = _alembic_config()
         with self.engine.connect() as connection, connection.begin():

@@ -162,3 +162,32 @@ def test_audit_verify_names_an_entry_rewritten_with_the_database_key(home: Path)
     assert broken.returncode == 1, broken.stderr
     assert "签名无效" in broken.stdout and "第 1 条" in broken.stdout
     assert "centre.setup" in broken.stdout and "Traceback" not in broken.stderr
+
+
+def test_sync_guardrails_are_shown_set_and_checked(home: Path):
+    shown = run(["sync", "guardrails", "--user", "admin"], home)
+    assert shown.returncode == 0, shown.stderr
+    assert "Warn after 3 days or 500 records" in shown.stdout
+    changed = run(
+        ["sync", "guardrails", "--warn-days", "2", "--block-days", "7", "--user", "admin"], home
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert "Warn after 2 days" in changed.stdout and "after 7 days" in changed.stdout
+    again = run(["sync", "guardrails", "--user", "admin"], home)
+    assert "Warn after 2 days" in again.stdout  # kept in the centre's settings
+    assert_clean_failure(
+        run(["sync", "guardrails", "--warn-days", "9", "--user", "admin"], home), "提醒阈值"
+    )
+    assert "Warn after 2 days" in run(["sync", "guardrails", "--user", "admin"], home).stdout
+    added = run(
+        ["operator", "add", "li", "--role", "clerk", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="clerk password 1",
+    )
+    assert added.returncode == 0, added.stderr
+    refused = run(
+        ["sync", "guardrails", "--block-days", "30", "--user", "li"],
+        home,
+        password="clerk password 1",
+    )
+    assert_clean_failure(refused, "无权")

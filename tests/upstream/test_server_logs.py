@@ -44,7 +44,7 @@ def test_a_server_error_leaves_no_personal_data_in_the_log(server: Server, tmp_p
                 today=TODAY,
             )
         db = open_upstream(server.db_url)
-        on_sqlite = db.is_sqlite
+        on_sqlite = db.engine.dialect.name == "sqlite"
         try:
             with db.engine.begin() as conn:
                 for statement in [REFUSE_ON_SQLITE] if on_sqlite else REFUSE_ON_POSTGRES:
