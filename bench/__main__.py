@@ -7,13 +7,12 @@ Nothing here is asserted; the figures go into the closing notes of issues.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from bench import emit
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import login
@@ -24,21 +23,6 @@ from caseworker.store.database import Database, open_database
 from caseworker.store.engine import open_engine
 from caseworker.store.inspect import inspect_store
 from caseworker.store.keys import DEFAULT_ARGON2, KeyFile
-
-
-def emit(name: str, samples: list[float], unit: str, **extra: object) -> None:
-    ordered = sorted(samples)
-    figure = {
-        "name": name,
-        "unit": unit,
-        "runs": len(samples),
-        "median": round(statistics.median(samples), 3),
-        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 3),
-        "min": round(ordered[0], 3),
-        "max": round(ordered[-1], 3),
-        **extra,
-    }
-    print(json.dumps(figure, ensure_ascii=False), flush=True)
 
 
 def bench_demo(root: Path, persons: int) -> DataPaths:

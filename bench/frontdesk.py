@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.__main__ import emit
+from bench import emit
 from caseworker.domain.demo_people import generate_demo
 from caseworker.paths import DataPaths
 from caseworker.services.centre import login, setup_centre

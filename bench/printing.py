@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.__main__ import emit
+from bench import emit
 from caseworker.paths import DataPaths
 from caseworker.services import documents
 from caseworker.services.centre import login

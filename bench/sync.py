@@ -113,6 +113,13 @@ def fill_outbox(session, records: int) -> list[dict]:
                 continue
             seen.add(payload["id_number"])
         unique.append((payload, kind, entity))
+    write_outbox(session, unique, operator, hlc)
+    return [to_jsonable(p) for p, _, _ in unique]
+
+
+def write_outbox(session, rows: list, operator: uuid.UUID, hlc: int) -> None:
+    """(payload, entity type, entity id) rows as pending outbox entries, raw: what the
+    services would write, without their validation (the benchmark's data is valid)."""
     with session.database.writing() as db:
         db.execute(
             insert(OutboxEntry),
@@ -128,11 +135,9 @@ def fill_outbox(session, records: int) -> list[dict]:
                     "created_at": datetime.now(UTC),
                     "sync_state": "pending",
                 }
-                for i, (payload, kind, entity) in enumerate(unique)
+                for i, (payload, kind, entity) in enumerate(rows)
             ],
         )
-        payloads = [to_jsonable(p) for p, _, _ in unique]
-    return payloads
 
 
 def one_run(records: int, work: Path) -> dict[str, float]:

@@ -19,26 +19,25 @@ import argparse
 import base64
 import json
 import random
-import statistics
 import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import psycopg
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from bench.sync import PG, drop_schema, fresh_schema
+from bench import emit
+from bench.sync import PG, drop_schema, fresh_schema, write_outbox
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
-from caseworker.services.journal import to_jsonable
-from caseworker.store.models import OutboxEntry, SyncBatch, new_id
+from caseworker.store.models import SyncBatch, new_id
 from caseworker.sync.batches import load_signer, seal_pending
 from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER, DeviceRegistration
 from caseworker.upstream.db import open_upstream
@@ -93,24 +92,7 @@ def fill_outbox(session, numbers: list[int]) -> None:
             "start_date": date(2026, 11, 27),
         }
         rows += [(person, "person", person_id), (enrolment, "enrolment", enrolment_id)]
-    with session.database.writing() as db:
-        db.execute(
-            insert(OutboxEntry),
-            [
-                {
-                    "id": new_id(),
-                    "entity_type": kind,
-                    "entity_id": entity,
-                    "operation": "upsert",
-                    "payload": to_jsonable(payload),
-                    "hlc": hlc + i,
-                    "operator_id": session.actor.operator_id,
-                    "created_at": datetime.now(UTC),
-                    "sync_state": "pending",
-                }
-                for i, (payload, kind, entity) in enumerate(rows)
-            ],
-        )
+    write_outbox(session, rows, session.actor.operator_id, hlc)
 
 
 def build_devices(work: Path, people: int, overlap: float) -> list[Device]:
@@ -278,21 +260,6 @@ def one_run(devices: list[Device], seconds: float) -> dict:
         drop_schema(schema)
 
 
-def emit(name: str, unit: str, samples: list[float], **extra: object) -> None:
-    ordered = sorted(samples)
-    figure = {
-        "name": name,
-        "unit": unit,
-        "runs_or_samples": len(samples),
-        "median": round(statistics.median(samples), 3),
-        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 3),
-        "min": round(ordered[0], 3),
-        "max": round(ordered[-1], 3),
-        **extra,
-    }
-    print(json.dumps(figure, ensure_ascii=False), flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=3000, help="people per device")
@@ -313,21 +280,21 @@ def main() -> None:
     for n, run in enumerate(runs, start=1):
         emit(
             "concurrent_intake_run",
-            "records/s",
             [run["rate"]],
+            "records/s",
             run=n,
             **{k: run[k] for k in run if k not in ("rate", "latencies", "ceiling")},
         )
-    emit("concurrent_intake", "records/s", [r["rate"] for r in runs], **setup)
+    emit("concurrent_intake", [r["rate"] for r in runs], "records/s", **setup)
     emit(
         "concurrent_intake_batch_latency",
-        "s",
         [t for r in runs for t in r["latencies"]],
+        "s",
         **setup,
     )
     totals = {k: sum(r[k] for r in runs) for k in ("errors_5xx", "duplicates", "feed_gaps")}
     print(json.dumps({"name": "concurrent_intake_errors", **totals, **setup}), flush=True)
-    emit("postgres_bulk_insert", "records/s", [r["ceiling"] for r in runs], **setup)
+    emit("postgres_bulk_insert", [r["ceiling"] for r in runs], "records/s", **setup)
 
 
 if __name__ == "__main__":
