@@ -31,6 +31,25 @@ def canonical_json(value: Any) -> bytes:
     ).encode()
 
 
+# What an entry's hash covers, in the client's rows and on the wire alike.
+HASHED_FIELDS = (
+    "id",
+    "at",
+    "operator_id",
+    "operator_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "detail",
+    "prev_hash",
+)
+
+
+def hash_of(entry: Any) -> str:
+    """The hash of anything that has the hashed fields as attributes (a row, a wire entry)."""
+    return entry_hash(**{name: getattr(entry, name) for name in HASHED_FIELDS})
+
+
 def entry_hash(
     *,
     id: uuid.UUID,

@@ -17,7 +17,7 @@ from caseworker.domain.audit_chain import (
     DEVICE_SIGNER,
     GENESIS_HASH,
     canonical_json,
-    entry_hash,
+    hash_of,
     key_at,
     sign_entry,
     signature_valid,
@@ -34,17 +34,7 @@ __all__ = ["GENESIS_HASH", "canonical_json", "to_jsonable"]  # re-exported for o
 
 
 def audit_hash(entry: AuditEntry) -> str:
-    return entry_hash(
-        id=entry.id,
-        at=entry.at,
-        operator_id=entry.operator_id,
-        operator_name=entry.operator_name,
-        action=entry.action,
-        entity_type=entry.entity_type,
-        entity_id=entry.entity_id,
-        detail=entry.detail,
-        prev_hash=entry.prev_hash,
-    )
+    return hash_of(entry)
 
 
 def next_hlc(session: Session, device_id: uuid.UUID) -> int:
@@ -294,7 +284,7 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
                 "链接断开：上一条记录被删除或替换",
                 "Broken link: the entry before was deleted or replaced",
             )
-        if entry_hash(**{k: getattr(row, k) for k in _HASHED}) != row.hash:
+        if hash_of(row) != row.hash:
             return _bad(
                 count, row, unsigned, "内容被修改：哈希值不符", "Content altered: hash differs"
             )
@@ -335,19 +325,6 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
             head_hash=previous,
         )
     return ChainReport(count, True, unsigned=unsigned, head_seq=previous_seq, head_hash=previous)
-
-
-_HASHED = (
-    "id",
-    "at",
-    "operator_id",
-    "operator_name",
-    "action",
-    "entity_type",
-    "entity_id",
-    "detail",
-    "prev_hash",
-)
 
 
 def _signature_problem(

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from caseworker.domain.audit_chain import (
     DEVICE_SIGNER,
     GENESIS_HASH,
-    entry_hash,
+    hash_of,
     key_at,
     signature_valid,
     signer_of,
@@ -179,17 +179,7 @@ def _check_entry(
     entry: AuditWireEntry, keys: Keys, device_key: bytes, unsigned_allowed: bool
 ) -> bool:
     """Hash and signature of one entry; returns whether it is signed."""
-    recomputed = entry_hash(
-        id=entry.id,
-        at=entry.at,
-        operator_id=entry.operator_id,
-        operator_name=entry.operator_name,
-        action=entry.action,
-        entity_type=entry.entity_type,
-        entity_id=entry.entity_id,
-        detail=entry.detail,
-        prev_hash=entry.prev_hash,
-    )
+    recomputed = hash_of(entry)
     if recomputed != entry.hash:
         raise _broken(entry.seq, "的哈希值与内容不符", "its hash does not match its content")
     if entry.signature is None:
