@@ -52,8 +52,6 @@ from caseworker.services.documents_records import (
     transmittal_rows,
 )
 from caseworker.services.documents_settings import (
-    FONT_PATH_KEY,
-    RECEIPT_PAPER_KEY,
     font_chain,
     font_path,
     receipt_paper,
@@ -71,8 +69,6 @@ from caseworker.store.models import (
 )
 
 __all__ = [
-    "FONT_PATH_KEY",
-    "RECEIPT_PAPER_KEY",
     "daily_report_pdf",
     "enrolment_form_data",
     "enrolment_form_pdf",

@@ -1,33 +1,30 @@
 """Guardrails: warn, then block new enrolments, when sync falls too far behind.
 
-Thresholds are centre configuration (the ``setting`` row ``sync.guardrails``, changed
-through ``set_guardrails``, audited). They apply only once this installation is registered
+Thresholds are the centre setting ``GUARDRAILS`` (``services.centre_settings``). They apply only once this installation is registered
 with a county server: a centre that never syncs is not blocked by a sync it cannot do.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.services.actor import Actor, Permission
+from caseworker.services.actor import Actor
+from caseworker.services.centre_settings import (
+    GUARDRAILS,
+    Guardrails,
+    change_setting,
+    read_setting,
+    setting_value,
+)
 from caseworker.services.errors import ServiceError
-from caseworker.services.journal import audit
 from caseworker.store.database import Database
-from caseworker.store.models import OutboxEntry, Setting, SyncLink
+from caseworker.store.models import OutboxEntry, SyncLink
 
-SETTING_KEY = "sync.guardrails"
-
-
-@dataclass(frozen=True)
-class Guardrails:
-    warn_days: int = 3
-    block_days: int = 14
-    warn_pending: int = 500
-    block_pending: int = 5000
+__all__ = ["Guardrails", "guardrail_settings", "set_guardrails"]
 
 
 @dataclass(frozen=True)
@@ -40,39 +37,15 @@ class GuardrailStatus:
 
 
 def load_guardrails(session: Session) -> Guardrails:
-    row = session.get(Setting, SETTING_KEY)
-    return Guardrails(**row.value) if row else Guardrails()
+    return setting_value(session, GUARDRAILS)
 
 
 def guardrail_settings(database: Database) -> Guardrails:
-    with database.reading() as session:
-        return load_guardrails(session)
+    return read_setting(database, GUARDRAILS)
 
 
 def set_guardrails(database: Database, actor: Actor, rails: Guardrails) -> None:
-    actor.require(Permission.MANAGE_CENTRE)
-    if not (
-        0 < rails.warn_days <= rails.block_days and 0 < rails.warn_pending <= rails.block_pending
-    ):
-        raise ServiceError(
-            "invalid_guardrails",
-            "提醒阈值必须大于0且不大于停办阈值。",
-            "Warning thresholds must be positive and not above the blocking thresholds.",
-        )
-    with database.writing() as session:
-        row = session.get(Setting, SETTING_KEY)
-        if row is None:
-            session.add(Setting(key=SETTING_KEY, value=asdict(rails)))
-        else:
-            row.value = asdict(rails)
-        audit(
-            session,
-            actor,
-            action="setting.change",
-            entity_type="setting",
-            entity_id=None,
-            detail={SETTING_KEY: asdict(rails)},
-        )
+    change_setting(database, actor, GUARDRAILS, rails)
 
 
 def guardrail_status(session: Session, now: datetime | None = None) -> GuardrailStatus:

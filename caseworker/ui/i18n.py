@@ -18,41 +18,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from caseworker.domain.codes import CodeEntry, load_code_table
 from caseworker.domain.errors import InvalidValue
 from caseworker.resources import resource_path
+from caseworker.ui.preferences import LANGUAGE
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_LANGUAGE_KEY = "ui/language"
 _QT_LOCALES = {"zh": "zh_CN", "en": "en"}
 
 _state: dict[str, object] = {"language": DEFAULT_LANGUAGE, "translators": []}
 
 
-def preferences() -> QSettings:
-    """The operator's preferences on this computer (language, window layout).
-
-    Always INI in the user scope under organisation "Caseworker": one known place, and tests
-    redirect it with ``QSettings.setPath`` instead of touching a real user's settings.
-    Centre configuration lives in the database, never here.
-    """
-    return QSettings(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Caseworker", "Caseworker"
-    )
-
-
 def saved_language() -> str:
-    value = str(preferences().value(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    value = str(LANGUAGE.get())
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def save_language(code: str) -> None:
-    settings = preferences()
-    settings.setValue(_LANGUAGE_KEY, code)
-    settings.sync()
+    LANGUAGE.put(code)
 
 
 def current_language() -> str:

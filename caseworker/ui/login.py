@@ -22,11 +22,11 @@ from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.keys import KeyFile, KeyFileError
-from caseworker.ui.i18n import message_for, preferences, with_note
+from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.preferences import LAST_USERNAME
 from caseworker.ui.tasks import TaskRunner
 
 LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
-_LAST_USER_KEY = "login/last_username"
 
 
 class LoginDialog(QDialog):
@@ -56,7 +56,7 @@ class LoginDialog(QDialog):
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.username.setText(str(preferences().value(_LAST_USER_KEY, "")))
+        self.username.setText(str(LAST_USERNAME.get()))
 
         form = QFormLayout()
         form.addRow(self.tr("操作员"), self.username)
@@ -130,9 +130,7 @@ class LoginDialog(QDialog):
     def _logged_in(self, session: OpenSession) -> None:
         self.busy = False
         self.session = session
-        settings = preferences()
-        settings.setValue(_LAST_USER_KEY, self.username.text().strip())
-        settings.sync()
+        LAST_USERNAME.put(self.username.text().strip())
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

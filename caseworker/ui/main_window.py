@@ -31,10 +31,10 @@ from caseworker.services.registry import pending_upload_count
 from caseworker.ui.i18n import (
     current_language,
     install_language,
-    preferences,
     save_language,
     with_note,
 )
+from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
@@ -46,9 +46,6 @@ from caseworker.ui.widgets.store_banner import StoreBanner
 
 PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
 STATUS_REFRESH_MS = 60_000
-_GEOMETRY_KEY = "window/geometry"
-_STATE_KEY = "window/state"
-_PAGE_KEY = "window/page"
 
 
 class MainWindow(QMainWindow):
@@ -268,7 +265,7 @@ class MainWindow(QMainWindow):
             self.payments.refresh()
         page.setFocus()
         if not self._restoring:
-            preferences().setValue(_PAGE_KEY, PAGES[position])
+            WINDOW_PAGE.put(PAGES[position])
 
     def current_page_name(self) -> str:
         return PAGES[self.stack.currentIndex()]
@@ -374,22 +371,19 @@ class MainWindow(QMainWindow):
     # -- remembered layout ----------------------------------------------------------------------
 
     def restore_layout(self) -> None:
-        settings = preferences()
-        geometry = settings.value(_GEOMETRY_KEY)
+        geometry = WINDOW_GEOMETRY.get()
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
-        state = settings.value(_STATE_KEY)
+        state = WINDOW_STATE.get()
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
-        page = str(settings.value(_PAGE_KEY, PAGES[0]))
+        page = str(WINDOW_PAGE.get() or PAGES[0])
         self.show_page(PAGES.index(page) if page in PAGES else 0)
 
     def save_layout(self) -> None:
-        settings = preferences()
-        settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
-        settings.setValue(_STATE_KEY, self.saveState())
-        settings.setValue(_PAGE_KEY, self.current_page_name())
-        settings.sync()
+        WINDOW_GEOMETRY.put(self.saveGeometry())
+        WINDOW_STATE.put(self.saveState())
+        WINDOW_PAGE.put(self.current_page_name())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -202,4 +202,5 @@ def test_guardrails_warn_then_block_new_enrolments(server, centres):
     assert "天未成功同步" in caught.value.message
     with pytest.raises(ServiceError) as caught:
         set_guardrails(a.database, a.actor, Guardrails(warn_days=5, block_days=2))
-    assert caught.value.code == "invalid_guardrails"
+    assert caught.value.code == "invalid"
+    assert "sync.guardrails" in caught.value.by_field()

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from caseworker.services.centre import OpenSession
-from caseworker.ui.i18n import preferences
 from caseworker.ui.login import LoginDialog
+from caseworker.ui.preferences import preferences
 from tests.conftest import CLERK_PASSWORD
 
 

@@ -1,0 +1,238 @@
+"""Centre settings in one typed place: each declared once with its key, default and check.
+
+A centre setting is configuration shared by every operator of this installation (receipt
+paper, sync guardrails, idle lock, ...). It lives in the ``setting`` table and changes only
+through :func:`change_setting`: permission checked, value checked, audited with before and
+after, one transaction. Operator preferences on one computer (language, window layout) are
+not here: they are the UI's, in ``caseworker.ui.preferences``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from caseworker.domain.errors import InvalidValue
+from caseworker.services.actor import Actor, Permission
+from caseworker.services.errors import ValidationFailed
+from caseworker.services.journal import audit
+from caseworker.store.database import Database
+from caseworker.store.models import Setting
+
+T = TypeVar("T")
+
+
+def _no_check(_value: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class CentreSetting(Generic[T]):
+    """One centre setting: ``load`` turns the stored JSON into the value, ``dump`` back, and
+    ``check`` raises ``ValidationFailed`` (naming ``key``) for a value that may not be saved.
+    A stored value that no longer loads falls back to the default rather than stop the desk."""
+
+    key: str
+    default: T
+    load: Callable[[dict[str, Any]], T]
+    dump: Callable[[T], dict[str, Any]]
+    check: Callable[[T], None] = field(default=_no_check)
+    permission: Permission = Permission.MANAGE_CENTRE
+    label: str = ""
+    label_en: str = ""
+
+
+def invalid(setting: CentreSetting[Any], code: str, message: str, message_en: str) -> None:
+    error = InvalidValue(setting.key, code, message)
+    error.message_en = message_en  # type: ignore[attr-defined]
+    raise ValidationFailed([error])
+
+
+def _scalar(name: str) -> tuple[Callable[[dict[str, Any]], Any], Callable[[Any], dict[str, Any]]]:
+    return (lambda stored: stored[name]), (lambda value: {name: value})
+
+
+# -- the settings -------------------------------------------------------------------------
+
+RECEIPT_PAPERS = ("a5", "roll80")
+
+
+def _check_paper(paper: str) -> None:
+    if paper not in RECEIPT_PAPERS:
+        invalid(
+            RECEIPT_PAPER,
+            "unknown_code",
+            f"收据纸张应为 a5 或 roll80，不能是“{paper}”。",
+            f"The receipt paper is a5 or roll80, not “{paper}”.",
+        )
+
+
+RECEIPT_PAPER: CentreSetting[str] = CentreSetting(
+    "printing.receipt_paper",
+    "a5",
+    *_scalar("paper"),
+    check=_check_paper,
+    label="收据纸张",
+    label_en="Receipt paper",
+)
+
+# The administrator's font file, tried before the system fonts (checked where it is set, in
+# ``services.documents_settings``, because checking needs the printing module).
+FONT_PATH: CentreSetting[str | None] = CentreSetting(
+    "printing.font_path",
+    None,
+    lambda stored: stored.get("path") or None,
+    lambda value: {"path": value},
+    label="打印字体文件",
+    label_en="Print font file",
+)
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    """Warn, then block new enrolments, when sync falls this far behind."""
+
+    warn_days: int = 3
+    block_days: int = 14
+    warn_pending: int = 500
+    block_pending: int = 5000
+
+
+def _check_guardrails(rails: Guardrails) -> None:
+    if not (
+        0 < rails.warn_days <= rails.block_days and 0 < rails.warn_pending <= rails.block_pending
+    ):
+        invalid(
+            GUARDRAILS,
+            "out_of_order",
+            "同步提醒阈值必须大于0且不大于停办阈值。",
+            "Warning thresholds must be positive and not above the blocking thresholds.",
+        )
+
+
+GUARDRAILS: CentreSetting[Guardrails] = CentreSetting(
+    "sync.guardrails",
+    Guardrails(),
+    lambda stored: Guardrails(**stored),
+    asdict,
+    check=_check_guardrails,
+    label="同步提醒与停办阈值",
+    label_en="Sync guardrails",
+)
+
+# One receipt for a whole visit (several schemes, several household members), or one receipt
+# per scheme for provinces that require it.
+RECEIPT_GROUPINGS = ("visit", "scheme")
+
+
+def _check_grouping(grouping: str) -> None:
+    if grouping not in RECEIPT_GROUPINGS:
+        invalid(
+            RECEIPT_GROUPING,
+            "unknown_code",
+            f"收据开具方式应为 visit（一次办理一张）或 scheme（每个险种一张），不能是“{grouping}”。",
+            f"Receipt grouping is visit (one per visit) or scheme (one per scheme), "
+            f"not “{grouping}”.",
+        )
+
+
+RECEIPT_GROUPING: CentreSetting[str] = CentreSetting(
+    "payments.receipt_grouping",
+    "visit",
+    *_scalar("grouping"),
+    check=_check_grouping,
+    label="收据开具方式",
+    label_en="Receipts",
+)
+
+# Only records a supervisor approved go upstream; a centre without supervisors turns it off.
+REVIEW_REQUIRED: CentreSetting[bool] = CentreSetting(
+    "review.required",
+    True,
+    *_scalar("required"),
+    label="上传前须审核员审核",
+    label_en="Supervisor approval before upload",
+)
+
+IDLE_LOCK_LIMITS = (1, 240)
+
+
+def _check_idle_minutes(minutes: int) -> None:
+    low, high = IDLE_LOCK_LIMITS
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        invalid(
+            IDLE_LOCK_MINUTES,
+            "out_of_range",
+            f"闲置锁定时间应为 {low}–{high} 分钟之间的整数，不能是“{minutes}”。",
+            f"The idle lock is a whole number of minutes from {low} to {high}, not “{minutes}”.",
+        )
+
+
+IDLE_LOCK_MINUTES: CentreSetting[int] = CentreSetting(
+    "session.idle_lock_minutes",
+    10,
+    *_scalar("minutes"),
+    check=_check_idle_minutes,
+    label="闲置锁定（分钟）",
+    label_en="Idle lock (minutes)",
+)
+
+CENTRE_SETTINGS: dict[str, CentreSetting[Any]] = {
+    setting.key: setting
+    for setting in (
+        RECEIPT_PAPER,
+        FONT_PATH,
+        GUARDRAILS,
+        RECEIPT_GROUPING,
+        REVIEW_REQUIRED,
+        IDLE_LOCK_MINUTES,
+    )
+}
+
+
+# -- reading and changing -----------------------------------------------------------------
+
+
+def setting_value(session: Session, setting: CentreSetting[T]) -> T:
+    """The value in force, inside the caller's transaction."""
+    row = session.get(Setting, setting.key)
+    if row is None:
+        return setting.default
+    try:
+        value = setting.load(row.value)
+        setting.check(value)
+    except (KeyError, TypeError, ValueError, ValidationFailed):
+        return setting.default
+    return value
+
+
+def read_setting(database: Database, setting: CentreSetting[T]) -> T:
+    with database.reading() as session:
+        return setting_value(session, setting)
+
+
+def change_setting(database: Database, actor: Actor, setting: CentreSetting[T], value: T) -> None:
+    """Set a centre setting: its permission, its check, then one audited write."""
+    actor.require(setting.permission)
+    setting.check(value)
+    stored = setting.dump(value)
+    with database.writing() as session:
+        row = session.get(Setting, setting.key)
+        before = row.value if row else None
+        if before == stored:
+            return
+        if row is None:
+            session.add(Setting(key=setting.key, value=stored))
+        else:
+            row.value = stored
+        audit(
+            session,
+            actor,
+            action="setting.change",
+            entity_type="setting",
+            entity_id=None,
+            detail={"key": setting.key, "before": before, "after": stored},
+        )

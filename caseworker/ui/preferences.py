@@ -1,0 +1,40 @@
+"""Operator preferences on this computer, each declared once with its key and default.
+
+Always INI in the user scope under organisation "Caseworker": one known place, and tests
+redirect it with ``QSettings.setPath`` instead of touching a real user's settings. Centre
+configuration lives in the database (``caseworker.services.centre_settings``), never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+
+def preferences() -> QSettings:
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Caseworker", "Caseworker"
+    )
+
+
+@dataclass(frozen=True)
+class Preference:
+    key: str
+    default: Any = None
+
+    def get(self) -> Any:
+        return preferences().value(self.key, self.default)
+
+    def put(self, value: Any) -> None:
+        settings = preferences()
+        settings.setValue(self.key, value)
+        settings.sync()
+
+
+LANGUAGE = Preference("ui/language", "zh")
+LAST_USERNAME = Preference("login/last_username", "")
+WINDOW_GEOMETRY = Preference("window/geometry")
+WINDOW_STATE = Preference("window/state")
+WINDOW_PAGE = Preference("window/page")
