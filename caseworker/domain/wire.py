@@ -47,6 +47,9 @@ ENROLMENT_FIELDS = (
 )
 PAYMENT_FIELDS = (
     "receipt_number",
+    "receipt_line",
+    "channel",
+    "voucher_number",
     "person_id",
     "enrolment_id",
     "scheme",

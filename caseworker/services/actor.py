@@ -18,18 +18,41 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
+    """Every action a service checks. The matrix below is the one place roles are decided."""
+
     VIEW = "view"
     ENROL = "enrol"
-    RECORD_PAYMENT = "record_payment"
+    RECORD_PAYMENT = "record_payment"  # cash at the desk, with a centre receipt
+    RECORD_TAX_PAYMENT = "record_tax_payment"  # paid through the tax authority's channels
+    PRINT_COPY = "print_copy"  # a copy (副本) of a receipt already issued
+    VIEW_REMITTANCE = "view_remittance"  # the day's cash to remit (解缴)
+    IMPORT_TAX_LIST = "import_tax_list"  # the tax authority's list, matched against ours
     VOID_PAYMENT = "void_payment"
+    CLOSE_DAY = "close_day"  # 日结
+    REVIEW = "review"  # end-of-day approval, send back to the clerk
+    VIEW_AUDIT = "view_audit"
     MANAGE_OPERATORS = "manage_operators"
     MANAGE_CENTRE = "manage_centre"
 
 
-_CLERK = {Permission.VIEW, Permission.ENROL, Permission.RECORD_PAYMENT}
+_CLERK = {
+    Permission.VIEW,
+    Permission.ENROL,
+    Permission.RECORD_PAYMENT,
+    Permission.RECORD_TAX_PAYMENT,
+    Permission.PRINT_COPY,
+    Permission.VIEW_REMITTANCE,
+}
+_SUPERVISOR = _CLERK | {
+    Permission.IMPORT_TAX_LIST,
+    Permission.VOID_PAYMENT,
+    Permission.CLOSE_DAY,
+    Permission.REVIEW,
+    Permission.VIEW_AUDIT,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),
-    Role.SUPERVISOR: frozenset(_CLERK | {Permission.VOID_PAYMENT}),
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
     Role.ADMIN: frozenset(Permission),
 }
 ROLE_LABELS = {Role.CLERK: "经办员", Role.SUPERVISOR: "审核员", Role.ADMIN: "管理员"}
@@ -55,6 +78,10 @@ class Actor:
     # taken in): their changes go upstream under their name, but the audit entries are the
     # device's bookkeeping, signed by the device key, since nobody can sign as them.
     by_sync: bool = field(default=False, compare=False)
+
+    def may(self, permission: Permission) -> bool:
+        """For the UI to hide or disable what this operator cannot do."""
+        return permission in ROLE_PERMISSIONS[self.role]
 
     def require(self, permission: Permission) -> None:
         if permission not in ROLE_PERMISSIONS[self.role]:

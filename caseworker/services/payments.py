@@ -117,6 +117,8 @@ def write_payment(
         receipt_number=format_receipt_number(
             actor.centre_code, actor.device_number, day.year, sequence
         ),
+        receipt_line=1,
+        channel="desk",
         device_id=actor.device_id,
         receipt_year=day.year,
         receipt_sequence=sequence,
@@ -163,7 +165,7 @@ def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]
 
     Copies of money receipts are what an auditor asks about, so who made one, and when, is kept.
     """
-    actor.require(Permission.RECORD_PAYMENT)
+    actor.require(Permission.PRINT_COPY)
     with database.writing() as session:
         found = dict(
             session.execute(

@@ -191,14 +191,26 @@ class ReceiptCounter(Base):
 class Payment(Base):
     __tablename__ = "payment"
     __table_args__ = (
-        UniqueConstraint("device_id", "receipt_year", "receipt_sequence"),
+        # A receipt may carry several lines (one visit: several schemes or household members).
+        UniqueConstraint("receipt_number", "receipt_line"),
+        UniqueConstraint("device_id", "receipt_year", "receipt_sequence", "receipt_line"),
         CheckConstraint("amount_fen >= 0", name="amount_non_negative"),
+        CheckConstraint("channel IN ('desk', 'tax')", name="channel_known"),
+        # Cash at the desk has a centre receipt; a tax-channel payment has the tax voucher.
+        CheckConstraint(
+            "(channel = 'desk' AND receipt_number IS NOT NULL)"
+            " OR (channel = 'tax' AND voucher_number IS NOT NULL)",
+            name="receipt_or_voucher",
+        ),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
-    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
-    receipt_year: Mapped[int] = mapped_column(Integer)
-    receipt_sequence: Mapped[int] = mapped_column(Integer)
+    receipt_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    receipt_line: Mapped[int] = mapped_column(Integer, default=1)
+    channel: Mapped[str] = mapped_column(String(10), default="desk")
+    voucher_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    receipt_year: Mapped[int | None] = mapped_column(Integer)
+    receipt_sequence: Mapped[int | None] = mapped_column(Integer)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolment.id"))
     scheme: Mapped[str] = mapped_column(String(40))

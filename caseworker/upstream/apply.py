@@ -236,9 +236,23 @@ def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
     return _upsert(store, SURVEY, record, _version(p, default=1), columns, origin)[0]
 
 
+def _receipt_line(p: dict[str, Any]) -> tuple[str | None, int]:
+    """Cash at the desk carries a centre receipt and its line; the tax channel a voucher."""
+    channel = p.get("channel", "desk")
+    if channel == "tax":
+        _text(p, "voucher_number", 40)
+        return None, 1
+    if channel != "desk":
+        raise Rejected("invalid_channel", "缴费渠道无效 / channel must be desk or tax")
+    line = p.get("receipt_line", 1)
+    if not isinstance(line, int) or isinstance(line, bool) or not 1 <= line <= 999:
+        raise Rejected("invalid_receipt_line", "收据行号无效 / receipt_line must be 1…999")
+    return _text(p, "receipt_number", 40), line
+
+
 def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
-    receipt = _text(p, "receipt_number", 40)
+    receipt, line = _receipt_line(p)
     amount = p.get("amount_fen")
     if not isinstance(amount, int) or isinstance(amount, bool) or not 0 <= amount < 2**40:
         raise Rejected("invalid_amount_fen", "金额无效 / amount_fen must be a whole number of fen")
@@ -259,6 +273,7 @@ def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
                     "centre_code": origin.centre_code,
                     "payload": p,
                     "receipt_number": receipt,
+                    "receipt_line": line,
                     "person_id": _uuid(p, "person_id"),
                     "enrolment_id": _uuid(p, "enrolment_id"),
                     "amount_fen": amount,
@@ -403,7 +418,8 @@ def explain_integrity(conn: Connection, record: Record, origin: Origin) -> Outco
     elif kind == "payment":
         row = conn.execute(
             select(PAYMENT.c.centre_code, PAYMENT.c.version, PAYMENT.c.payload).where(
-                PAYMENT.c.receipt_number == p.get("receipt_number")
+                PAYMENT.c.receipt_number == p.get("receipt_number"),
+                PAYMENT.c.receipt_line == p.get("receipt_line", 1),
             )
         ).first()
         message = "收据号已被另一笔缴费使用 / receipt number already used"

@@ -129,7 +129,10 @@ class Enrolment(_Entity, Base):
 
 class Payment(_Entity, Base):
     __tablename__ = "payment"
-    receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
+    # A centre receipt may carry several lines; a tax-channel payment has no centre receipt.
+    __table_args__ = (UniqueConstraint("receipt_number", "receipt_line"),)
+    receipt_number: Mapped[str | None] = mapped_column(String(40))
+    receipt_line: Mapped[int] = mapped_column(Integer, default=1)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolment.id"))
     amount_fen: Mapped[int] = mapped_column(BigInteger)

@@ -153,3 +153,19 @@ def test_backup_is_an_encrypted_copy_that_opens_with_the_same_key(
     reopened = open_database(copy, key)
     assert reopened.current_revision() == head_revision()
     reopened.close()
+
+
+def test_migrated_schema_matches_the_models(data_paths: DataPaths, key: bytes):
+    """A model change without its migration fails here, not on a centre's computer."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from caseworker.store.models import Base
+
+    database = create_database(data_paths, key)
+    try:
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        database.close()
+    assert differences == []
