@@ -17,7 +17,6 @@ from caseworker.cli.common import (
 )
 from caseworker.services.actor import Role
 from caseworker.services.centre import add_operator, reset_password, setup_centre
-from caseworker.services.journal import verify_audit_chain
 from caseworker.store.database import head_revision
 
 
@@ -113,15 +112,14 @@ def cmd_db_backup(args: Any) -> int:
 
 
 def cmd_audit_verify(args: Any) -> int:
-    from caseworker.sync.audit_check import compare_with_county
+    from caseworker.sync.audit_check import verify_audit
 
     session = open_session(args)
     try:
-        with session.database.reading() as db:
-            report = verify_audit_chain(db, session.key_file)
-        county = compare_with_county(session.database, offline=args.offline)
+        found = verify_audit(session.database, session.key_file, offline=args.offline)
     finally:
         session.close()
+    report, county = found.local, found.county
     if args.json:
         print_json({"local": report.__dict__, "county": county.__dict__})
         return 0 if report.ok and county.ok else 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,15 @@ def _no_check(_value: Any) -> None:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One value a choice setting may take, with its words for the Settings page."""
+
+    value: str
+    label: str
+    label_en: str
+
+
+@dataclass(frozen=True)
 class CentreSetting(Generic[T]):
     """One centre setting: ``load`` turns the stored JSON into the value, ``dump`` back, and
     ``check`` raises ``ValidationFailed`` (naming ``key``) for a value that may not be saved.
@@ -43,9 +52,13 @@ class CentreSetting(Generic[T]):
     permission: Permission = Permission.MANAGE_CENTRE
     label: str = ""
     label_en: str = ""
+    # For a setting that takes one of a few values: each value with its words. The Settings
+    # page and ``caseworker settings`` build their inputs from the declaration (see
+    # ``services.centre_settings_edit``), so a new setting needs no new screen code.
+    choices: tuple[Choice, ...] = ()
 
 
-def invalid(setting: CentreSetting[Any], code: str, message: str, message_en: str) -> None:
+def invalid(setting: CentreSetting[Any], code: str, message: str, message_en: str) -> NoReturn:
     error = InvalidValue(setting.key, code, message)
     error.message_en = message_en  # type: ignore[attr-defined]
     raise ValidationFailed([error])
@@ -77,6 +90,10 @@ RECEIPT_PAPER: CentreSetting[str] = CentreSetting(
     check=_check_paper,
     label="收据纸张",
     label_en="Receipt paper",
+    choices=(
+        Choice("a5", "A5 纸", "A5 sheet"),
+        Choice("roll80", "80 毫米卷纸", "80 mm roll"),
+    ),
 )
 
 # The administrator's font file, tried before the system fonts (checked where it is set, in
@@ -95,10 +112,16 @@ FONT_PATH: CentreSetting[str | None] = CentreSetting(
 class Guardrails:
     """Warn, then block new enrolments, when sync falls this far behind."""
 
-    warn_days: int = 3
-    block_days: int = 14
-    warn_pending: int = 500
-    block_pending: int = 5000
+    warn_days: int = field(default=3, metadata={"label": ("提醒：未同步天数", "Warn after days")})
+    block_days: int = field(
+        default=14, metadata={"label": ("停办：未同步天数", "Block after days")}
+    )
+    warn_pending: int = field(
+        default=500, metadata={"label": ("提醒：待上传条数", "Warn at records unsent")}
+    )
+    block_pending: int = field(
+        default=5000, metadata={"label": ("停办：待上传条数", "Block at records unsent")}
+    )
 
 
 def _check_guardrails(rails: Guardrails) -> None:
@@ -146,6 +169,10 @@ RECEIPT_GROUPING: CentreSetting[str] = CentreSetting(
     check=_check_grouping,
     label="收据开具方式",
     label_en="Receipts",
+    choices=(
+        Choice("visit", "一次办理开一张收据", "One receipt per visit"),
+        Choice("scheme", "每个险种各开一张", "One receipt per scheme"),
+    ),
 )
 
 # Only records a supervisor approved go upstream; a centre without supervisors turns it off.

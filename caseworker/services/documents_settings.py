@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from caseworker.domain.errors import InvalidValue
 from caseworker.printing.fonts import FontChain, NoFontError, load_chain
 from caseworker.printing.receipt import PAPERS, Paper
 from caseworker.services.actor import Actor
@@ -14,9 +13,10 @@ from caseworker.services.centre_settings import (
     FONT_PATH,
     RECEIPT_PAPER,
     change_setting,
+    invalid,
     read_setting,
 )
-from caseworker.services.errors import ServiceError, ValidationFailed
+from caseworker.services.errors import ServiceError
 from caseworker.store.database import Database
 
 
@@ -37,21 +37,20 @@ def font_path(database: Database) -> str | None:
 def set_font_path(database: Database, actor: Actor, path: str | None) -> None:
     """The administrator's font file (``.ttf``/``.ttc``, ``file.ttc#1`` for another face),
     tried before the system fonts; checked now, so a bad path fails here, not at printing."""
+    actor.require(FONT_PATH.permission)  # before the check: a refusal says nothing of files
     if path:
         file = Path(path.partition("#")[0]).expanduser()
         try:
             chain = load_chain(path, system=False)
         except NoFontError as error:
-            raise ValidationFailed(
-                [
-                    InvalidValue(
-                        "font_path",
-                        "unusable",
-                        f"字体文件“{file}”无法使用（需为可嵌入的 TrueType .ttf/.ttc 字体）："
-                        f"{'; '.join(error.tried)}",
-                    )
-                ]
-            ) from None
+            invalid(
+                FONT_PATH,
+                "unusable",
+                f"字体文件“{file}”无法使用（需为可嵌入的 TrueType .ttf/.ttc 字体）："
+                f"{'; '.join(error.tried)}",
+                f"The font file “{file}” cannot be used (an embeddable TrueType .ttf/.ttc font "
+                f"is needed): {'; '.join(error.tried)}",
+            )
         path = f"{chain.primary.source.path}#{chain.primary.source.index}"
     change_setting(database, actor, FONT_PATH, path)
 

@@ -17,8 +17,14 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from caseworker.services.journal import audit_entry_at, audit_hashes
+from caseworker.services.journal import (
+    ChainReport,
+    audit_entry_at,
+    audit_hashes,
+    verify_audit_chain,
+)
 from caseworker.store.database import Database
+from caseworker.store.keys import KeyFile
 from caseworker.store.models import AuditEntry, SyncBatch, SyncLink
 from caseworker.sync.batches import SyncError, load_signer
 from caseworker.sync.client import RetryPolicy, Transport
@@ -214,3 +220,28 @@ def compare_with_county(
         return replace(check, message=note + check.message, message_en=note_en + check.message_en)
     finally:
         transport.close()
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """``caseworker audit verify`` and the audit screen's 校验审计链 button: the local chain
+    (hashes, signatures, keys against the key file) and the county's copy."""
+
+    local: ChainReport
+    county: CountyCheck
+
+    @property
+    def ok(self) -> bool:
+        return self.local.ok and self.county.ok
+
+
+def verify_audit(
+    database: Database,
+    key_file: KeyFile | None,
+    *,
+    offline: bool = False,
+    retry: RetryPolicy | None = None,
+) -> AuditVerification:
+    with database.reading() as session:
+        local = verify_audit_chain(session, key_file)
+    return AuditVerification(local, compare_with_county(database, offline=offline, retry=retry))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services.actor import ROLE_LABELS, Role
+from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import pending_upload_count
 from caseworker.ui.i18n import (
@@ -36,6 +36,7 @@ from caseworker.ui.i18n import (
 )
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.views.audit_view import AuditView
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.payments_view import PaymentsPage
@@ -44,7 +45,9 @@ from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.widgets.store_banner import StoreBanner
 
-PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
+PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "audit")
+# Pages only some roles see: hidden in the navigation, their shortcut disabled.
+PAGE_PERMISSIONS = {"audit": Permission.VIEW_AUDIT}
 STATUS_REFRESH_MS = 60_000
 
 
@@ -131,7 +134,8 @@ class MainWindow(QMainWindow):
         self.payments = PaymentsPage(session, runner)
         self.sync_page = SyncView(session, runner)
         self.reports = ReportsPage(session, runner)
-        self.settings_page = SettingsPage()
+        self.settings_page = SettingsPage(session, runner)
+        self.audit_page = AuditView(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
             self.sync_page,
             self.reports,
             self.settings_page,
+            self.audit_page,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -162,6 +167,7 @@ class MainWindow(QMainWindow):
             self.tr("数据同步"),
             self.tr("报表"),
             self.tr("设置"),
+            self.tr("审计"),
         ]
 
     def _build_actions(self) -> None:
@@ -182,6 +188,7 @@ class MainWindow(QMainWindow):
             action = self._action(
                 pages, title, f"Ctrl+{position + 1}", lambda p=position: self.show_page(p)
             )
+            action.setEnabled(self.may_see(PAGES[position]))
             self.page_actions.append(action)
         pages.addSeparator()
         self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
@@ -215,6 +222,7 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
             self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+            self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
         self.show_page(row)
@@ -247,8 +255,14 @@ class MainWindow(QMainWindow):
 
     # -- pages ----------------------------------------------------------------------------------
 
+    def may_see(self, page: str) -> bool:
+        permission = PAGE_PERMISSIONS.get(page)
+        return permission is None or self.session.actor.may(permission)
+
     def show_page(self, position: int) -> None:
         position = max(0, min(position, len(PAGES) - 1))
+        if not self.may_see(PAGES[position]):
+            position = 0
         if self.nav.currentRow() != position:
             self.nav.setCurrentRow(position)  # _nav_changed does the rest
         else:
@@ -263,6 +277,8 @@ class MainWindow(QMainWindow):
             self.employers.refresh()
         elif page is self.payments:
             self.payments.refresh()
+        elif page is self.audit_page and not self.audit_page.model.rows:
+            self.audit_page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])

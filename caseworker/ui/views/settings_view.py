@@ -1,5 +1,6 @@
-"""Operator preferences on this computer: the interface language (receipt paper comes later),
-and a list of keyboard shortcuts."""
+"""The Settings page: this computer's interface language, the centre's settings (every one
+declared in ``services.centre_settings``, editable by the roles that may change it), and a
+list of keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.services.centre import OpenSession
 from caseworker.ui.i18n import current_language, translation_file, translation_missing
+from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
 
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
 SHORTCUTS = (
     (
-        "Ctrl+1 … Ctrl+6",
-        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置"),
+        "Ctrl+1 … Ctrl+7",
+        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、审计"),
     ),
     ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
     ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),
@@ -44,7 +48,9 @@ def shortcut_rows() -> list[tuple[str, str]]:
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.language = QComboBox()
         self.language.setObjectName("languageChoice")
@@ -65,7 +71,7 @@ class SettingsPage(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.tr("界面语言"), self.language)
         form.addRow(self.language_warning)
-        form.addRow(QLabel(self.tr("收据纸张（A5 或 80 毫米）随打印模块提供。")))
+        self.centre = CentreSettingsBox(session, runner)
 
         keys_box = QGroupBox(self.tr("键盘快捷键"))
         keys = QFormLayout(keys_box)
@@ -76,10 +82,15 @@ class SettingsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(language_box)
+        layout.addWidget(self.centre)
         layout.addWidget(keys_box)
         layout.addStretch(1)
         self.setFocusProxy(self.language)
         self.language.currentIndexChanged.connect(self._chosen)
+        self.centre.refresh()
+
+    def refresh(self) -> None:
+        self.centre.refresh()
 
     def _update_warning(self) -> None:
         code = str(self.language.currentData())

@@ -1,0 +1,306 @@
+"""The audit trail for supervisors: entries newest first, filtered by day, operator, action and
+person, loaded a page at a time on the runner; and the chain verified from here, as
+``caseworker audit verify`` does it (hashes, signatures, keys, the county's copy)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseworker.services.actor import Permission
+from caseworker.services.audit_log import (
+    PERSON_MATCH_LIMIT,
+    AuditFilter,
+    AuditPage,
+    FilterChoices,
+    audit_page,
+    filter_choices,
+)
+from caseworker.services.audit_words import ACTION_LABELS, words
+from caseworker.services.centre import OpenSession
+from caseworker.sync.audit_check import AuditVerification, verify_audit
+from caseworker.ui.i18n import in_language, message_for
+from caseworker.ui.models.audit import AuditTableModel
+from caseworker.ui.tasks import TaskRunner
+
+OK_STYLE = "color: #1d6b2f;"
+BROKEN_STYLE = "color: #a3261b; font-weight: bold;"
+
+
+class AuditView(QWidget):
+    loaded = Signal()
+    verified = Signal(object)  # the AuditVerification shown
+
+    def __init__(
+        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.allowed = session.actor.may(Permission.VIEW_AUDIT)
+        self._choices_loaded = False
+
+        title = QLabel(self.tr("审计日志"))
+        title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.by_day = QCheckBox(self.tr("按日期"))
+        self.by_day.setObjectName("auditByDay")
+        self.by_day.setAccessibleName(self.tr("按日期筛选"))
+        today = QDate.currentDate()
+        self.day_from = self._date_edit("auditDayFrom", self.tr("起始日期"), today)
+        self.day_to = self._date_edit("auditDayTo", self.tr("截止日期"), today)
+        self.operator = self._combo("auditOperator", self.tr("操作员"))
+        self.action = self._combo("auditAction", self.tr("操作"))
+        self.person = QLineEdit()
+        self.person.setObjectName("auditPerson")
+        self.person.setAccessibleName(self.tr("人员（身份证号或姓名）"))
+        self.person.setPlaceholderText(self.tr("人员：身份证号或姓名"))
+        self.person.setClearButtonEnabled(True)
+        self.person.returnPressed.connect(self.apply_filter)
+        self.search_button = self._button("auditSearch", self.tr("查询"), "", self.apply_filter)
+        self.clear_button = self._button(
+            "auditClear", self.tr("清除筛选"), "Ctrl+Shift+L", self.clear_filter
+        )
+        self.verify_button = self._button(
+            "verifyAuditChain", self.tr("校验审计链"), "Ctrl+Shift+V", self.verify
+        )
+        self.by_day.toggled.connect(self._day_toggled)
+        self._day_toggled(False)
+        for combo in (self.operator, self.action):
+            combo.activated.connect(lambda _i: self.apply_filter())
+        for edit in (self.day_from, self.day_to):
+            edit.editingFinished.connect(self.apply_filter)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.by_day)
+        filters.addWidget(self.day_from)
+        filters.addWidget(QLabel(self.tr("至")))
+        filters.addWidget(self.day_to)
+        filters.addWidget(self.operator)
+        filters.addWidget(self.action)
+        filters.addWidget(self.person, 1)
+        filters.addWidget(self.search_button)
+        filters.addWidget(self.clear_button)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("auditSummary")
+        self.verify_result = QLabel()
+        self.verify_result.setObjectName("auditVerifyResult")
+        self.verify_result.setWordWrap(True)
+        self.verify_result.hide()
+        verify_row = QHBoxLayout()
+        verify_row.addWidget(self.verify_button)
+        verify_row.addWidget(self.verify_result, 1)
+
+        self.model = AuditTableModel(runner, self)
+        self.model.page_loaded.connect(self._page_loaded)
+        self.model.load_failed.connect(self._show_error)
+        self.table = QTableView()
+        self.table.setObjectName("auditEntries")
+        self.table.setAccessibleName(self.tr("审计记录"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 130, 130, 260)):
+            self.table.setColumnWidth(column, width)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addLayout(verify_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+        if not self.allowed:
+            for widget in (self.table, self.verify_button, self.search_button, self.person):
+                widget.setEnabled(False)
+            self.summary.setText(self.tr("只有审核员和管理员可以查看审计日志。"))
+
+    def _date_edit(self, name: str, accessible: str, day: QDate) -> QDateEdit:
+        edit = QDateEdit(day)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def _combo(self, name: str, accessible: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _button(self, name: str, text: str, keys: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        if keys:
+            button.setToolTip(keys)
+            button.setShortcut(QKeySequence(keys))
+        button.clicked.connect(slot)
+        return button
+
+    def _day_toggled(self, on: bool) -> None:
+        self.day_from.setEnabled(on)
+        self.day_to.setEnabled(on)
+        if self.model.loader is not None:
+            self.apply_filter()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """F5 and showing the page: the filter choices (first time) and the newest entries."""
+        if not self.allowed:
+            return
+        if not self._choices_loaded:
+            database, actor = self.session.database, self.session.actor
+            self.runner.submit(
+                lambda _c: filter_choices(database, actor),
+                on_success=self._show_choices,
+                on_failure=self._show_error,
+            )
+        self.apply_filter()
+
+    def _show_choices(self, choices: FilterChoices) -> None:
+        self._choices_loaded = True
+        for combo, everyone, items in (
+            (self.operator, self.tr("全部操作员"), choices.operators),
+            (self.action, self.tr("全部操作"), choices.actions),
+        ):
+            chosen = combo.currentData()
+            combo.clear()
+            combo.addItem(everyone, None)
+            for code, shown in items:
+                combo.addItem(in_language(*shown), code)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+
+    def current_filter(self) -> AuditFilter:
+        day_from = day_to = None
+        if self.by_day.isChecked():
+            day_from, day_to = _day(self.day_from.date()), _day(self.day_to.date())
+            if day_to < day_from:
+                day_from, day_to = day_to, day_from
+        return AuditFilter(
+            day_from=day_from,
+            day_to=day_to,
+            operator=self.operator.currentData(),
+            action=self.action.currentData(),
+            person=self.person.text().strip() or None,
+        )
+
+    def apply_filter(self) -> None:
+        if not self.allowed:
+            return
+        self.summary.setText(self.tr("正在读取…"))
+        database, actor, wanted = self.session.database, self.session.actor, self.current_filter()
+        self.model.reset(lambda before: audit_page(database, actor, wanted, before=before))
+
+    def clear_filter(self) -> None:
+        self.by_day.setChecked(False)
+        self.operator.setCurrentIndex(0)
+        self.action.setCurrentIndex(0)
+        self.person.clear()
+        self.apply_filter()
+
+    def _page_loaded(self, page: AuditPage) -> None:
+        total = self.model.total or 0
+        text = self.tr("共 %1 条，已显示 %2 条（向下滚动加载更多）。")
+        if not self.model.canFetchMore():
+            text = self.tr("共 %1 条，已全部显示。")
+        text = text.replace("%1", str(total)).replace("%2", str(self.model.rowCount()))
+        if self.model.people_capped:
+            text += self.tr(
+                "按人员筛选只取了前 %1 位匹配的人员，请输入完整姓名或身份证号。"
+            ).replace("%1", str(PERSON_MATCH_LIMIT))
+        self.summary.setText(text)
+        if page.rows and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self.loaded.emit()
+
+    def _show_error(self, error: BaseException) -> None:
+        self.summary.setText(self.tr("读取出错：") + message_for(error))
+        self.loaded.emit()
+
+    # -- verifying the chain -------------------------------------------------------------------
+
+    def verify(self) -> None:
+        if not self.allowed:
+            return
+        self.verify_button.setEnabled(False)
+        self.verify_result.setStyleSheet("")
+        self.verify_result.setText(self.tr("正在校验审计链…"))
+        self.verify_result.show()
+        database, key_file = self.session.database, self.session.key_file
+        # The network lane: comparing with the county asks its server when registered.
+        self.runner.submit(
+            lambda _c: verify_audit(database, key_file),
+            lane="network",
+            on_success=self._show_verification,
+            on_failure=self._verify_failed,
+        )
+
+    def _show_verification(self, found: AuditVerification) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_result.setText(self.verification_text(found))
+        self.verify_result.setStyleSheet(OK_STYLE if found.ok else BROKEN_STYLE)
+        self.verified.emit(found)
+
+    def _verify_failed(self, error: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.verify_result.setStyleSheet(BROKEN_STYLE)
+        self.verify_result.setText(self.tr("校验未能完成：") + message_for(error))
+
+    def verification_text(self, found: AuditVerification) -> str:
+        """The result in words: the count and head when intact, else the first bad entry and why."""
+        local, county = found.local, found.county
+        if local.ok:
+            text = (
+                self.tr("审计链完整、签名有效：共 %1 条记录，链头为第 %2 条（%3…）。")
+                .replace("%1", str(local.entries))
+                .replace("%2", str(local.head_seq))
+                .replace("%3", local.head_hash[:12])
+            )
+        else:
+            text = self.tr("审计链有问题：") + in_language(local.problem, local.problem_en)
+            if local.first_bad_seq is not None:
+                text += "\n" + self._bad_entry(local)
+        county_text = in_language(county.message, county.message_en)
+        text += "\n" + self.tr("与县级比较：") + county_text
+        if not county.ok and county.first_bad_seq is not None:
+            text += "\n" + self._bad_entry(county)
+        return text
+
+    def _bad_entry(self, found: object) -> str:
+        at = getattr(found, "first_bad_at", None)
+        action = getattr(found, "first_bad_action", None) or "-"
+        return (
+            self.tr("第一条有问题的记录：第 %1 条，%2，操作员 %3，%4")
+            .replace("%1", str(getattr(found, "first_bad_seq", "")))
+            .replace("%2", at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at else "-")
+            .replace("%3", getattr(found, "first_bad_operator", None) or "-")
+            .replace("%4", in_language(*words(ACTION_LABELS, action)))
+        )
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
