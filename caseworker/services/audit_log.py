@@ -214,8 +214,8 @@ def _what(entry: AuditEntry, payload: dict[str, Any] | None) -> Words:
             f"{stored_text(key, detail.get('after'), True)}",
         )
     return (
-        detail_text(entry.entity_type, detail, payload),
-        detail_text(entry.entity_type, detail, payload, english=True),
+        detail_text(entry.action, entry.entity_type, detail, payload),
+        detail_text(entry.action, entry.entity_type, detail, payload, english=True),
     )
 
 

@@ -123,6 +123,7 @@ FIELD_LABELS: dict[str, Words] = {
     "village_code": ("村（居）", "Village"),
     "address_detail": ("详细地址", "Address"),
     "reason": ("原因", "Reason"),
+    "void_reason": ("作废原因", "Reason for the void"),
     "note": ("备注", "Note"),
     "username": ("用户名", "Username"),
     "role": ("角色", "Role"),
@@ -133,6 +134,9 @@ FIELD_LABELS: dict[str, Words] = {
     "code": ("原因代码", "Code"),
     "on_behalf_of": ("代表", "On behalf of"),
 }
+
+# A field whose name means something else on another kind of record.
+_FIELD_LABELS_OF = {("employer", "name"): ("单位名称", "Employer name")}
 
 # Code-table fields: their values are shown by name, not by code.
 _CODE_TABLES = {
@@ -160,6 +164,10 @@ CREATE_SUMMARY: dict[str, tuple[str, ...]] = {
     "employer": ("name", "credit_code", "employer_type"),
     "household": ("village_code", "address_detail"),
     "survey_entry": ("scheme", "status"),
+}
+# Actions that say something other than what their record holds.
+ACTION_SUMMARY: dict[str, tuple[str, ...]] = {
+    "payment.void": ("receipt_number", "voucher_number", "amount_fen", "void_reason"),
 }
 # Bookkeeping in a detail that says nothing to a reader.
 _HIDDEN = {"outbox_id", "payload_sha256", "outbox_seq", "transfer", "merged_from", "changes"}
@@ -212,8 +220,8 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _field(field: str, english: bool) -> str:
-    return words(FIELD_LABELS, field)[english]
+def _field(field: str, english: bool, entity_type: str = "") -> str:
+    return (_FIELD_LABELS_OF.get((entity_type, field)) or words(FIELD_LABELS, field))[english]
 
 
 def changes_text(changes: Mapping[str, Any], english: bool = False) -> str:
@@ -238,16 +246,19 @@ def _with_period(payload: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def fields_text(values: Mapping[str, Any], names: tuple[str, ...], english: bool = False) -> str:
+def fields_text(
+    values: Mapping[str, Any], names: tuple[str, ...], english: bool = False, entity_type: str = ""
+) -> str:
     separator, colon = ("; ", ": ") if english else ("；", "：")
     return separator.join(
-        f"{_field(name, english)}{colon}{value_text(name, values[name], english)}"
+        f"{_field(name, english, entity_type)}{colon}{value_text(name, values[name], english)}"
         for name in names
         if values.get(name) not in (None, "", [])
     )
 
 
 def detail_text(
+    action: str,
     entity_type: str,
     detail: Mapping[str, Any],
     payload: Mapping[str, Any] | None,
@@ -258,7 +269,8 @@ def detail_text(
     changes = detail.get("changes")
     if isinstance(changes, Mapping) and changes:
         return changes_text(changes, english)
-    if payload is not None and entity_type in CREATE_SUMMARY:
-        return fields_text(_with_period(payload), CREATE_SUMMARY[entity_type], english)
+    summary = ACTION_SUMMARY.get(action) or CREATE_SUMMARY.get(entity_type)
+    if payload is not None and summary:
+        return fields_text(_with_period(payload), summary, english, entity_type)
     shown = {k: v for k, v in detail.items() if k not in _HIDDEN}
     return fields_text(shown, tuple(shown), english)
