@@ -62,6 +62,9 @@ class AuditFilter:
     person: str | None = None  # ID number (or its tail) or name, as in the search box
 
 
+NO_FILTER = AuditFilter()
+
+
 @dataclass(frozen=True)
 class AuditRow:
     seq: int
@@ -125,7 +128,7 @@ def _filtered(
 def audit_page(
     database: Database,
     actor: Actor,
-    wanted: AuditFilter = AuditFilter(),
+    wanted: AuditFilter = NO_FILTER,
     *,
     before: int | None = None,
     limit: int = PAGE_SIZE,

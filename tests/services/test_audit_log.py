@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from caseworker.services.audit_log import AuditFilter, audit_page, filter_choices
+from caseworker.services.audit_log import NO_FILTER, AuditFilter, audit_page, filter_choices
 from caseworker.services.audit_words import ACTION_LABELS
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.enrolment import enrol
@@ -46,7 +46,7 @@ def _all_seqs(session: OpenSession) -> list[int]:
         return list(db.scalars(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())))
 
 
-def _walk(session: OpenSession, wanted: AuditFilter = AuditFilter(), limit: int = 7):
+def _walk(session: OpenSession, wanted: AuditFilter = NO_FILTER, limit: int = 7):
     pages, before = [], None
     while True:
         page = audit_page(session.database, session.actor, wanted, before=before, limit=limit)
@@ -72,7 +72,9 @@ def test_filter_by_action_operator_and_day(clerk, supervisor):
     assert {row.action for page in created for row in page.rows} == {"person.create"}
     assert sum(len(p.rows) for p in created) == created[0].total == 5
 
-    by_clerk = [row for page in _walk(supervisor, AuditFilter(operator="clerk")) for row in page.rows]
+    by_clerk = [
+        row for page in _walk(supervisor, AuditFilter(operator="clerk")) for row in page.rows
+    ]
     assert by_clerk and {row.operator for row in by_clerk} == {"clerk"}
     assert {row.role for row in by_clerk} == {"clerk"}
 

@@ -78,8 +78,6 @@ class AuditView(QWidget):
         self.verify_button = self._button(
             "verifyAuditChain", self.tr("校验审计链"), "Ctrl+Shift+V", self.verify
         )
-        self.by_day.toggled.connect(self._day_toggled)
-        self._day_toggled(False)
         for combo in (self.operator, self.action):
             combo.activated.connect(lambda _i: self.apply_filter())
         for edit in (self.day_from, self.day_to):
@@ -109,6 +107,8 @@ class AuditView(QWidget):
         self.model = AuditTableModel(runner, self)
         self.model.page_loaded.connect(self._page_loaded)
         self.model.load_failed.connect(self._show_error)
+        self.by_day.toggled.connect(self._day_toggled)
+        self._day_toggled(False)
         self.table = QTableView()
         self.table.setObjectName("auditEntries")
         self.table.setAccessibleName(self.tr("审计记录"))
