@@ -60,7 +60,7 @@ def test_person_details_coverage_payments_and_history(
         view.history_model.data(view.history_model.index(row, 2))
         for row in range(view.history_model.rowCount())
     ]
-    assert {"新参保登记", "参保", "缴费"} <= set(history)
+    assert {"登记人员", "参保", "缴费"} <= set(history)
     who = {
         view.history_model.data(view.history_model.index(row, 1))
         for row in range(view.history_model.rowCount())

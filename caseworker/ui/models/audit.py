@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QObject, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 
 from caseworker.logs import is_defect, log_defect
 from caseworker.services.actor import Role
@@ -68,6 +76,12 @@ class AuditTableModel(RecordTableModel):
         self._more = False
         self._loading = False
         self._generation = 0
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # The full text on hover: what changed is often longer than its column.
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.ENTITY, self.WHAT):
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
+        return super().data(index, role)
 
     def reset(self, loader: PageLoader) -> None:
         """A new filter: drop the rows and load its first page (an older answer is dropped)."""

@@ -9,8 +9,10 @@ from functools import partial
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from caseworker.domain.dates import completed_years
+from caseworker.services.audit_words import ACTION_LABELS, words
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import summaries
+from caseworker.ui.i18n import in_language
 from caseworker.ui.models.labels import (
     code_label,
     codes_text,
@@ -30,14 +32,6 @@ _STATUSES = {
     "active": QT_TRANSLATE_NOOP("PeopleColumns", "参保中"),
     "suspended": QT_TRANSLATE_NOOP("PeopleColumns", "暂停"),
     "ended": QT_TRANSLATE_NOOP("PeopleColumns", "已终止"),
-}
-_ACTIONS = {
-    "person.create": QT_TRANSLATE_NOOP("PeopleColumns", "新参保登记"),
-    "person.update": QT_TRANSLATE_NOOP("PeopleColumns", "修改人员信息"),
-    "enrolment.create": QT_TRANSLATE_NOOP("PeopleColumns", "参保"),
-    "enrolment.update": QT_TRANSLATE_NOOP("PeopleColumns", "修改参保"),
-    "payment.record": QT_TRANSLATE_NOOP("PeopleColumns", "缴费"),
-    "payment.void": QT_TRANSLATE_NOOP("PeopleColumns", "作废收据"),
 }
 
 
@@ -187,7 +181,8 @@ def _status(status: str) -> str:
 
 
 def action_label(action: str) -> str:
-    return _tr(_ACTIONS[action]) if action in _ACTIONS else action
+    """An audit action in words (one table for every screen: ``services.audit_words``)."""
+    return in_language(*words(ACTION_LABELS, action))
 
 
 def _changed_fields(detail: dict) -> str:

@@ -8,8 +8,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -80,11 +82,21 @@ class SettingsPage(QWidget):
             key_label.setStyleSheet("font-family: monospace; font-weight: bold;")
             keys.addRow(key_label, QLabel(meaning))
 
-        layout = QVBoxLayout(self)
+        # Scrolls as a whole: a small laptop screen still reaches the shortcuts at the end.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(language_box)
         layout.addWidget(self.centre)
         layout.addWidget(keys_box)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.setFocusProxy(self.language)
         self.language.currentIndexChanged.connect(self._chosen)
         self.centre.refresh()
