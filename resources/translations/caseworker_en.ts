@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -45,6 +45,156 @@
     </message>
 </context>
 <context>
+    <name>AuditColumns</name>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>变更内容</source>
+        <translation>What changed</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>审计日志</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <source>按日期</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <source>按日期筛选</source>
+        <translation>Filter by day</translation>
+    </message>
+    <message>
+        <source>起始日期</source>
+        <translation>From day</translation>
+    </message>
+    <message>
+        <source>截止日期</source>
+        <translation>To day</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>人员（身份证号或姓名）</source>
+        <translation>Person (ID number or name)</translation>
+    </message>
+    <message>
+        <source>人员：身份证号或姓名</source>
+        <translation>Person: ID number or name</translation>
+    </message>
+    <message>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <source>校验审计链</source>
+        <translation>Verify the audit chain</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>审计记录</source>
+        <translation>Audit entries</translation>
+    </message>
+    <message>
+        <source>只有审核员和管理员可以查看审计日志。</source>
+        <translation>Only supervisors and administrators may read the audit trail.</translation>
+    </message>
+    <message>
+        <source>全部操作员</source>
+        <translation>All operators</translation>
+    </message>
+    <message>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>共 %1 条，已显示 %2 条（向下滚动加载更多）。</source>
+        <translation>%1 entries, %2 shown (scroll down for more).</translation>
+    </message>
+    <message>
+        <source>共 %1 条，已全部显示。</source>
+        <translation>%1 entries, all shown.</translation>
+    </message>
+    <message>
+        <source>按人员筛选只取了前 %1 位匹配的人员，请输入完整姓名或身份证号。</source>
+        <translation> The person filter took only the first %1 matching people; type a full name or an ID number.</translation>
+    </message>
+    <message>
+        <source>读取出错：</source>
+        <translation>Error while loading: </translation>
+    </message>
+    <message>
+        <source>正在校验审计链…</source>
+        <translation>Verifying the audit chain…</translation>
+    </message>
+    <message>
+        <source>校验未能完成：</source>
+        <translation>The verification could not finish: </translation>
+    </message>
+    <message>
+        <source>审计链完整、签名有效：共 %1 条记录，链头为第 %2 条（%3…）。</source>
+        <translation>Audit chain intact and signed: %1 entries, head at entry %2 (%3…).</translation>
+    </message>
+    <message>
+        <source>审计链有问题：</source>
+        <translation>The audit chain is broken: </translation>
+    </message>
+    <message>
+        <source>与县级比较：</source>
+        <translation>Compared with the county: </translation>
+    </message>
+    <message>
+        <source>第一条有问题的记录：第 %1 条，%2，操作员 %3，%4</source>
+        <translation>First bad entry: entry %1, %2, operator %3, %4</translation>
+    </message>
+</context>
+<context>
     <name>CentrePage</name>
     <message>
         <source>服务中心</source>
@@ -77,6 +227,41 @@
     <message>
         <source>请填写服务中心名称。</source>
         <translation>Please enter the service centre name.</translation>
+    </message>
+</context>
+<context>
+    <name>CentreSettingsBox</name>
+    <message>
+        <source>中心设置</source>
+        <translation>Centre settings</translation>
+    </message>
+    <message>
+        <source>保存中心设置</source>
+        <translation>Save centre settings</translation>
+    </message>
+    <message>
+        <source>以上设置只读：只有%1可以修改。</source>
+        <translation>These settings are read-only for you: only %1 may change them.</translation>
+    </message>
+    <message>
+        <source>灰色的设置只读：只有%1可以修改。</source>
+        <translation>Greyed settings are read-only for you: only %1 may change them.</translation>
+    </message>
+    <message>
+        <source>读取中心设置出错：</source>
+        <translation>Error while reading the centre settings: </translation>
+    </message>
+    <message>
+        <source>没有改动。</source>
+        <translation>Nothing changed.</translation>
+    </message>
+    <message>
+        <source>有 %1 项未保存，请按提示修改。</source>
+        <translation>%1 not saved; correct as shown. </translation>
+    </message>
+    <message>
+        <source>已保存：%1。</source>
+        <translation>Saved: %1.</translation>
     </message>
 </context>
 <context>
@@ -261,11 +446,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -312,7 +497,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -452,6 +637,10 @@
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>审计</source>
+        <translation>Audit</translation>
     </message>
     <message>
         <source>办理(&amp;W)</source>
@@ -756,11 +945,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -796,30 +985,6 @@
     <message>
         <source>已终止</source>
         <translation>Ended</translation>
-    </message>
-    <message>
-        <source>新参保登记</source>
-        <translation>New enrolment</translation>
-    </message>
-    <message>
-        <source>修改人员信息</source>
-        <translation>Details changed</translation>
-    </message>
-    <message>
-        <source>参保</source>
-        <translation>Enrolment</translation>
-    </message>
-    <message>
-        <source>修改参保</source>
-        <translation>Enrolment changed</translation>
-    </message>
-    <message>
-        <source>缴费</source>
-        <translation>Payment</translation>
-    </message>
-    <message>
-        <source>作废收据</source>
-        <translation>Receipt voided</translation>
     </message>
     <message>
         <source>身份证号</source>
@@ -1006,7 +1171,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1411,7 +1576,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1472,10 +1637,21 @@
     </message>
 </context>
 <context>
+    <name>SettingEditor</name>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>（未指定）</source>
+        <translation>(not set)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
-        <source>切换页面：前台、单位、缴费、同步、报表、设置</source>
-        <translation>Switch page: Front desk, Employers, Payments, Sync, Reports, Settings</translation>
+        <source>切换页面：前台、单位、缴费、同步、报表、设置、审计</source>
+        <translation>Switch page: front desk, employers, payments, sync, reports, settings, audit</translation>
     </message>
     <message>
         <source>查找人员</source>
@@ -1491,7 +1667,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1534,10 +1710,6 @@
         <translation>Interface</translation>
     </message>
     <message>
-        <source>收据纸张（A5 或 80 毫米）随打印模块提供。</source>
-        <translation>Receipt paper (A5 or 80 mm) comes with the printing module.</translation>
-    </message>
-    <message>
         <source>键盘快捷键</source>
         <translation>Keyboard shortcuts</translation>
     </message>
@@ -1572,6 +1744,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1770,18 +1949,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
         <translation>The transfer request was not delivered: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>StoreBanner</name>
-    <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 </TS>

@@ -58,14 +58,22 @@ class AuditTableModel(RecordTableModel):
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         columns = [
             Column(
-                _tr("时间"),
+                QCoreApplication.translate("AuditColumns", "时间"),
                 lambda r: r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 sort=lambda r: r.seq,
             ),
-            Column(_tr("操作员"), operator_text),
-            Column(_tr("操作"), lambda r: in_language(*r.action_label)),
-            Column(_tr("对象"), lambda r: in_language(*r.entity)),
-            Column(_tr("变更内容"), lambda r: in_language(*r.what)),
+            Column(QCoreApplication.translate("AuditColumns", "操作员"), operator_text),
+            Column(
+                QCoreApplication.translate("AuditColumns", "操作"),
+                lambda r: in_language(*r.action_label),
+            ),
+            Column(
+                QCoreApplication.translate("AuditColumns", "对象"), lambda r: in_language(*r.entity)
+            ),
+            Column(
+                QCoreApplication.translate("AuditColumns", "变更内容"),
+                lambda r: in_language(*r.what),
+            ),
         ]
         super().__init__(columns, parent)
         self.runner = runner

@@ -120,7 +120,7 @@ class AuditView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 130, 130, 260)):
+        for column, width in enumerate((150, 180, 170, 290)):
             self.table.setColumnWidth(column, width)
 
         layout = QVBoxLayout(self)
