@@ -12,12 +12,10 @@ the chain; the administrator's Settings page with a refused value beside a chang
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' harness
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from caseworker.services.centre import login
@@ -25,9 +23,8 @@ from caseworker.services.centre_settings import GUARDRAILS, IDLE_LOCK_MINUTES
 from caseworker.services.demo import DEMO_PASSWORD
 from caseworker.ui.i18n import install_language
 from caseworker.ui.main_window import PAGES, MainWindow
-from caseworker.ui.style import apply_style
 from caseworker.ui.tasks import TaskRunner
-from docs.take_screenshots import save, wait, wait_for
+from docs.take_screenshots import save, scratch_app, wait, wait_for
 from tests.ui.helpers import audit_demo_centre
 
 
@@ -65,18 +62,10 @@ def shoot(app: QApplication, runner: TaskRunner, paths, lang: str) -> None:
 
 
 def main() -> None:
-    out = Path(__file__).resolve().parent / "screenshots"
-    out.mkdir(exist_ok=True)
-    app = QApplication(sys.argv)
-    apply_style(app)
-    runner = TaskRunner()
-    with tempfile.TemporaryDirectory() as scratch:
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
-        paths = audit_demo_centre(Path(scratch) / "centre", persons=40)
+    with scratch_app() as (app, runner, folder):
+        paths = audit_demo_centre(folder / "centre", persons=40)
         for lang in ("zh", "en"):
             shoot(app, runner, paths, lang)
-    runner.shutdown()
-    print(f"screenshots written to {out}")
 
 
 if __name__ == "__main__":

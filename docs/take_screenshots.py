@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +50,23 @@ def type_chinese(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+@contextmanager
+def scratch_app() -> Iterator[tuple[QApplication, TaskRunner, Path]]:
+    """The application, a runner and a scratch folder that also holds the operator
+    preferences (window size, language), never the user's; all gone afterwards."""
+    OUT.mkdir(exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    apply_style(app)
+    runner = TaskRunner()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+            yield app, runner, Path(folder)
+    finally:
+        runner.shutdown()
+    print(f"screenshots written to {OUT}")
 
 
 def save(widget: QWidget, name: str, lang: str) -> None:

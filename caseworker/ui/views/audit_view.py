@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,9 +35,10 @@ from caseworker.sync.audit_check import AuditVerification, verify_audit
 from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.audit import AuditTableModel
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import ERROR_COLOUR, set_column_widths, shortcut_button
 
 OK_STYLE = "color: #1d6b2f;"
-BROKEN_STYLE = "color: #a3261b; font-weight: bold;"
+BROKEN_STYLE = f"color: {ERROR_COLOUR}; font-weight: bold;"
 
 
 class AuditView(QWidget):
@@ -71,11 +70,11 @@ class AuditView(QWidget):
         self.person.setPlaceholderText(self.tr("人员：身份证号或姓名"))
         self.person.setClearButtonEnabled(True)
         self.person.returnPressed.connect(self.apply_filter)
-        self.search_button = self._button("auditSearch", self.tr("查询"), "", self.apply_filter)
-        self.clear_button = self._button(
+        self.search_button = shortcut_button("auditSearch", self.tr("查询"), "", self.apply_filter)
+        self.clear_button = shortcut_button(
             "auditClear", self.tr("清除筛选"), "Ctrl+Shift+L", self.clear_filter
         )
-        self.verify_button = self._button(
+        self.verify_button = shortcut_button(
             "verifyAuditChain", self.tr("校验审计链"), "Ctrl+Shift+V", self.verify
         )
         for combo in (self.operator, self.action):
@@ -120,8 +119,7 @@ class AuditView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 180, 170, 290)):
-            self.table.setColumnWidth(column, width)
+        set_column_widths(self.table, (150, 170, 160, 250))
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -149,16 +147,6 @@ class AuditView(QWidget):
         combo.setAccessibleName(accessible)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         return combo
-
-    def _button(self, name: str, text: str, keys: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text)
-        if keys:
-            button.setToolTip(keys)
-            button.setShortcut(QKeySequence(keys))
-        button.clicked.connect(slot)
-        return button
 
     def _day_toggled(self, on: bool) -> None:
         self.day_from.setEnabled(on)

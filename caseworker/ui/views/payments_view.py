@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +22,7 @@ from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.payments import DayPaymentsModel
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import shortcut_button
 
 
 class PaymentsPage(QWidget):
@@ -51,13 +50,13 @@ class PaymentsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.print_day_button = self._button(
+        self.print_day_button = shortcut_button(
             "printDayReceipts", self.tr("打印当日收据"), "Ctrl+Shift+P", self.print_day
         )
-        self.daily_report_button = self._button(
+        self.daily_report_button = shortcut_button(
             "dailyReport", self.tr("日报表"), "Ctrl+Shift+D", self.daily_report
         )
-        self.reprint_button = self._button(
+        self.reprint_button = shortcut_button(
             "reprintReceipt", self.tr("补打收据"), "Ctrl+Shift+R", self.reprint
         )
         buttons = QHBoxLayout()
@@ -70,15 +69,6 @@ class PaymentsPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
-
-    def _button(self, name: str, text: str, keys: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setToolTip(keys)  # the label stays short so the page fits a small window
-        button.setObjectName(name)
-        button.setAccessibleName(text)
-        button.setShortcut(QKeySequence(keys))
-        button.clicked.connect(slot)
-        return button
 
     # -- the day's papers (reportlab loads on first print) ---------------------------------------
 

@@ -11,7 +11,6 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,8 +39,9 @@ from caseworker.services.centre_settings_edit import (
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.i18n import in_language, join_list, message_for
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import ERROR_COLOUR, shortcut_button
 
-ERROR_STYLE = "color: #a3261b;"
+ERROR_STYLE = f"color: {ERROR_COLOUR};"
 NUMBER_LIMIT = 1_000_000  # wide on purpose: the service's check, not the spin box, has the words
 
 
@@ -157,12 +156,9 @@ class CentreSettingsBox(QGroupBox):
         self.status = QLabel()
         self.status.setObjectName("centreSettingsStatus")
         self.status.setWordWrap(True)
-        self.save_button = QPushButton(self.tr("保存中心设置"))
-        self.save_button.setObjectName("saveCentreSettings")
-        self.save_button.setAccessibleName(self.tr("保存中心设置"))
-        self.save_button.setToolTip("Ctrl+S")
-        self.save_button.setShortcut(QKeySequence("Ctrl+S"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button = shortcut_button(
+            "saveCentreSettings", self.tr("保存中心设置"), "Ctrl+S", self.save
+        )
         self.save_button.setEnabled(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)

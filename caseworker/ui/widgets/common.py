@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -174,6 +175,22 @@ class CodeCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code)
         self.setCurrentIndex(index if index >= 0 else 0)
+
+
+def shortcut_button(
+    name: str, text: str, keys: str, slot: Callable[[], object] | None = None
+) -> QPushButton:
+    """A page's button with its keyboard shortcut; the keys are in the tooltip, so the label
+    stays short enough for a small window."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(text)
+    if keys:
+        button.setToolTip(keys)
+        button.setShortcut(QKeySequence(keys))
+    if slot is not None:
+        button.clicked.connect(slot)
+    return button
 
 
 def set_column_widths(table: QTableView, widths: tuple[int, ...]) -> None:
