@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.codes import load_code_table
+from caseworker.domain.codes import label_or_code
 from caseworker.domain.contributions import Contribution, period_contribution
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import mask_id_number
@@ -49,10 +49,7 @@ class EarlierPayment:
 
 
 def scheme_label(scheme: str, lang: str = "zh") -> str:
-    try:
-        return load_code_table("scheme").label(scheme, lang)
-    except InvalidValue:
-        return scheme
+    return label_or_code("scheme", scheme, lang)
 
 
 def earlier_payments(
