@@ -26,16 +26,6 @@ from tests.upstream.test_ownership import (
 )
 
 devices = ownership.devices  # two centres' registered devices (fixture)
-    A_CODE,
-    A_NAME,
-    ADDRESS,
-    BANK,
-    ID_NUMBER,
-    PHONE,
-    a_person,
-    county_rows,
-    devices,
-)
 
 
 def _pension(person_id: str, enrolment_id: str, receipt: str, year: int = 2026) -> dict[str, Any]:
