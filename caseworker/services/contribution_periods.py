@@ -24,6 +24,7 @@ from caseworker.domain.schemes import SCHEME_CODES
 from caseworker.services.actor import Actor
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError
+from caseworker.services.form_support import province_of_centre
 from caseworker.services.parameters import parameters_for
 from caseworker.services.records import EnrolmentRecord
 from caseworker.store.database import Database
@@ -168,8 +169,13 @@ class SchemePeriods:
         return self.enrolment.scheme
 
 
-def province_of(actor: Actor) -> str:
-    return actor.centre_code[:2] + "0000"
+def is_arrears(scheme: str, period: Period, day: date, province: str) -> bool:
+    """Whether a payment made on ``day`` for ``period`` was arrears (补缴): its period was not
+    one being collected that day, by the rules in force that day."""
+    rule = parameters_for(day, province).collection.rules[scheme]
+    return not any(
+        collected.overlaps(period.start, period.end) for collected in collected_periods(rule, day)
+    )
 
 
 def period_due(
@@ -272,7 +278,7 @@ def visit_periods(
     """For the payment dialog (read lane): every active enrolment of the payer and of the
     payer's household members, with the open periods and the paid ones, payer first and each
     person's schemes in the fixed scheme order."""
-    province = province_of(actor)
+    province = province_of_centre(actor)
     with database.reading() as session:
         payer = session.get(Person, payer_id)
         if payer is None:

@@ -19,11 +19,11 @@ from caseworker.services.centre_settings import RECEIPT_GROUPING, setting_value
 from caseworker.services.contribution_periods import (
     open_for,
     period_due,
-    province_of,
     refuse_if_paid,
     scheme_label,
 )
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
+from caseworker.services.form_support import province_of_centre
 from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.services.store_guard import refuse_if_behind
@@ -218,7 +218,7 @@ def _open_period(
 ) -> OpenPeriod:
     """The line's period if it may be paid today (paid or not: ``_write_line`` checks that);
     a refusal names what can be paid today instead."""
-    province = province_of(actor)
+    province = province_of_centre(actor)
     for found in open_periods(line.scheme, day, parameters_for(day, province)):
         if found.period.start == line.period_start or (
             line.period_start is None and not found.arrears
@@ -278,7 +278,9 @@ def _write_line(
     line: int,
 ) -> ReceiptLine:
     person, enrolment = item.person, item.enrolment
-    due = period_due(person, enrolment, day, province_of(actor), item.open_period, item.months)
+    due = period_due(
+        person, enrolment, day, province_of_centre(actor), item.open_period, item.months
+    )
     refuse_if_paid(session, person.id, enrolment.scheme, due.period_start, due.period_end)
     payment = Payment(
         id=new_id(),
@@ -331,7 +333,7 @@ def _write_line(
 
 def collecting(scheme: str, day: date, actor: Actor) -> bool:
     """Whether ``scheme`` collects a period on ``day`` (a closed window collects none)."""
-    province = province_of(actor)
+    province = province_of_centre(actor)
     found = open_periods(scheme, day, parameters_for(day, province))
     return any(not o.arrears for o in found)
 
