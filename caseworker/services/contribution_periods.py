@@ -272,12 +272,22 @@ def household_of(session: Session, person: Person) -> list[Person]:
     return [person, *sorted(others, key=lambda p: (p.relationship_to_head != "02", p.birth_date))]
 
 
+@dataclass(frozen=True)
+class VisitOptions:
+    """What the payment dialog offers: the payer, and each active enrolment of the payer and
+    of the payer's household members with its open and paid periods."""
+
+    payer_id: uuid.UUID
+    payer_name: str
+    payer_masked_id_number: str
+    schemes: tuple[SchemePeriods, ...]
+
+
 def visit_periods(
     database: Database, actor: Actor, payer_id: uuid.UUID, *, day: date
-) -> list[SchemePeriods]:
-    """For the payment dialog (read lane): every active enrolment of the payer and of the
-    payer's household members, with the open periods and the paid ones, payer first and each
-    person's schemes in the fixed scheme order."""
+) -> VisitOptions:
+    """For the payment dialog (read lane): payer first, each person's schemes in the fixed
+    scheme order."""
     province = province_of_centre(actor)
     with database.reading() as session:
         payer = session.get(Person, payer_id)
@@ -290,4 +300,4 @@ def visit_periods(
                 key=lambda e: SCHEME_CODES.index(e.scheme),
             )
             found += [_scheme_periods(session, person, e, day, province) for e in enrolments]
-        return found
+        return VisitOptions(payer.id, payer.name, mask_id_number(payer.id_number), tuple(found))

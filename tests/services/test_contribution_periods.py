@@ -304,7 +304,9 @@ def test_the_dialog_read_offers_open_periods_and_shows_paid_ones(clerk, family):
         scheme="resident_pension",
         today=DECEMBER,
     )
-    found = visit_periods(clerk.database, clerk.actor, family["head"], day=DECEMBER)
+    visit = visit_periods(clerk.database, clerk.actor, family["head"], day=DECEMBER)
+    assert visit.payer_name == "单雄信"
+    found = visit.schemes
     assert [(s.person_name, s.scheme) for s in found] == [
         ("单雄信", "resident_pension"),
         ("单雄信", "resident_medical"),
@@ -320,4 +322,4 @@ def test_the_dialog_read_offers_open_periods_and_shows_paid_ones(clerk, family):
     assert wife.paid == ()
     # A person without a household is offered only their own schemes.
     alone = visit_periods(clerk.database, clerk.actor, family["neighbour"], day=DECEMBER)
-    assert {s.person_name for s in alone} == {"程咬金"}
+    assert {s.person_name for s in alone.schemes} == {"程咬金"}
