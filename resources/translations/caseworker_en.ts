@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -261,11 +261,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -312,7 +312,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -644,14 +644,6 @@
         <translation>Take payment</translation>
     </message>
     <message>
-        <source>缴费险种</source>
-        <translation>Scheme</translation>
-    </message>
-    <message>
-        <source>缴费月数</source>
-        <translation>Months</translation>
-    </message>
-    <message>
         <source> 个月</source>
         <translation> months</translation>
     </message>
@@ -668,16 +660,24 @@
         <translation>Tier / base</translation>
     </message>
     <message>
+        <source>缴费项目</source>
+        <translation>Contribution</translation>
+    </message>
+    <message>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
         <source>应缴金额</source>
         <translation>Amount due</translation>
     </message>
     <message>
-        <source>金额大写</source>
-        <translation>Amount in words</translation>
+        <source>合计</source>
+        <translation>Total</translation>
     </message>
     <message>
-        <source>政府补贴</source>
-        <translation>Government subsidy</translation>
+        <source>金额大写</source>
+        <translation>Amount in words</translation>
     </message>
     <message>
         <source>确认收费</source>
@@ -696,12 +696,36 @@
         <translation>Loading enrolment details…</translation>
     </message>
     <message>
+        <source>{period}（补缴）</source>
+        <translation>{period} (arrears)</translation>
+    </message>
+    <message>
         <source>缴费人：{name}（{id}）</source>
         <translation>Payer: {name} ({id})</translation>
     </message>
     <message>
         <source>该人员没有有效的参保险种，请先办理参保登记。</source>
         <translation>This person has no active scheme. Please complete enrolment first.</translation>
+    </message>
+    <message>
+        <source>今天没有可以缴费的期间。</source>
+        <translation>Nothing can be paid today.</translation>
+    </message>
+    <message>
+        <source>{person} · {scheme}</source>
+        <translation>{person} · {scheme}</translation>
+    </message>
+    <message>
+        <source>缴费：{line}</source>
+        <translation>Pay: {line}</translation>
+    </message>
+    <message>
+        <source>{line}的缴费期间</source>
+        <translation>Period of {line}</translation>
+    </message>
+    <message>
+        <source>{line}的缴费月数</source>
+        <translation>Months of {line}</translation>
     </message>
     <message>
         <source>{n}元档</source>
@@ -712,20 +736,28 @@
         <translation>Monthly contribution base ¥{n}</translation>
     </message>
     <message>
-        <source>{start} 至 {end}</source>
-        <translation>{start} to {end}</translation>
+        <source>{period} 已缴费（收据 {number}）</source>
+        <translation>{period} paid (receipt {number})</translation>
+    </message>
+    <message>
+        <source>已缴费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>无法计算金额</source>
+        <translation>The amount cannot be worked out</translation>
+    </message>
+    <message>
+        <source>今天不在征缴期</source>
+        <translation>Not collected today</translation>
+    </message>
+    <message>
+        <source>¥{amount}（{count}项）</source>
+        <translation>¥{amount} ({count} items)</translation>
     </message>
     <message>
         <source>¥{amount}</source>
         <translation>¥{amount}</translation>
-    </message>
-    <message>
-        <source>{n}元</source>
-        <translation>¥{n}</translation>
-    </message>
-    <message>
-        <source>；政府代缴{n}元</source>
-        <translation>; ¥{n} paid by the government</translation>
     </message>
     <message>
         <source>正在收费……</source>
@@ -734,6 +766,10 @@
     <message>
         <source>收费成功。</source>
         <translation>Payment taken.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>收据号：{number}</source>
@@ -756,11 +792,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -1006,7 +1042,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1411,7 +1447,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1491,7 +1527,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1572,6 +1608,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1737,6 +1780,10 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Sync not finished: {error}</translation>
     </message>
     <message>
+        <source>重复缴费，本机收据应作废：{detail}</source>
+        <translation>Paid twice; void this computer's receipt: {detail}</translation>
+    </message>
+    <message>
         <source>已处理。</source>
         <translation>Resolved.</translation>
     </message>
@@ -1770,18 +1817,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
         <translation>The transfer request was not delivered: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>StoreBanner</name>
-    <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 </TS>

@@ -107,7 +107,7 @@ class PaymentDialog(QDialog):
         self.receipts: list[Receipt] = []
         self._busy = False
         self.setWindowTitle(self.tr("收费"))
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(860)
 
         self.who = QLabel()
         self.who.setObjectName("paymentPerson")
@@ -116,6 +116,7 @@ class PaymentDialog(QDialog):
         self.lines.setHorizontalSpacing(10)
         self.lines.setColumnStretch(0, 3)
         self.lines.setColumnStretch(1, 2)
+        self.lines.setColumnStretch(3, 1)
         for column, caption in enumerate(
             (self.tr("缴费项目"), self.tr("缴费期间"), self.tr("月数"), self.tr("档次/基数"))
         ):
@@ -128,6 +129,7 @@ class PaymentDialog(QDialog):
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(200)
 
         self.total = QLabel()
@@ -225,6 +227,7 @@ class PaymentDialog(QDialog):
         )
         for number, scheme in enumerate(visit.schemes, start=1):
             self.rows.append(self._add_row(number, scheme))
+        self.lines.setRowStretch(self.lines.rowCount(), 1)  # lines at the top, not spread
         if not visit.schemes:
             self.banner.show_message(
                 self.tr("该人员没有有效的参保险种，请先办理参保登记。"), "warning"
@@ -255,6 +258,7 @@ class PaymentDialog(QDialog):
         months.setSuffix(self.tr(" 个月"))
         months.setVisible(scheme.period_kind == "month")
         choice = QLabel(self._choice_text(scheme))
+        choice.setWordWrap(True)
         amount = QLabel()
         amount.setObjectName(f"payAmount{number}")
         amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -271,13 +275,27 @@ class PaymentDialog(QDialog):
         check.toggled.connect(self._update)
         period.currentIndexChanged.connect(lambda _index, r=row: self._row_changed(r))
         months.valueChanged.connect(lambda _value, r=row: self._row_changed(r))
-        line = number
+        line = self.lines.rowCount()
         self.lines.addWidget(check, line, 0)
         self.lines.addWidget(period, line, 1)
         self.lines.addWidget(months, line, 2)
         self.lines.addWidget(choice, line, 3)
         self.lines.addWidget(amount, line, 4, Qt.AlignmentFlag.AlignRight)
+        if scheme.paid and row.check.isEnabled():
+            # Arrears are still open, but the period being collected is paid: say so.
+            note = QLabel(self._paid_text(scheme))
+            note.setObjectName(f"payPaid{number}")
+            note.setStyleSheet("color: #1e5e33;")
+            self.lines.addWidget(note, line + 1, 1, 1, 4)
         return row
+
+    def _paid_text(self, scheme: SchemePeriods) -> str:
+        return self.tr("、").join(
+            self.tr("{period} 已缴费（收据 {number}）").format(
+                period=period_label(paid.period), number=paid.reference
+            )
+            for paid in scheme.paid
+        )
 
     def _choice_text(self, scheme: SchemePeriods) -> str:
         enrolment = scheme.enrolment
@@ -297,12 +315,7 @@ class PaymentDialog(QDialog):
         row.period.setEnabled(False)
         row.months.setEnabled(False)
         if scheme.paid:
-            paid = scheme.paid[0]
-            row.period.addItem(
-                self.tr("{period} 已缴费（收据 {number}）").format(
-                    period=period_label(paid.period), number=paid.reference
-                )
-            )
+            row.period.addItem(self._paid_text(scheme))
             row.amount.setText(self.tr("已缴费"))
         elif scheme.open:
             problem = scheme.open[0].problem_en if is_english() else scheme.open[0].problem
