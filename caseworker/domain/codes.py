@@ -156,6 +156,14 @@ def load_code_table(name: str) -> CodeTable:
     return CodeTable.from_dict(data)
 
 
+def label_or_code(table: str, code: str, lang: str = "zh") -> str:
+    """The code's name in a shipped table, or the code itself when the table lacks it."""
+    try:
+        return load_code_table(table).label(code, lang)
+    except InvalidValue:
+        return code
+
+
 class CodeTables(Mapping[str, CodeTable]):
     """All code tables by name; shipped tables load lazily, delivered ones override them."""
 

@@ -13,16 +13,16 @@ monthly and a receipt for three months must equal three one-month receipts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.periods import OpenPeriod, month_period, year_period
 from caseworker.domain.scheme_parameters import EmployeeSchemeParams, SchemeParameters
 from caseworker.domain.schemes import (
     BP_WHOLE,
     SCHEME_CODES,
     PersonFacts,
-    add_months,
     age_on,
     statutory_retirement_date,
 )
@@ -122,6 +122,8 @@ class Contribution:
     tier_fen: int | None = None
     base_fen: int | None = None  # monthly base actually used
     months: int = 1
+    arrears: bool = False  # a past period paid late (补缴)
+    surcharge_fen: int = 0  # added for arrears; part of amount_fen and personal_fen
 
 
 # ---------------------------------------------------------------- helpers
@@ -348,12 +350,13 @@ def eligible_schemes(facts: PersonFacts, day: date, params: SchemeParameters) ->
 
 
 def _year(day: date) -> tuple[date, date]:
-    return date(day.year, 1, 1), date(day.year, 12, 31)
+    period = year_period(day.year)
+    return period.start, period.end
 
 
 def _months(day: date, months: int) -> tuple[date, date]:
-    start = day.replace(day=1)
-    return start, add_months(start, months) - timedelta(days=1)
+    period = month_period(day, months)
+    return period.start, period.end
 
 
 def _require_base(base_fen: int | None, scheme_zh: str) -> int:
@@ -372,8 +375,10 @@ def contribution(
     base_fen: int | None = None,
     months: int = 1,
     risk_class: int | None = None,
+    period_start: date | None = None,
 ) -> Contribution:
-    """What is due for ``scheme`` on ``day``.
+    """What is due for ``scheme`` on ``day``, for the period starting ``period_start``
+    (by default the year or month of ``day``; :func:`period_contribution` passes an open one).
 
     - resident_pension: ``tier_fen`` one of the tiers; period the calendar year of ``day``.
     - resident_medical: no choice; period the calendar year of ``day``.
@@ -397,13 +402,14 @@ def contribution(
         raise InvalidValue("months", "not_applicable", "城乡居民险种按年度缴费")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise InvalidValue("months", "out_of_range", "缴费月数至少为1个月")
+    first = period_start or day
 
     if isinstance(choices, tuple):  # resident_pension tiers
         chosen = next((c for c in choices if c.tier_fen == tier_fen), None)
         if chosen is None:
             allowed = "、".join(format_yuan(c.tier_fen) for c in choices)
             raise InvalidValue("tier", "not_allowed", f"缴费档次应为以下之一：{allowed}")
-        start, end = _year(day)
+        start, end = _year(first)
         return Contribution(
             scheme=scheme,
             period_start=start,
@@ -417,7 +423,7 @@ def contribution(
         )
 
     if isinstance(choices, YearlyAmount):
-        start, end = _year(day)
+        start, end = _year(first)
         return Contribution(
             scheme=scheme,
             period_start=start,
@@ -440,7 +446,7 @@ def contribution(
                 f"缴费基数应在{format_yuan(choices.min_fen)}至{format_yuan(choices.max_fen)}之间",
             )
         monthly = apply_rate(base, choices.rate_bp)
-        start, end = _months(day, months)
+        start, end = _months(first, months)
         return Contribution(
             scheme=scheme,
             period_start=start,
@@ -468,7 +474,7 @@ def contribution(
             account_bp = getattr(params, scheme).personal_account_bp
         employee = apply_rate(base, employee_bp) * months
         employer = apply_rate(base, employer_bp) * months
-        start, end = _months(day, months)
+        start, end = _months(first, months)
         return Contribution(
             scheme=scheme,
             period_start=start,
@@ -485,7 +491,7 @@ def contribution(
 
     # occupational_injury: the platform pays per order, so nothing is due from the worker
     # or collected at the centre; a zero contribution lets enrolment checks pass unchanged.
-    start, end = _months(day, months)
+    start, end = _months(first, months)
     return Contribution(
         scheme=scheme,
         period_start=start,
@@ -495,4 +501,45 @@ def contribution(
         paid_by_government_fen=0,
         personal_fen=0,
         months=months,
+    )
+
+
+def period_contribution(
+    scheme: str,
+    facts: PersonFacts,
+    day: date,
+    params: SchemeParameters,
+    open_period: OpenPeriod,
+    *,
+    tier_fen: int | None = None,
+    base_fen: int | None = None,
+    months: int = 1,
+) -> Contribution:
+    """What is due on ``day`` for an open period (see :func:`caseworker.domain.periods.
+    open_periods`); ``params`` are the figures of the period itself (``book.for_date(
+    open_period.period.start, province)``): a year is paid at that year's amount.
+
+    Arrears add the rule's surcharge to what the person pays and earn the subsidy only when
+    the rule says so.
+    """
+    due = contribution(
+        scheme,
+        facts,
+        day,
+        params,
+        tier_fen=tier_fen,
+        base_fen=base_fen,
+        months=months,
+        period_start=open_period.period.start,
+    )
+    if not open_period.arrears:
+        return due
+    surcharge = apply_rate(due.amount_fen, open_period.surcharge_bp)
+    return replace(
+        due,
+        arrears=True,
+        surcharge_fen=surcharge,
+        amount_fen=due.amount_fen + surcharge,
+        personal_fen=due.personal_fen + surcharge,
+        subsidy_fen=due.subsidy_fen if open_period.subsidy else 0,
     )

@@ -31,6 +31,7 @@ from caseworker.domain.schemes import (
     BP_WHOLE,
     EMPLOYMENT_CATEGORIES,
     NATIONAL,
+    SCHEME_CODES,
     SPECIAL_GROUPS,
     province_of,
 )
@@ -170,6 +171,40 @@ class OccupationalInjuryParams:
 
 
 @dataclass(frozen=True)
+class WindowEdge:
+    """A day of a collection window, the year counted from the period's own year."""
+
+    year_offset: int  # -1: the year before the period, 0: the period's year
+    month: int
+    day: int
+
+    def on(self, period_year: int) -> date:
+        return date(period_year + self.year_offset, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class CollectionRule:
+    """How one scheme's periods are collected, and which past ones may still be paid (补缴).
+
+    ``period`` is "year" (calendar years, collected between ``opens`` and ``closes``) or
+    "month" (calendar months, the current one collected; no window).
+    """
+
+    period: str
+    opens: WindowEdge | None
+    closes: WindowEdge | None
+    arrears_periods: int  # how many periods before the first collected one may still be paid
+    arrears_surcharge_bp: int  # added to an arrears period's amount
+    arrears_subsidy: bool  # whether an arrears period still earns the government subsidy
+
+
+@dataclass(frozen=True)
+class CollectionParams:
+    rules: Mapping[str, CollectionRule]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SchemeParameters:
     """Everything the rules need for one day in one province."""
 
@@ -185,6 +220,7 @@ class SchemeParameters:
     unemployment: EmployeeSchemeParams
     work_injury: WorkInjuryParams
     occupational_injury: OccupationalInjuryParams
+    collection: CollectionParams
 
 
 # ---------------------------------------------------------------- parameter book
@@ -336,6 +372,7 @@ _SECTIONS: dict[str, type] = {
 }
 _SECTION_KEYS: dict[str, frozenset[str]] = {
     "retirement": frozenset({"tracks", "male_track", "female_track"}),
+    "collection": frozenset(SCHEME_CODES),
     **{
         name: frozenset(f.name for f in fields(cls) if f.name != "sources")
         for name, cls in _SECTIONS.items()
@@ -346,6 +383,8 @@ _SECTION_KEYS: dict[str, frozenset[str]] = {
 def _build(section: str, data: Mapping[str, Any], path: str, sources: tuple[str, ...]) -> Any:
     if section == "retirement":
         return _build_retirement(data, path, sources)
+    if section == "collection":
+        return _build_collection(data, path, sources)
     cls = _SECTIONS[section]
     values = {key: _READERS[key](data, key, path) for key in _SECTION_KEYS[section]}
     built = cls(**values, sources=sources)
@@ -388,6 +427,56 @@ def _build_retirement(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> Ret
             raise _bad(f"{p}.{key}", f"没有名为{name!r}的退休年龄规则")
         picked[key] = _track(tracks[name], f"{p}.tracks.{name}")
     return RetirementRules(picked["male_track"], picked["female_track"], src)
+
+
+def _edge(value: Any, path: str) -> WindowEdge:
+    if not isinstance(value, dict) or set(value) != {"year", "month", "day"}:
+        raise _bad(path, f"应为{{year, month, day}}：{value!r}")
+    year = value["year"]
+    if not isinstance(year, int) or isinstance(year, bool) or not -1 <= year <= 0:
+        raise _bad(f"{path}.year", f"应为-1（上一年）或0（当年）：{year!r}")
+    edge = WindowEdge(year, _int(value, "month", path), _int(value, "day", path))
+    try:
+        edge.on(2024)  # a leap year, so 02-29 is accepted
+    except ValueError:
+        raise _bad(path, f"日期不存在：{value!r}") from None
+    return edge
+
+
+def _collection_rule(value: Any, path: str) -> CollectionRule:
+    if not isinstance(value, dict):
+        raise _bad(path, "应为对象")
+    known = {"period", "opens", "closes", "arrears_periods", "arrears_surcharge_bp"}
+    unknown = set(value) - known - {"arrears_subsidy"}
+    if unknown:
+        raise _bad(path, f"未知的参数：{sorted(unknown)}")
+    period = value.get("period")
+    if period not in ("year", "month"):
+        raise _bad(f"{path}.period", f"应为year或month：{period!r}")
+    opens = closes = None
+    if period == "year":
+        opens = _edge(value.get("opens"), f"{path}.opens")
+        closes = _edge(value.get("closes"), f"{path}.closes")
+        if closes.on(2024) < opens.on(2024):
+            raise _bad(path, "征缴期结束早于开始")
+    elif value.get("opens") is not None or value.get("closes") is not None:
+        raise _bad(path, "按月缴费的险种没有征缴期")
+    return CollectionRule(
+        period=period,
+        opens=opens,
+        closes=closes,
+        arrears_periods=_int(value, "arrears_periods", path),
+        arrears_surcharge_bp=_int(value, "arrears_surcharge_bp", path),
+        arrears_subsidy=_bool(value, "arrears_subsidy", path),
+    )
+
+
+def _build_collection(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> CollectionParams:
+    missing = [scheme for scheme in SCHEME_CODES if scheme not in s]
+    if missing:
+        raise _bad(p, f"缺少险种的征缴规则：{missing}")
+    rules = {scheme: _collection_rule(s[scheme], f"{p}.{scheme}") for scheme in SCHEME_CODES}
+    return CollectionParams(MappingProxyType(rules), src)
 
 
 class ParameterBook:

@@ -71,13 +71,12 @@ class VoidInfo:
 
 
 @dataclass(frozen=True)
-class ReceiptData:
-    record_id: uuid.UUID
-    receipt_number: str
-    centre: CentreInfo
+class ReceiptLineData:
+    """One line of a receipt: one person's contribution to one scheme for one period."""
+
     name: str
     masked_id_number: str
-    scheme: str
+    scheme: str  # the scheme's Chinese name
     period_start: date
     period_end: date
     tier_fen: int | None
@@ -86,12 +85,41 @@ class ReceiptData:
     personal_fen: int
     subsidy_fen: int
     paid_by_government_fen: int
+    arrears: bool = False  # a past period paid late (补缴)
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """A receipt: who paid (the first line's person), its lines, and the totals of them."""
+
+    record_id: uuid.UUID  # the first line's payment
+    receipt_number: str
+    centre: CentreInfo
+    name: str
+    masked_id_number: str
+    lines: tuple[ReceiptLineData, ...]
     method: str
     operator: str
     paid_at: datetime  # local time
     printed_at: datetime
     reprint: bool = False
     void: VoidInfo | None = None
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def personal_fen(self) -> int:
+        return sum(line.personal_fen for line in self.lines)
+
+    @property
+    def subsidy_fen(self) -> int:
+        return sum(line.subsidy_fen for line in self.lines)
+
+    @property
+    def paid_by_government_fen(self) -> int:
+        return sum(line.paid_by_government_fen for line in self.lines)
 
 
 @dataclass(frozen=True)

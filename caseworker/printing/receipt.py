@@ -12,7 +12,8 @@ from typing import Literal
 from reportlab.lib.pagesizes import A5, landscape
 
 from caseworker.domain.money import format_yuan, to_chinese_capitals
-from caseworker.printing.data import ReceiptData
+from caseworker.domain.periods import Period
+from caseworker.printing.data import ReceiptData, ReceiptLineData
 from caseworker.printing.fonts import FontChain
 from caseworker.printing.layout import (
     GREY,
@@ -46,16 +47,17 @@ def qr_payload(data: ReceiptData) -> tuple[str, str]:
     return f"{QR_PREFIX}:{data.receipt_number}:{data.record_id}:{check}", check
 
 
-def _choice(data: ReceiptData) -> str:
-    if data.tier_fen is not None:
-        return f"{format_yuan(data.tier_fen)} 元/年（档次）"
-    if data.base_fen is not None:
-        return f"{format_yuan(data.base_fen)} 元/月（基数）"
+def _choice(line: ReceiptLineData) -> str:
+    if line.tier_fen is not None:
+        return f"{format_yuan(line.tier_fen)} 元/年（档次）"
+    if line.base_fen is not None:
+        return f"{format_yuan(line.base_fen)} 元/月（基数）"
     return "—"
 
 
-def _period(data: ReceiptData) -> str:
-    return f"{data.period_start.isoformat()} 至 {data.period_end.isoformat()}"
+def _period(line: ReceiptLineData) -> str:
+    label = Period(line.period_start, line.period_end).label
+    return f"{label}（补缴）" if line.arrears else label
 
 
 def _breakdown(data: ReceiptData) -> str:
@@ -64,6 +66,14 @@ def _breakdown(data: ReceiptData) -> str:
         f"政府代缴 ¥{format_yuan(data.paid_by_government_fen)}；"
         f"另政府补贴 ¥{format_yuan(data.subsidy_fen)} 记入个人账户"
     )
+
+
+def _total(data: ReceiptData) -> str:
+    return f"¥{format_yuan(data.personal_fen)}"
+
+
+def _capitals(data: ReceiptData) -> str:
+    return f"人民币{to_chinese_capitals(data.personal_fen)}"
 
 
 def _heading(data: ReceiptData) -> str:
@@ -102,8 +112,11 @@ def build_receipts(
         if paper == "roll80":
             doc.size = _roll_size(data)
             doc.canvas.setPageSize(doc.size)
-        doc.new_page()
-        (_a5 if paper == "a5" else _roll)(doc, data)
+        if paper == "a5":
+            _a5(doc, data)
+        else:
+            doc.new_page()
+            _roll(doc, data)
         if progress:
             progress(done, len(receipts))
     return doc.finish()
@@ -117,7 +130,63 @@ def _roll_size(data: ReceiptData) -> tuple[float, float]:
     return (80 * MM, _roll_height(data))
 
 
+# -- A5 landscape: a table with a line per person and scheme; a long visit continues on
+# further pages, the totals, capitals and QR code on the last.
+
+_A5_HEIGHT = landscape(A5)[1]
+_A5_HEADER = 10 * MM + 17 * 1.5 + 4 + 8.5 * 1.6 + 3  # what ``header`` takes at the top
+_A5_BOTTOM = 10 * MM + 14  # the margin and the footer line
+_A5_LINE_MAX, _A5_LINE_MIN = 30.0, 13.0
+_A5_COLUMNS = (
+    ("序号", 0.45),
+    ("参保人", 1.1),
+    ("险种", 2.3),
+    ("缴费期间", 1.55),
+    ("档次/基数", 1.45),
+    ("政府补贴", 0.9),
+    ("实收金额", 1.0),
+)
+
+
+def _a5_row(lines: int) -> float:
+    """The fixed rows' height: roomy for a receipt of a few lines, tighter for a visit."""
+    return 30.0 if lines <= 3 else 24.0
+
+
+def _a5_line_room(data: ReceiptData, row: float) -> float:
+    """Points left for the table's lines: the page less the header, the payer row, the
+    table head, the total, capitals, breakdown, operator and status rows, the footer."""
+    fixed = 18 + 4 + row * (5 + (1 if _status(data) else 0))
+    return _A5_HEIGHT - _A5_HEADER - _A5_BOTTOM - fixed
+
+
+def _a5_pages(data: ReceiptData) -> list[tuple[int, tuple[ReceiptLineData, ...]]]:
+    """(first line number, lines) per page: a long visit continues on further pages."""
+    room = _a5_line_room(data, _a5_row(len(data.lines)))
+    per_page = max(1, int(room // _A5_LINE_MIN))
+    lines = data.lines
+    return [(n + 1, lines[n : n + per_page]) for n in range(0, max(len(lines), 1), per_page)]
+
+
 def _a5(doc: PdfDocument, data: ReceiptData) -> None:
+    pages = _a5_pages(data)
+    for number, (first, lines) in enumerate(pages, start=1):
+        doc.new_page()
+        note = f"No. {data.receipt_number}"
+        if len(pages) > 1:
+            note += f"　第{number}/{len(pages)}页"
+        _a5_page(doc, data, first, lines, last=number == len(pages), note=note)
+
+
+def _a5_page(
+    doc: PdfDocument,
+    data: ReceiptData,
+    first: int,
+    lines: tuple[ReceiptLineData, ...],
+    *,
+    last: bool,
+    note: str,
+) -> None:
     pen, c = doc.pen, doc.canvas
     margin = 12 * MM
     width = doc.width - 2 * margin
@@ -129,11 +198,10 @@ def _a5(doc: PdfDocument, data: ReceiptData) -> None:
         top=doc.height - 10 * MM,
         margin=margin,
         title_size=17,
-        right_note=f"No. {data.receipt_number}",
+        right_note=note,
     )
-    qr_w = 92.0
-    grid = Grid(pen, margin, top, width - qr_w, size=10)
-    h = 30
+    h = _a5_row(len(data.lines))
+    grid = Grid(pen, margin, top, width, size=10)
     grid.row(
         h,
         [
@@ -141,59 +209,70 @@ def _a5(doc: PdfDocument, data: ReceiptData) -> None:
             value(data.name, 2.2, size=11.5),
             label("证件号码"),
             value(data.masked_id_number, 2.2),
+            label("缴费方式"),
+            value(data.method, 1.2),
         ],
     )
+    grid.row(18, [Cell(name, weight, label=True, size=9) for name, weight in _A5_COLUMNS])
+    room = _a5_line_room(data, h)
+    line_h = max(_A5_LINE_MIN, min(_A5_LINE_MAX, room / max(len(lines), 1)))
+    size = 9.5 if line_h >= 18 else 8.5
+    weights = [weight for _, weight in _A5_COLUMNS]
+    for number, line in enumerate(lines, start=first):
+        texts = [
+            str(number),
+            line.name,
+            line.scheme,
+            _period(line),
+            _choice(line),
+            f"¥{format_yuan(line.subsidy_fen)}",
+            f"¥{format_yuan(line.personal_fen)}",
+        ]
+        aligns = ["center", None, None, None, None, "right", "right"]
+        grid.row(
+            line_h,
+            [
+                Cell(text, weight, align=align, size=size)  # type: ignore[arg-type]
+                for text, weight, align in zip(texts, weights, aligns, strict=True)
+            ],
+        )
+    if not last:
+        grid.row(h, [Cell("（续下页）", label=True, size=10)])
+        grid.frame()
+        _stamps(doc, data, Box(margin, grid.top, width, top - grid.top))
+        return
     grid.row(
         h,
         [
-            label("险种"),
-            value(data.scheme, 2.2),
-            label("缴费期间"),
-            value(_period(data), 2.2, size=9),
+            label(f"合计（{len(data.lines)}项）", sum(weights[:5])),
+            value(f"¥{format_yuan(data.subsidy_fen)}", weights[5], align="right", size=9.5),
+            value(_total(data), weights[6], align="right", size=12),
         ],
     )
-    grid.row(
-        h,
-        [label("档次/基数"), value(_choice(data), 2.2), label("缴费方式"), value(data.method, 2.2)],
-    )
-    grid.row(
-        h,
-        [
-            label("实收金额"),
-            value(f"¥{format_yuan(data.personal_fen)}", 2.2, size=12),
-            label("政府补贴"),
-            value(f"¥{format_yuan(data.subsidy_fen)}", 2.2),
-        ],
-    )
-    qr_box = Box(margin + width - qr_w, grid.top, qr_w, top - grid.top)
-    payload, check = qr_payload(data)
-    c.setLineWidth(0.6)
-    c.rect(qr_box.x, qr_box.y, qr_box.w, qr_box.h, stroke=1, fill=0)
-    side = min(qr_box.w - 16, qr_box.h - 26)
-    draw_qr(c, payload, qr_box.x + (qr_box.w - side) / 2, qr_box.top - side - 6, side)
-    pen.fit(Box(qr_box.x, qr_box.y + 2, qr_box.w, 16), f"校验码 {check}", size=8, align="center")
-
-    grid = Grid(pen, margin, grid.top, width, size=10)
-    grid.row(
-        h + 3,
-        [
-            label("金额（大写）"),
-            value(f"人民币{to_chinese_capitals(data.personal_fen)}", 5.4, size=13),
-        ],
-    )
-    grid.row(h, [label("金额构成"), value(_breakdown(data), 5.4, size=9)])
-    grid.row(
+    qr_w = 92.0
+    totals = Grid(pen, margin, grid.top, width - qr_w, size=10)
+    totals.row(h + 4, [label("金额（大写）"), value(_capitals(data), 4.4, size=13)])
+    totals.row(h, [label("金额构成"), value(_breakdown(data), 4.4, size=9)])
+    totals.row(
         h,
         [
             label("收款人"),
-            value(data.operator, 1.6),
+            value(data.operator, 1.3),
             label("收款时间"),
-            value(format_time(data.paid_at), 2.8),
+            value(format_time(data.paid_at), 2.1),
         ],
     )
     status = _status(data)
     if status:
-        grid.row(h, [Cell(status, label=True, align="left", size=10)])
+        totals.row(h, [Cell(status, label=True, align="left", size=10)])
+    qr_box = Box(margin + width - qr_w, totals.top, qr_w, grid.top - totals.top)
+    payload, check = qr_payload(data)
+    c.setLineWidth(0.6)
+    c.rect(qr_box.x, qr_box.y, qr_box.w, qr_box.h, stroke=1, fill=0)
+    side = min(qr_box.w - 16, qr_box.h - 22)
+    draw_qr(c, payload, qr_box.x + (qr_box.w - side) / 2, qr_box.top - side - 4, side)
+    pen.fit(Box(qr_box.x, qr_box.y + 2, qr_box.w, 14), f"校验码 {check}", size=8, align="center")
+    grid.top = totals.top
     grid.frame()
     foot = grid.top - 14
     pen.text(
@@ -223,13 +302,29 @@ def _stamps(doc: PdfDocument, data: ReceiptData, box: Box) -> None:
 
 # -- 80 mm roll: one column, height follows the content ---------------------------------
 
-_ROLL_LINES = 11  # label/value lines below the header
+_ROLL_ROW = 17
+_ROLL_FIXED = (
+    "缴费人",
+    "证件号码",
+    "缴费方式",
+    "政府补贴",
+    "应缴金额",
+    "政府代缴",
+    "收款人",
+    "收款时间",
+)
+_ROLL_PER_LINE = 4  # scheme, person, period, amount (with the tier or base)
+
+
+def _roll_rows(data: ReceiptData) -> int:
+    return len(_ROLL_FIXED) + _ROLL_PER_LINE * len(data.lines)
 
 
 def _roll_height(data: ReceiptData) -> float:
     """Header 70 pt, the label lines, the amount, the QR code and the footer; the status
     line only when there is one."""
-    return 70 + _ROLL_LINES * 17 + 62 + 64 + 45 + (34 if (data.void or data.reprint) else 0)
+    rows = _roll_rows(data) * _ROLL_ROW + 4 * max(len(data.lines) - 1, 0)
+    return 70 + rows + 62 + 64 + 45 + (34 if (data.void or data.reprint) else 0)
 
 
 def _roll(doc: PdfDocument, data: ReceiptData) -> None:
@@ -268,34 +363,56 @@ def _roll(doc: PdfDocument, data: ReceiptData) -> None:
     y -= 16
     c.setDash(2, 2)
     c.line(margin, y, margin + width, y)
-    rows = [
-        ("缴费人", data.name),
-        ("证件号码", data.masked_id_number),
-        ("险种", data.scheme),
-        ("缴费期间", _period(data)),
-        ("档次/基数", _choice(data)),
-        ("缴费方式", data.method),
-        ("政府补贴", f"¥{format_yuan(data.subsidy_fen)}"),
-        ("应缴金额", f"¥{format_yuan(data.amount_fen)}"),
-        ("政府代缴", f"¥{format_yuan(data.paid_by_government_fen)}"),
-        ("收款人", data.operator),
-        ("收款时间", format_time(data.paid_at)),
-    ]
-    assert len(rows) == _ROLL_LINES
     label_w = 15 * MM
     y -= 2
-    for name, text in rows:
-        pen.fit(Box(margin, y - 17, label_w, 17), name, size=8.5, padding=0, wrap=False, color=GREY)
+
+    def row(name: str, text: str, *, bold: bool = False) -> None:
+        nonlocal y
         pen.fit(
-            Box(margin + label_w, y - 17, width - label_w, 17), text, size=9, padding=1, min_size=6
+            Box(margin, y - _ROLL_ROW, label_w, _ROLL_ROW),
+            name,
+            size=8.5,
+            padding=0,
+            wrap=False,
+            color=GREY,
         )
-        y -= 17
+        pen.fit(
+            Box(margin + label_w, y - _ROLL_ROW, width - label_w, _ROLL_ROW),
+            text,
+            size=9,
+            padding=1,
+            min_size=6,
+            bold=bold,
+        )
+        y -= _ROLL_ROW
+
+    row("缴费人", data.name)
+    row("证件号码", data.masked_id_number)
+    for number, line in enumerate(data.lines, start=1):
+        if number > 1:
+            c.line(margin + label_w, y - 2, margin + width, y - 2)
+            y -= 4
+        row(f"{number}. 险种", line.scheme, bold=True)
+        row("参保人", f"{line.name}　{line.masked_id_number}")
+        row("缴费期间", _period(line))
+        choice = _choice(line)
+        amount = f"¥{format_yuan(line.personal_fen)}"
+        row("金额", amount if choice == "—" else f"{amount}（{choice}）")
+    row("缴费方式", data.method)
+    row("政府补贴", f"¥{format_yuan(data.subsidy_fen)}")
+    row("应缴金额", f"¥{format_yuan(data.amount_fen)}")
+    row("政府代缴", f"¥{format_yuan(data.paid_by_government_fen)}")
+    row("收款人", data.operator)
+    row("收款时间", format_time(data.paid_at))
     c.line(margin, y - 2, margin + width, y - 2)
     c.setDash()
     y -= 4
+    total = f"实收 {_total(data)}"
+    if len(data.lines) > 1:
+        total = f"合计{len(data.lines)}项　{total}"
     pen.fit(
         Box(margin, y - 24, width, 24),
-        f"实收 ¥{format_yuan(data.personal_fen)}",
+        total,
         size=15,
         align="center",
         bold=True,
@@ -305,7 +422,7 @@ def _roll(doc: PdfDocument, data: ReceiptData) -> None:
     y -= 24
     pen.fit(
         Box(margin, y - 30, width, 30),
-        f"人民币{to_chinese_capitals(data.personal_fen)}",
+        _capitals(data),
         size=11,
         align="center",
         padding=1,

@@ -18,7 +18,7 @@ from caseworker.services.centre import add_operator, login, setup_centre
 from caseworker.services.employers import EmployerInput, save_employer
 from caseworker.services.enrolment import EnrolmentChoice, save_person
 from caseworker.services.journal import record_change
-from caseworker.services.payments import write_payment
+from caseworker.services.payments import collecting, write_payment
 from caseworker.services.validation import PersonInput, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Household, new_id
@@ -169,7 +169,11 @@ def _import(database: Database, actor: Actor, data: DemoData, day: date) -> int:
                     assert result.person is not None
                     for enrolment in member.enrolments:
                         paid = enrolment.last_paid_year == day.year
-                        if paid and enrolment.scheme.startswith("resident"):
+                        if (
+                            paid
+                            and enrolment.scheme.startswith("resident")
+                            and collecting(enrolment.scheme, day, actor)
+                        ):
                             row = result.enrolments[enrolment.scheme]
                             write_payment(session, actor, result.person, row, "cash", 1, day)
                             payments += 1

@@ -171,7 +171,7 @@ def daily_report_pdf(database: Database, day: date, *, now: datetime | None = No
             select(Payment, Person.name)
             .join(Person, Person.id == Payment.person_id)
             .where(Payment.business_date == day)
-            .order_by(Payment.receipt_number)
+            .order_by(Payment.receipt_number, Payment.receipt_line)
         ).all()
         receipts = tuple(
             DailyReceipt(

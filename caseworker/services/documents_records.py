@@ -16,11 +16,13 @@ from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import contribution
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import mask_id_number
+from caseworker.domain.periods import Period
 from caseworker.domain.regions import load_region_directory
 from caseworker.printing.data import (
     CentreInfo,
     EnrolmentFormData,
     ReceiptData,
+    ReceiptLineData,
     SchemeLine,
     TransmittalRow,
     VoidInfo,
@@ -34,6 +36,7 @@ from caseworker.printing.labels import (
     STATE_LABELS,
     STATUS_LABELS,
 )
+from caseworker.services.contribution_periods import is_arrears
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound
 from caseworker.services.parameters import parameters_for
@@ -180,38 +183,54 @@ def enrolment_form_data(
 
 def _receipt_data(
     session: Session,
-    payment: Payment,
+    payments: Sequence[Payment],
     centre: CentreInfo,
     operators: dict[uuid.UUID, str],
     printed: datetime,
     reprint: bool,
 ) -> ReceiptData:
-    person = session.get_one(Person, payment.person_id)
+    """One receipt from its payment lines (in line order; the first line's person paid)."""
+    first = payments[0]
+    people = {p.person_id: session.get_one(Person, p.person_id) for p in payments}
+    payer = people[first.person_id]
     void = None
-    if payment.voided_at is not None:
+    if first.voided_at is not None:
         void = VoidInfo(
-            payment.void_reason or "",
-            _local(payment.voided_at),
-            operators.get(payment.voided_by, "") if payment.voided_by else "",
+            first.void_reason or "",
+            _local(first.voided_at),
+            operators.get(first.voided_by, "") if first.voided_by else "",
         )
     return ReceiptData(
-        record_id=payment.id,
-        receipt_number=payment.receipt_number,
+        record_id=first.id,
+        receipt_number=first.receipt_number or "",
         centre=centre,
-        name=person.name,
-        masked_id_number=mask_id_number(person.id_number),
-        scheme=_label("scheme", payment.scheme),
-        period_start=payment.period_start,
-        period_end=payment.period_end,
-        tier_fen=payment.tier_fen,
-        base_fen=payment.base_fen,
-        amount_fen=payment.amount_fen,
-        personal_fen=payment.personal_fen,
-        subsidy_fen=payment.subsidy_fen,
-        paid_by_government_fen=payment.paid_by_government_fen,
-        method=METHOD_LABELS.get(payment.method, payment.method),
-        operator=operators.get(payment.operator_id, ""),
-        paid_at=_local(payment.paid_at),
+        name=payer.name,
+        masked_id_number=mask_id_number(payer.id_number),
+        lines=tuple(
+            ReceiptLineData(
+                name=people[p.person_id].name,
+                masked_id_number=mask_id_number(people[p.person_id].id_number),
+                scheme=_label("scheme", p.scheme),
+                period_start=p.period_start,
+                period_end=p.period_end,
+                tier_fen=p.tier_fen,
+                base_fen=p.base_fen,
+                amount_fen=p.amount_fen,
+                personal_fen=p.personal_fen,
+                subsidy_fen=p.subsidy_fen,
+                paid_by_government_fen=p.paid_by_government_fen,
+                arrears=is_arrears(
+                    p.scheme,
+                    Period(p.period_start, p.period_end),
+                    p.business_date,
+                    centre.code[:2] + "0000",
+                ),
+            )
+            for p in payments
+        ),
+        method=METHOD_LABELS.get(first.method, first.method),
+        operator=operators.get(first.operator_id, ""),
+        paid_at=_local(first.paid_at),
         printed_at=printed,
         reprint=reprint,
         void=void,
@@ -225,16 +244,20 @@ def receipt_data(
     reprint: bool = False,
     now: datetime | None = None,
 ) -> list[ReceiptData]:
+    """Each receipt with all its lines (a visit's receipt has a line per person and scheme)."""
     printed = _now(now)
     numbers = [n.strip() for n in receipt_numbers]
     with database.reading() as session:
         centre = _centre(session)
         operators = _operators(session)
-        payments = {
-            p.receipt_number: p
-            for p in session.scalars(select(Payment).where(Payment.receipt_number.in_(numbers)))
-        }
-        unknown = [n for n in numbers if n not in payments]
+        lines: dict[str, list[Payment]] = {}
+        for p in session.scalars(
+            select(Payment)
+            .where(Payment.receipt_number.in_(numbers))
+            .order_by(Payment.receipt_number, Payment.receipt_line)
+        ):
+            lines.setdefault(p.receipt_number or "", []).append(p)
+        unknown = [n for n in numbers if n not in lines]
         if unknown:
             raise NotFound(
                 "receipt",
@@ -242,17 +265,18 @@ def receipt_data(
                 f"No receipt {', '.join(unknown)} (numbers look like 320281103-01-2026-000042).",
             )
         return [
-            _receipt_data(session, payments[n], centre, operators, printed, reprint)
-            for n in numbers
+            _receipt_data(session, lines[n], centre, operators, printed, reprint) for n in numbers
         ]
 
 
 def receipt_numbers_for_day(database: Database, day: date) -> list[str]:
+    """The day's centre receipts, each number once however many lines it has."""
     with database.reading() as session:
         return list(
             session.scalars(
                 select(Payment.receipt_number)
-                .where(Payment.business_date == day)
+                .where(Payment.business_date == day, Payment.receipt_number.is_not(None))
+                .group_by(Payment.receipt_number)
                 .order_by(Payment.receipt_number)
             )
         )

@@ -1,9 +1,9 @@
 """Read-only helpers for the enrolment form and the payment dialog.
 
 Nothing here writes: the form asks which schemes a person may join (and on what terms),
-which documents the clerk must see, and what a payment would come to before it is recorded.
-The figures come from the same domain rules and parameters the writing services use, so
-what the form shows is what ``enrol`` and ``record_payment`` will accept and charge.
+and which documents the clerk must see (what a payment would come to is
+``contribution_periods.visit_periods``). The figures come from the same domain rules and
+parameters the writing services use, so what the form shows is what ``enrol`` will accept.
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ from datetime import date
 
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import (
-    Contribution,
     SchemeOption,
-    contribution,
     eligible_schemes,
 )
-from caseworker.domain.errors import InvalidValue
-from caseworker.domain.schemes import SCHEME_CODES, PersonFacts
+from caseworker.domain.schemes import PersonFacts
 from caseworker.services.actor import Actor
 from caseworker.services.parameters import parameters_for
-from caseworker.services.records import EnrolmentRecord, PersonDetail
-from caseworker.services.registry import person_detail
 from caseworker.store.database import Database
 from caseworker.store.models import Employer
 
@@ -128,71 +123,6 @@ def scheme_options(
         province_code=centre_province,
     )
     return eligible_schemes(facts, day, parameters_for(day, centre_province))
-
-
-@dataclass(frozen=True)
-class PaymentOption:
-    """An active enrolment a payment can be taken for, with what one period would cost."""
-
-    enrolment: EnrolmentRecord
-    max_months: int  # 1 for yearly schemes
-    due: Contribution | None  # None when the amount cannot be worked out (see ``problem``)
-    problem: str | None = None
-
-
-def _facts(person: PersonDetail, province: str) -> PersonFacts:
-    return PersonFacts(
-        birth_date=person.birth_date,
-        sex=person.sex,
-        employment_category=person.employment_category or "unemployed",
-        special_groups=frozenset(person.special_groups),
-        province_code=province,
-    )
-
-
-def payment_due(
-    person: PersonDetail,
-    enrolment: EnrolmentRecord,
-    *,
-    months: int,
-    day: date,
-    centre_province: str,
-) -> Contribution:
-    """What ``record_payment`` would charge for this enrolment; raises InvalidValue."""
-    return contribution(
-        enrolment.scheme,
-        _facts(person, centre_province),
-        day,
-        parameters_for(day, centre_province),
-        tier_fen=enrolment.tier_fen,
-        base_fen=enrolment.base_fen,
-        months=months,
-    )
-
-
-def payment_options(
-    database: Database, actor: Actor, person_id: uuid.UUID, *, day: date
-) -> tuple[PersonDetail, list[PaymentOption]]:
-    """The person and each active enrolment with one period's amount (read lane)."""
-    person = person_detail(database, str(person_id))
-    province = province_of_centre(actor)
-    params = parameters_for(day, province)
-    options = []
-    # The fixed scheme order (pension first), as on the form, not the alphabetical one.
-    ordered = sorted(person.enrolments, key=lambda e: SCHEME_CODES.index(e.scheme))
-    for enrolment in ordered:
-        if enrolment.status != "active":
-            continue
-        max_months = (
-            1 if enrolment.scheme in YEARLY_SCHEMES else params.employee_pension_flexible.max_months
-        )
-        try:
-            due = payment_due(person, enrolment, months=1, day=day, centre_province=province)
-        except InvalidValue as error:
-            options.append(PaymentOption(enrolment, max_months, None, error.message))
-            continue
-        options.append(PaymentOption(enrolment, max_months, due))
-    return person, options
 
 
 def employer_name(database: Database, employer_id: uuid.UUID) -> str | None:

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.contributions import contribution
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.periods import OpenPeriod, open_periods
 from caseworker.domain.receipts import format_receipt_number
 from caseworker.domain.wire import PAYMENT_FIELDS as PAYMENT_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.enrolment import person_facts
+from caseworker.services.centre_settings import RECEIPT_GROUPING, setting_value
+from caseworker.services.contribution_periods import (
+    open_for,
+    period_due,
+    refuse_if_paid,
+    scheme_label,
+)
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
+from caseworker.services.form_support import province_of_centre
 from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.services.store_guard import refuse_if_behind
@@ -27,15 +35,70 @@ PAYMENT_METHODS = ("cash", "bank_card", "wechat", "alipay", "bank_transfer")
 
 
 @dataclass(frozen=True)
-class Receipt:
+class ReceiptLine:
+    """One line of a receipt: one person, one scheme, one period."""
+
     payment_id: uuid.UUID
-    receipt_number: str
+    receipt_line: int
+    person_id: uuid.UUID
+    scheme: str
+    period_start: date
+    period_end: date
     amount_fen: int
     personal_fen: int
     subsidy_fen: int
     paid_by_government_fen: int
-    period_start: date
-    period_end: date
+    arrears: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt as issued: its number and its lines; the amounts are the lines' totals."""
+
+    receipt_number: str
+    lines: tuple[ReceiptLine, ...]
+
+    @property
+    def payment_id(self) -> uuid.UUID:
+        return self.lines[0].payment_id
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def personal_fen(self) -> int:
+        return sum(line.personal_fen for line in self.lines)
+
+    @property
+    def subsidy_fen(self) -> int:
+        return sum(line.subsidy_fen for line in self.lines)
+
+    @property
+    def paid_by_government_fen(self) -> int:
+        return sum(line.paid_by_government_fen for line in self.lines)
+
+    @property
+    def period_start(self) -> date:
+        return min(line.period_start for line in self.lines)
+
+    @property
+    def period_end(self) -> date:
+        return max(line.period_end for line in self.lines)
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """What the clerk chose for one line: whose, which scheme, from which period.
+
+    ``period_start`` None: the first open period that is not arrears (the one being
+    collected). ``months`` only for monthly schemes.
+    """
+
+    person_id: uuid.UUID
+    scheme: str
+    period_start: date | None = None
+    months: int = 1
 
 
 def next_receipt_sequence(session: Session, device_id: uuid.UUID, year: int) -> int:
@@ -55,6 +118,13 @@ def _payment_payload(payment: Payment) -> dict[str, object]:
     return WIRE["payment"].snapshot(payment)
 
 
+def _check_method(method: str) -> None:
+    if method not in PAYMENT_METHODS:
+        raise ValidationFailed(
+            [InvalidValue("method", "unknown_code", f"未知的缴费方式“{method}”。")]
+        )
+
+
 def record_payment(
     database: Database,
     actor: Actor,
@@ -64,67 +134,165 @@ def record_payment(
     method: str = "cash",
     months: int = 1,
     today: date | None = None,
+    period_start: date | None = None,
 ) -> Receipt:
+    """One scheme for one person: a visit of one line."""
+    (receipt,) = record_visit_payment(
+        database,
+        actor,
+        [VisitLine(person_id, scheme, period_start, months)],
+        method=method,
+        today=today,
+    )
+    return receipt
+
+
+def record_visit_payment(
+    database: Database,
+    actor: Actor,
+    lines: Sequence[VisitLine],
+    *,
+    method: str = "cash",
+    today: date | None = None,
+) -> list[Receipt]:
+    """Everything paid at one visit, in one transaction: several schemes of the payer (the
+    first line's person) and of the payer's household members.
+
+    One receipt with a line per person and scheme, or one receipt per scheme when the
+    centre's RECEIPT_GROUPING is "scheme". Each line's period must be open and unpaid
+    (``already_paid`` names the earlier receipt); any refusal writes nothing and takes no
+    number.
+    """
     actor.require(Permission.RECORD_PAYMENT)
-    if method not in PAYMENT_METHODS:
-        raise ValidationFailed(
-            [InvalidValue("method", "unknown_code", f"未知的缴费方式“{method}”。")]
-        )
+    _check_method(method)
+    if not lines:
+        raise ValidationFailed([InvalidValue("lines", "required", "请至少选择一个缴费险种。")])
     refuse_if_behind(database, actor)
     day = today or date.today()
     with database.writing() as session:
-        person = session.get(Person, person_id)
-        if person is None:
+        payer = session.get(Person, lines[0].person_id)
+        if payer is None:
             raise NotFound("person", "找不到该参保人员。", "No such person.")
-        enrolment = session.scalar(
-            select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
+        chosen = [_chosen_line(session, actor, payer, line, day) for line in lines]
+        grouping = setting_value(session, RECEIPT_GROUPING)
+        return write_receipts(session, actor, chosen, method, day, grouping=grouping)
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    person: Person
+    enrolment: Enrolment
+    open_period: OpenPeriod
+    months: int
+
+
+def _chosen_line(
+    session: Session, actor: Actor, payer: Person, line: VisitLine, day: date
+) -> _Chosen:
+    person = payer if line.person_id == payer.id else session.get(Person, line.person_id)
+    if person is None:
+        raise NotFound("person", "找不到该参保人员。", "No such person.")
+    if person is not payer and (
+        payer.household_id is None or person.household_id != payer.household_id
+    ):
+        raise ServiceError(
+            "not_household",
+            f"{person.name}与缴费人{payer.name}不是同一户，不能合并收费，请分别办理。",
+            f"{person.name} is not of {payer.name}'s household; take their payment separately.",
         )
-        if enrolment is None or enrolment.status != "active":
-            raise ServiceError(
-                "not_enrolled",
-                f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
-                f"{person.name} is not enrolled in {scheme}; enrol them first.",
-            )
-        return write_payment(session, actor, person, enrolment, method, months, day)
+    enrolment = session.scalar(
+        select(Enrolment).where(Enrolment.person_id == person.id, Enrolment.scheme == line.scheme)
+    )
+    if enrolment is None or enrolment.status != "active":
+        raise ServiceError(
+            "not_enrolled",
+            f"{person.name}尚未参加该险种（{scheme_label(line.scheme)}），请先办理参保登记。",
+            f"{person.name} is not enrolled in {scheme_label(line.scheme, 'en')}; "
+            "enrol them first.",
+        )
+    return _Chosen(person, enrolment, _open_period(session, actor, person, line, day), line.months)
 
 
-def write_payment(
+def _open_period(
+    session: Session, actor: Actor, person: Person, line: VisitLine, day: date
+) -> OpenPeriod:
+    """The line's period if it may be paid today (paid or not: ``_write_line`` checks that);
+    a refusal names what can be paid today instead."""
+    province = province_of_centre(actor)
+    for found in open_periods(line.scheme, day, parameters_for(day, province)):
+        if found.period.start == line.period_start or (
+            line.period_start is None and not found.arrears
+        ):
+            return found
+    unpaid = open_for(session, person.id, line.scheme, day, province)
+    label, label_en = scheme_label(line.scheme), scheme_label(line.scheme, "en")
+    choices = "、".join(o.period.label for o in unpaid) or "无"
+    choices_en = ", ".join(o.period.label_en for o in unpaid) or "none"
+    asked = f"{line.period_start.isoformat()}起的期间" if line.period_start else "本期"
+    asked_en = f"the period from {line.period_start}" if line.period_start else "this period"
+    raise ServiceError(
+        "period_not_open",
+        f"{person.name}的{label}{asked}今天不能缴费（不在征缴期或补缴范围内）。"
+        f"今天可缴：{choices}。",
+        f"{person.name}: {label_en} for {asked_en} cannot be paid today (outside the "
+        f"collection window and the arrears allowed). Open today: {choices_en}.",
+    )
+
+
+def write_receipts(
     session: Session,
     actor: Actor,
-    person: Person,
-    enrolment: Enrolment,
+    chosen: Sequence[_Chosen],
     method: str,
-    months: int,
     day: date,
-) -> Receipt:
-    """The write half of ``record_payment``, inside the caller's transaction."""
+    *,
+    grouping: str = "visit",
+) -> list[Receipt]:
+    """The write half of a visit, inside the caller's transaction: the numbers, the lines."""
     # Every caller that issues a number passes here: none while the store is behind.
     refuse_if_behind(session.info.get("database"), actor)
-    scheme = enrolment.scheme
-    province = actor.centre_code[:2] + "0000"
-    due = contribution(
-        scheme,
-        person_facts(person, province),
-        day,
-        parameters_for(day, province),
-        tier_fen=enrolment.tier_fen,
-        base_fen=enrolment.base_fen,
-        months=months,
+    groups: dict[object, list[_Chosen]] = {}
+    for item in chosen:
+        key = item.enrolment.scheme if grouping == "scheme" else "visit"
+        groups.setdefault(key, []).append(item)
+    receipts = []
+    for items in groups.values():
+        sequence = next_receipt_sequence(session, actor.device_id, day.year)
+        number = format_receipt_number(actor.centre_code, actor.device_number, day.year, sequence)
+        lines = [
+            _write_line(session, actor, item, method, day, number, sequence, line)
+            for line, item in enumerate(items, start=1)
+        ]
+        receipts.append(Receipt(number, tuple(lines)))
+    return receipts
+
+
+def _write_line(
+    session: Session,
+    actor: Actor,
+    item: _Chosen,
+    method: str,
+    day: date,
+    number: str,
+    sequence: int,
+    line: int,
+) -> ReceiptLine:
+    person, enrolment = item.person, item.enrolment
+    due = period_due(
+        person, enrolment, day, province_of_centre(actor), item.open_period, item.months
     )
-    sequence = next_receipt_sequence(session, actor.device_id, day.year)
+    refuse_if_paid(session, person.id, enrolment.scheme, due.period_start, due.period_end)
     payment = Payment(
         id=new_id(),
-        receipt_number=format_receipt_number(
-            actor.centre_code, actor.device_number, day.year, sequence
-        ),
-        receipt_line=1,
+        receipt_number=number,
+        receipt_line=line,
         channel="desk",
         device_id=actor.device_id,
         receipt_year=day.year,
         receipt_sequence=sequence,
         person_id=person.id,
         enrolment_id=enrolment.id,
-        scheme=scheme,
+        scheme=enrolment.scheme,
         period_start=due.period_start,
         period_end=due.period_end,
         tier_fen=enrolment.tier_fen,
@@ -148,16 +316,43 @@ def write_payment(
         operation="create",
         payload=_payment_payload(payment),
     )
-    return Receipt(
+    return ReceiptLine(
         payment.id,
-        payment.receipt_number,
+        line,
+        person.id,
+        enrolment.scheme,
+        payment.period_start,
+        payment.period_end,
         payment.amount_fen,
         payment.personal_fen,
         payment.subsidy_fen,
         payment.paid_by_government_fen,
-        payment.period_start,
-        payment.period_end,
+        due.arrears,
     )
+
+
+def collecting(scheme: str, day: date, actor: Actor) -> bool:
+    """Whether ``scheme`` collects a period on ``day`` (a closed window collects none)."""
+    province = province_of_centre(actor)
+    found = open_periods(scheme, day, parameters_for(day, province))
+    return any(not o.arrears for o in found)
+
+
+def write_payment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    enrolment: Enrolment,
+    method: str,
+    months: int,
+    day: date,
+) -> Receipt:
+    """One line, one receipt, for the period being collected, in the caller's transaction."""
+    found = _open_period(session, actor, person, VisitLine(person.id, enrolment.scheme), day)
+    (receipt,) = write_receipts(
+        session, actor, [_Chosen(person, enrolment, found, months)], method, day
+    )
+    return receipt
 
 
 def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]) -> None:

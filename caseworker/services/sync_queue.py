@@ -171,6 +171,10 @@ def _ownership(entry: OutboxEntry) -> tuple[dict[str, Any] | None, dict[str, Any
 
 def _summary(entry: OutboxEntry) -> str:
     p = entry.payload
+    if entry.entity_type == "payment" and p.get("receipt_number"):
+        # A receipt may carry several lines: the line says which of them was refused.
+        line = p.get("receipt_line") or 1
+        return f"{p['receipt_number']} · {line}" if line != 1 else str(p["receipt_number"])
     for key in ("name", "receipt_number", "scheme", "credit_code", "address_detail"):
         if p.get(key):
             return str(p[key])

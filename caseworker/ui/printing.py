@@ -232,6 +232,13 @@ def preview_receipt(
     return _preview(parent, lambda: documents.receipt_pdf(session.database, receipt_number))
 
 
+def preview_receipts(
+    parent: QWidget | None, session: OpenSession, receipt_numbers: list[str]
+) -> PrintPreviewDialog | None:
+    """A visit's receipts, one per scheme where the centre issues them so, in one preview."""
+    return _preview(parent, lambda: documents.receipts_pdf(session.database, receipt_numbers))
+
+
 def preview_daily_report(
     parent: QWidget | None, session: OpenSession, day: date
 ) -> PrintPreviewDialog | None:

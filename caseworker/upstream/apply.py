@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
+from caseworker.domain.codes import label_or_code
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.periods import Period
 from caseworker.domain.wire import SHAPES
 from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
 from caseworker.upstream.apply_stores import (
@@ -41,6 +44,7 @@ from caseworker.upstream.apply_stores import (
     PERSON,
     SURVEY,
     TABLES,
+    PaidRow,
     Store,
 )
 from caseworker.upstream.ownership import not_owner_message, owner_info, registered_elsewhere
@@ -250,6 +254,36 @@ def _receipt_line(p: dict[str, Any]) -> tuple[str | None, int]:
     return _text(p, "receipt_number", 40), line
 
 
+def _period(p: dict[str, Any]) -> tuple[str, date, date]:
+    scheme = _text(p, "scheme", 40)
+    try:
+        start = date.fromisoformat(str(p.get("period_start")))
+        end = date.fromisoformat(str(p.get("period_end")))
+    except ValueError:
+        raise Rejected(
+            "invalid_period", "缴费期间无效 / period_start and period_end must be dates"
+        ) from None
+    if end < start:
+        raise Rejected("invalid_period", "缴费期间结束早于开始 / period_end before period_start")
+    return scheme, start, end
+
+
+def _already_paid(store: Store, held: PaidRow) -> Outcome:
+    """Refused: the period is paid. Named: the other receipt and its centre, nothing more."""
+    owner = OwnerInfo(centre_code=held.centre_code, centre_name=store.centre_name(held.centre_code))
+    period = Period(held.period_start, held.period_end)
+    scheme_zh, scheme_en = (
+        label_or_code("scheme", held.scheme),
+        label_or_code("scheme", held.scheme, "en"),
+    )
+    message = (
+        f"该人员{scheme_zh}{period.label}已缴费（{owner.centre_name}，收据 {held.reference}），"
+        f"同一期间不能重复缴费，请核对后作废本机这笔收据 / already paid: {scheme_en} for "
+        f"{period.label_en}, receipt {held.reference} at {owner.centre_name}; void this one"
+    )
+    return Outcome("rejected", "already_paid", message, owner=owner)
+
+
 def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
     receipt, line = _receipt_line(p)
@@ -265,6 +299,13 @@ def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
         if refused is not None:
             return refused
         if row is None:
+            person_id = _uuid(p, "person_id")
+            scheme, start, end = _period(p)
+            # One contribution per person, scheme and period, whichever device or centre
+            # took the other one (a voided payment frees its period).
+            held = None if voided else store.paid(person_id, scheme, start, end)
+            if held is not None:
+                return _already_paid(store, held)
             store.insert(
                 PAYMENT,
                 {
@@ -274,10 +315,13 @@ def _payment(store: Store, record: Record, origin: Origin) -> Outcome:
                     "payload": p,
                     "receipt_number": receipt,
                     "receipt_line": line,
-                    "person_id": _uuid(p, "person_id"),
+                    "person_id": person_id,
                     "enrolment_id": _uuid(p, "enrolment_id"),
                     "amount_fen": amount,
                     "voided": voided,
+                    "scheme": scheme,
+                    "period_start": start,
+                    "period_end": end,
                 },
             )
             return Outcome("created")

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -46,6 +47,70 @@ TABLES: dict[str, Table] = {
     "household": HOUSEHOLD,  # type: ignore[dict-item]
     "survey_entry": SURVEY,  # type: ignore[dict-item]
 }
+
+
+@dataclass(frozen=True)
+class PaidRow:
+    """A live payment the county holds, as the one-per-period check needs it."""
+
+    id: uuid.UUID
+    scheme: str
+    period_start: date
+    period_end: date
+    reference: str  # the receipt number, or the tax voucher for the tax channel
+    centre_code: str
+
+
+_PAID_COLUMNS = (
+    PAYMENT.c.id,
+    PAYMENT.c.person_id,
+    PAYMENT.c.scheme,
+    PAYMENT.c.period_start,
+    PAYMENT.c.period_end,
+    PAYMENT.c.receipt_number,
+    PAYMENT.c.centre_code,
+    PAYMENT.c.payload,
+)
+
+
+def _paid_row(row: Any) -> PaidRow:
+    voucher = row.payload.get("voucher_number") if isinstance(row.payload, dict) else None
+    return PaidRow(
+        row.id,
+        row.scheme,
+        row.period_start,
+        row.period_end,
+        row.receipt_number or str(voucher or ""),
+        row.centre_code,
+    )
+
+
+def _query_paid(conn: Connection, person_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, PaidRow]]:
+    """Live payments with a period of these persons (read under the persons' locks)."""
+    found = conn.execute(
+        select(*_PAID_COLUMNS).where(
+            PAYMENT.c.person_id.in_(person_ids),
+            PAYMENT.c.voided.is_(False),
+            PAYMENT.c.period_start.is_not(None),
+        )
+    )
+    return [(row.person_id, _paid_row(row)) for row in found]
+
+
+def _first_overlap(rows: list[PaidRow], scheme: str, start: date, end: date) -> PaidRow | None:
+    return next(
+        (r for r in rows if r.scheme == scheme and r.period_start <= end and start <= r.period_end),
+        None,
+    )
+
+
+def _query_overlap(
+    conn: Connection, person_id: uuid.UUID | None, scheme: str, start: date, end: date
+) -> PaidRow | None:
+    if person_id is None:
+        return None
+    rows = [row for _, row in _query_paid(conn, [person_id])]
+    return _first_overlap(rows, scheme, start, end)
 
 
 @dataclass
@@ -88,6 +153,12 @@ class Store:
 
     def owner(self, person_id: uuid.UUID | None) -> str | None:
         """The centre that owns the person (None: no such person)."""
+        raise NotImplementedError
+
+    def paid(
+        self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
+    ) -> PaidRow | None:
+        """A live payment of the person and scheme covering any day of the period."""
         raise NotImplementedError
 
     def centre_name(self, code: str) -> str:
@@ -133,6 +204,11 @@ class DirectStore(Store):
 
     def owner(self, person_id: uuid.UUID | None) -> str | None:
         return _query_owner(self.conn, person_id)
+
+    def paid(
+        self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
+    ) -> PaidRow | None:
+        return _query_overlap(self.conn, person_id, scheme, start, end)
 
 
 # Records that belong to a person: the person's owner decides whether they are accepted.
@@ -331,6 +407,17 @@ class BatchStore(Store):
                 self._townships[row.id] = row.township_code
                 self._owners[row.id] = row.centre_code
 
+        # The live payments of the persons the batch's payments name, for the one-per-period
+        # check; kept up to date as the batch writes and voids payments.
+        self._paid: dict[uuid.UUID, list[PaidRow]] = {}
+        paying = sorted(
+            {ref for r in records if r.entity_type == "payment" and (ref := _person_ref(r))}
+        )
+        for chunk in self._chunks(paying):
+            for person_id, paid in _query_paid(conn, chunk):
+                self._paid.setdefault(person_id, []).append(paid)
+        self._paid_loaded = set(paying)
+
     def _chunks(self, ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
         return [ids[start : start + self.CHUNK] for start in range(0, len(ids), self.CHUNK)]
 
@@ -349,6 +436,35 @@ class BatchStore(Store):
         if person_id not in self._owners:
             return _query_owner(self.conn, person_id)
         return self._owners[person_id]
+
+    def paid(
+        self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
+    ) -> PaidRow | None:
+        if person_id is None:
+            return None
+        if person_id not in self._paid_loaded:  # not named by the batch's payments: ask
+            return _query_overlap(self.conn, person_id, scheme, start, end)
+        return _first_overlap(self._paid.get(person_id, []), scheme, start, end)
+
+    def _remember_paid(self, values: dict[str, Any]) -> None:
+        if values.get("voided") or values.get("period_start") is None:
+            return
+        self._paid.setdefault(values["person_id"], []).append(
+            PaidRow(
+                values["id"],
+                values["scheme"],
+                values["period_start"],
+                values["period_end"],
+                values.get("receipt_number")
+                or str(values.get("payload", {}).get("voucher_number") or ""),
+                values["centre_code"],
+            )
+        )
+
+    def _forget_paid(self, payment_id: uuid.UUID) -> None:
+        """A void frees the period."""
+        for rows in self._paid.values():
+            rows[:] = [row for row in rows if row.id != payment_id]
 
     def _remember(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
         key = (table.name, entity_id)
@@ -371,6 +487,8 @@ class BatchStore(Store):
             self.writes += 1
             self._writer.insert(table, values)
         self._remember(table, values["id"], values)
+        if table is PAYMENT:
+            self._remember_paid(values)
 
     def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
         if self._writer is None:
@@ -379,6 +497,8 @@ class BatchStore(Store):
             self.writes += 1
             self._writer.update(table, entity_id, values)
         self._remember(table, entity_id, values)
+        if table is PAYMENT and values.get("voided"):
+            self._forget_paid(entity_id)
 
     def close(self) -> None:
         if self._writer is not None:

@@ -2,20 +2,21 @@
 
 Uniqueness that matters across centres lives in constraints, so concurrent uploads cannot
 both win: one person per ID number, one employer per credit code, one enrolment per person
-and scheme, one payment per receipt number, one answer per batch id, one application per
+and scheme, one payment per receipt number and line, one answer per batch id, one application per
 record id.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -130,13 +131,23 @@ class Enrolment(_Entity, Base):
 class Payment(_Entity, Base):
     __tablename__ = "payment"
     # A centre receipt may carry several lines; a tax-channel payment has no centre receipt.
-    __table_args__ = (UniqueConstraint("receipt_number", "receipt_line"),)
+    # One contribution per person, scheme and period: checked by the applier (periods may
+    # overlap without being equal, which no unique index can say) under the person's lock.
+    __table_args__ = (
+        UniqueConstraint("receipt_number", "receipt_line"),
+        Index("ix_payment_person_scheme", "person_id", "scheme"),
+    )
     receipt_number: Mapped[str | None] = mapped_column(String(40))
     receipt_line: Mapped[int] = mapped_column(Integer, default=1)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolment.id"))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Null only for payments received before the county kept them (migration 0007 fills them
+    # from the payload).
+    scheme: Mapped[str | None] = mapped_column(String(40))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
 
 
 class SurveyEntry(_Entity, Base):

@@ -833,14 +833,6 @@
         <translation>Take payment</translation>
     </message>
     <message>
-        <source>缴费险种</source>
-        <translation>Scheme</translation>
-    </message>
-    <message>
-        <source>缴费月数</source>
-        <translation>Months</translation>
-    </message>
-    <message>
         <source> 个月</source>
         <translation> months</translation>
     </message>
@@ -857,16 +849,24 @@
         <translation>Tier / base</translation>
     </message>
     <message>
+        <source>缴费项目</source>
+        <translation>Contribution</translation>
+    </message>
+    <message>
+        <source>月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
         <source>应缴金额</source>
         <translation>Amount due</translation>
     </message>
     <message>
-        <source>金额大写</source>
-        <translation>Amount in words</translation>
+        <source>合计</source>
+        <translation>Total</translation>
     </message>
     <message>
-        <source>政府补贴</source>
-        <translation>Government subsidy</translation>
+        <source>金额大写</source>
+        <translation>Amount in words</translation>
     </message>
     <message>
         <source>确认收费</source>
@@ -885,12 +885,36 @@
         <translation>Loading enrolment details…</translation>
     </message>
     <message>
+        <source>{period}（补缴）</source>
+        <translation>{period} (arrears)</translation>
+    </message>
+    <message>
         <source>缴费人：{name}（{id}）</source>
         <translation>Payer: {name} ({id})</translation>
     </message>
     <message>
         <source>该人员没有有效的参保险种，请先办理参保登记。</source>
         <translation>This person has no active scheme. Please complete enrolment first.</translation>
+    </message>
+    <message>
+        <source>今天没有可以缴费的期间。</source>
+        <translation>Nothing can be paid today.</translation>
+    </message>
+    <message>
+        <source>{person} · {scheme}</source>
+        <translation>{person} · {scheme}</translation>
+    </message>
+    <message>
+        <source>缴费：{line}</source>
+        <translation>Pay: {line}</translation>
+    </message>
+    <message>
+        <source>{line}的缴费期间</source>
+        <translation>Period of {line}</translation>
+    </message>
+    <message>
+        <source>{line}的缴费月数</source>
+        <translation>Months of {line}</translation>
     </message>
     <message>
         <source>{n}元档</source>
@@ -901,20 +925,28 @@
         <translation>Monthly contribution base ¥{n}</translation>
     </message>
     <message>
-        <source>{start} 至 {end}</source>
-        <translation>{start} to {end}</translation>
+        <source>{period} 已缴费（收据 {number}）</source>
+        <translation>{period} paid (receipt {number})</translation>
+    </message>
+    <message>
+        <source>已缴费</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>无法计算金额</source>
+        <translation>The amount cannot be worked out</translation>
+    </message>
+    <message>
+        <source>今天不在征缴期</source>
+        <translation>Not collected today</translation>
+    </message>
+    <message>
+        <source>¥{amount}（{count}项）</source>
+        <translation>¥{amount} ({count} items)</translation>
     </message>
     <message>
         <source>¥{amount}</source>
         <translation>¥{amount}</translation>
-    </message>
-    <message>
-        <source>{n}元</source>
-        <translation>¥{n}</translation>
-    </message>
-    <message>
-        <source>；政府代缴{n}元</source>
-        <translation>; ¥{n} paid by the government</translation>
     </message>
     <message>
         <source>正在收费……</source>
@@ -923,6 +955,10 @@
     <message>
         <source>收费成功。</source>
         <translation>Payment taken.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>收据号：{number}</source>
@@ -1914,6 +1950,10 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>同步未完成：{error}</source>
         <translation>Sync not finished: {error}</translation>
+    </message>
+    <message>
+        <source>重复缴费，本机收据应作废：{detail}</source>
+        <translation>Paid twice; void this computer's receipt: {detail}</translation>
     </message>
     <message>
         <source>已处理。</source>

@@ -11,6 +11,7 @@ from caseworker.printing.data import (
     DailyReportData,
     EnrolmentFormData,
     ReceiptData,
+    ReceiptLineData,
     SchemeLine,
     SurveyHousehold,
     SurveyMember,
@@ -107,11 +108,8 @@ def enrolment_form(name: str = "买买提·艾力", **changes: object) -> Enrolm
     return EnrolmentFormData(**values)  # type: ignore[arg-type]
 
 
-def receipt(name: str = "张伟", **changes: object) -> ReceiptData:
+def receipt_line(name: str = "张伟", **changes: object) -> ReceiptLineData:
     values: dict[str, object] = dict(
-        record_id=RECORD,
-        receipt_number="320281103-01-2026-000042",
-        centre=CENTRE,
         name=name,
         masked_id_number="3202**********1234",
         scheme="城乡居民基本养老保险",
@@ -123,6 +121,19 @@ def receipt(name: str = "张伟", **changes: object) -> ReceiptData:
         personal_fen=40_000,
         subsidy_fen=4_500,
         paid_by_government_fen=0,
+    )
+    values.update(changes)
+    return ReceiptLineData(**values)  # type: ignore[arg-type]
+
+
+def receipt(name: str = "张伟", **changes: object) -> ReceiptData:
+    values: dict[str, object] = dict(
+        record_id=RECORD,
+        receipt_number="320281103-01-2026-000042",
+        centre=CENTRE,
+        name=name,
+        masked_id_number="3202**********1234",
+        lines=(receipt_line(name),),
         method="现金",
         operator="经办员",
         paid_at=datetime(2026, 11, 27, 9, 41, 5),
@@ -130,6 +141,56 @@ def receipt(name: str = "张伟", **changes: object) -> ReceiptData:
     )
     values.update(changes)
     return ReceiptData(**values)  # type: ignore[arg-type]
+
+
+def visit_receipt() -> ReceiptData:
+    """One visit: the payer's pension tier and medical insurance, his wife's medical
+    insurance, and last year's pension paid late (补缴)."""
+    return receipt(
+        name="欧阳振华",
+        receipt_number="320281103-01-2026-000043",
+        lines=(
+            receipt_line(
+                "欧阳振华",
+                tier_fen=50_000,
+                amount_fen=50_000,
+                personal_fen=50_000,
+                subsidy_fen=6_000,
+            ),
+            receipt_line(
+                "欧阳振华",
+                scheme="城乡居民基本医疗保险",
+                period_start=date(2027, 1, 1),
+                period_end=date(2027, 12, 31),
+                tier_fen=None,
+                amount_fen=40_000,
+                personal_fen=40_000,
+                subsidy_fen=70_000,
+            ),
+            receipt_line(
+                "李秀英",
+                masked_id_number="3202**********2046",
+                scheme="城乡居民基本医疗保险",
+                period_start=date(2027, 1, 1),
+                period_end=date(2027, 12, 31),
+                tier_fen=None,
+                amount_fen=40_000,
+                personal_fen=28_000,
+                paid_by_government_fen=12_000,
+                subsidy_fen=70_000,
+            ),
+            receipt_line(
+                "欧阳振华",
+                period_start=date(2025, 1, 1),
+                period_end=date(2025, 12, 31),
+                tier_fen=50_000,
+                amount_fen=50_000,
+                personal_fen=50_000,
+                subsidy_fen=0,
+                arrears=True,
+            ),
+        ),
+    )
 
 
 VOID = VoidInfo("金额录入错误，已重新开具", datetime(2026, 11, 27, 11, 2), "审核员")

@@ -51,7 +51,8 @@ def test_daily_report_reads_back(chain, tmp_path):
 def test_same_input_same_bytes(chain):
     data = samples.receipt()
     assert build_receipt(data, chain).pdf == build_receipt(data, chain).pdf
-    other = dataclasses.replace(data, amount_fen=40_100, personal_fen=40_100)
+    line = dataclasses.replace(data.lines[0], amount_fen=40_100, personal_fen=40_100)
+    other = dataclasses.replace(data, lines=(line,))
     assert build_receipt(other, chain).pdf != build_receipt(data, chain).pdf
 
 

@@ -82,7 +82,7 @@ def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, t
     out_dir = _output_dir()
     before = set(out_dir.glob("*.pdf")) if out_dir.exists() else set()
     title = f"cw-cups-test-{os.getpid()}"
-    result = build_receipt(samples.receipt(), chain)
+    result = build_receipt(samples.visit_receipt(), chain)
 
     printer = QPrinter(QPrinterInfo.defaultPrinter(), QPrinter.PrinterMode.HighResolution)
     printer.setResolution(150)

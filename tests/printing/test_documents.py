@@ -89,7 +89,7 @@ def test_receipt_prints_every_field(paid, tmp_path, paper):
         "单雄信",
         mask_id_number(paid.id_number),
         "城乡居民基本养老保险",
-        "2026-01-01至2026-12-31",
+        "2026年度",
         "500.00元/年",
         "¥500.00",
         "人民币伍佰元整",

@@ -62,8 +62,21 @@ def test_receipt_numbers_are_gapless_per_device_and_year(clerk: OpenSession, enr
         today=TODAY.replace(year=2027, month=1),
     )
     assert third.receipt_number == f"{CENTRE_CODE}-01-2027-000001"
+    # Nor does a refused second payment for a period already paid.
+    with pytest.raises(ServiceError) as caught:
+        record_payment(
+            clerk.database, clerk.actor, person_id=enrolled, scheme="resident_medical", today=TODAY
+        )
+    assert caught.value.code == "already_paid"
+    other = enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(id_number="320583198202020245", name="秦琼"),
+        [EnrolmentChoice("resident_medical")],
+        today=TODAY,
+    ).person_id
     fourth = record_payment(
-        clerk.database, clerk.actor, person_id=enrolled, scheme="resident_medical", today=TODAY
+        clerk.database, clerk.actor, person_id=other, scheme="resident_medical", today=TODAY
     )
     assert fourth.receipt_number == f"{CENTRE_CODE}-01-2026-000003"
     with clerk.database.reading() as db:

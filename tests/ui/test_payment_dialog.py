@@ -7,13 +7,14 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from caseworker.domain.ids import make_id_number
 from caseworker.services.actor import ROLE_PERMISSIONS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.services.payments import record_payment
 from caseworker.services.registry import person_detail
 from caseworker.store.models import Payment
 from caseworker.ui.dialogs.payment_dialog import PaymentDialog
@@ -29,6 +30,37 @@ def runner() -> Iterator[TaskRunner]:
     runner = TaskRunner()
     yield runner
     runner.shutdown()
+
+
+@pytest.fixture
+def household(centre: OpenSession):
+    """单雄信 (pension + medical) and his wife 秦琼 (medical), one household."""
+    from tests.services.test_contribution_periods import _household
+
+    home = _household(centre)
+    head = enrol(
+        centre.database,
+        centre.actor,
+        farmer(household_id=home, relationship_to_head="02"),
+        [
+            EnrolmentChoice("resident_pension", tier_fen=50_000),
+            EnrolmentChoice("resident_medical"),
+        ],
+        today=TODAY,
+    ).person_id
+    wife = enrol(
+        centre.database,
+        centre.actor,
+        farmer(
+            id_number="320583198202020245",
+            name="秦琼",
+            household_id=home,
+            relationship_to_head="10",
+        ),
+        [EnrolmentChoice("resident_medical")],
+        today=TODAY,
+    ).person_id
+    return head, wife
 
 
 @pytest.fixture
@@ -58,37 +90,111 @@ def pay(qtbot, dialog: PaymentDialog) -> str:
     return dialog.receipt.receipt_number
 
 
-def test_payment_shows_the_amount_and_gives_gapless_receipt_numbers(
-    qtbot, centre, runner, farmer_id
-):
+def lines_of(dialog: PaymentDialog) -> list[tuple[str, str, bool, bool, str]]:
+    """(line, period shown, enabled, ticked, amount) per line."""
+    return [
+        (
+            row.check.text().replace("&", ""),
+            row.period.currentText(),
+            row.check.isEnabled(),
+            row.check.isChecked(),
+            row.amount.text(),
+        )
+        for row in dialog.rows
+    ]
+
+
+def test_one_confirm_takes_every_open_scheme_on_one_receipt(qtbot, centre, runner, farmer_id):
     dialog = open_dialog(qtbot, centre, runner, farmer_id)
     assert "单雄信" in dialog.who.text()
-    assert dialog.enrolment.count() == 2
-    assert dialog.enrolment.currentText() == "城乡居民基本养老保险"
-    assert dialog.values["choice"].text() == "500元档"
-    assert dialog.values["period"].text() == "2026-01-01 至 2026-12-31"
-    assert dialog.values["amount"].text() == "¥500.00"
-    assert dialog.values["capitals"].text() == "伍佰元整"
-    assert dialog.values["subsidy"].text() == "60.00元"
-    assert not dialog.months.isVisibleTo(dialog)  # yearly scheme
-    dialog.method.setCurrentIndex(dialog.method.findText("微信"))
-    first = pay(qtbot, dialog)
-    assert first == "320583101-01-2026-000001"
-    assert "320583101-01-2026-000001" in dialog.receipt_label.text()
-    assert not dialog.confirm_button.isEnabled()
-    assert not dialog.enrolment.isEnabled()
-    assert dialog.print_button.isEnabled()
-
-    second = open_dialog(qtbot, centre, runner, farmer_id)
-    second.enrolment.setCurrentIndex(second.enrolment.findText("城乡居民基本医疗保险"))
-    assert second.values["amount"].text() == "¥400.00"
-    assert second.values["capitals"].text() == "肆佰元整"
-    assert pay(qtbot, second) == "320583101-01-2026-000002"
-    payments = person_detail(centre.database, str(farmer_id)).payments
-    assert sorted((p.scheme, p.method, p.personal_fen) for p in payments) == [
-        ("resident_medical", "cash", 40_000),
-        ("resident_pension", "wechat", 50_000),
+    # On 27 November the medical insurance being collected is next year's.
+    assert lines_of(dialog) == [
+        ("1 单雄信 · 城乡居民基本养老保险", "2026年度", True, True, "¥500.00"),
+        ("2 单雄信 · 城乡居民基本医疗保险", "2027年度", True, True, "¥400.00"),
     ]
+    assert dialog.rows[0].choice.text() == "500元档"
+    assert [dialog.rows[0].period.itemText(i) for i in range(3)] == [
+        "2024年度（补缴）",  # the demo province lets two past years be paid
+        "2025年度（补缴）",
+        "2026年度",
+    ]
+    assert dialog.total.text() == "¥900.00（2项）"
+    assert dialog.capitals.text() == "玖佰元整"
+    assert not dialog.rows[0].months.isVisibleTo(dialog)  # yearly scheme
+    dialog.method.setCurrentIndex(dialog.method.findText("微信"))
+    assert pay(qtbot, dialog) == "320583101-01-2026-000001"
+    assert "320583101-01-2026-000001" in dialog.receipt_label.text()
+    assert len(dialog.receipt.lines) == 2
+    assert not dialog.confirm_button.isEnabled()
+    assert not any(row.check.isEnabled() for row in dialog.rows)
+    assert dialog.print_button.isEnabled()
+    payments = person_detail(centre.database, str(farmer_id)).payments
+    assert sorted((p.scheme, p.method, p.personal_fen, p.receipt_number) for p in payments) == [
+        ("resident_medical", "wechat", 40_000, "320583101-01-2026-000001"),
+        ("resident_pension", "wechat", 50_000, "320583101-01-2026-000001"),
+    ]
+
+    # Opened again: nothing paid is offered or ticked; the paid periods name their receipt.
+    again = open_dialog(qtbot, centre, runner, farmer_id)
+    pension, medical = again.rows
+    assert not medical.check.isEnabled() and not medical.check.isChecked()
+    assert medical.period.currentText() == "2027年度 已缴费（收据 320583101-01-2026-000001）"
+    assert medical.amount.text() == "已缴费"
+    # The pension's open periods are now only the arrears, none ticked.
+    assert pension.check.isEnabled() and not pension.check.isChecked()
+    assert [pension.period.itemText(i) for i in range(pension.period.count())] == [
+        "2024年度（补缴）",
+        "2025年度（补缴）",
+    ]
+    assert not again.confirm_button.isEnabled()
+
+
+def test_arrears_are_chosen_by_the_clerk_and_marked(qtbot, centre, runner, farmer_id):
+    dialog = open_dialog(qtbot, centre, runner, farmer_id)
+    dialog.rows[1].check.setChecked(False)
+    dialog.rows[0].period.setCurrentIndex(1)  # 2025, paid late
+    assert dialog.total.text() == "¥500.00（1项）"
+    pay(qtbot, dialog)
+    (line,) = dialog.receipt.lines
+    assert line.arrears and line.period_start == date(2025, 1, 1)
+
+
+def test_household_members_are_offered_and_paid_on_the_same_receipt(
+    qtbot, centre, runner, household
+):
+    head, wife = household
+    dialog = open_dialog(qtbot, centre, runner, head)
+    assert [row[:4] for row in lines_of(dialog)] == [
+        ("1 单雄信 · 城乡居民基本养老保险", "2026年度", True, True),
+        ("2 单雄信 · 城乡居民基本医疗保险", "2027年度", True, True),
+        ("3 秦琼 · 城乡居民基本医疗保险", "2027年度", True, False),  # not ticked for them
+    ]
+    dialog.rows[2].check.setChecked(True)
+    assert dialog.total.text() == "¥1,300.00（3项）"
+    # Keyboard: Ctrl+Enter confirms.
+    dialog.show()
+    dialog.activateWindow()  # shortcuts fire only in the active window, as on a real desk
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
+    qtbot.keyClick(dialog.rows[2].check, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.receipt is not None, timeout=10_000)
+    assert [(line.person_id, line.receipt_line) for line in dialog.receipt.lines] == [
+        (head, 1),
+        (head, 2),
+        (wife, 3),
+    ]
+
+
+def test_a_period_paid_meanwhile_is_refused_naming_the_receipt(qtbot, centre, runner, farmer_id):
+    dialog = open_dialog(qtbot, centre, runner, farmer_id)
+    other = record_payment(
+        centre.database, centre.actor, person_id=farmer_id, scheme="resident_pension", today=TODAY
+    )
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=10_000)
+    assert other.receipt_number in dialog.banner.text() and "已缴费" in dialog.banner.text()
+    assert dialog.receipt is None and dialog.confirm_button.isEnabled()
+    with centre.database.reading() as db:
+        assert db.scalar(select(func.count()).select_from(Payment)) == 1
 
 
 def test_flexible_pension_is_paid_by_the_month(qtbot, centre, runner):
@@ -100,17 +206,29 @@ def test_flexible_pension_is_paid_by_the_month(qtbot, centre, runner):
         today=TODAY,
     ).person_id
     dialog = open_dialog(qtbot, centre, runner, person_id)
-    assert dialog.months.isVisibleTo(dialog)
-    assert dialog.months.maximum() == 12
-    assert dialog.values["choice"].text() == "月缴费基数5,000.00元"
-    assert dialog.values["amount"].text() == "¥1,000.00"
-    dialog.months.setValue(3)
-    assert dialog.values["amount"].text() == "¥3,000.00"
-    assert dialog.values["capitals"].text() == "叁仟元整"
-    assert dialog.values["period"].text() == "2026-11-01 至 2027-01-31"
+    (row,) = dialog.rows
+    assert row.months.isVisibleTo(dialog)
+    assert row.months.maximum() == 12
+    assert row.choice.text() == "月缴费基数5,000.00元"
+    assert row.amount.text() == "¥1,000.00"
+    row.months.setValue(3)
+    assert row.amount.text() == "¥3,000.00"
+    assert dialog.capitals.text() == "叁仟元整"
+    assert row.period.currentText() == "2026年11月至2027年1月"
     pay(qtbot, dialog)
     (payment,) = person_detail(centre.database, str(person_id)).payments
     assert payment.amount_fen == 300_000
+    assert (payment.period_start, payment.period_end) == (date(2026, 11, 1), date(2027, 1, 31))
+
+
+def test_outside_the_window_nothing_is_offered(qtbot, centre, runner, farmer_id):
+    dialog = PaymentDialog(centre, runner, farmer_id, today=lambda: date(2026, 6, 1))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.person is not None, timeout=5000)
+    medical = dialog.rows[1]
+    assert not medical.check.isEnabled()
+    assert medical.period.currentText() == "今天不在征缴期"
+    assert dialog.total.text() == "¥500.00（1项）"
 
 
 def test_a_person_without_enrolments_cannot_pay(qtbot, centre, runner):
@@ -141,7 +259,7 @@ def test_an_unknown_person_is_reported(qtbot, centre, runner):
     dialog = PaymentDialog(centre, runner, uuid.uuid4(), today=lambda: TODAY)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=5000)
-    assert "没有" in dialog.banner.text()
+    assert "找不到" in dialog.banner.text()
     assert not dialog.confirm_button.isEnabled()
 
 
@@ -156,7 +274,7 @@ def test_the_form_opens_the_payment_dialog_after_saving(qtbot, centre, runner, f
     dialog = form.payment_dialog
     assert isinstance(dialog, PaymentDialog) and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.person is not None, timeout=5000)
-    assert dialog.person.id == farmer_id
+    assert dialog.person.payer_id == farmer_id
     dialog.reject()
 
 
@@ -168,4 +286,5 @@ def test_the_receipt_can_be_previewed_for_printing(qtbot, centre, runner, farmer
     preview = dialog.findChild(QDialog, "printPreview")
     assert preview is not None and preview.isVisible()
     assert preview.result.title == f"缴费凭证 {number}"
+    assert preview.result.pages == 1  # both schemes on one receipt
     preview.close()

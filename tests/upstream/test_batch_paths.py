@@ -113,6 +113,9 @@ def payment(n: int, person_n: int, enrolment_n: int, *, voided: bool = False) ->
     return {
         "id": uid(3000 + n),
         "receipt_number": f"R{n:06d}",
+        "scheme": "resident_pension",
+        "period_start": f"{2000 + n}-01-01",  # a year per payment: none is a second payment
+        "period_end": f"{2000 + n}-12-31",
         "amount_fen": 50000,
         "person_id": uid(1000 + person_n),
         "enrolment_id": uid(2000 + enrolment_n),

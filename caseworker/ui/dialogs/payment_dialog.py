@@ -1,40 +1,89 @@
-"""Take a contribution for one of a person's active enrolments and hand back a receipt number.
+"""Take one visit's contributions: several schemes of the payer and of their household
+members, one confirm, one receipt (or one per scheme where the centre says so).
 
-The dialog shows exactly what ``record_payment`` will charge (same rules, same parameters,
-computed by ``form_support.payment_due``) before the clerk confirms; the payment itself is
-written on the runner's write lane, where the gapless receipt number is taken.
+Each line offers only the periods that are open today (arrears marked 补缴), from
+``contribution_periods.visit_periods`` on the read lane; a scheme already paid for the period
+being collected shows as paid with its receipt number and is not ticked. The amounts shown are
+the ones ``record_visit_payment`` charges (same rules, same parameters); the payment is written
+on the runner's write lane, where the gapless receipt number is taken.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, to_chinese_capitals
-from caseworker.services import form_support
+from caseworker.domain.periods import Period, month_period
 from caseworker.services.centre import OpenSession
+from caseworker.services.contribution_periods import (
+    PeriodOption,
+    SchemePeriods,
+    VisitOptions,
+    visit_periods,
+)
 from caseworker.services.errors import ServiceError, ValidationFailed
-from caseworker.services.payments import PAYMENT_METHODS, Receipt, record_payment
-from caseworker.services.records import PersonDetail
+from caseworker.services.payments import PAYMENT_METHODS, Receipt, VisitLine, record_visit_payment
 from caseworker.ui.i18n import is_english, message_for, scheme_name
 from caseworker.ui.models.payments import method_label
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.scheme_chooser import yuan
+
+
+@dataclass
+class SchemeRow:
+    """One person × scheme line of the dialog and its widgets."""
+
+    scheme: SchemePeriods
+    check: QCheckBox
+    period: QComboBox
+    months: QSpinBox
+    choice: QLabel
+    amount: QLabel
+
+    def option(self) -> PeriodOption | None:
+        index = self.period.currentIndex()
+        return self.scheme.open[index] if 0 <= index < len(self.scheme.open) else None
+
+    def months_value(self) -> int:
+        return self.months.value() if self.scheme.period_kind == "month" else 1
+
+    def personal_fen(self) -> int:
+        """What the person pays for the chosen period (monthly: per month × months, as
+        ``contribution`` rounds each month)."""
+        option = self.option()
+        if option is None or option.due is None:
+            return 0
+        return option.due.personal_fen * self.months_value()
+
+    def chosen(self) -> bool:
+        option = self.option()
+        return self.check.isChecked() and option is not None and option.due is not None
+
+
+def period_label(period: Period) -> str:
+    return period.label_en if is_english() else period.label
 
 
 class PaymentDialog(QDialog):
@@ -53,63 +102,68 @@ class PaymentDialog(QDialog):
         self.runner = runner
         self.person_id = person_id
         self.today = today
-        self.person: PersonDetail | None = None
-        self.options: list[form_support.PaymentOption] = []
-        self.receipt: Receipt | None = None
+        self.visit: VisitOptions | None = None
+        self.rows: list[SchemeRow] = []
+        self.receipts: list[Receipt] = []
         self._busy = False
         self.setWindowTitle(self.tr("收费"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(860)
 
         self.who = QLabel()
         self.who.setObjectName("paymentPerson")
         self.banner = Banner("paymentBanner")
-        self.enrolment = QComboBox()
-        self.enrolment.setObjectName("paymentEnrolment")
-        self.enrolment.setAccessibleName(self.tr("缴费险种"))
-        self.months = QSpinBox()
-        self.months.setObjectName("paymentMonths")
-        self.months.setAccessibleName(self.tr("缴费月数"))
-        self.months.setSuffix(self.tr(" 个月"))
+        self.lines = QGridLayout()
+        self.lines.setHorizontalSpacing(10)
+        self.lines.setColumnStretch(0, 3)
+        self.lines.setColumnStretch(1, 2)
+        self.lines.setColumnStretch(3, 1)
+        for column, caption in enumerate(
+            (self.tr("缴费项目"), self.tr("缴费期间"), self.tr("月数"), self.tr("档次/基数"))
+        ):
+            self.lines.addWidget(self._heading(caption), 0, column)
+        self.lines.addWidget(self._heading(self.tr("应缴金额")), 0, 4, Qt.AlignmentFlag.AlignRight)
+        holder = QWidget()
+        holder.setObjectName("paymentLines")
+        holder.setLayout(self.lines)
+        scroll = QScrollArea()
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(200)
+
+        self.total = QLabel()
+        self.total.setObjectName("paymentTotal")
+        self.total.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.capitals = QLabel()
+        self.capitals.setObjectName("paymentCapitals")
         self.method = QComboBox()
         self.method.setObjectName("paymentMethod")
         self.method.setAccessibleName(self.tr("缴费方式"))
         for method in PAYMENT_METHODS:
             self.method.addItem(method_label(method), method)
-        self.values: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.addRow(self.tr("缴费险种"), self.enrolment)
-        for key, caption in (
-            ("period", self.tr("缴费期间")),
-            ("choice", self.tr("档次/基数")),
-        ):
-            self.values[key] = self._value(key)
-            form.addRow(caption, self.values[key])
-        self.months_label = QLabel(self.tr("缴费月数"))
-        self.months_label.setBuddy(self.months)
-        form.addRow(self.months_label, self.months)
-        for key, caption in (
-            ("amount", self.tr("应缴金额")),
-            ("capitals", self.tr("金额大写")),
-            ("subsidy", self.tr("政府补贴")),
-        ):
-            self.values[key] = self._value(key)
-            form.addRow(caption, self.values[key])
-        self.values["amount"].setStyleSheet("font-size: 14pt; font-weight: 600;")
+        form.addRow(self.tr("合计"), self.total)
+        capitals_label = QLabel(self.tr("金额大写"))
+        form.addRow(capitals_label, self.capitals)
         # The amount in Chinese capitals (大写) is what the printed receipt says; in English the
-        # figures above say the same, so the row is left out rather than shown in Chinese.
-        form.setRowVisible(self.values["capitals"], not is_english())
+        # figures say the same, so the row is left out rather than shown in Chinese.
+        form.setRowVisible(self.capitals, not is_english())
         form.addRow(self.tr("缴费方式"), self.method)
         self.receipt_label = QLabel()
         self.receipt_label.setObjectName("receiptNumber")
+        self.receipt_label.setWordWrap(True)
         self.receipt_label.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1e5e33;")
         self.receipt_label.hide()
 
         self.confirm_button = QPushButton(self.tr("确认收费"))
         self.confirm_button.setObjectName("confirmPayment")
         self.confirm_button.setAccessibleName(self.tr("确认收费"))
+        self.confirm_button.setDefault(True)
         self.print_button = QPushButton(self.tr("打印收据"))
         self.print_button.setObjectName("printReceipt")
         self.print_button.setAccessibleName(self.tr("打印收据"))
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.setObjectName("closePayment")
         self.close_button.setAccessibleName(self.tr("关闭"))
@@ -120,12 +174,13 @@ class PaymentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.who)
         layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
         layout.addLayout(form)
         layout.addWidget(self.receipt_label)
         layout.addLayout(buttons)
+        # Ctrl+Enter confirms from anywhere (Enter alone may be taken by a list).
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
 
-        self.enrolment.currentIndexChanged.connect(self._update)
-        self.months.valueChanged.connect(self._update)
         self.confirm_button.clicked.connect(self.confirm)
         self.print_button.clicked.connect(self.print_receipt)
         self.close_button.clicked.connect(self.reject)
@@ -134,123 +189,209 @@ class PaymentDialog(QDialog):
         self.banner.show_message(self.tr("正在读取参保信息……"), "info")
         database, actor, day = session.database, session.actor, today()
         runner.submit(
-            lambda control: form_support.payment_options(database, actor, person_id, day=day),
+            lambda control: visit_periods(database, actor, person_id, day=day),
             on_success=self._loaded,
             on_failure=self._failed,
         )
 
-    def _value(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"payment_{key}")
-        label.setWordWrap(True)
+    @property
+    def person(self) -> VisitOptions | None:
+        return self.visit
+
+    @property
+    def receipt(self) -> Receipt | None:
+        """The visit's (first) receipt, once paid."""
+        return self.receipts[0] if self.receipts else None
+
+    def _heading(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("color: #555; font-weight: 600;")
         return label
 
-    def _loaded(self, loaded: tuple[PersonDetail, list[form_support.PaymentOption]]) -> None:
-        self.person, self.options = loaded
+    # --- filling the lines ---------------------------------------------------------------
+
+    def _period_text(self, option: PeriodOption, months: int = 1) -> str:
+        period = option.period
+        if months > 1:
+            period = month_period(period.start, months)
+        text = period_label(period)
+        return self.tr("{period}（补缴）").format(period=text) if option.open.arrears else text
+
+    def _loaded(self, visit: VisitOptions) -> None:
+        self.visit = visit
         self.banner.clear()
         self.who.setText(
             self.tr("缴费人：{name}（{id}）").format(
-                name=self.person.name, id=self.person.masked_id_number
+                name=visit.payer_name, id=visit.payer_masked_id_number
             )
         )
-        self.enrolment.blockSignals(True)
-        for option in self.options:
-            self.enrolment.addItem(scheme_name(option.enrolment.scheme))
-        self.enrolment.blockSignals(False)
-        if not self.options:
+        for number, scheme in enumerate(visit.schemes, start=1):
+            self.rows.append(self._add_row(number, scheme))
+        self.lines.setRowStretch(self.lines.rowCount(), 1)  # lines at the top, not spread
+        if not visit.schemes:
             self.banner.show_message(
                 self.tr("该人员没有有效的参保险种，请先办理参保登记。"), "warning"
             )
+        elif not any(row.check.isEnabled() for row in self.rows):
+            self.banner.show_message(self.tr("今天没有可以缴费的期间。"), "info")
+        first = next((row.check for row in self.rows if row.check.isEnabled()), None)
+        if first is not None:
+            first.setFocus()
         self._update()
 
-    def _option(self) -> form_support.PaymentOption | None:
-        index = self.enrolment.currentIndex()
-        return self.options[index] if 0 <= index < len(self.options) else None
+    def _add_row(self, number: int, scheme: SchemePeriods) -> SchemeRow:
+        name = scheme_name(scheme.scheme)
+        others = self.visit is not None and scheme.person_id != self.visit.payer_id
+        text = self.tr("{person} · {scheme}").format(person=scheme.person_name, scheme=name)
+        check = QCheckBox(f"&{number} {text}" if number <= 9 else text)
+        check.setObjectName(f"payLine{number}")
+        check.setAccessibleName(self.tr("缴费：{line}").format(line=text))
+        period = QComboBox()
+        period.setObjectName(f"payPeriod{number}")
+        period.setAccessibleName(self.tr("{line}的缴费期间").format(line=text))
+        for option in scheme.open:
+            period.addItem(self._period_text(option))
+        months = QSpinBox()
+        months.setObjectName(f"payMonths{number}")
+        months.setAccessibleName(self.tr("{line}的缴费月数").format(line=text))
+        months.setRange(1, max(scheme.max_months, 1))
+        months.setSuffix(self.tr(" 个月"))
+        months.setVisible(scheme.period_kind == "month")
+        choice = QLabel(self._choice_text(scheme))
+        choice.setWordWrap(True)
+        amount = QLabel()
+        amount.setObjectName(f"payAmount{number}")
+        amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row = SchemeRow(scheme, check, period, months, choice, amount)
+        self._describe(row)
+        # Pre-selected: the payer's own schemes with the period being collected open. Never a
+        # paid one, never arrears (the clerk chooses those), never a household member's.
+        current = next((i for i, o in enumerate(scheme.open) if not o.open.arrears), None)
+        if current is not None:
+            period.setCurrentIndex(current)
+        check.setChecked(
+            not others and current is not None and scheme.open[current].due is not None
+        )
+        check.toggled.connect(self._update)
+        period.currentIndexChanged.connect(lambda _index, r=row: self._row_changed(r))
+        months.valueChanged.connect(lambda _value, r=row: self._row_changed(r))
+        line = self.lines.rowCount()
+        self.lines.addWidget(check, line, 0)
+        self.lines.addWidget(period, line, 1)
+        self.lines.addWidget(months, line, 2)
+        self.lines.addWidget(choice, line, 3)
+        self.lines.addWidget(amount, line, 4, Qt.AlignmentFlag.AlignRight)
+        if scheme.paid and row.check.isEnabled():
+            # Arrears are still open, but the period being collected is paid: say so.
+            note = QLabel(self._paid_text(scheme))
+            note.setObjectName(f"payPaid{number}")
+            note.setStyleSheet("color: #1e5e33;")
+            self.lines.addWidget(note, line + 1, 1, 1, 4)
+        return row
+
+    def _paid_text(self, scheme: SchemePeriods) -> str:
+        return self.tr("、").join(
+            self.tr("{period} 已缴费（收据 {number}）").format(
+                period=period_label(paid.period), number=paid.reference
+            )
+            for paid in scheme.paid
+        )
+
+    def _choice_text(self, scheme: SchemePeriods) -> str:
+        enrolment = scheme.enrolment
+        if enrolment.tier_fen is not None:
+            return self.tr("{n}元档").format(n=yuan(enrolment.tier_fen))
+        if enrolment.base_fen is not None:
+            return self.tr("月缴费基数{n}元").format(n=format_yuan(enrolment.base_fen))
+        return ""
+
+    def _describe(self, row: SchemeRow) -> None:
+        """What a line says when nothing is left to pay: paid (with the receipt) or closed."""
+        scheme = row.scheme
+        usable = [o for o in scheme.open if o.due is not None]
+        if usable:
+            return
+        row.check.setEnabled(False)
+        row.period.setEnabled(False)
+        row.months.setEnabled(False)
+        if scheme.paid:
+            row.period.addItem(self._paid_text(scheme))
+            row.amount.setText(self.tr("已缴费"))
+        elif scheme.open:
+            problem = scheme.open[0].problem_en if is_english() else scheme.open[0].problem
+            row.period.addItem(problem or self.tr("无法计算金额"))
+        else:
+            row.period.addItem(self.tr("今天不在征缴期"))
+        row.period.setToolTip(row.period.currentText())
+
+    def _row_changed(self, row: SchemeRow) -> None:
+        option = row.option()
+        if option is not None and row.scheme.period_kind == "month":
+            row.period.setItemText(
+                row.period.currentIndex(), self._period_text(option, row.months_value())
+            )
+        self._update()
+
+    # --- totals and state --------------------------------------------------------------
 
     def _update(self) -> None:
-        option = self._option()
-        for label in self.values.values():
-            label.clear()
-        monthly = option is not None and option.max_months > 1
-        self.months.setVisible(monthly)
-        self.months_label.setVisible(monthly)
-        if option is None or self.person is None:
-            self.confirm_button.setEnabled(False)
-            return
-        self.months.blockSignals(True)
-        self.months.setRange(1, option.max_months)
-        self.months.blockSignals(False)
-        enrolment = option.enrolment
-        if enrolment.tier_fen is not None:
-            self.values["choice"].setText(self.tr("{n}元档").format(n=yuan(enrolment.tier_fen)))
-        elif enrolment.base_fen is not None:
-            self.values["choice"].setText(
-                self.tr("月缴费基数{n}元").format(n=format_yuan(enrolment.base_fen))
-            )
-        try:
-            due = form_support.payment_due(
-                self.person,
-                enrolment,
-                months=self.months.value(),
-                day=self.today(),
-                centre_province=form_support.province_of_centre(self.session.actor),
-            )
-        except InvalidValue as error:
-            self.banner.show_message(message_for(error), "error")
-            self.confirm_button.setEnabled(False)
-            return
-        self.values["period"].setText(
-            self.tr("{start} 至 {end}").format(start=due.period_start, end=due.period_end)
+        for row in self.rows:
+            option = row.option()
+            if option is not None and option.due is not None:
+                amount = format_yuan(row.personal_fen())
+                row.amount.setText(self.tr("¥{amount}").format(amount=amount))
+        chosen = [row for row in self.rows if row.chosen()]
+        total = sum(row.personal_fen() for row in chosen)
+        self.total.setText(
+            self.tr("¥{amount}（{count}项）").format(amount=format_yuan(total), count=len(chosen))
         )
-        self.values["amount"].setText(
-            self.tr("¥{amount}").format(amount=format_yuan(due.personal_fen))
-        )
-        self.values["capitals"].setText(to_chinese_capitals(due.personal_fen))
-        subsidy = self.tr("{n}元").format(n=format_yuan(due.subsidy_fen))
-        if due.paid_by_government_fen:
-            subsidy += self.tr("；政府代缴{n}元").format(n=format_yuan(due.paid_by_government_fen))
-        self.values["subsidy"].setText(subsidy)
-        self.confirm_button.setEnabled(self.receipt is None and not self._busy)
+        self.capitals.setText(to_chinese_capitals(total))
+        self.confirm_button.setEnabled(bool(chosen) and not self.receipts and not self._busy)
+
+    def chosen_lines(self) -> list[VisitLine]:
+        lines = []
+        for row in self.rows:
+            option = row.option()
+            if row.chosen() and option is not None:
+                scheme = row.scheme
+                lines.append(
+                    VisitLine(
+                        scheme.person_id, scheme.scheme, option.period.start, row.months_value()
+                    )
+                )
+        return lines
 
     def confirm(self) -> None:
-        option = self._option()
-        if option is None or self._busy or self.receipt is not None:
+        lines = self.chosen_lines()
+        if not lines or self._busy or self.receipts:
             return
         self._busy = True
         self.confirm_button.setEnabled(False)
         self.banner.show_message(self.tr("正在收费……"), "info")
         database, actor = self.session.database, self.session.actor
-        scheme, method = option.enrolment.scheme, self.method.currentData()
-        months = self.months.value() if option.max_months > 1 else 1
-        person_id, day = self.person_id, self.today()
+        method, day = self.method.currentData(), self.today()
         self.runner.submit(
-            lambda control: record_payment(
-                database,
-                actor,
-                person_id=person_id,
-                scheme=scheme,
-                method=method,
-                months=months,
-                today=day,
-            ),
+            lambda control: record_visit_payment(database, actor, lines, method=method, today=day),
             lane="write",
             on_success=self._paid,
             on_failure=self._failed,
         )
 
-    def _paid(self, receipt: Receipt) -> None:
+    def _paid(self, receipts: list[Receipt]) -> None:
         self._busy = False
-        self.receipt = receipt
+        self.receipts = list(receipts)
         self.banner.show_message(self.tr("收费成功。"), "success")
-        self.receipt_label.setText(
-            self.tr("收据号：{number}").format(number=receipt.receipt_number)
-        )
+        numbers = self.tr("、").join(r.receipt_number for r in receipts)
+        self.receipt_label.setText(self.tr("收据号：{number}").format(number=numbers))
         self.receipt_label.show()
-        for widget in (self.enrolment, self.months, self.method):
-            widget.setEnabled(False)  # a recorded payment is changed only by voiding it
+        for row in self.rows:  # a recorded payment is changed only by voiding it
+            for widget in (row.check, row.period, row.months):
+                widget.setEnabled(False)
+        self.method.setEnabled(False)
         self.confirm_button.setEnabled(False)
         self.close_button.setText(self.tr("完成"))
         self._update_print()
+        self.print_button.setFocus()
 
     def _failed(self, error: BaseException) -> None:
         self._busy = False
@@ -261,13 +402,17 @@ class PaymentDialog(QDialog):
         else:
             text = self.tr("操作失败：{error}").format(error=error)
         self.banner.show_message(text, "error")
-        self.confirm_button.setEnabled(self._option() is not None and self.receipt is None)
+        self._update()
 
     def _update_print(self) -> None:
-        self.print_button.setEnabled(self.receipt is not None)
+        self.print_button.setEnabled(bool(self.receipts))
 
     def print_receipt(self) -> None:
-        if self.receipt is not None:
-            from caseworker.ui.printing import preview_receipt  # reportlab loads on first print
+        if not self.receipts:
+            return
+        from caseworker.ui.printing import preview_receipt, preview_receipts  # reportlab loads late
 
-            preview_receipt(self, self.session, self.receipt.receipt_number, reprint=False)
+        if len(self.receipts) == 1:
+            preview_receipt(self, self.session, self.receipts[0].receipt_number, reprint=False)
+        else:
+            preview_receipts(self, self.session, [r.receipt_number for r in self.receipts])

@@ -328,6 +328,12 @@ class SyncView(QWidget):
             return self.tr("由{centre}管理，本中心不能修改；如已迁入，请申请转入").format(
                 centre=item.owner.get("centre_name", "")
             )
+        if item.code == "already_paid" and item.message:
+            # The county says it in both languages, "中文 / English".
+            chinese, _, english = item.message.partition(" / ")
+            return self.tr("重复缴费，本机收据应作废：{detail}").format(
+                detail=in_language(chinese, english)
+            )
         return f"{item.code}: {item.message or ''}"
 
     def request_transfer(self) -> None:
