@@ -174,3 +174,47 @@ class DailyReportData:
     day: date
     printed_at: datetime
     receipts: tuple[DailyReceipt, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RemittanceReceipt:
+    """One centre receipt line in the day's cash to remit (解缴) to the tax authority."""
+
+    receipt_number: str
+    paid_at: datetime  # local time
+    name: str
+    masked_id_number: str
+    scheme: str
+    method: str
+    personal_fen: int  # what was taken from the payer, and so what is remitted
+    operator: str
+    void_reason: str | None = None
+    voided_by: str = ""
+
+    @property
+    def voided(self) -> bool:
+        return self.void_reason is not None
+
+
+@dataclass(frozen=True)
+class RemittanceData:
+    """解缴清单: a day's desk receipts of one operator (or every operator), voids apart."""
+
+    centre: CentreInfo
+    day: date
+    printed_at: datetime
+    operator: str  # the operator's name, or "" for every operator of the day
+    receipts: tuple[RemittanceReceipt, ...] = ()
+
+    @property
+    def live(self) -> tuple[RemittanceReceipt, ...]:
+        return tuple(r for r in self.receipts if not r.voided)
+
+    @property
+    def voided(self) -> tuple[RemittanceReceipt, ...]:
+        return tuple(r for r in self.receipts if r.voided)
+
+    @property
+    def total_fen(self) -> int:
+        """What is remitted: every live receipt, never a voided one."""
+        return sum(r.personal_fen for r in self.live)

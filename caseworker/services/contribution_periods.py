@@ -36,7 +36,10 @@ def refuse_if_paid(
     who = operator.display_name if operator else "?"
     period = f"{earlier.period_start}～{earlier.period_end}"
     if earlier.channel == "tax":
-        zh_ref, en_ref = f"税务凭证 {earlier.voucher_number}", f"tax voucher {earlier.voucher_number}"
+        zh_ref, en_ref = (
+            f"税务凭证 {earlier.voucher_number}",
+            f"tax voucher {earlier.voucher_number}",
+        )
     else:
         zh_ref, en_ref = f"收据 {earlier.receipt_number}", f"receipt {earlier.receipt_number}"
     raise ServiceError(

@@ -9,16 +9,33 @@ import pytest
 from sqlalchemy import func, select
 
 from caseworker.services.centre import OpenSession, login
+from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from caseworker.services.journal import verify_audit_chain
 from caseworker.services.payments import record_payment
 from caseworker.services.registry import person_detail
 from caseworker.services.tax_payments import record_tax_payment, void_tax_payment
 from caseworker.store.models import AuditEntry, OutboxEntry, Payment, ReceiptCounter
-from tests.conftest import SUPERVISOR_PASSWORD, TODAY
-from tests.services.test_payments import clerk, enrolled  # noqa: F401 (fixtures)
+from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
+from tests.services.test_enrolment import farmer
 
 YEAR = date(2026, 1, 1)
+
+
+@pytest.fixture
+def clerk(centre: OpenSession):
+    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def enrolled(clerk: OpenSession):
+    choices = [
+        EnrolmentChoice("resident_pension", tier_fen=50_000),
+        EnrolmentChoice("resident_medical"),
+    ]
+    return enrol(clerk.database, clerk.actor, farmer(), choices, today=TODAY).person_id
 
 
 @pytest.fixture
@@ -175,7 +192,10 @@ def test_a_wrong_tax_record_is_voided_by_a_supervisor_and_the_voucher_freed(
     with clerk.database.reading() as db:
         assert db.get(Payment, paid.payment_id).voided_at is None
     void_tax_payment(
-        supervisor.database, supervisor.actor, voucher_number="332026110000123456", reason="录错险种"
+        supervisor.database,
+        supervisor.actor,
+        voucher_number="332026110000123456",
+        reason="录错险种",
     )
     with supervisor.database.reading() as db:
         row = db.get(Payment, paid.payment_id)
