@@ -14,12 +14,6 @@ from caseworker.domain.errors import InvalidValue
 
 # The tax authority's channels, as stored in ``payment.method`` for channel "tax".
 TAX_CHANNELS = ("bank", "wechat", "alipay", "tax_app")
-TAX_CHANNEL_LABELS = {
-    "bank": ("银行", "Bank"),
-    "wechat": ("微信", "WeChat"),
-    "alipay": ("支付宝", "Alipay"),
-    "tax_app": ("税务APP", "Tax app"),
-}
 
 VOUCHER_MIN = 6
 VOUCHER_MAX = 40  # payment.voucher_number is String(40)

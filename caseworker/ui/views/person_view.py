@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.domain.dates import completed_years
+from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
@@ -68,6 +69,7 @@ def _table(name: str, accessible: str, model: RecordTableModel) -> QTableView:
 class PersonView(QWidget):
     edit_requested = Signal(object)  # person id
     payment_requested = Signal(object)  # person id
+    tax_payment_requested = Signal(object)  # person id: paid through the tax channels
     open_person = Signal(object)  # a household member's id
     back_requested = Signal()
     loaded = Signal()  # the person (or the error) is on screen
@@ -97,13 +99,24 @@ class PersonView(QWidget):
         self.back_button = self._button("personBack", self.tr("返回查找（Esc）"), "Esc")
         self.edit_button = self._button("personEdit", self.tr("修改信息（Ctrl+E）"), "Ctrl+E")
         self.pay_button = self._button("personPay", self.tr("登记缴费（Ctrl+J）"), "Ctrl+J")
+        self.tax_pay_button = self._button(
+            "personTaxPay", self.tr("登记税务渠道缴费（Ctrl+Shift+J）"), "Ctrl+Shift+J"
+        )
+        self.tax_pay_button.setVisible(session.actor.may(Permission.RECORD_TAX_PAYMENT))
         self.print_button = self._button("personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P")
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button.clicked.connect(self._edit)
         self.pay_button.clicked.connect(self._pay)
+        self.tax_pay_button.clicked.connect(self._tax_pay)
         self.print_button.clicked.connect(self._print)
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.edit_button, self.pay_button, self.print_button):
+        for button in (
+            self.back_button,
+            self.edit_button,
+            self.pay_button,
+            self.tax_pay_button,
+            self.print_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -252,6 +265,7 @@ class PersonView(QWidget):
     def _set_buttons_enabled(self, enabled: bool) -> None:
         self.edit_button.setEnabled(enabled)
         self.pay_button.setEnabled(enabled)
+        self.tax_pay_button.setEnabled(enabled)
         self.print_button.setEnabled(enabled)
 
     # -- actions -------------------------------------------------------------------------
@@ -263,6 +277,10 @@ class PersonView(QWidget):
     def _pay(self) -> None:
         if self.person is not None:
             self.payment_requested.emit(self.person.id)
+
+    def _tax_pay(self) -> None:
+        if self.person is not None:
+            self.tax_payment_requested.emit(self.person.id)
 
     def _print(self) -> None:
         if self.person is not None:
