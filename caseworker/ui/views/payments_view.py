@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -76,6 +77,7 @@ class PaymentsPage(QWidget):
         self.tax_list_button.setVisible(session.actor.may(Permission.IMPORT_TAX_LIST))
         self.file_dialog: QFileDialog | None = None
         self.match_dialog = None
+        self.match_problem: QMessageBox | None = None
         buttons = QHBoxLayout()
         for button in (
             self.print_day_button,
@@ -162,10 +164,17 @@ class PaymentsPage(QWidget):
         self.matched.emit()
 
     def _match_failed(self, error: BaseException) -> None:
-        from caseworker.ui.printing import tell
-
         self.refresh()
-        tell(self, message_for(error))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("无法核对税务缴费清单"),
+            message_for(error),
+            parent=self,
+        )
+        box.setObjectName("taxListProblem")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.match_problem = box
+        box.open()
         self.matched.emit()
 
     def refresh(self) -> None:
