@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -261,11 +261,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -312,7 +312,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -589,12 +589,36 @@
         <translation>Bank transfer</translation>
     </message>
     <message>
+        <source>银行</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <source>税务APP</source>
+        <translation>Tax app</translation>
+    </message>
+    <message>
+        <source>税务凭证 %1</source>
+        <translation>Tax voucher %1</translation>
+    </message>
+    <message>
+        <source>税务渠道</source>
+        <translation>Tax channel</translation>
+    </message>
+    <message>
+        <source>柜台</source>
+        <translation>Desk</translation>
+    </message>
+    <message>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <source>收据号</source>
-        <translation>Receipt no.</translation>
+        <source>收据号/凭证号</source>
+        <translation>Receipt / voucher no.</translation>
+    </message>
+    <message>
+        <source>渠道</source>
+        <translation>Channel</translation>
     </message>
     <message>
         <source>姓名</source>
@@ -756,11 +780,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -771,12 +795,40 @@
         <translation>Reprint receipt</translation>
     </message>
     <message>
+        <source>解缴清单</source>
+        <translation>Remittance list</translation>
+    </message>
+    <message>
+        <source>导入税务缴费清单</source>
+        <translation>Match tax list</translation>
+    </message>
+    <message>
+        <source>税务渠道缴费以税务凭证为准，本中心没有收据可补打。</source>
+        <translation>A tax-channel payment is evidenced by its tax voucher; this centre has no receipt to reprint.</translation>
+    </message>
+    <message>
+        <source>选择税务部门的缴费清单</source>
+        <translation>Choose the tax authority's list of payments</translation>
+    </message>
+    <message>
+        <source>缴费清单 (*.csv *.xlsx);;所有文件 (*)</source>
+        <translation>Lists of payments (*.csv *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在核对税务缴费清单……</source>
+        <translation>Matching the tax list…</translation>
+    </message>
+    <message>
+        <source>无法核对税务缴费清单</source>
+        <translation>The tax list could not be matched</translation>
+    </message>
+    <message>
         <source>%1 缴费登记</source>
         <translation>Payments on %1</translation>
     </message>
     <message>
-        <source>共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。</source>
-        <translation>%1 payments (%2 voided), personal contributions total ¥%3. F5 to refresh.</translation>
+        <source>共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，其中柜台收取 %4 元待解缴；F5 刷新。</source>
+        <translation>%1 payments (%2 voided), personal contributions total ¥%3, of which ¥%4 taken at the desk to remit. F5 to refresh.</translation>
     </message>
     <message>
         <source>读取出错：</source>
@@ -870,8 +922,8 @@
         <translation>Documents seen</translation>
     </message>
     <message>
-        <source>收据号</source>
-        <translation>Receipt no.</translation>
+        <source>收据号/凭证号</source>
+        <translation>Receipt / voucher no.</translation>
     </message>
     <message>
         <source>所属期</source>
@@ -1006,7 +1058,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1066,6 +1118,10 @@
     <message>
         <source>登记缴费（Ctrl+J）</source>
         <translation>Record payment (Ctrl+J)</translation>
+    </message>
+    <message>
+        <source>登记税务渠道缴费（Ctrl+Shift+J）</source>
+        <translation>Tax-channel payment (Ctrl+Shift+J)</translation>
     </message>
     <message>
         <source>打印登记表（Ctrl+P）</source>
@@ -1411,7 +1467,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1491,7 +1547,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1572,6 +1628,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1770,7 +1833,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
@@ -1778,10 +1841,196 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
 </context>
 <context>
-    <name>StoreBanner</name>
+    <name>TaxListColumns</name>
     <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>所属期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (¥)</translation>
+    </message>
+    <message>
+        <source>税务凭证号</source>
+        <translation>Tax voucher no.</translation>
+    </message>
+    <message>
+        <source>本地记录</source>
+        <translation>Record here</translation>
+    </message>
+    <message>
+        <source>税务凭证 %1</source>
+        <translation>Tax voucher %1</translation>
+    </message>
+    <message>
+        <source>收据 %1</source>
+        <translation>Receipt %1</translation>
+    </message>
+    <message>
+        <source>缴费人</source>
+        <translation>Payer</translation>
+    </message>
+    <message>
+        <source>业务日期</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>TaxListMatchDialog</name>
+    <message>
+        <source>税务缴费清单核对结果</source>
+        <translation>Tax list matched</translation>
+    </message>
+    <message>
+        <source>清单 %1，%2 至 %3：相符 %4 笔，仅税务清单有 %5 笔，仅本地有 %6 笔，无法读取 %7 行。核对不改动任何缴费记录。</source>
+        <translation>List %1, %2 to %3: %4 matched, %5 only in the tax list, %6 only here, %7 rows unreadable. Matching changes no payment.</translation>
+    </message>
+    <message>
+        <source>相符（%1）</source>
+        <translation>Matched (%1)</translation>
+    </message>
+    <message>
+        <source>仅税务清单有（%1）</source>
+        <translation>Only in the tax list (%1)</translation>
+    </message>
+    <message>
+        <source>仅本地有（%1）</source>
+        <translation>Only here (%1)</translation>
+    </message>
+    <message>
+        <source>无法读取的行（%1）</source>
+        <translation>Unreadable rows (%1)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TaxPaymentDialog</name>
+    <message>
+        <source>登记税务渠道缴费</source>
+        <translation>Record a tax-channel payment</translation>
+    </message>
+    <message>
+        <source>缴费人已通过税务渠道缴费：按完税（缴费）凭证登记，本中心不开收据。</source>
+        <translation>The person paid through the tax authority's channels: record it from the tax voucher; this centre issues no receipt.</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>缴费期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>缴费月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>缴费渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>凭证号</source>
+        <translation>Voucher no.</translation>
+    </message>
+    <message>
+        <source>完税凭证或缴费凭证上的号码</source>
+        <translation>The number on the tax payment voucher</translation>
+    </message>
+    <message>
+        <source>缴费日期</source>
+        <translation>Date paid</translation>
+    </message>
+    <message>
+        <source>凭证金额</source>
+        <translation>Voucher amount</translation>
+    </message>
+    <message>
+        <source>可不填；填写则与应缴金额核对</source>
+        <translation>Optional; if given, checked against the amount due</translation>
+    </message>
+    <message>
+        <source>应缴金额</source>
+        <translation>Amount due</translation>
+    </message>
+    <message>
+        <source>凭证金额（元）</source>
+        <translation>Voucher amount (¥)</translation>
+    </message>
+    <message>
+        <source>确认登记</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在读取参保信息……</source>
+        <translation>Loading the person's schemes…</translation>
+    </message>
+    <message>
+        <source>缴费人：{name}（{id}）</source>
+        <translation>Payer: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>该人员没有有效的参保险种，请先办理参保登记。</source>
+        <translation>This person has no active scheme; enrol them first.</translation>
+    </message>
+    <message>
+        <source>¥{amount}（{start} 至 {end}）</source>
+        <translation>¥{amount} ({start} to {end})</translation>
+    </message>
+    <message>
+        <source>正在登记……</source>
+        <translation>Recording…</translation>
+    </message>
+    <message>
+        <source>已登记税务渠道缴费：凭证号 {number}，{amount} 元。</source>
+        <translation>Tax-channel payment recorded: voucher {number}, ¥{amount}.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>请按提示改正标红的项目。</source>
+        <translation>Correct the fields marked in red.</translation>
+    </message>
+    <message>
+        <source>操作失败：{error}</source>
+        <translation>Failed: {error}</translation>
     </message>
 </context>
 </TS>

@@ -29,40 +29,76 @@ from caseworker.ui.models.labels import money
 from caseworker.ui.models.table import Column, RecordTableModel
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TaxListColumns", text)
-
-
 def _period(start: date, end: date) -> str:
     return f"{start:%Y-%m}～{end:%Y-%m}"
 
 
 def _line_columns(get: Callable[[Any], TaxLine]) -> list[Column]:
     return [
-        Column(_tr("行号"), lambda r: str(get(r).row), sort=lambda r: get(r).row),
-        Column(_tr("身份证号"), lambda r: mask_id_number(get(r).id_number)),
-        Column(_tr("姓名"), lambda r: get(r).name),
-        Column(_tr("险种"), lambda r: scheme_short(get(r).scheme)),
-        Column(_tr("所属期"), lambda r: _period(get(r).period_start, get(r).period_end)),
-        Column(_tr("金额（元）"), lambda r: money(get(r).amount_fen), align_right=True),
-        Column(_tr("税务凭证号"), lambda r: get(r).voucher_number or ""),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "行号"),
+            lambda r: str(get(r).row),
+            sort=lambda r: get(r).row,
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "身份证号"),
+            lambda r: mask_id_number(get(r).id_number),
+        ),
+        Column(QCoreApplication.translate("TaxListColumns", "姓名"), lambda r: get(r).name),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "险种"),
+            lambda r: scheme_short(get(r).scheme),
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "所属期"),
+            lambda r: _period(get(r).period_start, get(r).period_end),
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "金额（元）"),
+            lambda r: money(get(r).amount_fen),
+            align_right=True,
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "税务凭证号"),
+            lambda r: get(r).voucher_number or "",
+        ),
     ]
 
 
 def _local_columns(get: Callable[[Any], LocalPayment]) -> list[Column]:
     return [
         Column(
-            _tr("本地记录"),
-            lambda r: (_tr("税务凭证 %1") if get(r).channel == "tax" else _tr("收据 %1")).replace(
-                "%1", get(r).reference
-            ),
+            QCoreApplication.translate("TaxListColumns", "本地记录"),
+            lambda r: (
+                QCoreApplication.translate("TaxListColumns", "税务凭证 %1")
+                if get(r).channel == "tax"
+                else QCoreApplication.translate("TaxListColumns", "收据 %1")
+            ).replace("%1", get(r).reference),
         ),
-        Column(_tr("缴费人"), lambda r: get(r).person_name),
-        Column(_tr("身份证号"), lambda r: mask_id_number(get(r).id_number)),
-        Column(_tr("险种"), lambda r: scheme_short(get(r).scheme)),
-        Column(_tr("所属期"), lambda r: _period(get(r).period_start, get(r).period_end)),
-        Column(_tr("金额（元）"), lambda r: money(get(r).personal_fen), align_right=True),
-        Column(_tr("业务日期"), lambda r: get(r).business_date.isoformat()),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "缴费人"), lambda r: get(r).person_name
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "身份证号"),
+            lambda r: mask_id_number(get(r).id_number),
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "险种"),
+            lambda r: scheme_short(get(r).scheme),
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "所属期"),
+            lambda r: _period(get(r).period_start, get(r).period_end),
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "金额（元）"),
+            lambda r: money(get(r).personal_fen),
+            align_right=True,
+        ),
+        Column(
+            QCoreApplication.translate("TaxListColumns", "业务日期"),
+            lambda r: get(r).business_date.isoformat(),
+        ),
     ]
 
 
@@ -109,20 +145,29 @@ class TaxListMatchDialog(QDialog):
         matched = [
             *_line_columns(lambda pair: pair[0])[:-1],
             Column(
-                _tr("本地记录"),
+                QCoreApplication.translate("TaxListColumns", "本地记录"),
                 lambda pair: (
-                    _tr("税务凭证 %1") if pair[1].channel == "tax" else _tr("收据 %1")
+                    QCoreApplication.translate("TaxListColumns", "税务凭证 %1")
+                    if pair[1].channel == "tax"
+                    else QCoreApplication.translate("TaxListColumns", "收据 %1")
                 ).replace("%1", pair[1].reference),
             ),
         ]
         only_list = [
             *_line_columns(lambda u: u.line),
-            Column(_tr("说明"), lambda u: in_language(u.note, u.note_en)),
+            Column(
+                QCoreApplication.translate("TaxListColumns", "说明"),
+                lambda u: in_language(u.note, u.note_en),
+            ),
         ]
         bad = [
-            Column(_tr("行号"), lambda b: str(b.row), sort=lambda b: b.row),
             Column(
-                _tr("问题"),
+                QCoreApplication.translate("TaxListColumns", "行号"),
+                lambda b: str(b.row),
+                sort=lambda b: b.row,
+            ),
+            Column(
+                QCoreApplication.translate("TaxListColumns", "问题"),
                 lambda b: "；".join(
                     in_language(zh, en) for zh, en in zip(b.problems, b.problems_en, strict=True)
                 ),
