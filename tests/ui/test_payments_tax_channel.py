@@ -132,8 +132,11 @@ def test_a_supervisor_matches_the_tax_list_and_sees_three_groups(
         dialog = page.match_dialog
         assert dialog is not None and dialog.isVisible()
         assert "相符 1 笔，仅税务清单有 1 笔，仅本地有 1 笔，无法读取 1 行" in dialog.summary.text()
+        # The differences side by side; the pairs and the unreadable rows in tabs below.
+        assert dialog.captions["taxOnlyInList"] == "仅税务清单有（1）"
+        assert dialog.captions["taxOnlyHere"] == "仅本地有（1）"
         tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-        assert tabs == ["相符（1）", "仅税务清单有（1）", "仅本地有（1）", "无法读取的行（1）"]
+        assert tabs == ["相符（1）", "无法读取的行（1）"]
         assert dialog.tabs.currentIndex() == 1  # what needs attention first
         matched = dialog.tables["taxMatched"].model()
         assert matched.data(matched.index(0, 6)) == f"收据 {receipt.receipt_number}"

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -125,7 +126,7 @@ class TaxListMatchDialog(QDialog):
         self.setObjectName("taxListMatch")
         self.result = result
         self.setWindowTitle(self.tr("税务缴费清单核对结果"))
-        self.resize(980, 560)
+        self.resize(1500, 640)
         self.summary = QLabel(objectName="taxListSummary")
         self.summary.setWordWrap(True)
         self.summary.setText(
@@ -141,7 +142,6 @@ class TaxListMatchDialog(QDialog):
             .replace("%6", str(len(result.only_here)))
             .replace("%7", str(len(result.bad_rows)))
         )
-        self.tabs = QTabWidget(objectName="taxListTabs")
         matched = [
             *_line_columns(lambda pair: pair[0])[:-1],
             Column(
@@ -185,14 +185,29 @@ class TaxListMatchDialog(QDialog):
             ("taxBadRows", self.tr("无法读取的行（%1）"), bad, result.bad_rows),
         ]
         self.tables: dict[str, QTableView] = {}
+        self.captions: dict[str, str] = {}
         for name, title, columns, rows in groups:
-            caption = title.replace("%1", str(len(rows)))
-            table = _table(name, caption, columns, list(rows), self)
-            self.tables[name] = table
-            self.tabs.addTab(table, caption)
-        # Open on what needs attention first.
-        first = next((i for i in (1, 2, 3) if groups[i][3]), 0)
-        self.tabs.setCurrentIndex(first)
+            self.captions[name] = title.replace("%1", str(len(rows)))
+            self.tables[name] = _table(name, self.captions[name], columns, list(rows), self)
+        # What differs, side by side (the tax list's lines left, ours right) ...
+        sides = QSplitter(Qt.Orientation.Horizontal, objectName="taxListSides")
+        for name in ("taxOnlyInList", "taxOnlyHere"):
+            side = QWidget()
+            side_layout = QVBoxLayout(side)
+            side_layout.setContentsMargins(0, 0, 0, 0)
+            heading = QLabel(self.captions[name], objectName=f"{name}Title")
+            heading.setStyleSheet("font-weight: 600;")
+            side_layout.addWidget(heading)
+            side_layout.addWidget(self.tables[name], 1)
+            sides.addWidget(side)
+        # ... and below, the pairs that agree and the rows that could not be read.
+        self.tabs = QTabWidget(objectName="taxListTabs")
+        for name in ("taxMatched", "taxBadRows"):
+            self.tabs.addTab(self.tables[name], self.captions[name])
+        self.tabs.setCurrentIndex(1 if result.bad_rows else 0)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(sides)
+        split.addWidget(self.tabs)
         close = QPushButton(self.tr("关闭"), objectName="closeTaxList")
         close.setAccessibleName(self.tr("关闭"))
         close.clicked.connect(self.accept)
@@ -201,5 +216,5 @@ class TaxListMatchDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)

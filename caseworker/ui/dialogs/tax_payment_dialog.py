@@ -261,6 +261,7 @@ class TaxPaymentDialog(QDialog):
             except InvalidValue as error:
                 self.boxes["amount"].set_error(message_for(error))
                 self.amount.setFocus()
+                self.adjustSize()
                 return
         self._busy = True
         self.confirm_button.setEnabled(False)
@@ -320,3 +321,4 @@ class TaxPaymentDialog(QDialog):
         else:
             self.banner.show_message(self.tr("操作失败：{error}").format(error=error), "error")
         self.confirm_button.setEnabled(self._option() is not None and self.recorded is None)
+        self.adjustSize()  # grow to show every message in full, never clip one
