@@ -162,6 +162,7 @@ class DailyReceipt:
     subsidy_fen: int
     void_reason: str | None = None
     voided_by: str = ""
+    masked_id_number: str = ""  # shown on the remittance list
 
     @property
     def voided(self) -> bool:
@@ -177,26 +178,6 @@ class DailyReportData:
 
 
 @dataclass(frozen=True)
-class RemittanceReceipt:
-    """One centre receipt line in the day's cash to remit (解缴) to the tax authority."""
-
-    receipt_number: str
-    paid_at: datetime  # local time
-    name: str
-    masked_id_number: str
-    scheme: str
-    method: str
-    personal_fen: int  # what was taken from the payer, and so what is remitted
-    operator: str
-    void_reason: str | None = None
-    voided_by: str = ""
-
-    @property
-    def voided(self) -> bool:
-        return self.void_reason is not None
-
-
-@dataclass(frozen=True)
 class RemittanceData:
     """解缴清单: a day's desk receipts of one operator (or every operator), voids apart."""
 
@@ -204,14 +185,14 @@ class RemittanceData:
     day: date
     printed_at: datetime
     operator: str  # the operator's name, or "" for every operator of the day
-    receipts: tuple[RemittanceReceipt, ...] = ()
+    receipts: tuple[DailyReceipt, ...] = ()
 
     @property
-    def live(self) -> tuple[RemittanceReceipt, ...]:
+    def live(self) -> tuple[DailyReceipt, ...]:
         return tuple(r for r in self.receipts if not r.voided)
 
     @property
-    def voided(self) -> tuple[RemittanceReceipt, ...]:
+    def voided(self) -> tuple[DailyReceipt, ...]:
         return tuple(r for r in self.receipts if r.voided)
 
     @property

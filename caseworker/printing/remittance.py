@@ -11,7 +11,7 @@ from collections import defaultdict
 from reportlab.lib.pagesizes import A4
 
 from caseworker.domain.money import format_yuan, to_chinese_capitals
-from caseworker.printing.data import RemittanceData, RemittanceReceipt
+from caseworker.printing.data import DailyReceipt, RemittanceData
 from caseworker.printing.fonts import FontChain
 from caseworker.printing.layout import MM, PdfDocument, PrintResult, format_time, header
 from caseworker.printing.layout import signature_boxes as draw_signatures
@@ -50,15 +50,15 @@ TOTAL_H = 30.0
 SIGN_H = 70.0
 
 
-def _count_and_sum(receipts: list[RemittanceReceipt]) -> list[str]:
+def _count_and_sum(receipts: list[DailyReceipt]) -> list[str]:
     return [str(len(receipts)), format_yuan(sum(r.personal_fen for r in receipts))]
 
 
 def summary_rows(data: RemittanceData) -> list[list[str]]:
     """By operator, by payment method, the total to remit, and the voids (not counted)."""
     live = list(data.live)
-    by_operator: dict[str, list[RemittanceReceipt]] = defaultdict(list)
-    by_method: dict[str, list[RemittanceReceipt]] = defaultdict(list)
+    by_operator: dict[str, list[DailyReceipt]] = defaultdict(list)
+    by_method: dict[str, list[DailyReceipt]] = defaultdict(list)
     for r in live:
         by_operator[r.operator].append(r)
         by_method[r.method].append(r)
@@ -71,7 +71,7 @@ def summary_rows(data: RemittanceData) -> list[list[str]]:
     return rows
 
 
-def detail_rows(receipts: tuple[RemittanceReceipt, ...]) -> list[list[str]]:
+def detail_rows(receipts: tuple[DailyReceipt, ...]) -> list[list[str]]:
     return [
         [
             r.receipt_number,
@@ -87,7 +87,7 @@ def detail_rows(receipts: tuple[RemittanceReceipt, ...]) -> list[list[str]]:
     ]
 
 
-def void_rows(receipts: tuple[RemittanceReceipt, ...]) -> list[list[str]]:
+def void_rows(receipts: tuple[DailyReceipt, ...]) -> list[list[str]]:
     return [
         [
             r.receipt_number,

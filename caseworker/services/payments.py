@@ -73,19 +73,27 @@ def record_payment(
     refuse_if_behind(database, actor)
     day = today or date.today()
     with database.writing() as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFound("person", "找不到该参保人员。", "No such person.")
-        enrolment = session.scalar(
-            select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
-        )
-        if enrolment is None or enrolment.status != "active":
-            raise ServiceError(
-                "not_enrolled",
-                f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
-                f"{person.name} is not enrolled in {scheme}; enrol them first.",
-            )
+        person, enrolment = active_enrolment(session, person_id, scheme)
         return write_payment(session, actor, person, enrolment, method, months, day)
+
+
+def active_enrolment(
+    session: Session, person_id: uuid.UUID, scheme: str
+) -> tuple[Person, Enrolment]:
+    """The person and their active enrolment in ``scheme``: what any payment is taken for."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person", "找不到该参保人员。", "No such person.")
+    enrolment = session.scalar(
+        select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
+    )
+    if enrolment is None or enrolment.status != "active":
+        raise ServiceError(
+            "not_enrolled",
+            f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
+            f"{person.name} is not enrolled in {scheme}; enrol them first.",
+        )
+    return person, enrolment
 
 
 def write_payment(

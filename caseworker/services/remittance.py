@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from caseworker.domain.ids import mask_id_number
-from caseworker.printing.data import RemittanceData, RemittanceReceipt
+from caseworker.printing.data import DailyReceipt, RemittanceData
 from caseworker.printing.labels import METHOD_LABELS
 from caseworker.printing.layout import PrintResult
 from caseworker.printing.remittance import build_remittance
@@ -73,17 +73,20 @@ def remittance_list(
         if whose is not None:
             query = query.where(Payment.operator_id == whose)
         receipts = tuple(
-            RemittanceReceipt(
+            DailyReceipt(
                 receipt_number=p.receipt_number or "",
                 paid_at=_local(p.paid_at),
                 name=name,
-                masked_id_number=mask_id_number(id_number),
                 scheme=_label("scheme", p.scheme),
-                method=METHOD_LABELS.get(p.method, p.method),
-                personal_fen=p.personal_fen,
                 operator=operators.get(p.operator_id, ""),
+                method=METHOD_LABELS.get(p.method, p.method),
+                amount_fen=p.amount_fen,
+                personal_fen=p.personal_fen,
+                paid_by_government_fen=p.paid_by_government_fen,
+                subsidy_fen=p.subsidy_fen,
                 void_reason=(p.void_reason or "") if p.voided_at else None,
                 voided_by=operators.get(p.voided_by, "") if p.voided_by else "",
+                masked_id_number=mask_id_number(id_number),
             )
             for p, name, id_number in session.execute(query)
         )

@@ -30,9 +30,9 @@ from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
-from caseworker.services.payments import checked_void_reason, void_row
+from caseworker.services.payments import active_enrolment, checked_void_reason, void_row
 from caseworker.store.database import Database
-from caseworker.store.models import Enrolment, Operator, Payment, Person, new_id
+from caseworker.store.models import Operator, Payment, Person, new_id
 from caseworker.store.wire import WIRE
 
 
@@ -120,18 +120,7 @@ def record_tax_payment(
     problems, voucher = _problems(method, voucher_number, paid_on, day)
     province = actor.centre_code[:2] + "0000"
     with database.writing() as session:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFound("person", "找不到该参保人员。", "No such person.")
-        enrolment = session.scalar(
-            select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.scheme == scheme)
-        )
-        if enrolment is None or enrolment.status != "active":
-            raise ServiceError(
-                "not_enrolled",
-                f"{person.name}尚未参加该险种（{scheme}），请先办理参保登记。",
-                f"{person.name} is not enrolled in {scheme}; enrol them first.",
-            )
+        person, enrolment = active_enrolment(session, person_id, scheme)
         try:
             due = contribution(
                 scheme,

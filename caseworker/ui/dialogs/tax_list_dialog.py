@@ -8,11 +8,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -28,6 +27,7 @@ from caseworker.services.tax_list_file import TaxLine
 from caseworker.ui.i18n import in_language, scheme_short
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.widgets.common import record_table
 
 
 def _period(start: date, end: date) -> str:
@@ -103,23 +103,6 @@ def _local_columns(get: Callable[[Any], LocalPayment]) -> list[Column]:
     ]
 
 
-def _table(
-    name: str, accessible: str, columns: list[Column], rows: list, parent: QObject
-) -> QTableView:
-    model = RecordTableModel(columns, parent)
-    model.set_rows(rows)
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
 class TaxListMatchDialog(QDialog):
     def __init__(self, result: TaxListMatch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,7 +171,9 @@ class TaxListMatchDialog(QDialog):
         self.captions: dict[str, str] = {}
         for name, title, columns, rows in groups:
             self.captions[name] = title.replace("%1", str(len(rows)))
-            self.tables[name] = _table(name, self.captions[name], columns, list(rows), self)
+            model = RecordTableModel(columns, self)
+            model.set_rows(list(rows))
+            self.tables[name] = record_table(name, self.captions[name], model)
         # What differs, side by side (the tax list's lines left, ours right) ...
         sides = QSplitter(Qt.Orientation.Horizontal, objectName="taxListSides")
         for name in ("taxOnlyInList", "taxOnlyHere"):

@@ -15,10 +15,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,25 +43,13 @@ from caseworker.ui.models.people import (
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import record_table
 
 
 @dataclass(frozen=True)
 class PersonPage:
     detail: PersonDetail
     household: list[HouseholdMember]
-
-
-def _table(name: str, accessible: str, model: RecordTableModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 class PersonView(QWidget):
@@ -142,20 +128,21 @@ class PersonView(QWidget):
         self.enrolment_model = RecordTableModel(enrolment_columns(), self)
         self.payment_model = RecordTableModel(payment_columns(), self)
         self.history_model = RecordTableModel(history_columns(), self)
-        self.household_table = _table("household", self.tr("家庭成员"), self.household_model)
+        self.household_table = record_table("household", self.tr("家庭成员"), self.household_model)
         self.household_table.doubleClicked.connect(self._open_member)
         self.household_table.activated.connect(self._open_member)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("personTabs")
         self.tabs.addTab(
-            _table("enrolments", self.tr("参保情况"), self.enrolment_model), self.tr("参保情况")
+            record_table("enrolments", self.tr("参保情况"), self.enrolment_model),
+            self.tr("参保情况"),
         )
         self.tabs.addTab(
-            _table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
+            record_table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
         )
         self.tabs.addTab(self.household_table, self.tr("家庭成员"))
         self.tabs.addTab(
-            _table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
+            record_table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
         )
 
         layout = QVBoxLayout(self)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -174,6 +175,20 @@ class CodeCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code)
         self.setCurrentIndex(index if index >= 0 else 0)
+
+
+def record_table(name: str, accessible: str, model: QAbstractItemModel) -> QTableView:
+    """A read-only list of records: whole rows selected, sized to contents, no row numbers."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 def set_column_widths(table: QTableView, widths: tuple[int, ...]) -> None:
