@@ -808,7 +808,7 @@
     </message>
     <message>
         <source>选择税务部门的缴费清单</source>
-        <translation>Choose the tax authority's list of payments</translation>
+        <translation>Choose the tax authority&apos;s list of payments</translation>
     </message>
     <message>
         <source>缴费清单 (*.csv *.xlsx);;所有文件 (*)</source>
@@ -1554,6 +1554,10 @@
         <translation>Record payment</translation>
     </message>
     <message>
+        <source>登记税务渠道缴费</source>
+        <translation>Record a tax-channel payment</translation>
+    </message>
+    <message>
         <source>打印登记表</source>
         <translation>Print enrolment form</translation>
     </message>
@@ -1572,6 +1576,14 @@
     <message>
         <source>为所选单位职工参保</source>
         <translation>Enrol an employee of the selected employer</translation>
+    </message>
+    <message>
+        <source>解缴清单（缴费页面）</source>
+        <translation>Remittance list (Payments page)</translation>
+    </message>
+    <message>
+        <source>导入税务缴费清单（缴费页面，审核员）</source>
+        <translation>Match the tax list (Payments page, supervisors)</translation>
     </message>
     <message>
         <source>刷新当前页面</source>
@@ -1938,7 +1950,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>缴费人已通过税务渠道缴费：按完税（缴费）凭证登记，本中心不开收据。</source>
-        <translation>The person paid through the tax authority's channels: record it from the tax voucher; this centre issues no receipt.</translation>
+        <translation>The person paid through the tax authority&apos;s channels: record it from the tax voucher; this centre issues no receipt.</translation>
     </message>
     <message>
         <source>险种</source>
@@ -1998,7 +2010,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>正在读取参保信息……</source>
-        <translation>Loading the person's schemes…</translation>
+        <translation>Loading the person&apos;s schemes…</translation>
     </message>
     <message>
         <source>缴费人：{name}（{id}）</source>
