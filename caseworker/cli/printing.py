@@ -22,6 +22,7 @@ from caseworker.printing.layout import PrintResult
 from caseworker.printing.receipt import PAPERS
 from caseworker.services import documents
 from caseworker.services.centre import OpenSession
+from caseworker.services.remittance import operator_by_username, remittance_pdf
 
 
 def _write(args: Any, result: PrintResult) -> int:
@@ -99,6 +100,16 @@ def cmd_daily(args: Any) -> int:
     return _run(args, lambda s: documents.daily_report_pdf(s.database, day))
 
 
+def cmd_remittance(args: Any) -> int:
+    day = _day(args.date)
+
+    def make(s: OpenSession) -> PrintResult:
+        operator = operator_by_username(s.database, args.operator) if args.operator else None
+        return remittance_pdf(s.database, s.actor, day, operator)
+
+    return _run(args, make)
+
+
 def cmd_transmittal(args: Any) -> int:
     try:
         batch = uuid.UUID(args.batch.strip())
@@ -171,6 +182,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     daily.add_argument("--date", required=True, help="YYYY-MM-DD")
     _output(daily)
     daily.set_defaults(handler=cmd_daily)
+
+    remittance = sub.add_parser(
+        "remittance", help="现金解缴清单 of one business day (your own, or --operator's)"
+    )
+    remittance.add_argument("--date", required=True, help="YYYY-MM-DD")
+    remittance.add_argument(
+        "--operator", help="whose receipts (supervisors; default: yours, or everyone's)"
+    )
+    _output(remittance)
+    remittance.set_defaults(handler=cmd_remittance)
 
     transmittal = sub.add_parser("transmittal", help="业务数据移交清单 of an upload batch")
     transmittal.add_argument("--batch", required=True, help="batch UUID")

@@ -19,7 +19,7 @@ from caseworker.printing.layout import (
     header,
     signature_boxes,
 )
-from caseworker.printing.tables import Column, PagedTable, page_footer, plan_pages
+from caseworker.printing.tables import Column, PagedTable, page_footer, plan_pages, table_end
 from caseworker.printing.text import Box
 
 TITLE = "社会保险费收缴日报表"
@@ -98,13 +98,6 @@ def detail_rows(receipts: Iterable[DailyReceipt]) -> list[list[str]]:
     ]
 
 
-def _end(plan: list[int], top: float, page_top: float, row_h: float) -> float:
-    """Where a table drawn with ``plan`` from ``top`` ends (heads repeat on each page)."""
-    if len(plan) == 1:
-        return top - (plan[0] + 1) * row_h
-    return page_top - (plan[-1] + 1) * row_h if plan[-1] else page_top
-
-
 def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
     doc = PdfDocument(chain, A4, f"{TITLE} {data.day.isoformat()}")
     margin = 15 * MM
@@ -125,7 +118,7 @@ def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
     detail = detail_rows(data.receipts)
     gap = 26.0  # a section title between the tables
     first = plan_pages(len(summary), top - gap - bottom, page_top - bottom, ROW_H, 0)
-    after = _end(first, top - gap, page_top, ROW_H) - gap
+    after = table_end(first, top - gap, page_top, ROW_H) - gap
     second = plan_pages(len(detail), after - bottom, page_top - bottom, ROW_H, SIGN_H + 8)
     total = len(first) + len(second) - 1
     footer = f"{data.centre.name}　打印：{format_time(data.printed_at)}"

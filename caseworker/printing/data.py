@@ -190,6 +190,7 @@ class DailyReceipt:
     subsidy_fen: int
     void_reason: str | None = None
     voided_by: str = ""
+    masked_id_number: str = ""  # shown on the remittance list
 
     @property
     def voided(self) -> bool:
@@ -202,3 +203,27 @@ class DailyReportData:
     day: date
     printed_at: datetime
     receipts: tuple[DailyReceipt, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RemittanceData:
+    """解缴清单: a day's desk receipts of one operator (or every operator), voids apart."""
+
+    centre: CentreInfo
+    day: date
+    printed_at: datetime
+    operator: str  # the operator's name, or "" for every operator of the day
+    receipts: tuple[DailyReceipt, ...] = ()
+
+    @property
+    def live(self) -> tuple[DailyReceipt, ...]:
+        return tuple(r for r in self.receipts if not r.voided)
+
+    @property
+    def voided(self) -> tuple[DailyReceipt, ...]:
+        return tuple(r for r in self.receipts if r.voided)
+
+    @property
+    def total_fen(self) -> int:
+        """What is remitted: every live receipt, never a voided one."""
+        return sum(r.personal_fen for r in self.live)

@@ -13,6 +13,9 @@ METHOD_LABELS = {
     "wechat": "微信支付",
     "alipay": "支付宝",
     "bank_transfer": "银行转账",
+    # The tax authority's channels (payment.channel "tax"); wechat and alipay as above.
+    "bank": "银行",
+    "tax_app": "税务APP",
 }
 ID_KIND_LABELS = {
     "mainland": "居民身份证",

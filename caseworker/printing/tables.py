@@ -87,6 +87,13 @@ class PagedTable:
         return y
 
 
+def table_end(plan: list[int], top: float, page_top: float, row_h: float) -> float:
+    """Where a table drawn with ``plan`` from ``top`` ends (heads repeat on each page)."""
+    if len(plan) == 1:
+        return top - (plan[0] + 1) * row_h
+    return page_top - (plan[-1] + 1) * row_h if plan[-1] else page_top
+
+
 def page_footer(doc: PdfDocument, total: int, left: str, margin: float, y: float) -> None:
     doc.pen.text(margin, y, left, 7.5, color=GREY)
     doc.pen.text(

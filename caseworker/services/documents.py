@@ -170,7 +170,8 @@ def daily_report_pdf(database: Database, day: date, *, now: datetime | None = No
         rows = session.execute(
             select(Payment, Person.name)
             .join(Person, Person.id == Payment.person_id)
-            .where(Payment.business_date == day)
+            # The centre's own receipts; tax-channel payments are no cash taken here.
+            .where(Payment.business_date == day, Payment.channel == "desk")
             .order_by(Payment.receipt_number, Payment.receipt_line)
         ).all()
         receipts = tuple(

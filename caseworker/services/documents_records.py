@@ -275,7 +275,8 @@ def receipt_numbers_for_day(database: Database, day: date) -> list[str]:
         return list(
             session.scalars(
                 select(Payment.receipt_number)
-                .where(Payment.business_date == day, Payment.receipt_number.is_not(None))
+                # Tax-channel payments have a voucher, not a receipt of ours to print.
+                .where(Payment.business_date == day, Payment.channel == "desk")
                 .group_by(Payment.receipt_number)
                 .order_by(Payment.receipt_number)
             )
@@ -323,7 +324,7 @@ def _transmittal_row(entry: OutboxEntry, names: dict[uuid.UUID, str]) -> Transmi
     payload = entry.payload
     person_id = uuid.UUID(str(payload.get("person_id") or entry.entity_id))
     if entry.entity_type == "payment":
-        reference = str(payload.get("receipt_number", ""))
+        reference = str(payload.get("receipt_number") or payload.get("voucher_number") or "")
     elif payload.get("id_number"):
         reference = mask_id_number(str(payload["id_number"]))
     else:

@@ -186,6 +186,29 @@ class _Chosen:
     months: int
 
 
+def active_enrolment(
+    session: Session, person_id: uuid.UUID, scheme: str
+) -> tuple[Person, Enrolment]:
+    """The person and their active enrolment in ``scheme``: what any payment is taken for."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person", "找不到该参保人员。", "No such person.")
+    return person, _active_enrolment_of(session, person, scheme)
+
+
+def _active_enrolment_of(session: Session, person: Person, scheme: str) -> Enrolment:
+    enrolment = session.scalar(
+        select(Enrolment).where(Enrolment.person_id == person.id, Enrolment.scheme == scheme)
+    )
+    if enrolment is None or enrolment.status != "active":
+        raise ServiceError(
+            "not_enrolled",
+            f"{person.name}尚未参加该险种（{scheme_label(scheme)}），请先办理参保登记。",
+            f"{person.name} is not enrolled in {scheme_label(scheme, 'en')}; enrol them first.",
+        )
+    return enrolment
+
+
 def _chosen_line(
     session: Session, actor: Actor, payer: Person, line: VisitLine, day: date
 ) -> _Chosen:
@@ -200,16 +223,7 @@ def _chosen_line(
             f"{person.name}与缴费人{payer.name}不是同一户，不能合并收费，请分别办理。",
             f"{person.name} is not of {payer.name}'s household; take their payment separately.",
         )
-    enrolment = session.scalar(
-        select(Enrolment).where(Enrolment.person_id == person.id, Enrolment.scheme == line.scheme)
-    )
-    if enrolment is None or enrolment.status != "active":
-        raise ServiceError(
-            "not_enrolled",
-            f"{person.name}尚未参加该险种（{scheme_label(line.scheme)}），请先办理参保登记。",
-            f"{person.name} is not enrolled in {scheme_label(line.scheme, 'en')}; "
-            "enrol them first.",
-        )
+    enrolment = _active_enrolment_of(session, person, line.scheme)
     return _Chosen(person, enrolment, _open_period(session, actor, person, line, day), line.months)
 
 
@@ -383,31 +397,46 @@ def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]
 
 
 def void_payment(database: Database, actor: Actor, *, receipt_number: str, reason: str) -> None:
-    """Supervisors void a receipt; the number stays used, so the sequence keeps no gap."""
+    """Supervisors void a receipt; the number stays used, so the sequence keeps no gap.
+
+    A tax-channel payment has no receipt: ``tax_payments.void_tax_payment`` voids it by its
+    voucher number through the same ``void_row``.
+    """
     actor.require(Permission.VOID_PAYMENT)
-    if len(reason.strip()) < 2:
-        raise ValidationFailed(
-            [InvalidValue("void_reason", "empty", "作废必须写明原因（至少2个字）。")]
-        )
+    reason = checked_void_reason(reason)
     with database.writing() as session:
         payment = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
         if payment is None:
             raise NotFound(
                 "receipt", f"找不到收据号 {receipt_number}。", f"No receipt {receipt_number}."
             )
-        if payment.voided_at is not None:
-            raise ServiceError(
-                "already_void", f"收据 {receipt_number} 已作废。", f"{receipt_number} is void."
-            )
-        payment.voided_at = datetime.now(UTC)
-        payment.voided_by = actor.operator_id
-        payment.void_reason = reason.strip()
-        record_change(
-            session,
-            actor,
-            action="payment.void",
-            entity_type="payment",
-            entity_id=payment.id,
-            operation="void",
-            payload=_payment_payload(payment),
+        void_row(session, actor, payment, reason, (f"收据 {receipt_number}", receipt_number))
+
+
+def checked_void_reason(reason: str) -> str:
+    if len(reason.strip()) < 2:
+        raise ValidationFailed(
+            [InvalidValue("void_reason", "empty", "作废必须写明原因（至少2个字）。")]
         )
+    return reason.strip()
+
+
+def void_row(
+    session: Session, actor: Actor, payment: Payment, reason: str, label: tuple[str, str]
+) -> None:
+    """Mark ``payment`` void (audited, sent upstream); ``label`` (zh, en) names it if it is
+    void already."""
+    if payment.voided_at is not None:
+        raise ServiceError("already_void", f"{label[0]} 已作废。", f"{label[1]} is void.")
+    payment.voided_at = datetime.now(UTC)
+    payment.voided_by = actor.operator_id
+    payment.void_reason = reason
+    record_change(
+        session,
+        actor,
+        action="payment.void",
+        entity_type="payment",
+        entity_id=payment.id,
+        operation="void",
+        payload=_payment_payload(payment),
+    )

@@ -43,7 +43,7 @@ class EnrolmentRecord:
 @dataclass(frozen=True)
 class PaymentRecord:
     id: uuid.UUID
-    receipt_number: str
+    receipt_number: str | None  # None for a tax-channel payment (it has a voucher)
     scheme: str
     period_start: date
     period_end: date
@@ -59,6 +59,8 @@ class PaymentRecord:
     operator_name: str
     voided: bool
     void_reason: str | None
+    channel: str = "desk"  # or "tax": paid through the tax authority's channels
+    voucher_number: str | None = None
 
 
 @dataclass(frozen=True)

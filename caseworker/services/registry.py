@@ -142,6 +142,8 @@ def person_detail(database: Database, reference: str) -> PersonDetail:
                     operator_name=operators.get(p.operator_id, "?"),
                     voided=p.voided_at is not None,
                     void_reason=p.void_reason,
+                    channel=p.channel,
+                    voucher_number=p.voucher_number,
                 )
                 for p in person.payments
             ),
@@ -177,7 +179,7 @@ class DayPayment:
     """One payment of a business day, with the payer's name for the list."""
 
     id: uuid.UUID
-    receipt_number: str
+    receipt_number: str | None  # None for a tax-channel payment
     person_id: uuid.UUID
     person_name: str
     id_number: str
@@ -188,6 +190,8 @@ class DayPayment:
     paid_at: datetime
     operator_name: str
     voided: bool
+    channel: str = "desk"
+    voucher_number: str | None = None
 
     @property
     def masked_id_number(self) -> str:
@@ -254,6 +258,8 @@ def payments_on(database: Database, day: date) -> list[DayPayment]:
                 paid_at=p.paid_at,
                 operator_name=operators.get(p.operator_id, "?"),
                 voided=p.voided_at is not None,
+                channel=p.channel,
+                voucher_number=p.voucher_number,
             )
             for p, name, id_number in rows
         ]

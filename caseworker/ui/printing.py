@@ -3,7 +3,8 @@
 Entry points for the screens (each returns the dialog it opened):
 - ``preview_enrolment_form(parent, session, person_ref)`` after saving an enrolment;
 - ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment;
-- ``preview_daily_report(parent, session, day)`` and ``preview_survey(parent, session,
+- ``preview_daily_report(parent, session, day)``, ``preview_remittance(parent, session, day)``
+  and ``preview_survey(parent, session,
   village_code, blank=False)``;
 - ``print_day_receipts(parent, runner, session, day)``: every receipt of a day, built on the
   background runner with progress and cancel, then previewed.
@@ -243,6 +244,15 @@ def preview_daily_report(
     parent: QWidget | None, session: OpenSession, day: date
 ) -> PrintPreviewDialog | None:
     return _preview(parent, lambda: documents.daily_report_pdf(session.database, day))
+
+
+def preview_remittance(
+    parent: QWidget | None, session: OpenSession, day: date
+) -> PrintPreviewDialog | None:
+    """现金解缴清单 of ``day``: a clerk's own receipts, a supervisor's every operator's."""
+    from caseworker.services.remittance import remittance_pdf
+
+    return _preview(parent, lambda: remittance_pdf(session.database, session.actor, day))
 
 
 def preview_survey(

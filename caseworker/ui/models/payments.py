@@ -14,12 +14,30 @@ METHODS = {
     "wechat": QT_TRANSLATE_NOOP("PaymentColumns", "微信"),
     "alipay": QT_TRANSLATE_NOOP("PaymentColumns", "支付宝"),
     "bank_transfer": QT_TRANSLATE_NOOP("PaymentColumns", "银行转账"),
+    # The tax authority's channels (payment.channel "tax"); wechat and alipay as above.
+    "bank": QT_TRANSLATE_NOOP("PaymentColumns", "银行"),
+    "tax_app": QT_TRANSLATE_NOOP("PaymentColumns", "税务APP"),
 }
 
 
 def method_label(method: str) -> str:
     marked = METHODS.get(method)
     return QCoreApplication.translate("PaymentColumns", marked) if marked else method
+
+
+def reference_text(payment: object) -> str:
+    """The centre's receipt number, or the tax voucher of a tax-channel payment."""
+    if getattr(payment, "channel", "desk") == "tax":
+        return QCoreApplication.translate("PaymentColumns", "税务凭证 %1").replace(
+            "%1", payment.voucher_number or ""
+        )
+    return payment.receipt_number or ""
+
+
+def channel_label(payment: object) -> str:
+    if getattr(payment, "channel", "desk") == "tax":
+        return QCoreApplication.translate("PaymentColumns", "税务渠道")
+    return QCoreApplication.translate("PaymentColumns", "柜台")
 
 
 class DayPaymentsModel(RecordTableModel):
@@ -30,9 +48,8 @@ class DayPaymentsModel(RecordTableModel):
                 lambda p: p.paid_at.astimezone().strftime("%H:%M"),
                 sort=lambda p: p.paid_at,
             ),
-            Column(
-                QCoreApplication.translate("PaymentColumns", "收据号"), lambda p: p.receipt_number
-            ),
+            Column(QCoreApplication.translate("PaymentColumns", "收据号/凭证号"), reference_text),
+            Column(QCoreApplication.translate("PaymentColumns", "渠道"), channel_label),
             Column(QCoreApplication.translate("PaymentColumns", "姓名"), lambda p: p.person_name),
             Column(
                 QCoreApplication.translate("PaymentColumns", "身份证号"),
@@ -74,3 +91,7 @@ class DayPaymentsModel(RecordTableModel):
 
     def total_personal_fen(self) -> int:
         return sum(p.personal_fen for p in self.rows if not p.voided)
+
+    def desk_personal_fen(self) -> int:
+        """Cash taken at the desk (to remit); tax-channel payments went to the tax authority."""
+        return sum(p.personal_fen for p in self.rows if not p.voided and p.channel == "desk")

@@ -22,6 +22,7 @@ from caseworker.ui.models.labels import (
     sex_label,
     village_name,
 )
+from caseworker.ui.models.payments import reference_text
 from caseworker.ui.models.table import Column, LazyTableModel, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
 
@@ -120,7 +121,7 @@ def enrolment_columns() -> list[Column]:
 
 def payment_columns() -> list[Column]:
     return [
-        Column(QCoreApplication.translate("PeopleColumns", "收据号"), lambda p: p.receipt_number),
+        Column(QCoreApplication.translate("PeopleColumns", "收据号/凭证号"), reference_text),
         Column(
             QCoreApplication.translate("PeopleColumns", "险种"), lambda p: scheme_short(p.scheme)
         ),

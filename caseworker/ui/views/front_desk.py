@@ -79,6 +79,7 @@ class FrontDeskPage(QWidget):
         self.person.open_person.connect(self.open_person)
         self.person.edit_requested.connect(self.edit_person)
         self.person.payment_requested.connect(self.record_payment)
+        self.person.tax_payment_requested.connect(self.record_tax_payment)
 
     # -- navigation within the page -----------------------------------------------------
 
@@ -135,6 +136,13 @@ class FrontDeskPage(QWidget):
 
     def record_payment(self, person_id: uuid.UUID) -> None:
         self.payment_dialog = PaymentDialog(self.session, self.runner, person_id, self)
+        self.payment_dialog.finished.connect(self._payment_closed)
+        self.payment_dialog.open()
+
+    def record_tax_payment(self, person_id: uuid.UUID) -> None:
+        from caseworker.ui.dialogs.tax_payment_dialog import TaxPaymentDialog
+
+        self.payment_dialog = TaxPaymentDialog(self.session, self.runner, person_id, self)
         self.payment_dialog.finished.connect(self._payment_closed)
         self.payment_dialog.open()
 

@@ -1,21 +1,26 @@
-"""Today's payments at this centre, with the day's total (F5 reloads), and the day's papers:
-every receipt of the day in one document (with progress and cancel), the daily collection
-report, and a reprint (副本) of the selected receipt."""
+"""Today's payments at this centre (desk receipts and tax-channel payments), with the day's
+totals (F5 reloads), and the day's papers: every receipt of the day in one document (with
+progress and cancel), the daily collection report, the remittance list (解缴清单) and a reprint
+(副本) of the selected receipt. Supervisors also match the tax authority's list of payments."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import DayPayment, payments_on
 from caseworker.ui.i18n import message_for
@@ -27,6 +32,7 @@ from caseworker.ui.widgets.common import shortcut_button
 
 class PaymentsPage(QWidget):
     loaded = Signal()
+    matched = Signal()  # the tax list's match (or its refusal) is on screen
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
@@ -59,8 +65,26 @@ class PaymentsPage(QWidget):
         self.reprint_button = shortcut_button(
             "reprintReceipt", self.tr("补打收据"), "Ctrl+Shift+R", self.reprint
         )
+        self.remittance_button = shortcut_button(
+            "remittanceList", self.tr("解缴清单"), "Ctrl+Shift+M", self.remittance
+        )
+        self.remittance_button.setVisible(session.actor.may(Permission.VIEW_REMITTANCE))
+        self.tax_list_button = shortcut_button(
+            "importTaxList", self.tr("导入税务缴费清单"), "Ctrl+Shift+I", self.import_tax_list
+        )
+        # Matching the tax authority's list is a supervisor's check: hidden from clerks.
+        self.tax_list_button.setVisible(session.actor.may(Permission.IMPORT_TAX_LIST))
+        self.file_dialog: QFileDialog | None = None
+        self.match_dialog = None
+        self.match_problem: QMessageBox | None = None
         buttons = QHBoxLayout()
-        for button in (self.print_day_button, self.daily_report_button, self.reprint_button):
+        for button in (
+            self.print_day_button,
+            self.daily_report_button,
+            self.reprint_button,
+            self.remittance_button,
+            self.tax_list_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -82,13 +106,66 @@ class PaymentsPage(QWidget):
 
         preview_daily_report(self, self.session, self.day)
 
+    def remittance(self) -> None:
+        from caseworker.ui.printing import preview_remittance
+
+        preview_remittance(self, self.session, self.day)
+
     def reprint(self) -> None:
-        from caseworker.ui.printing import preview_receipt
+        from caseworker.ui.printing import preview_receipt, tell
 
         rows = self.table.selectionModel().selectedRows()
         if rows:
-            number = self.model.row(rows[0].row()).receipt_number
-            preview_receipt(self, self.session, number, reprint=True)
+            payment = self.model.row(rows[0].row())
+            if payment.receipt_number is None:  # a tax-channel payment: the tax voucher is it
+                tell(self, self.tr("税务渠道缴费以税务凭证为准，本中心没有收据可补打。"))
+                return
+            preview_receipt(self, self.session, payment.receipt_number, reprint=True)
+
+    # -- the tax authority's list of payments -----------------------------------------------
+
+    def import_tax_list(self) -> None:
+        dialog = QFileDialog(self, self.tr("选择税务部门的缴费清单"))
+        dialog.setObjectName("taxListFile")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(self.tr("缴费清单 (*.csv *.xlsx);;所有文件 (*)"))
+        dialog.fileSelected.connect(self.match_tax_list)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def match_tax_list(self, path: str) -> None:
+        from caseworker.services.tax_list import match_tax_list
+
+        self.summary.setText(self.tr("正在核对税务缴费清单……"))
+        database, actor = self.session.database, self.session.actor
+        self.runner.submit(
+            lambda control: match_tax_list(database, actor, Path(path)),
+            lane="write",  # the match is audited
+            on_success=self._show_match,
+            on_failure=self._match_failed,
+        )
+
+    def _show_match(self, result: object) -> None:
+        from caseworker.ui.dialogs.tax_list_dialog import TaxListMatchDialog
+
+        self.refresh()
+        self.match_dialog = TaxListMatchDialog(result, self)
+        self.match_dialog.open()
+        self.matched.emit()
+
+    def _match_failed(self, error: BaseException) -> None:
+        self.refresh()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("无法核对税务缴费清单"),
+            message_for(error),
+            parent=self,
+        )
+        box.setObjectName("taxListProblem")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.match_problem = box
+        box.open()
+        self.matched.emit()
 
     def refresh(self) -> None:
         self.day = date.today()
@@ -103,15 +180,18 @@ class PaymentsPage(QWidget):
     def _show(self, rows: list[DayPayment]) -> None:
         self.model.set_rows(rows)
         self.print_day_button.setEnabled(bool(rows))
-        self.reprint_button.setEnabled(bool(rows))
+        self.reprint_button.setEnabled(any(p.receipt_number for p in rows))
         if rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         valid = [p for p in rows if not p.voided]
         self.summary.setText(
-            self.tr("共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。")
+            self.tr(
+                "共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，其中柜台收取 %4 元待解缴；F5 刷新。"
+            )
             .replace("%1", str(len(rows)))
             .replace("%2", str(len(rows) - len(valid)))
             .replace("%3", money(self.model.total_personal_fen()))
+            .replace("%4", money(self.model.desk_personal_fen()))
         )
         self.loaded.emit()
 

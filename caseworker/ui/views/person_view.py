@@ -15,16 +15,15 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from caseworker.domain.dates import completed_years
+from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
@@ -44,6 +43,7 @@ from caseworker.ui.models.people import (
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import record_table
 
 
 @dataclass(frozen=True)
@@ -52,22 +52,10 @@ class PersonPage:
     household: list[HouseholdMember]
 
 
-def _table(name: str, accessible: str, model: RecordTableModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
 class PersonView(QWidget):
     edit_requested = Signal(object)  # person id
     payment_requested = Signal(object)  # person id
+    tax_payment_requested = Signal(object)  # person id: paid through the tax channels
     open_person = Signal(object)  # a household member's id
     back_requested = Signal()
     loaded = Signal()  # the person (or the error) is on screen
@@ -97,13 +85,24 @@ class PersonView(QWidget):
         self.back_button = self._button("personBack", self.tr("返回查找（Esc）"), "Esc")
         self.edit_button = self._button("personEdit", self.tr("修改信息（Ctrl+E）"), "Ctrl+E")
         self.pay_button = self._button("personPay", self.tr("登记缴费（Ctrl+J）"), "Ctrl+J")
+        self.tax_pay_button = self._button(
+            "personTaxPay", self.tr("登记税务渠道缴费（Ctrl+Shift+J）"), "Ctrl+Shift+J"
+        )
+        self.tax_pay_button.setVisible(session.actor.may(Permission.RECORD_TAX_PAYMENT))
         self.print_button = self._button("personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P")
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button.clicked.connect(self._edit)
         self.pay_button.clicked.connect(self._pay)
+        self.tax_pay_button.clicked.connect(self._tax_pay)
         self.print_button.clicked.connect(self._print)
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.edit_button, self.pay_button, self.print_button):
+        for button in (
+            self.back_button,
+            self.edit_button,
+            self.pay_button,
+            self.tax_pay_button,
+            self.print_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -129,20 +128,21 @@ class PersonView(QWidget):
         self.enrolment_model = RecordTableModel(enrolment_columns(), self)
         self.payment_model = RecordTableModel(payment_columns(), self)
         self.history_model = RecordTableModel(history_columns(), self)
-        self.household_table = _table("household", self.tr("家庭成员"), self.household_model)
+        self.household_table = record_table("household", self.tr("家庭成员"), self.household_model)
         self.household_table.doubleClicked.connect(self._open_member)
         self.household_table.activated.connect(self._open_member)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("personTabs")
         self.tabs.addTab(
-            _table("enrolments", self.tr("参保情况"), self.enrolment_model), self.tr("参保情况")
+            record_table("enrolments", self.tr("参保情况"), self.enrolment_model),
+            self.tr("参保情况"),
         )
         self.tabs.addTab(
-            _table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
+            record_table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
         )
         self.tabs.addTab(self.household_table, self.tr("家庭成员"))
         self.tabs.addTab(
-            _table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
+            record_table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
         )
 
         layout = QVBoxLayout(self)
@@ -252,6 +252,7 @@ class PersonView(QWidget):
     def _set_buttons_enabled(self, enabled: bool) -> None:
         self.edit_button.setEnabled(enabled)
         self.pay_button.setEnabled(enabled)
+        self.tax_pay_button.setEnabled(enabled)
         self.print_button.setEnabled(enabled)
 
     # -- actions -------------------------------------------------------------------------
@@ -263,6 +264,10 @@ class PersonView(QWidget):
     def _pay(self) -> None:
         if self.person is not None:
             self.payment_requested.emit(self.person.id)
+
+    def _tax_pay(self) -> None:
+        if self.person is not None:
+            self.tax_payment_requested.emit(self.person.id)
 
     def _print(self) -> None:
         if self.person is not None:

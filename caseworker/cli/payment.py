@@ -1,0 +1,91 @@
+"""`caseworker payment …`: money matters at the command line.
+
+``match-tax-list`` matches the tax authority's list of payments against the payments here
+(supervisors). Other payment commands (``void``) join this group from their own parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from caseworker.cli.admin import _user_option
+from caseworker.cli.common import open_session, print_json
+from caseworker.domain.ids import mask_id_number
+from caseworker.domain.money import format_yuan
+from caseworker.services.tax_list import LocalPayment, TaxListMatch, match_tax_list
+from caseworker.services.tax_list_file import TaxLine
+
+
+def _line_text(line: TaxLine) -> str:
+    return (
+        f"第{line.row}行 {mask_id_number(line.id_number)} {line.name} {line.scheme} "
+        f"{line.period_start}～{line.period_end} {format_yuan(line.amount_fen)}元"
+        + (f" 凭证 {line.voucher_number}" if line.voucher_number else "")
+    )
+
+
+def _local_text(local: LocalPayment) -> str:
+    kind = "税务凭证" if local.channel == "tax" else "收据"
+    return (
+        f"{kind} {local.reference} {mask_id_number(local.id_number)} {local.person_name} "
+        f"{local.scheme} {local.period_start}～{local.period_end} "
+        f"{format_yuan(local.personal_fen)}元 {local.business_date}"
+    )
+
+
+def _print_result(result: TaxListMatch) -> None:
+    print(
+        f"清单 {result.file_name}（{result.kind}），{result.date_from} 至 {result.date_to}："
+        f"相符 {len(result.matched)} 笔，仅税务清单有 {len(result.only_in_list)} 笔，"
+        f"仅本地有 {len(result.only_here)} 笔，无法读取 {len(result.bad_rows)} 行。"
+    )
+    print(
+        f"List {result.file_name}: {len(result.matched)} matched, {len(result.only_in_list)} "
+        f"only in the tax list, {len(result.only_here)} only here, {len(result.bad_rows)} "
+        "rows unreadable."
+    )
+    if result.only_in_list:
+        print("\n仅税务清单有 / only in the tax list:")
+        for unmatched in result.only_in_list:
+            print(f"  {_line_text(unmatched.line)}：{unmatched.note}")
+    if result.only_here:
+        print("\n仅本地有 / only here:")
+        for local in result.only_here:
+            print(f"  {_local_text(local)}")
+    if result.bad_rows:
+        print("\n无法读取的行 / rows that could not be read:")
+        for bad in result.bad_rows:
+            print(f"  第{bad.row}行 / row {bad.row}：" + "；".join(bad.problems))
+    if result.matched:
+        print("\n相符 / matched:")
+        for line, local in result.matched:
+            print(f"  第{line.row}行 = {local.reference}")
+
+
+def cmd_match_tax_list(args: Any) -> int:
+    session = open_session(args)
+    try:
+        result = match_tax_list(session.database, session.actor, Path(args.file).expanduser())
+    finally:
+        session.close()
+    if args.json:
+        print_json(dataclasses.asdict(result))
+    else:
+        _print_result(result)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    payment = commands.add_parser("payment", help="payments: match the tax authority's list")
+    sub = payment.add_subparsers(dest="payment_command", metavar="COMMAND", required=True)
+    match = sub.add_parser(
+        "match-tax-list",
+        help="match the tax authority's list of payments (CSV or XLSX) against ours (supervisor)",
+    )
+    match.add_argument("file", help="the list as exported by the tax system (.csv or .xlsx)")
+    match.add_argument("--json", action="store_true", help="the three groups as JSON")
+    _user_option(match)
+    match.set_defaults(handler=cmd_match_tax_list)
