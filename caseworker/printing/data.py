@@ -174,3 +174,36 @@ class DailyReportData:
     day: date
     printed_at: datetime
     receipts: tuple[DailyReceipt, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class VoidSlipLine:
+    """One line of a voided receipt: who paid for which scheme and period, and how much."""
+
+    name: str
+    masked_id_number: str
+    scheme: str
+    period_start: date
+    period_end: date
+    personal_fen: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class VoidSlipData:
+    """作废凭证: the receipt voided as a whole, why, by whom and when, and who collected it."""
+
+    centre: CentreInfo
+    receipt_number: str
+    lines: tuple[VoidSlipLine, ...]
+    method: str
+    collector: str  # the operator who took the money and issued the original
+    paid_at: datetime  # local time
+    reason: str
+    voided_by: str
+    voided_at: datetime  # local time
+    printed_at: datetime
+
+    @property
+    def personal_fen(self) -> int:
+        return sum(line.personal_fen for line in self.lines)
