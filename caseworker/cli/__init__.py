@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from caseworker import __version__
-from caseworker.cli import admin, printing, registry, sync
+from caseworker.cli import admin, payment, printing, registry, sync
 from caseworker.cli.common import run_guarded
 from caseworker.logs import install_logging
 from caseworker.paths import resolve_data_dir
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(commands)
     registry.register(commands)
+    payment.register(commands)
     printing.register(commands)
     sync.register(commands)
     return parser

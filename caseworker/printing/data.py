@@ -199,9 +199,9 @@ class VoidSlipData:
     method: str
     collector: str  # the operator who took the money and issued the original
     paid_at: datetime  # local time
-    reason: str
+    reason: str  # "" while the receipt is live (the void dialog shows what it would void)
     voided_by: str
-    voided_at: datetime  # local time
+    voided_at: datetime | None  # local time
     printed_at: datetime
 
     @property

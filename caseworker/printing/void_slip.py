@@ -36,6 +36,8 @@ NOTE = "上列收据已作废，收据号不再使用；原收据须收回附于
 
 
 def build_void_slip(data: VoidSlipData, chain: FontChain, *, paper: Paper = "a5") -> PrintResult:
+    if data.voided_at is None:
+        raise ValueError(f"receipt {data.receipt_number} is not void")
     if paper not in PAPERS:
         raise ValueError(f"unknown receipt paper {paper!r}; use one of {', '.join(PAPERS)}")
     size = landscape(A5) if paper == "a5" else (80 * MM, _roll_height(data))
@@ -47,6 +49,10 @@ def build_void_slip(data: VoidSlipData, chain: FontChain, *, paper: Paper = "a5"
 
 def _period(line: VoidSlipLine) -> str:
     return f"{line.period_start.isoformat()} 至 {line.period_end.isoformat()}"
+
+
+def _voided_at(data: VoidSlipData) -> str:
+    return format_time(data.voided_at) if data.voided_at else ""
 
 
 def _total(data: VoidSlipData) -> str:
@@ -77,7 +83,7 @@ def _a5(doc: PdfDocument, data: VoidSlipData) -> None:
             label("原收据号"),
             value(data.receipt_number, 2.4, size=10.5),
             label("作废时间"),
-            value(format_time(data.voided_at), 2.0),
+            value(_voided_at(data), 2.0),
         ],
     )
     columns = (("缴费人", 1.3), ("证件号码", 1.7), ("险种", 2.2), ("缴费期间", 2.0))
@@ -129,7 +135,7 @@ _ROLL_LINE = 17.0
 
 def _roll_rows(data: VoidSlipData) -> list[tuple[str, str]]:
     return [
-        ("作废时间", format_time(data.voided_at)),
+        ("作废时间", _voided_at(data)),
         ("作废审核人", data.voided_by),
         ("原收款人", data.collector),
         ("原收款时间", format_time(data.paid_at)),

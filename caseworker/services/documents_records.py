@@ -252,7 +252,8 @@ def receipt_numbers_for_day(database: Database, day: date) -> list[str]:
         return list(
             session.scalars(
                 select(Payment.receipt_number)
-                .where(Payment.business_date == day)
+                .where(Payment.business_date == day, Payment.receipt_number.is_not(None))
+                .distinct()  # a receipt of several lines is one paper
                 .order_by(Payment.receipt_number)
             )
         )

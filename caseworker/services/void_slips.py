@@ -1,4 +1,4 @@
-"""The void slip (作废凭证) of a voided receipt, from the store."""
+"""The void slip (作废凭证) of a voided receipt, and the receipt as the void dialog shows it."""
 
 from __future__ import annotations
 
@@ -18,8 +18,19 @@ from caseworker.store.database import Database
 from caseworker.store.models import Payment, Person
 
 
+def receipt_summary(database: Database, receipt_number: str) -> VoidSlipData:
+    """A receipt as the void dialog shows it: its lines, collector, and the void if any."""
+    return _load(database, receipt_number, now=None, void_only=False)
+
+
 def void_slip_data(
     database: Database, receipt_number: str, *, now: datetime | None = None
+) -> VoidSlipData:
+    return _load(database, receipt_number, now=now, void_only=True)
+
+
+def _load(
+    database: Database, receipt_number: str, *, now: datetime | None, void_only: bool
 ) -> VoidSlipData:
     number = receipt_number.strip()
     with database.reading() as session:
@@ -36,7 +47,7 @@ def void_slip_data(
                 f"No receipt {number} (numbers look like 320281103-01-2026-000042).",
             )
         first = rows[0][0]
-        if first.voided_at is None:
+        if void_only and first.voided_at is None:
             raise ServiceError(
                 "not_void",
                 f"收据 {number} 未作废，没有作废凭证。",
@@ -64,7 +75,7 @@ def void_slip_data(
             paid_at=_local(first.paid_at),
             reason=first.void_reason or "",
             voided_by=operators.get(first.voided_by, "") if first.voided_by else "",
-            voided_at=_local(first.voided_at),
+            voided_at=_local(first.voided_at) if first.voided_at else None,
             printed_at=_now(now),
         )
 

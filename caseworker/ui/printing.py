@@ -2,11 +2,13 @@
 
 Entry points for the screens (each returns the dialog it opened):
 - ``preview_enrolment_form(parent, session, person_ref)`` after saving an enrolment;
-- ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment;
+- ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment: the
+  original once, copies after (``ui.receipt_printing``, ``services.receipt_issue``);
+- ``preview_void_slip(parent, session, receipt_number)`` after a void;
 - ``preview_daily_report(parent, session, day)`` and ``preview_survey(parent, session,
   village_code, blank=False)``;
-- ``print_day_receipts(parent, runner, session, day)``: every receipt of a day, built on the
-  background runner with progress and cancel, then previewed.
+- ``print_day_receipts(parent, runner, session, day)``: copies of every receipt of a day,
+  built on the background runner with progress and cancel, then previewed.
 
 A document with characters no font has opens with a red warning naming them, and printing
 or saving it asks the operator to confirm first.
@@ -40,6 +42,7 @@ from caseworker.printing.layout import PrintResult
 from caseworker.services import documents
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
+from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 
@@ -165,10 +168,12 @@ class PrintPreviewDialog(QDialog):
     def print_to(self, printer: QPrinter) -> int:
         printer.setDocName(self.result.title)
         try:
-            return print_pdf(self.result.pdf, printer)
+            pages = print_pdf(self.result.pdf, printer)
         except PdfError as error:
             QMessageBox.critical(self, self.tr("打印失败"), str(error))
             return 0
+        self.delivered("printer")
+        return pages
 
     def save_as(self) -> None:
         if not self.confirm_missing():
@@ -179,11 +184,28 @@ class PrintPreviewDialog(QDialog):
         if name:
             self.save_to(Path(name))
 
-    def save_to(self, path: Path) -> None:
+    def save_to(self, path: Path) -> bool:
         try:
             path.write_bytes(self.result.pdf)
         except OSError as error:
             QMessageBox.critical(self, self.tr("保存失败"), f"{path}: {error.strerror}")
+            return False
+        self.delivered("file")
+        return True
+
+    def delivered(self, medium: str) -> None:
+        """The document went out (``printer`` or ``file``); receipts record it here."""
+
+    def show_result(self, result: PrintResult) -> None:
+        """Show another version of the document (a receipt's copy once its original is out)."""
+        old = self.document
+        self.result = result
+        self.document = open_pdf(result.pdf, self)
+        self.view.setDocument(self.document)
+        self.setWindowTitle(self.tr("打印预览 — %1").replace("%1", result.title))
+        self.pages.setText(self.tr("共 %1 页").replace("%1", str(self.document.pageCount())))
+        old.close()
+        old.deleteLater()
 
 
 _open_boxes: set[QMessageBox] = set()
@@ -221,15 +243,26 @@ def preview_enrolment_form(
 
 
 def preview_receipt(
-    parent: QWidget | None, session: OpenSession, receipt_number: str, reprint: bool = False
+    parent: QWidget | None,
+    session: OpenSession,
+    receipt_number: str,
+    reprint: bool = False,
+    runner: TaskRunner | None = None,
 ) -> PrintPreviewDialog | None:
-    """缴费凭证 on the centre's receipt paper; ``reprint`` prints it as a copy (副本)."""
-    if reprint:
-        return _preview(
-            parent,
-            lambda: documents.receipt_copies_pdf(session.database, session.actor, [receipt_number]),
-        )
-    return _preview(parent, lambda: documents.receipt_pdf(session.database, receipt_number))
+    """缴费凭证 on the centre's receipt paper: the original if it never went out, else a
+    copy (副本); ``reprint`` asks for a copy. What goes out is recorded after it went out."""
+    from caseworker.ui.receipt_printing import open_receipt_preview
+
+    return open_receipt_preview(parent, session, receipt_number, copy=reprint, runner=runner)
+
+
+def preview_void_slip(
+    parent: QWidget | None, session: OpenSession, receipt_number: str
+) -> PrintPreviewDialog | None:
+    """作废凭证 of a voided receipt, offered right after the void."""
+    from caseworker.services.void_slips import void_slip_pdf
+
+    return _preview(parent, lambda: void_slip_pdf(session.database, receipt_number))
 
 
 def preview_daily_report(
@@ -297,24 +330,9 @@ def print_day_receipts(
     session: OpenSession,
     day: date,
     *,
-    reprint: bool = True,
-    on_done: Callable[[PrintResult], None] | None = None,
+    on_done: Callable[[ReceiptOutput], None] | None = None,
 ) -> Task:
-    """Every receipt of ``day`` in one document (copies, 副本, unless ``reprint`` is False)."""
-    database = session.database
+    """Copies (副本) of every receipt of ``day`` in one document, built on the runner."""
+    from caseworker.ui.receipt_printing import print_day_receipts as build
 
-    def job(control: TaskControl) -> PrintResult:
-        numbers = documents.receipt_numbers_for_day(database, day)
-        if not numbers:
-            raise ServiceError("empty", f"{day} 没有收据。", f"No receipts on {day}.")
-
-        def progress(done: int, total: int) -> None:
-            control.check()
-            control.report(done, total, f"{done}/{total}")
-
-        if reprint:
-            return documents.receipt_copies_pdf(database, session.actor, numbers, progress=progress)
-        return documents.receipts_pdf(database, numbers, progress=progress)
-
-    label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
-    return run_batch(parent, runner, label, job, on_done)
+    return build(parent, runner, session, day, on_done=on_done)

@@ -1,6 +1,7 @@
 """Today's payments at this centre, with the day's total (F5 reloads), and the day's papers:
 every receipt of the day in one document (with progress and cancel), the daily collection
-report, and a reprint (副本) of the selected receipt."""
+report, a copy (副本) of the selected receipt, and voiding it (a supervisor confirms in the
+dialog)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import DayPayment, payments_on
+from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.payments import DayPaymentsModel
@@ -60,8 +62,17 @@ class PaymentsPage(QWidget):
         self.reprint_button = self._button(
             "reprintReceipt", self.tr("补打收据"), "Ctrl+Shift+R", self.reprint
         )
+        self.void_button = self._button(
+            "voidReceipt", self.tr("作废收据"), "Ctrl+Shift+V", self.void
+        )
+        self.void_dialog: VoidDialog | None = None
         buttons = QHBoxLayout()
-        for button in (self.print_day_button, self.daily_report_button, self.reprint_button):
+        for button in (
+            self.print_day_button,
+            self.daily_report_button,
+            self.reprint_button,
+            self.void_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -70,6 +81,7 @@ class PaymentsPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
     def _button(self, name: str, text: str, keys: str, slot: object) -> QPushButton:
         button = QPushButton(text)
@@ -92,13 +104,31 @@ class PaymentsPage(QWidget):
 
         preview_daily_report(self, self.session, self.day)
 
+    def selected(self) -> DayPayment | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
     def reprint(self) -> None:
         from caseworker.ui.printing import preview_receipt
 
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            number = self.model.row(rows[0].row()).receipt_number
-            preview_receipt(self, self.session, number, reprint=True)
+        payment = self.selected()
+        if payment is not None:
+            preview_receipt(self, self.session, payment.receipt_number, True, self.runner)
+
+    def void(self) -> None:
+        """The selected receipt, voided with a supervisor's credentials typed in the dialog."""
+        payment = self.selected()
+        if payment is None or payment.voided or not payment.receipt_number:
+            return
+        self.void_dialog = VoidDialog(self.session, self.runner, payment.receipt_number, self)
+        self.void_dialog.voided.connect(lambda _number: self.refresh())
+        self.void_dialog.open()
+
+    def _selection_changed(self) -> None:
+        payment = self.selected()
+        self.void_button.setEnabled(
+            payment is not None and bool(payment.receipt_number) and not payment.voided
+        )
 
     def refresh(self) -> None:
         self.day = date.today()
@@ -116,6 +146,7 @@ class PaymentsPage(QWidget):
         self.reprint_button.setEnabled(bool(rows))
         if rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        self._selection_changed()
         valid = [p for p in rows if not p.voided]
         self.summary.setText(
             self.tr("共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。")
