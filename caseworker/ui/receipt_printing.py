@@ -33,7 +33,6 @@ class ReceiptPreviewDialog(PrintPreviewDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(output.result, parent)
-        self.setObjectName("receiptPreview")
         self.output = output
         self.session = session
         self.runner = runner or SynchronousRunner()
