@@ -125,7 +125,8 @@ def _a5(doc: PdfDocument, data: VoidSlipData) -> None:
         align="right",
         color=GREY,
     )
-    stamp(pen, Box(margin + width * 0.45, grid.top, width * 0.5, top - grid.top), "作废")
+    # Over the reason and the names below the lines, so no amount is hidden under it.
+    stamp(pen, Box(margin + width * 0.52, grid.top, width * 0.44, 4 * h + 4), "作废")
 
 
 # -- 80 mm roll ----------------------------------------------------------------------------
