@@ -187,6 +187,7 @@ class VoidSlipLine:
     period_end: date
     personal_fen: int
     amount_fen: int
+    scheme_code: str = ""  # for screens that name the scheme in their own language
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ def _load(
                 period_end=payment.period_end,
                 personal_fen=payment.personal_fen,
                 amount_fen=payment.amount_fen,
+                scheme_code=payment.scheme,
             )
             for payment, person in rows
         )

@@ -46,7 +46,7 @@ class ReceiptPreviewDialog(PrintPreviewDialog):
     def _show_edition(self) -> None:
         if self.output.original:
             self.edition.setText(
-                self.tr("这是收据原件，只出具一次：打印或保存后，再打印的都是副本（副本）。")
+                self.tr("这是收据原件，只出具一次：打印或保存之后，再打印的都是副本。")
             )
             self.edition.setStyleSheet("color: #1e5e33; font-weight: bold;")
         else:

@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -261,11 +261,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -312,7 +312,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -756,11 +756,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -769,6 +769,10 @@
     <message>
         <source>补打收据</source>
         <translation>Reprint receipt</translation>
+    </message>
+    <message>
+        <source>作废收据</source>
+        <translation>Void receipt</translation>
     </message>
     <message>
         <source>%1 缴费登记</source>
@@ -1006,7 +1010,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1086,6 +1090,10 @@
     <message>
         <source>缴费记录</source>
         <translation>Payments</translation>
+    </message>
+    <message>
+        <source>作废所选收据（Ctrl+Shift+V）</source>
+        <translation>Void selected receipt (Ctrl+Shift+V)</translation>
     </message>
     <message>
         <source>变更历史</source>
@@ -1216,6 +1224,17 @@
     <message>
         <source>正在生成 %1 的收据…</source>
         <translation>Preparing the receipts of %1…</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreviewDialog</name>
+    <message>
+        <source>这是收据原件，只出具一次：打印或保存之后，再打印的都是副本。</source>
+        <translation>This is the receipt's original, issued once: once it is printed or saved, every later print is a copy.</translation>
+    </message>
+    <message>
+        <source>副本：原件已经出具。每次打印或保存副本都记入审计日志。</source>
+        <translation>Copy (副本): the original has been issued. Every copy printed or saved is written to the audit trail.</translation>
     </message>
 </context>
 <context>
@@ -1411,7 +1430,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1491,7 +1510,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1572,6 +1591,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1770,7 +1796,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
@@ -1778,10 +1804,82 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
 </context>
 <context>
-    <name>StoreBanner</name>
+    <name>VoidDialog</name>
     <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
+        <source>作废收据</source>
+        <translation>Void receipt</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason for the void</translation>
+    </message>
+    <message>
+        <source>如：档次录错，应为300元档</source>
+        <translation>e.g. wrong tier, should be 300 yuan</translation>
+    </message>
+    <message>
+        <source>审核员用户名</source>
+        <translation>Supervisor's username</translation>
+    </message>
+    <message>
+        <source>审核员密码</source>
+        <translation>Supervisor's password</translation>
+    </message>
+    <message>
+        <source>作废须由审核员在此输入自己的用户名和密码确认，作废记录由审核员签名；当前登录的操作员（%1）保持登录。收据号不会再次使用。</source>
+        <translation>A supervisor confirms the void here with their own username and password, and the void is signed by the supervisor; the operator logged in (%1) stays logged in. The receipt number is never used again.</translation>
+    </message>
+    <message>
+        <source>确认作废</source>
+        <translation>Void it</translation>
+    </message>
+    <message>
+        <source>打印作废凭证（Ctrl+P）</source>
+        <translation>Print void slip (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>收据号：%1</source>
+        <translation>Receipt number: %1</translation>
+    </message>
+    <message>
+        <source>正在读取收据……</source>
+        <translation>Reading the receipt…</translation>
+    </message>
+    <message>
+        <source>该收据已于 %1 由 %2 作废（原因：%3），不能再次作废。</source>
+        <translation>This receipt was voided on %1 by %2 (reason: %3); it cannot be voided again.</translation>
+    </message>
+    <message>
+        <source>%1&#x3000;%2&#x3000;%3 至 %4&#x3000;¥%5</source>
+        <translation>%1  %2  %3 to %4  ¥%5</translation>
+    </message>
+    <message>
+        <source>共 %1 行，个人实收合计 ¥%2；收款人 %3，%4</source>
+        <translation>%1 line(s), ¥%2 paid in person; collected by %3, %4</translation>
+    </message>
+    <message>
+        <source>正在核对审核员身份并作废……</source>
+        <translation>Checking the supervisor and voiding…</translation>
+    </message>
+    <message>
+        <source>收据 %1 已作废（%2 行，¥%3），审核员：%4。请打印作废凭证。</source>
+        <translation>Receipt %1 is void (%2 line(s), ¥%3), supervisor: %4. Print the void slip.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>操作失败：%1</source>
+        <translation>Failed: %1</translation>
     </message>
 </context>
 </TS>

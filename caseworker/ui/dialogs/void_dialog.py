@@ -30,7 +30,7 @@ from caseworker.services.errors import PermissionDenied, ServiceError, Validatio
 from caseworker.services.payments import VoidedReceipt, check_void_reason, void_payment
 from caseworker.services.reauth import authorise
 from caseworker.services.void_slips import receipt_summary
-from caseworker.ui.i18n import message_for
+from caseworker.ui.i18n import message_for, scheme_name
 from caseworker.ui.tasks import TaskControl, TaskRunner
 from caseworker.ui.widgets.common import Banner
 
@@ -157,7 +157,7 @@ class VoidDialog(QDialog):
         rows = [
             self.tr("%1　%2　%3 至 %4　¥%5")
             .replace("%1", line.name)
-            .replace("%2", line.scheme)
+            .replace("%2", scheme_name(line.scheme_code) if line.scheme_code else line.scheme)
             .replace("%3", line.period_start.isoformat())
             .replace("%4", line.period_end.isoformat())
             .replace("%5", format_yuan(line.personal_fen))
