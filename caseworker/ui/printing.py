@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.printing.fonts import describe_missing
 from caseworker.printing.layout import PrintResult
-from caseworker.services import documents
+from caseworker.services import documents, receipt_issue
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
 from caseworker.services.receipt_issue import ReceiptOutput
@@ -209,6 +210,7 @@ class PrintPreviewDialog(QDialog):
 
 
 _open_boxes: set[QMessageBox] = set()
+Preview = TypeVar("Preview", bound=PrintPreviewDialog)
 
 
 def tell(parent: QWidget | None, message: str) -> QMessageBox:
@@ -223,16 +225,25 @@ def tell(parent: QWidget | None, message: str) -> QMessageBox:
     return box
 
 
-def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPreviewDialog | None:
-    try:
-        result = make()
-    except ServiceError as error:
-        tell(parent, message_for(error))
-        return None
-    dialog = PrintPreviewDialog(result, parent)
+def show_preview(dialog: Preview) -> Preview:
+    """Show a preview that deletes itself when closed."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def open_preview(parent: QWidget | None, make: Callable[[], Preview]) -> Preview | None:
+    """The preview ``make`` builds, shown; a service's refusal is told instead."""
+    try:
+        dialog = make()
+    except ServiceError as error:
+        tell(parent, message_for(error))
+        return None
+    return show_preview(dialog)
+
+
+def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPreviewDialog | None:
+    return open_preview(parent, lambda: PrintPreviewDialog(make(), parent))
 
 
 def preview_enrolment_form(
@@ -251,9 +262,18 @@ def preview_receipt(
 ) -> PrintPreviewDialog | None:
     """缴费凭证 on the centre's receipt paper: the original if it never went out, else a
     copy (副本); ``reprint`` asks for a copy. What goes out is recorded after it went out."""
-    from caseworker.ui.receipt_printing import open_receipt_preview
+    from caseworker.ui.receipt_printing import ReceiptPreviewDialog
 
-    return open_receipt_preview(parent, session, receipt_number, copy=reprint, runner=runner)
+    database, actor = session.database, session.actor
+    return open_preview(
+        parent,
+        lambda: ReceiptPreviewDialog(
+            receipt_issue.receipt_output(database, actor, receipt_number, copy=reprint),
+            session,
+            runner,
+            parent,
+        ),
+    )
 
 
 def preview_void_slip(
@@ -302,9 +322,7 @@ def run_batch(
         if on_done:
             on_done(result)
         else:
-            dialog = PrintPreviewDialog(result, parent)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.show()
+            show_preview(PrintPreviewDialog(result, parent))
 
     def failed(error: BaseException) -> None:
         tell(parent, message_for(error))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from caseworker.services import documents, receipt_issue
@@ -20,7 +20,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
 from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
-from caseworker.ui.printing import PrintPreviewDialog, run_batch, tell
+from caseworker.ui.printing import PrintPreviewDialog, run_batch, show_preview, tell
 from caseworker.ui.tasks import SynchronousRunner, Task, TaskControl, TaskRunner
 
 
@@ -85,30 +85,6 @@ class ReceiptPreviewDialog(PrintPreviewDialog):
         tell(self, message_for(error))
 
 
-def open_receipt_preview(
-    parent: QWidget | None,
-    session: OpenSession,
-    receipt_number: str,
-    *,
-    copy: bool = False,
-    runner: TaskRunner | None = None,
-) -> ReceiptPreviewDialog | None:
-    try:
-        output = receipt_issue.receipt_output(
-            session.database, session.actor, receipt_number, copy=copy
-        )
-    except ServiceError as error:
-        tell(parent, message_for(error))
-        return None
-    return _show(ReceiptPreviewDialog(output, session, runner, parent))
-
-
-def _show(dialog: ReceiptPreviewDialog) -> ReceiptPreviewDialog:
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
-    return dialog
-
-
 def print_day_receipts(
     parent: QWidget | None,
     runner: TaskRunner,
@@ -135,7 +111,7 @@ def print_day_receipts(
         if on_done is not None:
             on_done(output)
         else:
-            _show(ReceiptPreviewDialog(output, session, runner, parent))
+            show_preview(ReceiptPreviewDialog(output, session, runner, parent))
 
     label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
     return run_batch(parent, runner, label, job, done)  # type: ignore[arg-type]

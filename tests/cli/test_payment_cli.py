@@ -3,9 +3,7 @@ centre: supervisors void, clerks are refused with nothing changed, originals pri
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,22 +14,14 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import login
 from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
 from caseworker.store.models import AuditEntry, OutboxEntry, Payment
+from tests.cli.test_cli import run as run_cli
 from tests.printing.conftest import compact, pdftotext
 
 DAY = date(2026, 11, 27)
 
 
 def run(args: list[str], home: Path, user: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKER_")}
-    environment |= {"CASEWORKER_HOME": str(home), "CASEWORKER_PASSWORD": DEMO_PASSWORD}
-    return subprocess.run(
-        [sys.executable, "-m", "caseworker", *args, "--user", user],
-        capture_output=True,
-        text=True,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
+    return run_cli([*args, "--user", user], home, password=DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")

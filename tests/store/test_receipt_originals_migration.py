@@ -3,29 +3,14 @@ gets its original recorded (medium ``earlier``) and from then on prints as a cop
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect, select
 
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.payments import record_payment
 from caseworker.services.receipt_issue import receipt_output
-from caseworker.store.database import _alembic_config
 from caseworker.store.models import Payment, ReceiptOriginal
 from tests.conftest import TODAY
 from tests.services.test_enrolment import farmer
-
-
-def _migrate(database, direction: str, revision: str) -> None:
-    config = _alembic_config()
-    with database.engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        raw.execute("PRAGMA foreign_keys = OFF")
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                getattr(command, direction)(config, revision)
-        finally:
-            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def test_receipts_from_before_0007_are_copies_after_it(centre):
@@ -38,10 +23,10 @@ def test_receipts_from_before_0007_are_copies_after_it(centre):
     ).receipt_number
     assert receipt_output(db, actor, number).original  # never printed on this version
 
-    _migrate(db, "downgrade", "0006")
+    db.downgrade("0006")
     with db.engine.connect() as connection:
         assert "receipt_original" not in inspect(connection).get_table_names()
-    _migrate(db, "upgrade", "head")
+    db.upgrade()
 
     with db.reading() as session:
         row = session.get_one(ReceiptOriginal, number)

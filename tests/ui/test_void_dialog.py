@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from caseworker.services.centre import OpenSession, login
+from caseworker.services.centre import OpenSession
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.payments import record_payment
 from caseworker.store.models import AuditEntry, OutboxEntry, Payment
@@ -19,15 +19,11 @@ from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.person_view import PersonView
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD
+from tests.services import test_voids
 from tests.services.test_enrolment import farmer
 from tests.ui.helpers import type_chinese
 
-
-@pytest.fixture
-def clerk(centre: OpenSession):
-    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    yield session
-    session.close()
+clerk = test_voids.clerk  # the clerk's own session, as in the service tests
 
 
 @pytest.fixture
