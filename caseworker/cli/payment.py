@@ -1,13 +1,15 @@
 """`caseworker payment …`: money matters at the command line.
 
-``match-tax-list`` matches the tax authority's list of payments against the payments here
-(supervisors). Other payment commands (``void``) join this group from their own parts.
+Each action is one ``_add_*`` function registering its sub-command; ``ACTIONS`` lists them:
+``void`` (supervisors void a receipt, every line of it) and ``match-tax-list`` (supervisors
+match the tax authority's list of payments against the payments here).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,46 @@ from caseworker.cli.admin import _user_option
 from caseworker.cli.common import open_session, print_json
 from caseworker.domain.ids import mask_id_number
 from caseworker.domain.money import format_yuan
+from caseworker.services.payments import void_payment
 from caseworker.services.tax_list import LocalPayment, TaxListMatch, match_tax_list
 from caseworker.services.tax_list_file import TaxLine
+
+
+def cmd_void(args: Any) -> int:
+    session = open_session(args)
+    try:
+        voided = void_payment(
+            session.database,
+            session.actor,
+            receipt_number=args.receipt_number,
+            reason=args.reason,
+        )
+    finally:
+        session.close()
+    print(
+        f"已作废收据 {voided.receipt_number}（{voided.lines} 行，个人实收合计 "
+        f"¥{format_yuan(voided.personal_fen)}）；收据号不再使用，作废将随下次同步上报。"
+    )
+    print(
+        f"Voided receipt {voided.receipt_number} ({voided.lines} line(s), "
+        f"¥{format_yuan(voided.personal_fen)} paid in person); the number stays used and the "
+        "void goes upstream with the next sync."
+    )
+    print(
+        f"打印作废凭证 / print the void slip: caseworker print void {voided.receipt_number} "
+        "-o FILE.pdf"
+    )
+    return 0
+
+
+def _add_void(actions: argparse._SubParsersAction) -> None:
+    void = actions.add_parser(
+        "void", help="void a receipt, every line of it (supervisors; a reason is required)"
+    )
+    void.add_argument("receipt_number", metavar="RECEIPT")
+    void.add_argument("--reason", required=True, help="why the receipt is void (4+ characters)")
+    _user_option(void)
+    void.set_defaults(handler=cmd_void)
 
 
 def _line_text(line: TaxLine) -> str:
@@ -78,10 +118,8 @@ def cmd_match_tax_list(args: Any) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    payment = commands.add_parser("payment", help="payments: match the tax authority's list")
-    sub = payment.add_subparsers(dest="payment_command", metavar="COMMAND", required=True)
-    match = sub.add_parser(
+def _add_match_tax_list(actions: argparse._SubParsersAction) -> None:
+    match = actions.add_parser(
         "match-tax-list",
         help="match the tax authority's list of payments (CSV or XLSX) against ours (supervisor)",
     )
@@ -89,3 +127,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     match.add_argument("--json", action="store_true", help="the three groups as JSON")
     _user_option(match)
     match.set_defaults(handler=cmd_match_tax_list)
+
+
+ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [_add_void, _add_match_tax_list]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    payment = commands.add_parser(
+        "payment", help="payments: void a receipt, match the tax authority's list"
+    )
+    actions = payment.add_subparsers(dest="payment_action", metavar="ACTION", required=True)
+    for add in ACTIONS:
+        add(actions)

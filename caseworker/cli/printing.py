@@ -20,12 +20,13 @@ from caseworker.cli.common import fail, open_session
 from caseworker.printing.fonts import describe_missing
 from caseworker.printing.layout import PrintResult
 from caseworker.printing.receipt import PAPERS
-from caseworker.services import documents
+from caseworker.services import documents, receipt_issue, void_slips
 from caseworker.services.centre import OpenSession
 from caseworker.services.remittance import operator_by_username, remittance_pdf
 
 
-def _write(args: Any, result: PrintResult) -> int:
+def _write(args: Any, result: PrintResult) -> Path:
+    """Write the PDF where ``-o`` says, or fail saying why; nothing half-written is left."""
     target = Path(args.output).expanduser()
     if result.missing:
         listed = describe_missing(result.missing)
@@ -42,16 +43,26 @@ def _write(args: Any, result: PrintResult) -> int:
     if not target.parent.is_dir():
         fail(f"文件夹 {target.parent} 不存在。", f"The folder {target.parent} does not exist.")
     # Written beside the target and renamed: a half-written PDF never replaces a good one.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".pdf.part")
+    temporary: str | None = None
     try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".pdf.part")
         with os.fdopen(handle, "wb") as out:
             out.write(result.pdf)
         os.replace(temporary, target)
+    except OSError as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        fail(
+            f"无法写入 {target}：{error.strerror}。请换一个可写的文件夹或文件名。",
+            f"Could not write {target}: {error.strerror}. Choose a folder and name you may "
+            "write to.",
+        )
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise
     print(f"已写入 {target}（{result.pages} 页）/ wrote {target} ({result.pages} page(s))")
-    return 0
+    return target
 
 
 def _run(args: Any, make: Any) -> int:
@@ -60,7 +71,8 @@ def _run(args: Any, make: Any) -> int:
         result = make(session)
     finally:
         session.close()
-    return _write(args, result)
+    _write(args, result)
+    return 0
 
 
 def cmd_form(args: Any) -> int:
@@ -68,16 +80,36 @@ def cmd_form(args: Any) -> int:
 
 
 def cmd_receipt(args: Any) -> int:
-    if args.reprint:
-        return _run(
-            args,
-            lambda s: documents.receipt_copies_pdf(
-                s.database, s.actor, [args.receipt_number], paper=args.paper
-            ),
+    """The original once (if it never went out), else a copy (副本) audited after writing."""
+    session = open_session(args)
+    try:
+        database, actor = session.database, session.actor
+        output = receipt_issue.receipt_output(
+            database, actor, args.receipt_number, copy=args.reprint, paper=args.paper
         )
+        target = _write(args, output.result)
+        try:
+            receipt_issue.record_output(database, actor, output, "file")
+        except BaseException:
+            target.unlink(missing_ok=True)  # an unrecorded original or copy is not left about
+            raise
+    finally:
+        session.close()
+    if not output.original and not args.reprint:
+        print(
+            "注意：该收据的原件已经开具，本次生成的是副本（已记入审计日志）。",
+            file=sys.stderr,
+        )
+        print(
+            "Note: this receipt's original was issued before; this is a copy (audited).",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_void_slip(args: Any) -> int:
     return _run(
-        args,
-        lambda s: documents.receipt_pdf(s.database, args.receipt_number, paper=args.paper),
+        args, lambda s: void_slips.void_slip_pdf(s.database, args.receipt_number, paper=args.paper)
     )
 
 
@@ -167,10 +199,20 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     receipt = sub.add_parser("receipt", help="缴费凭证 by receipt number")
     receipt.add_argument("receipt_number")
-    receipt.add_argument("--reprint", action="store_true", help="a copy, marked 副本")
+    receipt.add_argument(
+        "--reprint",
+        action="store_true",
+        help="a copy, marked 副本 (the original is produced once; later prints are copies anyway)",
+    )
     receipt.add_argument("--paper", choices=PAPERS, help="default: the centre's setting")
     _output(receipt)
     receipt.set_defaults(handler=cmd_receipt)
+
+    void = sub.add_parser("void", help="作废凭证 (void slip) of a voided receipt")
+    void.add_argument("receipt_number", metavar="RECEIPT")
+    void.add_argument("--paper", choices=PAPERS, help="default: the centre's setting")
+    _output(void)
+    void.set_defaults(handler=cmd_void_slip)
 
     survey = sub.add_parser("survey", help="全民参保登记入户调查表 of a village")
     survey.add_argument("--village", required=True, help="12-digit village code")

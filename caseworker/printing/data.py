@@ -227,3 +227,37 @@ class RemittanceData:
     def total_fen(self) -> int:
         """What is remitted: every live receipt, never a voided one."""
         return sum(r.personal_fen for r in self.live)
+
+
+@dataclass(frozen=True)
+class VoidSlipLine:
+    """One line of a voided receipt: who paid for which scheme and period, and how much."""
+
+    name: str
+    masked_id_number: str
+    scheme: str
+    period_start: date
+    period_end: date
+    personal_fen: int
+    amount_fen: int
+    scheme_code: str = ""  # for screens that name the scheme in their own language
+
+
+@dataclass(frozen=True)
+class VoidSlipData:
+    """作废凭证: the receipt voided as a whole, why, by whom and when, and who collected it."""
+
+    centre: CentreInfo
+    receipt_number: str
+    lines: tuple[VoidSlipLine, ...]
+    method: str
+    collector: str  # the operator who took the money and issued the original
+    paid_at: datetime  # local time
+    reason: str  # "" while the receipt is live (the void dialog shows what it would void)
+    voided_by: str
+    voided_at: datetime | None  # local time
+    printed_at: datetime
+
+    @property
+    def personal_fen(self) -> int:
+        return sum(line.personal_fen for line in self.lines)

@@ -1,7 +1,8 @@
 """缴费凭证 (receipt): A5 landscape for the desk printer, or an 80 mm roll for field visits.
 
-A reprint says 副本 on its face; a voided receipt prints with 作废 and the reason, so a
-paper copy can never pass for a live receipt.
+A reprint says 副本 on its face; a voided receipt prints with 已作废 and the reason (and 副本
+too, since only copies are printed after the original), so a paper copy can never pass for
+a live receipt.
 """
 
 from __future__ import annotations
@@ -77,18 +78,22 @@ def _capitals(data: ReceiptData) -> str:
 
 
 def _heading(data: ReceiptData) -> str:
-    return TITLE + ("（作废）" if data.void else "（副本）" if data.reprint else "")
+    if data.void:
+        return TITLE + ("（副本·已作废）" if data.reprint else "（已作废）")
+    return TITLE + ("（副本）" if data.reprint else "")
 
 
 def _status(data: ReceiptData) -> str:
+    copy = (
+        f"副本：补打于 {format_time(data.printed_at)}，原件已于缴费时开具" if data.reprint else ""
+    )
     if data.void:
-        return (
+        void = (
             f"已作废：{data.void.reason}（{data.void.voided_by}，"
-            f"{format_time(data.void.voided_at)}）"
+            f"{format_time(data.void.voided_at)}），本收据不再有效"
         )
-    if data.reprint:
-        return f"副本：补打于 {format_time(data.printed_at)}，原件已于缴费时开具"
-    return ""
+        return f"{void}；{copy}" if copy else void
+    return copy
 
 
 def build_receipt(data: ReceiptData, chain: FontChain, *, paper: Paper = "a5") -> PrintResult:
@@ -295,7 +300,7 @@ def _a5_page(
 
 def _stamps(doc: PdfDocument, data: ReceiptData, box: Box) -> None:
     if data.void:
-        stamp(doc.pen, box, "作废")
+        stamp(doc.pen, box, "已作废")
     elif data.reprint:
         stamp(doc.pen, box, "副本", color=GREY, angle=20)
 
@@ -324,7 +329,13 @@ def _roll_height(data: ReceiptData) -> float:
     """Header 70 pt, the label lines, the amount, the QR code and the footer; the status
     line only when there is one."""
     rows = _roll_rows(data) * _ROLL_ROW + 4 * max(len(data.lines) - 1, 0)
-    return 70 + rows + 62 + 64 + 45 + (34 if (data.void or data.reprint) else 0)
+    return 70 + rows + 62 + 64 + 45 + _status_height(data)
+
+
+def _status_height(data: ReceiptData) -> float:
+    if data.void and data.reprint:
+        return 52  # the void and the copy notes both
+    return 34 if (data.void or data.reprint) else 0
 
 
 def _roll(doc: PdfDocument, data: ReceiptData) -> None:
@@ -430,14 +441,15 @@ def _roll(doc: PdfDocument, data: ReceiptData) -> None:
     y -= 32
     status = _status(data)
     if status:
+        height = _status_height(data)
         pen.fit(
-            Box(margin, y - 34, width, 34),
+            Box(margin, y - height, width, height),
             status,
             size=8.5,
             align="center",
             color=STAMP_RED if data.void else GREY,
         )
-        y -= 34
+        y -= height
     payload, check = qr_payload(data)
     side = 50 * MM / 2.2
     draw_qr(c, payload, (doc.width - side) / 2, y - side - 2, side)

@@ -38,7 +38,6 @@ from caseworker.printing.layout import PrintResult
 from caseworker.printing.receipt import PAPERS, Paper, build_receipt, build_receipts
 from caseworker.printing.survey import build_survey
 from caseworker.printing.transmittal import build_transmittal
-from caseworker.services.actor import Actor
 from caseworker.services.documents_records import (
     _centre,
     _coverage,
@@ -59,7 +58,6 @@ from caseworker.services.documents_settings import (
     set_receipt_paper,
 )
 from caseworker.services.errors import NotFound, ValidationFailed
-from caseworker.services.payments import record_reprints
 from caseworker.store.database import Database
 from caseworker.store.models import (
     CoverageSurveyEntry,
@@ -122,24 +120,6 @@ def receipt_pdf(
     """One receipt on the centre's receipt paper (or ``paper``); ``reprint`` marks it 副本."""
     (data,) = receipt_data(database, [receipt_number], reprint=reprint, now=now)
     return build_receipt(data, font_chain(database), paper=_paper(database, paper))
-
-
-def receipt_copies_pdf(
-    database: Database,
-    actor: Actor,
-    receipt_numbers: Sequence[str],
-    *,
-    paper: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> PrintResult:
-    """Copies (副本) of receipts, each copy written to the audit trail once it is built."""
-    numbers = list(receipt_numbers)
-    if len(numbers) == 1:
-        result = receipt_pdf(database, numbers[0], reprint=True, paper=paper)
-    else:
-        result = receipts_pdf(database, numbers, reprint=True, paper=paper, progress=progress)
-    record_reprints(database, actor, numbers)
-    return result
 
 
 def receipts_pdf(

@@ -369,10 +369,14 @@ def write_payment(
     return receipt
 
 
-def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]) -> None:
+def record_reprints(
+    database: Database, actor: Actor, receipt_numbers: list[str], *, medium: str | None = None
+) -> None:
     """A copy (副本) of each receipt was produced: written to the audit trail, not sent upstream.
 
     Copies of money receipts are what an auditor asks about, so who made one, and when, is kept.
+    Called once the copy exists (file written, printer done), never before
+    (``services.receipt_issue``).
     """
     actor.require(Permission.PRINT_COPY)
     with database.writing() as session:
@@ -392,43 +396,94 @@ def record_reprints(database: Database, actor: Actor, receipt_numbers: list[str]
                 action="payment.reprint",
                 entity_type="payment",
                 entity_id=found[number],
-                detail={"receipt_number": number},
+                detail={"receipt_number": number} | ({"medium": medium} if medium else {}),
             )
 
 
-def void_payment(database: Database, actor: Actor, *, receipt_number: str, reason: str) -> None:
-    """Supervisors void a receipt; the number stays used, so the sequence keeps no gap.
-
-    A tax-channel payment has no receipt: ``tax_payments.void_tax_payment`` voids it by its
-    voucher number through the same ``void_row``.
-    """
-    actor.require(Permission.VOID_PAYMENT)
-    reason = checked_void_reason(reason)
-    with database.writing() as session:
-        payment = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
-        if payment is None:
-            raise NotFound(
-                "receipt", f"找不到收据号 {receipt_number}。", f"No receipt {receipt_number}."
-            )
-        void_row(session, actor, payment, reason, (f"收据 {receipt_number}", receipt_number))
+VOID_REASON_MIN = 4  # enough to say what was wrong ("档次录错"), not a stray key
 
 
-def checked_void_reason(reason: str) -> str:
-    if len(reason.strip()) < 2:
-        raise ValidationFailed(
-            [InvalidValue("void_reason", "empty", "作废必须写明原因（至少2个字）。")]
+@dataclass(frozen=True)
+class VoidedReceipt:
+    """What a void did: every line of the receipt, voided together; the number stays used."""
+
+    receipt_number: str
+    lines: int
+    personal_fen: int
+    voided_at: datetime
+
+
+def check_void_reason(reason: str) -> str:
+    """The reason as it will be kept, or a field error saying what a reason needs."""
+    text = " ".join(reason.split())
+    if len(text) < VOID_REASON_MIN:
+        error = InvalidValue(
+            "void_reason",
+            "too_short" if text else "empty",
+            f"请写明作废原因（至少{VOID_REASON_MIN}个字），说明错在哪里，如“档次录错，应为300元档”。",
         )
-    return reason.strip()
+        error.message_en = (  # type: ignore[attr-defined]
+            f"Write why the receipt is void (at least {VOID_REASON_MIN} characters): what was "
+            "wrong, e.g. “wrong tier, should be 300 yuan”."
+        )
+        raise ValidationFailed([error])
+    if len(text) > 200:
+        error = InvalidValue("void_reason", "too_long", "作废原因最多200个字。")
+        error.message_en = "A void reason has at most 200 characters."  # type: ignore[attr-defined]
+        raise ValidationFailed([error])
+    return text
+
+
+def void_payment(
+    database: Database, actor: Actor, *, receipt_number: str, reason: str
+) -> VoidedReceipt:
+    """Supervisors void a receipt as a whole: every line in one transaction, each line's void
+    in the outbox; the number stays used, so the sequence keeps no gap."""
+    actor.require(Permission.VOID_PAYMENT)
+    text = check_void_reason(reason)
+    number = receipt_number.strip()
+    with database.writing() as session:
+        lines = session.scalars(
+            select(Payment)
+            .where(Payment.receipt_number == number, Payment.channel == "desk")
+            .order_by(Payment.receipt_line)
+        ).all()
+        if not lines:
+            raise NotFound("receipt", f"找不到收据号 {number}。", f"No receipt {number}.")
+        voided = next((line for line in lines if line.voided_at is not None), None)
+        if voided is not None and voided.voided_at is not None:
+            when = f"{voided.voided_at.astimezone():%Y-%m-%d %H:%M}"
+            raise ServiceError(
+                "already_void",
+                f"收据 {number} 已于 {when} 作废（原因：{voided.void_reason}），不能再次作废。",
+                f"Receipt {number} was already voided on {when} "
+                f"({voided.void_reason}); it cannot be voided again.",
+            )
+        now = datetime.now(UTC)
+        for line in lines:
+            void_row(
+                session,
+                actor,
+                line,
+                text,
+                now=now,
+                detail={"receipt_number": number, "receipt_line": line.receipt_line},
+            )
+        return VoidedReceipt(number, len(lines), sum(line.personal_fen for line in lines), now)
 
 
 def void_row(
-    session: Session, actor: Actor, payment: Payment, reason: str, label: tuple[str, str]
+    session: Session,
+    actor: Actor,
+    payment: Payment,
+    reason: str,
+    *,
+    now: datetime | None = None,
+    detail: dict[str, object] | None = None,
 ) -> None:
-    """Mark ``payment`` void (audited, sent upstream); ``label`` (zh, en) names it if it is
-    void already."""
-    if payment.voided_at is not None:
-        raise ServiceError("already_void", f"{label[0]} 已作废。", f"{label[1]} is void.")
-    payment.voided_at = datetime.now(UTC)
+    """Mark one payment row void (audited, sent upstream): a receipt's line or a tax-channel
+    record (``tax_payments.void_tax_payment``). The caller has checked it is not void yet."""
+    payment.voided_at = now or datetime.now(UTC)
     payment.voided_by = actor.operator_id
     payment.void_reason = reason
     record_change(
@@ -439,4 +494,5 @@ def void_row(
         entity_id=payment.id,
         operation="void",
         payload=_payment_payload(payment),
+        detail=detail,
     )

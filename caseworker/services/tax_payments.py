@@ -30,7 +30,7 @@ from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
-from caseworker.services.payments import active_enrolment, checked_void_reason, void_row
+from caseworker.services.payments import active_enrolment, check_void_reason, void_row
 from caseworker.store.database import Database
 from caseworker.store.models import Operator, Payment, Person, new_id
 from caseworker.store.wire import WIRE
@@ -222,7 +222,7 @@ def void_tax_payment(
     audited, sent upstream. Voiding frees the voucher to be recorded again correctly.
     """
     actor.require(Permission.VOID_PAYMENT)
-    reason = checked_void_reason(reason)
+    reason = check_void_reason(reason)
     if (voucher_number is None) == (payment_id is None):
         raise ServiceError(
             "which_payment",
@@ -252,4 +252,8 @@ def void_tax_payment(
                 f"找不到税务渠道缴费记录 {label}。",
                 f"No tax-channel payment {label}.",
             )
-        void_row(session, actor, payment, reason, (f"税务凭证 {label}", f"Tax voucher {label}"))
+        if payment.voided_at is not None:
+            raise ServiceError(
+                "already_void", f"税务凭证 {label} 已作废。", f"Tax voucher {label} is void."
+            )
+        void_row(session, actor, payment, reason, detail={"voucher_number": payment.voucher_number})

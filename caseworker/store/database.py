@@ -92,6 +92,13 @@ class Database(Transactions):
         return self.current_revision() != head_revision()
 
     def upgrade(self, revision: str = "head") -> None:
+        self._migrate("upgrade", revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Back to an earlier revision (tests of a migration's upgrade path)."""
+        self._migrate("downgrade", revision)
+
+    def _migrate(self, direction: str, revision: str) -> None:
         """Run migrations in one transaction, with foreign keys checked at the end.
 
         Batch migrations rebuild tables (copy, drop, rename); with foreign keys on, dropping
@@ -107,7 +114,7 @@ class Database(Transactions):
                     config.attributes["connection"] = connection
                     from alembic import command
 
-                    command.upgrade(config, revision)
+                    getattr(command, direction)(config, revision)
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"migration left broken references: {broken[:5]}")

@@ -233,6 +233,17 @@ class Payment(Base):
     person: Mapped[Person] = relationship(back_populates="payments")
 
 
+class ReceiptOriginal(Base):
+    """The original of a receipt went out once (printed or written as a PDF): every later
+    output is a copy (副本). Local bookkeeping; the audit trail carries it upstream."""
+
+    __tablename__ = "receipt_original"
+    receipt_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    issued_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    medium: Mapped[str] = mapped_column(String(10))  # printer, file, or earlier (before 0007)
+
+
 class CoverageSurveyEntry(Stamped, Base):
     """One person's coverage in one scheme, as found on a household visit."""
 

@@ -2,12 +2,14 @@
 
 Entry points for the screens (each returns the dialog it opened):
 - ``preview_enrolment_form(parent, session, person_ref)`` after saving an enrolment;
-- ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment;
+- ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment: the
+  original once, copies after (``ui.receipt_printing``, ``services.receipt_issue``);
+- ``preview_void_slip(parent, session, receipt_number)`` after a void;
 - ``preview_daily_report(parent, session, day)``, ``preview_remittance(parent, session, day)``
   and ``preview_survey(parent, session,
   village_code, blank=False)``;
-- ``print_day_receipts(parent, runner, session, day)``: every receipt of a day, built on the
-  background runner with progress and cancel, then previewed.
+- ``print_day_receipts(parent, runner, session, day)``: copies of every receipt of a day,
+  built on the background runner with progress and cancel, then previewed.
 
 A document with characters no font has opens with a red warning naming them, and printing
 or saving it asks the operator to confirm first.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
@@ -38,9 +41,10 @@ from PySide6.QtWidgets import (
 
 from caseworker.printing.fonts import describe_missing
 from caseworker.printing.layout import PrintResult
-from caseworker.services import documents
+from caseworker.services import documents, receipt_issue
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
+from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 
@@ -166,10 +170,12 @@ class PrintPreviewDialog(QDialog):
     def print_to(self, printer: QPrinter) -> int:
         printer.setDocName(self.result.title)
         try:
-            return print_pdf(self.result.pdf, printer)
+            pages = print_pdf(self.result.pdf, printer)
         except PdfError as error:
             QMessageBox.critical(self, self.tr("打印失败"), str(error))
             return 0
+        self.delivered("printer")
+        return pages
 
     def save_as(self) -> None:
         if not self.confirm_missing():
@@ -180,14 +186,32 @@ class PrintPreviewDialog(QDialog):
         if name:
             self.save_to(Path(name))
 
-    def save_to(self, path: Path) -> None:
+    def save_to(self, path: Path) -> bool:
         try:
             path.write_bytes(self.result.pdf)
         except OSError as error:
             QMessageBox.critical(self, self.tr("保存失败"), f"{path}: {error.strerror}")
+            return False
+        self.delivered("file")
+        return True
+
+    def delivered(self, medium: str) -> None:
+        """The document went out (``printer`` or ``file``); receipts record it here."""
+
+    def show_result(self, result: PrintResult) -> None:
+        """Show another version of the document (a receipt's copy once its original is out)."""
+        old = self.document
+        self.result = result
+        self.document = open_pdf(result.pdf, self)
+        self.view.setDocument(self.document)
+        self.setWindowTitle(self.tr("打印预览 — %1").replace("%1", result.title))
+        self.pages.setText(self.tr("共 %1 页").replace("%1", str(self.document.pageCount())))
+        old.close()
+        old.deleteLater()
 
 
 _open_boxes: set[QMessageBox] = set()
+Preview = TypeVar("Preview", bound=PrintPreviewDialog)
 
 
 def tell(parent: QWidget | None, message: str) -> QMessageBox:
@@ -202,16 +226,25 @@ def tell(parent: QWidget | None, message: str) -> QMessageBox:
     return box
 
 
-def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPreviewDialog | None:
-    try:
-        result = make()
-    except ServiceError as error:
-        tell(parent, message_for(error))
-        return None
-    dialog = PrintPreviewDialog(result, parent)
+def show_preview(dialog: Preview) -> Preview:
+    """Show a preview that deletes itself when closed."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
+
+
+def open_preview(parent: QWidget | None, make: Callable[[], Preview]) -> Preview | None:
+    """The preview ``make`` builds, shown; a service's refusal is told instead."""
+    try:
+        dialog = make()
+    except ServiceError as error:
+        tell(parent, message_for(error))
+        return None
+    return show_preview(dialog)
+
+
+def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPreviewDialog | None:
+    return open_preview(parent, lambda: PrintPreviewDialog(make(), parent))
 
 
 def preview_enrolment_form(
@@ -222,15 +255,35 @@ def preview_enrolment_form(
 
 
 def preview_receipt(
-    parent: QWidget | None, session: OpenSession, receipt_number: str, reprint: bool = False
+    parent: QWidget | None,
+    session: OpenSession,
+    receipt_number: str,
+    reprint: bool = False,
+    runner: TaskRunner | None = None,
 ) -> PrintPreviewDialog | None:
-    """缴费凭证 on the centre's receipt paper; ``reprint`` prints it as a copy (副本)."""
-    if reprint:
-        return _preview(
+    """缴费凭证 on the centre's receipt paper: the original if it never went out, else a
+    copy (副本); ``reprint`` asks for a copy. What goes out is recorded after it went out."""
+    from caseworker.ui.receipt_printing import ReceiptPreviewDialog
+
+    database, actor = session.database, session.actor
+    return open_preview(
+        parent,
+        lambda: ReceiptPreviewDialog(
+            receipt_issue.receipt_output(database, actor, receipt_number, copy=reprint),
+            session,
+            runner,
             parent,
-            lambda: documents.receipt_copies_pdf(session.database, session.actor, [receipt_number]),
-        )
-    return _preview(parent, lambda: documents.receipt_pdf(session.database, receipt_number))
+        ),
+    )
+
+
+def preview_void_slip(
+    parent: QWidget | None, session: OpenSession, receipt_number: str
+) -> PrintPreviewDialog | None:
+    """作废凭证 of a voided receipt, offered right after the void."""
+    from caseworker.services.void_slips import void_slip_pdf
+
+    return _preview(parent, lambda: void_slip_pdf(session.database, receipt_number))
 
 
 def preview_receipts(
@@ -286,9 +339,7 @@ def run_batch(
         if on_done:
             on_done(result)
         else:
-            dialog = PrintPreviewDialog(result, parent)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.show()
+            show_preview(PrintPreviewDialog(result, parent))
 
     def failed(error: BaseException) -> None:
         tell(parent, message_for(error))
@@ -314,24 +365,9 @@ def print_day_receipts(
     session: OpenSession,
     day: date,
     *,
-    reprint: bool = True,
-    on_done: Callable[[PrintResult], None] | None = None,
+    on_done: Callable[[ReceiptOutput], None] | None = None,
 ) -> Task:
-    """Every receipt of ``day`` in one document (copies, 副本, unless ``reprint`` is False)."""
-    database = session.database
+    """Copies (副本) of every receipt of ``day`` in one document, built on the runner."""
+    from caseworker.ui.receipt_printing import print_day_receipts as build
 
-    def job(control: TaskControl) -> PrintResult:
-        numbers = documents.receipt_numbers_for_day(database, day)
-        if not numbers:
-            raise ServiceError("empty", f"{day} 没有收据。", f"No receipts on {day}.")
-
-        def progress(done: int, total: int) -> None:
-            control.check()
-            control.report(done, total, f"{done}/{total}")
-
-        if reprint:
-            return documents.receipt_copies_pdf(database, session.actor, numbers, progress=progress)
-        return documents.receipts_pdf(database, numbers, progress=progress)
-
-    label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
-    return run_batch(parent, runner, label, job, on_done)
+    return build(parent, runner, session, day, on_done=on_done)

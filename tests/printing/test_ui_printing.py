@@ -66,21 +66,24 @@ def test_printing_renders_every_page_through_qprinter(qtbot, chain, tmp_path):
     assert pdf_pages(tmp_path / "printed.pdf") == result.pages
 
 
-def test_entry_points_open_previews_from_the_store(qtbot, paid):
+def test_entry_points_open_previews_from_the_store(qtbot, paid, tmp_path):
     form = preview_enrolment_form(None, paid.clerk, paid.id_number)
     receipt = preview_receipt(None, paid.clerk, paid.receipts[0], reprint=True)
     for dialog in (form, receipt):
         assert dialog is not None and dialog.isVisible()
         qtbot.addWidget(dialog)
     assert "单雄信" in form.result.title
-    # The copy is on the audit trail, stamped with the clerk; the original print is not.
-    with paid.clerk.database.reading() as db:
-        reprints = db.scalars(
-            select(AuditEntry).where(AuditEntry.action == "payment.reprint")
-        ).all()
-    assert [(a.operator_name, a.detail["receipt_number"]) for a in reprints] == [
-        ("clerk", paid.receipts[0])
-    ]
+    assert not receipt.output.original and "副本" in receipt.edition.text()
+
+    def reprints() -> list[tuple[str, str]]:
+        with paid.clerk.database.reading() as db:
+            entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "payment.reprint"))
+            return [(a.operator_name, a.detail["receipt_number"]) for a in entries]
+
+    # Opening the copy's preview writes nothing; saving it is what is audited.
+    assert reprints() == []
+    assert receipt.save_to(tmp_path / "copy.pdf")
+    assert reprints() == [("clerk", paid.receipts[0])]
 
 
 def test_an_unknown_receipt_is_told_not_raised(qtbot, paid):
@@ -96,7 +99,7 @@ def test_batch_printing_reports_progress_and_finishes(qtbot, paid):
     done = []
     task = print_day_receipts(None, runner, paid.clerk, TODAY, on_done=done.append)
     assert task.error is None and len(done) == 1
-    assert done[0].pages == len(paid.receipts)
+    assert done[0].result.pages == len(paid.receipts) and not done[0].original
 
 
 def test_batch_printing_can_be_cancelled(qtbot):

@@ -44,8 +44,9 @@ def test_payments_page_prints_the_day_reprints_and_reports(qtbot, runner, demo):
     page.print_day()
     with qtbot.waitSignal(page.batch.succeeded, timeout=60_000) as done:
         pass
-    result = done.args[0]
-    assert result.pages == page.model.rowCount()
+    result = done.args[0].result  # copies (副本), recorded only once printed or saved
+    assert not done.args[0].original
+    assert result.pages == len({p.receipt_number for p in page.model.rows})
     assert result.missing == ()
     qtbot.waitUntil(lambda: bool(previews()))
     close_previews()

@@ -1,7 +1,8 @@
 """Today's payments at this centre (desk receipts and tax-channel payments), with the day's
 totals (F5 reloads), and the day's papers: every receipt of the day in one document (with
-progress and cancel), the daily collection report, the remittance list (解缴清单) and a reprint
-(副本) of the selected receipt. Supervisors also match the tax authority's list of payments."""
+progress and cancel), the daily collection report, the remittance list (解缴清单), a copy (副本)
+of the selected receipt, and voiding it (a supervisor confirms in the dialog). Supervisors also
+match the tax authority's list of payments."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
 from caseworker.services.registry import DayPayment, payments_on
+from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.payments import DayPaymentsModel
@@ -77,6 +79,10 @@ class PaymentsPage(QWidget):
         self.file_dialog: QFileDialog | None = None
         self.match_dialog = None
         self.match_problem: QMessageBox | None = None
+        self.void_button = shortcut_button(
+            "voidReceipt", self.tr("作废收据"), "Ctrl+Shift+V", self.void
+        )
+        self.void_dialog: VoidDialog | None = None
         buttons = QHBoxLayout()
         for button in (
             self.print_day_button,
@@ -84,6 +90,7 @@ class PaymentsPage(QWidget):
             self.reprint_button,
             self.remittance_button,
             self.tax_list_button,
+            self.void_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -93,6 +100,7 @@ class PaymentsPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
     # -- the day's papers (reportlab loads on first print) ---------------------------------------
 
@@ -111,6 +119,10 @@ class PaymentsPage(QWidget):
 
         preview_remittance(self, self.session, self.day)
 
+    def selected(self) -> DayPayment | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
     def reprint(self) -> None:
         from caseworker.ui.printing import preview_receipt, tell
 
@@ -120,7 +132,7 @@ class PaymentsPage(QWidget):
             if payment.receipt_number is None:  # a tax-channel payment: the tax voucher is it
                 tell(self, self.tr("税务渠道缴费以税务凭证为准，本中心没有收据可补打。"))
                 return
-            preview_receipt(self, self.session, payment.receipt_number, reprint=True)
+            preview_receipt(self, self.session, payment.receipt_number, True, self.runner)
 
     # -- the tax authority's list of payments -----------------------------------------------
 
@@ -167,6 +179,21 @@ class PaymentsPage(QWidget):
         box.open()
         self.matched.emit()
 
+    def void(self) -> None:
+        """The selected receipt, voided with a supervisor's credentials typed in the dialog."""
+        payment = self.selected()
+        if payment is None or payment.voided or not payment.receipt_number:
+            return
+        self.void_dialog = VoidDialog(self.session, self.runner, payment.receipt_number, self)
+        self.void_dialog.voided.connect(lambda _number: self.refresh())
+        self.void_dialog.open()
+
+    def _selection_changed(self) -> None:
+        payment = self.selected()
+        self.void_button.setEnabled(
+            payment is not None and bool(payment.receipt_number) and not payment.voided
+        )
+
     def refresh(self) -> None:
         self.day = date.today()
         self.title.setText(self.tr("%1 缴费登记").replace("%1", self.day.isoformat()))
@@ -183,6 +210,7 @@ class PaymentsPage(QWidget):
         self.reprint_button.setEnabled(any(p.receipt_number for p in rows))
         if rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+        self._selection_changed()
         valid = [p for p in rows if not p.voided]
         self.summary.setText(
             self.tr(

@@ -1,7 +1,8 @@
 """One person: details, household, coverage, payments and the history of changes.
 
 Loaded on the runner's read lane; buttons hand the person to the enrolment form, the payment
-dialog and (once the printing module exists) the printed enrolment form.
+dialog and the printed enrolment form; a receipt in the payment list can be voided (a
+supervisor confirms in the void dialog).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
 from caseworker.domain.dates import completed_years
 from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
-from caseworker.services.records import PersonDetail
+from caseworker.services.records import PaymentRecord, PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
+from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.models.labels import (
     code_label,
@@ -137,9 +139,21 @@ class PersonView(QWidget):
             record_table("enrolments", self.tr("参保情况"), self.enrolment_model),
             self.tr("参保情况"),
         )
-        self.tabs.addTab(
-            record_table("payments", self.tr("缴费记录"), self.payment_model), self.tr("缴费记录")
+        self.payment_table = record_table("payments", self.tr("缴费记录"), self.payment_model)
+        self.void_button = self._button(
+            "personVoidReceipt", self.tr("作废所选收据（Ctrl+Shift+V）"), "Ctrl+Shift+V"
         )
+        self.void_button.clicked.connect(self._void)
+        self.void_dialog: VoidDialog | None = None
+        payments_tab = QWidget()
+        payments_layout = QVBoxLayout(payments_tab)
+        payments_layout.setContentsMargins(0, 4, 0, 0)
+        payment_bar = QHBoxLayout()
+        payment_bar.addWidget(self.void_button)
+        payment_bar.addStretch(1)
+        payments_layout.addLayout(payment_bar)
+        payments_layout.addWidget(self.payment_table, 1)
+        self.tabs.addTab(payments_tab, self.tr("缴费记录"))
         self.tabs.addTab(self.household_table, self.tr("家庭成员"))
         self.tabs.addTab(
             record_table("history", self.tr("变更历史"), self.history_model), self.tr("变更历史")
@@ -153,6 +167,8 @@ class PersonView(QWidget):
         layout.addLayout(self.facts)
         layout.addWidget(self.tabs, 1)
         self._set_buttons_enabled(False)
+        self.payment_table.selectionModel().selectionChanged.connect(self._payment_selected)
+        self._payment_selected()
 
     def _button(self, name: str, text: str, shortcut: str) -> QPushButton:
         button = QPushButton(text)
@@ -240,6 +256,7 @@ class PersonView(QWidget):
         self.household_model.set_rows(page.household)
         self.enrolment_model.set_rows(person.enrolments)
         self.payment_model.set_rows(list(reversed(person.payments)))
+        self._payment_selected()
         self.history_model.set_rows(list(reversed(person.history)))
         self._set_buttons_enabled(True)
         self.loaded.emit()
@@ -276,6 +293,25 @@ class PersonView(QWidget):
             )
 
             preview_enrolment_form(self, self.session, str(self.person.id))
+
+    def selected_payment(self) -> PaymentRecord | None:
+        rows = self.payment_table.selectionModel().selectedRows()
+        return self.payment_model.row(rows[0].row()) if rows else None
+
+    def _payment_selected(self) -> None:
+        payment = self.selected_payment()
+        self.void_button.setEnabled(
+            payment is not None and bool(payment.receipt_number) and not payment.voided
+        )
+
+    def _void(self) -> None:
+        """Void the selected receipt; a supervisor confirms in the dialog."""
+        payment = self.selected_payment()
+        if payment is None or payment.voided or not payment.receipt_number:
+            return
+        self.void_dialog = VoidDialog(self.session, self.runner, payment.receipt_number, self)
+        self.void_dialog.voided.connect(lambda _number: self.reload())
+        self.void_dialog.open()
 
     def _open_member(self, index: QModelIndex | QPersistentModelIndex) -> None:
         member = self.household_model.data(index, ROW_ROLE)
