@@ -14,6 +14,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.receipts import format_receipt_number
 from caseworker.domain.wire import PAYMENT_FIELDS as PAYMENT_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
+from caseworker.services.day_close import refuse_if_day_closed
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, record_change
@@ -100,6 +101,7 @@ def write_payment(
     """The write half of ``record_payment``, inside the caller's transaction."""
     # Every caller that issues a number passes here: none while the store is behind.
     refuse_if_behind(session.info.get("database"), actor)
+    refuse_if_day_closed(session, actor.operator_id, day)
     scheme = enrolment.scheme
     province = actor.centre_code[:2] + "0000"
     due = contribution(
