@@ -15,11 +15,11 @@ from caseworker.domain.regions import demo_centre, load_region_directory
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Role
 from caseworker.services.centre import add_operator, login, setup_centre
-from caseworker.services.review import approve_all_pending
 from caseworker.services.employers import EmployerInput, save_employer
 from caseworker.services.enrolment import EnrolmentChoice, save_person
 from caseworker.services.journal import record_change
 from caseworker.services.payments import write_payment
+from caseworker.services.review import approve_all_pending
 from caseworker.services.validation import PersonInput, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Household, new_id

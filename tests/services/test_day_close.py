@@ -273,3 +273,41 @@ def test_a_clerk_cannot_close_reopen_or_list_and_nothing_changes(clerk, supervis
             reason="我想再收一笔",
         )
     assert counts(clerk) == before
+
+
+def test_the_daily_report_shows_each_close_read_back_from_the_pdf(clerk, supervisor, day_taken):
+    import io
+
+    from pypdf import PdfReader
+
+    from caseworker.services.documents import daily_report_pdf
+
+    cash = day_taken[0]
+
+    def report_text() -> str:
+        pdf = daily_report_pdf(supervisor.database, TODAY).pdf
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "当日尚未日结" in report_text()
+    close_day(
+        supervisor.database,
+        supervisor.actor,
+        operator_id=clerk.actor.operator_id,
+        day=TODAY,
+        counted_cash_fen=cash.personal_fen + 550,
+        note="多收5.50元待退",
+    )
+    text = report_text().replace(" ", "")
+    assert "二、日结" in text and "已日结" in text
+    expected = f"{cash.personal_fen // 100:,}.{cash.personal_fen % 100:02d}"
+    assert expected in text  # expected cash
+    assert "5.50" in text and "多收5.50元待退" in text
+    assert supervisor.actor.display_name in text
+    reopen_day(
+        supervisor.database,
+        supervisor.actor,
+        operator_id=clerk.actor.operator_id,
+        day=TODAY,
+        reason="补录现金",
+    )
+    assert "已撤销" in report_text().replace(" ", "")
