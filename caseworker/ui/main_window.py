@@ -40,11 +40,12 @@ from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
+from caseworker.ui.views.review_view import ReviewPage, may_review
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.widgets.store_banner import StoreBanner
 
-PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
+PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "review")
 STATUS_REFRESH_MS = 60_000
 
 
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncView(session, runner)
         self.reports = ReportsPage(session, runner)
         self.settings_page = SettingsPage()
+        self.review_page = ReviewPage(session, runner)
+        self.review_page.changed.connect(self.refresh_status)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
@@ -152,6 +155,7 @@ class MainWindow(QMainWindow):
             self.sync_page,
             self.reports,
             self.settings_page,
+            self.review_page,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -162,6 +166,7 @@ class MainWindow(QMainWindow):
             self.tr("数据同步"),
             self.tr("报表"),
             self.tr("设置"),
+            self.tr("审核"),
         ]
 
     def _build_actions(self) -> None:
@@ -183,6 +188,7 @@ class MainWindow(QMainWindow):
                 pages, title, f"Ctrl+{position + 1}", lambda p=position: self.show_page(p)
             )
             self.page_actions.append(action)
+        self.page_actions[PAGES.index("review")].setEnabled(may_review(self.session))
         pages.addSeparator()
         self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
         # The page's own button has the same shortcut; one owner avoids an ambiguous key.
@@ -215,6 +221,9 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
             self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+        if not may_review(self.session):  # a clerk sees the entry, greyed, and cannot open it
+            review = self.nav.item(PAGES.index("review"))
+            review.setFlags(review.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
         self.show_page(row)
@@ -249,6 +258,8 @@ class MainWindow(QMainWindow):
 
     def show_page(self, position: int) -> None:
         position = max(0, min(position, len(PAGES) - 1))
+        if PAGES[position] == "review" and not may_review(self.session):
+            position = 0
         if self.nav.currentRow() != position:
             self.nav.setCurrentRow(position)  # _nav_changed does the rest
         else:
@@ -263,6 +274,8 @@ class MainWindow(QMainWindow):
             self.employers.refresh()
         elif page is self.payments:
             self.payments.refresh()
+        elif page is self.review_page:
+            self.review_page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])

@@ -229,7 +229,9 @@ def test_a_day_is_closed_once_and_reopened_only_with_a_reason(clerk, supervisor,
     with supervisor.database.reading() as db:
         assert [c.open for c in closes_on(db, TODAY)] == [False, True]
         actions = db.scalars(
-            select(AuditEntry.action).where(AuditEntry.action.like("day.%")).order_by(AuditEntry.seq)
+            select(AuditEntry.action)
+            .where(AuditEntry.action.like("day.%"))
+            .order_by(AuditEntry.seq)
         ).all()
     assert actions == ["day.close", "day.reopen", "day.close"]
     with pytest.raises(ServiceError) as caught:

@@ -69,9 +69,12 @@ def test_the_day_lists_each_change_by_operator(clerk, supervisor, clerks_day):
     assert items[2].receipt_number == receipt.receipt_number
     assert items[2].amount_fen == receipt.personal_fen
     assert all(i.state == "unreviewed" and i.person_id == person for i in items)
-    assert review_items(
-        supervisor.database, supervisor.actor, date.today(), supervisor.actor.operator_id
-    ) == []
+    assert (
+        review_items(
+            supervisor.database, supervisor.actor, date.today(), supervisor.actor.operator_id
+        )
+        == []
+    )
 
 
 def test_approve_and_send_back_are_audited_and_a_correction_returns_to_review(

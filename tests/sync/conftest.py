@@ -1,8 +1,7 @@
 import pytest
 
 from caseworker.services.centre import OpenSession
-from tests.upstream.harness import review_off
-from tests.upstream.harness import server, upstream_url  # noqa: F401 (fixtures)
+from tests.upstream.harness import review_off, server, upstream_url  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

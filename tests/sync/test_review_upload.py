@@ -113,7 +113,7 @@ def test_only_approved_changes_go_and_dependants_wait_for_what_they_need(
 
 
 def test_review_off_sends_everything_as_before(centre_with_review, server):
-    admin, clerk, boss = centre_with_review
+    admin, clerk, _boss = centre_with_review
     change_setting(admin.database, admin.actor, REVIEW_REQUIRED, False)
     person_id, _ = enrol_and_pay(clerk, 4)
     report = run_sync(clerk.database, retry=FAST_RETRY, pull_feeds=False)
