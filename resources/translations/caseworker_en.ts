@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -77,6 +77,105 @@
     <message>
         <source>请填写服务中心名称。</source>
         <translation>Please enter the service centre name.</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseDialog</name>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>%1 的 %2 日结</source>
+        <translation>Daily close of %1 for %2</translation>
+    </message>
+    <message>
+        <source>收据</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>%1 张（%2 行）</source>
+        <translation>%1 (%2 lines)</translation>
+    </message>
+    <message>
+        <source>作废（不计入）</source>
+        <translation>Voided (not counted)</translation>
+    </message>
+    <message>
+        <source>%1 行，%2 元</source>
+        <translation>%1 lines, %2 yuan</translation>
+    </message>
+    <message>
+        <source>个人实收合计</source>
+        <translation>Collected in total</translation>
+    </message>
+    <message>
+        <source>%1 元</source>
+        <translation>%1 yuan</translation>
+    </message>
+    <message>
+        <source>其中非现金</source>
+        <translation>Of which not cash</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>应收现金</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <source>实点现金（元）</source>
+        <translation>Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>如 1,250.50</source>
+        <translation>e.g. 1,250.50</translation>
+    </message>
+    <message>
+        <source>实点现金（元）(&amp;C)</source>
+        <translation>&amp;Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>差额</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>差额（实点−应收）</source>
+        <translation>Difference (counted − expected)</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>说明(&amp;N)</source>
+        <translation>&amp;Note</translation>
+    </message>
+    <message>
+        <source>确认日结</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>0.00 元（相符）</source>
+        <translation>0.00 yuan (matches)</translation>
+    </message>
+    <message>
+        <source>有差额时必须写明原因（至少2个字）。</source>
+        <translation>With a difference, explain it in the note (at least 2 characters).</translation>
+    </message>
+    <message>
+        <source>正在日结……</source>
+        <translation>Closing the day…</translation>
+    </message>
+    <message>
+        <source>日结失败：</source>
+        <translation>The day could not be closed: </translation>
     </message>
 </context>
 <context>
@@ -261,11 +360,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -312,7 +411,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -452,6 +551,10 @@
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
     </message>
     <message>
         <source>办理(&amp;W)</source>
@@ -756,11 +859,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -1006,7 +1109,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1352,6 +1455,299 @@
     </message>
 </context>
 <context>
+    <name>ReturnedPanel</name>
+    <message>
+        <source>退回待更正</source>
+        <translation>Sent back for correction</translation>
+    </message>
+    <message>
+        <source>%1 · %2 — 意见：%3（%4 退回）</source>
+        <translation>%1 · %2 — comment: %3 (sent back by %4)</translation>
+    </message>
+    <message>
+        <source>回车打开该人员进行更正</source>
+        <translation>Press Enter to open the person and correct it</translation>
+    </message>
+    <message>
+        <source>审核员退回 %1 条记录，请打开更正（回车打开，Alt+T 到此列表）(&amp;T)</source>
+        <translation>A supervisor sent back %1 record(s): open and correct them (Enter opens; Alt+T comes to this lis&amp;t)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewColumns</name>
+    <message>
+        <source>新增人员</source>
+        <translation>New person</translation>
+    </message>
+    <message>
+        <source>人员变更</source>
+        <translation>Person changed</translation>
+    </message>
+    <message>
+        <source>参保登记</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <source>参保变更</source>
+        <translation>Enrolment changed</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>新增单位</source>
+        <translation>New employer</translation>
+    </message>
+    <message>
+        <source>单位变更</source>
+        <translation>Employer changed</translation>
+    </message>
+    <message>
+        <source>新增家庭户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <source>家庭户变更</source>
+        <translation>Household changed</translation>
+    </message>
+    <message>
+        <source>入户调查</source>
+        <translation>Household survey</translation>
+    </message>
+    <message>
+        <source>调查变更</source>
+        <translation>Survey changed</translation>
+    </message>
+    <message>
+        <source>待审核</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <source>已通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>Sent back</translation>
+    </message>
+    <message>
+        <source>已更正，待审核</source>
+        <translation>Corrected, to review</translation>
+    </message>
+    <message>
+        <source>已上传</source>
+        <translation>Uploaded</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Whom</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>未日结</source>
+        <translation>Not closed</translation>
+    </message>
+    <message>
+        <source>已日结（%1 %2）</source>
+        <translation>Closed (%1 %2)</translation>
+    </message>
+    <message>
+        <source>收款人</source>
+        <translation>Collector</translation>
+    </message>
+    <message>
+        <source>收据</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>作废笔数</source>
+        <translation>Voids</translation>
+    </message>
+    <message>
+        <source>应收现金（元）</source>
+        <translation>Expected cash (yuan)</translation>
+    </message>
+    <message>
+        <source>实点现金（元）</source>
+        <translation>Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>差额（元）</source>
+        <translation>Difference (yuan)</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>审核与日结仅限审核员和管理员使用。</source>
+        <translation>Review and daily close are for supervisors and administrators only.</translation>
+    </message>
+    <message>
+        <source>业务日期</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>全部经办人</source>
+        <translation>All operators</translation>
+    </message>
+    <message>
+        <source>日期(&amp;D)</source>
+        <translation>&amp;Date</translation>
+    </message>
+    <message>
+        <source>经办人(&amp;O)</source>
+        <translation>&amp;Operator</translation>
+    </message>
+    <message>
+        <source>审核记录</source>
+        <translation>Changes to review</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>当日变更</source>
+        <translation>The day&apos;s changes</translation>
+    </message>
+    <message>
+        <source>通过所选 (Ctrl+Shift+A)</source>
+        <translation>Approve selected (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>选中全部待审</source>
+        <translation>Select all to review</translation>
+    </message>
+    <message>
+        <source>退回意见</source>
+        <translation>Comment for the clerk</translation>
+    </message>
+    <message>
+        <source>退回意见（退回时必填）</source>
+        <translation>Comment for the clerk (required to send back)</translation>
+    </message>
+    <message>
+        <source>退回所选 (Ctrl+Shift+B)</source>
+        <translation>Send back selected (Ctrl+Shift+B)</translation>
+    </message>
+    <message>
+        <source>意见(&amp;M)</source>
+        <translation>Co&amp;mment</translation>
+    </message>
+    <message>
+        <source>各收款人当日收款</source>
+        <translation>Each collector&apos;s takings of the day</translation>
+    </message>
+    <message>
+        <source>日结… (Ctrl+Shift+J)</source>
+        <translation>Close day… (Ctrl+Shift+J)</translation>
+    </message>
+    <message>
+        <source>撤销日结原因</source>
+        <translation>Reason to reopen the day</translation>
+    </message>
+    <message>
+        <source>撤销原因（撤销时必填）</source>
+        <translation>Reason (required to reopen)</translation>
+    </message>
+    <message>
+        <source>撤销日结</source>
+        <translation>Reopen day</translation>
+    </message>
+    <message>
+        <source>日报表</source>
+        <translation>Daily report</translation>
+    </message>
+    <message>
+        <source>原因(&amp;R)</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>共 %1 条变更，待审 %2 条。</source>
+        <translation>%1 changes, %2 to review.</translation>
+    </message>
+    <message>
+        <source>请先选中待审核的记录。</source>
+        <translation>Select the changes to approve first.</translation>
+    </message>
+    <message>
+        <source>已通过 %1 条。</source>
+        <translation>%1 approved.</translation>
+    </message>
+    <message>
+        <source>请选中一条要退回的记录。</source>
+        <translation>Select one change to send back.</translation>
+    </message>
+    <message>
+        <source>已退回给%1：%2</source>
+        <translation>Sent back to %1: %2</translation>
+    </message>
+    <message>
+        <source>当日没有需要日结的收款人。</source>
+        <translation>Nobody took payments on this day; there is nothing to close.</translation>
+    </message>
+    <message>
+        <source>%1 的当日已日结；如需更正，请先写明原因撤销日结。</source>
+        <translation>%1&apos;s day is already closed; to correct it, reopen it with a reason first.</translation>
+    </message>
+    <message>
+        <source>%1 的 %2 已日结。</source>
+        <translation>%1&apos;s %2 is closed.</translation>
+    </message>
+    <message>
+        <source>请选中一个已日结的收款人。</source>
+        <translation>Select a collector whose day is closed.</translation>
+    </message>
+    <message>
+        <source>已撤销日结。</source>
+        <translation>The day is reopened.</translation>
+    </message>
+</context>
+<context>
     <name>SchemeChooser</name>
     <message>
         <source>缴费档次</source>
@@ -1411,7 +1807,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1491,7 +1887,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1572,6 +1968,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1770,18 +2173,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
         <translation>The transfer request was not delivered: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>StoreBanner</name>
-    <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 </TS>

@@ -55,7 +55,9 @@ def item_detail(item: ReviewItem) -> str:
     if item.receipt_number:
         parts.append(item.receipt_number)
     if item.amount_fen is not None:
-        parts.append(_tr("¥%1").replace("%1", money(item.amount_fen)))
+        parts.append(
+            QCoreApplication.translate("ReviewColumns", "¥%1").replace("%1", money(item.amount_fen))
+        )
     return " ".join(parts)
 
 
@@ -63,16 +65,20 @@ class ReviewModel(RecordTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         columns = [
             Column(
-                _tr("时间"),
+                QCoreApplication.translate("ReviewColumns", "时间"),
                 lambda i: i.recorded_at.strftime("%H:%M"),
                 sort=lambda i: i.seq,
             ),
-            Column(_tr("经办人"), lambda i: i.operator_name),
-            Column(_tr("事项"), kind_label),
-            Column(_tr("对象"), lambda i: i.subject),
-            Column(_tr("内容"), item_detail),
-            Column(_tr("审核"), lambda i: state_label(i.state)),
-            Column(_tr("意见"), lambda i: i.comment or ""),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "经办人"), lambda i: i.operator_name
+            ),
+            Column(QCoreApplication.translate("ReviewColumns", "事项"), kind_label),
+            Column(QCoreApplication.translate("ReviewColumns", "对象"), lambda i: i.subject),
+            Column(QCoreApplication.translate("ReviewColumns", "内容"), item_detail),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "审核"), lambda i: state_label(i.state)
+            ),
+            Column(QCoreApplication.translate("ReviewColumns", "意见"), lambda i: i.comment or ""),
         ]
         super().__init__(columns, parent)
 
@@ -81,31 +87,47 @@ class CloseDaysModel(RecordTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         def close_text(row: OperatorDay) -> str:
             if row.close is None:
-                return _tr("未日结")
+                return QCoreApplication.translate("ReviewColumns", "未日结")
             return (
-                _tr("已日结（%1 %2）")
+                QCoreApplication.translate("ReviewColumns", "已日结（%1 %2）")
                 .replace("%1", row.close.closed_by)
                 .replace("%2", row.close.closed_at.astimezone().strftime("%H:%M"))
             )
 
         columns = [
-            Column(_tr("收款人"), lambda r: r.totals.operator_name),
-            Column(_tr("收据"), lambda r: str(r.totals.receipts), align_right=True),
-            Column(_tr("作废"), lambda r: str(r.totals.voids), align_right=True),
             Column(
-                _tr("应收现金（元）"), lambda r: money(r.totals.expected_cash_fen), align_right=True
+                QCoreApplication.translate("ReviewColumns", "收款人"),
+                lambda r: r.totals.operator_name,
             ),
             Column(
-                _tr("实点现金（元）"),
+                QCoreApplication.translate("ReviewColumns", "收据"),
+                lambda r: str(r.totals.receipts),
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "作废笔数"),
+                lambda r: str(r.totals.voids),
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "应收现金（元）"),
+                lambda r: money(r.totals.expected_cash_fen),
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "实点现金（元）"),
                 lambda r: money(r.close.counted_cash_fen) if r.close else "",
                 align_right=True,
             ),
             Column(
-                _tr("差额（元）"),
+                QCoreApplication.translate("ReviewColumns", "差额（元）"),
                 lambda r: money(r.close.difference_fen) if r.close else "",
                 align_right=True,
             ),
-            Column(_tr("状态"), close_text),
-            Column(_tr("说明"), lambda r: (r.close.note or "") if r.close else ""),
+            Column(QCoreApplication.translate("ReviewColumns", "状态"), close_text),
+            Column(
+                QCoreApplication.translate("ReviewColumns", "说明"),
+                lambda r: (r.close.note or "") if r.close else "",
+            ),
         ]
         super().__init__(columns, parent)

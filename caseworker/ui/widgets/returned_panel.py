@@ -39,7 +39,6 @@ class ReturnedPanel(QFrame):
         self.list = QListWidget()
         self.list.setObjectName("returnedList")
         self.list.setAccessibleName(self.tr("退回待更正"))
-        self.list.setMaximumHeight(110)
         self.title.setBuddy(self.list)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -60,13 +59,13 @@ class ReturnedPanel(QFrame):
         self.items = items
         self.list.clear()
         for item in items:
+            what = " ".join(part for part in (kind_label(item), item_detail(item)) if part)
             text = (
-                self.tr("%1 · %2 %3 — 意见：%4（%5 退回）")
+                self.tr("%1 · %2 — 意见：%3（%4 退回）")
                 .replace("%1", item.subject or "—")
-                .replace("%2", kind_label(item))
-                .replace("%3", item_detail(item))
-                .replace("%4", item.comment or "")
-                .replace("%5", item.reviewed_by)
+                .replace("%2", what)
+                .replace("%3", item.comment or "")
+                .replace("%4", item.reviewed_by)
             )
             row = QListWidgetItem(text)
             row.setData(Qt.ItemDataRole.UserRole, item.person_id)
@@ -77,6 +76,9 @@ class ReturnedPanel(QFrame):
                 "%1", str(len(items))
             )
         )
+        if items:  # as tall as its rows (up to four), not a block of empty space
+            rows = min(len(items), 4) * max(self.list.sizeHintForRow(0), 1)
+            self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 4)
         self.setVisible(bool(items))
         self.loaded.emit()
 
