@@ -31,7 +31,6 @@ from caseworker.store.database import Database
 from caseworker.store.models import Operator, OutboxEntry, OutboxReview, Person
 
 COMMENT_MIN = 2
-PAGE = 2000  # pending entries read at a time while choosing what may be sealed
 CHUNK = 500
 
 UNREVIEWED, APPROVED, RETURNED, CORRECTED, UPLOADED = (
@@ -50,7 +49,8 @@ def review_required(session: Session) -> bool:
     return bool(setting_value(session, REVIEW_REQUIRED))
 
 
-def _pending_rows(session: Session, columns: Sequence[Any]) -> Iterator[Any]:
+def _pending_rows(session: Session, columns: Sequence[Any], page: int) -> Iterator[Any]:
+    """Pending entries in seq order, a page at a time (read only as far as the caller goes)."""
     last = 0
     while True:
         rows = session.execute(
@@ -58,7 +58,7 @@ def _pending_rows(session: Session, columns: Sequence[Any]) -> Iterator[Any]:
             .outerjoin(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
             .where(OutboxEntry.sync_state == "pending", OutboxEntry.seq > last)
             .order_by(OutboxEntry.seq)
-            .limit(PAGE)
+            .limit(page)
         ).all()
         if not rows:
             return
@@ -81,7 +81,8 @@ def upload_candidates(session: Session, columns: Sequence[Any], limit: int) -> l
     rows: dict[int, Any] = {}
 
     def pending() -> Iterator[Pending]:
-        for row in _pending_rows(session, columns):
+        # Pages of the batch's size: when everything is approved, one page is the batch.
+        for row in _pending_rows(session, columns, max(limit, 100)):
             rows[row.seq] = row
             yield Pending(
                 row.seq,
