@@ -140,28 +140,17 @@ def _person_of(entry: OutboxEntry) -> uuid.UUID | None:
     return uuid.UUID(str(person)) if person else None
 
 
-def _later_changes(session: Session, entity_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """The newest outbox seq of each record (a returned entry with a newer one is corrected)."""
+def _seq_per_record(
+    session: Session, entity_ids: Iterable[uuid.UUID], bound: Any
+) -> dict[uuid.UUID, int]:
+    """``bound`` (``func.min`` or ``func.max``) of each record's outbox seqs: its first change
+    tells a create from an update, its newest whether a returned entry has been corrected."""
     ids = list(set(entity_ids))
     found: dict[uuid.UUID, int] = {}
     for start in range(0, len(ids), CHUNK):
         found.update(
             session.execute(
-                select(OutboxEntry.entity_id, func.max(OutboxEntry.seq))
-                .where(OutboxEntry.entity_id.in_(ids[start : start + CHUNK]))
-                .group_by(OutboxEntry.entity_id)
-            ).all()
-        )
-    return found
-
-
-def _first_changes(session: Session, entity_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
-    ids = list(set(entity_ids))
-    found: dict[uuid.UUID, int] = {}
-    for start in range(0, len(ids), CHUNK):
-        found.update(
-            session.execute(
-                select(OutboxEntry.entity_id, func.min(OutboxEntry.seq))
+                select(OutboxEntry.entity_id, bound(OutboxEntry.seq))
                 .where(OutboxEntry.entity_id.in_(ids[start : start + CHUNK]))
                 .group_by(OutboxEntry.entity_id)
             ).all()
@@ -174,8 +163,8 @@ def _items(
 ) -> list[ReviewItem]:
     names = dict(session.execute(select(Operator.id, Operator.display_name)).all())
     entity_ids = [entry.entity_id for entry, _ in pairs]
-    first = _first_changes(session, entity_ids)
-    newest = _later_changes(session, entity_ids)
+    first = _seq_per_record(session, entity_ids, func.min)
+    newest = _seq_per_record(session, entity_ids, func.max)
     person_ids = {p for entry, _ in pairs if (p := _person_of(entry)) is not None}
     people = (
         dict(

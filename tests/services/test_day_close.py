@@ -9,29 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from caseworker.domain.ids import make_id_number
-from caseworker.services.centre import OpenSession, login
+from caseworker.services.centre import OpenSession
 from caseworker.services.day_close import close_day, closes_on, day_overview, reopen_day
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from caseworker.services.journal import verify_audit_chain
 from caseworker.services.payments import record_payment, void_payment
 from caseworker.store.models import AuditEntry, DayClose, Payment
-from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
+from tests.conftest import TODAY
 from tests.services.test_enrolment import farmer
-
-
-@pytest.fixture
-def clerk(centre: OpenSession):
-    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def supervisor(centre: OpenSession):
-    session = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
-    yield session
-    session.close()
 
 
 def enrolled_person(clerk: OpenSession, n: int):
@@ -71,6 +57,18 @@ def day_taken(clerk: OpenSession, supervisor: OpenSession):
     return cash, card, voided
 
 
+def close(supervisor: OpenSession, clerk: OpenSession, counted_fen: int, note: str = ""):
+    """The supervisor closes the clerk's TODAY, having counted ``counted_fen``."""
+    return close_day(
+        supervisor.database,
+        supervisor.actor,
+        operator_id=clerk.actor.operator_id,
+        day=TODAY,
+        counted_cash_fen=counted_fen,
+        note=note,
+    )
+
+
 def counts(session: OpenSession) -> tuple[int, int]:
     with session.database.reading() as db:
         return (
@@ -89,13 +87,7 @@ def test_the_close_shows_expected_totals_and_records_the_count(clerk, supervisor
     assert totals.collected_fen == cash.personal_fen + card.personal_fen
     assert totals.voided_fen == voided.personal_fen
 
-    record = close_day(
-        supervisor.database,
-        supervisor.actor,
-        operator_id=clerk.actor.operator_id,
-        day=TODAY,
-        counted_cash_fen=cash.personal_fen,
-    )
+    record = close(supervisor, clerk, cash.personal_fen)
     assert record.difference_fen == 0 and record.note is None
     assert record.closed_by == supervisor.actor.display_name
     (row,) = day_overview(supervisor.database, supervisor.actor, TODAY)
@@ -114,38 +106,18 @@ def test_a_difference_needs_a_note_and_is_kept_with_it(clerk, supervisor, day_ta
     cash = day_taken[0]
     before = counts(supervisor)
     with pytest.raises(ValidationFailed) as caught:
-        close_day(
-            supervisor.database,
-            supervisor.actor,
-            operator_id=clerk.actor.operator_id,
-            day=TODAY,
-            counted_cash_fen=cash.personal_fen - 1_000,
-            note=" ",
-        )
+        close(supervisor, clerk, cash.personal_fen - 1_000, " ")
     error = caught.value.by_field()["note"]
     assert error.code == "required" and "-10.00" in error.message
     assert "note" in error.message_en
     assert counts(supervisor) == before  # nothing written
-    record = close_day(
-        supervisor.database,
-        supervisor.actor,
-        operator_id=clerk.actor.operator_id,
-        day=TODAY,
-        counted_cash_fen=cash.personal_fen - 1_000,
-        note="少收10元，经办员已补交",
-    )
+    record = close(supervisor, clerk, cash.personal_fen - 1_000, "少收10元，经办员已补交")
     assert record.difference_fen == -1_000 and record.note == "少收10元，经办员已补交"
 
 
 def test_negative_counted_cash_is_refused(clerk, supervisor, day_taken):
     with pytest.raises(ValidationFailed) as caught:
-        close_day(
-            supervisor.database,
-            supervisor.actor,
-            operator_id=clerk.actor.operator_id,
-            day=TODAY,
-            counted_cash_fen=-1,
-        )
+        close(supervisor, clerk, -1)
     assert "counted_cash" in caught.value.by_field()
 
 
@@ -153,13 +125,7 @@ def test_a_closed_day_refuses_new_payments_naming_the_day_and_who_closed_it(
     clerk, supervisor, day_taken
 ):
     cash = day_taken[0]
-    close_day(
-        supervisor.database,
-        supervisor.actor,
-        operator_id=clerk.actor.operator_id,
-        day=TODAY,
-        counted_cash_fen=cash.personal_fen,
-    )
+    close(supervisor, clerk, cash.personal_fen)
     person = enrolled_person(clerk, 7)
     with clerk.database.reading() as db:
         payments = db.scalar(select(func.count()).select_from(Payment))
@@ -248,23 +214,11 @@ def test_a_day_is_closed_once_and_reopened_only_with_a_reason(clerk, supervisor,
 def test_a_clerk_cannot_close_reopen_or_list_and_nothing_changes(clerk, supervisor, day_taken):
     before = counts(clerk)
     with pytest.raises(PermissionDenied):
-        close_day(
-            clerk.database,
-            clerk.actor,
-            operator_id=clerk.actor.operator_id,
-            day=TODAY,
-            counted_cash_fen=0,
-            note="自己日结",
-        )
+        close(clerk, clerk, 0, "自己日结")  # a clerk closing their own day
     with pytest.raises(PermissionDenied):
         day_overview(clerk.database, clerk.actor, TODAY)
-    close_day(
-        supervisor.database,
-        supervisor.actor,
-        operator_id=clerk.actor.operator_id,
-        day=TODAY,
-        counted_cash_fen=day_taken[0].personal_fen,
-    )
+    assert counts(clerk) == before
+    close(supervisor, clerk, day_taken[0].personal_fen)
     before = counts(clerk)
     with pytest.raises(PermissionDenied):
         reopen_day(
@@ -291,14 +245,7 @@ def test_the_daily_report_shows_each_close_read_back_from_the_pdf(clerk, supervi
         return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
     assert "当日尚未日结" in report_text()
-    close_day(
-        supervisor.database,
-        supervisor.actor,
-        operator_id=clerk.actor.operator_id,
-        day=TODAY,
-        counted_cash_fen=cash.personal_fen + 550,
-        note="多收5.50元待退",
-    )
+    close(supervisor, clerk, cash.personal_fen + 550, "多收5.50元待退")
     text = report_text().replace(" ", "")
     assert "二、日结" in text and "已日结" in text
     expected = f"{cash.personal_fen // 100:,}.{cash.personal_fen % 100:02d}"

@@ -7,28 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from caseworker.services.centre import OpenSession, login
+from caseworker.services.centre import OpenSession
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from caseworker.services.payments import record_payment
 from caseworker.services.review import approve, returned_to, review_items, send_back
 from caseworker.store.models import AuditEntry, OutboxReview
-from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD
 from tests.services.test_enrolment import farmer
-
-
-@pytest.fixture
-def clerk(centre: OpenSession):
-    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def supervisor(centre: OpenSession):
-    session = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
-    yield session
-    session.close()
 
 
 @pytest.fixture

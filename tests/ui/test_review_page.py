@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from caseworker.domain.ids import make_id_number
-from caseworker.services.centre import OpenSession, login
+from caseworker.services.centre import OpenSession
 from caseworker.services.day_close import day_overview
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.payments import record_payment
@@ -21,22 +20,7 @@ from caseworker.ui.dialogs.payment_dialog import PaymentDialog
 from caseworker.ui.main_window import PAGES, MainWindow
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.review_view import ReviewPage
-from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD
 from tests.services.test_enrolment import farmer
-
-
-@pytest.fixture
-def clerk(centre: OpenSession):
-    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def supervisor(centre: OpenSession):
-    session = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
-    yield session
-    session.close()
 
 
 def enrol_and_pay(clerk: OpenSession, n: int, *, pay: bool = True):
