@@ -110,6 +110,12 @@ def detail_rows(receipts: Iterable[DailyReceipt]) -> list[list[str]]:
     ]
 
 
+def _close_state(close: DailyClose) -> str:
+    if not close.matches_audit:
+        return "与审计记录不符！"
+    return f"已撤销：{close.reopened}" if close.reopened else "已日结"
+
+
 def close_rows(closes: Iterable[DailyClose]) -> list[list[str]]:
     """One line per close; a day nobody closed says so, rather than show an empty table."""
     rows = [
@@ -121,7 +127,7 @@ def close_rows(closes: Iterable[DailyClose]) -> list[list[str]]:
             format_yuan(c.difference_fen),
             c.note or "—",
             f"{c.closed_by} {c.closed_at.strftime('%H:%M')}",
-            f"已撤销：{c.reopened}" if c.reopened else "已日结",
+            _close_state(c),
         ]
         for c in closes
     ]

@@ -182,6 +182,7 @@ class DailyClose:
     closed_by: str
     closed_at: datetime  # local time
     reopened: str = ""  # who reopened it, when and why; "" while in force
+    matches_audit: bool = True  # False: the stored figures differ from the signed audit entry
 
 
 @dataclass(frozen=True)

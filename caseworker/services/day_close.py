@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit
 from caseworker.store.database import Database
-from caseworker.store.models import DayClose, Operator, Payment
+from caseworker.store.models import AuditEntry, DayClose, Operator, Payment
 
 NOTE_MIN = 2
 
@@ -72,6 +72,9 @@ class CloseRecord:
     reopened_at: datetime | None = None
     reopened_by: str = ""
     reopen_reason: str | None = None
+    # False when the row no longer says what its signed audit entry says (edited behind the
+    # services' back): the report shows it, rather than print altered figures as true.
+    matches_audit: bool = True
 
     @property
     def open(self) -> bool:
@@ -209,15 +212,44 @@ def day_overview(database: Database, actor: Actor, day: date) -> list[OperatorDa
         return result
 
 
+# The figures a close's audit entry carries, as the row's columns.
+AUDITED = {
+    "receipts": "receipts",
+    "voids": "voids",
+    "expected_cash_fen": "expected_cash_fen",
+    "counted_cash_fen": "counted_cash_fen",
+    "difference_fen": "difference_fen",
+    "note": "note",
+}
+
+
+def _audited_figures(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, object]]:
+    entries = session.execute(
+        select(AuditEntry.entity_id, AuditEntry.detail).where(
+            AuditEntry.action == "day.close", AuditEntry.entity_id.in_(ids)
+        )
+    ).all()
+    return {entry.entity_id: entry.detail for entry in entries}
+
+
 def closes_on(session: Session, day: date) -> list[CloseRecord]:
-    """Every close of ``day``, reopened ones too (the daily report shows both)."""
+    """Every close of ``day``, reopened ones too (the daily report shows both), each checked
+    against its audit entry."""
     names = _names(session)
-    rows = session.scalars(
-        select(DayClose).where(DayClose.business_date == day).order_by(DayClose.closed_at)
+    rows = list(
+        session.scalars(
+            select(DayClose).where(DayClose.business_date == day).order_by(DayClose.closed_at)
+        )
     )
-    return sorted(
-        (_record(row, names) for row in rows), key=lambda c: (c.operator_name, c.closed_at)
-    )
+    audited = _audited_figures(session, [row.id for row in rows])
+    records = []
+    for row in rows:
+        detail = audited.get(row.id)
+        matches = detail is not None and all(
+            detail.get(key) == getattr(row, column) for key, column in AUDITED.items()
+        )
+        records.append(replace(_record(row, names), matches_audit=matches))
+    return sorted(records, key=lambda c: (c.operator_name, c.closed_at))
 
 
 def _invalid(field_name: str, code: str, message: str, message_en: str) -> ValidationFailed:

@@ -209,6 +209,7 @@ def daily_report_pdf(database: Database, day: date, *, now: datetime | None = No
                     if c.reopened_at
                     else ""
                 ),
+                matches_audit=c.matches_audit,
             )
             for c in closes_on(session, day)
         )

@@ -260,3 +260,27 @@ def test_the_daily_report_shows_each_close_read_back_from_the_pdf(clerk, supervi
         reason="补录现金",
     )
     assert "已撤销" in report_text().replace(" ", "")
+
+
+def test_a_close_edited_behind_the_services_back_is_shown_as_not_matching_its_audit_entry(
+    clerk, supervisor, day_taken
+):
+    """Someone with the database key lowers the counted cash in the row: the report says so."""
+    from caseworker.services.documents import daily_report_pdf
+
+    record = close(supervisor, clerk, day_taken[0].personal_fen)
+    with supervisor.database.reading() as db:
+        assert [c.matches_audit for c in closes_on(db, TODAY)] == [True]
+    with supervisor.database.writing() as db:
+        row = db.get_one(DayClose, record.id)
+        row.counted_cash_fen -= 10_000
+        row.difference_fen -= 10_000
+    with supervisor.database.reading() as db:
+        assert [c.matches_audit for c in closes_on(db, TODAY)] == [False]
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = daily_report_pdf(supervisor.database, TODAY).pdf
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "与审计记录不符" in text.replace(" ", "")
