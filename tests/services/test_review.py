@@ -134,3 +134,31 @@ def test_unknown_or_uploaded_entries_cannot_be_reviewed(clerk, supervisor, clerk
     assert caught.value.code == "already_uploaded"
     assert decisions(supervisor) == before
     assert review_items(supervisor.database, supervisor.actor, date.today())[0].state == "uploaded"
+
+
+def test_the_demo_keeps_review_on_and_its_history_approved(tmp_path):
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import login
+    from caseworker.services.centre_settings import REVIEW_REQUIRED, read_setting
+    from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
+    from caseworker.store.models import OutboxEntry
+
+    paths = DataPaths(tmp_path / "demo")
+    build_demo_centre(paths, persons=12, seed=3)
+    session = login(paths, "supervisor", DEMO_PASSWORD)
+    try:
+        assert read_setting(session.database, REVIEW_REQUIRED) is True
+        with session.database.reading() as db:
+            pending = db.scalar(
+                select(func.count())
+                .select_from(OutboxEntry)
+                .where(OutboxEntry.sync_state == "pending")
+            )
+            approved = db.scalar(
+                select(func.count())
+                .select_from(OutboxReview)
+                .where(OutboxReview.state == "approved")
+            )
+        assert pending > 0 and approved == pending
+    finally:
+        session.close()
