@@ -19,10 +19,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
+from caseworker.services.errors import NotFound, ServiceError, field_error
 from caseworker.services.journal import audit
 from caseworker.store.database import Database
 from caseworker.store.models import AuditEntry, DayClose, Operator, Payment
@@ -252,12 +251,6 @@ def closes_on(session: Session, day: date) -> list[CloseRecord]:
     return sorted(records, key=lambda c: (c.operator_name, c.closed_at))
 
 
-def _invalid(field_name: str, code: str, message: str, message_en: str) -> ValidationFailed:
-    error = InvalidValue(field_name, code, message)
-    error.message_en = message_en  # type: ignore[attr-defined]
-    return ValidationFailed([error])
-
-
 def close_day(
     database: Database,
     actor: Actor,
@@ -273,7 +266,7 @@ def close_day(
     if isinstance(counted_cash_fen, bool) or not isinstance(counted_cash_fen, int):
         raise TypeError("counted cash is integer fen")
     if counted_cash_fen < 0:
-        raise _invalid(
+        raise field_error(
             "counted_cash", "negative", "清点的现金不能为负数。", "Counted cash cannot be negative."
         )
     note = note.strip()
@@ -291,7 +284,7 @@ def close_day(
         totals = day_totals(session, operator_id, day)
         difference = counted_cash_fen - totals.expected_cash_fen
         if difference and len(note) < NOTE_MIN:
-            raise _invalid(
+            raise field_error(
                 "note",
                 "required",
                 f"清点现金与应收现金相差 {format_yuan(difference)} 元，请在“说明”中写明原因"
@@ -347,7 +340,7 @@ def reopen_day(
     actor.require(Permission.CLOSE_DAY)
     reason = reason.strip()
     if len(reason) < NOTE_MIN:
-        raise _invalid(
+        raise field_error(
             "reopen_reason",
             "required",
             f"撤销日结必须写明原因（至少{NOTE_MIN}个字）。",

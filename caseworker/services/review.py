@@ -21,11 +21,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.errors import InvalidValue
 from caseworker.domain.review_order import Pending, references_of, releasable
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.centre_settings import REVIEW_REQUIRED, setting_value
-from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
+from caseworker.services.errors import NotFound, ServiceError, field_error
 from caseworker.services.journal import audit
 from caseworker.store.database import Database
 from caseworker.store.models import Operator, OutboxEntry, OutboxReview, Person
@@ -345,13 +344,12 @@ def send_back(database: Database, actor: Actor, seq: int, comment: str) -> None:
     actor.require(Permission.REVIEW)
     comment = comment.strip()
     if len(comment) < COMMENT_MIN:
-        error = InvalidValue(
-            "comment", "required", f"退回必须写明意见（至少{COMMENT_MIN}个字），经办员据此更正。"
+        raise field_error(
+            "comment",
+            "required",
+            f"退回必须写明意见（至少{COMMENT_MIN}个字），经办员据此更正。",
+            f"Sending back needs a comment (at least {COMMENT_MIN} characters) for the clerk.",
         )
-        error.message_en = (  # type: ignore[attr-defined]
-            f"Sending back needs a comment (at least {COMMENT_MIN} characters) for the clerk."
-        )
-        raise ValidationFailed([error])
     with database.writing() as session:
         (entry,) = _reviewable(session, [seq])
         review = session.get(OutboxReview, seq)
