@@ -180,3 +180,28 @@ def test_the_payment_dialog_refuses_a_closed_day_naming_who_closed_it(
     assert dialog.receipt is None
     with clerk.database.reading() as db:
         assert db.scalar(select(func.count()).select_from(Payment)) == before
+
+
+def test_reopening_from_the_page_needs_a_reason(qtbot, clerk, supervisor, runner):
+    from caseworker.services.day_close import close_day
+
+    enrol_and_pay(clerk, 0)
+    close_day(
+        supervisor.database,
+        supervisor.actor,
+        operator_id=clerk.actor.operator_id,
+        day=date.today(),
+        counted_cash_fen=50_000,
+    )
+    page = open_page(qtbot, supervisor, runner)
+    page.tabs.setCurrentIndex(1)
+    page.close_table.selectRow(0)
+    page.close_button.click()  # already closed: said, no dialog
+    assert "已日结" in page.banner.text() and page.close_dialog is None
+    page.reopen_button.click()  # no reason typed
+    qtbot.waitUntil(lambda: "原因" in page.banner.text() and "撤销日结必须" in page.banner.text())
+    assert page.close_model.row(0).close is not None
+    page.reopen_reason.setText("漏录一笔现金")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.reopen_button.click()
+    assert page.close_model.row(0).close is None and page.reopen_reason.text() == ""
