@@ -53,3 +53,23 @@ def centre(data_paths: DataPaths) -> Iterator[OpenSession]:
     add_operator(session, username="supervisor", password=SUPERVISOR_PASSWORD, role=Role.SUPERVISOR)
     yield session
     session.close()
+
+
+@pytest.fixture
+def clerk(centre: OpenSession) -> Iterator[OpenSession]:
+    """The centre's clerk, logged in (modules may define their own)."""
+    from caseworker.services.centre import login
+
+    session = login(centre.database.paths, "clerk", CLERK_PASSWORD)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def supervisor(centre: OpenSession) -> Iterator[OpenSession]:
+    """The centre's supervisor, logged in."""
+    from caseworker.services.centre import login
+
+    session = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
+    yield session
+    session.close()

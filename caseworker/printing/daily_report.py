@@ -1,5 +1,7 @@
 """收缴日报表 (A4): a day's receipts by operator and scheme, totals by payment method, the
-voided receipts with their reasons (never counted in the totals), and every receipt listed."""
+voided receipts with their reasons (never counted in the totals), each operator's daily close
+(日结: expected and counted cash, difference, note, who closed it and when), and every receipt
+listed."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Iterable
 from reportlab.lib.pagesizes import A4
 
 from caseworker.domain.money import format_yuan
-from caseworker.printing.data import DailyReceipt, DailyReportData
+from caseworker.printing.data import DailyClose, DailyReceipt, DailyReportData
 from caseworker.printing.fonts import FontChain
 from caseworker.printing.layout import (
     MM,
@@ -32,6 +34,16 @@ SUMMARY = (
     Column("个人实收", 1.2, "right"),
     Column("政府代缴", 1.2, "right"),
     Column("政府补贴", 1.2, "right"),
+)
+CLOSE = (
+    Column("收款人", 1.0),
+    Column("收据/作废", 0.9, "center"),
+    Column("应收现金", 1.0, "right"),
+    Column("实点现金", 1.0, "right"),
+    Column("差额", 0.9, "right"),
+    Column("说明", 2.1),
+    Column("日结人/时间", 1.6),
+    Column("状态", 1.5),
 )
 DETAIL = (
     Column("收据号", 2.0),
@@ -98,6 +110,30 @@ def detail_rows(receipts: Iterable[DailyReceipt]) -> list[list[str]]:
     ]
 
 
+def _close_state(close: DailyClose) -> str:
+    if not close.matches_audit:
+        return "与审计记录不符！"
+    return f"已撤销：{close.reopened}" if close.reopened else "已日结"
+
+
+def close_rows(closes: Iterable[DailyClose]) -> list[list[str]]:
+    """One line per close; a day nobody closed says so, rather than show an empty table."""
+    rows = [
+        [
+            c.operator,
+            f"{c.receipts}/{c.voids}",
+            format_yuan(c.expected_cash_fen),
+            format_yuan(c.counted_cash_fen),
+            format_yuan(c.difference_fen),
+            c.note or "—",
+            f"{c.closed_by} {c.closed_at.strftime('%H:%M')}",
+            _close_state(c),
+        ]
+        for c in closes
+    ]
+    return rows or [["—", "", "", "", "", "当日尚未日结", "", "未日结"]]
+
+
 def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
     doc = PdfDocument(chain, A4, f"{TITLE} {data.day.isoformat()}")
     margin = 15 * MM
@@ -115,12 +151,15 @@ def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
         right_note=f"业务日期：{data.day.isoformat()}",
     )
     summary = summary_rows(data.receipts)
+    closes = close_rows(data.closes)
     detail = detail_rows(data.receipts)
     gap = 26.0  # a section title between the tables
     first = plan_pages(len(summary), top - gap - bottom, page_top - bottom, ROW_H, 0)
     after = table_end(first, top - gap, page_top, ROW_H) - gap
+    middle = plan_pages(len(closes), after - bottom, page_top - bottom, ROW_H, 0)
+    after = table_end(middle, after, page_top, ROW_H) - gap
     second = plan_pages(len(detail), after - bottom, page_top - bottom, ROW_H, SIGN_H + 8)
-    total = len(first) + len(second) - 1
+    total = len(first) + len(middle) + len(second) - 2
     footer = f"{data.centre.name}　打印：{format_time(data.printed_at)}"
     page_footer(doc, total, footer, margin, 10 * MM)
 
@@ -133,7 +172,11 @@ def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
     y = PagedTable(doc, SUMMARY, margin, width, ROW_H).draw(
         summary, first, top=top - gap, page_top=page_top, start_page=next_page
     )
-    pen.text(margin, y - 16, f"二、收据明细（共 {len(detail)} 张，含作废）", 10, bold=True)
+    pen.text(margin, y - 16, "二、日结（现金，金额单位：元）", 10, bold=True)
+    y = PagedTable(doc, CLOSE, margin, width, ROW_H, size=8).draw(
+        closes, middle, top=y - gap, page_top=page_top, start_page=next_page
+    )
+    pen.text(margin, y - 16, f"三、收据明细（共 {len(detail)} 张，含作废）", 10, bold=True)
     y = PagedTable(doc, DETAIL, margin, width, ROW_H, size=8).draw(
         detail, second, top=y - gap, page_top=page_top, start_page=next_page
     )

@@ -198,11 +198,29 @@ class DailyReceipt:
 
 
 @dataclass(frozen=True)
+class DailyClose:
+    """A supervisor's close (日结) of one operator's day, as recorded when it was made."""
+
+    operator: str
+    receipts: int
+    voids: int
+    expected_cash_fen: int
+    counted_cash_fen: int
+    difference_fen: int
+    note: str
+    closed_by: str
+    closed_at: datetime  # local time
+    reopened: str = ""  # who reopened it, when and why; "" while in force
+    matches_audit: bool = True  # False: the stored figures differ from the signed audit entry
+
+
+@dataclass(frozen=True)
 class DailyReportData:
     centre: CentreInfo
     day: date
     printed_at: datetime
     receipts: tuple[DailyReceipt, ...] = field(default=())
+    closes: tuple[DailyClose, ...] = field(default=())
 
 
 @dataclass(frozen=True)

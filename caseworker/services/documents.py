@@ -19,6 +19,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.regions import load_region_directory, parse_village_code
 from caseworker.printing.daily_report import build_daily_report
 from caseworker.printing.data import (
+    DailyClose,
     DailyReceipt,
     DailyReportData,
     SurveyHousehold,
@@ -38,6 +39,7 @@ from caseworker.printing.layout import PrintResult
 from caseworker.printing.receipt import PAPERS, Paper, build_receipt, build_receipts
 from caseworker.printing.survey import build_survey
 from caseworker.printing.transmittal import build_transmittal
+from caseworker.services.day_close import closes_on
 from caseworker.services.documents_records import (
     _centre,
     _coverage,
@@ -142,7 +144,8 @@ def receipts_pdf(
 
 
 def daily_report_pdf(database: Database, day: date, *, now: datetime | None = None) -> PrintResult:
-    """收缴日报表: every receipt of ``day`` (the business date), voids shown, not totalled."""
+    """收缴日报表: every receipt of ``day`` (the business date), voids shown, not totalled, and
+    each operator's close of the day (reopened ones too, marked)."""
     printed = _now(now)
     with database.reading() as session:
         centre = _centre(session)
@@ -171,7 +174,27 @@ def daily_report_pdf(database: Database, day: date, *, now: datetime | None = No
             )
             for p, name in rows
         )
-    data = DailyReportData(centre, day, printed, receipts)
+        closes = tuple(
+            DailyClose(
+                operator=c.operator_name,
+                receipts=c.receipts,
+                voids=c.voids,
+                expected_cash_fen=c.expected_cash_fen,
+                counted_cash_fen=c.counted_cash_fen,
+                difference_fen=c.difference_fen,
+                note=c.note or "",
+                closed_by=c.closed_by,
+                closed_at=_local(c.closed_at),
+                reopened=(
+                    f"{c.reopened_by} {_local(c.reopened_at).strftime('%H:%M')} {c.reopen_reason}"
+                    if c.reopened_at
+                    else ""
+                ),
+                matches_audit=c.matches_audit,
+            )
+            for c in closes_on(session, day)
+        )
+    data = DailyReportData(centre, day, printed, receipts, closes)
     return build_daily_report(data, font_chain(database))
 
 

@@ -36,3 +36,10 @@ class ValidationFailed(ServiceError):
 
     def by_field(self) -> dict[str, InvalidValue]:
         return {error.field: error for error in self.errors}
+
+
+def field_error(field: str, code: str, message: str, message_en: str) -> ValidationFailed:
+    """One wrong field, said in Chinese and English (raise the result)."""
+    error = InvalidValue(field, code, message)
+    error.message_en = message_en  # type: ignore[attr-defined]
+    return ValidationFailed([error])

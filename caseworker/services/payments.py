@@ -22,6 +22,7 @@ from caseworker.services.contribution_periods import (
     refuse_if_paid,
     scheme_label,
 )
+from caseworker.services.day_close import refuse_if_day_closed
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.form_support import province_of_centre
 from caseworker.services.journal import audit, record_change
@@ -265,6 +266,7 @@ def write_receipts(
     """The write half of a visit, inside the caller's transaction: the numbers, the lines."""
     # Every caller that issues a number passes here: none while the store is behind.
     refuse_if_behind(session.info.get("database"), actor)
+    refuse_if_day_closed(session, actor.operator_id, day)
     groups: dict[object, list[_Chosen]] = {}
     for item in chosen:
         key = item.enrolment.scheme if grouping == "scheme" else "visit"

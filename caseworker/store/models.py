@@ -441,3 +441,51 @@ class TransferRequestRow(Base):
 
 # Answers are applied by batch; the outbox table is older than sync, so its index lives here.
 Index("ix_outbox_entry_batch_id", OutboxEntry.batch_id)
+
+
+# --- Daily close and end-of-day review (issue 9) ---------------------------------------------
+
+
+class DayClose(Base):
+    """A supervisor's close (日结) of one operator's business day: what the store expected,
+    the cash counted, the difference and its note. Never edited: reopening stamps the
+    ``reopened_*`` columns (an audited action with a reason) and a new close is a new row."""
+
+    __tablename__ = "day_close"
+    __table_args__ = (
+        Index("ix_day_close_operator_day", "operator_id", "business_date"),
+        CheckConstraint("counted_cash_fen >= 0", name="counted_non_negative"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    receipts: Mapped[int] = mapped_column(Integer)
+    receipt_lines: Mapped[int] = mapped_column(Integer)
+    voids: Mapped[int] = mapped_column(Integer)
+    voided_fen: Mapped[int] = mapped_column(Integer)
+    collected_fen: Mapped[int] = mapped_column(Integer)  # every method, voids excluded
+    expected_cash_fen: Mapped[int] = mapped_column(Integer)
+    counted_cash_fen: Mapped[int] = mapped_column(Integer)
+    difference_fen: Mapped[int] = mapped_column(Integer)  # counted − expected
+    note: Mapped[str | None] = mapped_column(String(200))
+    closed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reopened_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+    reopen_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class OutboxReview(Base):
+    """A supervisor's decision on one outbox entry: ``approved`` (it may go upstream) or
+    ``returned`` to its clerk with a comment. No row: not reviewed yet."""
+
+    __tablename__ = "outbox_review"
+    __table_args__ = (
+        CheckConstraint("state IN ('approved', 'returned')", name="state"),
+        Index("ix_outbox_review_state", "state"),
+    )
+    outbox_seq: Mapped[int] = mapped_column(ForeignKey("outbox_entry.seq"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    reviewed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    comment: Mapped[str | None] = mapped_column(String(200))

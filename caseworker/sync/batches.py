@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from caseworker.services.journal import AUDIT_COLUMNS
+from caseworker.services.review import upload_candidates
 from caseworker.store.database import Database
 from caseworker.store.models import (
     AuditEntry,
@@ -242,18 +243,15 @@ def seal_one(
     max_records: int = MAX_BATCH_RECORDS,
     audit_from: int | None = None,
 ) -> SyncBatch | None:
-    """Seal the oldest pending entries (≤ max_records, ≤ 1 MB) and the audit entries since
+    """Seal the oldest pending entries that may go (approved, while review is required: see
+    ``services.review.upload_candidates``; ≤ max_records, ≤ 1 MB) and the audit entries since
     the last batch (or after ``audit_from``) into one batch; or None when there is neither.
 
     With records waiting, the audit entries take at most half the bytes; with none, an
     audit-only batch keeps the county's copy of the chain head moving.
     """
-    entries = session.execute(
-        select(*RECORD_COLUMNS)
-        .where(OutboxEntry.sync_state == "pending")
-        .order_by(OutboxEntry.seq)
-        .limit(max_records)
-    ).all()
+    # Approved entries only, while the centre requires review (and none before what it needs).
+    entries = upload_candidates(session, RECORD_COLUMNS, max_records)
     audit_budget = MAX_BATCH_BYTES // 2 if entries else MAX_BATCH_BYTES - 2 * ENVELOPE_BYTES
     audit = audit_part(session, audit_budget, audit_from)
     if not entries and audit is None:

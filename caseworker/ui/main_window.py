@@ -41,13 +41,14 @@ from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
+from caseworker.ui.views.review_view import ReviewPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.widgets.store_banner import StoreBanner
 
-PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "audit")
+PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "review", "audit")
 # Pages only some roles see: hidden in the navigation, their shortcut disabled.
-PAGE_PERMISSIONS = {"audit": Permission.VIEW_AUDIT}
+PAGE_PERMISSIONS = {"review": Permission.REVIEW, "audit": Permission.VIEW_AUDIT}
 STATUS_REFRESH_MS = 60_000
 
 
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncView(session, runner)
         self.reports = ReportsPage(session, runner)
         self.settings_page = SettingsPage(session, runner)
+        self.review_page = ReviewPage(session, runner)
+        self.review_page.changed.connect(self.refresh_status)
         self.audit_page = AuditView(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
             self.sync_page,
             self.reports,
             self.settings_page,
+            self.review_page,
             self.audit_page,
         ]
 
@@ -167,6 +171,7 @@ class MainWindow(QMainWindow):
             self.tr("数据同步"),
             self.tr("报表"),
             self.tr("设置"),
+            self.tr("审核"),
             self.tr("审计"),
         ]
 
@@ -279,6 +284,8 @@ class MainWindow(QMainWindow):
             self.payments.refresh()
         elif page is self.audit_page and not self.audit_page.model.rows:
             self.audit_page.refresh()
+        elif page is self.review_page:
+            self.review_page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])

@@ -88,15 +88,18 @@ def second_computer(first, root: Path):
     """Another computer of the same centre (its own device number)."""
     from caseworker.paths import DataPaths
     from caseworker.services.centre import setup_centre
+    from tests.upstream.harness import review_off
 
-    return setup_centre(
-        DataPaths(root),
-        centre_code=first.actor.centre_code,
-        centre_name=first.actor.centre_name,
-        admin_username="admin",
-        admin_password="admin password 1",
-        device_number=2,
-    ).session
+    return review_off(
+        setup_centre(
+            DataPaths(root),
+            centre_code=first.actor.centre_code,
+            centre_name=first.actor.centre_name,
+            admin_username="admin",
+            admin_password="admin password 1",
+            device_number=2,
+        ).session
+    )
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, setup_centre
+from caseworker.services.centre_settings import REVIEW_REQUIRED, change_setting
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
 from caseworker.store.models import Device as LocalDevice
@@ -152,16 +153,26 @@ def server(upstream_url: str) -> Iterator[Server]:
     running.stop()
 
 
+def review_off(session: OpenSession) -> OpenSession:
+    """Sync tests expect a change to go up at the next sync, as a centre without supervisor
+    review has it; the review tests (tests/sync/test_review_upload.py) keep review on."""
+    change_setting(session.database, session.actor, REVIEW_REQUIRED, False)
+    return session
+
+
 def new_centre(
     root: Path, code: str = "320583101", name: str = "玉山镇社会保障服务中心"
 ) -> OpenSession:
-    return setup_centre(
-        DataPaths(root),
-        centre_code=code,
-        centre_name=name,
-        admin_username="admin",
-        admin_password="admin password 1",
-    ).session
+    """A centre set up for sync tests: its administrator logged in, review off."""
+    return review_off(
+        setup_centre(
+            DataPaths(root),
+            centre_code=code,
+            centre_name=name,
+            admin_username="admin",
+            admin_password="admin password 1",
+        ).session
+    )
 
 
 def connect(session: OpenSession, server: Server, base_url: str | None = None) -> None:

@@ -22,7 +22,7 @@ from caseworker.store.models import OutboxEntry, SyncBatch
 from caseworker.sync.batches import load_signer, seal_pending
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import AppliedRecord, Person, RegistryChange
-from tests.upstream.harness import TODAY, Server, connect, person
+from tests.upstream.harness import TODAY, Server, connect, person, review_off
 from tests.upstream.test_intake import put
 
 # PostgreSQL only: SQLite's writers queue behind BEGIN IMMEDIATE and cannot deadlock.
@@ -39,14 +39,16 @@ def _devices(tmp_path: Path, server: Server) -> list:
     sessions = []
     for c in range(CENTRES):
         for d in range(1, DEVICES_PER_CENTRE + 1):
-            session = setup_centre(
-                DataPaths(tmp_path / f"c{c}d{d}"),
-                centre_code=f"32058310{c}",
-                centre_name=f"镇{c}",
-                admin_username="admin",
-                admin_password="admin password 1",
-                device_number=d,
-            ).session
+            session = review_off(  # uploads go at once, as sync tests expect
+                setup_centre(
+                    DataPaths(tmp_path / f"c{c}d{d}"),
+                    centre_code=f"32058310{c}",
+                    centre_name=f"镇{c}",
+                    admin_username="admin",
+                    admin_password="admin password 1",
+                    device_number=d,
+                ).session
+            )
             sessions.append(session)
             connect(session, server)
     return sessions

@@ -25,6 +25,7 @@ from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 from caseworker.ui.views.person_view import PersonView
 from caseworker.ui.views.search_view import SearchView
+from caseworker.ui.widgets.returned_panel import ReturnedPanel
 
 
 class FrontDeskPage(QWidget):
@@ -48,6 +49,10 @@ class FrontDeskPage(QWidget):
             "background: #fff4d6; border: 1px solid #e8c66a; padding: 6px; border-radius: 3px;"
         )
         self.notice.hide()
+        # What a supervisor sent back to this clerk, with the comment (hidden when nothing).
+        self.returned = ReturnedPanel(session, runner)
+        self.returned.open_person.connect(self.open_person)
+        self.returned.refresh()
 
         self.form_holder = QWidget()
         self.form_holder.setObjectName("enrolmentFormHolder")
@@ -70,6 +75,7 @@ class FrontDeskPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
+        layout.addWidget(self.returned)
         layout.addWidget(self.stack, 1)
         self.setFocusProxy(self.search)
 
@@ -95,6 +101,7 @@ class FrontDeskPage(QWidget):
         self.person.setFocus()
 
     def refresh(self) -> None:
+        self.returned.refresh()
         current = self.stack.currentWidget()
         if current is self.person:
             self.person.reload()
@@ -129,6 +136,7 @@ class FrontDeskPage(QWidget):
         form.setFocus()
 
     def _form_saved(self, person_id: uuid.UUID) -> None:
+        self.returned.refresh()  # a correction takes its entry off the sent-back list
         self.data_changed.emit()
         self.open_person(person_id)
 

@@ -1,0 +1,43 @@
+"""Which reviewed outbox entries may go upstream now, without overtaking what they depend on.
+
+An entry goes once it is approved *and* nothing it depends on is still held back. It depends
+on every earlier change to the record it changes (the county applies one record's changes
+in order) and on every earlier change to a record it names (a person's enrolment names the
+person; a payment names the person and the enrolment; a person may name an employer or a
+household). "Held back" is transitive: an approved enrolment waiting for its unapproved
+person holds back the approved payment for that enrolment too.
+
+Pure logic over plain values, so the rule is tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# The payload fields that name another record (every id is a UUID: unique across types).
+REFERENCE_FIELDS = ("person_id", "enrolment_id", "employer_id", "household_id")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One outbox entry waiting to go: its seq, the record it changes, the records it names."""
+
+    seq: int
+    record: str
+    references: frozenset[str]
+    approved: bool
+
+
+def references_of(payload: dict[str, object]) -> frozenset[str]:
+    return frozenset(str(payload[f]) for f in REFERENCE_FIELDS if payload.get(f))
+
+
+def releasable(entries: Iterable[Pending]) -> Iterator[int]:
+    """The seqs that may go now, in order; ``entries`` must come in seq order."""
+    held: set[str] = set()
+    for entry in entries:
+        if not entry.approved or entry.record in held or entry.references & held:
+            held.add(entry.record)
+            continue
+        yield entry.seq

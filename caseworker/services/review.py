@@ -1,0 +1,383 @@
+"""End-of-day review: the supervisor approves each change before it goes upstream, or sends
+it back to its clerk with a comment.
+
+Review state is kept per outbox entry (``outbox_review``): one entry is one change by one
+operator (a person written, an enrolment, a payment, a void), which is what the supervisor
+looks at. No row means not reviewed yet. While the centre setting ``REVIEW_REQUIRED`` is on,
+sealing takes only approved entries, and never one that would overtake an earlier entry it
+depends on (:mod:`caseworker.domain.review_order`). A returned entry stays local; the clerk
+sees it on the front page until a later change to the same record (the correction) exists,
+and then the supervisor sees it again, marked corrected, beside the correction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseworker.domain.review_order import Pending, references_of, releasable
+from caseworker.services.actor import Actor, Permission
+from caseworker.services.centre_settings import REVIEW_REQUIRED, setting_value
+from caseworker.services.errors import NotFound, ServiceError, field_error
+from caseworker.services.journal import audit
+from caseworker.store.database import Database
+from caseworker.store.models import Operator, OutboxEntry, OutboxReview, Person
+
+COMMENT_MIN = 2
+CHUNK = 500
+
+UNREVIEWED, APPROVED, RETURNED, CORRECTED, UPLOADED = (
+    "unreviewed",
+    "approved",
+    "returned",
+    "corrected",
+    "uploaded",
+)
+
+
+# -- what may go upstream ---------------------------------------------------------------------
+
+
+def review_required(session: Session) -> bool:
+    return bool(setting_value(session, REVIEW_REQUIRED))
+
+
+def _pending_rows(session: Session, columns: Sequence[Any], page: int) -> Iterator[Any]:
+    """Pending entries in seq order, a page at a time (read only as far as the caller goes)."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(*columns, OutboxReview.state.label("review_state"))
+            .outerjoin(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
+            .where(OutboxEntry.sync_state == "pending", OutboxEntry.seq > last)
+            .order_by(OutboxEntry.seq)
+            .limit(page)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def upload_candidates(session: Session, columns: Sequence[Any], limit: int) -> list[Any]:
+    """The pending entries that may be sealed now (``columns`` must include seq, entity_id and
+    payload), oldest first, at most ``limit``. Review off: simply the oldest pending."""
+    if not review_required(session):
+        return list(
+            session.execute(
+                select(*columns)
+                .where(OutboxEntry.sync_state == "pending")
+                .order_by(OutboxEntry.seq)
+                .limit(limit)
+            ).all()
+        )
+    rows: dict[int, Any] = {}
+
+    def pending() -> Iterator[Pending]:
+        # Pages of the batch's size: when everything is approved, one page is the batch.
+        for row in _pending_rows(session, columns, max(limit, 100)):
+            rows[row.seq] = row
+            yield Pending(
+                row.seq,
+                str(row.entity_id),
+                references_of(row.payload),
+                row.review_state == APPROVED,
+            )
+
+    chosen = []
+    for seq in releasable(pending()):
+        chosen.append(rows[seq])
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+# -- the supervisor's list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One change as the supervisor (or, sent back, its clerk) sees it."""
+
+    seq: int
+    recorded_at: datetime  # local time
+    operator_id: uuid.UUID
+    operator_name: str
+    entity_type: str  # person, enrolment, payment, employer, household, survey_entry
+    change: str  # create, update, void
+    subject: str  # the person's (or employer's) name
+    person_id: uuid.UUID | None
+    scheme: str | None
+    receipt_number: str | None
+    amount_fen: int | None
+    state: str  # unreviewed, approved, returned, corrected, uploaded
+    comment: str | None = None
+    reviewed_by: str = ""
+    reviewed_at: datetime | None = None
+
+    @property
+    def actionable(self) -> bool:
+        return self.state != UPLOADED
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The operator's local day, in UTC (outbox times are UTC)."""
+    start = datetime.combine(day, time.min).astimezone()
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def _person_of(entry: OutboxEntry) -> uuid.UUID | None:
+    if entry.entity_type == "person":
+        return entry.entity_id
+    person = entry.payload.get("person_id")
+    return uuid.UUID(str(person)) if person else None
+
+
+def _seq_per_record(
+    session: Session, entity_ids: Iterable[uuid.UUID], bound: Any
+) -> dict[uuid.UUID, int]:
+    """``bound`` (``func.min`` or ``func.max``) of each record's outbox seqs: its first change
+    tells a create from an update, its newest whether a returned entry has been corrected."""
+    ids = list(set(entity_ids))
+    found: dict[uuid.UUID, int] = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            session.execute(
+                select(OutboxEntry.entity_id, bound(OutboxEntry.seq))
+                .where(OutboxEntry.entity_id.in_(ids[start : start + CHUNK]))
+                .group_by(OutboxEntry.entity_id)
+            ).all()
+        )
+    return found
+
+
+def _items(
+    session: Session, pairs: list[tuple[OutboxEntry, OutboxReview | None]]
+) -> list[ReviewItem]:
+    names = dict(session.execute(select(Operator.id, Operator.display_name)).all())
+    entity_ids = [entry.entity_id for entry, _ in pairs]
+    first = _seq_per_record(session, entity_ids, func.min)
+    newest = _seq_per_record(session, entity_ids, func.max)
+    person_ids = {p for entry, _ in pairs if (p := _person_of(entry)) is not None}
+    people = (
+        dict(
+            session.execute(
+                select(Person.id, Person.name).where(Person.id.in_(list(person_ids)))
+            ).all()
+        )
+        if person_ids
+        else {}
+    )
+    items = []
+    for entry, review in pairs:
+        payload = entry.payload
+        person_id = _person_of(entry)
+        if entry.operation == "void":
+            change = "void"
+        else:
+            change = "create" if first.get(entry.entity_id) == entry.seq else "update"
+        if entry.sync_state != "pending":
+            state = UPLOADED
+        elif review is None:
+            state = UNREVIEWED
+        elif review.state == APPROVED:
+            state = APPROVED
+        else:
+            state = CORRECTED if newest.get(entry.entity_id, 0) > entry.seq else RETURNED
+        subject = people.get(person_id, "") if person_id else ""
+        subject = subject or str(payload.get("name") or payload.get("address_detail") or "")
+        items.append(
+            ReviewItem(
+                seq=entry.seq,
+                recorded_at=entry.created_at.astimezone(),
+                operator_id=entry.operator_id,
+                operator_name=names.get(entry.operator_id, "?"),
+                entity_type=entry.entity_type,
+                change=change,
+                subject=subject,
+                person_id=person_id,
+                scheme=payload.get("scheme"),
+                receipt_number=payload.get("receipt_number"),
+                amount_fen=payload.get("personal_fen") if entry.entity_type == "payment" else None,
+                state=state,
+                comment=review.comment if review else None,
+                reviewed_by=names.get(review.reviewed_by, "?") if review else "",
+                reviewed_at=review.reviewed_at.astimezone() if review else None,
+            )
+        )
+    return items
+
+
+def review_items(
+    database: Database, actor: Actor, day: date, operator_id: uuid.UUID | None = None
+) -> list[ReviewItem]:
+    """Every change recorded on ``day`` (local time), of one operator or all, oldest first."""
+    actor.require(Permission.REVIEW)
+    start, end = _day_bounds(day)
+    with database.reading() as session:
+        query = (
+            select(OutboxEntry, OutboxReview)
+            .outerjoin(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
+            .where(OutboxEntry.created_at >= start, OutboxEntry.created_at < end)
+            .order_by(OutboxEntry.seq)
+        )
+        if operator_id is not None:
+            query = query.where(OutboxEntry.operator_id == operator_id)
+        return _items(session, [(e, r) for e, r in session.execute(query).all()])
+
+
+def returned_to(database: Database, actor: Actor) -> list[ReviewItem]:
+    """What a supervisor sent back to this operator and they have not corrected yet."""
+    actor.require(Permission.VIEW)
+    with database.reading() as session:
+        pairs = session.execute(
+            select(OutboxEntry, OutboxReview)
+            .join(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
+            .where(
+                OutboxReview.state == RETURNED,
+                OutboxEntry.operator_id == actor.operator_id,
+                OutboxEntry.sync_state == "pending",
+            )
+            .order_by(OutboxEntry.seq)
+        ).all()
+        return [item for item in _items(session, list(pairs)) if item.state == RETURNED]
+
+
+def operators(database: Database) -> list[tuple[uuid.UUID, str]]:
+    """Every operator of the centre (id, display name), for the review and close filters."""
+    with database.reading() as session:
+        return [
+            (row.id, row.display_name)
+            for row in session.execute(
+                select(Operator.id, Operator.display_name).order_by(Operator.display_name)
+            )
+        ]
+
+
+# -- deciding -------------------------------------------------------------------------------
+
+
+def _ranges(seqs: Sequence[int]) -> list[list[int]]:
+    """``[3, 4, 5, 9]`` → ``[[3, 5], [9, 9]]``: a bulk approval's audit entry stays small."""
+    runs: list[list[int]] = []
+    for seq in sorted(seqs):
+        if runs and seq == runs[-1][1] + 1:
+            runs[-1][1] = seq
+        else:
+            runs.append([seq, seq])
+    return runs
+
+
+def _reviewable(session: Session, seqs: Sequence[int]) -> list[OutboxEntry]:
+    entries: list[OutboxEntry] = []
+    wanted = sorted(set(seqs))
+    for start in range(0, len(wanted), CHUNK):
+        entries.extend(
+            session.scalars(
+                select(OutboxEntry).where(OutboxEntry.seq.in_(wanted[start : start + CHUNK]))
+            )
+        )
+    found = {entry.seq for entry in entries}
+    missing = [seq for seq in wanted if seq not in found]
+    if missing:
+        raise NotFound(
+            "outbox_entry", f"找不到第{missing[0]}号记录。", f"No change number {missing[0]}."
+        )
+    sent = [entry.seq for entry in entries if entry.sync_state != "pending"]
+    if sent:
+        raise ServiceError(
+            "already_uploaded",
+            f"第{sent[0]}号记录已上传，不能再审核。",
+            f"Change number {sent[0]} has already gone upstream; it can no longer be reviewed.",
+        )
+    return entries
+
+
+def approve(database: Database, actor: Actor, seqs: Sequence[int]) -> int:
+    """Approve these changes for upload; returns how many were not approved before."""
+    actor.require(Permission.REVIEW)
+    if not seqs:
+        return 0
+    now = datetime.now(UTC)
+    with database.writing() as session:
+        entries = _reviewable(session, seqs)
+        reviews = {
+            r.outbox_seq: r
+            for start in range(0, len(entries), CHUNK)
+            for r in session.scalars(
+                select(OutboxReview).where(
+                    OutboxReview.outbox_seq.in_([e.seq for e in entries[start : start + CHUNK]])
+                )
+            )
+        }
+        changed = []
+        for entry in entries:
+            review = reviews.get(entry.seq)
+            if review is not None and review.state == APPROVED:
+                continue
+            if review is None:
+                review = OutboxReview(outbox_seq=entry.seq)
+                session.add(review)
+            review.state, review.reviewed_by, review.reviewed_at = APPROVED, actor.operator_id, now
+            review.comment = None
+            changed.append(entry.seq)
+        if changed:
+            audit(
+                session,
+                actor,
+                action="review.approve",
+                entity_type="outbox_entry",
+                entity_id=None,
+                detail={"count": len(changed), "seqs": _ranges(changed)},
+            )
+        return len(changed)
+
+
+def send_back(database: Database, actor: Actor, seq: int, comment: str) -> None:
+    """Return one change to its clerk with the supervisor's comment; it stays local."""
+    actor.require(Permission.REVIEW)
+    comment = comment.strip()
+    if len(comment) < COMMENT_MIN:
+        raise field_error(
+            "comment",
+            "required",
+            f"退回必须写明意见（至少{COMMENT_MIN}个字），经办员据此更正。",
+            f"Sending back needs a comment (at least {COMMENT_MIN} characters) for the clerk.",
+        )
+    with database.writing() as session:
+        (entry,) = _reviewable(session, [seq])
+        review = session.get(OutboxReview, seq)
+        if review is None:
+            review = OutboxReview(outbox_seq=seq)
+            session.add(review)
+        review.state, review.reviewed_by = RETURNED, actor.operator_id
+        review.reviewed_at, review.comment = datetime.now(UTC), comment[:200]
+        clerk = session.get(Operator, entry.operator_id)
+        audit(
+            session,
+            actor,
+            action="review.return",
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            detail={
+                "outbox_id": entry.id,
+                "seq": seq,
+                "to": clerk.username if clerk else "?",
+                "comment": review.comment,
+            },
+        )
+
+
+def approve_all_pending(database: Database, actor: Actor) -> int:
+    """Approve everything waiting (the demo's imported history, a centre switching review on)."""
+    with database.reading() as session:
+        seqs = list(
+            session.scalars(select(OutboxEntry.seq).where(OutboxEntry.sync_state == "pending"))
+        )
+    return approve(database, actor, seqs)
