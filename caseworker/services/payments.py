@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.periods import OpenPeriod, open_periods
-from caseworker.domain.receipts import format_receipt_number
+from caseworker.domain.receipts import LineTotals, format_receipt_number
 from caseworker.domain.wire import PAYMENT_FIELDS as PAYMENT_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.centre_settings import RECEIPT_GROUPING, setting_value
@@ -52,7 +52,7 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
-class Receipt:
+class Receipt(LineTotals):
     """A receipt as issued: its number and its lines; the amounts are the lines' totals."""
 
     receipt_number: str
@@ -61,22 +61,6 @@ class Receipt:
     @property
     def payment_id(self) -> uuid.UUID:
         return self.lines[0].payment_id
-
-    @property
-    def amount_fen(self) -> int:
-        return sum(line.amount_fen for line in self.lines)
-
-    @property
-    def personal_fen(self) -> int:
-        return sum(line.personal_fen for line in self.lines)
-
-    @property
-    def subsidy_fen(self) -> int:
-        return sum(line.subsidy_fen for line in self.lines)
-
-    @property
-    def paid_by_government_fen(self) -> int:
-        return sum(line.paid_by_government_fen for line in self.lines)
 
     @property
     def period_start(self) -> date:
