@@ -159,7 +159,10 @@ def record_visit_payment(
             raise NotFound("person", "找不到该参保人员。", "No such person.")
         chosen = [_chosen_line(session, actor, payer, line, day) for line in lines]
         grouping = setting_value(session, RECEIPT_GROUPING)
-        return write_receipts(session, actor, chosen, method, day, grouping=grouping)
+        try:
+            return write_receipts(session, actor, chosen, method, day, grouping=grouping)
+        except InvalidValue as error:  # a tier, base or month count the rules refuse
+            raise ValidationFailed([error]) from None
 
 
 @dataclass(frozen=True)
