@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from caseworker.domain.receipts import LineTotals
+
 
 @dataclass(frozen=True)
 class CentreInfo:
@@ -89,7 +91,7 @@ class ReceiptLineData:
 
 
 @dataclass(frozen=True)
-class ReceiptData:
+class ReceiptData(LineTotals):
     """A receipt: who paid (the first line's person), its lines, and the totals of them."""
 
     record_id: uuid.UUID  # the first line's payment
@@ -104,22 +106,6 @@ class ReceiptData:
     printed_at: datetime
     reprint: bool = False
     void: VoidInfo | None = None
-
-    @property
-    def amount_fen(self) -> int:
-        return sum(line.amount_fen for line in self.lines)
-
-    @property
-    def personal_fen(self) -> int:
-        return sum(line.personal_fen for line in self.lines)
-
-    @property
-    def subsidy_fen(self) -> int:
-        return sum(line.subsidy_fen for line in self.lines)
-
-    @property
-    def paid_by_government_fen(self) -> int:
-        return sum(line.paid_by_government_fen for line in self.lines)
 
 
 @dataclass(frozen=True)

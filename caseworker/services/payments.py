@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.periods import OpenPeriod, open_periods
-from caseworker.domain.receipts import format_receipt_number
+from caseworker.domain.receipts import LineTotals, format_receipt_number
 from caseworker.domain.wire import PAYMENT_FIELDS as PAYMENT_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.centre_settings import RECEIPT_GROUPING, setting_value
@@ -53,7 +53,7 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
-class Receipt:
+class Receipt(LineTotals):
     """A receipt as issued: its number and its lines; the amounts are the lines' totals."""
 
     receipt_number: str
@@ -62,22 +62,6 @@ class Receipt:
     @property
     def payment_id(self) -> uuid.UUID:
         return self.lines[0].payment_id
-
-    @property
-    def amount_fen(self) -> int:
-        return sum(line.amount_fen for line in self.lines)
-
-    @property
-    def personal_fen(self) -> int:
-        return sum(line.personal_fen for line in self.lines)
-
-    @property
-    def subsidy_fen(self) -> int:
-        return sum(line.subsidy_fen for line in self.lines)
-
-    @property
-    def paid_by_government_fen(self) -> int:
-        return sum(line.paid_by_government_fen for line in self.lines)
 
     @property
     def period_start(self) -> date:
@@ -176,7 +160,10 @@ def record_visit_payment(
             raise NotFound("person", "找不到该参保人员。", "No such person.")
         chosen = [_chosen_line(session, actor, payer, line, day) for line in lines]
         grouping = setting_value(session, RECEIPT_GROUPING)
-        return write_receipts(session, actor, chosen, method, day, grouping=grouping)
+        try:
+            return write_receipts(session, actor, chosen, method, day, grouping=grouping)
+        except InvalidValue as error:  # a tier, base or month count the rules refuse
+            raise ValidationFailed([error]) from None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from caseworker.services.centre import OpenSession, login
 from caseworker.services.centre_settings import RECEIPT_GROUPING, change_setting
 from caseworker.services.contribution_periods import refuse_if_paid, visit_periods
 from caseworker.services.enrolment import EnrolmentChoice, enrol
-from caseworker.services.errors import ServiceError
+from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.payments import (
     VisitLine,
@@ -323,3 +323,16 @@ def test_the_dialog_read_offers_open_periods_and_shows_paid_ones(clerk, family):
     # A person without a household is offered only their own schemes.
     alone = visit_periods(clerk.database, clerk.actor, family["neighbour"], day=DECEMBER)
     assert {s.person_name for s in alone.schemes} == {"程咬金"}
+
+
+def test_months_on_a_yearly_scheme_is_a_field_error_and_writes_nothing(clerk, family):
+    before = _counts(clerk)
+    with pytest.raises(ValidationFailed) as caught:
+        record_visit_payment(
+            clerk.database,
+            clerk.actor,
+            [VisitLine(family["head"], "resident_pension", months=3)],
+            today=DECEMBER,
+        )
+    assert caught.value.errors[0].field == "months"
+    assert _counts(clerk) == before
