@@ -1,21 +1,24 @@
-"""The void slip (作废凭证) of a voided receipt, and the receipt as the void dialog shows it."""
+"""The void slip (作废凭证) of a voided receipt, and the receipt as the void dialog shows it.
+
+The loader needs no reportlab, so the void dialog opens without it."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from caseworker.domain.ids import mask_id_number
 from caseworker.printing.data import VoidSlipData, VoidSlipLine
 from caseworker.printing.labels import METHOD_LABELS
-from caseworker.printing.layout import PrintResult
-from caseworker.printing.void_slip import build_void_slip
-from caseworker.services.documents import _paper, font_chain
 from caseworker.services.documents_records import _centre, _label, _local, _now, _operators
 from caseworker.services.errors import NotFound, ServiceError
 from caseworker.store.database import Database
 from caseworker.store.models import Payment, Person
+
+if TYPE_CHECKING:
+    from caseworker.printing.layout import PrintResult
 
 
 def receipt_summary(database: Database, receipt_number: str) -> VoidSlipData:
@@ -89,5 +92,9 @@ def void_slip_pdf(
     now: datetime | None = None,
 ) -> PrintResult:
     """作废凭证 of a voided receipt, on the centre's receipt paper (or ``paper``)."""
+    # reportlab loads on the first print, not when the void dialog opens.
+    from caseworker.printing.void_slip import build_void_slip
+    from caseworker.services.documents import _paper, font_chain
+
     data = void_slip_data(database, receipt_number, now=now)
     return build_void_slip(data, font_chain(database), paper=_paper(database, paper))
