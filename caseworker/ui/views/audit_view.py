@@ -82,19 +82,21 @@ class AuditView(QWidget):
         for edit in (self.day_from, self.day_to):
             edit.editingFinished.connect(self.apply_filter)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.by_day)
-        filters.addWidget(self.day_from)
-        filters.addWidget(QLabel(self.tr("至")))
-        filters.addWidget(self.day_to)
-        filters.addWidget(self.operator)
-        filters.addWidget(self.action)
-        filters.addWidget(self.person, 1)
-        filters.addWidget(self.search_button)
-        filters.addWidget(self.clear_button)
+        # Two rows, so the page (and the window) still fits a 700-pixel-wide screen.
+        days = QHBoxLayout()
+        for widget in (self.by_day, self.day_from, QLabel(self.tr("至")), self.day_to):
+            days.addWidget(widget)
+        days.addWidget(self.operator)
+        days.addStretch(1)
+        search = QHBoxLayout()
+        search.addWidget(self.action)
+        search.addWidget(self.person, 1)
+        search.addWidget(self.search_button)
+        search.addWidget(self.clear_button)
 
         self.summary = QLabel()
         self.summary.setObjectName("auditSummary")
+        self.summary.setWordWrap(True)
         self.verify_result = QLabel()
         self.verify_result.setObjectName("auditVerifyResult")
         self.verify_result.setWordWrap(True)
@@ -123,7 +125,8 @@ class AuditView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addLayout(filters)
+        layout.addLayout(days)
+        layout.addLayout(search)
         layout.addLayout(verify_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -139,13 +142,16 @@ class AuditView(QWidget):
         edit.setAccessibleName(accessible)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
+        edit.lineEdit().setAccessibleName(accessible)  # what a screen reader lands on
         return edit
 
     def _combo(self, name: str, accessible: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Long action names must not widen the page: the list opens as wide as it needs.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
         return combo
 
     def _day_toggled(self, on: bool) -> None:

@@ -50,6 +50,7 @@ def _spin_box(name: str, accessible: str) -> QSpinBox:
     box.setObjectName(name)
     box.setAccessibleName(accessible)
     box.setRange(0, NUMBER_LIMIT)
+    box.lineEdit().setAccessibleName(accessible)  # what a screen reader lands on
     return box
 
 
