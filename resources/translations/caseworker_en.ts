@@ -1554,10 +1554,6 @@
         <translation>Record payment</translation>
     </message>
     <message>
-        <source>登记税务渠道缴费</source>
-        <translation>Record a tax-channel payment</translation>
-    </message>
-    <message>
         <source>打印登记表</source>
         <translation>Print enrolment form</translation>
     </message>
@@ -1576,14 +1572,6 @@
     <message>
         <source>为所选单位职工参保</source>
         <translation>Enrol an employee of the selected employer</translation>
-    </message>
-    <message>
-        <source>解缴清单（缴费页面）</source>
-        <translation>Remittance list (Payments page)</translation>
-    </message>
-    <message>
-        <source>导入税务缴费清单（缴费页面，审核员）</source>
-        <translation>Match the tax list (Payments page, supervisors)</translation>
     </message>
     <message>
         <source>刷新当前页面</source>
