@@ -49,7 +49,6 @@ class DayPaymentsModel(RecordTableModel):
                 sort=lambda p: p.paid_at,
             ),
             Column(QCoreApplication.translate("PaymentColumns", "收据号/凭证号"), reference_text),
-            Column(QCoreApplication.translate("PaymentColumns", "渠道"), channel_label),
             Column(QCoreApplication.translate("PaymentColumns", "姓名"), lambda p: p.person_name),
             Column(
                 QCoreApplication.translate("PaymentColumns", "身份证号"),
@@ -75,6 +74,7 @@ class DayPaymentsModel(RecordTableModel):
                 QCoreApplication.translate("PaymentColumns", "方式"),
                 lambda p: method_label(p.method),
             ),
+            Column(QCoreApplication.translate("PaymentColumns", "渠道"), channel_label),
             Column(
                 QCoreApplication.translate("PaymentColumns", "经办人"), lambda p: p.operator_name
             ),

@@ -83,6 +83,7 @@ class PaymentsPage(QWidget):
             "voidReceipt", self.tr("作废收据"), "Ctrl+Shift+V", self.void
         )
         self.void_dialog: VoidDialog | None = None
+        self.reprint_problem: QMessageBox | None = None
         buttons = QHBoxLayout()
         for button in (
             self.print_day_button,
@@ -130,7 +131,9 @@ class PaymentsPage(QWidget):
         if rows:
             payment = self.model.row(rows[0].row())
             if payment.receipt_number is None:  # a tax-channel payment: the tax voucher is it
-                tell(self, self.tr("税务渠道缴费以税务凭证为准，本中心没有收据可补打。"))
+                self.reprint_problem = tell(
+                    self, self.tr("税务渠道缴费以税务凭证为准，本中心没有收据可补打。")
+                )
                 return
             preview_receipt(self, self.session, payment.receipt_number, True, self.runner)
 

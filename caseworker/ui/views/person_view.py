@@ -98,15 +98,13 @@ class PersonView(QWidget):
         self.tax_pay_button.clicked.connect(self._tax_pay)
         self.print_button.clicked.connect(self._print)
         buttons = QHBoxLayout()
-        for button in (
-            self.back_button,
-            self.edit_button,
-            self.pay_button,
-            self.tax_pay_button,
-            self.print_button,
-        ):
+        for button in (self.back_button, self.edit_button, self.pay_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Beside the name, not in the row above: that row already sets the window's narrowest.
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.tax_pay_button)
 
         self.facts = QGridLayout()
         self.facts.setHorizontalSpacing(18)
@@ -161,7 +159,7 @@ class PersonView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addWidget(self.owner)
         layout.addWidget(self.error)
         layout.addLayout(self.facts)
