@@ -17,10 +17,19 @@ from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
+from caseworker.services.login_guard import (
+    Clock,
+    audit_failures,
+    check_not_locked,
+    forget_failures,
+    record_failure,
+    utc_now,
+)
 from caseworker.store.database import Database, create_database, open_database
 from caseworker.store.keys import (
     KeyFile,
     Unlocked,
+    WrongPassword,
     new_database_key,
     new_recovery_key,
     raw_public_key,
@@ -197,10 +206,21 @@ def setup_centre(
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
 
 
-def login(paths: DataPaths, username: str, password: str) -> OpenSession:
-    """Unlock the database key with the operator's password and open (and migrate) the store."""
+def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_now) -> OpenSession:
+    """Unlock the database key with the operator's password and open (and migrate) the store.
+
+    A failure is kept beside the key file and audited at the next successful login; after
+    five in a row that name must wait (``LoginLocked``) before the password is even tried.
+    """
+    attempted_at = now()
+    check_not_locked(paths, username, attempted_at)
     key_file = KeyFile.load(paths.key_file)
-    unlocked = key_file.unlock_operator(username, password)
+    try:
+        unlocked = key_file.unlock_operator(username, password)
+    except WrongPassword:
+        known = key_file.has_operator(username)
+        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
+        raise
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
     database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)
@@ -212,11 +232,8 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
                 )
             )
             if operator is None or not operator.active:
-                raise ServiceError(
-                    "inactive",
-                    "该操作员账号已停用或不存在，请联系管理员。",
-                    "This operator account is disabled or unknown; ask an administrator.",
-                )
+                raise InactiveOperator()
+            failures = audit_failures(session, paths)
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
             signing_key = _login_signing_key(session, key_file, unlocked, operator)
@@ -233,10 +250,22 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
             )
         if unlocked.signing_key is None:
             key_file.save()  # the upgraded slot, once the database has its public key
-    except BaseException:
+    except BaseException as error:
         database.close()
+        if isinstance(error, InactiveOperator):
+            record_failure(paths, username, "inactive", attempted_at)
         raise
+    forget_failures(paths, failures, username)
     return OpenSession(database, actor, unlocked.database_key, key_file)
+
+
+class InactiveOperator(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "inactive",
+            "该操作员账号已停用或不存在，请联系管理员。",
+            "This operator account is disabled or unknown; ask an administrator.",
+        )
 
 
 def _login_signing_key(
