@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -37,6 +38,34 @@ from caseworker.store.keys import (
 from caseworker.store.models import Centre, Device, Operator, OperatorKey
 
 
+class SessionLocked(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "locked",
+            "屏幕已锁定：请先输入密码解锁。",
+            "The screen is locked; unlock it with your password first.",
+        )
+
+
+class _LockedStore:
+    """Stands in for the database while a session is locked: nothing can reopen the file
+    (the closed engine would, with the key it was made with), and a late background job
+    is told why it cannot read."""
+
+    loss = None
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+
+    def reading(self) -> Any:
+        raise SessionLocked()
+
+    writing = reading
+
+    def close(self) -> None:
+        pass
+
+
 @dataclass
 class OpenSession:
     """What logging in gives: the open database, who is acting, and the unwrapped key."""
@@ -45,9 +74,31 @@ class OpenSession:
     actor: Actor
     database_key: bytes
     key_file: KeyFile
+    locked: bool = False
 
     def close(self) -> None:
         self.database.close()
+
+    def lock(self) -> None:
+        """The idle lock: close the store and let go of the keys this process can let go of
+        (Python cannot wipe bytes; what is no longer referenced is freed)."""
+        if self.locked:
+            return
+        paths = self.database.paths
+        self.database.close()
+        self.database = cast(Database, _LockedStore(paths))
+        self.database_key = b""
+        self.actor = replace(self.actor, signing_key=None)
+        self.locked = True
+
+    def resume(self, other: OpenSession) -> None:
+        """The same operator back at the lock screen: take the freshly opened store in place,
+        so every view holding this session carries on with it."""
+        if other.actor.operator_id != self.actor.operator_id:
+            raise ValueError("only the operator who locked the session resumes it")
+        self.database, self.actor = other.database, other.actor
+        self.database_key, self.key_file = other.database_key, other.key_file
+        self.locked = False
 
 
 @dataclass(frozen=True)

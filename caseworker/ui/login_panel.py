@@ -69,7 +69,7 @@ class LoginPanel(QWidget):
         self.countdown = QTimer(self)
         self.countdown.setInterval(COUNTDOWN_MS)
         self.countdown.timeout.connect(self.tick)
-        self.username.textChanged.connect(lambda _text: self._check_lock())
+        self.username.textChanged.connect(lambda _text: self.check_lock())
 
         form = QFormLayout()
         form.addRow(self.tr("操作员"), self.username)
@@ -79,7 +79,7 @@ class LoginPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.error)
         self.setFocusProxy(self.password if username else self.username)
-        self._check_lock()
+        self.check_lock()
 
     def start_focus(self) -> None:
         """The cursor where typing is needed: the password once a name is filled in."""
@@ -131,7 +131,7 @@ class LoginPanel(QWidget):
         self._set_busy(False)
         if not isinstance(error, LOGIN_ERRORS):
             raise error  # a bug, not a wrong password: let it surface
-        if not self._check_lock():
+        if not self.check_lock():
             self.error.setText(message_for(error))
             self.error.show()
         self.password.selectAll()
@@ -140,7 +140,7 @@ class LoginPanel(QWidget):
 
     # -- the wait after five failures -------------------------------------------------------
 
-    def _check_lock(self) -> bool:
+    def check_lock(self) -> bool:
         """Whether the typed name must wait; shows the time left and holds the button."""
         name = self.username.text()
         self.locked_until = locked_until(self.paths, name, self.clock()) if name.strip() else None
@@ -169,7 +169,7 @@ class LoginPanel(QWidget):
 
     def tick(self) -> None:
         """Once a second while a name waits: the time left, and the button back at zero."""
-        if self._check_lock():
+        if self.check_lock():
             return
         self.error.hide()
         self.password.setFocus()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.actor import ROLE_LABELS, Role
 from caseworker.services.centre import OpenSession
+from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
 from caseworker.ui.i18n import (
     current_language,
@@ -35,6 +36,7 @@ from caseworker.ui.i18n import (
     with_note,
 )
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
+from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
@@ -51,12 +53,16 @@ STATUS_REFRESH_MS = 60_000
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
     status_refreshed = Signal()
+    locked = Signal()  # the lock screen is up (the store closes once no job uses it)
+    unlocked = Signal()
 
     def __init__(
         self,
         session: OpenSession,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        *,
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -86,7 +92,12 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.store_banner)
         column.addWidget(body, 1)
-        self.setCentralWidget(frame)
+        # The window's contents, or the lock screen over them (hidden widgets take no keys).
+        self.screens = QStackedWidget()
+        self.screens.setObjectName("screens")
+        self.screens.addWidget(frame)
+        self.setCentralWidget(self.screens)
+        self.session_lock = SessionLock(self, clock)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.who_label = QLabel()
@@ -385,8 +396,25 @@ class MainWindow(QMainWindow):
         WINDOW_STATE.put(self.saveState())
         WINDOW_PAGE.put(self.current_page_name())
 
+    # -- the idle lock (ui/session_lock.py) -----------------------------------------------
+
+    def lock(self) -> None:
+        self.session_lock.lock()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.session_lock.is_locked
+
+    def take_session(self, session: OpenSession) -> None:
+        """Another operator logged in at the lock screen: a clean window for them."""
+        self.session = session
+        self.store_banner.session = session
+        self._build()
+        self.show_page(0)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.session_lock.stop()
         self.status_timer.stop()
         if self._own_runner:
             self.runner.shutdown()

@@ -33,7 +33,7 @@ class EnrolmentDrafts:
     schemes: SchemeChooser
     documents: DocumentChecklist
     banner: Banner
-    drafts: DraftStore
+    drafts: DraftStore | None  # None while the window is locked: no key to write with
     draft_id: uuid.UUID
     person_id: uuid.UUID | None
     expected_version: int | None
@@ -43,14 +43,19 @@ class EnrolmentDrafts:
 
     @staticmethod
     def pending_drafts(session: OpenSession) -> list[DraftInfo]:
-        """Enrolment drafts left by a crash or a closed window, newest first."""
-        return DraftStore(session.database.paths, session.database_key).pending(DRAFT_KIND)
+        """This operator's enrolment drafts left by a crash, a closed window or the idle lock,
+        newest first (every operator's drafts share the centre's key: the name tells them
+        apart)."""
+        store = DraftStore(session.database.paths, session.database_key)
+        mine = session.actor.username.casefold()
+        return [d for d in store.pending(DRAFT_KIND) if d.operator.casefold() == mine]
 
     @staticmethod
     def discard_draft(session: OpenSession, draft_id: uuid.UUID) -> None:
         DraftStore(session.database.paths, session.database_key).delete(draft_id)
 
     def restore_draft(self, draft_id: uuid.UUID) -> None:
+        assert self.drafts is not None, "no drafts while locked"
         data = self.drafts.load(draft_id)
         self._reset(mode_new=data.get("person_id") is None)
         self.draft_id = draft_id  # keep writing into the same draft
@@ -81,8 +86,8 @@ class EnrolmentDrafts:
     def write_draft(self) -> None:
         """Write the draft now (the timer calls this; so do hiding and closing)."""
         self._draft_timer.stop()
-        if not self._dirty:
-            return
+        if not self._dirty or self.drafts is None:
+            return  # nothing typed, or locked (the draft was written when it locked)
         name = self.person.name.text().strip() or self.tr("（未填姓名）")
         number = self.person.identity.number if self.person.identity else ""
         # A small encrypted file written inline: ordering with the delete on save matters
@@ -94,6 +99,15 @@ class EnrolmentDrafts:
             summary=f"{name} {mask_id_number(number)}".strip(),
             data=self.draft_data(),
         )
+
+    def lock_drafts(self) -> None:
+        """The window locks: what is typed goes into this operator's draft, then the draft key
+        is let go (the widgets keep the input for the same operator's return)."""
+        self.write_draft()
+        self.drafts = None
+
+    def unlock_drafts(self) -> None:
+        self.drafts = DraftStore(self.session.database.paths, self.session.database_key)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.write_draft()
