@@ -29,6 +29,8 @@ from caseworker.services.actor import ROLE_LABELS, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
+from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
+from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
     current_language,
     install_language,
@@ -44,6 +46,7 @@ from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
+from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
 PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
     language_changed = Signal(str)
     status_refreshed = Signal()
     locked = Signal()  # the lock screen is up (the store closes once no job uses it)
+    drafts_offered = Signal()  # the operator's drafts are on screen to restore or discard
     unlocked = Signal()
 
     def __init__(
@@ -117,12 +121,15 @@ class MainWindow(QMainWindow):
         self.resize(QSize(1180, 760))
         self.restore_layout()
         self._restoring = False
+        self._may_close = False  # set once unsaved input has been asked about
+        self.drafts_dialog: DraftsDialog | None = None
 
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
         self.refresh_status()
+        self.offer_drafts()
 
     # -- building (and rebuilding on a language change) --------------------------------------
 
@@ -241,9 +248,13 @@ class MainWindow(QMainWindow):
         return labels.get(role, ROLE_LABELS.get(role, str(role)))
 
     def apply_language(self, code: str) -> None:
-        """Switch the interface language now and for the next start."""
+        """Switch the interface language now and for the next start. The pages are rebuilt,
+        so unsaved enrolment input asks first; a draft kept comes back in the new form."""
         if code == current_language():
             return
+        self.front_desk.leave_form(lambda draft: self._switch_language(code, draft))
+
+    def _switch_language(self, code: str, draft: object) -> None:
         app = QApplication.instance()
         assert app is not None
         install_language(app, code)
@@ -254,6 +265,8 @@ class MainWindow(QMainWindow):
         self.show_page(page)
         if query:
             self.front_desk.search.search_box.setText(query)
+        if draft is not None:
+            self.front_desk.restore_draft(draft)  # type: ignore[arg-type]
         self.language_changed.emit(code)
 
     # -- pages ----------------------------------------------------------------------------------
@@ -411,8 +424,39 @@ class MainWindow(QMainWindow):
         self.store_banner.session = session
         self._build()
         self.show_page(0)
+        self.offer_drafts()
+
+    def _close_after_asking(self, _draft: object) -> None:
+        self._may_close = True
+        self.close()
+
+    # -- drafts offered back after login --------------------------------------------------
+
+    def offer_drafts(self) -> None:
+        """This operator's drafts left by a crash, a closed window or the idle lock."""
+        session = self.session
+        self.runner.submit(
+            lambda control: EnrolmentDrafts.pending_drafts(session), on_success=self._offer
+        )
+
+    def _offer(self, drafts: list[DraftInfo]) -> None:
+        if not drafts or self.is_locked:
+            return
+        self.drafts_dialog = DraftsDialog(self.session, drafts, self)
+        self.drafts_dialog.restore_requested.connect(self._restore_offered)
+        self.drafts_dialog.open()
+        self.drafts_offered.emit()
+
+    def _restore_offered(self, draft_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.restore_draft(draft_id)  # type: ignore[arg-type]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        form = self.front_desk.form
+        if not self._may_close and not self.is_locked and form is not None and form.is_dirty():
+            event.ignore()  # unsaved enrolment input asks first; the answer closes again
+            form.leave(self._close_after_asking)
+            return
         self.save_layout()
         self.session_lock.stop()
         self.status_timer.stop()
