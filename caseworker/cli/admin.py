@@ -16,8 +16,9 @@ from caseworker.cli.common import (
     read_password,
 )
 from caseworker.services.actor import Role
-from caseworker.services.centre import add_operator, reset_password, setup_centre
+from caseworker.services.centre import add_operator, setup_centre
 from caseworker.services.journal import verify_audit_chain
+from caseworker.services.operators import reset_password
 from caseworker.store.database import head_revision
 
 

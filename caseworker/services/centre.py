@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import InvalidValue
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Permission, Role
+from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
 from caseworker.services.login_guard import (
@@ -164,10 +165,11 @@ def _actor(
         device_id=device.id,
         device_number=device.device_number,
         signing_key=signing_key,
+        agency=session_operator.agency,
     )
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
@@ -251,7 +253,7 @@ def setup_centre(
                 "code": centre_code,
                 "name": centre.name,
                 "admin": admin.username,
-                "public_key": _b64(raw_public_key(admin_key)),
+                "public_key": b64(raw_public_key(admin_key)),
             },
         )
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
@@ -351,7 +353,7 @@ def _audit_new_key(session: Session, actor: Actor, signing_key: Ed25519PrivateKe
         action="operator.signing_key",
         entity_type="operator",
         entity_id=actor.operator_id,
-        detail={"public_key": _b64(raw_public_key(signing_key))},
+        detail={"public_key": b64(raw_public_key(signing_key))},
     )
 
 
@@ -362,11 +364,17 @@ def add_operator(
     password: str,
     role: Role,
     display_name: str | None = None,
+    agency: str | None = None,
     allow_weak_password: bool = False,
 ) -> None:
-    """A new operator: a key slot (with their own signing key) and a row, audited."""
+    """A new operator: a key slot (with their own signing key) and a row, audited.
+
+    ``agency`` is None for the centre's own staff, or the contracted agency's name; an
+    agency's staff may only be clerks (``check_agency_role``)."""
     session_.actor.require(Permission.MANAGE_OPERATORS)
     username = unicodedata.normalize("NFC", username.strip())
+    agency = clean_agency(agency)
+    check_agency_role(role, agency)
     with session_.database.writing() as session:
         exists = session.scalar(
             select(Operator.id).where(func.lower(Operator.username) == username.lower())
@@ -380,6 +388,7 @@ def add_operator(
             username=username,
             display_name=display_name or username,
             role=role.value,
+            agency=agency,
         )
         session.add(operator)
         session.flush()
@@ -391,7 +400,12 @@ def add_operator(
             action="operator.add",
             entity_type="operator",
             entity_id=operator.id,
-            detail={"username": username, "role": role.value, "public_key": _b64(public_key)},
+            detail={
+                "username": username,
+                "role": role.value,
+                "agency": agency,
+                "public_key": b64(public_key),
+            },
         )
         valid_from = next_audit_seq(session)
         record_operator_key(session, operator.id, public_key, valid_from)
@@ -403,75 +417,6 @@ def add_operator(
             valid_from_seq=valid_from,
             signing_key=signing_key,
             allow_weak=allow_weak_password,
-        )
-        session_.key_file.save()
-
-
-def reset_password(
-    session_: OpenSession, *, username: str, new_password: str, allow_weak_password: bool = False
-) -> None:
-    """An administrator sets another operator's forgotten password.
-
-    The old signing key is wrapped under the old password and cannot be recovered, so the
-    operator gets a new key pair: a key rotation, audited and signed by the administrator.
-    The old public key stays in the key history, so the entries it signed still verify; it
-    verifies nothing written from now on, even if someone kept the old password and file.
-    """
-    session_.actor.require(Permission.MANAGE_OPERATORS)
-    with session_.database.writing() as session:
-        operator = session.scalar(
-            select(Operator).where(func.lower(Operator.username) == username.strip().lower())
-        )
-        if operator is None:
-            raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
-        if operator.id == session_.actor.operator_id:
-            raise ServiceError(
-                "own_password",
-                "不能重置自己的密码，请用“修改密码”（需要输入原密码）。",
-                "You cannot reset your own password; change it (with the old one) instead.",
-            )
-        signing_key = Ed25519PrivateKey.generate()
-        public_key = raw_public_key(signing_key)
-        audit(
-            session,
-            session_.actor,
-            action="operator.key_rotated",
-            entity_type="operator",
-            entity_id=operator.id,
-            detail={
-                "username": operator.username,
-                "reason": "password_reset",
-                "public_key": _b64(public_key),
-            },
-        )
-        valid_from = next_audit_seq(session)
-        record_operator_key(session, operator.id, public_key, valid_from)
-        session_.key_file.reset_password(
-            operator.username,
-            new_password,
-            session_.database_key,
-            valid_from_seq=valid_from,
-            signing_key=signing_key,
-            allow_weak=allow_weak_password,
-        )
-        session_.key_file.save()
-
-
-def change_password(
-    session_: OpenSession, *, old_password: str, new_password: str, allow_weak: bool = False
-) -> None:
-    """The operator changes their own password: the same signing key, rewrapped."""
-    with session_.database.writing() as session:
-        audit(
-            session,
-            session_.actor,
-            action="operator.password_changed",
-            entity_type="operator",
-            entity_id=session_.actor.operator_id,
-            detail={},
-        )
-        session_.key_file.change_password(
-            session_.actor.username, old_password, new_password, allow_weak=allow_weak
         )
         session_.key_file.save()
 
