@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services.actor import ROLE_LABELS, Role
+from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
@@ -42,6 +42,7 @@ from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
+from caseworker.ui.views.operators_view import OperatorsPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.settings_view import SettingsPage
@@ -49,7 +50,7 @@ from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
-PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings")
+PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "operators")
 STATUS_REFRESH_MS = 60_000
 
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self.clock = clock
         # A window made without a runner (scripts, old callers) owns one and shuts it down.
         self._own_runner = runner is None
         self.runner = runner or TaskRunner(self)
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
         self.sync_page = SyncView(session, runner)
         self.reports = ReportsPage(session, runner)
         self.settings_page = SettingsPage()
+        self.operators_page = OperatorsPage(session, runner, clock=self.clock)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
             self.sync_page,
             self.reports,
             self.settings_page,
+            self.operators_page,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
             self.tr("数据同步"),
             self.tr("报表"),
             self.tr("设置"),
+            self.tr("操作员"),
         ]
 
     def _build_actions(self) -> None:
@@ -224,20 +229,31 @@ class MainWindow(QMainWindow):
             .replace("%2", actor.display_name)
             .replace("%3", role)
         )
+        # A contractor's staff are shown with their agency wherever the operator is shown.
+        who = role if actor.agency is None else f"{role} · {actor.agency}"
         self.who_label.setText(
             f"{with_note(actor.centre_name, actor.centre_code)} | "
-            f"{with_note(actor.display_name, role)}"
+            f"{with_note(actor.display_name, who)}"
         )
         row = max(0, self.nav.currentRow())
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
             self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+        self._hide_what_the_role_cannot()
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
         self.show_page(row)
         self._show_status()
         self.store_banner.refresh()
+
+    def _hide_what_the_role_cannot(self) -> None:
+        """Pages an operator's role has no use for are not offered (the services refuse
+        anyway: this is so nobody is shown a door that will not open)."""
+        allowed = self.session.actor.may(Permission.MANAGE_OPERATORS)
+        position = PAGES.index("operators")
+        self.nav.item(position).setHidden(not allowed)
+        self.page_actions[position].setVisible(allowed)
 
     def role_label(self, role: Role) -> str:
         labels = {
@@ -287,6 +303,8 @@ class MainWindow(QMainWindow):
             self.employers.refresh()
         elif page is self.payments:
             self.payments.refresh()
+        elif page is self.operators_page:
+            self.operators_page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])

@@ -191,3 +191,29 @@ def test_sync_guardrails_are_shown_set_and_checked(home: Path):
         password="clerk password 1",
     )
     assert_clean_failure(refused, "无权")
+
+
+def test_operator_list_set_role_and_disable(home: Path):
+    added = run(
+        ["operator", "add", "wang", "--role", "clerk", "--agency", "外包公司", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="clerk password 1",
+    )
+    assert added.returncode == 0, added.stderr
+    refused = run(
+        ["operator", "set-role", "wang", "--role", "supervisor", "--agency", "外包公司"]
+        + ["--user", "admin"],
+        home,
+    )
+    assert_clean_failure(refused, "只能担任经办员")
+    moved = run(["operator", "set-role", "wang", "--role", "supervisor", "--user", "admin"], home)
+    assert moved.returncode == 0, moved.stderr
+    listed = run(["operator", "list", "--json", "--user", "admin"], home)
+    rows = {row["username"]: row for row in json.loads(listed.stdout)}
+    assert (rows["wang"]["role"], rows["wang"]["agency"]) == ("supervisor", None)
+    disabled = run(["operator", "disable", "wang", "--user", "admin"], home)
+    assert disabled.returncode == 0 and "已停用" in disabled.stdout
+    gone = run(["find", "张", "--user", "wang"], home, password="clerk password 1")
+    assert_clean_failure(gone, "用户名或密码不正确")
+    listed = run(["operator", "list", "--user", "admin"], home)
+    assert "已停用 disabled" in listed.stdout

@@ -18,8 +18,8 @@ from caseworker.ui.i18n import current_language, translation_file, translation_m
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
 SHORTCUTS = (
     (
-        "Ctrl+1 … Ctrl+6",
-        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置"),
+        "Ctrl+1 … Ctrl+7",
+        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、操作员"),
     ),
     ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
     ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),
