@@ -200,11 +200,8 @@ def test_operator_list_set_role_and_disable(home: Path):
         CASEWORKER_NEW_PASSWORD="clerk password 1",
     )
     assert added.returncode == 0, added.stderr
-    refused = run(
-        ["operator", "set-role", "wang", "--role", "supervisor", "--agency", "外包公司"]
-        + ["--user", "admin"],
-        home,
-    )
+    supervisor_at_agency = ["--role", "supervisor", "--agency", "外包公司"]
+    refused = run(["operator", "set-role", "wang", *supervisor_at_agency, "--user", "admin"], home)
     assert_clean_failure(refused, "只能担任经办员")
     moved = run(["operator", "set-role", "wang", "--role", "supervisor", "--user", "admin"], home)
     assert moved.returncode == 0, moved.stderr

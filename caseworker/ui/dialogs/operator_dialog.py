@@ -177,7 +177,11 @@ class OperatorDialog(QDialog):
         if self.mode is Mode.ADD and not self.username.text().strip():
             return self.tr("请填写用户名（登录时输入的名字）。")
         contractor = self.chosen_agency() is not None
-        if self.mode is not Mode.PASSWORD and contractor and self.value().role not in CONTRACTOR_ROLES:
+        if (
+            self.mode is not Mode.PASSWORD
+            and contractor
+            and self.value().role not in CONTRACTOR_ROLES
+        ):
             return self.tr(
                 "外包机构的人员只能担任经办员：请把角色改为“经办员”，或把机构改为“本中心”。"
             )
