@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from caseworker.cli.common import open_session, print_json, read_password
+from caseworker.cli.common import open_session, paths_from, print_json, read_password
+from caseworker.services.access_recovery import recover_access
 from caseworker.services.actor import CENTRE_AGENCY_LABEL, ROLE_LABELS, Role
 from caseworker.services.centre import add_operator
 from caseworker.services.operators import (
@@ -119,6 +120,22 @@ def cmd_operator_disable(args: Any) -> int:
     return 0
 
 
+def cmd_operator_recover(args: Any) -> int:
+    """The administrator lost their password: the printed recovery key and a new password."""
+    key = read_password("恢复密钥 / recovery key: ", env="CASEWORKER_RECOVERY_KEY")
+    password = read_password(
+        f"{args.username} 的新密码 / new password: ", env="CASEWORKER_NEW_PASSWORD", confirm=True
+    )
+    session = recover_access(paths_from(args), key, args.username, password)
+    session.close()
+    print(
+        f"已用恢复密钥为管理员 {args.username} 设定新密码并换发签名密钥；其他操作员的密码可用 "
+        f"caseworker operator reset-password 重置。 {args.username} has a new password and "
+        "signing key; reset other operators' passwords with `caseworker operator reset-password`."
+    )
+    return 0
+
+
 def register(
     commands: argparse._SubParsersAction, user_option: Callable[[argparse.ArgumentParser], None]
 ) -> None:
@@ -153,6 +170,15 @@ def register(
     set_role.add_argument("--agency", help=agency_help)
     user_option(set_role)
     set_role.set_defaults(handler=cmd_operator_set_role)
+
+    recover = operator_commands.add_parser(
+        "recover",
+        help="an administrator who lost their password: the printed recovery key "
+        "($CASEWORKER_RECOVERY_KEY) and a new password ($CASEWORKER_NEW_PASSWORD)",
+    )
+    recover.add_argument("username", help="the administrator's username")
+    recover.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
+    recover.set_defaults(handler=cmd_operator_recover)
 
     disable = operator_commands.add_parser(
         "disable", help="stop an operator logging in (slot and signing key removed)"

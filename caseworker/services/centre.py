@@ -148,7 +148,7 @@ def _new_device(centre: Centre, device_number: int) -> Device:
     )
 
 
-def _actor(
+def actor_of(
     session_operator: Operator,
     centre: Centre,
     device: Device,
@@ -242,7 +242,7 @@ def setup_centre(
         session.add_all([device, admin])
         session.flush()
         record_operator_key(session, admin.id, raw_public_key(admin_key), 1)
-        actor = _actor(admin, centre, device, admin_key)
+        actor = actor_of(admin, centre, device, admin_key)
         audit(
             session,
             actor,
@@ -290,7 +290,7 @@ def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_no
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
             signing_key = _login_signing_key(session, key_file, unlocked, operator)
-            actor = _actor(operator, centre, device, signing_key)
+            actor = actor_of(operator, centre, device, signing_key)
             if unlocked.signing_key is None:
                 _audit_new_key(session, actor, signing_key)
             audit(

@@ -20,6 +20,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.store.keys import KeyFile, KeyFileError
+from caseworker.ui.dialogs.recovery_dialog import RecoveryDialog
 from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.login_panel import LOGIN_ERRORS, LoginPanel
 from caseworker.ui.preferences import LAST_USERNAME
@@ -46,10 +47,20 @@ class LoginDialog(QDialog):
         self.panel = LoginPanel(paths, runner, clock=clock, username=str(LAST_USERNAME.get()))
         self.panel.logged_in.connect(self._logged_in)
         self.panel.error_shown.connect(self.error_shown)
+        self.recovery_button = QPushButton(self.tr("用恢复密钥登录…"))
+        self.recovery_button.setObjectName("recoveryLink")
+        self.recovery_button.setFlat(True)
+        self.recovery_button.setAutoDefault(False)
+        self.recovery_button.setStyleSheet("color: #1a5fb4; text-decoration: underline;")
+        self.recovery_button.setEnabled(paths.key_file.exists())
+        self.recovery_button.clicked.connect(self.open_recovery)
+        self.recovery: RecoveryDialog | None = None
+        self.runner, self.clock = runner, clock
         self.quit_button = QPushButton(self.tr("退出"))
         self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.recovery_button)
         buttons.addStretch(1)
         buttons.addWidget(self.panel.ok_button)
         buttons.addWidget(self.quit_button)
@@ -90,7 +101,15 @@ class LoginDialog(QDialog):
             return message_for(error)
         return with_note(key_file.centre_name, key_file.centre_code)
 
+    def open_recovery(self) -> None:
+        """The administrator lost their password: the printed recovery key instead."""
+        self.recovery = RecoveryDialog(
+            self.paths, self.runner, username=self.username.text(), clock=self.clock, parent=self
+        )
+        self.recovery.recovered.connect(self._logged_in)
+        self.recovery.open()
+
     def _logged_in(self, session: OpenSession) -> None:
         self.session = session
-        LAST_USERNAME.put(self.panel.username.text().strip())
+        LAST_USERNAME.put(session.actor.username)
         self.accept()

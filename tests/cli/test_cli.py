@@ -214,3 +214,35 @@ def test_operator_list_set_role_and_disable(home: Path):
     assert_clean_failure(gone, "用户名或密码不正确")
     listed = run(["operator", "list", "--user", "admin"], home)
     assert "已停用 disabled" in listed.stdout
+
+
+def test_operator_recover_with_the_printed_key(tmp_path: Path):
+    home = tmp_path / "centre"
+    setup = run(
+        ["setup", "--centre-code", "320281103", "--centre-name", "青阳镇", "--admin", "admin"],
+        home,
+    )
+    recovery_key = next(
+        line.strip() for line in setup.stdout.splitlines() if line.startswith("    ")
+    )
+    wrong = run(
+        ["operator", "recover", "admin"],
+        home,
+        password=None,
+        CASEWORKER_RECOVERY_KEY="0" * len(recovery_key),
+        CASEWORKER_NEW_PASSWORD="recovered pass 1",
+    )
+    assert_clean_failure(wrong, "恢复密钥")
+    recovered = run(
+        ["operator", "recover", "admin"],
+        home,
+        password=None,
+        CASEWORKER_RECOVERY_KEY=recovery_key,
+        CASEWORKER_NEW_PASSWORD="recovered pass 1",
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    assert (
+        run(["db", "backup", "--user", "admin"], home, password="recovered pass 1").returncode == 0
+    )
+    old = run(["db", "backup", "--user", "admin"], home)
+    assert_clean_failure(old, "用户名或密码不正确")
