@@ -105,7 +105,7 @@ class LockScreen(QWidget):
             paths, runner, clock=clock, username=actor.username, button_text=self.tr("解锁")
         )
         self.panel.logged_in.connect(self.unlocked)
-        self.panel.setMaximumWidth(420)
+        self.panel.setFixedWidth(420)
         # Until the store is closed (see ``store_closed``).
         self.panel.setEnabled(False)
         self.panel.ok_button.setEnabled(False)
@@ -119,7 +119,8 @@ class LockScreen(QWidget):
         column.addSpacing(12)
         column.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.panel.ok_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        box.setMaximumWidth(560)
+        # A fixed width: wrapped labels in a centred box get no width to wrap against.
+        box.setFixedWidth(640)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -88,6 +88,45 @@
     <message>
         <source>（必须）</source>
         <translation> (required)</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsDialog</name>
+    <message>
+        <source>未保存的登记表</source>
+        <translation>Unsaved enrolment forms</translation>
+    </message>
+    <message>
+        <source>上次未保存的登记表（程序异常退出、关闭窗口或自动锁定时留下）：</source>
+        <translation>Enrolment forms left unsaved last time (by a crash, a closed window or the idle lock):</translation>
+    </message>
+    <message>
+        <source>选择一份恢复继续填写，或丢弃；以后再说则下次登录时再提示。</source>
+        <translation>Restore one to carry on, or discard it; "Later" offers them again at the next login.</translation>
+    </message>
+    <message>
+        <source>草稿列表</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <source>姓名与证件号</source>
+        <translation>Name and ID number</translation>
+    </message>
+    <message>
+        <source>保存时间</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
     </message>
 </context>
 <context>
@@ -261,11 +300,11 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
-        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
+        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1　联系人：%2</source>
+        <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
 </context>
@@ -278,6 +317,30 @@
     <message>
         <source>（未填姓名）</source>
         <translation>(no name)</translation>
+    </message>
+    <message>
+        <source>登记表未保存</source>
+        <translation>Enrolment form not saved</translation>
+    </message>
+    <message>
+        <source>登记表中有尚未保存的内容。</source>
+        <translation>The enrolment form has input that is not saved.</translation>
+    </message>
+    <message>
+        <source>保存为草稿：以后登录时可以恢复；放弃：删除已输入的内容；取消：继续填写。</source>
+        <translation>Save as draft: restore it at a later login. Discard: delete what was typed. Cancel: carry on with the form.</translation>
+    </message>
+    <message>
+        <source>保存为草稿</source>
+        <translation>Save as draft</translation>
+    </message>
+    <message>
+        <source>放弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -312,7 +375,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person's details…</translation>
+        <translation>Loading the person&apos;s details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -401,11 +464,49 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>屏幕已锁定</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <source>%1 — 长时间无操作，已自动锁定。数据库已关闭。</source>
+        <translation>%1 — locked after a while without input. The database is closed.</translation>
+    </message>
+    <message>
+        <source>本人输入密码可回到原来的页面，未保存的内容都还在；</source>
+        <translation>Type your password to return to where you were, with unsaved input intact;</translation>
+    </message>
+    <message>
+        <source>其他操作员登录将打开新的页面，原操作员未保存的登记表留作其草稿。</source>
+        <translation>another operator logging in gets a clean window, and the unsaved form stays as the first operator's draft.</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>登录 — 社保经办</source>
         <translation>Log in — Caseworker</translation>
     </message>
+    <message>
+        <source>用恢复密钥登录…</source>
+        <translation>Log in with the recovery key…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。</source>
+        <translation>This data folder has no service centre yet: run caseworker setup or caseworker demo first.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPanel</name>
     <message>
         <source>操作员</source>
         <translation>Operator</translation>
@@ -419,12 +520,8 @@
         <translation>Log in</translation>
     </message>
     <message>
-        <source>退出</source>
-        <translation>Exit</translation>
-    </message>
-    <message>
-        <source>此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。</source>
-        <translation>This data folder has no service centre yet: run caseworker setup or caseworker demo first.</translation>
+        <source>登录失败次数过多：操作员“%1”须等待 %2 后才能再试。</source>
+        <translation>Too many failed logins: operator "%1" must wait %2 before trying again.</translation>
     </message>
 </context>
 <context>
@@ -452,6 +549,10 @@
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operators</translation>
     </message>
     <message>
         <source>办理(&amp;W)</source>
@@ -549,6 +650,216 @@
     <message>
         <source>网络状态未知</source>
         <translation>Network status unknown</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorDialog</name>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add operator</translation>
+    </message>
+    <message>
+        <source>修改角色和所属机构</source>
+        <translation>Change role and agency</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>本中心</source>
+        <translation>This centre</translation>
+    </message>
+    <message>
+        <source>本中心，或外包机构名称</source>
+        <translation>This centre, or the contracted agency's name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入密码</source>
+        <translation>Password again</translation>
+    </message>
+    <message>
+        <source>外包机构的人员只能担任经办员；审核、作废和管理由本中心人员负责。</source>
+        <translation>Staff of a contracted agency may only be clerks; review, voids and administration stay with the centre's own staff.</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>重置密码后该操作员会得到新的签名密钥：以前的记录仍用旧公钥核验，旧密码（包括备份的密钥文件）不再能签署新记录。</source>
+        <translation>After a reset the operator gets a new signing key: older entries still verify with the old public key, and the old password (or a backed-up key file) can no longer sign new ones.</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写用户名（登录时输入的名字）。</source>
+        <translation>Enter a username (the name typed at login).</translation>
+    </message>
+    <message>
+        <source>外包机构的人员只能担任经办员：请把角色改为“经办员”，或把机构改为“本中心”。</source>
+        <translation>Staff of a contracted agency may only be clerks: choose "Clerk", or set the agency to this centre.</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请重新输入。</source>
+        <translation>The two passwords differ; type them again.</translation>
+    </message>
+    <message>
+        <source>密码至少8个字符，不能全是同一个字符，也不能与用户名相同。</source>
+        <translation>A password has at least 8 characters, not all the same, and is not the username.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsPage</name>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>本中心</source>
+        <translation>This centre</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>最后登录</source>
+        <translation>Last login</translation>
+    </message>
+    <message>
+        <source>登录锁定</source>
+        <translation>Login lockout</translation>
+    </message>
+    <message>
+        <source>操作员列表</source>
+        <translation>Operators</translation>
+    </message>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add operator</translation>
+    </message>
+    <message>
+        <source>修改角色/机构</source>
+        <translation>Role / agency</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>操作员管理</source>
+        <translation>Operator management</translation>
+    </message>
+    <message>
+        <source>只有管理员可以管理操作员。</source>
+        <translation>Only administrators manage operators.</translation>
+    </message>
+    <message>
+        <source>连续失败 %1 次，锁定至 %2</source>
+        <translation>%1 failures in a row, locked until %2</translation>
+    </message>
+    <message>
+        <source>连续失败 %1 次</source>
+        <translation>%1 failures in a row</translation>
+    </message>
+    <message>
+        <source>停用操作员</source>
+        <translation>Disable operator</translation>
+    </message>
+    <message>
+        <source>停用“%1”？停用后该操作员不能再登录，其密钥槽和签名密钥从密钥文件中删除；</source>
+        <translation>Disable "%1"? They can no longer log in, and their key slot and signing key are removed from the key file; </translation>
+    </message>
+    <message>
+        <source>其以前的记录仍可核验。</source>
+        <translation>their past entries still verify.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -756,11 +1067,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today's receipts</translation>
+        <translation>Print today&apos;s receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -1006,7 +1317,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card's bank account</translation>
+        <translation>Own bank card, or the social security card&apos;s bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -1219,6 +1530,61 @@
     </message>
 </context>
 <context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>用恢复密钥登录</source>
+        <translation>Log in with the recovery key</translation>
+    </message>
+    <message>
+        <source>管理员忘记密码时，用设置服务中心时打印的恢复密钥打开数据，并设定新密码。该管理员会得到新的签名密钥；其他操作员的密码可随后在“操作员”页面重置。</source>
+        <translation>An administrator who forgot their password opens the data with the recovery key printed at setup and sets a new password. They get a new signing key; other operators' passwords can then be reset on the Operators page.</translation>
+    </message>
+    <message>
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator's username</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>恢复并登录</source>
+        <translation>Recover and log in</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请输入恢复密钥（设置时打印的那一串字母和数字）。</source>
+        <translation>Enter the recovery key (the letters and digits printed at setup).</translation>
+    </message>
+    <message>
+        <source>请填写管理员的用户名。</source>
+        <translation>Enter the administrator's username.</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致，请重新输入。</source>
+        <translation>The two new passwords differ; type them again.</translation>
+    </message>
+    <message>
+        <source>密码至少8个字符，不能全是同一个字符，也不能与用户名相同。</source>
+        <translation>A password has at least 8 characters, not all the same, and is not the username.</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryKeyPage</name>
     <message>
         <source>恢复密钥</source>
@@ -1411,7 +1777,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -1474,8 +1840,8 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <source>切换页面：前台、单位、缴费、同步、报表、设置</source>
-        <translation>Switch page: Front desk, Employers, Payments, Sync, Reports, Settings</translation>
+        <source>切换页面：前台、单位、缴费、同步、报表、设置、操作员</source>
+        <translation>Switch page: front desk, employers, payments, sync, reports, settings, operators</translation>
     </message>
     <message>
         <source>查找人员</source>
@@ -1491,7 +1857,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person's details</translation>
+        <translation>Edit a person&apos;s details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -1572,6 +1938,13 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message>
+        <source>暂停收费和参保登记：</source>
+        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 <context>
@@ -1770,18 +2143,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
         <translation>The transfer request was not delivered: {error}</translation>
-    </message>
-</context>
-<context>
-    <name>StoreBanner</name>
-    <message>
-        <source>暂停收费和参保登记：</source>
-        <translation>Payments and enrolments are stopped: </translation>
     </message>
 </context>
 </TS>
