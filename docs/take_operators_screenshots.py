@@ -10,6 +10,7 @@ half-typed enrolment form, and the drafts offered after a crash.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from datetime import UTC, date, datetime
@@ -51,10 +52,8 @@ def prepare(paths: DataPaths) -> None:
     admin.close()
     login(paths, "clerk", DEMO_PASSWORD).close()  # a last login to show
     for _ in range(5):
-        try:
+        with contextlib.suppress(WrongPassword):  # five wrong guesses: the wait starts
             login(paths, "wangfang", "wrong guess 1", now=lambda: NOW)
-        except WrongPassword:
-            pass
 
 
 def crashed_drafts(paths: DataPaths, runner: TaskRunner) -> None:

@@ -16,14 +16,13 @@ docs/architecture.md ("Recovery").
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Role
-from caseworker.services.centre import OpenSession, actor_of, b64
+from caseworker.services.centre import OpenSession, actor_of
 from caseworker.services.errors import PermissionDenied
-from caseworker.services.journal import audit, next_audit_seq, record_operator_key
+from caseworker.services.journal import audit
 from caseworker.services.login_guard import (
     Clock,
     audit_failures,
@@ -32,8 +31,9 @@ from caseworker.services.login_guard import (
     record_failure,
     utc_now,
 )
+from caseworker.services.operators import rotate_signing_key
 from caseworker.store.database import open_database
-from caseworker.store.keys import KeyFile, WrongRecoveryKey, raw_public_key
+from caseworker.store.keys import KeyFile, WrongRecoveryKey
 from caseworker.store.models import Centre, Device, Operator
 
 RECOVERY_SIGNER_NAME = "recovery"
@@ -74,23 +74,9 @@ def recover_access(
             failures = audit_failures(session, paths)
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
-            signing_key = Ed25519PrivateKey.generate()
-            public_key = raw_public_key(signing_key)
-            audit(
-                session,
-                None,
-                action="operator.key_rotated",
-                entity_type="operator",
-                entity_id=operator.id,
-                detail={
-                    "username": operator.username,
-                    "reason": "recovery_key",
-                    "public_key": b64(public_key),
-                },
-                operator_name=RECOVERY_SIGNER_NAME,
+            signing_key, valid_from = rotate_signing_key(
+                session, None, operator, reason="recovery_key", signer_name=RECOVERY_SIGNER_NAME
             )
-            valid_from = next_audit_seq(session)
-            record_operator_key(session, operator.id, public_key, valid_from)
             actor = actor_of(operator, centre, device, signing_key)
             audit(
                 session,
@@ -101,24 +87,20 @@ def recover_access(
                 detail={},
             )
             # The slot last, saved before the commit: if it fails, nothing changed.
-            if key_file.has_operator(operator.username):
-                key_file.reset_password(
-                    operator.username,
-                    new_password,
-                    database_key,
-                    valid_from_seq=valid_from,
-                    signing_key=signing_key,
-                    allow_weak=allow_weak_password,
-                )
-            else:  # the slot itself was lost with the password
-                key_file.add_operator(
-                    operator.username,
-                    new_password,
-                    database_key,
-                    valid_from_seq=valid_from,
-                    signing_key=signing_key,
-                    allow_weak=allow_weak_password,
-                )
+            # The slot itself may have been lost with the password: then a new one.
+            write_slot = (
+                key_file.reset_password
+                if key_file.has_operator(operator.username)
+                else key_file.add_operator
+            )
+            write_slot(
+                operator.username,
+                new_password,
+                database_key,
+                valid_from_seq=valid_from,
+                signing_key=signing_key,
+                allow_weak=allow_weak_password,
+            )
             key_file.save()
     except BaseException:
         database.close()

@@ -421,11 +421,16 @@ def add_operator(
         session_.key_file.save()
 
 
-def get_operator(database: Database, username: str) -> Operator:
-    with database.reading() as session:
-        operator = session.scalar(
-            select(Operator).where(func.lower(Operator.username) == username.lower())
-        )
+def find_operator(session: Session, username: str) -> Operator:
+    """The operator of that name (case as the key file ignores it), or ``NotFound``."""
+    operator = session.scalar(
+        select(Operator).where(func.lower(Operator.username) == username.strip().lower())
+    )
     if operator is None:
         raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
     return operator
+
+
+def get_operator(database: Database, username: str) -> Operator:
+    with database.reading() as session:
+        return find_operator(session, username)

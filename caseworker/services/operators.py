@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseworker.services.actor import Permission, Role
+from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.agency import check_agency_role, clean_agency
-from caseworker.services.centre import OpenSession, b64
-from caseworker.services.errors import NotFound, ServiceError
+from caseworker.services.centre import OpenSession, b64, find_operator
+from caseworker.services.errors import ServiceError
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
 from caseworker.services.login_guard import locked_until
 from caseworker.store import failed_logins
@@ -67,13 +67,32 @@ def list_operators(session_: OpenSession, now: datetime) -> list[OperatorRow]:
     return rows
 
 
-def _operator(session: Session, username: str) -> Operator:
-    operator = session.scalar(
-        select(Operator).where(func.lower(Operator.username) == username.strip().lower())
+def rotate_signing_key(
+    session: Session,
+    actor: Actor | None,
+    operator: Operator,
+    *,
+    reason: str,
+    signer_name: str | None = None,
+) -> tuple[Ed25519PrivateKey, int]:
+    """A new key pair for an operator whose old one is lost with their password: audited as
+    ``operator.key_rotated`` (signed by ``actor``, or by the device when nobody can sign),
+    appended to the key history from the next seq. Returns the key and that seq; the caller
+    wraps it into the operator's slot."""
+    signing_key = Ed25519PrivateKey.generate()
+    public_key = raw_public_key(signing_key)
+    audit(
+        session,
+        actor,
+        action="operator.key_rotated",
+        entity_type="operator",
+        entity_id=operator.id,
+        detail={"username": operator.username, "reason": reason, "public_key": b64(public_key)},
+        operator_name=signer_name,
     )
-    if operator is None:
-        raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
-    return operator
+    valid_from = next_audit_seq(session)
+    record_operator_key(session, operator.id, public_key, valid_from)
+    return signing_key, valid_from
 
 
 def _not_yourself(session_: OpenSession, operator: Operator, what: str, what_en: str) -> None:
@@ -91,7 +110,7 @@ def disable_operator(session_: OpenSession, username: str) -> None:
     key history, so every entry they signed still verifies."""
     session_.actor.require(Permission.MANAGE_OPERATORS)
     with session_.database.writing() as session:
-        operator = _operator(session, username)
+        operator = find_operator(session, username)
         _not_yourself(session_, operator, "停用", "disable")
         if not operator.active:
             raise ServiceError(
@@ -120,7 +139,7 @@ def change_role(session_: OpenSession, username: str, *, role: Role, agency: str
     agency = clean_agency(agency)
     check_agency_role(role, agency)
     with session_.database.writing() as session:
-        operator = _operator(session, username)
+        operator = find_operator(session, username)
         if operator.role == role.value and operator.agency == agency:
             return  # nothing to change, nothing to audit
         _not_yourself(session_, operator, "修改", "change the role of")
@@ -152,11 +171,7 @@ def reset_password(
     """
     session_.actor.require(Permission.MANAGE_OPERATORS)
     with session_.database.writing() as session:
-        operator = session.scalar(
-            select(Operator).where(func.lower(Operator.username) == username.strip().lower())
-        )
-        if operator is None:
-            raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
+        operator = find_operator(session, username)
         if not operator.active:
             raise ServiceError(
                 "disabled",
@@ -169,22 +184,9 @@ def reset_password(
                 "不能重置自己的密码，请用“修改密码”（需要输入原密码）。",
                 "You cannot reset your own password; change it (with the old one) instead.",
             )
-        signing_key = Ed25519PrivateKey.generate()
-        public_key = raw_public_key(signing_key)
-        audit(
-            session,
-            session_.actor,
-            action="operator.key_rotated",
-            entity_type="operator",
-            entity_id=operator.id,
-            detail={
-                "username": operator.username,
-                "reason": "password_reset",
-                "public_key": b64(public_key),
-            },
+        signing_key, valid_from = rotate_signing_key(
+            session, session_.actor, operator, reason="password_reset"
         )
-        valid_from = next_audit_seq(session)
-        record_operator_key(session, operator.id, public_key, valid_from)
         session_.key_file.reset_password(
             operator.username,
             new_password,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, login
@@ -22,6 +22,7 @@ from caseworker.store.engine import StoreOpenError
 from caseworker.store.keys import KeyFileError
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import error_label, named_line
 
 LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
 COUNTDOWN_MS = 1000
@@ -48,18 +49,10 @@ class LoginPanel(QWidget):
         self.busy = False
         self.done = False
         self.locked_until: datetime | None = None
-        self.username = QLineEdit(username)
-        self.username.setObjectName("username")
-        self.username.setAccessibleName(self.tr("操作员"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setAccessibleName(self.tr("密码"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("loginError")
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.username = named_line("username", self.tr("操作员"))
+        self.username.setText(username)
+        self.password = named_line("password", self.tr("密码"), secret=True)
+        self.error = error_label("loginError")
         self.ok_button = QPushButton(button_text or self.tr("登录"))
         self.ok_button.setObjectName("loginButton")
         self.ok_button.clicked.connect(self.try_login)

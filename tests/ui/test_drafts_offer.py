@@ -12,6 +12,7 @@ from caseworker.ui.main_window import MainWindow
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
 from tests.ui.test_enrolment_form import ADULT_ID, fill_adult, type_chinese
+from tests.ui.test_main_window import open_window
 
 
 @pytest.fixture
@@ -31,14 +32,6 @@ def crashed_form(qtbot, session: OpenSession, runner, name: str | None = None) -
     form.write_draft()
     form.drafts = None  # the process died: nothing more is written
     form.deleteLater()
-
-
-def open_window(qtbot, session: OpenSession, runner) -> MainWindow:
-    window = MainWindow(session, runner)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.status_refreshed), qtbot.waitActive(window):
-        window.show()
-    return window
 
 
 def click(qtbot, box: QWidget, name: str) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from caseworker.services.actor import CONTRACTOR_ROLES, Role
 from caseworker.services.operators import OperatorRow
 from caseworker.store.keys import password_problem
 from caseworker.ui.i18n import is_english
+from caseworker.ui.widgets.common import error_label, named_line
 
 
 class Mode(StrEnum):
@@ -58,8 +58,8 @@ class OperatorDialog(QDialog):
         }
         self.setWindowTitle(titles[mode])
         self.setMinimumWidth(440)
-        self.username = self._line("operatorUsername", self.tr("用户名"))
-        self.display_name = self._line("operatorDisplayName", self.tr("姓名"))
+        self.username = named_line("operatorUsername", self.tr("用户名"))
+        self.display_name = named_line("operatorDisplayName", self.tr("姓名"))
         self.role = QComboBox()
         self.role.setObjectName("operatorRole")
         self.role.setAccessibleName(self.tr("角色"))
@@ -77,16 +77,12 @@ class OperatorDialog(QDialog):
         for name in agencies or []:
             self.agency.addItem(name, name)
         self.agency.lineEdit().setPlaceholderText(self.tr("本中心，或外包机构名称"))
-        self.password = self._line("operatorPassword", self.tr("密码"), secret=True)
-        self.confirm = self._line("operatorPasswordAgain", self.tr("再次输入密码"), secret=True)
+        self.password = named_line("operatorPassword", self.tr("密码"), secret=True)
+        self.confirm = named_line("operatorPasswordAgain", self.tr("再次输入密码"), secret=True)
         self.note = QLabel()
         self.note.setObjectName("operatorNote")
         self.note.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setObjectName("operatorError")
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("operatorError")
 
         form = QFormLayout()
         if mode is Mode.ADD:
@@ -136,14 +132,6 @@ class OperatorDialog(QDialog):
         layout.addWidget(buttons)
         first = {Mode.ADD: self.username, Mode.ROLE: self.role, Mode.PASSWORD: self.password}
         first[mode].setFocus()
-
-    def _line(self, name: str, accessible: str, *, secret: bool = False) -> QLineEdit:
-        line = QLineEdit()
-        line.setObjectName(name)
-        line.setAccessibleName(accessible)
-        if secret:
-            line.setEchoMode(QLineEdit.EchoMode.Password)
-        return line
 
     def chosen_agency(self) -> str | None:
         text = self.agency.currentText().strip()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from caseworker.store.keys import password_problem
 from caseworker.ui.i18n import is_english, message_for
 from caseworker.ui.login_panel import LOGIN_ERRORS
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import error_label, named_line
 
 
 class RecoveryDialog(QDialog):
@@ -51,17 +51,13 @@ class RecoveryDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.recovery_key = self._line("recoveryKey", self.tr("恢复密钥"))
+        self.recovery_key = named_line("recoveryKey", self.tr("恢复密钥"))
         self.recovery_key.setPlaceholderText("XXXXX-XXXXX-…")
-        self.username = self._line("recoveryUsername", self.tr("管理员用户名"))
+        self.username = named_line("recoveryUsername", self.tr("管理员用户名"))
         self.username.setText(username)
-        self.password = self._line("recoveryPassword", self.tr("新密码"), secret=True)
-        self.confirm = self._line("recoveryPasswordAgain", self.tr("再次输入新密码"), secret=True)
-        self.error = QLabel()
-        self.error.setObjectName("recoveryError")
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.password = named_line("recoveryPassword", self.tr("新密码"), secret=True)
+        self.confirm = named_line("recoveryPasswordAgain", self.tr("再次输入新密码"), secret=True)
+        self.error = error_label("recoveryError")
         form = QFormLayout()
         form.addRow(self.tr("恢复密钥"), self.recovery_key)
         form.addRow(self.tr("管理员用户名"), self.username)
@@ -81,14 +77,6 @@ class RecoveryDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.recovery_key.setFocus()
-
-    def _line(self, name: str, accessible: str, *, secret: bool = False) -> QLineEdit:
-        line = QLineEdit()
-        line.setObjectName(name)
-        line.setAccessibleName(accessible)
-        if secret:
-            line.setEchoMode(QLineEdit.EchoMode.Password)
-        return line
 
     def _problem(self) -> str | None:
         if not self.recovery_key.text().strip():
