@@ -1,4 +1,5 @@
-"""`caseworker operator …`: list, add, reset-password, set-role, disable (administrators)."""
+"""`caseworker operator …`: list, add, reset-password, set-role, disable, recover
+(administrators), and `caseworker idle-lock`: the minutes after which the app locks."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from caseworker.cli.common import open_session, paths_from, print_json, read_pas
 from caseworker.services.access_recovery import recover_access
 from caseworker.services.actor import CENTRE_AGENCY_LABEL, ROLE_LABELS, Role
 from caseworker.services.centre import add_operator
+from caseworker.services.centre_settings import IDLE_LOCK_MINUTES, change_setting, read_setting
 from caseworker.services.operators import (
     change_role,
     disable_operator,
@@ -136,6 +138,18 @@ def cmd_operator_recover(args: Any) -> int:
     return 0
 
 
+def cmd_idle_lock(args: Any) -> int:
+    session = open_session(args)
+    try:
+        if args.minutes is not None:
+            change_setting(session.database, session.actor, IDLE_LOCK_MINUTES, args.minutes)
+        minutes = read_setting(session.database, IDLE_LOCK_MINUTES)
+    finally:
+        session.close()
+    print(f"无操作 {minutes} 分钟后锁定屏幕。 The app locks after {minutes} minutes without input.")
+    return 0
+
+
 def register(
     commands: argparse._SubParsersAction, user_option: Callable[[argparse.ArgumentParser], None]
 ) -> None:
@@ -179,6 +193,14 @@ def register(
     recover.add_argument("username", help="the administrator's username")
     recover.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
     recover.set_defaults(handler=cmd_operator_recover)
+
+    idle = commands.add_parser(
+        "idle-lock",
+        help="show or set (administrators) the minutes without input before the app locks",
+    )
+    idle.add_argument("minutes", nargs="?", type=int, help="1-240; omit to show the setting")
+    user_option(idle)
+    idle.set_defaults(handler=cmd_idle_lock)
 
     disable = operator_commands.add_parser(
         "disable", help="stop an operator logging in (slot and signing key removed)"

@@ -246,3 +246,11 @@ def test_operator_recover_with_the_printed_key(tmp_path: Path):
     )
     old = run(["db", "backup", "--user", "admin"], home)
     assert_clean_failure(old, "用户名或密码不正确")
+
+
+def test_idle_lock_minutes_shown_set_and_checked(home: Path):
+    shown = run(["idle-lock", "--user", "admin"], home)
+    assert shown.returncode == 0 and "10 分钟" in shown.stdout
+    assert run(["idle-lock", "3", "--user", "admin"], home).returncode == 0
+    assert "3 分钟" in run(["idle-lock", "--user", "admin"], home).stdout
+    assert_clean_failure(run(["idle-lock", "0", "--user", "admin"], home), "1–240")
