@@ -71,4 +71,4 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
         return app.exec()
     finally:
         runner.shutdown()  # let running jobs finish before the database closes under them
-        session.close()
+        window.session.close()  # another operator may have logged in at the lock screen

@@ -35,6 +35,11 @@ class DataPaths:
         return self.root / "caseworker.marks"
 
     @property
+    def failed_logins(self) -> Path:
+        """Failed logins typed while the database was locked, until the next login audits them."""
+        return self.root / "caseworker.logins"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

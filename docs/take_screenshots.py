@@ -127,6 +127,7 @@ def shoot(app: QApplication, paths: DataPaths, runner: TaskRunner, lang: str) ->
     wait(600)
     fill_form(desk.form, "陈秀英", "139 1234 5678")
     save(window, "enrolment-form", lang)
+    desk.form.new()  # start again without the leave-the-form question
     desk.new_enrolment()
     wait(600)
     fill_form(desk.form, "陈", "2345")

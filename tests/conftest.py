@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Role
-from caseworker.services.centre import OpenSession, add_operator, setup_centre
+from caseworker.services.centre import OpenSession, add_operator, login, setup_centre
+from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.store import keys
 
 ADMIN_PASSWORD = "correct horse 1"
@@ -73,3 +75,29 @@ def supervisor(centre: OpenSession) -> Iterator[OpenSession]:
     session = login(centre.database.paths, "supervisor", SUPERVISOR_PASSWORD)
     yield session
     session.close()
+
+
+@dataclass
+class ClosedCentre:
+    paths: DataPaths
+    recovery_key: str
+
+
+@pytest.fixture
+def closed_centre(data_paths: DataPaths) -> Iterator[ClosedCentre]:
+    """A centre with a clerk's work in it, then closed: the admin's password is forgotten."""
+    result = setup_centre(
+        data_paths,
+        centre_code=CENTRE_CODE,
+        centre_name="玉山镇社会保障服务中心",
+        admin_username="admin",
+        admin_password=ADMIN_PASSWORD,
+    )
+    add_operator(result.session, username="clerk", password=CLERK_PASSWORD, role=Role.CLERK)
+    result.session.close()
+    clerk = login(data_paths, "clerk", CLERK_PASSWORD)
+    from tests.services.test_enrolment import farmer  # that module imports this one
+
+    enrol(clerk.database, clerk.actor, farmer(), [EnrolmentChoice("resident_medical")], today=TODAY)
+    clerk.close()
+    yield ClosedCentre(data_paths, result.recovery_key)

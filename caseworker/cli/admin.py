@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from caseworker.cli import db as database_recovery
+from caseworker.cli import operators
 from caseworker.cli.common import (
     fail,
     open_session,
@@ -15,8 +16,7 @@ from caseworker.cli.common import (
     print_json,
     read_password,
 )
-from caseworker.services.actor import Role
-from caseworker.services.centre import add_operator, reset_password, setup_centre
+from caseworker.services.centre import setup_centre
 from caseworker.store.database import head_revision
 
 
@@ -51,45 +51,6 @@ def cmd_setup(args: Any) -> int:
     print()
     print(f"    {result.recovery_key}")
     print()
-    return 0
-
-
-def cmd_operator_add(args: Any) -> int:
-    session = open_session(args)
-    try:
-        password = read_password(
-            f"新操作员 {args.username} 的密码 / new operator's password: ",
-            env="CASEWORKER_NEW_PASSWORD",
-            confirm=True,
-        )
-        add_operator(
-            session,
-            username=args.username,
-            password=password,
-            role=Role(args.role),
-            display_name=args.display_name,
-        )
-    finally:
-        session.close()
-    print(f"已添加操作员 {args.username}（{args.role}）。")
-    return 0
-
-
-def cmd_operator_reset_password(args: Any) -> int:
-    session = open_session(args)
-    try:
-        password = read_password(
-            f"{args.username} 的新密码 / new password: ",
-            env="CASEWORKER_NEW_PASSWORD",
-            confirm=True,
-        )
-        reset_password(session, username=args.username, new_password=password)
-    finally:
-        session.close()
-    print(
-        f"已重置 {args.username} 的密码，并为其换发了新的签名密钥（旧记录仍用旧公钥核验）。 "
-        f"Password reset; {args.username} has a new signing key (older entries keep the old one)."
-    )
     return 0
 
 
@@ -200,21 +161,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     _data_dir_option(setup)
     setup.set_defaults(handler=cmd_setup)
 
-    operator = commands.add_parser("operator", help="manage operators")
-    operator_commands = operator.add_subparsers(dest="operator_command", required=True)
-    add = operator_commands.add_parser("add", help="add an operator (admins only)")
-    add.add_argument("username")
-    add.add_argument("--role", choices=[r.value for r in Role], required=True)
-    add.add_argument("--display-name")
-    _user_option(add)
-    add.set_defaults(handler=cmd_operator_add)
-    reset = operator_commands.add_parser(
-        "reset-password",
-        help="set another operator's forgotten password (admins only; gives them a new key)",
-    )
-    reset.add_argument("username")
-    _user_option(reset)
-    reset.set_defaults(handler=cmd_operator_reset_password)
+    operators.register(commands, _user_option)
 
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True)

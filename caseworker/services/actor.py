@@ -56,6 +56,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 ROLE_LABELS = {Role.CLERK: "经办员", Role.SUPERVISOR: "审核员", Role.ADMIN: "管理员"}
+CENTRE_AGENCY_LABEL = "本中心"
+# Staff of a contracted agency (外包机构) may hold these roles only: the study behind the
+# product asks that the centre supervise them, so review, voids and administration stay with it.
+CONTRACTOR_ROLES = frozenset({Role.CLERK})
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,12 @@ class Actor:
     # taken in): their changes go upstream under their name, but the audit entries are the
     # device's bookkeeping, signed by the device key, since nobody can sign as them.
     by_sync: bool = field(default=False, compare=False)
+    # None: staff of the centre itself; else the contracted agency (外包机构) they work for.
+    agency: str | None = None
+
+    @property
+    def agency_label(self) -> str:
+        return self.agency or CENTRE_AGENCY_LABEL
 
     def may(self, permission: Permission) -> bool:
         """For the UI to hide or disable what this operator cannot do."""

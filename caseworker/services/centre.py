@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,17 +16,55 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import InvalidValue
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Permission, Role
+from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
+from caseworker.services.login_guard import (
+    Clock,
+    audit_failures,
+    check_not_locked,
+    forget_failures,
+    record_failure,
+    utc_now,
+)
 from caseworker.store.database import Database, create_database, open_database
 from caseworker.store.keys import (
     KeyFile,
     Unlocked,
+    WrongPassword,
     new_database_key,
     new_recovery_key,
     raw_public_key,
 )
 from caseworker.store.models import Centre, Device, Operator, OperatorKey
+
+
+class SessionLocked(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "locked",
+            "屏幕已锁定：请先输入密码解锁。",
+            "The screen is locked; unlock it with your password first.",
+        )
+
+
+class _LockedStore:
+    """Stands in for the database while a session is locked: nothing can reopen the file
+    (the closed engine would, with the key it was made with), and a late background job
+    is told why it cannot read."""
+
+    loss = None
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+
+    def reading(self) -> Any:
+        raise SessionLocked()
+
+    writing = reading
+
+    def close(self) -> None:
+        pass
 
 
 @dataclass
@@ -36,9 +75,31 @@ class OpenSession:
     actor: Actor
     database_key: bytes
     key_file: KeyFile
+    locked: bool = False
 
     def close(self) -> None:
         self.database.close()
+
+    def lock(self) -> None:
+        """The idle lock: close the store and let go of the keys this process can let go of
+        (Python cannot wipe bytes; what is no longer referenced is freed)."""
+        if self.locked:
+            return
+        paths = self.database.paths
+        self.database.close()
+        self.database = cast(Database, _LockedStore(paths))
+        self.database_key = b""
+        self.actor = replace(self.actor, signing_key=None)
+        self.locked = True
+
+    def resume(self, other: OpenSession) -> None:
+        """The same operator back at the lock screen: take the freshly opened store in place,
+        so every view holding this session carries on with it."""
+        if other.actor.operator_id != self.actor.operator_id:
+            raise ValueError("only the operator who locked the session resumes it")
+        self.database, self.actor = other.database, other.actor
+        self.database_key, self.key_file = other.database_key, other.key_file
+        self.locked = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +148,7 @@ def _new_device(centre: Centre, device_number: int) -> Device:
     )
 
 
-def _actor(
+def actor_of(
     session_operator: Operator,
     centre: Centre,
     device: Device,
@@ -104,10 +165,11 @@ def _actor(
         device_id=device.id,
         device_number=device.device_number,
         signing_key=signing_key,
+        agency=session_operator.agency,
     )
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
@@ -180,7 +242,7 @@ def setup_centre(
         session.add_all([device, admin])
         session.flush()
         record_operator_key(session, admin.id, raw_public_key(admin_key), 1)
-        actor = _actor(admin, centre, device, admin_key)
+        actor = actor_of(admin, centre, device, admin_key)
         audit(
             session,
             actor,
@@ -191,16 +253,27 @@ def setup_centre(
                 "code": centre_code,
                 "name": centre.name,
                 "admin": admin.username,
-                "public_key": _b64(raw_public_key(admin_key)),
+                "public_key": b64(raw_public_key(admin_key)),
             },
         )
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
 
 
-def login(paths: DataPaths, username: str, password: str) -> OpenSession:
-    """Unlock the database key with the operator's password and open (and migrate) the store."""
+def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_now) -> OpenSession:
+    """Unlock the database key with the operator's password and open (and migrate) the store.
+
+    A failure is kept beside the key file and audited at the next successful login; after
+    five in a row that name must wait (``LoginLocked``) before the password is even tried.
+    """
+    attempted_at = now()
+    check_not_locked(paths, username, attempted_at)
     key_file = KeyFile.load(paths.key_file)
-    unlocked = key_file.unlock_operator(username, password)
+    try:
+        unlocked = key_file.unlock_operator(username, password)
+    except WrongPassword:
+        known = key_file.has_operator(username)
+        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
+        raise
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
     database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)
@@ -212,15 +285,12 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
                 )
             )
             if operator is None or not operator.active:
-                raise ServiceError(
-                    "inactive",
-                    "该操作员账号已停用或不存在，请联系管理员。",
-                    "This operator account is disabled or unknown; ask an administrator.",
-                )
+                raise InactiveOperator()
+            failures = audit_failures(session, paths)
             centre = session.get_one(Centre, operator.centre_id)
             device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
             signing_key = _login_signing_key(session, key_file, unlocked, operator)
-            actor = _actor(operator, centre, device, signing_key)
+            actor = actor_of(operator, centre, device, signing_key)
             if unlocked.signing_key is None:
                 _audit_new_key(session, actor, signing_key)
             audit(
@@ -233,10 +303,22 @@ def login(paths: DataPaths, username: str, password: str) -> OpenSession:
             )
         if unlocked.signing_key is None:
             key_file.save()  # the upgraded slot, once the database has its public key
-    except BaseException:
+    except BaseException as error:
         database.close()
+        if isinstance(error, InactiveOperator):
+            record_failure(paths, username, "inactive", attempted_at)
         raise
+    forget_failures(paths, failures, username)
     return OpenSession(database, actor, unlocked.database_key, key_file)
+
+
+class InactiveOperator(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "inactive",
+            "该操作员账号已停用或不存在，请联系管理员。",
+            "This operator account is disabled or unknown; ask an administrator.",
+        )
 
 
 def _login_signing_key(
@@ -271,7 +353,7 @@ def _audit_new_key(session: Session, actor: Actor, signing_key: Ed25519PrivateKe
         action="operator.signing_key",
         entity_type="operator",
         entity_id=actor.operator_id,
-        detail={"public_key": _b64(raw_public_key(signing_key))},
+        detail={"public_key": b64(raw_public_key(signing_key))},
     )
 
 
@@ -282,11 +364,17 @@ def add_operator(
     password: str,
     role: Role,
     display_name: str | None = None,
+    agency: str | None = None,
     allow_weak_password: bool = False,
 ) -> None:
-    """A new operator: a key slot (with their own signing key) and a row, audited."""
+    """A new operator: a key slot (with their own signing key) and a row, audited.
+
+    ``agency`` is None for the centre's own staff, or the contracted agency's name; an
+    agency's staff may only be clerks (``check_agency_role``)."""
     session_.actor.require(Permission.MANAGE_OPERATORS)
     username = unicodedata.normalize("NFC", username.strip())
+    agency = clean_agency(agency)
+    check_agency_role(role, agency)
     with session_.database.writing() as session:
         exists = session.scalar(
             select(Operator.id).where(func.lower(Operator.username) == username.lower())
@@ -300,6 +388,7 @@ def add_operator(
             username=username,
             display_name=display_name or username,
             role=role.value,
+            agency=agency,
         )
         session.add(operator)
         session.flush()
@@ -311,7 +400,12 @@ def add_operator(
             action="operator.add",
             entity_type="operator",
             entity_id=operator.id,
-            detail={"username": username, "role": role.value, "public_key": _b64(public_key)},
+            detail={
+                "username": username,
+                "role": role.value,
+                "agency": agency,
+                "public_key": b64(public_key),
+            },
         )
         valid_from = next_audit_seq(session)
         record_operator_key(session, operator.id, public_key, valid_from)
@@ -327,80 +421,16 @@ def add_operator(
         session_.key_file.save()
 
 
-def reset_password(
-    session_: OpenSession, *, username: str, new_password: str, allow_weak_password: bool = False
-) -> None:
-    """An administrator sets another operator's forgotten password.
-
-    The old signing key is wrapped under the old password and cannot be recovered, so the
-    operator gets a new key pair: a key rotation, audited and signed by the administrator.
-    The old public key stays in the key history, so the entries it signed still verify; it
-    verifies nothing written from now on, even if someone kept the old password and file.
-    """
-    session_.actor.require(Permission.MANAGE_OPERATORS)
-    with session_.database.writing() as session:
-        operator = session.scalar(
-            select(Operator).where(func.lower(Operator.username) == username.strip().lower())
-        )
-        if operator is None:
-            raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
-        if operator.id == session_.actor.operator_id:
-            raise ServiceError(
-                "own_password",
-                "不能重置自己的密码，请用“修改密码”（需要输入原密码）。",
-                "You cannot reset your own password; change it (with the old one) instead.",
-            )
-        signing_key = Ed25519PrivateKey.generate()
-        public_key = raw_public_key(signing_key)
-        audit(
-            session,
-            session_.actor,
-            action="operator.key_rotated",
-            entity_type="operator",
-            entity_id=operator.id,
-            detail={
-                "username": operator.username,
-                "reason": "password_reset",
-                "public_key": _b64(public_key),
-            },
-        )
-        valid_from = next_audit_seq(session)
-        record_operator_key(session, operator.id, public_key, valid_from)
-        session_.key_file.reset_password(
-            operator.username,
-            new_password,
-            session_.database_key,
-            valid_from_seq=valid_from,
-            signing_key=signing_key,
-            allow_weak=allow_weak_password,
-        )
-        session_.key_file.save()
-
-
-def change_password(
-    session_: OpenSession, *, old_password: str, new_password: str, allow_weak: bool = False
-) -> None:
-    """The operator changes their own password: the same signing key, rewrapped."""
-    with session_.database.writing() as session:
-        audit(
-            session,
-            session_.actor,
-            action="operator.password_changed",
-            entity_type="operator",
-            entity_id=session_.actor.operator_id,
-            detail={},
-        )
-        session_.key_file.change_password(
-            session_.actor.username, old_password, new_password, allow_weak=allow_weak
-        )
-        session_.key_file.save()
+def find_operator(session: Session, username: str) -> Operator:
+    """The operator of that name (case as the key file ignores it), or ``NotFound``."""
+    operator = session.scalar(
+        select(Operator).where(func.lower(Operator.username) == username.strip().lower())
+    )
+    if operator is None:
+        raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
+    return operator
 
 
 def get_operator(database: Database, username: str) -> Operator:
     with database.reading() as session:
-        operator = session.scalar(
-            select(Operator).where(func.lower(Operator.username) == username.lower())
-        )
-    if operator is None:
-        raise NotFound("operator", f"找不到操作员“{username}”。", f"No operator {username!r}.")
-    return operator
+        return find_operator(session, username)

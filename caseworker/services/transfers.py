@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import mask_id_number, parse_id_number
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.centre import _actor
+from caseworker.services.centre import actor_of
 from caseworker.services.errors import NotFound, ServiceError
 from caseworker.services.journal import audit
 from caseworker.store.database import Database
@@ -149,4 +149,4 @@ def acting_for(session: Session, operator_id: uuid.UUID) -> Actor:
     centre = session.get_one(Centre, operator.centre_id)
     device = session.scalars(select(Device).order_by(Device.created_at)).first()
     assert device is not None
-    return replace(_actor(operator, centre, device, None), by_sync=True)
+    return replace(actor_of(operator, centre, device, None), by_sync=True)

@@ -322,6 +322,10 @@ class KeyFile:
     def operators(self) -> list[str]:
         return [s.username for s in self.slots if s.username is not None]
 
+    def has_operator(self, username: str) -> bool:
+        """Whether a slot of that name exists (for the audit of a failed login, never shown)."""
+        return self._find(username) is not None
+
     def unlock(self, username: str, password: str) -> bytes:
         """The database key; WrongPassword alike for an unknown name and a wrong password."""
         return self.unlock_operator(username, password).database_key

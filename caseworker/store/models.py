@@ -61,12 +61,18 @@ class Centre(Base):
 
 class Operator(Base):
     __tablename__ = "operator"
-    __table_args__ = (CheckConstraint("role IN ('clerk', 'supervisor', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('clerk', 'supervisor', 'admin')", name="role"),
+        # A contracted agency's staff are clerks: supervision stays with the centre.
+        CheckConstraint("agency IS NULL OR role = 'clerk'", name="agency_clerk_only"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"))
     username: Mapped[str] = mapped_column(String(32, collation="NOCASE"), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
     role: Mapped[str] = mapped_column(String(12))
+    # None: staff of the centre itself; else the name of the contracted agency (外包机构).
+    agency: Mapped[str | None] = mapped_column(String(60), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 

@@ -1,42 +1,42 @@
 """Log in as an operator: this unlocks the database key and opens the store.
 
-Given a runner, the login (argon2id, opening and maybe migrating the store) runs on its
-write lane so the dialog stays responsive; without one it runs inline (scripts, old callers).
+The form itself (and the wait after repeated failures) is ``LoginPanel``, shared with the
+lock screen; this dialog adds the centre's name and the way out.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
 )
 
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession, login
-from caseworker.services.errors import ServiceError
-from caseworker.store.engine import StoreOpenError
+from caseworker.services.centre import OpenSession
+from caseworker.services.login_guard import Clock, utc_now
 from caseworker.store.keys import KeyFile, KeyFileError
+from caseworker.ui.dialogs.recovery_dialog import RecoveryDialog
 from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.login_panel import LOGIN_ERRORS, LoginPanel
 from caseworker.ui.preferences import LAST_USERNAME
 from caseworker.ui.tasks import TaskRunner
 
-LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
+__all__ = ["LOGIN_ERRORS", "LoginDialog"]
 
 
 class LoginDialog(QDialog):
     error_shown = Signal()  # a failed login's message is on screen
 
-    def __init__(self, paths: DataPaths, runner: TaskRunner | None = None) -> None:
+    def __init__(
+        self, paths: DataPaths, runner: TaskRunner | None = None, *, clock: Clock = utc_now
+    ) -> None:
         super().__init__()
         self.paths = paths
-        self.runner = runner
-        self.busy = False
         self.session: OpenSession | None = None
         self.setWindowTitle(self.tr("登录 — 社保经办"))
         self.setMinimumWidth(380)
@@ -44,54 +44,51 @@ class LoginDialog(QDialog):
         self.centre_label = QLabel(self._centre_text())
         self.centre_label.setObjectName("centreLabel")
         self.centre_label.setWordWrap(True)
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.username.setAccessibleName(self.tr("操作员"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setAccessibleName(self.tr("密码"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("loginError")
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.username.setText(str(LAST_USERNAME.get()))
-
-        form = QFormLayout()
-        form.addRow(self.tr("操作员"), self.username)
-        form.addRow(self.tr("密码"), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
+        self.panel = LoginPanel(paths, runner, clock=clock, username=str(LAST_USERNAME.get()))
+        self.panel.logged_in.connect(self._logged_in)
+        self.panel.error_shown.connect(self.error_shown)
+        self.recovery_button = QPushButton(self.tr("用恢复密钥登录…"))
+        self.recovery_button.setObjectName("recoveryLink")
+        self.recovery_button.setFlat(True)
+        self.recovery_button.setAutoDefault(False)
+        self.recovery_button.setStyleSheet("color: #1a5fb4; text-decoration: underline;")
+        self.recovery_button.setEnabled(paths.key_file.exists())
+        self.recovery_button.clicked.connect(self.open_recovery)
+        self.recovery: RecoveryDialog | None = None
+        self.runner, self.clock = runner, clock
+        self.quit_button = QPushButton(self.tr("退出"))
+        self.quit_button.setAutoDefault(False)
+        self.quit_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.recovery_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.panel.ok_button)
+        buttons.addWidget(self.quit_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.centre_label)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setEnabled(self.paths.key_file.exists())
-        # Keyboard first (see keyPressEvent): Enter in the name moves on, in the password logs
-        # in. No button is a default button, so Enter never logs in with a half-typed form.
-        for button in buttons.buttons():
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        # The last operator's name is filled in, so the cursor starts where typing is needed.
-        (self.password if self.username.text() else self.username).setFocus()
+        layout.addWidget(self.panel)
+        layout.addLayout(buttons)
+        self.panel.start_focus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.username.hasFocus():
-                self.password.setFocus()
-            elif self.password.hasFocus():
-                self.try_login()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+    # The form's parts, as callers and tests have always reached them.
+    @property
+    def username(self) -> QLineEdit:
+        return self.panel.username
+
+    @property
+    def password(self) -> QLineEdit:
+        return self.panel.password
+
+    @property
+    def error(self) -> QLabel:
+        return self.panel.error
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.panel.ok_button
+
+    def try_login(self) -> None:
+        self.panel.try_login()
 
     def _centre_text(self) -> str:
         try:
@@ -104,44 +101,15 @@ class LoginDialog(QDialog):
             return message_for(error)
         return with_note(key_file.centre_name, key_file.centre_code)
 
-    def try_login(self) -> None:
-        if self.session is not None or self.busy:  # Enter may arrive twice (return + accept)
-            return
-        paths, username, password = self.paths, self.username.text(), self.password.text()
-        if self.runner is None:
-            try:
-                session = login(paths, username, password)
-            except LOGIN_ERRORS as error:
-                self._failed(error)
-                return
-            self._logged_in(session)
-            return
-        self.busy = True
-        self.ok_button.setEnabled(False)
-        self.username.setEnabled(False)
-        self.password.setEnabled(False)
-        self.runner.submit(
-            lambda control: login(paths, username, password),
-            lane="write",
-            on_success=self._logged_in,
-            on_failure=self._failed,
+    def open_recovery(self) -> None:
+        """The administrator lost their password: the printed recovery key instead."""
+        self.recovery = RecoveryDialog(
+            self.paths, self.runner, username=self.username.text(), clock=self.clock, parent=self
         )
+        self.recovery.recovered.connect(self._logged_in)
+        self.recovery.open()
 
     def _logged_in(self, session: OpenSession) -> None:
-        self.busy = False
         self.session = session
-        LAST_USERNAME.put(self.username.text().strip())
+        LAST_USERNAME.put(session.actor.username)
         self.accept()
-
-    def _failed(self, error: BaseException) -> None:
-        self.busy = False
-        self.username.setEnabled(True)
-        self.password.setEnabled(True)
-        self.ok_button.setEnabled(self.paths.key_file.exists())
-        if not isinstance(error, LOGIN_ERRORS):
-            raise error  # a bug, not a wrong password: let it surface
-        self.error.setText(message_for(error))
-        self.error.show()
-        self.password.selectAll()
-        self.password.setFocus()
-        self.error_shown.emit()

@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
+from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
+from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
+from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
     current_language,
     install_language,
@@ -35,35 +38,59 @@ from caseworker.ui.i18n import (
     with_note,
 )
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
+from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.audit_view import AuditView
 from caseworker.ui.views.employers_view import EmployersPage
 from caseworker.ui.views.front_desk import FrontDeskPage
+from caseworker.ui.views.operators_view import OperatorsPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.review_view import ReviewPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
+from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
-PAGES = ("front_desk", "employers", "payments", "sync", "reports", "settings", "review", "audit")
-# Pages only some roles see: hidden in the navigation, their shortcut disabled.
-PAGE_PERMISSIONS = {"review": Permission.REVIEW, "audit": Permission.VIEW_AUDIT}
+PAGES = (
+    "front_desk",
+    "employers",
+    "payments",
+    "sync",
+    "reports",
+    "settings",
+    "review",
+    "audit",
+    "operators",
+)
+# Pages only some roles see: hidden in the navigation, their shortcut disabled (the services
+# refuse anyway: this is so nobody is shown a door that will not open).
+PAGE_PERMISSIONS = {
+    "review": Permission.REVIEW,
+    "audit": Permission.VIEW_AUDIT,
+    "operators": Permission.MANAGE_OPERATORS,
+}
 STATUS_REFRESH_MS = 60_000
 
 
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
     status_refreshed = Signal()
+    locked = Signal()  # the lock screen is up (the store closes once no job uses it)
+    drafts_offered = Signal()  # the operator's drafts are on screen to restore or discard
+    unlocked = Signal()
 
     def __init__(
         self,
         session: OpenSession,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        *,
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__(parent)
         self.session = session
+        self.clock = clock
         # A window made without a runner (scripts, old callers) owns one and shuts it down.
         self._own_runner = runner is None
         self.runner = runner or TaskRunner(self)
@@ -90,7 +117,12 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.store_banner)
         column.addWidget(body, 1)
-        self.setCentralWidget(frame)
+        # The window's contents, or the lock screen over them (hidden widgets take no keys).
+        self.screens = QStackedWidget()
+        self.screens.setObjectName("screens")
+        self.screens.addWidget(frame)
+        self.setCentralWidget(self.screens)
+        self.session_lock = SessionLock(self, clock)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.who_label = QLabel()
@@ -110,12 +142,15 @@ class MainWindow(QMainWindow):
         self.resize(QSize(1180, 760))
         self.restore_layout()
         self._restoring = False
+        self._may_close = False  # set once unsaved input has been asked about
+        self.drafts_dialog: DraftsDialog | None = None
 
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
         self.refresh_status()
+        self.offer_drafts()
 
     # -- building (and rebuilding on a language change) --------------------------------------
 
@@ -139,6 +174,7 @@ class MainWindow(QMainWindow):
         self.review_page = ReviewPage(session, runner)
         self.review_page.changed.connect(self.refresh_status)
         self.audit_page = AuditView(session, runner)
+        self.operators_page = OperatorsPage(session, runner, clock=self.clock)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
@@ -161,6 +197,7 @@ class MainWindow(QMainWindow):
             self.settings_page,
             self.review_page,
             self.audit_page,
+            self.operators_page,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -173,6 +210,7 @@ class MainWindow(QMainWindow):
             self.tr("设置"),
             self.tr("审核"),
             self.tr("审计"),
+            self.tr("操作员"),
         ]
 
     def _build_actions(self) -> None:
@@ -218,9 +256,11 @@ class MainWindow(QMainWindow):
             .replace("%2", actor.display_name)
             .replace("%3", role)
         )
+        # A contractor's staff are shown with their agency wherever the operator is shown.
+        who = role if actor.agency is None else f"{role} · {actor.agency}"
         self.who_label.setText(
             f"{with_note(actor.centre_name, actor.centre_code)} | "
-            f"{with_note(actor.display_name, role)}"
+            f"{with_note(actor.display_name, who)}"
         )
         row = max(0, self.nav.currentRow())
         self.nav.blockSignals(True)
@@ -243,9 +283,13 @@ class MainWindow(QMainWindow):
         return labels.get(role, ROLE_LABELS.get(role, str(role)))
 
     def apply_language(self, code: str) -> None:
-        """Switch the interface language now and for the next start."""
+        """Switch the interface language now and for the next start. The pages are rebuilt,
+        so unsaved enrolment input asks first; a draft kept comes back in the new form."""
         if code == current_language():
             return
+        self.front_desk.leave_form(lambda draft: self._switch_language(code, draft))
+
+    def _switch_language(self, code: str, draft: object) -> None:
         app = QApplication.instance()
         assert app is not None
         install_language(app, code)
@@ -256,6 +300,8 @@ class MainWindow(QMainWindow):
         self.show_page(page)
         if query:
             self.front_desk.search.search_box.setText(query)
+        if draft is not None:
+            self.front_desk.restore_draft(draft)  # type: ignore[arg-type]
         self.language_changed.emit(code)
 
     # -- pages ----------------------------------------------------------------------------------
@@ -286,6 +332,8 @@ class MainWindow(QMainWindow):
             self.audit_page.refresh()
         elif page is self.review_page:
             self.review_page.refresh()
+        elif page is self.operators_page:
+            self.operators_page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])
@@ -408,8 +456,56 @@ class MainWindow(QMainWindow):
         WINDOW_STATE.put(self.saveState())
         WINDOW_PAGE.put(self.current_page_name())
 
+    # -- the idle lock (ui/session_lock.py) -----------------------------------------------
+
+    def lock(self) -> None:
+        self.session_lock.lock()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.session_lock.is_locked
+
+    def take_session(self, session: OpenSession) -> None:
+        """Another operator logged in at the lock screen: a clean window for them."""
+        self.session = session
+        self.store_banner.session = session
+        self._build()
+        self.show_page(0)
+        self.offer_drafts()
+
+    def _close_after_asking(self, _draft: object) -> None:
+        self._may_close = True
+        self.close()
+
+    # -- drafts offered back after login --------------------------------------------------
+
+    def offer_drafts(self) -> None:
+        """This operator's drafts left by a crash, a closed window or the idle lock."""
+        session = self.session
+        self.runner.submit(
+            lambda control: EnrolmentDrafts.pending_drafts(session), on_success=self._offer
+        )
+
+    def _offer(self, drafts: list[DraftInfo]) -> None:
+        if not drafts or self.is_locked:
+            return
+        self.drafts_dialog = DraftsDialog(self.session, drafts, self)
+        self.drafts_dialog.restore_requested.connect(self._restore_offered)
+        self.drafts_dialog.open()
+        self.drafts_offered.emit()
+
+    def _restore_offered(self, draft_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.restore_draft(draft_id)  # type: ignore[arg-type]
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        form = self.front_desk.form
+        if not self._may_close and not self.is_locked and form is not None and form.is_dirty():
+            event.ignore()  # unsaved enrolment input asks first; the answer closes again
+            form.leave(self._close_after_asking)
+            return
         self.save_layout()
+        self.session_lock.stop()
         self.status_timer.stop()
         if self._own_runner:
             self.runner.shutdown()

@@ -92,6 +92,9 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._relay = _Relay()
+        self._relay.completed.connect(self._one_done)
+        self._active = 0  # submitted jobs whose results have not reached the UI thread yet
+        self._when_idle: list[Callable[[], None]] = []
         self._lanes = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cw-write"),
             "read": ThreadPoolExecutor(2, thread_name_prefix="cw-read"),
@@ -112,8 +115,24 @@ class TaskRunner(QObject):
             result, error = _run(job, task)
             self._relay.completed.emit(task, result, error)
 
+        self._active += 1
         self._lanes[lane].submit(work)
         return task
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Call back (on the UI thread) once no submitted job is running or waiting: the idle
+        lock closes the database only when nothing still uses it."""
+        if self._active == 0:
+            callback()
+        else:
+            self._when_idle.append(callback)
+
+    def _one_done(self, *_completed: object) -> None:
+        self._active -= 1
+        if self._active == 0:
+            callbacks, self._when_idle = self._when_idle, []
+            for callback in callbacks:
+                callback()
 
     def _new_task(
         self,

@@ -191,3 +191,66 @@ def test_sync_guardrails_are_shown_set_and_checked(home: Path):
         password="clerk password 1",
     )
     assert_clean_failure(refused, "无权")
+
+
+def test_operator_list_set_role_and_disable(home: Path):
+    added = run(
+        ["operator", "add", "wang", "--role", "clerk", "--agency", "外包公司", "--user", "admin"],
+        home,
+        CASEWORKER_NEW_PASSWORD="clerk password 1",
+    )
+    assert added.returncode == 0, added.stderr
+    supervisor_at_agency = ["--role", "supervisor", "--agency", "外包公司"]
+    refused = run(["operator", "set-role", "wang", *supervisor_at_agency, "--user", "admin"], home)
+    assert_clean_failure(refused, "只能担任经办员")
+    moved = run(["operator", "set-role", "wang", "--role", "supervisor", "--user", "admin"], home)
+    assert moved.returncode == 0, moved.stderr
+    listed = run(["operator", "list", "--json", "--user", "admin"], home)
+    rows = {row["username"]: row for row in json.loads(listed.stdout)}
+    assert (rows["wang"]["role"], rows["wang"]["agency"]) == ("supervisor", None)
+    disabled = run(["operator", "disable", "wang", "--user", "admin"], home)
+    assert disabled.returncode == 0 and "已停用" in disabled.stdout
+    gone = run(["find", "张", "--user", "wang"], home, password="clerk password 1")
+    assert_clean_failure(gone, "用户名或密码不正确")
+    listed = run(["operator", "list", "--user", "admin"], home)
+    assert "已停用 disabled" in listed.stdout
+
+
+def test_operator_recover_with_the_printed_key(tmp_path: Path):
+    home = tmp_path / "centre"
+    setup = run(
+        ["setup", "--centre-code", "320281103", "--centre-name", "青阳镇", "--admin", "admin"],
+        home,
+    )
+    recovery_key = next(
+        line.strip() for line in setup.stdout.splitlines() if line.startswith("    ")
+    )
+    wrong = run(
+        ["operator", "recover", "admin"],
+        home,
+        password=None,
+        CASEWORKER_RECOVERY_KEY="0" * len(recovery_key),
+        CASEWORKER_NEW_PASSWORD="recovered pass 1",
+    )
+    assert_clean_failure(wrong, "恢复密钥")
+    recovered = run(
+        ["operator", "recover", "admin"],
+        home,
+        password=None,
+        CASEWORKER_RECOVERY_KEY=recovery_key,
+        CASEWORKER_NEW_PASSWORD="recovered pass 1",
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    assert (
+        run(["db", "backup", "--user", "admin"], home, password="recovered pass 1").returncode == 0
+    )
+    old = run(["db", "backup", "--user", "admin"], home)
+    assert_clean_failure(old, "用户名或密码不正确")
+
+
+def test_idle_lock_minutes_shown_set_and_checked(home: Path):
+    shown = run(["idle-lock", "--user", "admin"], home)
+    assert shown.returncode == 0 and "10 分钟" in shown.stdout
+    assert run(["idle-lock", "3", "--user", "admin"], home).returncode == 0
+    assert "3 分钟" in run(["idle-lock", "--user", "admin"], home).stdout
+    assert_clean_failure(run(["idle-lock", "0", "--user", "admin"], home), "1–240")

@@ -16,15 +16,10 @@ from sqlalchemy import select, text, update
 from caseworker.domain.audit_chain import entry_hash, sign_entry
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Role
-from caseworker.services.centre import (
-    OpenSession,
-    add_operator,
-    change_password,
-    login,
-    reset_password,
-)
+from caseworker.services.centre import OpenSession, add_operator, login
 from caseworker.services.errors import ServiceError
 from caseworker.services.journal import audit_hash, verify_audit_chain
+from caseworker.services.operators import change_password, reset_password
 from caseworker.store import keys
 from caseworker.store.database import Database
 from caseworker.store.engine import open_engine

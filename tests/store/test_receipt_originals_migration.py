@@ -13,7 +13,7 @@ from tests.conftest import TODAY
 from tests.services.test_enrolment import farmer
 
 
-def test_receipts_from_before_0007_are_copies_after_it(centre):
+def test_receipts_from_before_migration_0008_are_copies_after_it(centre):
     db, actor = centre.database, centre.actor
     person_id = enrol(
         db, actor, farmer(), [EnrolmentChoice("resident_medical")], today=TODAY
@@ -23,7 +23,7 @@ def test_receipts_from_before_0007_are_copies_after_it(centre):
     ).receipt_number
     assert receipt_output(db, actor, number).original  # never printed on this version
 
-    db.downgrade("0006")
+    db.downgrade("0007")  # just before receipt originals
     with db.engine.connect() as connection:
         assert "receipt_original" not in inspect(connection).get_table_names()
     db.upgrade()

@@ -13,6 +13,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.ui.login import LoginDialog
 from caseworker.ui.preferences import preferences
 from tests.conftest import CLERK_PASSWORD
+from tests.services.test_login_guard import Clock
 
 
 def test_wrong_password_is_shown_and_the_dialog_stays(qtbot, centre: OpenSession):
@@ -91,3 +92,41 @@ def test_headless_platform_counts_as_a_display(monkeypatch):
     assert display_problem() is None
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     assert "xvfb-run" in display_problem()
+
+
+def test_after_five_failures_the_dialog_counts_down_the_wait(qtbot, centre: OpenSession):
+    centre.close()
+    clock = Clock()
+    dialog = LoginDialog(centre.database.paths, clock=clock)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    dialog.username.setText("clerk")
+    for _ in range(5):
+        dialog.password.setText("wrong password 9")
+        dialog.try_login()
+    assert not dialog.ok_button.isEnabled()
+    assert "须等待 0:30 后才能再试" in dialog.error.text()
+    assert dialog.panel.countdown.isActive()
+    # Enter does nothing while the name waits, even with the right password.
+    dialog.password.setText(CLERK_PASSWORD)
+    dialog.password.setFocus()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.session is None
+    clock.advance(12)
+    dialog.panel.countdown.timeout.emit()
+    assert "0:18" in dialog.error.text()
+    # Another name is not held up.
+    dialog.username.setText("supervisor")
+    assert dialog.ok_button.isEnabled() and not dialog.error.isVisibleTo(dialog)
+    dialog.username.setText("clerk")
+    assert not dialog.ok_button.isEnabled()
+    clock.advance(18)
+    dialog.panel.countdown.timeout.emit()
+    assert dialog.ok_button.isEnabled() and not dialog.panel.countdown.isActive()
+    assert not dialog.error.isVisibleTo(dialog)
+    assert dialog.password.hasFocus()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.session is not None
+    dialog.session.close()

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import delete, func, select
 
 from caseworker.services.actor import Role
-from caseworker.services.centre import OpenSession, add_operator, login, reset_password
+from caseworker.services.centre import OpenSession, add_operator, login
 from caseworker.services.journal import audit_hash, verify_audit_chain
+from caseworker.services.operators import reset_password
 from caseworker.store.keys import raw_public_key
 from caseworker.store.models import AuditEntry, OutboxEntry, SyncBatch
 from caseworker.sync.audit_check import compare_with_county

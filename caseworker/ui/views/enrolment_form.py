@@ -68,6 +68,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.duplicate: PersonSummary | None = None
         self.payment_dialog: QWidget | None = None
         self.confirm_box: QMessageBox | None = None
+        self.leave_box: QMessageBox | None = None
         self._loading = 0
         self._saving = False
         self._lookup = 0

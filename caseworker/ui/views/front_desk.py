@@ -6,6 +6,7 @@ The enrolment form is built on first use, and the payment dialog opens over the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -89,12 +90,32 @@ class FrontDeskPage(QWidget):
 
     # -- navigation within the page -----------------------------------------------------
 
+    def leave_form(self, then: Callable[[uuid.UUID | None], None]) -> None:
+        """Run ``then`` once the form may go: at once when nothing is typed, else after the
+        operator chose to keep a draft or discard (never if they cancel)."""
+        if self.form is None:
+            then(None)
+        else:
+            self.form.leave(then)
+
+    def _leaving_form(self, go: Callable[[], None]) -> None:
+        if self.stack.currentWidget() is self.form_holder:
+            self.leave_form(lambda _draft: go())
+        else:
+            go()
+
     def show_search(self) -> None:
+        self._leaving_form(self._show_search)
+
+    def _show_search(self) -> None:
         self.notice.hide()
         self.stack.setCurrentWidget(self.search)
         self.search.focus_search()
 
     def open_person(self, person_id: uuid.UUID) -> None:
+        self._leaving_form(lambda: self._open_person(person_id))
+
+    def _open_person(self, person_id: uuid.UUID) -> None:
         self.notice.hide()
         self.stack.setCurrentWidget(self.person)
         self.person.show_person(person_id)
@@ -122,6 +143,9 @@ class FrontDeskPage(QWidget):
     def new_enrolment(
         self, id_number: str | None = None, employer_id: uuid.UUID | None = None
     ) -> None:
+        self.leave_form(lambda _draft: self._new_enrolment(id_number, employer_id))
+
+    def _new_enrolment(self, id_number: str | None, employer_id: uuid.UUID | None) -> None:
         self.notice.hide()
         self.stack.setCurrentWidget(self.form_holder)
         form = self._form()
@@ -129,10 +153,24 @@ class FrontDeskPage(QWidget):
         form.setFocus()
 
     def edit_person(self, person_id: uuid.UUID) -> None:
+        self.leave_form(lambda _draft: self._edit_person(person_id))
+
+    def _edit_person(self, person_id: uuid.UUID) -> None:
         self.notice.hide()
         self.stack.setCurrentWidget(self.form_holder)
         form = self._form()
         form.edit(person_id)
+        form.setFocus()
+
+    def restore_draft(self, draft_id: uuid.UUID) -> None:
+        """A draft offered after login, back in the form (whatever it held went first)."""
+        self.leave_form(lambda _draft: self._restore_draft(draft_id))
+
+    def _restore_draft(self, draft_id: uuid.UUID) -> None:
+        self.notice.hide()
+        self.stack.setCurrentWidget(self.form_holder)
+        form = self._form()
+        form.restore_draft(draft_id)
         form.setFocus()
 
     def _form_saved(self, person_id: uuid.UUID) -> None:

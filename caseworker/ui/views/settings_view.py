@@ -24,8 +24,10 @@ from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
 SHORTCUTS = (
     (
-        "Ctrl+1 … Ctrl+7",
-        QT_TRANSLATE_NOOP("SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、审计"),
+        "Ctrl+1 … Ctrl+9",
+        QT_TRANSLATE_NOOP(
+            "SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、审核、审计、操作员"
+        ),
     ),
     ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
     ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),

@@ -226,3 +226,23 @@ def widen_to_contents(table: QTableView) -> None:
         wanted = max(header.sectionSizeHint(column), table.sizeHintForColumn(column))
         if wanted > table.columnWidth(column):
             table.setColumnWidth(column, wanted)
+
+
+def named_line(name: str, accessible: str, *, secret: bool = False) -> QLineEdit:
+    """A line edit with its object name and accessible name (echo hidden for a secret)."""
+    line = QLineEdit()
+    line.setObjectName(name)
+    line.setAccessibleName(accessible)
+    if secret:
+        line.setEchoMode(QLineEdit.EchoMode.Password)
+    return line
+
+
+def error_label(name: str) -> QLabel:
+    """A red, wrapping message line, hidden until there is something to say."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setWordWrap(True)
+    label.hide()
+    return label

@@ -7,10 +7,12 @@ A mixin of ``EnrolmentForm``; the encrypted files themselves are ``caseworker.ui
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent
+from PySide6.QtWidgets import QMessageBox
 
 from caseworker.domain.ids import mask_id_number
 from caseworker.services.centre import OpenSession
@@ -33,24 +35,30 @@ class EnrolmentDrafts:
     schemes: SchemeChooser
     documents: DocumentChecklist
     banner: Banner
-    drafts: DraftStore
+    drafts: DraftStore | None  # None while the window is locked: no key to write with
     draft_id: uuid.UUID
     person_id: uuid.UUID | None
     expected_version: int | None
     _draft_timer: QTimer
     _dirty: bool
     _loading: int
+    leave_box: QMessageBox | None
 
     @staticmethod
     def pending_drafts(session: OpenSession) -> list[DraftInfo]:
-        """Enrolment drafts left by a crash or a closed window, newest first."""
-        return DraftStore(session.database.paths, session.database_key).pending(DRAFT_KIND)
+        """This operator's enrolment drafts left by a crash, a closed window or the idle lock,
+        newest first (every operator's drafts share the centre's key: the name tells them
+        apart)."""
+        store = DraftStore(session.database.paths, session.database_key)
+        mine = session.actor.username.casefold()
+        return [d for d in store.pending(DRAFT_KIND) if d.operator.casefold() == mine]
 
     @staticmethod
     def discard_draft(session: OpenSession, draft_id: uuid.UUID) -> None:
         DraftStore(session.database.paths, session.database_key).delete(draft_id)
 
     def restore_draft(self, draft_id: uuid.UUID) -> None:
+        assert self.drafts is not None, "no drafts while locked"
         data = self.drafts.load(draft_id)
         self._reset(mode_new=data.get("person_id") is None)
         self.draft_id = draft_id  # keep writing into the same draft
@@ -64,6 +72,7 @@ class EnrolmentDrafts:
             self.documents.set_ticked(set(data.get("documents") or []))
         finally:
             self._loading -= 1
+        self._dirty = True  # still unsaved: leaving asks again
         self._refresh()
         self._set_title()
         self.banner.show_message(self.tr("已恢复未保存的草稿，请核对后保存。"), "info")
@@ -81,8 +90,8 @@ class EnrolmentDrafts:
     def write_draft(self) -> None:
         """Write the draft now (the timer calls this; so do hiding and closing)."""
         self._draft_timer.stop()
-        if not self._dirty:
-            return
+        if not self._dirty or self.drafts is None:
+            return  # nothing typed, or locked (the draft was written when it locked)
         name = self.person.name.text().strip() or self.tr("（未填姓名）")
         number = self.person.identity.number if self.person.identity else ""
         # A small encrypted file written inline: ordering with the delete on save matters
@@ -94,6 +103,58 @@ class EnrolmentDrafts:
             summary=f"{name} {mask_id_number(number)}".strip(),
             data=self.draft_data(),
         )
+
+    def leave(self, then: Callable[[uuid.UUID | None], None]) -> None:
+        """Leaving the form (another view, a language switch, closing the window): with
+        unsaved input, ask first — save as draft, discard, or cancel. ``then`` runs unless
+        cancelled, with the draft's id when one was kept."""
+        if not self._dirty:
+            then(None)
+            return
+        box = QMessageBox(self)
+        box.setObjectName("leaveForm")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("登记表未保存"))
+        box.setText(self.tr("登记表中有尚未保存的内容。"))
+        box.setInformativeText(
+            self.tr("保存为草稿：以后登录时可以恢复；放弃：删除已输入的内容；取消：继续填写。")
+        )
+        keep = box.addButton(self.tr("保存为草稿"), QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton(self.tr("放弃"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keepDraft")
+        drop.setObjectName("discardInput")
+        stay.setObjectName("stayOnForm")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(stay)
+
+        def answered(button: object) -> None:
+            if button is keep:
+                self.write_draft()
+                kept: uuid.UUID | None = self.draft_id
+            elif button is drop:
+                if self.drafts is not None:
+                    self.drafts.delete(self.draft_id)
+                kept = None
+            else:
+                return
+            self._dirty = False  # decided: hiding the form writes nothing more
+            self._draft_timer.stop()
+            then(kept)
+
+        box.buttonClicked.connect(answered)
+        self.leave_box = box
+        # open(), not exec(): no nested event loop while the write lane may be busy.
+        box.open()
+
+    def lock_drafts(self) -> None:
+        """The window locks: what is typed goes into this operator's draft, then the draft key
+        is let go (the widgets keep the input for the same operator's return)."""
+        self.write_draft()
+        self.drafts = None
+
+    def unlock_drafts(self) -> None:
+        self.drafts = DraftStore(self.session.database.paths, self.session.database_key)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.write_draft()

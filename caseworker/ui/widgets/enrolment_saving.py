@@ -58,7 +58,7 @@ class EnrolmentSaving:
     schemes: SchemeChooser
     documents: DocumentChecklist
     banner: Banner
-    drafts: DraftStore
+    drafts: DraftStore | None
     draft_id: uuid.UUID
     person_id: uuid.UUID | None
     expected_version: int | None
@@ -129,7 +129,8 @@ class EnrolmentSaving:
     def _saved(self, result: EnrolResult) -> None:
         self._saving = False
         self._draft_timer.stop()
-        self.drafts.delete(self.draft_id)
+        if self.drafts is not None:
+            self.drafts.delete(self.draft_id)
         self._dirty = False
         self.draft_id = uuid.uuid4()  # later edits of this person go into a fresh draft
         self.person_id, self.expected_version = result.person_id, result.version

@@ -1,6 +1,6 @@
 """audit screen: indexes for filtering the audit trail by day, operator and action
 
-Revision ID: 0007_audit_browse
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 12:30:00
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0007_audit_browse"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

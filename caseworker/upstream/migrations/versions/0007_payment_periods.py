@@ -1,7 +1,7 @@
 """payment periods: the county keeps each payment's scheme and period, to refuse a second
 payment for a period already paid (from another device of the centre, or another centre)
 
-Revision ID: 0007_payment_periods
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 13:00:00
 """
@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_payment_periods"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """daily close and end-of-day review: a supervisor's close per operator and day, and the
 review decision (approved / returned with a comment) per outbox entry
 
-Revision ID: 0007_day_close_review
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 12:00:00
 
 ``day_close`` rows are never edited: reopening stamps ``reopened_*`` and a new close is a new
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_day_close_review"
-down_revision = "0007_receipt_originals"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """receipt originals: the original of each receipt goes out once, every later print a copy
 
-Revision ID: 0007_receipt_originals
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 12:30:00
 
 ``receipt_original`` holds one row per receipt number whose original has been printed or
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_receipt_originals"
-down_revision = "0007_audit_browse"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,109 @@
+"""Regaining access with the printed recovery key: an administrator who has lost their
+password opens the store with it and sets a new one.
+
+The recovery slot gives the database key, not the administrator's signing key (that was
+wrapped under the forgotten password), so recovery rotates it: a new Ed25519 key in a new
+slot, its public key appended to the key history (older entries verify with the old one).
+No operator can sign the rotation — nobody's key is unlocked — so it is the device's
+bookkeeping, signed with the device key, naming the recovery. From there the administrator
+resets other operators' passwords as usual (each a rotation they sign).
+
+What the county makes of it: a new key for a known operator is taken only with a rotation
+entry signed by another pinned operator, so the first batch after a recovery is refused
+(``operator_key_changed``) until the county accepts the device's word for it; see
+docs/architecture.md ("Recovery").
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from caseworker.paths import DataPaths
+from caseworker.services.actor import Role
+from caseworker.services.centre import OpenSession, actor_of
+from caseworker.services.errors import PermissionDenied
+from caseworker.services.journal import audit
+from caseworker.services.login_guard import (
+    Clock,
+    audit_failures,
+    check_not_locked,
+    forget_failures,
+    record_failure,
+    utc_now,
+)
+from caseworker.services.operators import rotate_signing_key
+from caseworker.store.database import open_database
+from caseworker.store.keys import KeyFile, WrongRecoveryKey
+from caseworker.store.models import Centre, Device, Operator
+
+RECOVERY_SIGNER_NAME = "recovery"
+
+
+def recover_access(
+    paths: DataPaths,
+    recovery_key: str,
+    username: str,
+    new_password: str,
+    *,
+    allow_weak_password: bool = False,
+    now: Clock = utc_now,
+) -> OpenSession:
+    """Open the store with the recovery key and give the named administrator a new password
+    and a new signing key; returns their session. A wrong recovery key is a failed login."""
+    attempted_at = now()
+    check_not_locked(paths, username, attempted_at)
+    key_file = KeyFile.load(paths.key_file)
+    try:
+        database_key = key_file.unlock_with_recovery(recovery_key)
+    except WrongRecoveryKey:
+        record_failure(paths, username, "wrong_recovery_key", attempted_at)
+        raise
+    database = open_database(paths, database_key, file_id=key_file.file_id)
+    try:
+        with database.writing() as session:
+            operator = session.scalar(
+                select(Operator).where(func.lower(Operator.username) == username.strip().lower())
+            )
+            if operator is None or not operator.active or operator.role != Role.ADMIN.value:
+                raise PermissionDenied(
+                    "not_admin",
+                    f"恢复密钥只能用于管理员账号，“{username}”不是在用的管理员。"
+                    "请填写一位管理员的用户名。",
+                    f"The recovery key is for an administrator; {username} is not an active one.",
+                )
+            failures = audit_failures(session, paths)
+            centre = session.get_one(Centre, operator.centre_id)
+            device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
+            signing_key, valid_from = rotate_signing_key(
+                session, None, operator, reason="recovery_key", signer_name=RECOVERY_SIGNER_NAME
+            )
+            actor = actor_of(operator, centre, device, signing_key)
+            audit(
+                session,
+                actor,
+                action="operator.recovered",
+                entity_type="operator",
+                entity_id=operator.id,
+                detail={},
+            )
+            # The slot last, saved before the commit: if it fails, nothing changed.
+            # The slot itself may have been lost with the password: then a new one.
+            write_slot = (
+                key_file.reset_password
+                if key_file.has_operator(operator.username)
+                else key_file.add_operator
+            )
+            write_slot(
+                operator.username,
+                new_password,
+                database_key,
+                valid_from_seq=valid_from,
+                signing_key=signing_key,
+                allow_weak=allow_weak_password,
+            )
+            key_file.save()
+    except BaseException:
+        database.close()
+        raise
+    forget_failures(paths, failures, username)
+    return OpenSession(database, actor, database_key, key_file)
