@@ -265,6 +265,105 @@
     </message>
 </context>
 <context>
+    <name>DayCloseDialog</name>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>%1 的 %2 日结</source>
+        <translation>Daily close of %1 for %2</translation>
+    </message>
+    <message>
+        <source>收据</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>%1 张（%2 行）</source>
+        <translation>%1 (%2 lines)</translation>
+    </message>
+    <message>
+        <source>作废（不计入）</source>
+        <translation>Voided (not counted)</translation>
+    </message>
+    <message>
+        <source>%1 行，%2 元</source>
+        <translation>%1 lines, %2 yuan</translation>
+    </message>
+    <message>
+        <source>个人实收合计</source>
+        <translation>Collected in total</translation>
+    </message>
+    <message>
+        <source>%1 元</source>
+        <translation>%1 yuan</translation>
+    </message>
+    <message>
+        <source>其中非现金</source>
+        <translation>Of which not cash</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>应收现金</source>
+        <translation>Expected cash</translation>
+    </message>
+    <message>
+        <source>实点现金（元）</source>
+        <translation>Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>如 1,250.50</source>
+        <translation>e.g. 1,250.50</translation>
+    </message>
+    <message>
+        <source>实点现金（元）(&amp;C)</source>
+        <translation>&amp;Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>差额</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>差额（实点−应收）</source>
+        <translation>Difference (counted − expected)</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>说明(&amp;N)</source>
+        <translation>&amp;Note</translation>
+    </message>
+    <message>
+        <source>确认日结</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>0.00 元（相符）</source>
+        <translation>0.00 yuan (matches)</translation>
+    </message>
+    <message>
+        <source>有差额时必须写明原因（至少2个字）。</source>
+        <translation>With a difference, explain it in the note (at least 2 characters).</translation>
+    </message>
+    <message>
+        <source>正在日结……</source>
+        <translation>Closing the day…</translation>
+    </message>
+    <message>
+        <source>日结失败：</source>
+        <translation>The day could not be closed: </translation>
+    </message>
+</context>
+<context>
     <name>DocumentChecklist</name>
     <message>
         <source>填写身份证号和就业类别后列出需查验的材料</source>
@@ -273,6 +372,45 @@
     <message>
         <source>（必须）</source>
         <translation> (required)</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsDialog</name>
+    <message>
+        <source>未保存的登记表</source>
+        <translation>Unsaved enrolment forms</translation>
+    </message>
+    <message>
+        <source>上次未保存的登记表（程序异常退出、关闭窗口或自动锁定时留下）：</source>
+        <translation>Enrolment forms left unsaved last time (by a crash, a closed window or the idle lock):</translation>
+    </message>
+    <message>
+        <source>选择一份恢复继续填写，或丢弃；以后再说则下次登录时再提示。</source>
+        <translation>Restore one to carry on, or discard it; &quot;Later&quot; offers them again at the next login.</translation>
+    </message>
+    <message>
+        <source>草稿列表</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <source>姓名与证件号</source>
+        <translation>Name and ID number</translation>
+    </message>
+    <message>
+        <source>保存时间</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <source>恢复</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>以后再说</source>
+        <translation>Later</translation>
     </message>
 </context>
 <context>
@@ -464,6 +602,30 @@
         <source>（未填姓名）</source>
         <translation>(no name)</translation>
     </message>
+    <message>
+        <source>登记表未保存</source>
+        <translation>Enrolment form not saved</translation>
+    </message>
+    <message>
+        <source>登记表中有尚未保存的内容。</source>
+        <translation>The enrolment form has input that is not saved.</translation>
+    </message>
+    <message>
+        <source>保存为草稿：以后登录时可以恢复；放弃：删除已输入的内容；取消：继续填写。</source>
+        <translation>Save as draft: restore it at a later login. Discard: delete what was typed. Cancel: carry on with the form.</translation>
+    </message>
+    <message>
+        <source>保存为草稿</source>
+        <translation>Save as draft</translation>
+    </message>
+    <message>
+        <source>放弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
 </context>
 <context>
     <name>EnrolmentForm</name>
@@ -586,11 +748,49 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>屏幕已锁定</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <source>%1 — 长时间无操作，已自动锁定。数据库已关闭。</source>
+        <translation>%1 — locked after a while without input. The database is closed.</translation>
+    </message>
+    <message>
+        <source>本人输入密码可回到原来的页面，未保存的内容都还在；</source>
+        <translation>Type your password to return to where you were, with unsaved input intact;</translation>
+    </message>
+    <message>
+        <source>其他操作员登录将打开新的页面，原操作员未保存的登记表留作其草稿。</source>
+        <translation>another operator logging in gets a clean window, and the unsaved form stays as the first operator&apos;s draft.</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>登录 — 社保经办</source>
         <translation>Log in — Caseworker</translation>
     </message>
+    <message>
+        <source>用恢复密钥登录…</source>
+        <translation>Log in with the recovery key…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <source>此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。</source>
+        <translation>This data folder has no service centre yet: run caseworker setup or caseworker demo first.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPanel</name>
     <message>
         <source>操作员</source>
         <translation>Operator</translation>
@@ -604,12 +804,8 @@
         <translation>Log in</translation>
     </message>
     <message>
-        <source>退出</source>
-        <translation>Exit</translation>
-    </message>
-    <message>
-        <source>此数据文件夹中还没有服务中心：请先运行 caseworker setup 或 caseworker demo。</source>
-        <translation>This data folder has no service centre yet: run caseworker setup or caseworker demo first.</translation>
+        <source>登录失败次数过多：操作员“%1”须等待 %2 后才能再试。</source>
+        <translation>Too many failed logins: operator &quot;%1&quot; must wait %2 before trying again.</translation>
     </message>
 </context>
 <context>
@@ -639,8 +835,16 @@
         <translation>Settings</translation>
     </message>
     <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
         <source>审计</source>
         <translation>Audit</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operators</translation>
     </message>
     <message>
         <source>办理(&amp;W)</source>
@@ -741,6 +945,216 @@
     </message>
 </context>
 <context>
+    <name>OperatorDialog</name>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add operator</translation>
+    </message>
+    <message>
+        <source>修改角色和所属机构</source>
+        <translation>Change role and agency</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>本中心</source>
+        <translation>This centre</translation>
+    </message>
+    <message>
+        <source>本中心，或外包机构名称</source>
+        <translation>This centre, or the contracted agency&apos;s name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再次输入密码</source>
+        <translation>Password again</translation>
+    </message>
+    <message>
+        <source>外包机构的人员只能担任经办员；审核、作废和管理由本中心人员负责。</source>
+        <translation>Staff of a contracted agency may only be clerks; review, voids and administration stay with the centre&apos;s own staff.</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>重置密码后该操作员会得到新的签名密钥：以前的记录仍用旧公钥核验，旧密码（包括备份的密钥文件）不再能签署新记录。</source>
+        <translation>After a reset the operator gets a new signing key: older entries still verify with the old public key, and the old password (or a backed-up key file) can no longer sign new ones.</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写用户名（登录时输入的名字）。</source>
+        <translation>Enter a username (the name typed at login).</translation>
+    </message>
+    <message>
+        <source>外包机构的人员只能担任经办员：请把角色改为“经办员”，或把机构改为“本中心”。</source>
+        <translation>Staff of a contracted agency may only be clerks: choose &quot;Clerk&quot;, or set the agency to this centre.</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致，请重新输入。</source>
+        <translation>The two passwords differ; type them again.</translation>
+    </message>
+    <message>
+        <source>密码至少8个字符，不能全是同一个字符，也不能与用户名相同。</source>
+        <translation>A password has at least 8 characters, not all the same, and is not the username.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsPage</name>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>本中心</source>
+        <translation>This centre</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>最后登录</source>
+        <translation>Last login</translation>
+    </message>
+    <message>
+        <source>登录锁定</source>
+        <translation>Login lockout</translation>
+    </message>
+    <message>
+        <source>操作员列表</source>
+        <translation>Operators</translation>
+    </message>
+    <message>
+        <source>新增操作员</source>
+        <translation>Add operator</translation>
+    </message>
+    <message>
+        <source>修改角色/机构</source>
+        <translation>Role / agency</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>操作员管理</source>
+        <translation>Operator management</translation>
+    </message>
+    <message>
+        <source>只有管理员可以管理操作员。</source>
+        <translation>Only administrators manage operators.</translation>
+    </message>
+    <message>
+        <source>连续失败 %1 次，锁定至 %2</source>
+        <translation>%1 failures in a row, locked until %2</translation>
+    </message>
+    <message>
+        <source>连续失败 %1 次</source>
+        <translation>%1 failures in a row</translation>
+    </message>
+    <message>
+        <source>停用操作员</source>
+        <translation>Disable operator</translation>
+    </message>
+    <message>
+        <source>停用“%1”？停用后该操作员不能再登录，其密钥槽和签名密钥从密钥文件中删除；</source>
+        <translation>Disable &quot;%1&quot;? They can no longer log in, and their key slot and signing key are removed from the key file; </translation>
+    </message>
+    <message>
+        <source>其以前的记录仍可核验。</source>
+        <translation>their past entries still verify.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>PasswordPolicy</name>
     <message>
         <source>密码至少需要8个字符。</source>
@@ -778,12 +1192,32 @@
         <translation>Bank transfer</translation>
     </message>
     <message>
+        <source>银行</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <source>税务APP</source>
+        <translation>Tax app</translation>
+    </message>
+    <message>
+        <source>税务凭证 %1</source>
+        <translation>Tax voucher %1</translation>
+    </message>
+    <message>
+        <source>税务渠道</source>
+        <translation>Tax channel</translation>
+    </message>
+    <message>
+        <source>柜台</source>
+        <translation>Desk</translation>
+    </message>
+    <message>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <source>收据号</source>
-        <translation>Receipt no.</translation>
+        <source>收据号/凭证号</source>
+        <translation>Receipt / voucher no.</translation>
     </message>
     <message>
         <source>姓名</source>
@@ -808,6 +1242,10 @@
     <message>
         <source>方式</source>
         <translation>Method</translation>
+    </message>
+    <message>
+        <source>渠道</source>
+        <translation>Channel</translation>
     </message>
     <message>
         <source>经办人</source>
@@ -996,12 +1434,44 @@
         <translation>Reprint receipt</translation>
     </message>
     <message>
+        <source>解缴清单</source>
+        <translation>Remittance list</translation>
+    </message>
+    <message>
+        <source>导入税务缴费清单</source>
+        <translation>Match tax list</translation>
+    </message>
+    <message>
+        <source>作废收据</source>
+        <translation>Void receipt</translation>
+    </message>
+    <message>
+        <source>税务渠道缴费以税务凭证为准，本中心没有收据可补打。</source>
+        <translation>A tax-channel payment is evidenced by its tax voucher; this centre has no receipt to reprint.</translation>
+    </message>
+    <message>
+        <source>选择税务部门的缴费清单</source>
+        <translation>Choose the tax authority&apos;s list of payments</translation>
+    </message>
+    <message>
+        <source>缴费清单 (*.csv *.xlsx);;所有文件 (*)</source>
+        <translation>Lists of payments (*.csv *.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在核对税务缴费清单……</source>
+        <translation>Matching the tax list…</translation>
+    </message>
+    <message>
+        <source>无法核对税务缴费清单</source>
+        <translation>The tax list could not be matched</translation>
+    </message>
+    <message>
         <source>%1 缴费登记</source>
         <translation>Payments on %1</translation>
     </message>
     <message>
-        <source>共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，F5 刷新。</source>
-        <translation>%1 payments (%2 voided), personal contributions total ¥%3. F5 to refresh.</translation>
+        <source>共 %1 笔（作废 %2 笔），个人缴纳合计 %3 元，其中柜台收取 %4 元待解缴；F5 刷新。</source>
+        <translation>%1 payments (%2 voided), personal contributions total ¥%3, of which ¥%4 taken at the desk to remit. F5 to refresh.</translation>
     </message>
     <message>
         <source>读取出错：</source>
@@ -1071,8 +1541,8 @@
         <translation>Documents seen</translation>
     </message>
     <message>
-        <source>收据号</source>
-        <translation>Receipt no.</translation>
+        <source>收据号/凭证号</source>
+        <translation>Receipt / voucher no.</translation>
     </message>
     <message>
         <source>所属期</source>
@@ -1269,6 +1739,10 @@
         <translation>Record payment (Ctrl+J)</translation>
     </message>
     <message>
+        <source>登记税务渠道缴费（Ctrl+Shift+J）</source>
+        <translation>Tax-channel payment (Ctrl+Shift+J)</translation>
+    </message>
+    <message>
         <source>打印登记表（Ctrl+P）</source>
         <translation>Print form (Ctrl+P)</translation>
     </message>
@@ -1287,6 +1761,10 @@
     <message>
         <source>缴费记录</source>
         <translation>Payments</translation>
+    </message>
+    <message>
+        <source>作废所选收据（Ctrl+Shift+V）</source>
+        <translation>Void selected receipt (Ctrl+Shift+V)</translation>
     </message>
     <message>
         <source>变更历史</source>
@@ -1417,6 +1895,72 @@
     <message>
         <source>正在生成 %1 的收据…</source>
         <translation>Preparing the receipts of %1…</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreviewDialog</name>
+    <message>
+        <source>这是收据原件，只出具一次：打印或保存之后，再打印的都是副本。</source>
+        <translation>This is the receipt&apos;s original, issued once: once it is printed or saved, every later print is a copy.</translation>
+    </message>
+    <message>
+        <source>副本：原件已经出具。每次打印或保存副本都记入审计日志。</source>
+        <translation>Copy (副本): the original has been issued. Every copy printed or saved is written to the audit trail.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>用恢复密钥登录</source>
+        <translation>Log in with the recovery key</translation>
+    </message>
+    <message>
+        <source>管理员忘记密码时，用设置服务中心时打印的恢复密钥打开数据，并设定新密码。该管理员会得到新的签名密钥；其他操作员的密码可随后在“操作员”页面重置。</source>
+        <translation>An administrator who forgot their password opens the data with the recovery key printed at setup and sets a new password. They get a new signing key; other operators&apos; passwords can then be reset on the Operators page.</translation>
+    </message>
+    <message>
+        <source>恢复密钥</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator&apos;s username</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Again</translation>
+    </message>
+    <message>
+        <source>恢复并登录</source>
+        <translation>Recover and log in</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请输入恢复密钥（设置时打印的那一串字母和数字）。</source>
+        <translation>Enter the recovery key (the letters and digits printed at setup).</translation>
+    </message>
+    <message>
+        <source>请填写管理员的用户名。</source>
+        <translation>Enter the administrator&apos;s username.</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致，请重新输入。</source>
+        <translation>The two new passwords differ; type them again.</translation>
+    </message>
+    <message>
+        <source>密码至少8个字符，不能全是同一个字符，也不能与用户名相同。</source>
+        <translation>A password has at least 8 characters, not all the same, and is not the username.</translation>
     </message>
 </context>
 <context>
@@ -1553,6 +2097,299 @@
     </message>
 </context>
 <context>
+    <name>ReturnedPanel</name>
+    <message>
+        <source>退回待更正</source>
+        <translation>Sent back for correction</translation>
+    </message>
+    <message>
+        <source>%1 · %2 — 意见：%3（%4 退回）</source>
+        <translation>%1 · %2 — comment: %3 (sent back by %4)</translation>
+    </message>
+    <message>
+        <source>回车打开该人员进行更正</source>
+        <translation>Press Enter to open the person and correct it</translation>
+    </message>
+    <message>
+        <source>审核员退回 %1 条记录，请打开更正（回车打开，Alt+T 到此列表）(&amp;T)</source>
+        <translation>A supervisor sent back %1 record(s): open and correct them (Enter opens; Alt+T comes to this lis&amp;t)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewColumns</name>
+    <message>
+        <source>新增人员</source>
+        <translation>New person</translation>
+    </message>
+    <message>
+        <source>人员变更</source>
+        <translation>Person changed</translation>
+    </message>
+    <message>
+        <source>参保登记</source>
+        <translation>Enrolment</translation>
+    </message>
+    <message>
+        <source>参保变更</source>
+        <translation>Enrolment changed</translation>
+    </message>
+    <message>
+        <source>缴费</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>新增单位</source>
+        <translation>New employer</translation>
+    </message>
+    <message>
+        <source>单位变更</source>
+        <translation>Employer changed</translation>
+    </message>
+    <message>
+        <source>新增家庭户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <source>家庭户变更</source>
+        <translation>Household changed</translation>
+    </message>
+    <message>
+        <source>入户调查</source>
+        <translation>Household survey</translation>
+    </message>
+    <message>
+        <source>调查变更</source>
+        <translation>Survey changed</translation>
+    </message>
+    <message>
+        <source>待审核</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <source>已通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>Sent back</translation>
+    </message>
+    <message>
+        <source>已更正，待审核</source>
+        <translation>Corrected, to review</translation>
+    </message>
+    <message>
+        <source>已上传</source>
+        <translation>Uploaded</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Whom</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>未日结</source>
+        <translation>Not closed</translation>
+    </message>
+    <message>
+        <source>已日结（%1 %2）</source>
+        <translation>Closed (%1 %2)</translation>
+    </message>
+    <message>
+        <source>收款人</source>
+        <translation>Collector</translation>
+    </message>
+    <message>
+        <source>收据</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>作废笔数</source>
+        <translation>Voids</translation>
+    </message>
+    <message>
+        <source>应收现金（元）</source>
+        <translation>Expected cash (yuan)</translation>
+    </message>
+    <message>
+        <source>实点现金（元）</source>
+        <translation>Cash counted (yuan)</translation>
+    </message>
+    <message>
+        <source>差额（元）</source>
+        <translation>Difference (yuan)</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>审核与日结仅限审核员和管理员使用。</source>
+        <translation>Review and daily close are for supervisors and administrators only.</translation>
+    </message>
+    <message>
+        <source>业务日期</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>全部经办人</source>
+        <translation>All operators</translation>
+    </message>
+    <message>
+        <source>日期(&amp;D)</source>
+        <translation>&amp;Date</translation>
+    </message>
+    <message>
+        <source>经办人(&amp;O)</source>
+        <translation>&amp;Operator</translation>
+    </message>
+    <message>
+        <source>审核记录</source>
+        <translation>Changes to review</translation>
+    </message>
+    <message>
+        <source>日结</source>
+        <translation>Daily close</translation>
+    </message>
+    <message>
+        <source>当日变更</source>
+        <translation>The day&apos;s changes</translation>
+    </message>
+    <message>
+        <source>通过所选 (Ctrl+Shift+A)</source>
+        <translation>Approve selected (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>选中全部待审</source>
+        <translation>Select all to review</translation>
+    </message>
+    <message>
+        <source>退回意见</source>
+        <translation>Comment for the clerk</translation>
+    </message>
+    <message>
+        <source>退回意见（退回时必填）</source>
+        <translation>Comment for the clerk (required to send back)</translation>
+    </message>
+    <message>
+        <source>退回所选 (Ctrl+Shift+B)</source>
+        <translation>Send back selected (Ctrl+Shift+B)</translation>
+    </message>
+    <message>
+        <source>意见(&amp;M)</source>
+        <translation>Co&amp;mment</translation>
+    </message>
+    <message>
+        <source>各收款人当日收款</source>
+        <translation>Each collector&apos;s takings of the day</translation>
+    </message>
+    <message>
+        <source>日结… (Ctrl+Shift+J)</source>
+        <translation>Close day… (Ctrl+Shift+J)</translation>
+    </message>
+    <message>
+        <source>撤销日结原因</source>
+        <translation>Reason to reopen the day</translation>
+    </message>
+    <message>
+        <source>撤销原因（撤销时必填）</source>
+        <translation>Reason (required to reopen)</translation>
+    </message>
+    <message>
+        <source>撤销日结</source>
+        <translation>Reopen day</translation>
+    </message>
+    <message>
+        <source>日报表</source>
+        <translation>Daily report</translation>
+    </message>
+    <message>
+        <source>原因(&amp;R)</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>共 %1 条变更，待审 %2 条。</source>
+        <translation>%1 changes, %2 to review.</translation>
+    </message>
+    <message>
+        <source>请先选中待审核的记录。</source>
+        <translation>Select the changes to approve first.</translation>
+    </message>
+    <message>
+        <source>已通过 %1 条。</source>
+        <translation>%1 approved.</translation>
+    </message>
+    <message>
+        <source>请选中一条要退回的记录。</source>
+        <translation>Select one change to send back.</translation>
+    </message>
+    <message>
+        <source>已退回给%1：%2</source>
+        <translation>Sent back to %1: %2</translation>
+    </message>
+    <message>
+        <source>当日没有需要日结的收款人。</source>
+        <translation>Nobody took payments on this day; there is nothing to close.</translation>
+    </message>
+    <message>
+        <source>%1 的当日已日结；如需更正，请先写明原因撤销日结。</source>
+        <translation>%1&apos;s day is already closed; to correct it, reopen it with a reason first.</translation>
+    </message>
+    <message>
+        <source>%1 的 %2 已日结。</source>
+        <translation>%1&apos;s %2 is closed.</translation>
+    </message>
+    <message>
+        <source>请选中一个已日结的收款人。</source>
+        <translation>Select a collector whose day is closed.</translation>
+    </message>
+    <message>
+        <source>已撤销日结。</source>
+        <translation>The day is reopened.</translation>
+    </message>
+</context>
+<context>
     <name>SchemeChooser</name>
     <message>
         <source>缴费档次</source>
@@ -1686,8 +2523,8 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <source>切换页面：前台、单位、缴费、同步、报表、设置、审计</source>
-        <translation>Switch page: front desk, employers, payments, sync, reports, settings, audit</translation>
+        <source>切换页面：前台、单位、缴费、同步、报表、设置、审核、审计、操作员</source>
+        <translation>Switch pages: front desk, employers, payments, sync, reports, settings, review, audit, operators</translation>
     </message>
     <message>
         <source>查找人员</source>
@@ -1953,7 +2790,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>重复缴费，本机收据应作废：{detail}</source>
-        <translation>Paid twice; void this computer's receipt: {detail}</translation>
+        <translation>Paid twice; void this computer&apos;s receipt: {detail}</translation>
     </message>
     <message>
         <source>已处理。</source>
@@ -1994,6 +2831,278 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>转入申请未送达：{error}</source>
         <translation>The transfer request was not delivered: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>TaxListColumns</name>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>所属期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>金额（元）</source>
+        <translation>Amount (¥)</translation>
+    </message>
+    <message>
+        <source>税务凭证号</source>
+        <translation>Tax voucher no.</translation>
+    </message>
+    <message>
+        <source>本地记录</source>
+        <translation>Record here</translation>
+    </message>
+    <message>
+        <source>税务凭证 %1</source>
+        <translation>Tax voucher %1</translation>
+    </message>
+    <message>
+        <source>收据 %1</source>
+        <translation>Receipt %1</translation>
+    </message>
+    <message>
+        <source>缴费人</source>
+        <translation>Payer</translation>
+    </message>
+    <message>
+        <source>业务日期</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>TaxListMatchDialog</name>
+    <message>
+        <source>税务缴费清单核对结果</source>
+        <translation>Tax list matched</translation>
+    </message>
+    <message>
+        <source>清单 %1，%2 至 %3：相符 %4 笔，仅税务清单有 %5 笔，仅本地有 %6 笔，无法读取 %7 行。核对不改动任何缴费记录。</source>
+        <translation>List %1, %2 to %3: %4 matched, %5 only in the tax list, %6 only here, %7 rows unreadable. Matching changes no payment.</translation>
+    </message>
+    <message>
+        <source>相符（%1）</source>
+        <translation>Matched (%1)</translation>
+    </message>
+    <message>
+        <source>仅税务清单有（%1）</source>
+        <translation>Only in the tax list (%1)</translation>
+    </message>
+    <message>
+        <source>仅本地有（%1）</source>
+        <translation>Only here (%1)</translation>
+    </message>
+    <message>
+        <source>无法读取的行（%1）</source>
+        <translation>Unreadable rows (%1)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TaxPaymentDialog</name>
+    <message>
+        <source>登记税务渠道缴费</source>
+        <translation>Record a tax-channel payment</translation>
+    </message>
+    <message>
+        <source>缴费人已通过税务渠道缴费：按完税（缴费）凭证登记，本中心不开收据。</source>
+        <translation>The person paid through the tax authority&apos;s channels: record it from the tax voucher; this centre issues no receipt.</translation>
+    </message>
+    <message>
+        <source>险种</source>
+        <translation>Scheme</translation>
+    </message>
+    <message>
+        <source>缴费期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>缴费月数</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source> 个月</source>
+        <translation> months</translation>
+    </message>
+    <message>
+        <source>缴费渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>凭证号</source>
+        <translation>Voucher no.</translation>
+    </message>
+    <message>
+        <source>完税凭证或缴费凭证上的号码</source>
+        <translation>The number on the tax payment voucher</translation>
+    </message>
+    <message>
+        <source>缴费日期</source>
+        <translation>Date paid</translation>
+    </message>
+    <message>
+        <source>凭证金额</source>
+        <translation>Voucher amount</translation>
+    </message>
+    <message>
+        <source>可不填；填写则与应缴金额核对</source>
+        <translation>Optional; if given, checked against the amount due</translation>
+    </message>
+    <message>
+        <source>应缴金额</source>
+        <translation>Amount due</translation>
+    </message>
+    <message>
+        <source>凭证金额（元）</source>
+        <translation>Voucher amount (¥)</translation>
+    </message>
+    <message>
+        <source>确认登记</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在读取参保信息……</source>
+        <translation>Loading the person&apos;s schemes…</translation>
+    </message>
+    <message>
+        <source>缴费人：{name}（{id}）</source>
+        <translation>Payer: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>该人员没有有效的参保险种，请先办理参保登记。</source>
+        <translation>This person has no active scheme; enrol them first.</translation>
+    </message>
+    <message>
+        <source>¥{amount}（{start} 至 {end}）</source>
+        <translation>¥{amount} ({start} to {end})</translation>
+    </message>
+    <message>
+        <source>正在登记……</source>
+        <translation>Recording…</translation>
+    </message>
+    <message>
+        <source>已登记税务渠道缴费：凭证号 {number}，{amount} 元。</source>
+        <translation>Tax-channel payment recorded: voucher {number}, ¥{amount}.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>请按提示改正标红的项目。</source>
+        <translation>Correct the fields marked in red.</translation>
+    </message>
+    <message>
+        <source>操作失败：{error}</source>
+        <translation>Failed: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <source>作废收据</source>
+        <translation>Void receipt</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason for the void</translation>
+    </message>
+    <message>
+        <source>如：档次录错，应为300元档</source>
+        <translation>e.g. wrong tier, should be 300 yuan</translation>
+    </message>
+    <message>
+        <source>审核员用户名</source>
+        <translation>Supervisor&apos;s username</translation>
+    </message>
+    <message>
+        <source>审核员密码</source>
+        <translation>Supervisor&apos;s password</translation>
+    </message>
+    <message>
+        <source>作废须由审核员在此输入自己的用户名和密码确认，作废记录由审核员签名；当前登录的操作员（%1）保持登录。收据号不会再次使用。</source>
+        <translation>A supervisor confirms the void here with their own username and password, and the void is signed by the supervisor; the operator logged in (%1) stays logged in. The receipt number is never used again.</translation>
+    </message>
+    <message>
+        <source>确认作废</source>
+        <translation>Void it</translation>
+    </message>
+    <message>
+        <source>打印作废凭证（Ctrl+P）</source>
+        <translation>Print void slip (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>收据号：%1</source>
+        <translation>Receipt number: %1</translation>
+    </message>
+    <message>
+        <source>正在读取收据……</source>
+        <translation>Reading the receipt…</translation>
+    </message>
+    <message>
+        <source>该收据已于 %1 由 %2 作废（原因：%3），不能再次作废。</source>
+        <translation>This receipt was voided on %1 by %2 (reason: %3); it cannot be voided again.</translation>
+    </message>
+    <message>
+        <source>%1&#x3000;%2&#x3000;%3 至 %4&#x3000;¥%5</source>
+        <translation>%1  %2  %3 to %4  ¥%5</translation>
+    </message>
+    <message>
+        <source>共 %1 行，个人实收合计 ¥%2；收款人 %3，%4</source>
+        <translation>%1 line(s), ¥%2 paid in person; collected by %3, %4</translation>
+    </message>
+    <message>
+        <source>正在核对审核员身份并作废……</source>
+        <translation>Checking the supervisor and voiding…</translation>
+    </message>
+    <message>
+        <source>收据 %1 已作废（%2 行，¥%3），审核员：%4。请打印作废凭证。</source>
+        <translation>Receipt %1 is void (%2 line(s), ¥%3), supervisor: %4. Print the void slip.</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>操作失败：%1</source>
+        <translation>Failed: %1</translation>
     </message>
 </context>
 </TS>
