@@ -15,9 +15,10 @@ import unicodedata
 from sqlalchemy import func, select
 
 from caseworker.services.actor import ROLE_LABELS, ROLE_PERMISSIONS, Actor, Permission, Role
-from caseworker.services.centre import OpenSession, _actor
+from caseworker.services.centre import OpenSession, actor_of
 from caseworker.services.errors import PermissionDenied, ServiceError
 from caseworker.services.journal import audit
+from caseworker.services.login_guard import check_not_locked, record_failure, utc_now
 from caseworker.store.key_errors import WrongPassword
 from caseworker.store.models import Centre, Device, Operator
 
@@ -57,9 +58,14 @@ def authorise(session: OpenSession, username: str, password: str, permission: Pe
             f"请审核员输入自己的用户名和密码以{zh}。",
             f"A supervisor types their own username and password to {en}.",
         )
+    # A supervisor's password typed at a clerk's desk is guessable like a login: the same
+    # failures in a row and the same growing wait (services.login_guard).
+    paths = session.database.paths
+    check_not_locked(paths, name, utc_now())
     try:
         unlocked = session.key_file.unlock_operator(name, password)
     except WrongPassword:
+        record_failure(paths, name, "reauth_wrong_password", utc_now())
         _refused(session, name, permission, "wrong_password")
         raise ServiceError(
             "reauth_failed",
@@ -77,7 +83,7 @@ def authorise(session: OpenSession, username: str, password: str, permission: Pe
         else:
             centre = db.get_one(Centre, operator.centre_id)
             device = db.get_one(Device, session.actor.device_id)
-            actor = _actor(operator, centre, device, unlocked.signing_key)
+            actor = actor_of(operator, centre, device, unlocked.signing_key)
             audit(
                 db,
                 actor,

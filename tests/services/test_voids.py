@@ -206,3 +206,20 @@ def test_the_reason_message_says_what_a_reason_needs(clerk, receipt):
         void_payment(clerk.database, supervisor, receipt_number=receipt, reason="错")
     (error,) = bad.value.errors
     assert "至少4个字" in error.message and "at least 4 characters" in error.message_en
+
+
+def test_guessing_a_supervisors_password_at_the_desk_locks_that_supervisor_out(clerk, receipt):
+    """Re-authentication counts towards the same lockout as the login: five wrong passwords
+    in a row and even the right one waits, at the desk and at the login alike."""
+    from caseworker.services.login_guard import LoginLocked
+
+    for _ in range(5):
+        with pytest.raises(ServiceError) as caught:
+            authorise(clerk, "supervisor", "a guess", Permission.VOID_PAYMENT)
+        assert caught.value.code == "reauth_failed"
+    with pytest.raises(LoginLocked):
+        authorise(clerk, "supervisor", SUPERVISOR_PASSWORD, Permission.VOID_PAYMENT)
+    with pytest.raises(LoginLocked):
+        login(clerk.database.paths, "supervisor", SUPERVISOR_PASSWORD)
+    assert audit_actions(clerk, "operator.reauth") == []
+    assert all(p.voided_at is None for p in lines(clerk, receipt))
