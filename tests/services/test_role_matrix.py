@@ -19,8 +19,10 @@ import pytest
 from sqlalchemy import func, select
 
 from caseworker.services.actor import ROLE_PERMISSIONS, Permission, Role
+from caseworker.services.audit_log import audit_page, filter_choices
 from caseworker.services.centre import OpenSession, add_operator, login
 from caseworker.services.centre_settings import IDLE_LOCK_MINUTES, change_setting
+from caseworker.services.day_close import close_day, day_overview
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import PermissionDenied
 from caseworker.services.operators import (
@@ -29,8 +31,6 @@ from caseworker.services.operators import (
     list_operators,
     reset_password,
 )
-from caseworker.services.audit_log import audit_page, filter_choices
-from caseworker.services.day_close import close_day, day_overview
 from caseworker.services.payments import record_payment, record_reprints, void_payment
 from caseworker.services.remittance import remittance_list
 from caseworker.services.review import approve, returned_to, review_items
@@ -167,9 +167,7 @@ GUARDED: dict[Permission, dict[str, Call]] = {
         "remittance_list": lambda w: remittance_list(w.acting.database, w.acting.actor, TODAY),
     },
     Permission.IMPORT_TAX_LIST: {
-        "match_tax_list": lambda w: match_tax_list(
-            w.acting.database, w.acting.actor, w.tax_list()
-        ),
+        "match_tax_list": lambda w: match_tax_list(w.acting.database, w.acting.actor, w.tax_list()),
     },
     Permission.CLOSE_DAY: {
         "day_overview": lambda w: day_overview(w.acting.database, w.acting.actor, TODAY),
