@@ -14,12 +14,17 @@ from datetime import date
 
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import (
+    Contribution,
     SchemeOption,
+    contribution,
     eligible_schemes,
 )
-from caseworker.domain.schemes import PersonFacts
+from caseworker.domain.errors import InvalidValue
+from caseworker.domain.schemes import SCHEME_CODES, PersonFacts
 from caseworker.services.actor import Actor
 from caseworker.services.parameters import parameters_for
+from caseworker.services.records import EnrolmentRecord, PersonDetail
+from caseworker.services.registry import person_detail
 from caseworker.store.database import Database
 from caseworker.store.models import Employer
 
@@ -130,3 +135,68 @@ def employer_name(database: Database, employer_id: uuid.UUID) -> str | None:
     with database.reading() as session:
         employer = session.get(Employer, employer_id)
         return employer.name if employer else None
+
+
+@dataclass(frozen=True)
+class PaymentOption:
+    """An active enrolment a payment can be taken for, with what one period would cost."""
+
+    enrolment: EnrolmentRecord
+    max_months: int  # 1 for yearly schemes
+    due: Contribution | None  # None when the amount cannot be worked out (see ``problem``)
+    problem: str | None = None
+
+
+def _facts(person: PersonDetail, province: str) -> PersonFacts:
+    return PersonFacts(
+        birth_date=person.birth_date,
+        sex=person.sex,
+        employment_category=person.employment_category or "unemployed",
+        special_groups=frozenset(person.special_groups),
+        province_code=province,
+    )
+
+
+def payment_due(
+    person: PersonDetail,
+    enrolment: EnrolmentRecord,
+    *,
+    months: int,
+    day: date,
+    centre_province: str,
+) -> Contribution:
+    """What one period of this enrolment comes to (the tax-channel dialog); raises InvalidValue."""
+    return contribution(
+        enrolment.scheme,
+        _facts(person, centre_province),
+        day,
+        parameters_for(day, centre_province),
+        tier_fen=enrolment.tier_fen,
+        base_fen=enrolment.base_fen,
+        months=months,
+    )
+
+
+def payment_options(
+    database: Database, actor: Actor, person_id: uuid.UUID, *, day: date
+) -> tuple[PersonDetail, list[PaymentOption]]:
+    """The person and each active enrolment with one period's amount (read lane)."""
+    person = person_detail(database, str(person_id))
+    province = province_of_centre(actor)
+    params = parameters_for(day, province)
+    options = []
+    # The fixed scheme order (pension first), as on the form, not the alphabetical one.
+    ordered = sorted(person.enrolments, key=lambda e: SCHEME_CODES.index(e.scheme))
+    for enrolment in ordered:
+        if enrolment.status != "active":
+            continue
+        max_months = (
+            1 if enrolment.scheme in YEARLY_SCHEMES else params.employee_pension_flexible.max_months
+        )
+        try:
+            due = payment_due(person, enrolment, months=1, day=day, centre_province=province)
+        except InvalidValue as error:
+            options.append(PaymentOption(enrolment, max_months, None, error.message))
+            continue
+        options.append(PaymentOption(enrolment, max_months, due))
+    return person, options

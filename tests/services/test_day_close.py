@@ -52,7 +52,10 @@ def day_taken(clerk: OpenSession, supervisor: OpenSession):
         clerk.database, clerk.actor, person_id=people[2], scheme="resident_pension", today=TODAY
     )
     void_payment(
-        supervisor.database, supervisor.actor, receipt_number=voided.receipt_number, reason="重复"
+        supervisor.database,
+        supervisor.actor,
+        receipt_number=voided.receipt_number,
+        reason="重复收费，已退回",
     )
     return cash, card, voided
 

@@ -68,7 +68,10 @@ def ours(centre: OpenSession):
 
     receipts = {"shan": pay(shan), "wang": pay(wang), "zhao": pay(zhao)}
     void_payment(
-        supervisor.database, supervisor.actor, receipt_number=receipts["zhao"], reason="重复"
+        supervisor.database,
+        supervisor.actor,
+        receipt_number=receipts["zhao"],
+        reason="重复收费，已退回",
     )
     medical = record_tax_payment(
         clerk.database,

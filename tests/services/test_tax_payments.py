@@ -207,14 +207,17 @@ def test_a_wrong_tax_record_is_voided_by_a_supervisor_and_the_voucher_freed(
         assert verify_audit_chain(db).ok
     with pytest.raises(ServiceError) as caught:
         void_tax_payment(
-            supervisor.database, supervisor.actor, payment_id=paid.payment_id, reason="再作废"
+            supervisor.database, supervisor.actor, payment_id=paid.payment_id, reason="再作废一次"
         )
     assert caught.value.code == "already_void"
     # The voucher and the period are free again: recorded correctly now.
     again = pay_by_tax(clerk, enrolled)
     assert again.payment_id != paid.payment_id
     void_tax_payment(
-        supervisor.database, supervisor.actor, voucher_number=paid.voucher_number, reason="再错"
+        supervisor.database,
+        supervisor.actor,
+        voucher_number=paid.voucher_number,
+        reason="凭证号再次录错",
     )
     with supervisor.database.reading() as db:
         assert db.get(Payment, again.payment_id).voided_at is not None
@@ -226,11 +229,17 @@ def test_voiding_a_desk_receipt_or_nothing_by_voucher_is_refused(clerk, supervis
     )
     with pytest.raises(NotFound):
         void_tax_payment(
-            supervisor.database, supervisor.actor, payment_id=receipt.payment_id, reason="试试看"
+            supervisor.database,
+            supervisor.actor,
+            payment_id=receipt.payment_id,
+            reason="试试看能否作废",
         )
     with pytest.raises(NotFound):
         void_tax_payment(
-            supervisor.database, supervisor.actor, voucher_number="999999999", reason="试试看"
+            supervisor.database,
+            supervisor.actor,
+            voucher_number="999999999",
+            reason="试试看能否作废",
         )
     with pytest.raises(ServiceError) as caught:
         void_tax_payment(supervisor.database, supervisor.actor, reason="没说哪笔")

@@ -8,7 +8,9 @@ this page's controls (the main window also disables its entry for them).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence
@@ -55,6 +57,7 @@ class ReviewPage(QWidget):
         self.runner = runner
         self.close_dialog: object = None
         self._waiting = 0
+        self._generation = 0
         layout = QVBoxLayout(self)
         if not may_review(session):
             notice = QLabel(self.tr("审核与日结仅限审核员和管理员使用。"))
@@ -195,20 +198,28 @@ class ReviewPage(QWidget):
             return
         database, actor = self.session.database, self.session.actor
         day, operator_id = self.chosen_day(), self.operator.currentData()
+        # A newer refresh supersedes answers still on their way: ``loaded`` says the lists show
+        # what the latest one asked for, never an earlier day or operator.
+        self._generation += 1
+        generation = self._generation
         self._waiting = 0
+
+        def latest(show: Callable[[Any], None]) -> Callable[[Any], None]:
+            return lambda result: show(result) if generation == self._generation else None
+
         if actor.may(Permission.REVIEW):
             self._waiting += 1
             self.runner.submit(
                 lambda control: review.review_items(database, actor, day, operator_id),
-                on_success=self._show_items,
-                on_failure=self._show_error,
+                on_success=latest(self._show_items),
+                on_failure=latest(self._show_error),
             )
         if actor.may(Permission.CLOSE_DAY):
             self._waiting += 1
             self.runner.submit(
                 lambda control: day_close.day_overview(database, actor, day),
-                on_success=self._show_days,
-                on_failure=self._show_error,
+                on_success=latest(self._show_days),
+                on_failure=latest(self._show_error),
             )
 
     def _done_one(self) -> None:

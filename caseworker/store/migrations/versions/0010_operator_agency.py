@@ -27,5 +27,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("operator", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_operator_agency_clerk_only", type_="check")
+        batch_op.drop_constraint("agency_clerk_only", type_="check")
         batch_op.drop_column("agency")
