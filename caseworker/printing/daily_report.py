@@ -8,20 +8,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from reportlab.lib.pagesizes import A4
-
 from caseworker.domain.money import format_yuan
 from caseworker.printing.data import DailyClose, DailyReceipt, DailyReportData
 from caseworker.printing.fonts import FontChain
 from caseworker.printing.layout import (
     MM,
-    PdfDocument,
     PrintResult,
     format_time,
-    header,
     signature_boxes,
 )
-from caseworker.printing.tables import Column, PagedTable, page_footer, plan_pages, table_end
+from caseworker.printing.tables import (
+    Column,
+    PagedTable,
+    page_footer,
+    plan_pages,
+    start_a4_report,
+    table_end,
+)
 from caseworker.printing.text import Box
 
 TITLE = "社会保险费收缴日报表"
@@ -135,21 +138,16 @@ def close_rows(closes: Iterable[DailyClose]) -> list[list[str]]:
 
 
 def build_daily_report(data: DailyReportData, chain: FontChain) -> PrintResult:
-    doc = PdfDocument(chain, A4, f"{TITLE} {data.day.isoformat()}")
-    margin = 15 * MM
-    width = doc.width - 2 * margin
-    bottom = 18 * MM
-    page_top = doc.height - 15 * MM
-    doc.new_page()
-    top = header(
-        doc,
+    report = start_a4_report(
+        chain,
         TITLE,
-        form_code=FORM_CODE,
-        centre=data.centre.name,
-        top=doc.height - 13 * MM,
-        margin=margin,
-        right_note=f"业务日期：{data.day.isoformat()}",
+        data.day.isoformat(),
+        FORM_CODE,
+        data.centre.name,
+        f"业务日期：{data.day.isoformat()}",
     )
+    doc, margin, width = report.doc, report.margin, report.width
+    bottom, page_top, top = report.bottom, report.page_top, report.top
     summary = summary_rows(data.receipts)
     closes = close_rows(data.closes)
     detail = detail_rows(data.receipts)

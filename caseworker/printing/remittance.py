@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from reportlab.lib.pagesizes import A4
-
 from caseworker.domain.money import format_yuan, to_chinese_capitals
 from caseworker.printing.data import DailyReceipt, RemittanceData
 from caseworker.printing.fonts import FontChain
-from caseworker.printing.layout import MM, PdfDocument, PrintResult, format_time, header
+from caseworker.printing.layout import MM, PrintResult, format_time
 from caseworker.printing.layout import signature_boxes as draw_signatures
-from caseworker.printing.tables import Column, PagedTable, page_footer, plan_pages, table_end
+from caseworker.printing.tables import (
+    Column,
+    PagedTable,
+    page_footer,
+    plan_pages,
+    start_a4_report,
+    table_end,
+)
 from caseworker.printing.text import Box
 
 TITLE = "社会保险费现金解缴清单"
@@ -103,21 +108,16 @@ def void_rows(receipts: tuple[DailyReceipt, ...]) -> list[list[str]]:
 
 def build_remittance(data: RemittanceData, chain: FontChain) -> PrintResult:
     who = data.operator or "全部收款人"
-    doc = PdfDocument(chain, A4, f"{TITLE} {data.day.isoformat()} {who}")
-    margin = 15 * MM
-    width = doc.width - 2 * margin
-    bottom = 18 * MM
-    page_top = doc.height - 15 * MM
-    doc.new_page()
-    top = header(
-        doc,
+    report = start_a4_report(
+        chain,
         TITLE,
-        form_code=FORM_CODE,
-        centre=data.centre.name,
-        top=doc.height - 13 * MM,
-        margin=margin,
-        right_note=f"业务日期：{data.day.isoformat()}　收款人：{who}",
+        f"{data.day.isoformat()} {who}",
+        FORM_CODE,
+        data.centre.name,
+        f"业务日期：{data.day.isoformat()}　收款人：{who}",
     )
+    doc, margin, width = report.doc, report.margin, report.width
+    bottom, page_top, top = report.bottom, report.page_top, report.top
     voids = void_rows(data.voided)
     tables = [
         ("一、解缴汇总（金额单位：元）", SUMMARY, summary_rows(data), TOTAL_H),

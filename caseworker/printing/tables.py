@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from caseworker.printing.layout import GREY, Cell, Grid, PdfDocument
+from reportlab.lib.pagesizes import A4
+
+from caseworker.printing.fonts import FontChain
+from caseworker.printing.layout import GREY, MM, Cell, Grid, PdfDocument, header
 from caseworker.printing.text import Align
 
 
@@ -99,3 +102,34 @@ def page_footer(doc: PdfDocument, total: int, left: str, margin: float, y: float
     doc.pen.text(
         doc.width - margin, y, f"第 {doc.pages} 页 共 {total} 页", 7.5, align="right", color=GREY
     )
+
+
+@dataclass(frozen=True)
+class A4Report:
+    """A day report's first A4 page, its header drawn: where its tables may go."""
+
+    doc: PdfDocument
+    margin: float
+    width: float
+    bottom: float
+    page_top: float
+    top: float  # below the header, where the first table starts
+
+
+def start_a4_report(
+    chain: FontChain, title: str, subject: str, form_code: str, centre: str, right_note: str
+) -> A4Report:
+    """The margins the centre's day reports (daily report, remittance list) share."""
+    doc = PdfDocument(chain, A4, f"{title} {subject}")
+    margin = 15 * MM
+    doc.new_page()
+    top = header(
+        doc,
+        title,
+        form_code=form_code,
+        centre=centre,
+        top=doc.height - 13 * MM,
+        margin=margin,
+        right_note=right_note,
+    )
+    return A4Report(doc, margin, doc.width - 2 * margin, 18 * MM, doc.height - 15 * MM, top)
