@@ -5,6 +5,7 @@ the county's command line; SQLite and PostgreSQL counties."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -63,19 +64,29 @@ def _sync_refused(paths: DataPaths, password: str) -> SyncError:
         session.close()
 
 
-def _accept(server: Server, device_id: uuid.UUID, fingerprint: str) -> str:
-    done = upstream(
+def _run_accept(
+    server: Server,
+    device: str,
+    fingerprint: str,
+    operator: str = "admin",
+    by: str = "县社保局 李明",
+) -> subprocess.CompletedProcess[str]:
+    return upstream(
         "device",
         "accept-key",
-        str(device_id),
+        device,
         "--operator",
-        "admin",
+        operator,
         "--fingerprint",
         fingerprint,
         "--by",
-        "县社保局 李明",
+        by,
         db=server.db_url,
     )
+
+
+def _accept(server: Server, device_id: uuid.UUID, fingerprint: str, operator: str = "admin") -> str:
+    done = _run_accept(server, str(device_id), fingerprint, operator)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -119,7 +130,11 @@ def test_a_recovered_key_is_taken_once_the_county_confirms_that_very_key(
     _accept(server, device_id, wrong)
     assert _sync_refused(paths, "recovered admin 1").code == "operator_key_changed"
     assert _county_head(server, device_id) == head
-    assert _acceptances(server) == [(wrong, False)]
+    # The right key accepted for another operator does not serve the administrator.
+    _accept(server, device_id, notice.fingerprint, operator="clerk")
+    assert _sync_refused(paths, "recovered admin 1").code == "operator_key_changed"
+    assert _county_head(server, device_id) == head
+    assert _acceptances(server) == [(wrong, False), (notice.fingerprint, False)]
 
     # The fingerprint the administrator read out (in capitals, as people write): taken.
     said = _accept(server, device_id, notice.fingerprint.upper())
@@ -133,7 +148,11 @@ def test_a_recovered_key_is_taken_once_the_county_confirms_that_very_key(
     finally:
         admin.close()
     assert _county_head(server, device_id) > head
-    assert _acceptances(server) == [(wrong, False), (notice.fingerprint, True)]
+    assert _acceptances(server) == [
+        (wrong, False),
+        (notice.fingerprint, False),
+        (notice.fingerprint, True),
+    ]
 
     # A second recovery is a different key: the used acceptance does not let it through.
     head = _county_head(server, device_id)
@@ -141,3 +160,38 @@ def test_a_recovered_key_is_taken_once_the_county_confirms_that_very_key(
     assert second.fingerprint != notice.fingerprint
     assert _sync_refused(paths, "recovered admin 2").code == "operator_key_changed"
     assert _county_head(server, device_id) == head
+
+
+def test_accept_key_refuses_bad_input_and_records_nothing(server: Server, tmp_path: Path):
+    admin = review_off(
+        setup_centre(
+            DataPaths(tmp_path / "centre"),
+            centre_code="320583101",
+            centre_name="玉山镇社会保障服务中心",
+            admin_username="admin",
+            admin_password="admin password 1",
+        ).session
+    )
+    device_id = str(admin.actor.device_id)
+    try:
+        connect(admin, server)
+    finally:
+        admin.close()
+    for device, fingerprint, operator, by, words in (
+        (str(uuid.uuid4()), "1a2b-3c4d-5e6f-7a8b", "admin", "李明", "县级没有登记编号为"),
+        ("not-a-device", "1a2b-3c4d-5e6f-7a8b", "admin", "李明", "设备编号格式不对"),
+        (device_id, "1a2b-3c4d-5e6f", "admin", "李明", "密钥指纹格式不对"),
+        (device_id, "1a2b-3c4d-5e6f-7a8g", "admin", "李明", "16 hex digits"),
+        (device_id, "1a2b-3c4d-5e6f-7a8b-9c0d", "admin", "李明", "16位十六进制"),
+        (device_id, "1a2b-3c4d-5e6f-7a8b", " ", "李明", "--operator"),
+        (device_id, "1a2b-3c4d-5e6f-7a8b", "admin", " ", "--by"),
+    ):
+        result = _run_accept(server, device, fingerprint, operator, by)
+        assert result.returncode == 1, (device, fingerprint, result.stderr)
+        assert words in result.stderr and "Traceback" not in result.stderr
+        assert _acceptances(server) == []
+    # Spaces and capitals as people write them are the same fingerprint.
+    done = _run_accept(server, device_id, " 1A2B 3C4D 5E6F 7A8B ")
+    assert done.returncode == 0, done.stderr
+    assert "1a2b-3c4d-5e6f-7a8b" in done.stdout and "accept" in done.stdout.lower()
+    assert _acceptances(server) == [("1a2b-3c4d-5e6f-7a8b", False)]
