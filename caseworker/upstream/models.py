@@ -268,7 +268,8 @@ class DeviceAuditSuperseded(Base):
 
 class OperatorKey(Base):
     """Operators' public keys per device, pinned at first sight; a later key for the same
-    operator is taken only as a rotation signed by another, already pinned operator."""
+    operator is taken only as a rotation signed by another, already pinned operator (or by the
+    device, for a key the county accepted: ``KeyAcceptance``)."""
 
     __tablename__ = "operator_key"
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
