@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from caseworker.cli.common import open_session, paths_from, print_json, read_password
-from caseworker.services.access_recovery import recover_access
+from caseworker.services.access_recovery import new_key_notice, recover_access
 from caseworker.services.actor import CENTRE_AGENCY_LABEL, ROLE_LABELS, Role
 from caseworker.services.centre import add_operator
 from caseworker.services.centre_settings import IDLE_LOCK_MINUTES, change_setting, read_setting
@@ -129,12 +129,15 @@ def cmd_operator_recover(args: Any) -> int:
         f"{args.username} 的新密码 / new password: ", env="CASEWORKER_NEW_PASSWORD", confirm=True
     )
     session = recover_access(paths_from(args), key, args.username, password)
+    notice = new_key_notice(session)
     session.close()
     print(
         f"已用恢复密钥为管理员 {args.username} 设定新密码并换发签名密钥；其他操作员的密码可用 "
         f"caseworker operator reset-password 重置。 {args.username} has a new password and "
         "signing key; reset other operators' passwords with `caseworker operator reset-password`."
     )
+    print(notice.message)
+    print(notice.message_en)
     return 0
 
 

@@ -102,3 +102,10 @@ def key_at(history: list[tuple[int, bytes]], seq: int) -> bytes | None:
     oldest first: the latest whose range has started by then."""
     valid = [key for valid_from, key in history if valid_from <= seq]
     return valid[-1] if valid else None
+
+
+def key_fingerprint(public_key: bytes) -> str:
+    """What a person reads aloud or writes down to confirm a raw Ed25519 public key: the
+    first 16 hex digits of its SHA-256, grouped 4-4-4-4 (``1a2b-3c4d-5e6f-7a8b``)."""
+    digest = hashlib.sha256(public_key).hexdigest()[:16]
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))

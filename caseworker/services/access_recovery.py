@@ -9,15 +9,22 @@ bookkeeping, signed with the device key, naming the recovery. From there the adm
 resets other operators' passwords as usual (each a rotation they sign).
 
 What the county makes of it: a new key for a known operator is taken only with a rotation
-entry signed by another pinned operator, so the first batch after a recovery is refused
-(``operator_key_changed``) until the county accepts the device's word for it; see
-docs/architecture.md ("Recovery").
+entry signed by another pinned operator, or, signed by the device, once a county officer has
+confirmed that very key out of band. So the recovery shows the new key's fingerprint
+(``new_key_notice``) for the administrator to give the county by phone or on paper; until the
+county runs ``device accept-key`` with it, batches are refused (``operator_key_changed``).
+See docs/architecture.md ("Recovery").
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, select
 
+from caseworker.domain.audit_chain import key_fingerprint
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Role
 from caseworker.services.centre import OpenSession, actor_of
@@ -37,6 +44,36 @@ from caseworker.store.keys import KeyFile, WrongRecoveryKey
 from caseworker.store.models import Centre, Device, Operator
 
 RECOVERY_SIGNER_NAME = "recovery"
+
+
+@dataclass(frozen=True)
+class NewKeyNotice:
+    """What the administrator gives the county after a recovery, for it to accept the key."""
+
+    device_id: UUID
+    username: str
+    fingerprint: str
+    message: str
+    message_en: str
+
+
+def new_key_notice(session: OpenSession) -> NewKeyNotice:
+    """The recovered administrator's new signing key, as the county confirms it."""
+    actor = session.actor
+    assert actor.signing_key is not None  # recovery always gives one
+    raw = actor.signing_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    fingerprint = key_fingerprint(raw)
+    return NewKeyNotice(
+        actor.device_id,
+        actor.username,
+        fingerprint,
+        f"管理员 {actor.username} 的签名密钥已换发。新密钥指纹：{fingerprint}，设备编号："
+        f"{actor.device_id}。请用电话或书面把这三项告知县级：县级核对后确认这把密钥，"
+        "本机才能继续同步。",
+        f"Administrator {actor.username} has a new signing key. Its fingerprint: "
+        f"{fingerprint}; device id: {actor.device_id}. Give these three to the county by "
+        "phone or on paper: this computer syncs again once the county has confirmed the key.",
+    )
 
 
 def recover_access(

@@ -10,7 +10,13 @@ nothing of it is kept: a device whose chain was rewritten or cut cannot go on qu
 Operators' keys are pinned per device at first sight. A later key for a known operator is a
 rotation (a password reset at the centre): taken only from a seq after the county's head,
 together with the ``operator.key_rotated`` entry naming it, signed by another operator whose
-key is already pinned. Anything else is refused with ``operator_key_changed``.
+key is already pinned. After a recovery with the printed recovery key nobody's key is
+unlocked, so that entry is signed by the device: it is taken only if a county officer has
+confirmed that very key out of band (``device accept-key``, a ``key_acceptance`` row for the
+device, the operator's username and the key's fingerprint, not yet used), and that
+acceptance is used up in the same transaction. A database-key holder at the centre can sign
+as the device, but cannot make the county's officer confirm a key they did not read out.
+Anything else is refused with ``operator_key_changed``.
 """
 
 from __future__ import annotations
@@ -29,16 +35,23 @@ from caseworker.domain.audit_chain import (
     GENESIS_HASH,
     hash_of,
     key_at,
+    key_fingerprint,
     signature_valid,
     signer_of,
 )
 from caseworker.sync.protocol import AuditSegment, AuditWireEntry, ChainHead, OperatorKeyWire
 from caseworker.upstream.intake import Refused
-from caseworker.upstream.models import DeviceAuditEntry, DeviceAuditHead, OperatorKey
+from caseworker.upstream.models import (
+    DeviceAuditEntry,
+    DeviceAuditHead,
+    KeyAcceptance,
+    OperatorKey,
+)
 
 HEAD = DeviceAuditHead.__table__
 ENTRY = DeviceAuditEntry.__table__
 KEY = OperatorKey.__table__
+ACCEPTANCE = KeyAcceptance.__table__
 ROTATION_ACTION = "operator.key_rotated"
 
 Keys = dict[uuid.UUID, list[tuple[int, bytes]]]
@@ -158,20 +171,62 @@ def _take_keys(
     return new, rotations
 
 
-def _check_rotation(wire: OperatorKeyWire, entries: list[AuditWireEntry]) -> None:
-    for entry in entries:
-        if (
-            entry.action == ROTATION_ACTION
-            and entry.entity_id == wire.operator_id
-            and entry.detail.get("public_key") == wire.public_key
-            and entry.seq < wire.valid_from_seq
-            and entry.signer not in (None, DEVICE_SIGNER, str(wire.operator_id))
-        ):
-            return  # its signature was checked with the other operator's pinned key
+def _rotation_entries(wire: OperatorKeyWire, entries: list[AuditWireEntry]) -> list[str | None]:
+    """Signers of the rotation entries that name this key and come before it."""
+    return [
+        entry.signer
+        for entry in entries
+        if entry.action == ROTATION_ACTION
+        and entry.entity_id == wire.operator_id
+        and entry.detail.get("public_key") == wire.public_key
+        and entry.seq < wire.valid_from_seq
+    ]
+
+
+def _use_acceptance(conn: Connection, device_id: uuid.UUID, wire: OperatorKeyWire) -> bool:
+    """Use up the county officer's unused acceptance of exactly this key, if there is one."""
+    public_key = _decode(wire.public_key, 32)
+    assert public_key  # _take_keys refused a malformed key
+    acceptance = conn.execute(
+        select(ACCEPTANCE.c.id)
+        .where(
+            ACCEPTANCE.c.device_id == device_id,
+            ACCEPTANCE.c.username == wire.username,
+            ACCEPTANCE.c.fingerprint == key_fingerprint(public_key),
+            ACCEPTANCE.c.used_at.is_(None),
+        )
+        .order_by(ACCEPTANCE.c.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if acceptance is None:
+        return False
+    conn.execute(
+        update(ACCEPTANCE).where(ACCEPTANCE.c.id == acceptance.id).values(used_at=datetime.now(UTC))
+    )
+    return True
+
+
+def _check_rotation(
+    conn: Connection, device_id: uuid.UUID, wire: OperatorKeyWire, entries: list[AuditWireEntry]
+) -> None:
+    signers = _rotation_entries(wire, entries)
+    if any(signer not in (None, DEVICE_SIGNER, str(wire.operator_id)) for signer in signers):
+        return  # its signature is checked with the other operator's pinned key
+    if DEVICE_SIGNER in signers and _use_acceptance(conn, device_id, wire):
+        return  # signed by the device (checked below), the key confirmed by the county
     raise _key_changed(
         wire.username,
-        "没有另一位已登记的操作员签署的密钥更换记录。",
-        "no key rotation entry signed by another pinned operator comes with it.",
+        "没有另一位已登记的操作员签署的密钥更换记录，县级也未确认这把新公钥。"
+        "若管理员刚用恢复密钥登录，请把恢复后显示的密钥指纹、设备编号和用户名用电话或书面"
+        f"告知县级，县级核对后运行 caseworker-upstream device accept-key 设备编号 "
+        f"--operator {wire.username} --fingerprint 指纹 --by 姓名，之后再同步。",
+        "no key rotation entry signed by another pinned operator comes with it, and the "
+        "county has not confirmed this new key. If an administrator just recovered access "
+        "with the recovery key, give the county the key fingerprint shown after the "
+        "recovery, the device id and the username by phone or on paper; once the county has "
+        "checked it and run `caseworker-upstream device accept-key DEVICE_ID --operator "
+        f"{wire.username} --fingerprint FINGERPRINT --by NAME`, sync again.",
     )
 
 
@@ -259,7 +314,9 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
     keys = _pinned(conn, device.id)
     new_keys, rotations = _take_keys(keys, segment.operator_keys, head.seq)
     for wire in rotations:
-        _check_rotation(wire, entries)  # the entry's signature is checked with the others below
+        _check_rotation(
+            conn, device.id, wire, entries
+        )  # the entry's signature is checked with the others below
     previous, previous_hash = head.seq, head.hash
     signed_from = row.signed_from_seq if row else None
     for entry in entries:

@@ -16,8 +16,10 @@ import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
 
 from caseworker.domain.audit_chain import GENESIS_HASH
 from caseworker.upstream.audit_chain import ENTRY, HEAD, KEY, current_head
@@ -54,7 +56,7 @@ def parse_device_id(text: str) -> uuid.UUID:
         ) from None
 
 
-def _required(value: str, option: str, what: str, what_en: str) -> str:
+def required_text(value: str, option: str, what: str, what_en: str) -> str:
     text = value.strip()
     if not text or len(text) > 200:
         raise Refused(
@@ -66,24 +68,29 @@ def _required(value: str, option: str, what: str, what_en: str) -> str:
     return text
 
 
+def registered_device(conn: Connection, device_id: uuid.UUID) -> Any:
+    device = conn.execute(select(Device.__table__).where(Device.id == device_id)).first()
+    if device is None:
+        raise Refused(
+            404,
+            "unknown_device",
+            f"县级没有登记编号为 {device_id} 的设备（用 device list 查看）。",
+            f"No device {device_id} is registered here (see `device list`).",
+        )
+    return device
+
+
 def accept_device_loss(
     db: UpstreamDb, device_id: uuid.UUID, from_seq: int, by: str, note: str
 ) -> Reanchored:
     """Make the device's entry ``from_seq`` its chain head again, in one transaction."""
-    who = _required(by, "by", "处理人姓名", "who decides")
-    why = _required(
+    who = required_text(by, "by", "处理人姓名", "who decides")
+    why = required_text(
         note, "note", "原因（例如中心报告的损失）", "why (the loss the centre reported)"
     )
     with db.writing() as session:
         conn = session.connection()
-        device = conn.execute(select(Device.__table__).where(Device.id == device_id)).first()
-        if device is None:
-            raise Refused(
-                404,
-                "unknown_device",
-                f"县级没有登记编号为 {device_id} 的设备（用 device list 查看）。",
-                f"No device {device_id} is registered here (see `device list`).",
-            )
+        device = registered_device(conn, device_id)
         head = current_head(conn, device_id, lock=True)
         held = head.seq if head else 0
         if from_seq < 0 or from_seq >= held:

@@ -124,6 +124,25 @@ def cmd_device_accept_loss(args: Any) -> int:
     return 0
 
 
+def cmd_device_accept_key(args: Any) -> int:
+    from caseworker.upstream.chain_reset import parse_device_id
+    from caseworker.upstream.key_acceptance import accept_key
+
+    done = accept_key(
+        _db(args), parse_device_id(args.device_id), args.operator, args.fingerprint, args.by
+    )
+    print(
+        f"已确认：{done.centre_code} #{done.device_number:02d} 上操作员 {done.username} 的新公钥"
+        f"（指纹 {done.fingerprint}）；该设备签署的这一次密钥更换将被接收一次。"
+    )
+    print(
+        f"Accepted: operator {done.username}'s new key on device {done.device_id} "
+        f"(fingerprint {done.fingerprint}); its device-signed rotation will be taken once "
+        f"(county audit #{done.county_audit_seq})."
+    )
+    return 0
+
+
 def cmd_batches(args: Any) -> int:
     from caseworker.upstream.admin import list_batches
 
@@ -286,6 +305,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reanchor.add_argument("--by", required=True, help="who decides (kept in the county audit)")
     reanchor.add_argument("--note", required=True, help="why (the loss the centre reported)")
+    accept_key = command(
+        "accept-key",
+        cmd_device_accept_key,
+        "after a recovery at the centre: accept an operator's new key, confirmed by phone or "
+        "on paper",
+        device,
+    )
+    accept_key.add_argument("device_id")
+    accept_key.add_argument("--operator", required=True, help="the operator's username")
+    accept_key.add_argument(
+        "--fingerprint",
+        required=True,
+        help="the key fingerprint the centre read out (XXXX-XXXX-XXXX-XXXX)",
+    )
+    accept_key.add_argument("--by", required=True, help="who confirms (kept in the county audit)")
     batches = command("batches", cmd_batches, "received batches, newest first")
     batches.add_argument("--json", action="store_true")
     batches.add_argument("--limit", type=int, default=50)

@@ -268,7 +268,8 @@ class DeviceAuditSuperseded(Base):
 
 class OperatorKey(Base):
     """Operators' public keys per device, pinned at first sight; a later key for the same
-    operator is taken only as a rotation signed by another, already pinned operator."""
+    operator is taken only as a rotation signed by another, already pinned operator (or by the
+    device, for a key the county accepted: ``KeyAcceptance``)."""
 
     __tablename__ = "operator_key"
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), primary_key=True)
@@ -277,6 +278,21 @@ class OperatorKey(Base):
     username: Mapped[str] = mapped_column(String(32))
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class KeyAcceptance(Base):
+    """A county officer's word that an operator's new key on a device is theirs, confirmed
+    out of band (read by phone or on paper) after a recovery: it lets exactly one rotation to
+    a key with this fingerprint, signed by the device, be taken (``used_at`` then set)."""
+
+    __tablename__ = "key_acceptance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"), index=True)
+    username: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(19))
+    accepted_by: Mapped[str] = mapped_column(String(60))
+    accepted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class RequestNonce(Base):

@@ -1935,6 +1935,10 @@
         <translation>New password again</translation>
     </message>
     <message>
+        <source>新密钥指纹</source>
+        <translation>New key fingerprint</translation>
+    </message>
+    <message>
         <source>再次输入</source>
         <translation>Again</translation>
     </message>
@@ -1961,6 +1965,10 @@
     <message>
         <source>密码至少8个字符，不能全是同一个字符，也不能与用户名相同。</source>
         <translation>A password has at least 8 characters, not all the same, and is not the username.</translation>
+    </message>
+    <message>
+        <source>已记下，继续</source>
+        <translation>Noted, continue</translation>
     </message>
 </context>
 <context>

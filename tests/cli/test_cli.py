@@ -241,6 +241,14 @@ def test_operator_recover_with_the_printed_key(tmp_path: Path):
         CASEWORKER_NEW_PASSWORD="recovered pass 1",
     )
     assert recovered.returncode == 0, recovered.stderr
+    # The new key's fingerprint, for the county to accept (device accept-key).
+    from caseworker.domain.audit_chain import key_fingerprint
+    from caseworker.paths import DataPaths
+    from caseworker.store.keys import KeyFile
+
+    new_key = KeyFile.load(DataPaths(home).key_file).public_key("admin")[0]
+    assert f"新密钥指纹：{key_fingerprint(new_key)}" in recovered.stdout
+    assert "by phone or on paper" in recovered.stdout
     assert (
         run(["db", "backup", "--user", "admin"], home, password="recovered pass 1").returncode == 0
     )

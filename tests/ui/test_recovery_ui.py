@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from caseworker.services.access_recovery import new_key_notice
 from caseworker.services.centre import login
 from caseworker.store.keys import new_recovery_key
 from caseworker.ui.login import LoginDialog
@@ -31,8 +32,15 @@ def test_an_administrator_regains_access_and_resets_a_clerk(qtbot, closed_centre
     assert recovery.password.text() == NEW_ADMIN_PASSWORD  # nothing typed is lost
 
     recovery.recovery_key.setText(closed_centre.recovery_key.lower())  # as typed, any case
-    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+    with qtbot.waitSignal(recovery.key_shown, timeout=10_000):
         qtbot.mouseClick(recovery.ok_button, Qt.MouseButton.LeftButton)
+    # The new key's fingerprint, for the county, before the dialog goes on.
+    notice = new_key_notice(recovery.session)
+    assert recovery.notice.isVisible() and notice.fingerprint in recovery.notice.text()
+    assert str(notice.device_id) in recovery.notice.text()
+    assert "电话或书面" in recovery.notice.text() and dialog.session is None
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.keyClick(recovery.ok_button, Qt.Key.Key_Space)
     session = dialog.session
     assert session is not None and session.actor.username == "admin"
 

@@ -1,10 +1,12 @@
 """“用恢复密钥登录”: an administrator who lost their password types the recovery key printed
 at setup and a new password; the store opens as them (``access_recovery``), with a new
-signing key. Other operators' passwords are then reset on the operators page."""
+signing key. Before it closes it shows that key's fingerprint, for the administrator to give
+the county (by phone or on paper) so it accepts the key and sync goes on. Other operators'
+passwords are then reset on the operators page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.paths import DataPaths
-from caseworker.services.access_recovery import recover_access
+from caseworker.services.access_recovery import new_key_notice, recover_access
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.store.keys import password_problem
@@ -28,6 +30,7 @@ from caseworker.ui.widgets.common import error_label, named_line
 class RecoveryDialog(QDialog):
     recovered = Signal(object)  # the administrator's OpenSession
     error_shown = Signal()
+    key_shown = Signal()  # recovered: the new key's fingerprint is on screen
 
     def __init__(
         self,
@@ -58,7 +61,15 @@ class RecoveryDialog(QDialog):
         self.password = named_line("recoveryPassword", self.tr("新密码"), secret=True)
         self.confirm = named_line("recoveryPasswordAgain", self.tr("再次输入新密码"), secret=True)
         self.error = error_label("recoveryError")
-        form = QFormLayout()
+        self.notice = QLabel()
+        self.notice.setObjectName("recoveryKeyNotice")
+        self.notice.setAccessibleName(self.tr("新密钥指纹"))
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        self.form = QWidget()
+        form = QFormLayout(self.form)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("恢复密钥"), self.recovery_key)
         form.addRow(self.tr("管理员用户名"), self.username)
         form.addRow(self.tr("新密码"), self.password)
@@ -69,12 +80,14 @@ class RecoveryDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("恢复并登录"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_recover)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self.form)
         layout.addWidget(self.error)
+        layout.addWidget(self.notice)
         layout.addWidget(buttons)
         self.recovery_key.setFocus()
 
@@ -98,6 +111,10 @@ class RecoveryDialog(QDialog):
         self.error_shown.emit()
 
     def try_recover(self) -> None:
+        if self.session is not None:  # the fingerprint was read: go on as the administrator
+            self.recovered.emit(self.session)
+            self.accept()
+            return
         problem = self._problem()
         if problem:
             self.show_error(problem)
@@ -120,10 +137,25 @@ class RecoveryDialog(QDialog):
             on_failure=self._failed,
         )
 
+    def reject(self) -> None:
+        if self.session is not None:  # already recovered (Esc on the fingerprint): go on
+            self.try_recover()
+            return
+        super().reject()
+
     def _recovered(self, session: OpenSession) -> None:
+        """Recovered: show the new key's fingerprint, to be given to the county, then go on."""
         self.session = session
-        self.recovered.emit(session)
-        self.accept()
+        notice = new_key_notice(session)
+        self.form.hide()
+        self.error.hide()
+        self.cancel_button.hide()
+        self.notice.setText(notice.message_en if is_english() else notice.message)
+        self.notice.show()
+        self.ok_button.setText(self.tr("已记下，继续"))
+        self.ok_button.setEnabled(True)
+        self.ok_button.setFocus()
+        self.key_shown.emit()
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, LOGIN_ERRORS):
