@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,19 @@ from caseworker.domain.money import format_yuan
 from caseworker.services.payments import void_payment
 from caseworker.services.tax_list import LocalPayment, TaxListMatch, match_tax_list
 from caseworker.services.tax_list_file import TaxLine
+from caseworker.services.tax_payments import void_tax_payment
 
 
 def cmd_void(args: Any) -> int:
+    if (args.receipt_number is None) == (args.voucher is None):
+        print(
+            "请给出收据号，或用 --voucher 给出税务凭证号（二者选一）。\n"
+            "Name a receipt number, or a tax voucher with --voucher (one of the two).",
+            file=sys.stderr,
+        )
+        return 2
+    if args.voucher is not None:
+        return _void_voucher(args)
     session = open_session(args)
     try:
         voided = void_payment(
@@ -49,11 +60,31 @@ def cmd_void(args: Any) -> int:
     return 0
 
 
+def _void_voucher(args: Any) -> int:
+    """A tax-channel payment recorded wrongly: voided by its voucher number, then recorded again."""
+    session = open_session(args)
+    try:
+        void_tax_payment(
+            session.database, session.actor, voucher_number=args.voucher, reason=args.reason
+        )
+    finally:
+        session.close()
+    print(f"已作废税务凭证 {args.voucher} 的缴费记录；作废将随下次同步上报，可重新登记正确的记录。")
+    print(
+        f"Voided the payment recorded with tax voucher {args.voucher}; the void goes upstream "
+        "with the next sync and the right record can be entered again."
+    )
+    return 0
+
+
 def _add_void(actions: argparse._SubParsersAction) -> None:
     void = actions.add_parser(
         "void", help="void a receipt, every line of it (supervisors; a reason is required)"
     )
-    void.add_argument("receipt_number", metavar="RECEIPT")
+    void.add_argument("receipt_number", metavar="RECEIPT", nargs="?")
+    void.add_argument(
+        "--voucher", help="instead of a receipt: the tax voucher of a tax-channel payment"
+    )
     void.add_argument("--reason", required=True, help="why the receipt is void (4+ characters)")
     _user_option(void)
     void.set_defaults(handler=cmd_void)

@@ -85,10 +85,6 @@ class Actor:
     # None: staff of the centre itself; else the contracted agency (外包机构) they work for.
     agency: str | None = None
 
-    @property
-    def agency_label(self) -> str:
-        return self.agency or CENTRE_AGENCY_LABEL
-
     def may(self, permission: Permission) -> bool:
         """For the UI to hide or disable what this operator cannot do."""
         return permission in ROLE_PERMISSIONS[self.role]

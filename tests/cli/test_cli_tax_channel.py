@@ -159,3 +159,46 @@ def test_print_remittance_for_oneself_and_refused_for_another(paid: Path, tmp_pa
         password=SUPERVISOR_PASSWORD,
     )
     assert everyone.returncode == 0, everyone.stderr
+
+
+def test_a_wrong_tax_record_is_voided_by_its_voucher_from_the_cli(centre: OpenSession):
+    from caseworker.services.tax_payments import record_tax_payment
+    from caseworker.store.models import Payment
+
+    clerk = login(centre.database.paths, "clerk", CLERK_PASSWORD)
+    person = enrol(
+        clerk.database, clerk.actor, farmer(), [EnrolmentChoice("resident_medical")], today=TODAY
+    ).person_id
+    record_tax_payment(
+        clerk.database,
+        clerk.actor,
+        person_id=person,
+        scheme="resident_medical",
+        period_start=date(TODAY.year + 1, 1, 1),
+        method="wechat",
+        voucher_number="332026112700000009",
+        paid_on=TODAY,
+        today=TODAY,
+    )
+    clerk.close()
+    root = centre.database.paths.root
+    refused = run(
+        ["payment", "void", "--voucher", "332026112700000009", "--reason", "险种录错了",
+         "--user", "clerk"],
+        root,
+        password=CLERK_PASSWORD,
+    )  # fmt: skip
+    assert_clean_failure(refused, "无权执行此操作")
+    neither = run(["payment", "void", "--reason", "险种录错了", "--user", "supervisor"], root)
+    assert neither.returncode == 2 and "--voucher" in neither.stderr
+    done = run(
+        ["payment", "void", "--voucher", "332026112700000009", "--reason", "险种录错了",
+         "--user", "supervisor"],
+        root,
+        password=SUPERVISOR_PASSWORD,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "已作废税务凭证 332026112700000009" in done.stdout
+    with centre.database.reading() as db:
+        (row,) = db.scalars(select(Payment).where(Payment.channel == "tax")).all()
+        assert row.voided_at is not None and row.void_reason == "险种录错了"

@@ -58,10 +58,10 @@ def test_a_contractors_staff_are_clerks_and_carry_their_agency(centre: OpenSessi
 
     wang = login(centre.database.paths, "wang", "contract pass 1")
     try:
-        assert wang.actor.agency == AGENCY and wang.actor.agency_label == AGENCY
+        assert wang.actor.agency == AGENCY
     finally:
         wang.close()
-    assert centre.actor.agency is None and centre.actor.agency_label == "本中心"
+    assert centre.actor.agency is None
 
 
 def test_role_and_agency_change_audited_and_the_rule_holds(centre: OpenSession):
