@@ -34,6 +34,9 @@ PERSON_FIELDS = (
     "bank_account",
     "household_id",
     "relationship_to_head",
+    "moved_in_on",
+    "moved_away_on",
+    "deceased_on",
 )
 ENROLMENT_FIELDS = (
     "person_id",
@@ -89,6 +92,18 @@ SURVEY_ENTRY_FIELDS = (
     "surveyed_on",
     "note",
 )
+# A person's coverage in one insurance line; its id is coverage_id(person_id, line).
+COVERAGE_FIELDS = (
+    "person_id",
+    "line",
+    "status",
+    "scheme",
+    "reason",
+    "insured_where",
+    "as_of",
+    "source",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -110,13 +125,22 @@ SHAPES: dict[str, WireShape] = {
         WireShape("employer", EMPLOYER_FIELDS),
         WireShape("household", HOUSEHOLD_FIELDS),
         WireShape("survey_entry", SURVEY_ENTRY_FIELDS),
+        WireShape("coverage", COVERAGE_FIELDS),
     )
 }
 ENTITY_TYPES = tuple(SHAPES)
 OPERATIONS = ("upsert", "create", "void")
 
 # Received payloads are JSON: these fields come back as dates and UUIDs.
-DATE_FIELDS = {"birth_date", "start_date", "end_date"}
+DATE_FIELDS = {
+    "birth_date",
+    "start_date",
+    "end_date",
+    "moved_in_on",
+    "moved_away_on",
+    "deceased_on",
+    "as_of",
+}
 UUID_FIELDS = {"employer_id", "household_id", "person_id"}
 
 

@@ -22,6 +22,7 @@ class Permission(StrEnum):
 
     VIEW = "view"
     ENROL = "enrol"
+    RECORD_COVERAGE = "record_coverage"  # households, members and their coverage (surveys)
     RECORD_PAYMENT = "record_payment"  # cash at the desk, with a centre receipt
     RECORD_TAX_PAYMENT = "record_tax_payment"  # paid through the tax authority's channels
     PRINT_COPY = "print_copy"  # a copy (副本) of a receipt already issued
@@ -38,6 +39,7 @@ class Permission(StrEnum):
 _CLERK = {
     Permission.VIEW,
     Permission.ENROL,
+    Permission.RECORD_COVERAGE,
     Permission.RECORD_PAYMENT,
     Permission.RECORD_TAX_PAYMENT,
     Permission.PRINT_COPY,

@@ -59,6 +59,9 @@ ACTION_LABELS: dict[str, Words] = {
     "operator.recovered": ("用恢复密钥恢复访问", "Access recovered with the recovery key"),
     "setting.change": ("修改中心设置", "Centre setting changed"),
     "store.accept_loss": ("确认数据丢失", "Data loss accepted"),
+    "coverage.derive": ("参保状态按记录更新", "Coverage status updated from records"),
+    "coverage.record": ("记录参保状态", "Coverage status recorded"),
+    "survey_entry.create": ("入户调查记录", "Survey answer recorded"),
     "transfer.request": ("申请转入", "Transfer requested"),
     "transfer.approved": ("县级批准转入", "Transfer approved by the county"),
     "transfer.refused": ("县级拒绝转入", "Transfer refused by the county"),
@@ -77,6 +80,7 @@ ACTION_LABELS: dict[str, Words] = {
             ("employer", "用人单位", "Employer"),
             ("household", "家庭户", "Household"),
             ("survey_entry", "入户调查", "Survey entry"),
+            ("coverage", "参保状态", "Coverage status"),
         )
     },
 }
@@ -88,6 +92,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "employer": ("用人单位", "Employer"),
     "household": ("家庭户", "Household"),
     "survey_entry": ("入户调查", "Survey entry"),
+    "coverage": ("参保状态", "Coverage status"),
     "setting": ("中心设置", "Centre setting"),
     "operator": ("操作员", "Operator"),
     "centre": ("服务中心", "Centre"),
@@ -177,6 +182,7 @@ CREATE_SUMMARY: dict[str, tuple[str, ...]] = {
     "employer": ("name", "credit_code", "employer_type"),
     "household": ("village_code", "address_detail"),
     "survey_entry": ("scheme", "status"),
+    "coverage": ("line", "status", "reason", "source"),
 }
 # Actions that say something other than what their record holds.
 ACTION_SUMMARY: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.schemes import PersonFacts
 from caseworker.domain.wire import ENROLMENT_FIELDS, PERSON_FIELDS
 from caseworker.services.actor import Actor, Permission
+from caseworker.services.coverage import follow_records
 from caseworker.services.errors import Conflict, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
@@ -197,6 +198,7 @@ def save_person(
         )
         enrolment_ids[choice.scheme] = enrolment.id
         written[choice.scheme] = enrolment
+    follow_records(session, actor, person.id, day)
     return EnrolResult(
         person.id, created, person.version, enrolment_ids, valid.warnings, person, written
     )

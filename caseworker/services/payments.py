@@ -22,6 +22,7 @@ from caseworker.services.contribution_periods import (
     refuse_if_paid,
     scheme_label,
 )
+from caseworker.services.coverage import follow_records
 from caseworker.services.day_close import refuse_if_day_closed
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.form_support import province_of_centre
@@ -319,6 +320,7 @@ def _write_line(
         operation="create",
         payload=_payment_payload(payment),
     )
+    follow_records(session, actor, person.id, day)
     return ReceiptLine(
         payment.id,
         line,
@@ -485,3 +487,4 @@ def void_row(
         payload=_payment_payload(payment),
         detail=detail,
     )
+    follow_records(session, actor, payment.person_id, payment.voided_at.astimezone().date())

@@ -26,6 +26,7 @@ from caseworker.domain.tax_channels import (
 )
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.contribution_periods import refuse_if_paid
+from caseworker.services.coverage import follow_records
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import record_change
@@ -194,6 +195,7 @@ def record_tax_payment(
             operation="create",
             payload=WIRE["payment"].snapshot(payment),
         )
+        follow_records(session, actor, person.id, day)
         return TaxPayment(
             payment.id,
             voucher,

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from caseworker.dbtypes import NAMING_CONVENTION, UtcDateTime, utc_now
+from caseworker.domain.coverage import coverage_id
 
 
 def new_id() -> uuid.UUID:
@@ -133,6 +134,11 @@ class Person(Stamped, Base):
     bank_account: Mapped[str | None] = mapped_column(String(19))
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), index=True)
     relationship_to_head: Mapped[str | None] = mapped_column(String(2))
+    # Household events (GB/T 4761 membership): the day they joined (newborns, moved in),
+    # moved away, or died. Someone moved away or deceased leaves the coverage count.
+    moved_in_on: Mapped[date | None] = mapped_column(Date)
+    moved_away_on: Mapped[date | None] = mapped_column(Date)
+    deceased_on: Mapped[date | None] = mapped_column(Date)
     # The centre that manages the person at the county, as the registry feed last said;
     # None: this centre (a person created here, or not yet heard of upstream).
     owner_centre_code: Mapped[str | None] = mapped_column(String(12))
@@ -262,6 +268,79 @@ class CoverageSurveyEntry(Stamped, Base):
     insured_where: Mapped[str | None] = mapped_column(String(100))
     surveyed_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class CoverageStatus(Base):
+    """A person's current coverage in one insurance line, with where the answer came from.
+
+    Every person has a row per line from the moment it is written (status ``unknown``,
+    version 0, never sent): triggers of migration 0011 add them, copy the person's village,
+    sex, birth year, employment category and presence onto them, and keep
+    ``coverage_tally`` / ``coverage_month`` counting them, so the coverage picture of half a
+    million people is a sum over a few thousand rows and no writer can forget it.
+    """
+
+    __tablename__ = "coverage_status"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('insured_here', 'insured_elsewhere', 'not_insured', 'not_applicable',"
+            " 'unknown')",
+            name="status",
+        ),
+        Index("ix_coverage_status_valid_until", "valid_until"),
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="unknown")
+    scheme: Mapped[str | None] = mapped_column(String(40))  # which scheme covers, if told
+    reason: Mapped[str | None] = mapped_column(String(30))
+    insured_where: Mapped[str | None] = mapped_column(String(100))
+    as_of: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # a derived status needs a look
+    source: Mapped[str | None] = mapped_column(String(20))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Copied from the person by triggers, for the tallies: never written by services.
+    village_code: Mapped[str | None] = mapped_column(String(12))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(30))
+    present: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The wire id: the same at every centre and the county (see ``coverage_id``)."""
+        return coverage_id(self.person_id, self.line)
+
+
+class CoverageTally(Base):
+    """How many status rows share a key: maintained by triggers, read by the coverage picture."""
+
+    __tablename__ = "coverage_tally"
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(30), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    present: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CoverageMonth(Base):
+    """Net change of present people per month, line and status: the trend is a running sum."""
+
+    __tablename__ = "coverage_month"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OutboxEntry(Base):

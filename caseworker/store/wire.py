@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.wire import SHAPES, WireShape, from_wire
 from caseworker.store.models import (
+    CoverageStatus,
     CoverageSurveyEntry,
     Employer,
     Enrolment,
@@ -72,6 +73,8 @@ _MODELS: dict[str, tuple[type[Any], bool]] = {
     "employer": (Employer, True),
     "household": (Household, True),
     "survey_entry": (CoverageSurveyEntry, False),
+    # Keyed by (person, line) here, by coverage_id(person, line) on the wire.
+    "coverage": (CoverageStatus, True),
 }
 WIRE: dict[str, EntityWire] = {
     kind: EntityWire(shape, *_MODELS[kind]) for kind, shape in SHAPES.items()

@@ -73,20 +73,27 @@ def test_new_person_is_written_with_outbox_and_audit(clerk: OpenSession):
     # One outbox row per changed entity, one audit row each, all stamped with the clerk.
     with clerk.database.reading() as db:
         outbox = db.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
-        assert [o.entity_type for o in outbox] == ["person", "enrolment", "enrolment"]
+        # Then the coverage the enrolments decide: pension insured, medical lapsed (unpaid).
+        assert [o.entity_type for o in outbox] == [
+            "person",
+            "enrolment",
+            "enrolment",
+            "coverage",
+            "coverage",
+        ]
         assert {o.operator_id for o in outbox} == {clerk.actor.operator_id}
         assert all(o.sync_state == "pending" for o in outbox)
         hlcs = [o.hlc for o in outbox]
-        assert hlcs == sorted(hlcs) and len(set(hlcs)) == 3
+        assert hlcs == sorted(hlcs) and len(set(hlcs)) == 5
         assert outbox[0].payload["id_number"] == "320583198001010016"
         assert verify_audit_chain(db).ok
         # Each audit row names its outbox row and proves the payload by its hash.
-        audits = db.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(3)).all()
+        audits = db.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(5)).all()
         by_outbox = {a.detail["outbox_id"]: a.detail["payload_sha256"] for a in audits}
         for entry in outbox:
             digest = hashlib.sha256(canonical_json(entry.payload)).hexdigest()
             assert by_outbox[str(entry.id)] == digest
-    assert count(clerk, AuditEntry) == before_audit + 3
+    assert count(clerk, AuditEntry) == before_audit + 5
     assert [h.operator_name for h in detail.history] == ["clerk"] * 3
 
 

@@ -22,6 +22,7 @@ from caseworker.services.actor import ROLE_PERMISSIONS, Permission, Role
 from caseworker.services.audit_log import audit_page, filter_choices
 from caseworker.services.centre import OpenSession, add_operator, login
 from caseworker.services.centre_settings import IDLE_LOCK_MINUTES, change_setting
+from caseworker.services.coverage import StatusAnswer, record_answers
 from caseworker.services.day_close import close_day, day_overview
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import PermissionDenied
@@ -107,6 +108,14 @@ GUARDED: dict[Permission, dict[str, Call]] = {
             farmer(),
             [EnrolmentChoice("resident_medical")],
             today=TODAY,
+        ),
+    },
+    Permission.RECORD_COVERAGE: {
+        "record_answers": lambda w: record_answers(
+            w.acting.database,
+            w.acting.actor,
+            [StatusAnswer(w.person(), "injury", "not_insured", reason="unaware")],
+            day=TODAY,
         ),
     },
     Permission.RECORD_PAYMENT: {

@@ -27,6 +27,9 @@ EXPECTED_TABLES = {
     "scheme",
     "employer_type",
     "urban_rural_type",
+    "not_applicable_reason",
+    "coverage_source",
+    "coverage_line",
 }
 
 # Slugs other modules rely on: renaming one breaks them.
@@ -44,7 +47,12 @@ FIXED_SLUGS = {
         "employee_pension_flexible", "employee_medical", "unemployment",
         "work_injury", "occupational_injury",
     },
-    "coverage_status": {"insured_here", "insured_elsewhere", "not_insured", "unknown"},
+    "coverage_status": {
+        "insured_here", "insured_elsewhere", "not_insured", "not_applicable", "unknown",
+    },
+    "coverage_line": {"pension", "medical", "injury"},
+    "coverage_source": {"survey", "import", "enrolment", "payment", "registry", "upstream"},
+    "not_applicable_reason": {"under_16", "student", "receiving_pension"},
     "employer_type": {
         "company", "internet_startup", "individual_business", "public_institution",
         "social_organisation", "other",
