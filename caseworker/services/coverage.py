@@ -379,7 +379,7 @@ def record_answers_in(
             person_id=answer.person_id,
             scheme=answer.scheme or line.schemes[0],
             status=answer.status,
-            not_insured_reason=answer.reason,
+            not_insured_reason=answer.reason if reason_table(answer.status) else None,
             insured_where=answer.insured_where,
             surveyed_on=day,
             note=answer.note,
@@ -399,7 +399,9 @@ def record_answers_in(
         if row.source in RECORD_SOURCES and row.status == answer.status:
             written.append(view_of(row))  # the answer agrees with the records: they stay
             continue
-        row.status, row.reason = answer.status, answer.reason
+        # Only not insured / not applicable take a reason: one left from another choice goes.
+        reason = answer.reason if reason_table(answer.status) else None
+        row.status, row.reason = answer.status, reason
         row.scheme = answer.scheme
         row.insured_where = (answer.insured_where or "").strip() or None
         row.note = (answer.note or "").strip() or None
