@@ -190,6 +190,7 @@ class SyncView(QWidget):
             "employer": self.tr("用人单位"),
             "household": self.tr("户"),
             "survey_entry": self.tr("入户调查"),
+            "coverage": self.tr("参保状态"),
         }.get(entity_type, entity_type)
 
     def _table(self, model: RecordTableModel, name: str, label: str) -> QTableView:
