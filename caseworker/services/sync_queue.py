@@ -84,6 +84,9 @@ class QueueItem:
     # centre_name, id_number_masked, name_masked, schemes, person_id.
     owner: dict[str, Any] | None = None
     elsewhere: dict[str, Any] | None = None
+    # What the record names in code, for screens to put in their own language: the scheme
+    # (enrolment, survey entry), or the line and status of a coverage record.
+    codes: dict[str, str] | None = None
 
     @property
     def can_request_transfer(self) -> bool:
@@ -188,6 +191,14 @@ def _summary(entry: OutboxEntry) -> str:
     return str(entry.entity_id)
 
 
+def _codes(entry: OutboxEntry) -> dict[str, str] | None:
+    p = entry.payload
+    names = ("line", "status") if entry.entity_type == "coverage" else ("scheme",)
+    if entry.entity_type not in ("coverage", "enrolment", "survey_entry"):
+        return None
+    return {name: str(p[name]) for name in names if p.get(name)} or None
+
+
 def queue(database: Database) -> list[QueueItem]:
     """Rejected and conflicting entries nobody has resolved yet, oldest first."""
     with database.reading() as session:
@@ -215,6 +226,7 @@ def queue(database: Database) -> list[QueueItem]:
                     _summary(e),
                     owner,
                     elsewhere,
+                    _codes(e),
                 )
             )
         return items

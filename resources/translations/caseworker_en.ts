@@ -2781,6 +2781,10 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Coverage status</translation>
     </message>
     <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
         <source>待上传 {pending} 条 · 已接收 {accepted} 条 · 待处理 {issues} 条 · 上次成功同步 {last}</source>
         <translation>{pending} waiting to upload · {accepted} accepted · {issues} to resolve · last successful sync {last}</translation>
     </message>

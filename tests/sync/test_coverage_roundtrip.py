@@ -423,3 +423,36 @@ def test_a_pull_never_overwrites_an_unsent_status(township: Township):
         counts = apply_registry_page(db, page.model_copy(update={"items": odd, "cursor": cursor}))
         assert (counts.applied, counts.skipped) == (0, 2)
     assert set(line_codes()) == set(_versions(t.b, t.surveyed))
+
+
+def test_a_household_is_filed_under_its_villages_township(township: Township):
+    """A household has no person to take a township from: its village decides (first nine
+    digits of the village code), else the sending centre's township."""
+    t = township
+    device = Device(t.a, t.server)
+    elsewhere, unplaced = uuid.uuid4(), uuid.uuid4()
+    _, results = device.send(
+        device.record(
+            "household",
+            {
+                "id": str(elsewhere),
+                "version": 1,
+                "village_code": "320583102203",
+                "address_detail": "周市镇",
+            },
+        ),
+        device.record(
+            "household",
+            {"id": str(unplaced), "version": 1, "village_code": None, "address_detail": "待核实"},
+        ),
+    )
+    assert [r["status"] for r in results] == ["created", "created"]
+    filed = {
+        entity: township
+        for _, township, kind, entity, _ in _county(t.server)["feed"]
+        if kind == "household"
+    }
+    assert filed[str(elsewhere)] == C_CODE and filed[str(unplaced)] == TOWNSHIP
+    assert run_sync(t.c.database, retry=FAST_RETRY).registry_applied == 1
+    with t.c.database.reading() as db:
+        assert [h.id for h in db.scalars(select(Household))] == [elsewhere]

@@ -57,7 +57,7 @@ def test_sync_screen_sends_shows_progress_and_resolves_the_queue(
             for row in range(3)
             for column in range(view.issues_model.columnCount())
         ]
-        assert "参保状态" in kinds and "医疗保险：未参保" in kinds
+        assert "参保状态" in kinds and "医疗保险：未参保" in kinds and "居民医保" in kinds
         qtmodeltester.check(view.issues_model)
         qtmodeltester.check(view.batches_model)
         assert view.batches_model.rowCount() == 1
