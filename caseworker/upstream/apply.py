@@ -15,9 +15,10 @@ applied through it ends as if applied record by record, as long as no constraint
 (the caller then starts over, record by record).
 
 Ownership (``caseworker.upstream.ownership``): a row keeps the centre that created it; a
-record from another centre that would change it, or that enrols, pays for or surveys a
-person another centre owns, is refused ``not_owner`` before anything is written, and an
-answer never carries another centre's record.
+record from another centre that would change it, or that enrols, pays for, surveys or
+records the coverage of a person another centre owns, is refused ``not_owner`` before
+anything is written, and an answer never carries another centre's record. A coverage status
+belongs to its person's owner (see ``_coverage``).
 """
 
 from __future__ import annotations
