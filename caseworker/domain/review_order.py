@@ -3,8 +3,8 @@
 An entry goes once it is approved *and* nothing it depends on is still held back. It depends
 on every earlier change to the record it changes (the county applies one record's changes
 in order) and on every earlier change to a record it names (a person's enrolment names the
-person; a payment names the person and the enrolment; a person may name an employer or a
-household). "Held back" is transitive: an approved enrolment waiting for its unapproved
+person; a payment names the person and the enrolment; a survey entry and a coverage status
+name the person; a person may name an employer or a household). "Held back" is transitive: an approved enrolment waiting for its unapproved
 person holds back the approved payment for that enrolment too.
 
 Pure logic over plain values, so the rule is tested without a database.

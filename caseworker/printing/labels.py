@@ -28,7 +28,15 @@ SEX_LABELS = {"1": "男", "2": "女", "0": "未知", "9": "未说明"}
 STATUS_LABELS = {"active": "active", "suspended": "暂停", "ended": "终止"}
 PENSION = ("resident_pension", "employee_pension", "employee_pension_flexible")
 MEDICAL = ("resident_medical", "employee_medical")
-ENTITY_LABELS = {"person": "人员", "enrolment": "参保", "payment": "缴费", "employer": "单位"}
+ENTITY_LABELS = {
+    "person": "人员",
+    "enrolment": "参保",
+    "payment": "缴费",
+    "employer": "单位",
+    "household": "家庭户",
+    "survey_entry": "入户调查",
+    "coverage": "参保状态",
+}
 OPERATION_LABELS = {"create": "新增", "upsert": "新增/变更", "update": "变更", "void": "作废"}
 STATE_LABELS = {
     "pending": "待上传",

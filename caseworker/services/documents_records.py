@@ -327,11 +327,19 @@ def _transmittal_row(entry: OutboxEntry, names: dict[uuid.UUID, str]) -> Transmi
         reference = str(payload.get("receipt_number") or payload.get("voucher_number") or "")
     elif payload.get("id_number"):
         reference = mask_id_number(str(payload["id_number"]))
+    elif entry.entity_type == "coverage":
+        # Which line and what it now says, e.g. 养老保险：本地参保.
+        line = _label("coverage_line", payload.get("line"))
+        reference = f"{line}：{_label('coverage_status', payload.get('status'))}"
+    elif entry.entity_type == "household":
+        reference = str(payload.get("village_code") or "")
     else:
         reference = str(payload.get("credit_code") or _label("scheme", payload.get("scheme")))
     return TransmittalRow(
         kind=ENTITY_LABELS.get(entry.entity_type, entry.entity_type),
-        subject=str(payload.get("name") or names.get(person_id, "")),
+        subject=str(
+            payload.get("name") or names.get(person_id, "") or payload.get("address_detail") or ""
+        ),
         reference=reference,
         operation=OPERATION_LABELS.get(entry.operation, entry.operation),
         record_id=entry.entity_id,

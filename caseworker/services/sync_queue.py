@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.domain.codes import label_or_code
+from caseworker.domain.coverage import coverage_id, line_codes
 from caseworker.domain.wire import PERSON_FIELDS
 from caseworker.services.actor import Actor, Role
 from caseworker.services.errors import NotFound, PermissionDenied, ServiceError
@@ -26,6 +28,7 @@ from caseworker.services.journal import audit, record_change
 from caseworker.services.sync_guard import guardrail_status
 from caseworker.store.database import Database
 from caseworker.store.models import (
+    CoverageStatus,
     CoverageSurveyEntry,
     Enrolment,
     OutboxEntry,
@@ -81,6 +84,9 @@ class QueueItem:
     # centre_name, id_number_masked, name_masked, schemes, person_id.
     owner: dict[str, Any] | None = None
     elsewhere: dict[str, Any] | None = None
+    # What the record names in code, for screens to put in their own language: the scheme
+    # (enrolment, survey entry), or the line and status of a coverage record.
+    codes: dict[str, str] | None = None
 
     @property
     def can_request_transfer(self) -> bool:
@@ -171,6 +177,10 @@ def _ownership(entry: OutboxEntry) -> tuple[dict[str, Any] | None, dict[str, Any
 
 def _summary(entry: OutboxEntry) -> str:
     p = entry.payload
+    if entry.entity_type == "coverage":
+        # Which line and what it says (the person is named on the Sync page's detail).
+        line = label_or_code("coverage_line", str(p.get("line")))
+        return f"{line}：{label_or_code('coverage_status', str(p.get('status')))}"
     if entry.entity_type == "payment" and p.get("receipt_number"):
         # A receipt may carry several lines: the line says which of them was refused.
         line = p.get("receipt_line") or 1
@@ -179,6 +189,14 @@ def _summary(entry: OutboxEntry) -> str:
         if p.get(key):
             return str(p[key])
     return str(entry.entity_id)
+
+
+def _codes(entry: OutboxEntry) -> dict[str, str] | None:
+    p = entry.payload
+    names = ("line", "status") if entry.entity_type == "coverage" else ("scheme",)
+    if entry.entity_type not in ("coverage", "enrolment", "survey_entry"):
+        return None
+    return {name: str(p[name]) for name in names if p.get(name)} or None
 
 
 def queue(database: Database) -> list[QueueItem]:
@@ -208,6 +226,7 @@ def queue(database: Database) -> list[QueueItem]:
                     _summary(e),
                     owner,
                     elsewhere,
+                    _codes(e),
                 )
             )
         return items
@@ -266,6 +285,19 @@ def _current_payload(row: Any, entity_type: str) -> dict[str, Any]:
     return WIRE[entity_type].snapshot(row)
 
 
+def _local_row(session: Session, entry: OutboxEntry) -> Any:
+    """The row an outbox entry changed. A coverage status is keyed by (person, line) here
+    and by ``coverage_id(person, line)`` on the wire: its entry's payload names the key."""
+    if entry.entity_type == "coverage":
+        try:
+            person_id = uuid.UUID(str(entry.payload.get("person_id")))
+        except ValueError:
+            return None
+        row = session.get(CoverageStatus, (person_id, entry.payload.get("line")))
+        return row if row is not None and row.id == entry.entity_id else None
+    return session.get(MODELS[entry.entity_type], entry.entity_id)
+
+
 def resubmit(database: Database, actor: Actor, seq: int) -> uuid.UUID:
     """Queue the entity's current state again; returns the new outbox entry's id."""
     with database.writing() as session:
@@ -281,7 +313,7 @@ def resubmit(database: Database, actor: Actor, seq: int) -> uuid.UUID:
         if newer is not None:  # the clerk's correction is already on its way
             _resolve(session, actor, entry, "resubmitted", newer, "superseded by a later change")
             return newer
-        row = session.get(MODELS[entry.entity_type], entry.entity_id)
+        row = _local_row(session, entry)
         if row is None:
             raise NotFound("entity", "本机已没有这条记录。", "The record no longer exists here.")
         _, server_version, _ = _details(entry)
@@ -314,6 +346,22 @@ def dismiss(database: Database, actor: Actor, seq: int, note: str) -> None:
         _resolve(session, actor, _open_entry(session, seq), "dismissed", None, note.strip())
 
 
+# What a status row holds of its own (the rest is the key, or copied from the person).
+_COVERAGE_OWN = (
+    "status",
+    "scheme",
+    "reason",
+    "insured_where",
+    "as_of",
+    "valid_until",
+    "source",
+    "operator_id",
+    "note",
+    "version",
+    "updated_at",
+)
+
+
 def _merge_person(session: Session, local: Person, server_id: uuid.UUID) -> Person:
     """The county knows this person under another id: move our rows onto that id."""
     if session.get(Person, server_id) is not None:
@@ -334,6 +382,13 @@ def _merge_person(session: Session, local: Person, server_id: uuid.UUID) -> Pers
     session.flush()
     for model in (Enrolment, Payment, CoverageSurveyEntry):
         session.execute(update(model).where(model.person_id == old_id).values(person_id=server_id))
+    # The twin got fresh rows (status unknown) from the triggers; it takes ours over.
+    for line in line_codes():
+        ours = session.get(CoverageStatus, (old_id, line))
+        theirs = session.get(CoverageStatus, (server_id, line))
+        if ours is not None and theirs is not None:
+            for name in _COVERAGE_OWN:
+                setattr(theirs, name, getattr(ours, name))
     # The collections still hold the moved rows; reload them (now empty) before deleting.
     session.expire(local, ["enrolments", "payments"])
     session.delete(local)
@@ -356,11 +411,14 @@ def accept_server(database: Database, actor: Actor, seq: int) -> None:
                 "这条记录没有县级副本可采用。",
                 "There is no county copy to accept.",
             )
-        model = MODELS[entry.entity_type]
-        row = session.get(model, entry.entity_id)
+        row = _local_row(session, entry)
         server_id = uuid.UUID(str(copy["id"]))
         if row is not None and entry.entity_type == "person" and server_id != row.id:
+            old_id = row.id
             row = _merge_person(session, row, server_id)
+            requeue_merged_coverage(
+                session, actor, old_id, row.id, "merged onto the county's person"
+            )
         if row is not None and entry.entity_type in FIELDS:
             with session.no_autoflush:
                 apply_fields(session, row, copy, FIELDS[entry.entity_type])
@@ -389,15 +447,18 @@ def resolve_entries_of(
 def requeue_person_records(
     session: Session, actor: Actor, person_id: uuid.UUID, note: str, *, with_person: bool = False
 ) -> int:
-    """Send again the person's enrolments, payments and survey entries the county refused
+    """Send again the person's enrolments, payments, survey entries and coverage statuses the
+    county refused
     (e.g. ``not_owner`` before a transfer, or ``unknown_person`` before a merge), and with
     ``with_person`` the person's own refused change (its current state)."""
     requeued = 0
-    kinds = ("person", "enrolment", "payment", "survey_entry")
+    kinds = ("person", "enrolment", "payment", "survey_entry", "coverage")
     for kind in kinds if with_person else kinds[1:]:
         model = MODELS[kind]
         if kind == "person":
             ids = [person_id]
+        elif kind == "coverage":
+            ids = [coverage_id(person_id, line) for line in line_codes()]
         else:
             ids = list(session.scalars(select(model.id).where(model.person_id == person_id)))
         if not ids:
@@ -415,7 +476,9 @@ def requeue_person_records(
         for entry in entries:
             latest[entry.entity_id] = entry
         for entity_id, entry in latest.items():
-            row = session.get(model, entity_id)
+            row = _local_row(session, entry)
+            if row is None:
+                continue
             outbox = record_change(
                 session,
                 actor,
@@ -430,4 +493,40 @@ def requeue_person_records(
             for old in entries:
                 if old.entity_id == entity_id:
                     _resolve(session, actor, old, "resubmitted", outbox.id, note)
+    return requeued
+
+
+def requeue_merged_coverage(
+    session: Session, actor: Actor, old_id: uuid.UUID, person_id: uuid.UUID, note: str
+) -> int:
+    """After a merge the person's statuses go up under the county's id
+    (``coverage_id(person, line)`` changes with the person): the refused entries under the
+    old id are closed, and each status this centre has written is sent again."""
+    requeued = 0
+    for line in line_codes():
+        old_entries = session.scalars(
+            select(OutboxEntry).where(
+                OutboxEntry.entity_id == coverage_id(old_id, line),
+                OutboxEntry.sync_state.in_(("rejected", "conflict")),
+                _unresolved(),
+            )
+        ).all()
+        row = session.get(CoverageStatus, (person_id, line))
+        if not old_entries or row is None or row.version == 0:
+            for old in old_entries:
+                _resolve(session, actor, old, "dismissed", None, note)
+            continue
+        outbox = record_change(
+            session,
+            actor,
+            action="coverage.resubmit",
+            entity_type="coverage",
+            entity_id=row.id,
+            operation="upsert",
+            payload=_current_payload(row, "coverage"),
+            detail={"note": note},
+        )
+        requeued += 1
+        for old in old_entries:
+            _resolve(session, actor, old, "resubmitted", outbox.id, note)
     return requeued

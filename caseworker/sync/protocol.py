@@ -230,7 +230,7 @@ class ReferenceFeed(_Model):
 
 class RegistryItem(_Model):
     seq: int
-    entity_type: Literal["person", "enrolment"]
+    entity_type: Literal["person", "enrolment", "household", "coverage"]
     entity_id: uuid.UUID
     version: int
     centre_code: str

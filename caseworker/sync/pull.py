@@ -3,6 +3,12 @@
 A pull never overwrites a local record that has unsent, rejected or conflicting changes:
 those rows are skipped (and counted), and the clerk's own change goes up and is answered.
 Rows pulled from the registry write no outbox entry: they are the county's, not ours.
+
+The registry feed carries persons, enrolments, households and coverage statuses. A
+coverage status updates the row the person already has here (triggers give every person
+one per line); it keeps the county's fields as sent, the original ``source`` included
+(a survey answer stays a survey answer: the person's owning centre, shown on the person,
+says it came from elsewhere).
 """
 
 from __future__ import annotations
@@ -15,12 +21,20 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 # The wire table's fields and conversions, under the names this module always used.
-from caseworker.domain.wire import ENROLMENT_FIELDS, PERSON_FIELDS
+from caseworker.domain.coverage import coverage_id
+from caseworker.domain.wire import (
+    COVERAGE_FIELDS,
+    ENROLMENT_FIELDS,
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+)
 from caseworker.domain.wire import from_wire as _value
 from caseworker.services.journal import audit
 from caseworker.store.models import (
     Centre,
+    CoverageStatus,
     Enrolment,
+    Household,
     OutboxEntry,
     Person,
     ReferenceData,
@@ -125,13 +139,60 @@ def _apply_enrolment(session: Session, item: RegistryItem) -> bool:
     return True
 
 
+def _apply_household(session: Session, item: RegistryItem) -> bool:
+    household = session.get(Household, item.entity_id)
+    if household is None:
+        household = Household(id=item.entity_id)
+        _set_fields(session, household, item.payload, HOUSEHOLD_FIELDS)
+        household.version = item.version
+        session.add(household)
+        return True
+    if item.version <= household.version:
+        return False
+    _set_fields(session, household, item.payload, HOUSEHOLD_FIELDS)
+    household.version = item.version
+    return True
+
+
+# Which row a status names is its key, not something a payload may change.
+_COVERAGE_VALUES = tuple(name for name in COVERAGE_FIELDS if name not in ("person_id", "line"))
+
+
+def _apply_coverage(session: Session, item: RegistryItem) -> bool:
+    """The person's row for the line, updated to the county's version (never created:
+    a person unknown here is skipped, and its statuses come with it later)."""
+    person_id = _value("person_id", item.payload.get("person_id"))
+    line = item.payload.get("line")
+    if person_id is None or coverage_id(person_id, str(line)) != item.entity_id:
+        return False  # the county checks this; a row we cannot place is left alone
+    row = session.get(CoverageStatus, (person_id, line))
+    if row is None or item.version <= row.version:
+        return False
+    _set_fields(session, row, item.payload, _COVERAGE_VALUES)
+    row.version = item.version
+    # Another centre's operator and a look-again date derived from records this centre
+    # does not hold mean nothing here.
+    row.operator_id, row.valid_until = None, None
+    row.updated_at = datetime.now(UTC)
+    return True
+
+
+_APPLY = {
+    "person": _apply_person,
+    "enrolment": _apply_enrolment,
+    "household": _apply_household,
+    "coverage": _apply_coverage,
+}
+
+
 def apply_registry_page(session: Session, page: RegistryFeed) -> PullCounts:
     counts = PullCounts()
     for item in page.items:
+        # Coverage statuses go upstream under coverage_id(person, line): the same id here.
         if has_unsettled_changes(session, item.entity_id):
             counts.skipped += 1
             continue
-        apply = _apply_person if item.entity_type == "person" else _apply_enrolment
+        apply = _APPLY[item.entity_type]
         with session.no_autoflush:
             done = apply(session, item)
         session.flush()

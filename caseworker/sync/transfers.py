@@ -26,6 +26,7 @@ from caseworker.services.enrolment import PERSON_FIELDS
 from caseworker.services.journal import audit
 from caseworker.services.sync_queue import (
     _merge_person,
+    requeue_merged_coverage,
     requeue_person_records,
     resolve_entries_of,
 )
@@ -193,7 +194,8 @@ def adopt_transferred(session: Session, page: RegistryFeed) -> int:
       duplicate) is merged onto the county's id, and its conflict closed.
     - The county's record we already held (pulled before) whose edit the county refused
       ``not_owner``: our current state goes up again, over the transfer's version.
-    Either way the person's refused enrolments, payments and survey entries are queued again.
+    Either way the person's refused enrolments, payments, survey entries and coverage
+    statuses are queued again (statuses under the county's id after a merge).
     """
     own = session.scalars(select(Centre.code)).first()
     adopted = 0
@@ -219,6 +221,7 @@ def adopt_transferred(session: Session, page: RegistryFeed) -> int:
             index_person(session, person)
             resolve_entries_of(session, actor, old_id, "accepted_server", note)
             requeued = requeue_person_records(session, actor, person.id, note)
+            requeued += requeue_merged_coverage(session, actor, old_id, person.id, note)
         else:
             person, old_id = held, held.id
             refused = _refused_here(session, person.id)

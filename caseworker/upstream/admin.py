@@ -24,6 +24,7 @@ from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import (
     Batch,
     Centre,
+    Coverage,
     Device,
     DeviceAuditHead,
     Enrolment,
@@ -85,6 +86,7 @@ def stats(db: UpstreamDb) -> dict[str, int]:
             "enrolments": count(Enrolment),
             "payments": count(Payment),
             "survey_entries": count(SurveyEntry),
+            "coverage_statuses": count(Coverage),
         }
 
 

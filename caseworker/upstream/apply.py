@@ -15,9 +15,10 @@ applied through it ends as if applied record by record, as long as no constraint
 (the caller then starts over, record by record).
 
 Ownership (``caseworker.upstream.ownership``): a row keeps the centre that created it; a
-record from another centre that would change it, or that enrols, pays for or surveys a
-person another centre owns, is refused ``not_owner`` before anything is written, and an
-answer never carries another centre's record.
+record from another centre that would change it, or that enrols, pays for, surveys or
+records the coverage of a person another centre owns, is refused ``not_owner`` before
+anything is written, and an answer never carries another centre's record. A coverage status
+belongs to its person's owner (see ``_coverage``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ from caseworker.domain.ids import parse_id_number, parse_uscc
 from caseworker.domain.periods import Period
 from caseworker.domain.wire import SHAPES
 from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
+from caseworker.upstream.apply_checks import Rejected as Rejected
+from caseworker.upstream.apply_checks import coverage_key
+from caseworker.upstream.apply_checks import text_field as _text
+from caseworker.upstream.apply_checks import uuid_field as _uuid
+from caseworker.upstream.apply_checks import version_field as _version
 from caseworker.upstream.apply_stores import (
+    COVERAGE,
     EMPLOYER,
     ENROLMENT,
     HOUSEHOLD,
@@ -49,18 +56,7 @@ from caseworker.upstream.apply_stores import (
 )
 from caseworker.upstream.ownership import not_owner_message, owner_info, registered_elsewhere
 
-# Re-exported: callers import the stores from here.
-
 UPSERT_ONLY = {kind for kind, shape in SHAPES.items() if shape.operations == ("upsert",)}
-
-
-class Rejected(Exception):
-    """The record cannot be applied as sent: the clerk must fix it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
@@ -107,34 +103,6 @@ def _foreign_person(
     if owner is not None and owner != origin.centre_code:
         return _not_owner(store, kind, owner, of_person=True)
     return None
-
-
-def _uuid(payload: dict[str, Any], name: str, *, required: bool = True) -> uuid.UUID | None:
-    value = payload.get(name)
-    if value is None and not required:
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        raise Rejected(f"invalid_{name}", f"{name} 不是有效的标识 / {name} is not a UUID") from None
-
-
-def _text(payload: dict[str, Any], name: str, limit: int) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise Rejected(
-            f"invalid_{name}", f"{name} 缺失或过长 / {name} is missing or longer than {limit}"
-        )
-    return value
-
-
-def _version(payload: dict[str, Any], *, default: int | None = None) -> int:
-    value = payload.get("version", default)
-    if value is None:
-        value = default
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value < 2**31:
-        raise Rejected("invalid_version", "版本号无效 / version must be a positive integer")
-    return value
 
 
 def _township(payload: dict[str, Any], origin: Origin) -> str | None:
@@ -226,9 +194,24 @@ def _employer(store: Store, record: Record, origin: Origin) -> Outcome:
     return _upsert(store, EMPLOYER, record, _version(p), {"credit_code": code}, origin)[0]
 
 
+def _household_township(payload: dict[str, Any], origin: Origin) -> str | None:
+    """A household has no person to take a township from: its village's (the first nine
+    digits of the 12-digit village code), else the sending centre's."""
+    village = payload.get("village_code")
+    if isinstance(village, str) and len(village) >= 9 and village[:9].isdigit():
+        return village[:9]
+    return origin.township_code
+
+
 def _household(store: Store, record: Record, origin: Origin) -> Outcome:
     # Households were snapshotted before their first flush, so version 1 may arrive as null.
-    return _upsert(store, HOUSEHOLD, record, _version(record.payload, default=1), {}, origin)[0]
+    p = record.payload
+    version = _version(p, default=1)
+    outcome, written = _upsert(store, HOUSEHOLD, record, version, {}, origin)
+    if written:
+        township = _household_township(p, origin)
+        outcome.registry.append(("household", record.entity_id, version, township, p))
+    return outcome
 
 
 def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
@@ -238,6 +221,46 @@ def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
     if refused is not None:
         return refused
     return _upsert(store, SURVEY, record, _version(p, default=1), columns, origin)[0]
+
+
+def _coverage(store: Store, record: Record, origin: Origin) -> Outcome:
+    """A person's status in one line. The person's owner decides, as for survey entries;
+    since the row is the person's, it follows the person: after a transfer the new owner
+    writes it (and is then the row's centre), the old one no longer may."""
+    p = record.payload
+    person_id, line = coverage_key(p, record.entity_id)
+    version = _version(p)
+    owner = store.owner(person_id)
+    if owner is None:
+        raise Rejected(
+            "unknown_person",
+            "县级库中没有该人员（人员记录被退回或冲突），请先处理人员记录 / the person of this "
+            "coverage status is not in the county registry",
+        )
+    if owner != origin.centre_code:
+        return _not_owner(store, "coverage", owner, of_person=True)
+    row = store.row(COVERAGE, record.entity_id)
+    values = {"version": version, "payload": p, "centre_code": origin.centre_code}
+    if row is None:
+        store.insert(
+            COVERAGE, {"id": record.entity_id, **values, "person_id": person_id, "line": line}
+        )
+        outcome = Outcome("created")
+    elif version > row.version:
+        store.update(COVERAGE, record.entity_id, values)
+        outcome = Outcome("updated")
+    elif version == row.version and row.payload == p:
+        return Outcome("already_applied")
+    else:
+        return _conflict(
+            "stale_version",
+            f"县级库中该参保状态已是第{row.version}版，与本机修改冲突 / the county holds version "
+            f"{row.version} of this status, changed elsewhere",
+            row,
+        )
+    township = store.township(person_id)
+    outcome.registry.append(("coverage", record.entity_id, version, township, p))
+    return outcome
 
 
 def _receipt_line(p: dict[str, Any]) -> tuple[str | None, int]:
@@ -357,6 +380,7 @@ APPLIERS = {
     "household": _household,
     "survey_entry": _survey,
     "payment": _payment,
+    "coverage": _coverage,
 }
 
 
@@ -476,7 +500,7 @@ def explain_integrity(conn: Connection, record: Record, origin: Origin) -> Outco
             "县级库中没有对应的人员或参保记录，请先处理它们 / the person or enrolment of this "
             "payment is not in the county registry",
         )
-    elif kind == "survey_entry":
+    elif kind in ("survey_entry", "coverage"):
         raise Rejected(
             "unknown_person", "县级库中没有该人员 / the person is not in the county registry"
         )

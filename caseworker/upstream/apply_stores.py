@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from caseworker.sync.protocol import Record
 from caseworker.upstream.models import (
     Centre,
+    Coverage,
     Employer,
     Enrolment,
     Household,
@@ -39,6 +40,7 @@ PAYMENT = Payment.__table__
 EMPLOYER = Employer.__table__
 HOUSEHOLD = Household.__table__
 SURVEY = SurveyEntry.__table__
+COVERAGE = Coverage.__table__
 TABLES: dict[str, Table] = {
     "person": PERSON,  # type: ignore[dict-item]
     "enrolment": ENROLMENT,  # type: ignore[dict-item]
@@ -46,6 +48,7 @@ TABLES: dict[str, Table] = {
     "employer": EMPLOYER,  # type: ignore[dict-item]
     "household": HOUSEHOLD,  # type: ignore[dict-item]
     "survey_entry": SURVEY,  # type: ignore[dict-item]
+    "coverage": COVERAGE,  # type: ignore[dict-item]
 }
 
 
@@ -212,7 +215,7 @@ class DirectStore(Store):
 
 
 # Records that belong to a person: the person's owner decides whether they are accepted.
-PERSON_REFERENCES = ("enrolment", "payment", "survey_entry")
+PERSON_REFERENCES = ("enrolment", "payment", "survey_entry", "coverage")
 
 
 def _person_ref(record: Record) -> uuid.UUID | None:

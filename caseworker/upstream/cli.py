@@ -173,7 +173,7 @@ def cmd_stats(args: Any) -> int:
         _print_json(counts)
     else:
         for name, value in counts.items():
-            print(f"{name:<16}{value:>10}")
+            print(f"{name:<20}{value:>10}")
     return 0
 
 

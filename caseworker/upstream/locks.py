@@ -10,8 +10,8 @@ first, holding nothing the first still needs.
 
 The keys, from the records as sent (one lock per distinct key, usually one per record):
 
-- ``person:<uuid>`` for a person record and for every enrolment, payment and survey entry
-  that names the person. One key for a person and all that hangs off it covers the
+- ``person:<uuid>`` for a person record and for every enrolment, payment, survey entry
+  and coverage status that names the person. One key for a person and all that hangs off it covers the
   person's row, one enrolment per person and scheme, and the foreign-key checks that
   wait on a person or enrolment row another batch is updating;
 - ``id_number:<number>``, ``receipt_number:<number>``, ``credit_code:<code>``: the unique
@@ -78,8 +78,8 @@ _LOCK_IN_ORDER = text(
     " SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
     ") AS taken"
 )
-# Records that name a person (enrolment, payment, survey entry) lock that person.
-NAMES_A_PERSON = ("enrolment", "payment", "survey_entry")
+# Records that name a person (enrolment, payment, survey entry, coverage) lock that person.
+NAMES_A_PERSON = ("enrolment", "payment", "survey_entry", "coverage")
 
 
 def lock_key(kind: str, value: str) -> int:

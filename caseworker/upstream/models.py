@@ -155,6 +155,16 @@ class SurveyEntry(_Entity, Base):
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
 
 
+class Coverage(_Entity, Base):
+    """A person's coverage status in one insurance line; ``id`` is
+    ``domain.coverage.coverage_id(person_id, line)`` (checked by the applier), so one row per
+    person and line. ``centre_code`` is the centre that last wrote it: the person's owner."""
+
+    __tablename__ = "coverage"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    line: Mapped[str] = mapped_column(String(20))
+
+
 class FeedCounter(Base):
     """Cursor values are handed out under this row's lock just before commit, so a reader
     never sees a higher cursor committed before a lower one."""
@@ -176,7 +186,8 @@ class ReferenceItem(Base):
 
 
 class RegistryChange(Base):
-    """The township registry feed: every accepted person and enrolment change, in order."""
+    """The township registry feed: every accepted person, enrolment, household and coverage
+    change, in order, each under the township it belongs to."""
 
     __tablename__ = "registry_change"
     __table_args__ = (Index("ix_registry_change_township_seq", "township_code", "seq"),)

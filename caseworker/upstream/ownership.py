@@ -1,7 +1,7 @@
 """Who owns a record at the county, and what another centre is told about it.
 
 Every person, enrolment, payment, survey entry, employer and household belongs to the
-centre that created it (``centre_code``, set on insert, never rewritten by an update). A
+centre that created it (a coverage status to the person's owner) (``centre_code``, set on insert, never rewritten by an update). A
 change from another centre is refused (``not_owner``) with the owning centre named; a
 duplicate ID number is answered ``registered_elsewhere`` with the owning centre, a masked
 ID number, the surname with the given name masked and the schemes held: never a phone,
@@ -28,6 +28,7 @@ _WHAT = {
     "enrolment": ("为该人员办理参保", "enrol this person"),
     "payment": ("为该人员缴费或作废缴费", "record or void this person's payments"),
     "survey_entry": ("登记该人员的参保调查", "record this person's coverage survey"),
+    "coverage": ("记录该人员的参保状态", "record this person's coverage status"),
 }
 
 

@@ -4,8 +4,9 @@ The new centre's device asks (``POST /v1/transfers``, signed over the exact byte
 batch; the id is the client's, so the same bytes again are the same request). The county
 decides (``caseworker-upstream transfer approve|refuse``). Approval, in one transaction:
 the person's owner becomes the new centre; its open enrolments move with it (payments stay
-with the centre that collected them: money stays where it was taken); the person and the
-moved enrolments go into the registry feed of both centres' townships; a county audit row
+with the centre that collected them: money stays where it was taken); the person, the
+moved enrolments and the person's coverage statuses go into the registry feed of both
+centres' townships; a county audit row
 says who approved, when and why. Every step is a ``county_audit`` row.
 """
 
@@ -35,13 +36,14 @@ from caseworker.upstream.intake import (
     verify,
 )
 from caseworker.upstream.locks import lock_key, lock_keys
-from caseworker.upstream.models import Centre, CountyAudit, Enrolment, Person, Transfer
+from caseworker.upstream.models import Centre, CountyAudit, Coverage, Enrolment, Person, Transfer
 
 MAX_REQUEST_BYTES = 4096
 TRANSFER = Transfer.__table__
 AUDIT = CountyAudit.__table__
 PERSON = Person.__table__
 ENROLMENT = Enrolment.__table__
+COVERAGE = Coverage.__table__
 STATE_WORDS = {"requested": "待审批", "approved": "已批准", "refused": "已拒绝"}
 
 
@@ -330,6 +332,14 @@ def approve_transfer(
             )
             moved.append(enrolment.id)
             feed.append(("enrolment", enrolment.id, enrolment.version + 1, moved_payload))
+        # The person's coverage statuses follow the person (the new owner writes them from
+        # now on, upstream/apply.py): the new centre gets them as they stand.
+        for status in conn.execute(
+            select(COVERAGE.c.id, COVERAGE.c.version, COVERAGE.c.payload)
+            .where(COVERAGE.c.person_id == person.id)
+            .order_by(COVERAGE.c.id)
+        ):
+            feed.append(("coverage", status.id, status.version, status.payload))
         townships = {
             conn.scalar(select(Centre.township_code).where(Centre.code == code))
             for code in (to_centre, from_centre)

@@ -2174,6 +2174,14 @@
         <translation>Survey changed</translation>
     </message>
     <message>
+        <source>参保状态</source>
+        <translation>Coverage status</translation>
+    </message>
+    <message>
+        <source>参保状态变更</source>
+        <translation>Coverage status change</translation>
+    </message>
+    <message>
         <source>待审核</source>
         <translation>To review</translation>
     </message>
@@ -2767,6 +2775,14 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>退回与冲突（审核员处理冲突）</source>
         <translation>Returns and conflicts (supervisors resolve conflicts)</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Coverage status</translation>
+    </message>
+    <message>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>待上传 {pending} 条 · 已接收 {accepted} 条 · 待处理 {issues} 条 · 上次成功同步 {last}</source>

@@ -197,7 +197,10 @@ def test_transmittal_from_plain_rows_and_from_a_batch(paid, tmp_path):
         for entry in session.scalars(select(OutboxEntry)):
             entry.batch_id = batch
     rows = documents.transmittal_rows(db, batch)
-    assert {r.kind for r in rows} == {"人员", "参保", "缴费"}
+    assert {r.kind for r in rows} == {"人员", "参保", "缴费", "参保状态"}
+    # A status row names its person, its line and what it now says.
+    status = next(r for r in rows if r.kind == "参保状态")
+    assert status.subject == "单雄信" and status.reference.startswith("养老保险：")
     result = documents.transmittal_pdf(db, batch, rows, sha256="ab" * 32, now=NOW)
     text = text_of(result, tmp_path)
     assert str(batch) in text and "ab" * 32 in text

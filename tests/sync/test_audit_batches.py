@@ -34,7 +34,7 @@ def test_audit_entries_are_split_across_batches_and_the_county_takes_them_in_ord
         sealed = db.scalars(select(SyncBatch).order_by(SyncBatch.sealed_at)).all()
         total = db.scalar(select(func.count()).select_from(AuditEntry))
         records = sum(b.record_count for b in sealed)
-    assert records == 24
+    assert records == 36  # each person, its enrolment and the pension status it derives
     ranges = [(b.audit_first_seq, b.audit_last_seq) for b in sealed if b.audit_first_seq]
     # Every entry exactly once, in order; every body within the limit.
     assert [n for first, last in ranges for n in range(first, last + 1)] == list(

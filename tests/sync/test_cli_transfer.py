@@ -79,15 +79,17 @@ def test_offline_transfer_by_file_and_the_admin_commands(tmp_path: Path):
     )
     applied = client(home, "import-answer", str(tmp_path / "answers.json"))
     assert applied.returncode == 0, applied.stderr
-    assert "accepted=10" in applied.stdout
+    # Five persons, their enrolments and the pension status each enrolment derives.
+    assert "accepted=15" in applied.stdout
     status = json.loads(client(home, "status", "--json").stdout)
-    assert (status["pending"], status["sending"], status["accepted"]) == (0, 0, 10)
+    assert (status["pending"], status["sending"], status["accepted"]) == (0, 0, 15)
 
     stats = json.loads(upstream("stats", "--json", db=db).stdout)
     assert stats["persons"] == 5 and stats["enrolments"] == 5 and stats["devices"] == 1
+    assert stats["coverage_statuses"] == 5
     assert "320583101" in upstream("devices", db=db).stdout
     batches = json.loads(upstream("batches", "--json", db=db).stdout)
-    assert batches[0]["via"] == "file" and batches[0]["counts"] == {"created": 10}
+    assert batches[0]["via"] == "file" and batches[0]["counts"] == {"created": 15}
     bad_file = tmp_path / "bad.json"
     bad_file.write_text("{}", encoding="utf-8")
     result = upstream("import", str(bad_file), db=db)

@@ -24,7 +24,7 @@ from tests.sync.proxy import FaultProxy, Rule
 from tests.upstream.harness import FAST_RETRY, Server, connect, enrol_people, new_centre
 
 # Small batches so a run spans several requests and faults land mid-run.
-BATCH = 20
+BATCH = 30
 
 
 @pytest.fixture
@@ -38,7 +38,9 @@ def proxy(server: Server) -> Iterator[FaultProxy]:
 def clerk(server: Server, proxy: FaultProxy, tmp_path: Path) -> Iterator[OpenSession]:
     session = new_centre(tmp_path / "centre")
     connect(session, server, base_url=proxy.base)
-    enrol_people(session, 30)  # 60 outbox entries → 3 batches of 20
+    # 90 outbox entries (each person, its enrolment, the pension status it derives) → 3
+    # batches of 30
+    enrol_people(session, 30)
     yield session
     session.close()
 
@@ -81,7 +83,7 @@ def test_retried_faults_end_with_every_record_once(clerk, server, proxy):
     )
     report = run_sync(clerk.database, retry=FAST_RETRY)
     assert sorted(proxy.fired) == sorted([*RETRIED, "status_503"])
-    assert report.counts == {"accepted": 60}
+    assert report.counts == {"accepted": 90}
     assert_exactly_once(clerk, server)
 
 
@@ -126,7 +128,7 @@ def test_server_restart_mid_batch(clerk, server, proxy):
     server.start()
     proxy.release.set()
     worker.join(120)
-    assert outcome["report"].counts == {"accepted": 60}
+    assert outcome["report"].counts == {"accepted": 90}
     assert_exactly_once(clerk, server)
 
 

@@ -261,6 +261,9 @@ def test_after_an_audit_refusal_every_unsent_batch_waits_and_goes_again(
         connect(admin, server)
         enrol_people(admin, 1)
         run_sync(admin.database, retry=FAST_RETRY)
+        with admin.database.reading() as db:  # the person, its enrolment and pension status
+            sent = db.scalar(select(func.max(OutboxEntry.seq)))
+        assert sent == 3
         before = _county(server, admin.actor.device_id)
         monkeypatch.setattr(batches, "MAX_BATCH_BYTES", 8_000)  # several batches
         enrol_people(admin, 4, start=5)
@@ -276,7 +279,7 @@ def test_after_an_audit_refusal_every_unsent_batch_waits_and_goes_again(
         with admin.database.reading() as db:
             batch_states = db.scalars(select(SyncBatch.state)).all()
             waiting = db.execute(
-                select(OutboxEntry.sync_state, OutboxEntry.batch_id).where(OutboxEntry.seq > 2)
+                select(OutboxEntry.sync_state, OutboxEntry.batch_id).where(OutboxEntry.seq > sent)
             ).all()
         assert batch_states.count("refused") >= 2 and "sealed" not in batch_states
         assert waiting and all(row == ("pending", None) for row in waiting)

@@ -15,7 +15,7 @@ from caseworker.services.errors import PermissionDenied, ServiceError
 from caseworker.services.registry import find_by_id_number
 from caseworker.services.sync_guard import Guardrails, set_guardrails
 from caseworker.services.sync_queue import accept_server, dismiss, queue, resubmit, sync_status
-from caseworker.store.models import Enrolment, OutboxEntry, Person, SyncLink
+from caseworker.store.models import CoverageStatus, Enrolment, OutboxEntry, Person, SyncLink
 from caseworker.sync.batches import load_signer, seal_pending
 from caseworker.sync.client import Transport
 from caseworker.sync.pull import apply_registry_page, get_cursor
@@ -51,7 +51,8 @@ def test_registry_and_reference_feeds_reach_the_other_centre(server, centres, tm
     assert load_reference(db, [reference]) == 0  # the same version twice is one item
     db.close()
     report = run_sync(b.database, retry=FAST_RETRY)
-    assert report.registry_applied == 24 and report.reference_applied == 1
+    # Each person, its enrolment and the pension status the enrolment derives.
+    assert report.registry_applied == 36 and report.reference_applied == 1
     found = find_by_id_number(b.database, person(3).id_number)
     assert found is not None and found.schemes == ("resident_pension",)
     with b.database.reading() as db:
@@ -128,14 +129,16 @@ def test_conflict_goes_to_the_queue_and_a_supervisor_accepts_the_county_copy(ser
         today=TODAY,
     )
     report = run_sync(b.database, retry=FAST_RETRY)
-    assert report.counts == {"conflict": 1, "rejected": 1}
+    assert report.counts == {"conflict": 1, "rejected": 2}
     items = queue(b.database)
     assert [(i.entity_type, i.state, i.code) for i in items] == [
         ("person", "conflict", "duplicate_id_number"),
         ("enrolment", "rejected", "unknown_person"),
+        ("coverage", "rejected", "unknown_person"),  # the medical line: enrolled, not paid
     ]
+    assert items[2].summary == "医疗保险：未参保"
     assert items[0].server_copy["id"] != str(items[0].entity_id)
-    assert sync_status(b.database).open_issues == 2
+    assert sync_status(b.database).open_issues == 3
 
     add_operator(b, username="clerk", password="clerk pass 22", role=Role.CLERK)
     clerk = login(b.database.paths, "clerk", "clerk pass 22")
@@ -148,11 +151,21 @@ def test_conflict_goes_to_the_queue_and_a_supervisor_accepts_the_county_copy(ser
         merged = db.scalars(select(Person)).one()
         assert str(merged.id) == county_id
         assert db.scalars(select(Enrolment.person_id)).one() == merged.id
+        # The statuses moved with the person; the refused one goes up again under its new id.
+        medical = db.get_one(CoverageStatus, (merged.id, "medical"))
+        assert (medical.status, medical.reason, medical.version) == ("not_insured", "lapsed", 1)
+        resent = db.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.entity_type == "coverage")
+            .order_by(OutboxEntry.seq.desc())
+        ).first()
+        assert resent.sync_state == "pending" and resent.entity_id == medical.id
     with pytest.raises(ServiceError):
         accept_server(b.database, b.actor, items[0].seq)  # once only
-    # The enrolment now points at the county's person: resubmit it, and it is accepted.
+    # The enrolment now points at the county's person: resubmit it, and it is accepted
+    # (with the medical status).
     resubmit(b.database, b.actor, items[1].seq)
-    assert run_sync(b.database, retry=FAST_RETRY).counts == {"accepted": 1}
+    assert run_sync(b.database, retry=FAST_RETRY).counts == {"accepted": 2}
     assert queue(b.database) == []
     db = open_upstream(server.db_url)
     with db.reading() as up:
@@ -167,9 +180,12 @@ def test_rejected_record_is_fixed_and_resubmitted_or_dismissed(server, centres):
         entries = db.scalars(select(OutboxEntry).where(OutboxEntry.entity_type == "person")).all()
         for entry in entries:
             entry.payload = entry.payload | {"name": "x" * 61}  # breaks the county's limit
-    assert run_sync(a.database, retry=FAST_RETRY).counts == {"rejected": 4}
+    # Each person, its enrolment and its pension status: the person's name is refused, the
+    # two others have no person at the county.
+    assert run_sync(a.database, retry=FAST_RETRY).counts == {"rejected": 6}
     items = queue(a.database)
     assert {i.code for i in items} == {"invalid_name", "unknown_person"}
+    assert [i.entity_type for i in items].count("coverage") == 2
     for item in items:
         if item.entity_type == "person":
             resubmit(a.database, a.actor, item.seq)  # the local row was never wrong
@@ -178,15 +194,16 @@ def test_rejected_record_is_fixed_and_resubmitted_or_dismissed(server, centres):
     assert caught.value.code == "note_required"
     for item in queue(a.database):
         resubmit(a.database, a.actor, item.seq)
-    assert run_sync(a.database, retry=FAST_RETRY).counts == {"accepted": 4}
+    assert run_sync(a.database, retry=FAST_RETRY).counts == {"accepted": 6}
     assert sync_status(a.database).open_issues == 0
 
 
 def test_guardrails_warn_then_block_new_enrolments(server, centres):
     a, _ = centres
     set_guardrails(
-        a.database, a.actor, Guardrails(warn_days=1, block_days=2, warn_pending=3, block_pending=6)
+        a.database, a.actor, Guardrails(warn_days=1, block_days=2, warn_pending=5, block_pending=9)
     )
+    # Each enrolment queues three records: the person, the enrolment, the pension status.
     enrol_people(a, 1)
     assert sync_status(a.database).guardrail == "ok"
     enrol_people(a, 1, start=1)

@@ -27,12 +27,14 @@ def test_enrolments_reach_the_county_once_and_come_back_accepted(server: Server,
         connect(clerk, server)
         enrol_people(clerk, 30)
         report = run_sync(clerk.database, retry=FAST_RETRY)
-        assert report.counts == {"accepted": 60}
-        assert states(clerk) == {"accepted": 60}
+        # Each person, its enrolment and the pension status the enrolment derives.
+        assert report.counts == {"accepted": 90}
+        assert states(clerk) == {"accepted": 90}
         db = open_upstream(server.db_url)
         counts = stats(db)
         db.close()
         assert counts["persons"] == 30 and counts["enrolments"] == 30
+        assert counts["coverage_statuses"] == 30
         # A second run sends only the audit entry of the first run's pull (so the county's
         # copy of the chain head keeps up); a third has nothing to send.
         again = run_sync(clerk.database, retry=FAST_RETRY)

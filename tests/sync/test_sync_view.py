@@ -43,20 +43,28 @@ def test_sync_screen_sends_shows_progress_and_resolves_the_queue(
         qtbot.addWidget(view)
         view.status_changed.connect(lambda pending, last: statuses.append((pending, last)))
         qtbot.waitUntil(lambda: bool(statuses), timeout=10_000)
-        assert statuses[-1] == (2, None)
-        assert "待上传 2 条" in view.summary.text()
+        # The person, the enrolment and the medical status it derives (enrolled, not paid).
+        assert statuses[-1] == (3, None)
+        assert "待上传 3 条" in view.summary.text()
 
         with qtbot.waitSignal(view.sync_finished, timeout=60_000) as finished:
             view.sync_button.click()
             assert not view.progress.isHidden() and view.cancel_button.isEnabled()
-        assert finished.args[0].counts == {"conflict": 1, "rejected": 1}
-        qtbot.waitUntil(lambda: view.issues_model.rowCount() == 2, timeout=10_000)
+        assert finished.args[0].counts == {"conflict": 1, "rejected": 2}
+        qtbot.waitUntil(lambda: view.issues_model.rowCount() == 3, timeout=10_000)
+        kinds = [
+            view.issues_model.data(view.issues_model.index(row, column))
+            for row in range(3)
+            for column in range(view.issues_model.columnCount())
+        ]
+        assert "参保状态" in kinds and "医疗保险：未参保" in kinds and "居民医保" in kinds
         qtmodeltester.check(view.issues_model)
         qtmodeltester.check(view.batches_model)
         assert view.batches_model.rowCount() == 1
         assert statuses[-1][0] == 0 and statuses[-1][1] is not None
 
-        # The admin (a supervisor's rights) takes the county's copy of the person…
+        # The admin (a supervisor's rights) takes the county's copy of the person (its
+        # refused status goes up again under the county's person id)…
         view.issues_table.selectRow(0)
         assert view.accept_button.isEnabled()
         with qtbot.waitSignal(view.refreshed, timeout=10_000):
@@ -70,7 +78,7 @@ def test_sync_screen_sends_shows_progress_and_resolves_the_queue(
         qtbot.waitUntil(lambda: view.issues_model.rowCount() == 0, timeout=10_000)
         with qtbot.waitSignal(view.sync_finished, timeout=60_000) as finished:
             view.sync_button.click()
-        assert finished.args[0].counts == {"accepted": 1}
+        assert finished.args[0].counts == {"accepted": 2}
         with b.database.reading() as db:
             assert set(db.scalars(select(OutboxEntry.sync_state))) <= {
                 "accepted",

@@ -33,7 +33,9 @@ def test_a_tax_payment_and_its_void_are_accepted_by_the_county(server: Server, t
             today=TODAY,
         )
         report = run_sync(centre.database, retry=FAST_RETRY)
-        assert report.counts == {"accepted": 3}  # person, enrolment, the tax payment
+        # The person, the enrolment, the tax payment, and the pension status twice
+        # (enrolled, then paid).
+        assert report.counts == {"accepted": 5}
         county = open_upstream(server.db_url)
         try:
             with county.reading() as session:
@@ -50,7 +52,7 @@ def test_a_tax_payment_and_its_void_are_accepted_by_the_county(server: Server, t
                 reason="录入时选错险种",
             )
             again = run_sync(centre.database, retry=FAST_RETRY)
-            assert again.counts == {"accepted": 1}
+            assert again.counts == {"accepted": 2}  # the void; the status back to "enrolled"
             with county.reading() as session:
                 row = session.get(CountyPayment, paid.payment_id)
                 assert row.voided and row.payload["void_reason"] == "录入时选错险种"

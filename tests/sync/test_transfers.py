@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from caseworker.domain.coverage import coverage_id
 from caseworker.domain.ids import make_id_number
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import ServiceError
@@ -24,6 +25,7 @@ from caseworker.services.transfers import transfer_requests
 from caseworker.services.validation import PersonInput
 from caseworker.store.models import (
     AuditEntry,
+    CoverageStatus,
     Enrolment,
     OutboxEntry,
     Person,
@@ -38,6 +40,7 @@ from caseworker.sync.transfers import request_transfer
 from caseworker.upstream.cli import main as upstream_cli
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import CountyAudit, RegistryChange, Transfer
+from caseworker.upstream.models import Coverage as UpCoverage
 from caseworker.upstream.models import Enrolment as UpEnrolment
 from caseworker.upstream.models import Person as UpPerson
 from tests.upstream.harness import FAST_RETRY, TODAY, Server, connect, new_centre
@@ -88,16 +91,18 @@ def test_a_person_moves_to_another_centre(server, centres, capsys):
         [EnrolmentChoice("resident_pension", tier_fen=50_000)],
         today=TODAY,
     )
-    assert run_sync(a.database, retry=FAST_RETRY).counts == {"accepted": 2}
+    # X, the enrolment, and the pension status it derives.
+    assert run_sync(a.database, retry=FAST_RETRY).counts == {"accepted": 3}
 
     # B registers X on its own: told where X is, and nothing of A's record.
     enrol(b.database, b.actor, x(), [EnrolmentChoice("resident_medical")], today=TODAY)
-    assert run_sync(b.database, retry=FAST_RETRY).counts == {"conflict": 1, "rejected": 1}
+    assert run_sync(b.database, retry=FAST_RETRY).counts == {"conflict": 1, "rejected": 2}
     with b.database.reading() as db:
         answer = db.scalars(select(SyncBatch.answer)).one()
     for secret in (PHONE, ADDRESS, BANK, BORN.isoformat(), ID_NUMBER, "秀英"):
         assert secret.encode() not in answer, secret
-    person_issue, enrolment_issue = queue(b.database)
+    person_issue, enrolment_issue, status_issue = queue(b.database)
+    assert (status_issue.entity_type, status_issue.code) == ("coverage", "unknown_person")
     assert person_issue.code == "registered_elsewhere" and person_issue.can_request_transfer
     assert person_issue.server_copy is None
     assert person_issue.elsewhere["centre_name"] == A_NAME
@@ -148,13 +153,36 @@ def test_a_person_moves_to_another_centre(server, centres, capsys):
             )
         ).all()
         assert sorted(fed) == [(A_CODE, "person"), (B_CODE, "person")]
+        # X's statuses follow X, to both townships.
+        pension = coverage_id(person.id, "pension")
+        fed = up.scalars(
+            select(RegistryChange.township_code).where(
+                RegistryChange.entity_id == pension, RegistryChange.centre_code == B_CODE
+            )
+        ).all()
+        assert sorted(fed) == [A_CODE, B_CODE]
     db.close()
 
-    # B's next sync: X is B's, under the county's id; B's enrolment goes through.
+    # B's next sync: X is B's, under the county's id; B's enrolment goes through, and B's
+    # medical status with it, under the county's id for X.
     report = run_sync(b.database, retry=FAST_RETRY)
     assert report.transfers_adopted == 1 and report.transfers_decided == 1
-    assert report.counts.get("accepted") == 1
+    assert report.counts.get("accepted") == 2
     assert queue(b.database) == []
+    with b.database.reading() as db:
+        statuses = {
+            row.line: (row.status, row.source, row.version)
+            for row in db.scalars(
+                select(CoverageStatus).where(CoverageStatus.person_id == person.id)
+            )
+        }
+    assert statuses["pension"] == ("insured_here", "enrolment", 1)  # A's, through the county
+    assert statuses["medical"] == ("not_insured", "enrolment", 1)  # B's own, merged
+    db = county(server)
+    with db.reading() as up:
+        medical = up.get_one(UpCoverage, coverage_id(person.id, "medical"))
+        assert (medical.centre_code, medical.payload["reason"]) == (B_CODE, "lapsed")
+    db.close()
     with b.database.reading() as db:
         local = db.scalars(select(Person)).one()
         assert local.id == person.id and local.owner_centre_code is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from caseworker.domain.coverage import coverage_id
 from caseworker.domain.review_order import Pending, references_of, releasable
 
 
@@ -37,3 +40,19 @@ def test_an_unapproved_dependant_does_not_hold_back_what_it_depends_on():
 def test_references_come_from_the_payload_fields_that_name_records():
     payload = {"person_id": "a", "enrolment_id": "b", "employer_id": None, "scheme": "x"}
     assert references_of(payload) == frozenset({"a", "b"})
+
+
+def test_a_coverage_status_waits_for_its_person_like_a_survey_entry():
+    """A status goes up under coverage_id(person, line) and names its person: it never
+    overtakes an unapproved person (the county would answer unknown_person)."""
+    person = uuid.uuid4()
+    status = {"id": str(coverage_id(person, "pension")), "person_id": str(person)}
+    survey = {"id": "s1", "person_id": str(person)}
+    entries = [
+        entry(1, str(person), approved=False),
+        entry(2, status["id"], *references_of(status)),
+        entry(3, survey["id"], *references_of(survey)),
+    ]
+    assert list(releasable(entries)) == []
+    entries[0] = entry(1, str(person))
+    assert list(releasable(entries)) == [1, 2, 3]

@@ -80,7 +80,8 @@ def test_the_county_follows_the_chain_and_finds_it_cut(server: Server, tmp_path:
         add_operator(admin, username="clerk", password="clerk pass 22", role=Role.CLERK)
         clerk = login(admin.database.paths, "clerk", "clerk pass 22")
         enrol_people(clerk, 3)
-        assert run_sync(clerk.database, retry=FAST_RETRY).counts == {"accepted": 6}
+        # Each person, its enrolment and the pension status it derives.
+        assert run_sync(clerk.database, retry=FAST_RETRY).counts == {"accepted": 9}
         held = county(server, clerk)
         with clerk.database.reading() as db:
             batch = db.scalars(select(SyncBatch).order_by(SyncBatch.sealed_at)).first()
@@ -108,7 +109,7 @@ def test_the_county_follows_the_chain_and_finds_it_cut(server: Server, tmp_path:
         reset_password(admin, username="clerk", new_password="new clerk pass 1")
         clerk = login(admin.database.paths, "clerk", "new clerk pass 1")
         enrol_people(clerk, 1, start=10)
-        assert run_sync(clerk.database, retry=FAST_RETRY).counts == {"accepted": 2}
+        assert run_sync(clerk.database, retry=FAST_RETRY).counts == {"accepted": 3}
         held = county(server, clerk)
         assert len(held["keys"]) == 3
         assert holds_local_chain(clerk, held["head"])
@@ -139,6 +140,9 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
         enrol_people(admin, 2)
         run_sync(admin.database, retry=FAST_RETRY)
         held = county(server, admin)
+        with admin.database.reading() as db:  # 2 persons, enrolments and pension statuses
+            sent = db.scalar(select(func.max(OutboxEntry.seq)))
+        assert sent == 6
 
         # 1. An unsent entry altered and re-hashed: the hash recomputes, the signature fails.
         enrol_people(admin, 1, start=5)
@@ -151,7 +155,7 @@ def test_a_batch_that_does_not_continue_the_head_is_refused_whole(server: Server
             run_sync(admin.database, retry=FAST_RETRY)
         assert stopped.value.code == "audit_signature_invalid"
         with admin.database.reading() as db:
-            codes = set(db.scalars(select(OutboxEntry.result_code).where(OutboxEntry.seq > 4)))
+            codes = set(db.scalars(select(OutboxEntry.result_code).where(OutboxEntry.seq > sent)))
             refused = db.scalars(select(SyncBatch).where(SyncBatch.state == "refused")).one()
         assert codes == {"audit_signature_invalid"}
         assert f"第{last.seq}条" in refused.last_error

@@ -122,8 +122,9 @@ def test_invalid_records_are_rejected_one_by_one(server, two_centres):
         first = db.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)).first()
         first.payload = first.payload | {"id_number": "320583199913130000"}
     report = run_sync(a.database, retry=FAST_RETRY)
-    # The broken person is rejected, its enrolment too (no person upstream), the rest accepted.
-    assert report.counts == {"accepted": 2, "rejected": 2}
+    # The broken person is rejected, its enrolment and pension status too (no person
+    # upstream), the rest accepted.
+    assert report.counts == {"accepted": 3, "rejected": 3}
     with a.database.reading() as db:
         codes = dict(
             db.execute(
@@ -132,7 +133,7 @@ def test_invalid_records_are_rejected_one_by_one(server, two_centres):
                 )
             ).all()
         )
-    assert sorted(codes.values()) == ["invalid_id_number", "unknown_person"]
+    assert sorted(codes.values()) == ["invalid_id_number", "unknown_person", "unknown_person"]
 
 
 def test_same_person_uploaded_at_once_by_several_centres(server, tmp_path):

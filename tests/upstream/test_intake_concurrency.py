@@ -31,7 +31,9 @@ pytestmark = pytest.mark.parametrize("upstream_url", ["postgresql"], indirect=Tr
 CENTRES = 4
 DEVICES_PER_CENTRE = 2
 PEOPLE = 40
-RECORDS_PER_BATCH = 20  # 40 people and their enrolments: 4 batches per device
+# 40 people, their enrolments and the pension status each derives: 4 batches per device
+RECORDS_PER_BATCH = 30
+RECORDS_PER_PERSON = 3
 
 
 def _devices(tmp_path: Path, server: Server) -> list:
@@ -82,7 +84,8 @@ def test_eight_devices_uploading_the_same_people_at_once(server, tmp_path):
                 device = load_signer(db).device_id
                 sent = set(db.scalars(select(OutboxEntry.id)))
             uploads.append((device, batches, sent))
-        assert all(len(batches) == 2 * PEOPLE // RECORDS_PER_BATCH for _, batches, _ in uploads)
+        per_device = RECORDS_PER_PERSON * PEOPLE // RECORDS_PER_BATCH
+        assert all(len(batches) == per_device for _, batches, _ in uploads)
 
         barrier = threading.Barrier(len(uploads))
         answers: list[list[httpx.Response]] = [[] for _ in uploads]
@@ -124,9 +127,11 @@ def test_eight_devices_uploading_the_same_people_at_once(server, tmp_path):
         assert statuses == {
             ("person", "created", None): PEOPLE,
             ("enrolment", "created", None): PEOPLE,
+            ("coverage", "created", None): PEOPLE,
             ("person", "conflict", "duplicate_id_number"): siblings,
             ("person", "conflict", "registered_elsewhere"): others - siblings,
             ("enrolment", "rejected", "unknown_person"): others,
+            ("coverage", "rejected", "unknown_person"): others,
         }
 
         db = open_upstream(server.db_url)
@@ -144,7 +149,8 @@ def test_eight_devices_uploading_the_same_people_at_once(server, tmp_path):
             db.close()
         assert len(numbers) == len(set(numbers)) == PEOPLE  # one person per ID number
         assert applied == accepted  # what was answered accepted is recorded, nothing else
-        assert seqs == list(range(1, 2 * PEOPLE + 1))  # the feed has no gaps
+        # The feed has no gaps: each person, enrolment and status once.
+        assert seqs == list(range(1, RECORDS_PER_PERSON * PEOPLE + 1))
         assert persons_fed == PEOPLE
     finally:
         for session in sessions:

@@ -177,7 +177,8 @@ def test_a_client_whose_clock_is_hours_off_still_syncs(server: Server, tmp_path:
 
         report = run_sync(session.database, retry=FAST_RETRY, clock=slow_clock)
 
-        assert report.counts == {"accepted": 4}  # two people, two enrolments
+        # Two people, two enrolments, the two pension statuses they derive.
+        assert report.counts == {"accepted": 6}
         assert abs(report.clock_skew_seconds - 12_000) < 60
         with session.database.reading() as db_session:  # both feeds were read, signed
             assert get_cursor(db_session, "registry") > 0

@@ -23,6 +23,8 @@ KINDS = {
     ("household", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "家庭户变更"),
     ("survey_entry", "create"): QT_TRANSLATE_NOOP("ReviewColumns", "入户调查"),
     ("survey_entry", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "调查变更"),
+    ("coverage", "create"): QT_TRANSLATE_NOOP("ReviewColumns", "参保状态"),
+    ("coverage", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "参保状态变更"),
 }
 STATES = {
     "unreviewed": QT_TRANSLATE_NOOP("ReviewColumns", "待审核"),

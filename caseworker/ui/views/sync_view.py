@@ -43,7 +43,7 @@ from caseworker.services.sync_queue import (
 from caseworker.sync.client import Cancelled as SyncCancelled
 from caseworker.sync.run import SyncReport, run_sync
 from caseworker.sync.transfers import request_transfer
-from caseworker.ui.i18n import in_language, message_for
+from caseworker.ui.i18n import code_label, in_language, message_for, scheme_short
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
 
@@ -118,7 +118,7 @@ class SyncView(QWidget):
         self.issues_model = RecordTableModel(
             [
                 Column(self.tr("类型"), lambda i: self._kind(i.entity_type)),
-                Column(self.tr("记录"), lambda i: i.summary),
+                Column(self.tr("记录"), self._record),
                 Column(
                     self.tr("结果"),
                     lambda i: self.tr("冲突") if i.state == "conflict" else self.tr("退回"),
@@ -190,7 +190,22 @@ class SyncView(QWidget):
             "employer": self.tr("用人单位"),
             "household": self.tr("户"),
             "survey_entry": self.tr("入户调查"),
+            "coverage": self.tr("参保状态"),
         }.get(entity_type, entity_type)
+
+    def _record(self, item: QueueItem) -> str:
+        """What the record is, codes in the interface's language (医疗保险：未参保 /
+        Medical insurance: Not insured; 居民医疗 / Resident medical)."""
+        codes = item.codes or {}
+        if "line" in codes:
+            return (
+                self.tr("%1：%2")
+                .replace("%1", code_label("coverage_line", codes["line"]))
+                .replace("%2", code_label("coverage_status", codes.get("status")))
+            )
+        if "scheme" in codes and item.summary == codes["scheme"]:
+            return scheme_short(codes["scheme"])
+        return item.summary
 
     def _table(self, model: RecordTableModel, name: str, label: str) -> QTableView:
         table = QTableView(objectName=name)
