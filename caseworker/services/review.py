@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseworker.domain.coverage import RECORD_SOURCES
 from caseworker.domain.review_order import Pending, references_of, releasable
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.centre_settings import REVIEW_REQUIRED, setting_value
@@ -65,6 +66,11 @@ def _pending_rows(session: Session, columns: Sequence[Any], page: int) -> Iterat
         last = rows[-1].seq
 
 
+def is_derived(entity_type: str, payload: dict[str, Any]) -> bool:
+    """A coverage status the records decided: nobody's doing, so not on the review list."""
+    return entity_type == "coverage" and payload.get("source") in RECORD_SOURCES
+
+
 def upload_candidates(session: Session, columns: Sequence[Any], limit: int) -> list[Any]:
     """The pending entries that may be sealed now (``columns`` must include seq, entity_id and
     payload), oldest first, at most ``limit``. Review off: simply the oldest pending."""
@@ -83,11 +89,13 @@ def upload_candidates(session: Session, columns: Sequence[Any], limit: int) -> l
         # Pages of the batch's size: when everything is approved, one page is the batch.
         for row in _pending_rows(session, columns, max(limit, 100)):
             rows[row.seq] = row
+            follows = is_derived(row.entity_type, row.payload)
             yield Pending(
                 row.seq,
                 str(row.entity_id),
                 references_of(row.payload),
-                row.review_state == APPROVED,
+                row.review_state == APPROVED or follows,
+                follows,
             )
 
     chosen = []
@@ -177,6 +185,8 @@ def _items(
     items = []
     for entry, review in pairs:
         payload = entry.payload
+        if is_derived(entry.entity_type, payload):
+            continue
         person_id = _person_of(entry)
         if entry.operation == "void":
             change = "void"

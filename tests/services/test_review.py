@@ -12,7 +12,7 @@ from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from caseworker.services.payments import record_payment
 from caseworker.services.review import approve, returned_to, review_items, send_back
-from caseworker.store.models import AuditEntry, OutboxReview
+from caseworker.store.models import AuditEntry, OutboxEntry, OutboxReview
 from tests.services.test_enrolment import farmer
 
 
@@ -44,19 +44,20 @@ def test_the_day_lists_each_change_by_operator(clerk, supervisor, clerks_day):
 
     person, receipt = clerks_day
     items = review_items(supervisor.database, supervisor.actor, date.today())
-    # The pension status follows the records: enrolled, then paid.
     assert [(i.entity_type, i.change) for i in items] == [
         ("person", "create"),
         ("enrolment", "create"),
-        ("coverage", "create"),
         ("payment", "create"),
-        ("coverage", "update"),
     ]
+    # The pension statuses the enrolment and the payment decided are in the outbox, but are
+    # nobody's doing: they follow their records upstream and are not on the list.
+    with clerk.database.reading() as db:
+        kinds = db.scalars(select(OutboxEntry.entity_type).order_by(OutboxEntry.seq)).all()
+    assert kinds.count("coverage") == 2
     assert {i.operator_name for i in items} == {clerk.actor.display_name}
     assert {i.subject for i in items} == {"单雄信"}
-    assert items[3].receipt_number == receipt.receipt_number
-    assert items[3].amount_fen == receipt.personal_fen
-    assert items[2].scheme == "resident_pension" and items[2].amount_fen is None
+    assert items[2].receipt_number == receipt.receipt_number
+    assert items[2].amount_fen == receipt.personal_fen
     assert all(i.state == "unreviewed" and i.person_id == person for i in items)
     assert (
         review_items(
@@ -73,9 +74,7 @@ def test_approve_and_send_back_are_audited_and_a_correction_returns_to_review(
 
     person = clerks_day[0]
     items = review_items(supervisor.database, supervisor.actor, date.today())
-    enrolment, payment = items[1], items[3]
-    assert (enrolment.entity_type, payment.entity_type) == ("enrolment", "payment")
-    assert approve(supervisor.database, supervisor.actor, [enrolment.seq, payment.seq]) == 2
+    assert approve(supervisor.database, supervisor.actor, [items[1].seq, items[2].seq]) == 2
     assert approve(supervisor.database, supervisor.actor, [items[1].seq]) == 0  # already
     with pytest.raises(ValidationFailed) as caught:
         send_back(supervisor.database, supervisor.actor, items[0].seq, " ")
@@ -91,8 +90,8 @@ def test_approve_and_send_back_are_audited_and_a_correction_returns_to_review(
             select(AuditEntry).where(AuditEntry.action.like("review.%")).order_by(AuditEntry.seq)
         ).all()
     assert [a.action for a in actions] == ["review.approve", "review.return"]
-    # Runs of seqs: the status between them was not approved.
-    assert actions[0].detail["seqs"] == [[enrolment.seq, enrolment.seq], [payment.seq, payment.seq]]
+    # Runs of seqs: the pension status the payment decided lies between them, off the list.
+    assert actions[0].detail["seqs"] == [[items[1].seq] * 2, [items[2].seq] * 2]
     assert actions[1].detail["comment"] == "户籍地址与户口簿不符"
     assert actions[1].detail["to"] == "clerk"
 
@@ -106,16 +105,8 @@ def test_approve_and_send_back_are_audited_and_a_correction_returns_to_review(
     )
     assert returned_to(clerk.database, clerk.actor) == []
     items = review_items(supervisor.database, supervisor.actor, date.today())
-    # (The pension statuses were left unreviewed; the correction changes no status.)
-    assert [i.state for i in items] == [
-        "corrected",
-        "approved",
-        "unreviewed",
-        "approved",
-        "unreviewed",
-        "unreviewed",
-    ]
-    assert (items[5].entity_type, items[5].change) == ("person", "update")
+    assert [i.state for i in items] == ["corrected", "approved", "approved", "unreviewed"]
+    assert items[3].change == "update"
 
 
 def test_a_clerk_cannot_approve_or_send_back_and_nothing_changes(clerk, supervisor, clerks_day):

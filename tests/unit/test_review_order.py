@@ -56,3 +56,16 @@ def test_a_coverage_status_waits_for_its_person_like_a_survey_entry():
     assert list(releasable(entries)) == []
     entries[0] = entry(1, str(person))
     assert list(releasable(entries)) == [1, 2, 3]
+
+
+def test_a_derived_status_needs_no_approval_but_follows_the_records_of_its_person():
+    """A status the records decided goes without review, yet never before the payment that
+    decided it: held while anything held back names the same person."""
+    derived = Pending(3, "status", frozenset({"p"}), True, follows=True)
+    unpaid = [entry(1, "p"), entry(2, "pay", "p", approved=False), derived]
+    assert list(releasable(unpaid)) == [1]
+    paid = [entry(1, "p"), entry(2, "pay", "p"), derived]
+    assert list(releasable(paid)) == [1, 2, 3]
+    # Another person's held payment does not hold it.
+    other = [entry(1, "p"), entry(2, "pay", "q", approved=False), derived]
+    assert list(releasable(other)) == [1, 3]
