@@ -238,3 +238,25 @@ def test_a_registered_person_joins_another_household(clerk, known):
     ]
     with pytest.raises(NotFound):
         households.household(clerk.database, clerk.actor, known.people["王小明"])
+
+
+def test_enrolling_a_member_already_registered_moves_their_status(clerk, known):
+    """An existing person enrolled in a new scheme (on the spot): the status follows it."""
+    from caseworker.services.coverage import person_statuses
+    from caseworker.services.enrolment import EnrolmentChoice, enrol
+    from caseworker.services.registry import person_detail
+
+    someone = known.people["李秀英"]
+    detail = person_detail(clerk.database, str(someone))
+    data = person("李秀英", date(1962, 5, 2), 22, household_id=known.h1)
+    data.relationship_to_head = "10"
+    enrol(
+        clerk.database,
+        clerk.actor,
+        data,
+        [EnrolmentChoice("resident_medical")],
+        today=TODAY,
+        expected_version=detail.version,
+    )
+    medical = person_statuses(clerk.database, clerk.actor, someone)["medical"]
+    assert (medical.source, medical.scheme) == ("enrolment", "resident_medical")
