@@ -278,7 +278,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
-            self.nav.addItem(f"{title}\t{page_keys(position)}")
+            # "⇧" keeps Ctrl+Shift+F inside the navigation's width.
+            self.nav.addItem(f"{title}\t{page_keys(position).replace('Shift+', '⇧')}")
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)

@@ -15,33 +15,52 @@ from caseworker.services.coverage import CoverageView
 from caseworker.services.households import MemberView
 from caseworker.services.trip_visit import LineAnswer, Newcomer
 from caseworker.services.trips import TripHouseholdRow
-from caseworker.ui.i18n import code_label
+from caseworker.ui.i18n import code_label, is_english
 from caseworker.ui.models.table import Column, RecordTableModel
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FieldVisit", text)
 
 
 def outcome_label(code: str | None) -> str:
     return {
-        "visited": _tr("已走访"),
-        "nobody_home": _tr("无人在家"),
-        "refused": _tr("拒绝"),
-    }.get(code or "", _tr("未走访"))
+        "visited": QCoreApplication.translate("FieldVisit", "已走访"),
+        "nobody_home": QCoreApplication.translate("FieldVisit", "无人在家"),
+        "refused": QCoreApplication.translate("FieldVisit", "拒绝"),
+    }.get(code or "", QCoreApplication.translate("FieldVisit", "未走访"))
 
 
 class TripHouseholdsModel(RecordTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column(_tr("序号"), lambda r: str(r.position), lambda r: r.position),
-                Column(_tr("村（居）委会"), lambda r: r.village_name),
-                Column(_tr("家庭住址"), lambda r: r.address),
-                Column(_tr("户主"), lambda r: r.head_name or _tr("（无户主）")),
-                Column(_tr("在册人数"), lambda r: str(r.members), lambda r: r.members, True),
-                Column(_tr("未覆盖"), lambda r: str(r.not_covered), lambda r: r.not_covered, True),
-                Column(_tr("走访结果"), lambda r: outcome_label(r.outcome)),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "序号"),
+                    lambda r: str(r.position),
+                    lambda r: r.position,
+                ),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "村（居）委会"),
+                    lambda r: r.village_name,
+                ),
+                Column(QCoreApplication.translate("FieldVisit", "家庭住址"), lambda r: r.address),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "户主"),
+                    lambda r: r.head_name or QCoreApplication.translate("FieldVisit", "（无户主）"),
+                ),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "在册人数"),
+                    lambda r: str(r.members),
+                    lambda r: r.members,
+                    True,
+                ),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "未覆盖"),
+                    lambda r: str(r.not_covered),
+                    lambda r: r.not_covered,
+                    True,
+                ),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "走访结果"),
+                    lambda r: outcome_label(r.outcome),
+                ),
             ],
             parent,
         )
@@ -92,19 +111,27 @@ class WalkRow:
 
 def change_label(row: WalkRow) -> str:
     if row.member is None:
-        return _tr("新增")
+        return QCoreApplication.translate("FieldVisit", "新增")
     if row.gone:
         member = row.member
         if member.deceased_on:
-            return _tr("已死亡 %1").replace("%1", member.deceased_on.isoformat())
-        return _tr("已迁出 %1").replace("%1", str(member.moved_away_on))
+            return QCoreApplication.translate("FieldVisit", "已死亡 %1").replace(
+                "%1", member.deceased_on.isoformat()
+            )
+        return QCoreApplication.translate("FieldVisit", "已迁出 %1").replace(
+            "%1", str(member.moved_away_on)
+        )
     if not row.member.managed_here:
-        return _tr("他中心管理")
+        return QCoreApplication.translate("FieldVisit", "他中心管理")
     return {
-        "confirmed": _tr("在户"),
-        "moved_away": _tr("迁出 %1").replace("%1", str(row.on or "")),
-        "deceased": _tr("死亡 %1").replace("%1", str(row.on or "")),
-    }.get(row.change, _tr("待确认"))
+        "confirmed": QCoreApplication.translate("FieldVisit", "在户"),
+        "moved_away": QCoreApplication.translate("FieldVisit", "迁出 %1").replace(
+            "%1", str(row.on or "")
+        ),
+        "deceased": QCoreApplication.translate("FieldVisit", "死亡 %1").replace(
+            "%1", str(row.on or "")
+        ),
+    }.get(row.change, QCoreApplication.translate("FieldVisit", "待确认"))
 
 
 def _status_text(row: WalkRow, line: str) -> str:
@@ -112,7 +139,8 @@ def _status_text(row: WalkRow, line: str) -> str:
     text = code_label("coverage_status", status) if status else ""
     if reason:
         table = "not_insured_reason" if status == "not_insured" else "not_applicable_reason"
-        text += f"（{code_label(table, reason)}）"
+        words = code_label(table, reason)
+        text += f" ({words})" if is_english() else f"（{words}）"
     return ("✎ " if line in row.answers else "") + text
 
 
@@ -123,16 +151,19 @@ def _age(row: WalkRow, today: date) -> str:
 class WalkMembersModel(RecordTableModel):
     def __init__(self, today: date, parent: QObject | None = None) -> None:
         line_names = {
-            "pension": _tr("养老保险"),
-            "medical": _tr("医疗保险"),
-            "injury": _tr("工伤保障"),
+            "pension": QCoreApplication.translate("FieldVisit", "养老保险"),
+            "medical": QCoreApplication.translate("FieldVisit", "医疗保险"),
+            "injury": QCoreApplication.translate("FieldVisit", "工伤保障"),
         }
         super().__init__(
             [
-                Column(_tr("姓名"), lambda r: r.name),
-                Column(_tr("与户主关系"), lambda r: code_label("relationship", r.relationship)),
-                Column(_tr("年龄"), lambda r: _age(r, today)),
-                Column(_tr("本次走访"), change_label),
+                Column(QCoreApplication.translate("FieldVisit", "姓名"), lambda r: r.name),
+                Column(
+                    QCoreApplication.translate("FieldVisit", "与户主关系"),
+                    lambda r: code_label("relationship", r.relationship),
+                ),
+                Column(QCoreApplication.translate("FieldVisit", "年龄"), lambda r: _age(r, today)),
+                Column(QCoreApplication.translate("FieldVisit", "本次走访"), change_label),
                 *(
                     Column(line_names.get(line, line), lambda r, line=line: _status_text(r, line))
                     for line in line_codes()

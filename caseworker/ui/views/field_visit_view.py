@@ -286,7 +286,7 @@ class FieldVisitPage(QWidget):
 
     def show_trip(self) -> None:
         self.stack.setCurrentIndex(0)
-        self._trip_chosen()
+        self.refresh()  # the chooser's counts and the households' progress
         self.table.setFocus()
 
     def _visit_saved(self, _result: object) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,27 +34,31 @@ class LineChooser:
         self.line = line
         self.status = QComboBox(parent)
         self.status.setObjectName(f"status_{line}")
-        self.status.setAccessibleName(title + parent.tr("参保状态"))
-        self.status.addItem(parent.tr("（不变）"), None)
+        self.status.setAccessibleName(
+            title + QCoreApplication.translate("MemberEditor", "参保状态")
+        )
+        self.status.addItem(QCoreApplication.translate("MemberEditor", "（不变）"), None)
         for code in ANSWERABLE:
             self.status.addItem(code_label("coverage_status", code), code)
         self.reason = QComboBox(parent)
         self.reason.setObjectName(f"reason_{line}")
-        self.reason.setAccessibleName(title + parent.tr("原因"))
+        self.reason.setAccessibleName(title + QCoreApplication.translate("MemberEditor", "原因"))
         self.where = QLineEdit(parent)
         self.where.setObjectName(f"where_{line}")
-        self.where.setAccessibleName(title + parent.tr("参保地"))
-        self.where.setPlaceholderText(parent.tr("异地参保地"))
+        self.where.setAccessibleName(title + QCoreApplication.translate("MemberEditor", "参保地"))
+        self.where.setPlaceholderText(QCoreApplication.translate("MemberEditor", "异地参保地"))
         self.note = QLineEdit(parent)
         self.note.setObjectName(f"note_{line}")
-        self.note.setAccessibleName(title + parent.tr("备注"))
-        self.note.setPlaceholderText(parent.tr("与记录不同时说明原因"))
+        self.note.setAccessibleName(title + QCoreApplication.translate("MemberEditor", "备注"))
+        self.note.setPlaceholderText(
+            QCoreApplication.translate("MemberEditor", "与记录不同时说明原因")
+        )
         for combo in (self.status, self.reason):
             # Long reasons must not widen the page past a small laptop's screen.
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(12 if combo is self.status else 8)
         self.status.currentIndexChanged.connect(self.fill_reasons)
         self.fill_reasons()
 
@@ -63,7 +67,9 @@ class LineChooser:
         table = reason_table(status) if status else None
         self.reason.blockSignals(True)
         self.reason.clear()
-        self.reason.addItem(self.status.parent().tr("（请选择原因）") if table else "", None)
+        self.reason.addItem(
+            QCoreApplication.translate("MemberEditor", "（请选择原因）") if table else "", None
+        )
         for entry in load_code_table(table) if table else ():
             self.reason.addItem(entry_label(entry), entry.code)
         self.reason.blockSignals(False)
@@ -161,6 +167,7 @@ class MemberEditor(QWidget):
             chooser.where.textEdited.connect(self._answer_edited)
             chooser.note.textEdited.connect(self._answer_edited)
             self.lines.append(chooser)
+        grid.setColumnStretch(2, 2)  # reasons are long: they get the room, then the note
         grid.setColumnStretch(4, 1)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
