@@ -161,24 +161,30 @@ def build_trip_summary(data: TripSummaryData, chain: FontChain) -> PrintResult:
     y = grid.top - 10
     doc.pen.text(margin, y - 4, "走访记录人员的参保状态（人）", 9.5)
     table = Grid(doc.pen, margin, y - 10, width, size=9)
-    table.row(18, [label("保障项目", 1.5), label("参保状态", 1.5), label("人数", 1.0)])
+    table.row(16, [label("保障项目", 1.5), label("参保状态", 1.5), label("人数", 1.0)])
     for line, status, count in data.statuses:
         table.row(
-            18, [value(line, 1.5), value(status, 1.5), value(str(count), 1.0, align="center")]
+            16, [value(line, 1.5), value(status, 1.5), value(str(count), 1.0, align="center")]
         )
     table.frame()
     y = table.top - 10
+    sign_h = 60.0
     if data.not_visited:
+        # As many as fit above the signatures on this one page; the visit list has them all.
+        room = int((y - report.bottom - sign_h - 10 - 14) // 16) - 2
+        listed = max(0, min(LISTED, room, len(data.not_visited)))
         doc.pen.text(margin, y - 4, f"尚未走访的家庭户（{len(data.not_visited)}户）", 9.5)
         rows = Grid(doc.pen, margin, y - 10, width, size=9)
-        rows.row(18, [label("村（居）委会", 1.5), label("家庭住址", 1.6), label("户主", 0.9)])
-        for r in data.not_visited[:LISTED]:
-            rows.row(18, [value(r.village, 1.5), value(r.address, 1.6), value(r.head, 0.9)])
-        if len(data.not_visited) > LISTED:
-            rows.row(18, [value(f"另有 {len(data.not_visited) - LISTED} 户，见走访清单。", 4.0)])
+        rows.row(16, [label("村（居）委会", 1.5), label("家庭住址", 1.6), label("户主", 0.9)])
+        for r in data.not_visited[:listed]:
+            rows.row(16, [value(r.village, 1.5), value(r.address, 1.6), value(r.head, 0.9)])
+        if len(data.not_visited) > listed:
+            rows.row(16, [value(f"另有 {len(data.not_visited) - listed} 户，见走访清单。", 4.0)])
         rows.frame()
         y = rows.top - 10
-    signature_boxes(doc.pen, Box(margin, y - 70, width, 70), ["走访人签字", "审核人签字", "日期"])
+    signature_boxes(
+        doc.pen, Box(margin, y - sign_h, width, sign_h), ["走访人签字", "审核人签字", "日期"]
+    )
     page_footer(
         doc, 1, f"{data.centre.name}　打印：{format_time(data.printed_at)}", margin, 10 * MM
     )

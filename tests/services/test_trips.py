@@ -258,3 +258,14 @@ def _text(result) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=result.pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def test_survey_sheets_for_households_not_in_the_registry_are_refused(clerk):
+    import uuid
+
+    from caseworker.services import documents
+    from caseworker.services.errors import NotFound
+
+    with pytest.raises(NotFound) as refused:
+        documents.survey_pdf(clerk.database, household_ids=[uuid.uuid4()])
+    assert "所选家庭户不在本地登记库中" in refused.value.message

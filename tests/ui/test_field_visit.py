@@ -223,3 +223,11 @@ def test_planning_from_a_worklist_and_the_models(qtbot, page, qtmodeltester):
     qtbot.waitUntil(lambda: page.walk.model.rowCount() == 2, timeout=10_000)
     assert isinstance(page.walk.model, WalkMembersModel)
     qtmodeltester.check(page.walk.model)
+    # Take a payment: the front desk's payment dialog, on the member chosen.
+    from caseworker.ui.dialogs.payment_dialog import PaymentDialog
+
+    page.walk.table.selectRow(0)
+    page.walk.pay_button.click()
+    assert isinstance(page.walk.dialog, PaymentDialog)
+    assert page.walk.dialog.person_id == people["赵六一"]
+    page.walk.dialog.reject()
