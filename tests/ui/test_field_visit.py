@@ -94,9 +94,12 @@ def test_a_household_is_walked_through_and_a_member_enrolled_on_the_spot(qtbot, 
     injury = editor.lines[2]
     choose(injury.status, "not_applicable")
     choose(injury.reason, "not_working")
-    # 李秀英: not insured in the pension line, cannot afford it; medical insured elsewhere.
-    walk.table.selectRow(1)
+    # 李秀英 (Ctrl+Down: the next member): not insured in the pension line, cannot afford it;
+    # medical insured elsewhere (Alt+2 jumps to the medical line's status).
+    qtbot.keyClick(injury.reason, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert editor.title.text() == "李秀英"
+    qtbot.keyClick(walk.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert editor.lines[1].status.hasFocus()
     pension, medical = editor.lines[0], editor.lines[1]
     choose(pension.status, "not_insured")
     choose(pension.reason, "cannot_afford")

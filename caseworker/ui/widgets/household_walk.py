@@ -143,6 +143,11 @@ class HouseholdWalk(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
+        # The next or previous member from anywhere in the walk, the choosers keep the focus.
+        for keys, step in (("Ctrl+Down", 1), ("Ctrl+Up", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.step_member(step))
         chain = [
             self.table,
             *self.editor.inputs(),
@@ -224,6 +229,12 @@ class HouseholdWalk(QWidget):
         index = self.table.currentIndex()
         if index.isValid():
             self.model.row_changed(index.row())
+
+    def step_member(self, step: int) -> None:
+        count = self.model.rowCount()
+        if count:
+            position = max(self.table.currentIndex().row(), 0)
+            self.table.selectRow(min(max(position + step, 0), count - 1))
 
     def confirm_all(self) -> None:
         """Everyone on the list who is still to be confirmed is here (Alt+A)."""

@@ -1,12 +1,14 @@
 """What the clerk records for the member chosen in the walk: still here, moved away or died
 (with the day), and a status and reason per insurance line. Keyboard-first: Alt+C / Alt+M /
-Alt+D set the change, Tab walks the choosers in the order of the survey sheet."""
+Alt+D set the change, Alt+1 / Alt+2 / Alt+3 jump to a line's status, Tab walks the choosers in
+the order of the survey sheet."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -167,6 +169,11 @@ class MemberEditor(QWidget):
             chooser.where.textEdited.connect(self._answer_edited)
             chooser.note.textEdited.connect(self._answer_edited)
             self.lines.append(chooser)
+        for number, chooser in enumerate(self.lines, start=1):
+            jump = QShortcut(QKeySequence(f"Alt+{number}"), self)
+            jump.setContext(Qt.ShortcutContext.WindowShortcut)
+            jump.activated.connect(chooser.status.setFocus)
+            chooser.status.setToolTip(f"Alt+{number}")
         grid.setColumnStretch(2, 2)  # reasons are long: they get the room, then the note
         grid.setColumnStretch(4, 1)
         layout = QGridLayout(self)
