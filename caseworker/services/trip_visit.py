@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidValue
@@ -98,6 +99,8 @@ class VisitResult:
     household: HouseholdView
     added: tuple[uuid.UUID, ...]  # the newcomers' person ids, in the order given
     recorded: int  # people this visit recorded
+    # Everyone of the household this trip has recorded so far, and how.
+    recorded_people: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
 class _Problems:
@@ -258,4 +261,12 @@ def save_visit_in(
             row.change = change
         row.answered = bool(row.answered) or answered
         row.recorded_on, row.operator_id = day, actor.operator_id
-    return VisitResult(view_household(session, household), tuple(added), len(recorded))
+    session.flush()
+    so_far = dict(
+        session.execute(
+            select(TripPerson.person_id, TripPerson.change).where(
+                TripPerson.trip_id == trip.id, TripPerson.household_id == household.id
+            )
+        ).all()
+    )
+    return VisitResult(view_household(session, household), tuple(added), len(recorded), so_far)

@@ -227,6 +227,22 @@ def progress(database: Database, actor: Actor, trip_id: uuid.UUID) -> TripProgre
         return _progress(session, trip_of(session, trip_id))
 
 
+def recorded_people(
+    database: Database, actor: Actor, trip_id: uuid.UUID, household_id: uuid.UUID
+) -> dict[uuid.UUID, str]:
+    """Who of the household this trip has recorded already, and how (confirmed, added,
+    moved_away, deceased): the walk shows it when the household is opened again."""
+    actor.require(Permission.VIEW)
+    with database.reading() as session:
+        return dict(
+            session.execute(
+                select(TripPerson.person_id, TripPerson.change).where(
+                    TripPerson.trip_id == trip_id, TripPerson.household_id == household_id
+                )
+            ).all()
+        )
+
+
 # -- reading a trip -------------------------------------------------------------------------
 
 

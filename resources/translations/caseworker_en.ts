@@ -789,7 +789,11 @@
     </message>
     <message>
         <source>他中心管理</source>
-        <translation>Another centre's</translation>
+        <translation>Another centre&apos;s</translation>
+    </message>
+    <message>
+        <source>已记录</source>
+        <translation>Recorded</translation>
     </message>
     <message>
         <source>在户</source>

@@ -16,7 +16,11 @@ from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.store.models import Enrolment, Person, TripPerson
 from caseworker.ui.dialogs.newcomer_dialog import NewcomerDialog
 from caseworker.ui.dialogs.spot_enrolment_dialog import SpotEnrolmentDialog
-from caseworker.ui.models.field_visit import TripHouseholdsModel, WalkMembersModel
+from caseworker.ui.models.field_visit import (
+    TripHouseholdsModel,
+    WalkMembersModel,
+    change_label,
+)
 from caseworker.ui.views.field_visit_view import FieldVisitPage
 from tests.visit_data import TODAY, VILLAGE_A, field_clerk, known_households, person_id_number
 
@@ -138,6 +142,9 @@ def test_a_household_is_walked_through_and_a_member_enrolled_on_the_spot(qtbot, 
     with qtbot.waitSignal(walk.saved, timeout=15_000) as saved:
         qtbot.keyClick(walk.table, Qt.Key.Key_Return)
     assert saved.args[0].recorded == 4
+    shown = {r.name: change_label(r) for r in walk.model.rows}
+    assert shown["王建国"] == "已记录" and shown["王小宝"] == "已记录"
+    assert shown["王小明"].startswith("已迁出")
     assert "走访已保存" in walk.banner.label.text()
     with clerk.database.reading() as session:
         moved = session.get(Person, known.people["王小明"])

@@ -82,6 +82,7 @@ class WalkRow:
     change: str = ""  # "", confirmed, moved_away, deceased (members); newcomers are added
     on: date | None = None
     answers: dict[str, LineAnswer] = field(default_factory=dict)
+    recorded: str | None = None  # what this trip recorded before (a saved visit)
 
     @property
     def person_id(self) -> uuid.UUID | None:
@@ -123,6 +124,8 @@ def change_label(row: WalkRow) -> str:
         )
     if not row.member.managed_here:
         return QCoreApplication.translate("FieldVisit", "他中心管理")
+    if not row.change and row.recorded:
+        return QCoreApplication.translate("FieldVisit", "已记录")
     return {
         "confirmed": QCoreApplication.translate("FieldVisit", "在户"),
         "moved_away": QCoreApplication.translate("FieldVisit", "迁出 %1").replace(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services import households
+from caseworker.services import households, trips
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
 from caseworker.services.households import HouseholdView
@@ -177,10 +177,14 @@ class HouseholdWalk(QWidget):
         self._load(household_id, keep=False)
 
     def _load(self, household_id: uuid.UUID, *, keep: bool) -> None:
-        database, actor = self.session.database, self.session.actor
+        database, actor, trip_id = self.session.database, self.session.actor, self.trip_id
+        assert trip_id is not None
         self.runner.submit(
-            lambda _control: households.household(database, actor, household_id),
-            on_success=lambda view: self._show(view, keep=keep),
+            lambda _control: (
+                households.household(database, actor, household_id),
+                trips.recorded_people(database, actor, trip_id, household_id),
+            ),
+            on_success=lambda loaded: self._show(*loaded, keep=keep),
             on_failure=self._failed,
         )
 
@@ -189,7 +193,7 @@ class HouseholdWalk(QWidget):
         if self.household is not None:
             self._load(self.household.id, keep=True)
 
-    def _show(self, view: HouseholdView, *, keep: bool) -> None:
+    def _show(self, view: HouseholdView, recorded: dict[uuid.UUID, str], *, keep: bool) -> None:
         before = {r.person_id: r for r in self.model.rows if r.person_id} if keep else {}
         newcomers = [r for r in self.model.rows if r.member is None] if keep else []
         position = max(self.table.currentIndex().row(), 0)
@@ -197,6 +201,7 @@ class HouseholdWalk(QWidget):
         rows = []
         for member in view.members:
             row = WalkRow(member.name, member.relationship_to_head, member.birth_date, member)
+            row.recorded = recorded.get(member.person_id)
             old = before.get(member.person_id)
             if old is not None and row.editable:
                 row.change, row.on, row.answers = old.change, old.on, old.answers
@@ -327,7 +332,7 @@ class HouseholdWalk(QWidget):
     def _saved(self, result: VisitResult) -> None:
         self._saving = False
         self.model.set_rows([])
-        self._show(result.household, keep=False)
+        self._show(result.household, result.recorded_people, keep=False)
         self.banner.show_message(
             self.tr("走访已保存：记录{n}人。").format(n=result.recorded), "success"
         )
