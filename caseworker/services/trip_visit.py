@@ -23,13 +23,12 @@ from caseworker.domain.households import problem
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.coverage import StatusAnswer, record_answers_in
 from caseworker.services.errors import ValidationFailed
-from caseworker.services.households import (
-    HouseholdView,
+from caseworker.services.household_members import (
     add_new_member_in,
     mark_deceased_in,
     mark_moved_away_in,
-    view_household,
 )
+from caseworker.services.households import HouseholdView, view_household
 from caseworker.services.trips import trip_of
 from caseworker.services.validation import PersonInput
 from caseworker.store.database import Database

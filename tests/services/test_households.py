@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from caseworker.services import households
+from caseworker.services import household_members, households
 from caseworker.services.errors import NotFound, PermissionDenied, ValidationFailed
 from caseworker.services.journal import verify_audit_chain
 from caseworker.store.models import AuditEntry, OutboxEntry, Person
@@ -73,7 +73,7 @@ def test_a_village_outside_the_township_is_refused_with_words(clerk, code, reaso
 def test_a_new_member_goes_through_the_front_desk_path(clerk, known):
     born = date(2026, 9, 1)
     data = person("王小宝", born, 71)
-    member = households.add_new_member(
+    member = household_members.add_new_member(
         clerk.database, clerk.actor, known.h1, data, "40", born, day=TODAY
     )
     assert (member.relationship_to_head, member.moved_in_on) == ("40", born)
@@ -87,7 +87,7 @@ def test_a_new_member_goes_through_the_front_desk_path(clerk, known):
         assert entry.payload["relationship_to_head"] == "40"
     # A registered ID number is attached, not registered twice.
     with pytest.raises(ValidationFailed) as failed:
-        households.add_new_member(
+        household_members.add_new_member(
             clerk.database, clerk.actor, known.h2, person("王小宝", born, 71), "20", day=TODAY
         )
     assert _codes(failed) == {"registered"}
@@ -98,16 +98,18 @@ def test_a_new_member_keeps_every_field_problem_and_writes_nothing(clerk, known)
     data.id_number = "320281202609010711"  # wrong check character
     data.phone = "12"
     with pytest.raises(ValidationFailed) as failed:
-        households.add_new_member(clerk.database, clerk.actor, known.h1, data, "", day=TODAY)
+        household_members.add_new_member(clerk.database, clerk.actor, known.h1, data, "", day=TODAY)
     assert {e.field for e in failed.value.errors} == {"relationship_to_head"}
     with pytest.raises(ValidationFailed) as failed:
-        households.add_new_member(clerk.database, clerk.actor, known.h1, data, "40", day=TODAY)
+        household_members.add_new_member(
+            clerk.database, clerk.actor, known.h1, data, "40", day=TODAY
+        )
     assert {e.field for e in failed.value.errors} == {"id_number", "phone"}
 
 
 def test_two_heads_are_refused_and_the_head_changes_in_one_step(clerk, known):
     with pytest.raises(ValidationFailed) as failed:
-        households.add_new_member(
+        household_members.add_new_member(
             clerk.database,
             clerk.actor,
             known.h1,
@@ -118,9 +120,9 @@ def test_two_heads_are_refused_and_the_head_changes_in_one_step(clerk, known):
     assert _codes(failed) == {"two_heads"}
     assert "王建国" in failed.value.message and "王二" in failed.value.message
     with pytest.raises(ValidationFailed) as failed:
-        households.change_head(clerk.database, clerk.actor, known.people["王小明"])
+        household_members.change_head(clerk.database, clerk.actor, known.people["王小明"])
     assert _codes(failed) == {"required"}
-    view = households.change_head(
+    view = household_members.change_head(
         clerk.database, clerk.actor, known.people["王小明"], former_head_relationship="50"
     )
     assert view.head_name == "王小明"
@@ -128,7 +130,7 @@ def test_two_heads_are_refused_and_the_head_changes_in_one_step(clerk, known):
 
 
 def test_a_head_who_died_leaves_the_household_without_a_head_until_one_is_named(clerk, known):
-    households.mark_deceased(
+    household_members.mark_deceased(
         clerk.database, clerk.actor, known.people["张三丰"], date(2026, 10, 2), day=TODAY
     )
     view = households.household(clerk.database, clerk.actor, known.h2)
@@ -145,7 +147,11 @@ def test_a_head_who_died_leaves_the_household_without_a_head_until_one_is_named(
     ],
 )
 def test_bad_dates_are_refused(clerk, known, event, on, reason):
-    mark = households.mark_moved_away if event == "moved_away" else households.mark_deceased
+    mark = (
+        household_members.mark_moved_away
+        if event == "moved_away"
+        else household_members.mark_deceased
+    )
     with pytest.raises(ValidationFailed) as failed:
         mark(clerk.database, clerk.actor, known.people["王建国"], on, day=TODAY)
     assert _codes(failed) == {reason}
@@ -155,12 +161,12 @@ def test_bad_dates_are_refused(clerk, known, event, on, reason):
 def test_moved_in_in_the_future_or_before_birth_is_refused(clerk, known):
     data = person("王小宝", date(2026, 9, 1), 71)
     with pytest.raises(ValidationFailed) as failed:
-        households.add_new_member(
+        household_members.add_new_member(
             clerk.database, clerk.actor, known.h1, data, "40", date(2026, 8, 1), day=TODAY
         )
     assert _codes(failed) == {"before_birth"}
     with pytest.raises(ValidationFailed) as failed:
-        households.attach_member(
+        household_members.attach_member(
             clerk.database,
             clerk.actor,
             known.h2,
@@ -174,15 +180,21 @@ def test_moved_in_in_the_future_or_before_birth_is_refused(clerk, known):
 
 def test_moving_away_and_dying_are_recorded_once_and_travel_upstream(clerk, known):
     someone = known.people["王小明"]
-    households.mark_moved_away(clerk.database, clerk.actor, someone, date(2026, 5, 1), day=TODAY)
+    household_members.mark_moved_away(
+        clerk.database, clerk.actor, someone, date(2026, 5, 1), day=TODAY
+    )
     with pytest.raises(ValidationFailed) as failed:
-        households.mark_moved_away(
+        household_members.mark_moved_away(
             clerk.database, clerk.actor, someone, date(2026, 6, 1), day=TODAY
         )
     assert _codes(failed) == {"moved_away"}
-    households.mark_deceased(clerk.database, clerk.actor, someone, date(2026, 7, 1), day=TODAY)
+    household_members.mark_deceased(
+        clerk.database, clerk.actor, someone, date(2026, 7, 1), day=TODAY
+    )
     with pytest.raises(ValidationFailed) as failed:
-        households.mark_deceased(clerk.database, clerk.actor, someone, date(2026, 7, 2), day=TODAY)
+        household_members.mark_deceased(
+            clerk.database, clerk.actor, someone, date(2026, 7, 2), day=TODAY
+        )
     assert _codes(failed) == {"deceased"}
     with clerk.database.reading() as session:
         actions = session.scalars(
@@ -206,10 +218,10 @@ def test_another_centres_person_is_refused_with_words(clerk, known):
     with clerk.database.writing() as session:
         session.get(Person, someone).owner_centre_code = "320281107"
     for change in (
-        lambda: households.mark_moved_away(
+        lambda: household_members.mark_moved_away(
             clerk.database, clerk.actor, someone, date(2026, 5, 1), day=TODAY
         ),
-        lambda: households.attach_member(
+        lambda: household_members.attach_member(
             clerk.database, clerk.actor, known.h2, someone, "10", day=TODAY
         ),
     ):
@@ -220,7 +232,7 @@ def test_another_centres_person_is_refused_with_words(clerk, known):
 
 
 def test_a_registered_person_joins_another_household(clerk, known):
-    moved = households.attach_member(
+    moved = household_members.attach_member(
         clerk.database,
         clerk.actor,
         known.h2,
