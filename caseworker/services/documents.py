@@ -30,9 +30,7 @@ from caseworker.printing.data import (
 )
 from caseworker.printing.enrolment_form import build_enrolment_form
 from caseworker.printing.labels import (
-    MEDICAL,
     METHOD_LABELS,
-    PENSION,
     SEX_LABELS,
 )
 from caseworker.printing.layout import PrintResult
@@ -42,7 +40,6 @@ from caseworker.printing.transmittal import build_transmittal
 from caseworker.services.day_close import closes_on
 from caseworker.services.documents_records import (
     _centre,
-    _coverage,
     _label,
     _local,
     _now,
@@ -62,7 +59,7 @@ from caseworker.services.documents_settings import (
 from caseworker.services.errors import NotFound, ValidationFailed
 from caseworker.store.database import Database
 from caseworker.store.models import (
-    CoverageSurveyEntry,
+    CoverageStatus,
     Household,
     Payment,
     Person,
@@ -252,14 +249,14 @@ def survey_pdf(
 
 
 def _survey_households(session, rows: list[Household], regions) -> list[SurveyHousehold]:
-    """Each household with the members still there (head first) and what surveys found."""
-    entries = {
-        (e.person_id, e.scheme): e
-        for e in session.scalars(
-            select(CoverageSurveyEntry)
-            .join(Person, Person.id == CoverageSurveyEntry.person_id)
+    """Each household with the members still there (head first) and their coverage status
+    (what records and earlier visits found; a status not yet known leaves the boxes empty)."""
+    statuses = {
+        (c.person_id, c.line): c
+        for c in session.scalars(
+            select(CoverageStatus)
+            .join(Person, Person.id == CoverageStatus.person_id)
             .where(Person.household_id.in_([h.id for h in rows]))
-            .order_by(CoverageSurveyEntry.surveyed_on)
         )
     }
     households = []
@@ -271,8 +268,8 @@ def _survey_households(session, rows: list[Household], regions) -> list[SurveyHo
         head = next((p.name for p in members if p.relationship_to_head in ("01", "02")), "")
         survey_members = []
         for p in members:
-            pension, reason_p = _coverage(p, entries, PENSION)
-            medical, reason_m = _coverage(p, entries, MEDICAL)
+            pension, reason_p = _sheet_status(statuses.get((p.id, "pension")))
+            medical, reason_m = _sheet_status(statuses.get((p.id, "medical")))
             survey_members.append(
                 SurveyMember(
                     name=p.name,
@@ -298,6 +295,13 @@ def _survey_households(session, rows: list[Household], regions) -> list[SurveyHo
             )
         )
     return households
+
+
+def _sheet_status(row: CoverageStatus | None) -> tuple[str | None, str]:
+    """The sheet's boxes are 本地 / 异地 / 未参保: other statuses leave them for the visit."""
+    if row is None or row.status not in ("insured_here", "insured_elsewhere", "not_insured"):
+        return None, ""
+    return row.status, (row.reason or "") if row.status == "not_insured" else ""
 
 
 # -- batch transmittal list ---------------------------------------------------------------

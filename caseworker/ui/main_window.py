@@ -379,6 +379,11 @@ class MainWindow(QMainWindow):
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.open_person(person_id)  # type: ignore[arg-type]
 
+    def plan_trip_from_worklist(self, person_ids: object, spec: object) -> None:
+        """A field trip to the households of a worklist's people (for the worklists page)."""
+        self.show_page(PAGES.index("visits"))
+        self.visits_page.plan_from_worklist(person_ids, spec)  # type: ignore[arg-type]
+
     def _enrol_for_employer(self, employer_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.new_enrolment(employer_id=employer_id)  # type: ignore[arg-type]
