@@ -127,6 +127,9 @@ class SurveyHousehold:
     head: str
     members: tuple[SurveyMember, ...]
     household_id: uuid.UUID | None = None
+    # Sheets for chosen households (a trip) span villages: each names its own.
+    village_code: str = ""
+    village_name: str = ""
 
 
 @dataclass(frozen=True)

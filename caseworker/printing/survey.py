@@ -42,7 +42,7 @@ COLUMNS = (
 
 
 def build_survey(data: SurveySheetData, chain: FontChain) -> PrintResult:
-    doc = PdfDocument(chain, landscape(A4), f"{TITLE} {data.village_name}")
+    doc = PdfDocument(chain, landscape(A4), f"{TITLE} {data.village_name}".strip())
     households = data.households or (SurveyHousehold("", "", ()),)
     reason_numbers = {code: _number(n) for n, (code, _) in enumerate(data.reasons, start=1)}
     for household in households:
@@ -54,6 +54,12 @@ def build_survey(data: SurveySheetData, chain: FontChain) -> PrintResult:
 def _number(n: int) -> str:
     """Circled numbers (①..⑳) keep a legend entry's number and words on one line."""
     return chr(0x245F + n) if 1 <= n <= 20 else f"{n}."
+
+
+def _village(data: SurveySheetData, household: SurveyHousehold) -> str:
+    code = household.village_code or data.village_code
+    name = household.village_name or data.village_name
+    return f"{name}（{code}）" if code else ""
 
 
 def _status(code: str | None) -> list[tuple[str, bool]]:
@@ -105,7 +111,7 @@ def _sheet(
         24,
         [
             label("村（居）委会", 1.1),
-            value(f"{data.village_name}（{data.village_code}）", 3.4),
+            value(_village(data, household), 3.4),
             label("户主姓名", 0.9),
             value(household.head, 1.5, size=10.5),
             label("在册人数", 0.9),

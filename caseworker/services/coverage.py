@@ -41,7 +41,14 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound, PermissionDenied, ValidationFailed
 from caseworker.services.journal import record_change
 from caseworker.store.database import Database
-from caseworker.store.models import CoverageStatus, CoverageSurveyEntry, Payment, Person, new_id
+from caseworker.store.models import (
+    CoverageStatus,
+    CoverageSurveyEntry,
+    Enrolment,
+    Payment,
+    Person,
+    new_id,
+)
 from caseworker.store.wire import WIRE
 
 # Rows a trigger or the upgrade created and nobody has looked at yet carry this date in
@@ -114,7 +121,10 @@ def person_statuses(
 
 
 def _facts(session: Session, person: Person) -> tuple[list[EnrolmentFact], list[PaymentFact]]:
-    enrolments = [EnrolmentFact(e.scheme, e.status, e.start_date) for e in person.enrolments]
+    # Queried, not ``person.enrolments``: that collection may have been loaded earlier in the
+    # transaction, before an enrolment of an existing person was added (enrol on the spot).
+    rows = session.scalars(select(Enrolment).where(Enrolment.person_id == person.id))
+    enrolments = [EnrolmentFact(e.scheme, e.status, e.start_date) for e in rows]
     payments = [
         PaymentFact(
             p.scheme, p.period_start, p.period_end, p.business_date, p.voided_at is not None

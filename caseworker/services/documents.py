@@ -30,9 +30,7 @@ from caseworker.printing.data import (
 )
 from caseworker.printing.enrolment_form import build_enrolment_form
 from caseworker.printing.labels import (
-    MEDICAL,
     METHOD_LABELS,
-    PENSION,
     SEX_LABELS,
 )
 from caseworker.printing.layout import PrintResult
@@ -42,7 +40,6 @@ from caseworker.printing.transmittal import build_transmittal
 from caseworker.services.day_close import closes_on
 from caseworker.services.documents_records import (
     _centre,
-    _coverage,
     _label,
     _local,
     _now,
@@ -62,7 +59,7 @@ from caseworker.services.documents_settings import (
 from caseworker.services.errors import NotFound, ValidationFailed
 from caseworker.store.database import Database
 from caseworker.store.models import (
-    CoverageSurveyEntry,
+    CoverageStatus,
     Household,
     Payment,
     Person,
@@ -202,17 +199,38 @@ def daily_report_pdf(database: Database, day: date, *, now: datetime | None = No
 
 
 def survey_pdf(
-    database: Database, village_code: str, *, blank: bool = False, now: datetime | None = None
+    database: Database,
+    village_code: str | None = None,
+    *,
+    household_ids: Sequence[uuid.UUID] | None = None,
+    blank: bool = False,
+    now: datetime | None = None,
 ) -> PrintResult:
-    """全民参保登记入户调查表 for a village: a pre-filled sheet per household, or one blank."""
-    code = parse_village_code(village_code)
+    """全民参保登记入户调查表: a pre-filled sheet per household of a village (or one blank
+    sheet), or, with ``household_ids``, per chosen household in the order given (a trip)."""
     printed = _now(now)
     regions = load_region_directory()
     reasons = tuple((e.code, e.name_zh) for e in load_code_table("not_insured_reason"))
+    code = parse_village_code(village_code or "") if household_ids is None else ""
     with database.reading() as session:
         centre = _centre(session)
         households: list[SurveyHousehold] = []
-        if not blank:
+        if household_ids is not None:
+            found = {
+                h.id: h
+                for h in session.scalars(
+                    select(Household).where(Household.id.in_(list(household_ids)))
+                )
+            }
+            rows = [found[i] for i in household_ids if i in found]
+            if not rows:
+                raise NotFound(
+                    "household",
+                    "没有可打印的家庭户：所选家庭户不在本地登记库中。",
+                    "None of the chosen households is in the local registry.",
+                )
+            households = _survey_households(session, rows, regions)
+        elif not blank:
             rows = session.scalars(
                 select(Household).where(Household.village_code == code).order_by(Household.id)
             ).all()
@@ -223,46 +241,67 @@ def survey_pdf(
                     f"No households of village {code} in the local registry; print a blank "
                     "sheet (--blank) instead.",
                 )
-            entries = {
-                (e.person_id, e.scheme): e
-                for e in session.scalars(
-                    select(CoverageSurveyEntry)
-                    .join(Person, Person.id == CoverageSurveyEntry.person_id)
-                    .where(Person.household_id.in_([h.id for h in rows]))
-                    .order_by(CoverageSurveyEntry.surveyed_on)
-                )
-            }
-            for household in rows:
-                members = sorted(
-                    household.members, key=lambda p: (p.relationship_to_head or "99", p.birth_date)
-                )
-                head = next((p.name for p in members if p.relationship_to_head in ("01", "02")), "")
-                survey_members = []
-                for p in members:
-                    pension, reason_p = _coverage(p, entries, PENSION)
-                    medical, reason_m = _coverage(p, entries, MEDICAL)
-                    survey_members.append(
-                        SurveyMember(
-                            name=p.name,
-                            relationship=_label("relationship", p.relationship_to_head),
-                            sex=SEX_LABELS.get(p.sex, p.sex),
-                            id_number=p.id_number,
-                            phone=p.phone or "",
-                            employment=_label("employment_category", p.employment_category),
-                            pension=pension,
-                            medical=medical,
-                            reason=reason_p or reason_m,
-                        )
-                    )
-                households.append(
-                    SurveyHousehold(
-                        household.address_detail or "", head, tuple(survey_members), household.id
-                    )
-                )
+            households = _survey_households(session, list(rows), regions)
     data = SurveySheetData(
-        centre, code, regions.name_path(code), printed, tuple(households), reasons
+        centre, code, regions.name_path(code) if code else "", printed, tuple(households), reasons
     )
     return build_survey(data, font_chain(database))
+
+
+def _survey_households(session, rows: list[Household], regions) -> list[SurveyHousehold]:
+    """Each household with the members still there (head first) and their coverage status
+    (what records and earlier visits found; a status not yet known leaves the boxes empty)."""
+    statuses = {
+        (c.person_id, c.line): c
+        for c in session.scalars(
+            select(CoverageStatus)
+            .join(Person, Person.id == CoverageStatus.person_id)
+            .where(Person.household_id.in_([h.id for h in rows]))
+        )
+    }
+    households = []
+    for household in rows:
+        present = [
+            p for p in household.members if p.moved_away_on is None and p.deceased_on is None
+        ]
+        members = sorted(present, key=lambda p: (p.relationship_to_head or "99", p.birth_date))
+        head = next((p.name for p in members if p.relationship_to_head in ("01", "02")), "")
+        survey_members = []
+        for p in members:
+            pension, reason_p = _sheet_status(statuses.get((p.id, "pension")))
+            medical, reason_m = _sheet_status(statuses.get((p.id, "medical")))
+            survey_members.append(
+                SurveyMember(
+                    name=p.name,
+                    relationship=_label("relationship", p.relationship_to_head),
+                    sex=SEX_LABELS.get(p.sex, p.sex),
+                    id_number=p.id_number,
+                    phone=p.phone or "",
+                    employment=_label("employment_category", p.employment_category),
+                    pension=pension,
+                    medical=medical,
+                    reason=reason_p or reason_m,
+                )
+            )
+        village = household.village_code or ""
+        households.append(
+            SurveyHousehold(
+                household.address_detail or "",
+                head,
+                tuple(survey_members),
+                household.id,
+                village_code=village,
+                village_name=regions.name_path(village) if village else "",
+            )
+        )
+    return households
+
+
+def _sheet_status(row: CoverageStatus | None) -> tuple[str | None, str]:
+    """The sheet's boxes are 本地 / 异地 / 未参保: other statuses leave them for the visit."""
+    if row is None or row.status not in ("insured_here", "insured_elsewhere", "not_insured"):
+        return None, ""
+    return row.status, (row.reason or "") if row.status == "not_insured" else ""
 
 
 # -- batch transmittal list ---------------------------------------------------------------

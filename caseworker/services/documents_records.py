@@ -44,7 +44,6 @@ from caseworker.services.registry import _resolve
 from caseworker.store.database import Database
 from caseworker.store.models import (
     Centre,
-    CoverageSurveyEntry,
     Employer,
     Enrolment,
     Household,
@@ -284,19 +283,6 @@ def receipt_numbers_for_day(database: Database, day: date) -> list[str]:
 
 
 # -- household survey ---------------------------------------------------------------------
-
-
-def _coverage(
-    person: Person, entries: dict[tuple[uuid.UUID, str], CoverageSurveyEntry], group: tuple
-) -> tuple[str | None, str]:
-    """The latest surveyed status in the scheme group, or 本地 if enrolled here."""
-    if any(e.scheme in group and e.status == "active" for e in person.enrolments):
-        return "insured_here", ""
-    found = [entries[(person.id, s)] for s in group if (person.id, s) in entries]
-    if not found:
-        return None, ""
-    latest = max(found, key=lambda e: e.surveyed_on)
-    return latest.status, latest.not_insured_reason or ""
 
 
 # -- batch transmittal list ---------------------------------------------------------------

@@ -117,6 +117,8 @@ def _apply_person(person: Person, valid: ValidPerson) -> None:
     ):
         setattr(person, name, getattr(valid, name))
     person.special_groups = list(valid.special_groups)
+    if valid.moved_in_on is not None:  # the front desk does not ask: keep what a visit said
+        person.moved_in_on = valid.moved_in_on
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -12,6 +12,7 @@ from caseworker.domain.bank import parse_bank_card
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.contact import parse_phone
 from caseworker.domain.errors import InvalidValue
+from caseworker.domain.households import check_event_date
 from caseworker.domain.ids import IdNumber, parse_id_number
 from caseworker.domain.names import normalise_person_name
 from caseworker.services.errors import ValidationFailed
@@ -37,6 +38,8 @@ class PersonInput:
     bank_account: str | None = None
     household_id: uuid.UUID | None = None
     relationship_to_head: str | None = None
+    # The day they joined the household (newborns: the birth date); None: not told.
+    moved_in_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class ValidPerson:
     household_id: uuid.UUID | None
     relationship_to_head: str | None
     warnings: tuple[str, ...] = ()
+    moved_in_on: date | None = None
 
 
 class Collector:
@@ -158,6 +162,15 @@ def validate_person(data: PersonInput, *, today: date | None = None) -> ValidPer
         hukou_address=_text(data.hukou_address, "hukou_address", 200, collector),
         residence_address=_text(data.residence_address, "residence_address", 200, collector),
     )
+    if identity is not None and data.moved_in_on is not None:
+        late = check_event_date(
+            "moved_in_on",
+            data.moved_in_on,
+            birth_date=identity.birth_date,
+            today=today or date.today(),
+        )
+        if late is not None:
+            collector.add(late)
     collector.raise_if_any()
     assert identity is not None and name is not None
     return ValidPerson(
@@ -169,5 +182,6 @@ def validate_person(data: PersonInput, *, today: date | None = None) -> ValidPer
         bank_account=bank_account,
         household_id=data.household_id,
         warnings=tuple(warnings),
+        moved_in_on=data.moved_in_on,
         **valid,
     )

@@ -574,3 +574,65 @@ class OutboxReview(Base):
     reviewed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     comment: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- Field visits (issue 10): local planning records, never sent upstream -------------------
+
+
+class Trip(Base):
+    """A planned field visit: the villages (or the worklist) it covers and its households.
+
+    Local to this laptop: a trip is a plan, what it finds (people, households, statuses) is
+    written through the usual services and travels upstream on its own."""
+
+    __tablename__ = "trip"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(60))
+    villages: Mapped[list[str]] = mapped_column(default=list)
+    # The WorklistSpec the trip came from (its fields as a dict), or None for villages.
+    worklist: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+    created_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class TripHousehold(Base):
+    """One household of a trip, in visiting order, and how its visit went."""
+
+    __tablename__ = "trip_household"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ('visited', 'nobody_home', 'refused')", name="outcome"
+        ),
+    )
+    trip_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("trip.id", ondelete="CASCADE"), primary_key=True
+    )
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    visited_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(String(200))
+    operator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+
+
+class TripPerson(Base):
+    """A person a trip recorded: confirmed (with or without answers), added, moved away or
+    deceased. The trip's "people recorded" count and its summary read these."""
+
+    __tablename__ = "trip_person"
+    __table_args__ = (
+        CheckConstraint(
+            "change IN ('confirmed', 'added', 'moved_away', 'deceased')", name="change"
+        ),
+    )
+    trip_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("trip.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"))
+    change: Mapped[str] = mapped_column(String(12))
+    answered: Mapped[bool] = mapped_column(default=False)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))

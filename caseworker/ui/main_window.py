@@ -42,6 +42,7 @@ from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.audit_view import AuditView
 from caseworker.ui.views.employers_view import EmployersPage
+from caseworker.ui.views.field_visit_view import FieldVisitPage
 from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.operators_view import OperatorsPage
 from caseworker.ui.views.payments_view import PaymentsPage
@@ -62,7 +63,10 @@ PAGES = (
     "review",
     "audit",
     "operators",
+    "visits",
 )
+# Pages past the ninth have their own keys (Ctrl+1..9 are taken by position).
+PAGE_KEYS = {"visits": "Ctrl+Shift+F"}
 # Pages only some roles see: hidden in the navigation, their shortcut disabled (the services
 # refuse anyway: this is so nobody is shown a door that will not open).
 PAGE_PERMISSIONS = {
@@ -71,6 +75,10 @@ PAGE_PERMISSIONS = {
     "operators": Permission.MANAGE_OPERATORS,
 }
 STATUS_REFRESH_MS = 60_000
+
+
+def page_keys(position: int) -> str:
+    return PAGE_KEYS.get(PAGES[position], f"Ctrl+{position + 1}")
 
 
 class MainWindow(QMainWindow):
@@ -175,11 +183,13 @@ class MainWindow(QMainWindow):
         self.review_page.changed.connect(self.refresh_status)
         self.audit_page = AuditView(session, runner)
         self.operators_page = OperatorsPage(session, runner, clock=self.clock)
+        self.visits_page = FieldVisitPage(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
             self.stack.addWidget(page)
         self.front_desk.data_changed.connect(self.refresh_status)
+        self.visits_page.data_changed.connect(self.refresh_status)
         self.employers.data_changed.connect(self.refresh_status)
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
@@ -198,6 +208,7 @@ class MainWindow(QMainWindow):
             self.review_page,
             self.audit_page,
             self.operators_page,
+            self.visits_page,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -211,6 +222,7 @@ class MainWindow(QMainWindow):
             self.tr("审核"),
             self.tr("审计"),
             self.tr("操作员"),
+            self.tr("入户走访"),
         ]
 
     def _build_actions(self) -> None:
@@ -229,7 +241,7 @@ class MainWindow(QMainWindow):
         self.page_actions = []
         for position, title in enumerate(self._page_titles()):
             action = self._action(
-                pages, title, f"Ctrl+{position + 1}", lambda p=position: self.show_page(p)
+                pages, title, page_keys(position), lambda p=position: self.show_page(p)
             )
             action.setEnabled(self.may_see(PAGES[position]))
             self.page_actions.append(action)
@@ -266,7 +278,8 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
-            self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+            # "⇧" keeps Ctrl+Shift+F inside the navigation's width.
+            self.nav.addItem(f"{title}\t{page_keys(position).replace('Shift+', '⇧')}")
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
@@ -365,6 +378,11 @@ class MainWindow(QMainWindow):
     def open_person(self, person_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.open_person(person_id)  # type: ignore[arg-type]
+
+    def plan_trip_from_worklist(self, person_ids: object, spec: object) -> None:
+        """A field trip to the households of a worklist's people (for the worklists page)."""
+        self.show_page(PAGES.index("visits"))
+        self.visits_page.plan_from_worklist(person_ids, spec)  # type: ignore[arg-type]
 
     def _enrol_for_employer(self, employer_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))

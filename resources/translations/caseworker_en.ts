@@ -726,6 +726,192 @@
     </message>
 </context>
 <context>
+    <name>FieldVisit</name>
+    <message>
+        <source>已走访</source>
+        <translation>Visited</translation>
+    </message>
+    <message>
+        <source>无人在家</source>
+        <translation>Nobody home</translation>
+    </message>
+    <message>
+        <source>拒绝</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>未走访</source>
+        <translation>Not visited</translation>
+    </message>
+    <message>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>村（居）委会</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>家庭住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>户主</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <source>（无户主）</source>
+        <translation>(no head)</translation>
+    </message>
+    <message>
+        <source>在册人数</source>
+        <translation>People on the lists</translation>
+    </message>
+    <message>
+        <source>未覆盖</source>
+        <translation>Not covered</translation>
+    </message>
+    <message>
+        <source>走访结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>已死亡 %1</source>
+        <translation>Died %1</translation>
+    </message>
+    <message>
+        <source>已迁出 %1</source>
+        <translation>Moved away %1</translation>
+    </message>
+    <message>
+        <source>他中心管理</source>
+        <translation>Another centre&apos;s</translation>
+    </message>
+    <message>
+        <source>已记录</source>
+        <translation>Recorded</translation>
+    </message>
+    <message>
+        <source>在户</source>
+        <translation>Confirmed here</translation>
+    </message>
+    <message>
+        <source>迁出 %1</source>
+        <translation>Moving away %1</translation>
+    </message>
+    <message>
+        <source>死亡 %1</source>
+        <translation>Died %1</translation>
+    </message>
+    <message>
+        <source>待确认</source>
+        <translation>To confirm</translation>
+    </message>
+    <message>
+        <source>养老保险</source>
+        <translation>Pension</translation>
+    </message>
+    <message>
+        <source>医疗保险</source>
+        <translation>Medical</translation>
+    </message>
+    <message>
+        <source>工伤保障</source>
+        <translation>Injury</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relationship to head</translation>
+    </message>
+    <message>
+        <source>年龄</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <source>本次走访</source>
+        <translation>This visit</translation>
+    </message>
+</context>
+<context>
+    <name>FieldVisitPage</name>
+    <message>
+        <source>入户走访</source>
+        <translation>Field visits</translation>
+    </message>
+    <message>
+        <source>走访行程</source>
+        <translation>Trip</translation>
+    </message>
+    <message>
+        <source>计划行程</source>
+        <translation>Plan a trip</translation>
+    </message>
+    <message>
+        <source>打印调查表</source>
+        <translation>Print survey sheets</translation>
+    </message>
+    <message>
+        <source>打印走访清单</source>
+        <translation>Print visit list</translation>
+    </message>
+    <message>
+        <source>行程小结</source>
+        <translation>Trip summary</translation>
+    </message>
+    <message>
+        <source>结束行程</source>
+        <translation>Close trip</translation>
+    </message>
+    <message>
+        <source>行程中的家庭户</source>
+        <translation>Households of the trip</translation>
+    </message>
+    <message>
+        <source>走访此户（Enter）</source>
+        <translation>Visit this household (Enter)</translation>
+    </message>
+    <message>
+        <source>行程</source>
+        <translation>Trip</translation>
+    </message>
+    <message>
+        <source>（已结束）</source>
+        <translation> (closed)</translation>
+    </message>
+    <message>
+        <source>{done}/{total}户</source>
+        <translation>{done}/{total} households</translation>
+    </message>
+    <message>
+        <source>还没有走访行程：按“计划行程”（Alt+N）选择村（居）委会。</source>
+        <translation>No trip yet: press “Plan a trip” (Alt+N) and choose villages.</translation>
+    </message>
+    <message>
+        <source>已走访 {visited}/{total} 户 · 已记录 {recorded} 人 · 尚未覆盖 {uncovered} 人</source>
+        <translation>Visited {visited}/{total} households · {recorded} people recorded · {uncovered} not yet covered</translation>
+    </message>
+    <message>
+        <source>正在生成入户调查表…</source>
+        <translation>Building the survey sheets…</translation>
+    </message>
+    <message>
+        <source>正在生成走访清单…</source>
+        <translation>Building the visit list…</translation>
+    </message>
+    <message>
+        <source>正在生成行程小结…</source>
+        <translation>Building the trip summary…</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
         <source>、</source>
@@ -745,6 +931,77 @@
     <message>
         <source>返回查找</source>
         <translation>Back to search</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdWalk</name>
+    <message>
+        <source>家庭成员</source>
+        <translation>Household members</translation>
+    </message>
+    <message>
+        <source>返回户列表</source>
+        <translation>Back to households</translation>
+    </message>
+    <message>
+        <source>全部在户</source>
+        <translation>All here</translation>
+    </message>
+    <message>
+        <source>添加新生儿/迁入</source>
+        <translation>Add newborn / moved in</translation>
+    </message>
+    <message>
+        <source>当场参保</source>
+        <translation>Enrol on the spot</translation>
+    </message>
+    <message>
+        <source>收费</source>
+        <translation>Take payment</translation>
+    </message>
+    <message>
+        <source>走访结果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>走访备注</source>
+        <translation>Visit note</translation>
+    </message>
+    <message>
+        <source>走访备注（如：下午再来）</source>
+        <translation>Visit note (e.g. come back this afternoon)</translation>
+    </message>
+    <message>
+        <source>保存走访（Enter）</source>
+        <translation>Save visit (Enter)</translation>
+    </message>
+    <message>
+        <source>正在读取家庭户……</source>
+        <translation>Reading the household…</translation>
+    </message>
+    <message>
+        <source>%1 %2&#x3000;户主：%3</source>
+        <translation>%1 %2 · head: %3</translation>
+    </message>
+    <message>
+        <source>（无户主）</source>
+        <translation>(no head)</translation>
+    </message>
+    <message>
+        <source>先保存走访，再为新成员办理</source>
+        <translation>Save the visit first, then serve the new member</translation>
+    </message>
+    <message>
+        <source>正在保存……</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>走访已保存：记录{n}人。</source>
+        <translation>Visit saved: {n} people recorded.</translation>
+    </message>
+    <message>
+        <source>保存失败：{error}。已填写的内容仍在，可稍后重试。</source>
+        <translation>Saving failed: {error}. Everything entered is still here; try again later.</translation>
     </message>
 </context>
 <context>
@@ -847,6 +1104,10 @@
         <translation>Operators</translation>
     </message>
     <message>
+        <source>入户走访</source>
+        <translation>Field visits</translation>
+    </message>
+    <message>
         <source>办理(&amp;W)</source>
         <translation>&amp;Work</translation>
     </message>
@@ -942,6 +1203,144 @@
     <message>
         <source>网络状态未知</source>
         <translation>Network status unknown</translation>
+    </message>
+</context>
+<context>
+    <name>MemberEditor</name>
+    <message>
+        <source>在户(&amp;C)</source>
+        <translation>&amp;Confirmed here</translation>
+    </message>
+    <message>
+        <source>迁出(&amp;M)</source>
+        <translation>&amp;Moved away</translation>
+    </message>
+    <message>
+        <source>死亡(&amp;D)</source>
+        <translation>&amp;Died</translation>
+    </message>
+    <message>
+        <source>在户</source>
+        <translation>Confirmed here</translation>
+    </message>
+    <message>
+        <source>迁出</source>
+        <translation>Moved away</translation>
+    </message>
+    <message>
+        <source>死亡</source>
+        <translation>Died</translation>
+    </message>
+    <message>
+        <source>迁出或死亡日期</source>
+        <translation>Date moved away or died</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>保障项目</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>（不变）</source>
+        <translation>(unchanged)</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>参保地</source>
+        <translation>Where insured</translation>
+    </message>
+    <message>
+        <source>异地参保地</source>
+        <translation>Where insured elsewhere</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>与记录不同时说明原因</source>
+        <translation>Why, when it differs from the records</translation>
+    </message>
+    <message>
+        <source>（请选择原因）</source>
+        <translation>(choose a reason)</translation>
+    </message>
+    <message>
+        <source>请在上表中选择一名成员</source>
+        <translation>Choose a member in the table above</translation>
+    </message>
+</context>
+<context>
+    <name>NewcomerDialog</name>
+    <message>
+        <source>添加新生儿或迁入人员</source>
+        <translation>Add a newborn or a person who moved in</translation>
+    </message>
+    <message>
+        <source>新生儿(&amp;B)</source>
+        <translation>Ne&amp;wborn</translation>
+    </message>
+    <message>
+        <source>新生儿</source>
+        <translation>Newborn</translation>
+    </message>
+    <message>
+        <source>迁入(&amp;I)</source>
+        <translation>Moved &amp;in</translation>
+    </message>
+    <message>
+        <source>迁入</source>
+        <translation>Moved in</translation>
+    </message>
+    <message>
+        <source>与户主关系</source>
+        <translation>Relationship to head</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>迁入（出生）日期</source>
+        <translation>Moved in (born) on</translation>
+    </message>
+    <message>
+        <source>家庭关系</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>人员基本信息</source>
+        <translation>Personal details</translation>
+    </message>
+    <message>
+        <source>加入本户</source>
+        <translation>Add to household</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请选择与户主关系。</source>
+        <translation>Choose the relationship to the head.</translation>
+    </message>
+    <message>
+        <source>有{n}处需要修改，请看各栏下方的红字说明。</source>
+        <translation>{n} things to fix: see the red notes under the fields.</translation>
     </message>
 </context>
 <context>
@@ -2636,6 +3035,21 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
 </context>
 <context>
+    <name>SpotEnrolmentDialog</name>
+    <message>
+        <source>当场参保登记</source>
+        <translation>Enrolment on the spot</translation>
+    </message>
+    <message>
+        <source>关闭（Esc）</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>StoreBanner</name>
     <message>
         <source>暂停收费和参保登记：</source>
@@ -3048,6 +3462,112 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>操作失败：{error}</source>
         <translation>Failed: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>TripPlanDialog</name>
+    <message>
+        <source>计划走访行程</source>
+        <translation>Plan a field trip</translation>
+    </message>
+    <message>
+        <source>行程名称</source>
+        <translation>Trip name</translation>
+    </message>
+    <message>
+        <source>如：11月第2周 青阳一村</source>
+        <translation>e.g. November week 2, Qingyang village 1</translation>
+    </message>
+    <message>
+        <source>走访的村（居）委会</source>
+        <translation>Villages to visit</translation>
+    </message>
+    <message>
+        <source>村（居）委会（空格键勾选）</source>
+        <translation>Villages (Space ticks)</translation>
+    </message>
+    <message>
+        <source>来自工作清单：{n}人所在的家庭户</source>
+        <translation>From a worklist: the households of {n} people</translation>
+    </message>
+    <message>
+        <source>走访对象</source>
+        <translation>Who</translation>
+    </message>
+    <message>
+        <source>生成行程</source>
+        <translation>Plan trip</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>TripSummaryDialog</name>
+    <message>
+        <source>行程小结 — %1</source>
+        <translation>Trip summary — %1</translation>
+    </message>
+    <message>
+        <source>走访情况</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>已记录人员的参保状态（人）</source>
+        <translation>Status of the people recorded (people)</translation>
+    </message>
+    <message>
+        <source>打印小结（Ctrl+P）</source>
+        <translation>Print summary (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>打印小结</source>
+        <translation>Print summary</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>计划走访户数</source>
+        <translation>Households planned</translation>
+    </message>
+    <message>
+        <source>在册人数</source>
+        <translation>People on the lists</translation>
+    </message>
+    <message>
+        <source>已记录人数</source>
+        <translation>People recorded</translation>
+    </message>
+    <message>
+        <source>新增（出生、迁入）</source>
+        <translation>Added (born, moved in)</translation>
+    </message>
+    <message>
+        <source>迁出</source>
+        <translation>Moved away</translation>
+    </message>
+    <message>
+        <source>死亡</source>
+        <translation>Died</translation>
+    </message>
+    <message>
+        <source>尚未覆盖人数</source>
+        <translation>Not yet covered</translation>
+    </message>
+    <message>
+        <source>当场参保</source>
+        <translation>Enrol on the spot</translation>
+    </message>
+    <message>
+        <source>当场缴费（笔）</source>
+        <translation>Payments taken</translation>
+    </message>
+    <message>
+        <source>收取金额（元）</source>
+        <translation>Collected (yuan)</translation>
     </message>
 </context>
 <context>

@@ -57,6 +57,10 @@ class PersonFields(QWidget):
         self.today = today
         self.identity: IdNumber | None = None
         self._auto_address = ""
+        # Not on the form, but the person's: kept from what was loaded, so saving the form
+        # never takes a household member out of their household.
+        self.household_id: uuid.UUID | None = None
+        self.relationship_to_head: str | None = None
         self.categories = load_code_table("employment_category")
 
         self.id_number = line_edit("idNumber", self.tr("身份证号码"))
@@ -283,6 +287,8 @@ class PersonFields(QWidget):
             employer_id=self.employer.employer_id if self.needs_employer() else None,
             special_groups=self.special_groups(),
             bank_account=self.bank_account.text() or None,
+            household_id=self.household_id,
+            relationship_to_head=self.relationship_to_head,
         )
 
     def state(self) -> dict[str, Any]:
@@ -300,6 +306,8 @@ class PersonFields(QWidget):
             "employer_name": self.employer.employer_name,
             "special_groups": self.special_groups(),
             "bank_account": self.bank_account.text(),
+            "household_id": str(self.household_id) if self.household_id else None,
+            "relationship_to_head": self.relationship_to_head,
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -321,6 +329,9 @@ class PersonFields(QWidget):
         for code, box in self.groups.items():
             box.setChecked(code in (state.get("special_groups") or []))
         self.bank_account.setText(state.get("bank_account") or "")
+        household = state.get("household_id")
+        self.household_id = uuid.UUID(household) if household else None
+        self.relationship_to_head = state.get("relationship_to_head")
         self.clear_errors(keep_live=True)
 
     def fill(self, person: PersonDetail) -> None:
@@ -340,6 +351,8 @@ class PersonFields(QWidget):
                 "employer_name": person.employer_name,
                 "special_groups": list(person.special_groups),
                 "bank_account": person.bank_account,
+                "household_id": str(person.household_id) if person.household_id else None,
+                "relationship_to_head": person.relationship_to_head,
             }
         )
 
