@@ -244,8 +244,8 @@ def _error(field: str, code: str, zh: str, en: str) -> InvalidValue:
 def _label(table: str, code: str | None) -> str:
     if code is None:
         return ""
-    entry = load_code_table(table).get(code)
-    return entry.name_zh if entry else code
+    codes = load_code_table(table)
+    return codes.get(code).name_zh if code in codes else code
 
 
 def check_answer(answer: StatusAnswer, current: CoverageStatus | None) -> list[InvalidValue]:
@@ -277,7 +277,7 @@ def check_answer(answer: StatusAnswer, current: CoverageStatus | None) -> list[I
                     f"{line.name_en}: choose a reason for this status.",
                 )
             )
-        elif load_code_table(table).get(answer.reason) is None:
+        elif answer.reason not in load_code_table(table):
             problems.append(
                 _error(
                     prefix + "reason",
