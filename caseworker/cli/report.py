@@ -19,7 +19,7 @@ from caseworker.domain.coverage import line_codes
 from caseworker.domain.coverage_figures import CoverageReport, Figure
 from caseworker.printing.coverage_report import totals_text
 from caseworker.services import coverage
-from caseworker.services.coverage_report import coverage_reports, coverage_report_pdf
+from caseworker.services.coverage_report import coverage_report_pdf, coverage_reports
 
 
 def _value(figure: Figure, value: float | None) -> str:

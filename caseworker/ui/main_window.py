@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services import coverage
+from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count

@@ -138,7 +138,7 @@ class CoveragePicture(QWidget):
     def chosen_line(self) -> str:
         return str(self.line.currentData())
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._wanted:
             self._wanted = True
