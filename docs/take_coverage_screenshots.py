@@ -55,10 +55,10 @@ def render_report(session, folder: Path) -> None:
     pdf = folder / "coverage.pdf"
     pdf.write_bytes(coverage_report_pdf(session.database, session.actor, date.today()).pdf)
     for page in (1, 2):
+        pages = ["-f", str(page), "-l", str(page)]
+        target = str(OUT / f"print-coverage-report-{page}")
         subprocess.run(
-            ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
-            + [str(pdf), str(OUT / f"print-coverage-report-{page}")],
-            check=True,
+            ["pdftoppm", "-r", "80", "-png", "-singlefile", *pages, str(pdf), target], check=True
         )
 
 

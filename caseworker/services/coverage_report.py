@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseworker.domain.codes import load_code_table
-from caseworker.domain.coverage import AGE_BANDS, line_codes, lines
+from caseworker.domain.coverage import AGE_BANDS, Line, line_codes, lines
 from caseworker.domain.coverage_figures import (
     Bar,
     Counts,
@@ -32,6 +32,7 @@ from caseworker.domain.coverage_figures import (
     last_months,
     running_counts,
 )
+from caseworker.domain.errors import InvalidValue
 from caseworker.domain.regions import load_region_directory
 from caseworker.printing.layout import PrintResult
 from caseworker.services.actor import Actor, Permission
@@ -47,14 +48,12 @@ UNKNOWN = Label("未核实", "Not yet verified")
 _PRESENT_LABEL = "在册人员（不含迁出、死亡）"
 
 
-def _line(code: str):
+def _line(code: str) -> Line:
     found = next((item for item in lines() if item.code == code), None)
     if found is None:
-        from caseworker.domain.errors import InvalidValue
-
-        choices = "、".join(line_codes())
+        choices = ", ".join(line_codes())
         error = InvalidValue("line", "unknown_line", f"保障项目“{code}”不存在，可选：{choices}。")
-        error.message_en = f"No insurance line {code!r}; choose one of {', '.join(line_codes())}."  # type: ignore[attr-defined]
+        error.message_en = f"No insurance line {code!r}; choose one of {choices}."  # type: ignore[attr-defined]
         raise ValidationFailed([error])
     return found
 
