@@ -1,8 +1,10 @@
 """The coverage picture (参保覆盖情况): how many people of the centre are covered, line by line.
 
-Every figure is a GROUP BY over ``coverage_tally`` (counts per key, kept by the store's
-triggers) and ``coverage_month`` (net change per month): a few thousand rows however many
-people the centre holds, never the half million status rows. Counted are *present* people
+Every figure reads ``coverage_facet`` (the store's ``coverage_tally`` of present people rolled
+up one dimension at a time: village, scheme, reason, category, birth year and sex; kept by
+triggers, migration 0012) and ``coverage_month`` (net change per month): a few hundred rows
+per line however many people the centre holds, never the status rows (seconds at 500,000
+people) nor the full tally (some 130,000 rows per line there). Counted are *present* people
 (not moved away, not deceased); the coverage rate is covered (insured here or elsewhere) /
 (present people − those the line does not apply to).
 
@@ -38,7 +40,7 @@ from caseworker.printing.layout import PrintResult
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import ValidationFailed
 from caseworker.store.database import Database
-from caseworker.store.models import CoverageMonth, CoverageTally
+from caseworker.store.models import CoverageFacet, CoverageMonth
 
 FIGURES = ("by_village", "by_scheme", "not_covered_by_reason", "by_category", "by_age_sex", "trend")
 TREND_MONTHS = 12
@@ -71,20 +73,11 @@ def _code_label(table: str, code: str, empty: Label) -> Label:
 # -- the queries ----------------------------------------------------------------------------
 
 
-def _grouped(session: Session, line: str, *columns) -> list[tuple]:
-    """``(*columns, status, people)`` over the present people's tally of ``line``."""
-    t = CoverageTally
-    statement = (
-        select(*columns, t.status, func.sum(t.n))
-        .where(t.line == line, t.present.is_(True))
-        .group_by(*columns, t.status)
-    )
-    return [tuple(row) for row in session.execute(statement)]
-
-
-def _keyed(rows: list[tuple]) -> list[tuple]:
-    """``(a, b, …, status, n)`` → ``((a, b, …), status, n)`` for ``counts_by``."""
-    return [(row[:-2] if len(row) > 3 else row[0], row[-2], row[-1]) for row in rows]
+def _facet(session: Session, line: str, facet: str) -> list[tuple[str, str, int]]:
+    """``(key, status, people)`` of the present people of ``line``, one facet of the tally."""
+    f = CoverageFacet
+    statement = select(f.key, f.status, f.n).where(f.line == line, f.facet == facet, f.n != 0)
+    return [(key, status, int(n)) for key, status, n in session.execute(statement)]
 
 
 # -- the figures ----------------------------------------------------------------------------
@@ -95,7 +88,7 @@ def _rate_bar(key: str, label: Label, counts: Counts, **filters: str) -> Bar:
 
 
 def _by_village(session: Session, line: str, township: str, day: date, total: Counts) -> Figure:
-    found = counts_by(_keyed(_grouped(session, line, CoverageTally.village_code)))
+    found = counts_by(_facet(session, line, "village"))
     directory = load_region_directory()
     # The township's villages always (one nobody has visited yet says so), then any other
     # village people live in (a hukou village elsewhere), then people with no village.
@@ -140,7 +133,7 @@ def _by_village(session: Session, line: str, township: str, day: date, total: Co
 
 def _by_scheme(session: Session, line: str, day: date, total: Counts) -> Figure:
     spec = _line(line)
-    found = counts_by(_keyed(_grouped(session, line, CoverageTally.scheme)))
+    found = counts_by(_facet(session, line, "scheme"))
     bars = []
     for status, where in (
         ("insured_here", ("本地", "here")),
@@ -182,7 +175,7 @@ def _by_scheme(session: Session, line: str, day: date, total: Counts) -> Figure:
 
 
 def _not_covered_by_reason(session: Session, line: str, day: date, total: Counts) -> Figure:
-    rows = _grouped(session, line, CoverageTally.reason)
+    rows = _facet(session, line, "reason")
     reasons: dict[str, int] = {}
     for reason, status, n in rows:
         if status == "not_insured":
@@ -230,7 +223,7 @@ def _not_covered_by_reason(session: Session, line: str, day: date, total: Counts
 
 
 def _by_category(session: Session, line: str, day: date, total: Counts) -> Figure:
-    found = counts_by(_keyed(_grouped(session, line, CoverageTally.category)))
+    found = counts_by(_facet(session, line, "category"))
     codes = [c for c in load_code_table("employment_category").codes() if c in found]
     codes += sorted(c for c in found if c and c not in codes)
     bars = [
@@ -275,9 +268,10 @@ def _band_labels() -> list[tuple[str, Label]]:
 
 
 def _by_age_sex(session: Session, line: str, day: date, total: Counts) -> Figure:
-    rows = _grouped(session, line, CoverageTally.birth_year, CoverageTally.sex)
     grouped: dict[tuple[str, str], dict[str, int]] = {}
-    for birth_year, sex, status, n in rows:
+    for key, status, n in _facet(session, line, "age_sex"):
+        born, _, sex = key.partition(":")
+        birth_year = int(born or 0)
         band = band_of_birth_year(int(birth_year), day.year) if birth_year else "?"
         series = sex if sex in ("1", "2") else "other"
         into = grouped.setdefault((band, series), {})
@@ -356,7 +350,10 @@ def _trend(session: Session, line: str, day: date, total: Counts) -> Figure:
 def report_in(session: Session, actor: Actor, line: str, day: date) -> CoverageReport:
     """The coverage picture of ``line`` on ``day``, inside the caller's read transaction."""
     spec = _line(line)
-    total = Counts.of(dict(_grouped(session, line)))
+    by_status: dict[str, int] = {}
+    for _, status, n in _facet(session, line, "village"):  # every person has one village key
+        by_status[status] = by_status.get(status, 0) + n
+    total = Counts.of(by_status)
     township = actor.centre_code[:9]
     figures = (
         _by_village(session, line, township, day, total),

@@ -166,6 +166,34 @@ def test_json_and_an_unknown_line(session, counted) -> None:
     assert "pension" in refused.value.errors[0].message
 
 
+def test_the_facets_are_exact_roll_ups_of_the_tally(session) -> None:
+    from sqlalchemy import text
+
+    keys = {
+        "village": "village_code",
+        "scheme": "scheme",
+        "reason": "reason",
+        "category": "category",
+        "age_sex": "birth_year || ':' || sex",
+    }
+    with session.database.reading() as db:
+        for facet, key in keys.items():
+            from_tally = db.execute(
+                text(
+                    f"SELECT line, {key}, status, sum(n) FROM coverage_tally WHERE present"
+                    " GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3"
+                )
+            ).all()
+            kept = db.execute(
+                text(
+                    "SELECT line, key, status, n FROM coverage_facet WHERE facet = :facet"
+                    " AND n <> 0 ORDER BY 1, 2, 3"
+                ),
+                {"facet": facet},
+            ).all()
+            assert [tuple(r) for r in kept] == [tuple(r) for r in from_tally], facet
+
+
 def test_a_report_is_quick(session, counted) -> None:
     started = time.perf_counter()
     coverage_reports(session.database, session.actor, counted.day)
