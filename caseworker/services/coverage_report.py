@@ -151,7 +151,11 @@ def _by_scheme(session: Session, line: str, day: date, total: Counts) -> Figure:
             bars.append(
                 Bar(
                     f"{status}:{scheme}",
-                    Label(f"{name.zh}（{where[0]}）", f"{name.en} ({where[1]})"),
+                    # Short enough for a chart's axis: "basic" is in every scheme's name.
+                    Label(
+                        f"{where[0]}：{name.zh.replace('基本', '')}",
+                        f"{name.en.replace('basic ', '')}, {where[1]}",
+                    ),
                     value,
                     Counts.of({status: n}),
                 )

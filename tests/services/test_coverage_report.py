@@ -77,7 +77,8 @@ def test_coverage_by_scheme_adds_up_to_the_rate(pension) -> None:
         "insured_elsewhere:employee_pension": 11.1,  # C
         "insured_elsewhere:": 11.1,  # L, scheme not told
     }
-    assert figure.bar("insured_elsewhere:").label.zh == "险种未说明（异地）"
+    assert figure.bar("insured_elsewhere:").label.zh == "异地：险种未说明"
+    assert figure.bar("insured_here:resident_pension").label.zh == "本地：城乡居民养老保险"
     assert not any(b.clickable for b in figure.bars)  # covered people: no not-covered list
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -196,8 +196,11 @@ class CoveragePicture(QWidget):
         for index, figure in enumerate(report.figures):
             panel = FigurePanel(figure, lang, self.grid_holder)
             panel.chart.bar_clicked.connect(self._bar_clicked)
-            self.grid.addWidget(panel, index // 2, index % 2)
+            self.grid.addWidget(panel, index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
             self.panels[figure.key] = panel
+        for column in (0, 1):
+            self.grid.setColumnStretch(column, 1)
+        self.grid.setRowStretch((len(report.figures) + 1) // 2, 1)  # spare room below
         self.print_button.setEnabled(True)
         self.loaded.emit()
 

@@ -40,8 +40,8 @@ def value_text(figure: Figure, value: float | None) -> str:
 
 def preferred_height(figure: Figure) -> int:
     if figure.chart == "bars":
-        return max(160, len(figure.bars) * ROW_PX + 70)
-    return 300
+        return max(170, len(figure.bars) * ROW_PX + 60)
+    return 290
 
 
 class FigureChart(QChartView):
@@ -56,7 +56,8 @@ class FigureChart(QChartView):
         self.setObjectName(f"chart_{figure.key}")
         self.setAccessibleName(figure.title.text(lang))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(preferred_height(figure))
+        # Its own height, not a share of the window: the picture scrolls, bars stay legible.
+        self.setFixedHeight(preferred_height(figure))
         chart = QChart()
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setMargins(QMargins(4, 4, 4, 4))
@@ -107,6 +108,7 @@ class FigureChart(QChartView):
         categories.append(
             [f"{bar.label.text(lang)}  {value_text(figure, bar.value)}" for bar in self.rows]
         )
+        categories.setTruncateLabels(False)  # a village's name is never cut to "…"
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(self._value_axis(chart, Qt.AlignmentFlag.AlignBottom))
@@ -133,6 +135,7 @@ class FigureChart(QChartView):
         chart.addSeries(series)
         axis = QBarCategoryAxis()
         axis.append([label.text(lang) for _, label in self.categories])
+        axis.setTruncateLabels(False)
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
         series.attachAxis(self._value_axis(chart, Qt.AlignmentFlag.AlignLeft))
