@@ -287,8 +287,8 @@
         <translation>Counting…</translation>
     </message>
     <message>
-        <source>点击柱形可查看其中未参保、未核实人员的名单。</source>
-        <translation>Click a bar to list its people not insured or not yet verified.</translation>
+        <source>点击柱形（或用方向键选中后按回车）可查看其中未参保、未核实人员的名单。</source>
+        <translation>Click a bar (or pick it with the arrow keys and press Enter) to list its people not insured or not yet verified.</translation>
     </message>
     <message>
         <source>参保覆盖情况统计失败：%1</source>
@@ -769,6 +769,10 @@
     <message>
         <source>截至 %1。%2</source>
         <translation>As of %1. %2</translation>
+    </message>
+    <message>
+        <source>%1：%2（按回车键查看名单）</source>
+        <translation>%1: %2 (press Enter for the list)</translation>
     </message>
 </context>
 <context>

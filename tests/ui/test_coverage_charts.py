@@ -97,6 +97,15 @@ def test_clicking_a_bar_asks_for_its_worklist(qtbot, runner, session):
         )
     assert asked.args[0] == WorklistSpec(kind="not_covered", line="pension", status="unknown")
 
+    # From the keyboard: arrows pick a bar (said below the chart), Enter opens its list.
+    village_chart.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(village_chart, Qt.Key.Key_Down)
+    assert picture.panels["by_village"].current.text().startswith("街西村村委会：60.0%")
+    with qtbot.waitSignal(page.worklist_requested) as asked:
+        qtbot.keyClick(village_chart, Qt.Key.Key_Return)
+    assert asked.args[0] == WorklistSpec(kind="not_covered", line="pension", village_code=V1)
+
 
 def test_another_line_and_the_printed_report(qtbot, runner, session):
     page = shown_page(qtbot, session, runner)

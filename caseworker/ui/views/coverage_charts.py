@@ -32,7 +32,7 @@ from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import current_language, message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 from caseworker.ui.widgets.common import ERROR_COLOUR, shortcut_button
-from caseworker.ui.widgets.figure_chart import FigureChart
+from caseworker.ui.widgets.figure_chart import FigureChart, value_text
 
 
 def spec_for(report: CoverageReport, bar: Bar) -> WorklistSpec:
@@ -62,9 +62,23 @@ class FigurePanel(QFrame):
             + note
         )
         self.chart = FigureChart(figure, lang, self)
+        self.current = QLabel()
+        self.current.setObjectName(f"current_{figure.key}")
+        self.current.setStyleSheet("color: #1d4f91;")
+        self.chart.current_changed.connect(self._show_current)
         layout.addWidget(title)
         layout.addWidget(self.caption)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.current)
+        self.lang = lang
+
+    def _show_current(self, bar: Bar) -> None:
+        value = value_text(self.chart.figure, bar.value)
+        self.current.setText(
+            self.tr("%1：%2（按回车键查看名单）")
+            .replace("%1", bar.label.text(self.lang))
+            .replace("%2", value)
+        )
 
 
 class CoveragePicture(QWidget):
@@ -116,7 +130,9 @@ class CoveragePicture(QWidget):
         self.summary = QLabel(self.tr("正在统计…"))
         self.summary.setObjectName("coverageSummary")
         self.summary.setWordWrap(True)
-        self.hint = QLabel(self.tr("点击柱形可查看其中未参保、未核实人员的名单。"))
+        self.hint = QLabel(
+            self.tr("点击柱形（或用方向键选中后按回车）可查看其中未参保、未核实人员的名单。")
+        )
         self.hint.setStyleSheet("color: #555b63;")
 
         self.grid_holder = QWidget()

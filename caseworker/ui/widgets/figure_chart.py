@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from caseworker.domain.coverage_figures import Bar, Figure
@@ -48,6 +48,7 @@ class FigureChart(QChartView):
     """A figure drawn; ``bar_clicked`` carries the ``Bar`` under a click (clickable bars only)."""
 
     bar_clicked = Signal(object)
+    current_changed = Signal(object)  # the bar the arrow keys are on (Enter opens its list)
 
     def __init__(self, figure: Figure, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +57,8 @@ class FigureChart(QChartView):
         self.setObjectName(f"chart_{figure.key}")
         self.setAccessibleName(figure.title.text(lang))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows pick a bar, Enter opens it
+        self.current: int | None = None
         # Its own height, not a share of the window: the picture scrolls, bars stay legible.
         self.setFixedHeight(preferred_height(figure))
         chart = QChart()
@@ -191,6 +194,20 @@ class FigureChart(QChartView):
         if bar.counts is not None and self.figure.unit == "percent":
             text += f"（{bar.counts.covered}/{bar.counts.base}）"
         self.setToolTip(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up/Down (or Left/Right) walk the bars that list people; Enter opens the list."""
+        bars = [b for b in self.figure.bars if b.clickable]
+        key = event.key()
+        if bars and key in (Qt.Key.Key_Down, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Left):
+            step = 1 if key in (Qt.Key.Key_Down, Qt.Key.Key_Right) else -1
+            start = -1 if self.current is None else self.current
+            self.current = (start + step) % len(bars)
+            self.current_changed.emit(bars[self.current])
+        elif bars and self.current is not None and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.bar_clicked.emit(bars[self.current])
+        else:
+            super().keyPressEvent(event)
 
     def bar_centre(self, bar: Bar) -> QPointF:
         """Where ``bar`` is drawn, in the view's viewport (for tests and keyboard users)."""
