@@ -9,6 +9,7 @@ village name is never printed with a gap unnoticed.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,11 +72,16 @@ def _value_text(figure: Figure, value: float | None) -> str:
     return f"{value:.1f}%" if figure.unit == "percent" else f"{int(value)}"
 
 
-def _scale_top(figure: Figure) -> float:
+def _scale(figure: Figure) -> tuple[float, float]:
+    """The value axis' top and step: 0–100% for rates; for people a round step, five or so
+    to the axis, and a top that is a whole number of steps above the longest bar."""
     if figure.unit == "percent":
-        return 100.0
-    top = max((b.value or 0 for b in figure.bars), default=0)
-    return float(max(5, top * 1.1))
+        return 100.0, 20.0
+    top = max((b.value or 0 for b in figure.bars), default=0) * 1.1
+    raw = max(top / 5, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return float(max(math.ceil(top / step), 1) * step), float(step)
 
 
 def _numbers_font(chart: object, font: str) -> None:
@@ -111,10 +117,7 @@ def _bars(doc: PdfDocument, figure: Figure, x: float, top: float, width: float, 
     chart.categoryAxis.visibleLabels = 0  # labels are the pen's (Chinese, fallback)
     chart.categoryAxis.visibleTicks = 0
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _scale_top(figure)
-    chart.valueAxis.valueStep = 20 if figure.unit == "percent" else None
-    if figure.unit == "people":
-        chart.valueAxis.valueStep = max(1, round(chart.valueAxis.valueMax / 5))
+    chart.valueAxis.valueMax, chart.valueAxis.valueStep = _scale(figure)
     chart.valueAxis.labelTextFormat = "%d%%" if figure.unit == "percent" else "%d"
     chart.barWidth = ROW * 0.62
     chart.groupSpacing = ROW * 0.38

@@ -131,6 +131,12 @@ def _by_village(session: Session, line: str, township: str, day: date, total: Co
     )
 
 
+def _short_scheme_en(name: str) -> str:
+    """Employees' basic pension (flexible employment) → Employees' pension, flexible."""
+    name = name.replace("basic ", "").replace(" (flexible employment)", ", flexible")
+    return name.replace("Urban and rural residents'", "Residents'")
+
+
 def _by_scheme(session: Session, line: str, day: date, total: Counts) -> Figure:
     spec = _line(line)
     found = counts_by(_facet(session, line, "scheme"))
@@ -154,7 +160,7 @@ def _by_scheme(session: Session, line: str, day: date, total: Counts) -> Figure:
                     # Short enough for a chart's axis: "basic" is in every scheme's name.
                     Label(
                         f"{where[0]}：{name.zh.replace('基本', '')}",
-                        f"{name.en.replace('basic ', '')}, {where[1]}",
+                        f"{_short_scheme_en(name.en)}, {where[1]}",
                     ),
                     value,
                     Counts.of({status: n}),

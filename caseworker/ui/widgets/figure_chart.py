@@ -7,7 +7,10 @@ so a group with nobody to count reads "—" rather than a misleading 0% bar.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -36,6 +39,22 @@ def value_text(figure: Figure, value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.1f}%" if figure.unit == "percent" else str(int(value))
+
+
+LABEL_LIMIT = {"zh": 16, "en": 30}  # characters an axis shows before the chart cuts it off
+_ASIDE = re.compile(r"\s*[（(][^）)]*[）)]")
+
+
+def axis_label(text: str, lang: str) -> str:
+    """A label short enough for the axis: an aside in brackets goes first, then the end
+    (the full words are in the tooltip, the keyboard's line and the PDF)."""
+    limit = LABEL_LIMIT.get(lang, 30)
+    if len(text) > limit:
+        text = _ASIDE.sub("", text) or text
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",; ") + "…"
 
 
 def preferred_height(figure: Figure) -> int:
@@ -109,7 +128,10 @@ class FigureChart(QChartView):
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append(
-            [f"{bar.label.text(lang)}  {value_text(figure, bar.value)}" for bar in self.rows]
+            [
+                f"{axis_label(bar.label.text(lang), lang)}  {value_text(figure, bar.value)}"
+                for bar in self.rows
+            ]
         )
         categories.setTruncateLabels(False)  # a village's name is never cut to "…"
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
@@ -135,9 +157,11 @@ class FigureChart(QChartView):
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         series.setLabelsPrecision(3)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
+        series.setLabelsAngle(-90)  # upright, so neighbouring bars' numbers never overlap
         chart.addSeries(series)
         axis = QBarCategoryAxis()
-        axis.append([label.text(lang) for _, label in self.categories])
+        axis.append([axis_label(label.text(lang), lang) for _, label in self.categories])
         axis.setTruncateLabels(False)
         chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis)
