@@ -183,40 +183,25 @@ def _spread_statuses(db) -> None:
         db.execute(text(_SPREAD), {"line": line, "young": TODAY.year - 16, "at": at, **shares})
 
 
-def raw_rows_baseline(session: OpenSession, line: str) -> None:
-    """The same figures grouped over the raw status rows (what the tallies avoid)."""
-    with session.database.reading() as db:
-        for columns in (
-            "status",
-            "village_code, status",
-            "scheme, status",
-            "reason, status",
-            "category, status",
-            "birth_year, sex, status",
-        ):
-            db.execute(
-                text(
-                    f"SELECT {columns}, count(*) FROM coverage_status"
-                    f" WHERE line = :line AND present GROUP BY {columns}"
-                ),
-                {"line": line},
-            ).all()
+_FIGURE_GROUPS = (
+    "status",
+    "village_code, status",
+    "scheme, status",
+    "reason, status",
+    "category, status",
+    "birth_year, sex, status",
+)
 
 
-def tally_baseline(session: OpenSession, line: str) -> None:
-    """The same figures grouped over the full ``coverage_tally`` (what the facets avoid)."""
+def grouped_baseline(session: OpenSession, line: str, table: str) -> None:
+    """The figures' six GROUP BYs over ``table``: the raw status rows (``coverage_status``,
+    one per person and line) or the full tally (``coverage_tally``, what the facets avoid)."""
+    people = "count(*)" if table == "coverage_status" else "sum(n)"
     with session.database.reading() as db:
-        for columns in (
-            "status",
-            "village_code, status",
-            "scheme, status",
-            "reason, status",
-            "category, status",
-            "birth_year, sex, status",
-        ):
+        for columns in _FIGURE_GROUPS:
             db.execute(
                 text(
-                    f"SELECT {columns}, sum(n) FROM coverage_tally"
+                    f"SELECT {columns}, {people} FROM {table}"
                     f" WHERE line = :line AND present GROUP BY {columns}"
                 ),
                 {"line": line},
@@ -236,8 +221,8 @@ def bench_compute(session: OpenSession, persons: int, runs: int, baseline_runs: 
     database, actor = session.database, session.actor
     coverage_report(database, actor, TODAY, "pension")  # warm the page cache once
     line = _timed(runs, lambda: coverage_report(database, actor, TODAY, "pension"))
-    raw = _timed(baseline_runs, lambda: raw_rows_baseline(session, "pension"))
-    tally = _timed(baseline_runs, lambda: tally_baseline(session, "pension"))
+    raw = _timed(baseline_runs, lambda: grouped_baseline(session, "pension", "coverage_status"))
+    tally = _timed(baseline_runs, lambda: grouped_baseline(session, "pension", "coverage_tally"))
     median = statistics.median(line)
     emit(
         "coverage_compute_line",

@@ -16,16 +16,10 @@ from caseworker.cli.admin import _user_option
 from caseworker.cli.common import open_session, print_json
 from caseworker.cli.printing import _day, _write
 from caseworker.domain.coverage import line_codes
-from caseworker.domain.coverage_figures import CoverageReport, Figure
+from caseworker.domain.coverage_figures import CoverageReport
 from caseworker.printing.coverage_report import totals_text
 from caseworker.services import coverage
 from caseworker.services.coverage_report import coverage_report_pdf, coverage_reports
-
-
-def _value(figure: Figure, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}%" if figure.unit == "percent" else str(int(value))
 
 
 def print_report(report: CoverageReport) -> None:
@@ -43,7 +37,7 @@ def print_report(report: CoverageReport) -> None:
             extra = ""
             if bar.counts is not None and figure.unit == "percent" and figure.key != "by_scheme":
                 extra = f"  ({bar.counts.covered}/{bar.counts.base})"
-            print(f"   {label:<24}\t{_value(figure, bar.value):>7}{extra}")
+            print(f"   {label:<24}\t{figure.value_text(bar.value):>7}{extra}")
     print()
 
 

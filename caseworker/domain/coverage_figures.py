@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from caseworker.domain.coverage import COVERED, STATUSES, age_band
 
+# New forms of employment, where coverage is thinnest: each its own bar, drawn apart.
+NEW_EMPLOYMENT = ("migrant_worker", "flexible", "platform_worker")
 Unit = Literal["percent", "people"]
 Chart = Literal["bars", "grouped", "trend"]
 
@@ -148,6 +150,12 @@ class Figure:
     total: Counts
     series: tuple[Series, ...] = ()
     note: Label | None = None
+
+    def value_text(self, value: float | None) -> str:
+        """A bar's value as printed: "60.0%", "12" people, or "—" for a group with nobody."""
+        if value is None:
+            return "—"
+        return f"{value:.1f}%" if self.unit == "percent" else str(int(value))
 
     def categories(self) -> list[tuple[str, Label]]:
         """The groups along the axis, in order (a grouped figure has a bar per series each)."""

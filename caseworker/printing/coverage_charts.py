@@ -21,7 +21,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 
-from caseworker.domain.coverage_figures import Figure
+from caseworker.domain.coverage_figures import NEW_EMPLOYMENT, Figure
 from caseworker.printing.layout import GREY, PdfDocument
 from caseworker.printing.text import Box
 
@@ -64,12 +64,6 @@ def chart_height(figure: Figure) -> float:
     if figure.chart == "grouped":
         return GROUPED_H + 28  # category labels and the legend below
     return TREND_H + 18
-
-
-def _value_text(figure: Figure, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}%" if figure.unit == "percent" else f"{int(value)}"
 
 
 def _scale(figure: Figure) -> tuple[float, float]:
@@ -126,11 +120,7 @@ def _bars(doc: PdfDocument, figure: Figure, x: float, top: float, width: float, 
     for index, bar in enumerate(figure.bars):
         if bar.key == "unknown":
             chart.bars[(0, index)].fillColor = UNKNOWN_BAR
-        elif figure.key == "by_category" and bar.key in (
-            "migrant_worker",
-            "flexible",
-            "platform_worker",
-        ):
+        elif figure.key == "by_category" and bar.key in NEW_EMPLOYMENT:
             chart.bars[(0, index)].fillColor = NEW_EMPLOYMENT_BAR
     _numbers_font(chart, font)
     drawing.add(chart)
@@ -149,7 +139,7 @@ def _bars(doc: PdfDocument, figure: Figure, x: float, top: float, width: float, 
             padding=1,
         )
         end = plot_x + (bar.value or 0) * scale
-        pen.text(end + 3, row_top - ROW + 3.6, _value_text(figure, bar.value), 7, color=GREY)
+        pen.text(end + 3, row_top - ROW + 3.6, figure.value_text(bar.value), 7, color=GREY)
 
 
 def _grouped(

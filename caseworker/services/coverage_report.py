@@ -44,8 +44,6 @@ from caseworker.store.models import CoverageFacet, CoverageMonth
 
 FIGURES = ("by_village", "by_scheme", "not_covered_by_reason", "by_category", "by_age_sex", "trend")
 TREND_MONTHS = 12
-# New forms of employment, where coverage is thinnest: each its own bar, drawn apart.
-NEW_EMPLOYMENT = ("migrant_worker", "flexible", "platform_worker")
 UNKNOWN = Label("未核实", "Not yet verified")
 _PRESENT_LABEL = "在册人员（不含迁出、死亡）"
 

@@ -32,7 +32,7 @@ from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import current_language, message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 from caseworker.ui.widgets.common import ERROR_COLOUR, shortcut_button
-from caseworker.ui.widgets.figure_chart import FigureChart, value_text
+from caseworker.ui.widgets.figure_chart import FigureChart
 
 
 def spec_for(report: CoverageReport, bar: Bar) -> WorklistSpec:
@@ -73,7 +73,7 @@ class FigurePanel(QFrame):
         self.lang = lang
 
     def _show_current(self, bar: Bar) -> None:
-        value = value_text(self.chart.figure, bar.value)
+        value = self.chart.figure.value_text(bar.value)
         self.current.setText(
             self.tr("%1：%2（按回车键查看名单）")
             .replace("%1", bar.label.text(self.lang))

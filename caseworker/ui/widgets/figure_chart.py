@@ -25,20 +25,13 @@ from PySide6.QtCore import QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from caseworker.domain.coverage_figures import Bar, Figure
+from caseworker.domain.coverage_figures import NEW_EMPLOYMENT, Bar, Figure
 
 BAR = QColor("#2f6db5")
 NEW_EMPLOYMENT_BAR = QColor("#d9822b")
 UNKNOWN_BAR = QColor("#9aa3ad")
 SERIES = (QColor("#2f6db5"), QColor("#c8507a"), QColor("#7d8a96"))
-NEW_EMPLOYMENT = ("migrant_worker", "flexible", "platform_worker")
 ROW_PX = 26
-
-
-def value_text(figure: Figure, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}%" if figure.unit == "percent" else str(int(value))
 
 
 LABEL_LIMIT = {"zh": 16, "en": 30}  # characters an axis shows before the chart cuts it off
@@ -129,7 +122,7 @@ class FigureChart(QChartView):
         categories = QBarCategoryAxis()
         categories.append(
             [
-                f"{axis_label(bar.label.text(lang), lang)}  {value_text(figure, bar.value)}"
+                f"{axis_label(bar.label.text(lang), lang)}  {figure.value_text(bar.value)}"
                 for bar in self.rows
             ]
         )
@@ -214,7 +207,7 @@ class FigureChart(QChartView):
         if not state or bar is None:
             QToolTip.hideText()
             return
-        text = f"{bar.label.text(self.lang)}：{value_text(self.figure, bar.value)}"
+        text = f"{bar.label.text(self.lang)}：{self.figure.value_text(bar.value)}"
         if bar.counts is not None and self.figure.unit == "percent":
             text += f"（{bar.counts.covered}/{bar.counts.base}）"
         self.setToolTip(text)
