@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from caseworker import __version__
-from caseworker.cli import admin, payment, printing, registry, settings, sync, trips
+from caseworker.cli import admin, payment, printing, registry, report, settings, sync, trips
 from caseworker.cli.common import run_guarded
 from caseworker.logs import install_logging
 from caseworker.paths import resolve_data_dir
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register(commands)
     registry.register(commands)
     printing.register(commands)
+    report.register(commands)
     payment.register(commands)
     sync.register(commands)
     settings.register(commands)

@@ -118,96 +118,128 @@ def record_tax_payment(
     """
     actor.require(Permission.RECORD_TAX_PAYMENT)
     day = today or date.today()
-    problems, voucher = _problems(method, voucher_number, paid_on, day)
-    province = actor.centre_code[:2] + "0000"
     with database.writing() as session:
-        person, enrolment = active_enrolment(session, person_id, scheme)
-        try:
-            due = contribution(
-                scheme,
-                person_facts(person, province),
-                period_start,
-                parameters_for(period_start, province),
-                tier_fen=enrolment.tier_fen,
-                base_fen=enrolment.base_fen,
-                months=months,
-            )
-        except InvalidValue as error:
-            raise ValidationFailed([*problems, error]) from None
-        if due.period_start != period_start:
-            problems.append(
-                InvalidTaxPayment(
-                    "period",
-                    "not_a_period_start",
-                    f"缴费期间应从 {due.period_start} 开始。",
-                    f"The period starts on {due.period_start}.",
-                )
-            )
-        if amount_fen is not None and amount_fen != due.personal_fen:
-            problems.append(
-                InvalidTaxPayment(
-                    "amount",
-                    "differs",
-                    f"凭证金额 {format_yuan(amount_fen)} 元与应缴金额 "
-                    f"{format_yuan(due.personal_fen)} 元不符，请核对凭证、险种和期间。",
-                    f"The voucher's amount {format_yuan(amount_fen)} yuan differs from the "
-                    f"{format_yuan(due.personal_fen)} yuan due; check the voucher, scheme and "
-                    "period.",
-                )
-            )
-        if problems:
-            raise ValidationFailed(problems)
-        _refuse_if_voucher_used(session, voucher)
-        refuse_if_paid(session, person.id, scheme, due.period_start, due.period_end)
-        payment = Payment(
-            id=new_id(),
-            receipt_number=None,
-            receipt_line=1,
-            channel="tax",
-            voucher_number=voucher,
-            device_id=None,
-            receipt_year=None,
-            receipt_sequence=None,
-            person_id=person.id,
-            enrolment_id=enrolment.id,
-            scheme=scheme,
-            period_start=due.period_start,
-            period_end=due.period_end,
-            tier_fen=enrolment.tier_fen,
-            base_fen=due.base_fen if due.base_fen is not None else enrolment.base_fen,
-            amount_fen=due.amount_fen,
-            subsidy_fen=due.subsidy_fen,
-            paid_by_government_fen=due.paid_by_government_fen,
-            personal_fen=due.personal_fen,
-            method=method,
-            operator_id=actor.operator_id,
-            paid_at=datetime.now(UTC),
-            # The day the money was paid, as the tax authority's list will say.
-            business_date=paid_on,
-        )
-        session.add(payment)
-        record_change(
+        return write_tax_payment(
             session,
             actor,
-            action="payment.record_tax",
-            entity_type="payment",
-            entity_id=payment.id,
-            operation="create",
-            payload=WIRE["payment"].snapshot(payment),
+            person_id=person_id,
+            scheme=scheme,
+            period_start=period_start,
+            months=months,
+            method=method,
+            voucher_number=voucher_number,
+            paid_on=paid_on,
+            amount_fen=amount_fen,
+            day=day,
         )
-        follow_records(session, actor, person.id, day)
-        return TaxPayment(
-            payment.id,
-            voucher,
-            method,
-            payment.amount_fen,
-            payment.personal_fen,
-            payment.subsidy_fen,
-            payment.paid_by_government_fen,
-            payment.period_start,
-            payment.period_end,
-            paid_on,
+
+
+def write_tax_payment(
+    session: Session,
+    actor: Actor,
+    *,
+    person_id: uuid.UUID,
+    scheme: str,
+    period_start: date,
+    months: int = 1,
+    method: str,
+    voucher_number: str,
+    paid_on: date,
+    amount_fen: int | None = None,
+    day: date,
+) -> TaxPayment:
+    """The write half of ``record_tax_payment``, inside the caller's transaction (the demo
+    centre records its residents' payments made last year through it)."""
+    actor.require(Permission.RECORD_TAX_PAYMENT)
+    problems, voucher = _problems(method, voucher_number, paid_on, day)
+    province = actor.centre_code[:2] + "0000"
+    person, enrolment = active_enrolment(session, person_id, scheme)
+    try:
+        due = contribution(
+            scheme,
+            person_facts(person, province),
+            period_start,
+            parameters_for(period_start, province),
+            tier_fen=enrolment.tier_fen,
+            base_fen=enrolment.base_fen,
+            months=months,
         )
+    except InvalidValue as error:
+        raise ValidationFailed([*problems, error]) from None
+    if due.period_start != period_start:
+        problems.append(
+            InvalidTaxPayment(
+                "period",
+                "not_a_period_start",
+                f"缴费期间应从 {due.period_start} 开始。",
+                f"The period starts on {due.period_start}.",
+            )
+        )
+    if amount_fen is not None and amount_fen != due.personal_fen:
+        problems.append(
+            InvalidTaxPayment(
+                "amount",
+                "differs",
+                f"凭证金额 {format_yuan(amount_fen)} 元与应缴金额 "
+                f"{format_yuan(due.personal_fen)} 元不符，请核对凭证、险种和期间。",
+                f"The voucher's amount {format_yuan(amount_fen)} yuan differs from the "
+                f"{format_yuan(due.personal_fen)} yuan due; check the voucher, scheme and "
+                "period.",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    _refuse_if_voucher_used(session, voucher)
+    refuse_if_paid(session, person.id, scheme, due.period_start, due.period_end)
+    payment = Payment(
+        id=new_id(),
+        receipt_number=None,
+        receipt_line=1,
+        channel="tax",
+        voucher_number=voucher,
+        device_id=None,
+        receipt_year=None,
+        receipt_sequence=None,
+        person_id=person.id,
+        enrolment_id=enrolment.id,
+        scheme=scheme,
+        period_start=due.period_start,
+        period_end=due.period_end,
+        tier_fen=enrolment.tier_fen,
+        base_fen=due.base_fen if due.base_fen is not None else enrolment.base_fen,
+        amount_fen=due.amount_fen,
+        subsidy_fen=due.subsidy_fen,
+        paid_by_government_fen=due.paid_by_government_fen,
+        personal_fen=due.personal_fen,
+        method=method,
+        operator_id=actor.operator_id,
+        paid_at=datetime.now(UTC),
+        # The day the money was paid, as the tax authority's list will say.
+        business_date=paid_on,
+    )
+    session.add(payment)
+    record_change(
+        session,
+        actor,
+        action="payment.record_tax",
+        entity_type="payment",
+        entity_id=payment.id,
+        operation="create",
+        payload=WIRE["payment"].snapshot(payment),
+    )
+    follow_records(session, actor, person.id, day)
+    return TaxPayment(
+        payment.id,
+        voucher,
+        method,
+        payment.amount_fen,
+        payment.personal_fen,
+        payment.subsidy_fen,
+        payment.paid_by_government_fen,
+        payment.period_start,
+        payment.period_end,
+        paid_on,
+    )
 
 
 def void_tax_payment(

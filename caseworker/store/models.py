@@ -343,6 +343,19 @@ class CoverageMonth(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CoverageFacet(Base):
+    """The present people's tally rolled up one dimension at a time (village, scheme, reason,
+    category, birth year and sex ``YYYY:S``), kept by triggers on ``coverage_tally`` (migration
+    0013): each figure of the coverage picture reads a few hundred rows, not the full tally."""
+
+    __tablename__ = "coverage_facet"
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class OutboxEntry(Base):
     """A change waiting to go upstream, written in the same transaction as the change."""
 

@@ -7,7 +7,7 @@ string switches at once without each widget having to retranslate itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.services import coverage
 from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
@@ -34,6 +35,7 @@ from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
     current_language,
     install_language,
+    message_for,
     save_language,
     with_note,
 )
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
     locked = Signal()  # the lock screen is up (the store closes once no job uses it)
     drafts_offered = Signal()  # the operator's drafts are on screen to restore or discard
     unlocked = Signal()
+    coverage_refreshed = Signal(int)  # statuses that ran out or were unseen, looked at again
 
     def __init__(
         self,
@@ -95,10 +98,12 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         clock: Clock = utc_now,
+        today: Callable[[], date] = date.today,
     ) -> None:
         super().__init__(parent)
         self.session = session
         self.clock = clock
+        self.today = today
         # A window made without a runner (scripts, old callers) owns one and shuts it down.
         self._own_runner = runner is None
         self.runner = runner or TaskRunner(self)
@@ -158,6 +163,7 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
         self.refresh_status()
+        self.refresh_coverage()
         self.offer_drafts()
 
     # -- building (and rebuilding on a language change) --------------------------------------
@@ -194,6 +200,7 @@ class MainWindow(QMainWindow):
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
+        self.reports.worklist_requested.connect(self.open_worklist)
         self.sync_page.status_changed.connect(self._sync_status)
         self.sync_page.refresh()
 
@@ -392,6 +399,44 @@ class MainWindow(QMainWindow):
         self.show_page(PAGES.index("employers"))
         self.employers.register()
 
+    def open_worklist(self, spec: object) -> None:
+        """A bar of the coverage picture was clicked: the worklists page lists its people."""
+        pages = getattr(self, "pages", None)
+        page = pages.get("worklists") if isinstance(pages, dict) else None
+        if page is None and "worklists" in PAGES:
+            page = self.stack.widget(PAGES.index("worklists"))
+        show_spec = getattr(page, "show_spec", None)
+        if not callable(show_spec):
+            self.statusBar().showMessage(self.tr("本版本尚无名单页面，无法打开该名单。"), 8000)
+            return
+        self.show_page(PAGES.index("worklists"))
+        show_spec(spec)
+
+    # -- derived statuses that ran out --------------------------------------------------
+
+    def refresh_coverage(self) -> None:
+        """After login: statuses that ran out (a paid year ended, a 16th birthday) and rows
+        nobody has looked at (people pulled, or from before the upgrade) are derived again,
+        on the writer lane, only when ``needs_refresh`` finds any."""
+        database, actor, day = self.session.database, self.session.actor, self.today()
+
+        def job(control: object) -> int:
+            if not coverage.needs_refresh(database, day):
+                return 0
+            return coverage.refresh(database, actor, day)
+
+        self.runner.submit(
+            job,
+            lane="write",
+            on_success=self.coverage_refreshed.emit,
+            on_failure=self._coverage_failed,
+        )
+
+    def _coverage_failed(self, error: BaseException) -> None:
+        self.statusBar().showMessage(
+            self.tr("参保状态更新失败：%1").replace("%1", message_for(error)), 15000
+        )
+
     # -- status bar -----------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
@@ -489,6 +534,7 @@ class MainWindow(QMainWindow):
         self.store_banner.session = session
         self._build()
         self.show_page(0)
+        self.refresh_coverage()
         self.offer_drafts()
 
     def _close_after_asking(self, _draft: object) -> None:

@@ -265,6 +265,45 @@
     </message>
 </context>
 <context>
+    <name>CoveragePicture</name>
+    <message>
+        <source>保障项目</source>
+        <translation>Insurance line</translation>
+    </message>
+    <message>
+        <source>保障项目(&amp;L)</source>
+        <translation>&amp;Line</translation>
+    </message>
+    <message>
+        <source>重新统计</source>
+        <translation>Count again</translation>
+    </message>
+    <message>
+        <source>打印报告…</source>
+        <translation>Print report…</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>点击柱形（或用方向键选中后按回车）可查看其中未参保、未核实人员的名单。</source>
+        <translation>Click a bar (or pick it with the arrow keys and press Enter) to list its people not insured or not yet verified.</translation>
+    </message>
+    <message>
+        <source>参保覆盖情况统计失败：%1</source>
+        <translation>The coverage picture could not be counted: %1</translation>
+    </message>
+    <message>
+        <source>截至 %1：在册 %2 人，不适用 %3 人，应参保 %4 人；已参保 %5 人（本地 %6、异地 %7），未参保 %8 人，未核实 %9 人；参保率 %10。</source>
+        <translation>As of %1: %2 people present, %3 not concerned, %4 to insure; %5 covered (%6 here, %7 elsewhere), %8 not insured, %9 not yet verified; coverage rate %10.</translation>
+    </message>
+    <message>
+        <source>正在生成参保覆盖情况报告…</source>
+        <translation>Building the coverage report…</translation>
+    </message>
+</context>
+<context>
     <name>DayCloseDialog</name>
     <message>
         <source>日结</source>
@@ -912,6 +951,17 @@
     </message>
 </context>
 <context>
+    <name>FigurePanel</name>
+    <message>
+        <source>截至 %1。%2</source>
+        <translation>As of %1. %2</translation>
+    </message>
+    <message>
+        <source>%1：%2（按回车键查看名单）</source>
+        <translation>%1: %2 (press Enter for the list)</translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message>
         <source>、</source>
@@ -1154,6 +1204,14 @@
     <message>
         <source>管理员</source>
         <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>本版本尚无名单页面，无法打开该名单。</source>
+        <translation>This version has no worklists page yet: the list cannot be opened.</translation>
+    </message>
+    <message>
+        <source>参保状态更新失败：%1</source>
+        <translation>Coverage statuses could not be brought up to date: %1</translation>
     </message>
     <message>
         <source>待上传：…</source>
@@ -2497,6 +2555,14 @@
     <message>
         <source>收缴日报表</source>
         <translation>Daily collection report</translation>
+    </message>
+    <message>
+        <source>参保覆盖情况(&amp;C)</source>
+        <translation>&amp;Coverage picture</translation>
+    </message>
+    <message>
+        <source>调查表与日报表(&amp;P)</source>
+        <translation>Survey sheets and day &amp;papers</translation>
     </message>
     <message>
         <source>正在生成入户调查表…</source>

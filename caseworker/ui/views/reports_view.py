@@ -1,6 +1,7 @@
-"""Reports: the papers a centre prints for a village or a day.
+"""Reports: the coverage picture, and the papers a centre prints for a village or a day.
 
-Household survey sheets (全民参保登记入户调查表) for a whole village, pre-filled or blank, are
+The coverage picture (``coverage_charts``: charts per insurance line, a click on a bar opens
+its people's worklist) is the first tab; the papers the second. Household survey sheets (全民参保登记入户调查表) for a whole village, pre-filled or blank, are
 built on the background runner with progress and cancel; the daily collection report for any
 day opens in the print preview.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,9 +28,12 @@ from PySide6.QtWidgets import (
 from caseworker.domain.regions import load_region_directory
 from caseworker.services.centre import OpenSession
 from caseworker.ui.tasks import TaskControl, TaskRunner
+from caseworker.ui.views.coverage_charts import CoveragePicture
 
 
 class ReportsPage(QWidget):
+    worklist_requested = Signal(object)  # a WorklistSpec: the people behind a clicked bar
+
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -81,11 +86,27 @@ class ReportsPage(QWidget):
 
         for group in (survey, daily):
             group.setMaximumWidth(720)  # a form, not a banner: keep fields near their labels
+        papers = QWidget()
+        papers.setObjectName("reportPapers")
+        papers_layout = QVBoxLayout(papers)
+        papers_layout.addWidget(survey)
+        papers_layout.addWidget(daily)
+        papers_layout.addStretch(1)
+
+        self.coverage = CoveragePicture(session, runner)
+        self.coverage.worklist_requested.connect(self.worklist_requested)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reportTabs")
+        self.tabs.setAccessibleName(self.tr("报表"))
+        self.tabs.addTab(self.coverage, self.tr("参保覆盖情况(&C)"))
+        self.tabs.addTab(papers, self.tr("调查表与日报表(&P)"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addWidget(survey)
-        layout.addWidget(daily)
-        layout.addStretch(1)
+        layout.addWidget(self.tabs, 1)
+
+    def refresh(self) -> None:
+        """F5: the coverage figures again (the papers are built when asked for)."""
+        self.coverage.refresh()
 
     def chosen_day(self) -> date:
         return self.day.date().toPython()
