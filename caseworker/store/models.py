@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +116,11 @@ class Household(Stamped, Base):
 
 class Person(Stamped, Base):
     __tablename__ = "person"
+    __table_args__ = (
+        # The worklists: birthdays in a range, and the few people in a special group.
+        Index("ix_person_birth_date", "birth_date"),
+        Index("ix_person_special_groups", "id", sqlite_where=text("special_groups <> '[]'")),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     id_kind: Mapped[str] = mapped_column(String(30))
@@ -214,6 +220,9 @@ class Payment(Base):
             " OR (channel = 'tax' AND voucher_number IS NOT NULL)",
             name="receipt_or_voucher",
         ),
+        # The worklists: who paid a period of a scheme, and whether one person paid it.
+        Index("ix_payment_scheme_period", "scheme", "period_start"),
+        Index("ix_payment_person_scheme_period", "person_id", "scheme", "period_start"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     receipt_number: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -288,6 +297,8 @@ class CoverageStatus(Base):
             name="status",
         ),
         Index("ix_coverage_status_valid_until", "valid_until"),
+        # A worklist's pages in village order, read from the index (migration 0012).
+        Index("ix_coverage_status_village", "village_code", "person_id", "line"),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
