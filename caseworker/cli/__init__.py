@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from caseworker import __version__
-from caseworker.cli import admin, payment, printing, registry, settings, sync
+from caseworker.cli import admin, payment, printing, registry, settings, sync, worklist
 from caseworker.cli.common import run_guarded
 from caseworker.logs import install_logging
 from caseworker.paths import resolve_data_dir
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     payment.register(commands)
     sync.register(commands)
     settings.register(commands)
+    worklist.register(commands)
     return parser
 
 
