@@ -76,6 +76,8 @@ class Kind:
     title_en: str
     counts_zh: str  # what the list counts, in one sentence
     counts_en: str
+    short_zh: str  # on the front desk's strip of counts
+    short_en: str
 
 
 KINDS: tuple[Kind, ...] = (
@@ -86,6 +88,8 @@ KINDS: tuple[Kind, ...] = (
         "按人员和保障项目计：在本地和异地均未参保、且该项目适用的在册人员（含尚未核实的）。",
         "Per person and insurance line: present people insured neither here nor elsewhere "
         "where the line applies (including those not yet verified).",
+        "未参保",
+        "Not covered",
     ),
     Kind(
         "renewals_due",
@@ -94,6 +98,8 @@ KINDS: tuple[Kind, ...] = (
         "按人员和险种计：上一年度已缴费、正在征缴的年度尚未缴费的参保人员（仅在征缴期内）。",
         "Per person and scheme: paid last year, not yet the year being collected (only while "
         "its collection window is open).",
+        "待续缴",
+        "Renewals",
     ),
     Kind(
         "turning_16",
@@ -102,6 +108,8 @@ KINDS: tuple[Kind, ...] = (
         "今年满16周岁、养老保险尚未参保、可参加城乡居民养老保险的人员（不含在校学生）。",
         "People who turn 16 this calendar year, pension not covered, who may join the "
         "residents' pension (students left out).",
+        "今年满16岁",
+        "Turning 16",
     ),
     Kind(
         "pension_age_soon",
@@ -110,6 +118,8 @@ KINDS: tuple[Kind, ...] = (
         "今后12个月内达到养老金领取年龄（职工为法定退休年龄）的人员，请核对缴费年限。",
         "People reaching pension age (the statutory retirement age for employees) in the "
         "next 12 months: check their contribution years.",
+        "将到领取年龄",
+        "Pension age",
     ),
     Kind(
         "government_paid_unrecorded",
@@ -118,6 +128,8 @@ KINDS: tuple[Kind, ...] = (
         "按人员和险种计：属于政府代缴的特殊群体、已参保但本期尚无缴费记录的人员。",
         "Per person and scheme: in a special group whose contribution the government pays, "
         "enrolled, with no payment recorded for the current period.",
+        "代缴未记录",
+        "Gov-paid",
     ),
     Kind(
         "injury_uncovered",
@@ -126,6 +138,8 @@ KINDS: tuple[Kind, ...] = (
         "本省开展新就业形态职业伤害保障试点时，尚无工伤或职业伤害保障的灵活就业和平台从业人员。",
         "Flexible and platform workers with no work-injury or occupational-injury cover, "
         "where the province runs the pilot.",
+        "缺工伤保障",
+        "No injury cover",
     ),
 )
 _BY_CODE = {kind.code: kind for kind in KINDS}

@@ -29,6 +29,7 @@ from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
+from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
 from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
@@ -49,6 +50,7 @@ from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.review_view import ReviewPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
+from caseworker.ui.views.worklists_view import WorklistsPage
 from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
@@ -62,6 +64,7 @@ PAGES = (
     "review",
     "audit",
     "operators",
+    "worklists",
 )
 # Pages only some roles see: hidden in the navigation, their shortcut disabled (the services
 # refuse anyway: this is so nobody is shown a door that will not open).
@@ -69,6 +72,11 @@ PAGE_PERMISSIONS = {
     "review": Permission.REVIEW,
     "audit": Permission.VIEW_AUDIT,
     "operators": Permission.MANAGE_OPERATORS,
+}
+# Ctrl+1 … Ctrl+9 by position; pages past the ninth have their own keys.
+PAGE_SHORTCUTS = {
+    **{name: f"Ctrl+{position + 1}" for position, name in enumerate(PAGES[:9])},
+    "worklists": "Ctrl+Shift+L",
 }
 STATUS_REFRESH_MS = 60_000
 
@@ -175,12 +183,21 @@ class MainWindow(QMainWindow):
         self.review_page.changed.connect(self.refresh_status)
         self.audit_page = AuditView(session, runner)
         self.operators_page = OperatorsPage(session, runner, clock=self.clock)
+        self.worklists = WorklistsPage(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
             self.stack.addWidget(page)
-        self.front_desk.data_changed.connect(self.refresh_status)
-        self.employers.data_changed.connect(self.refresh_status)
+        # Something was saved: the status bar and the worklists' counts follow; an open list
+        # reloads (in place) when next looked at.
+        for page in (self.front_desk, self.employers, self.worklists):
+            page.data_changed.connect(self.worklists.mark_stale)
+            page.data_changed.connect(self.refresh_status)
+        self.worklists.counts_loaded.connect(self.front_desk.worklist_strip.show_counts)
+        self.worklists.edit_person.connect(self._edit_person)
+        self.front_desk.worklist_strip.chosen.connect(
+            lambda kind: self.show_worklist(WorklistSpec(kind))
+        )
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
@@ -198,6 +215,7 @@ class MainWindow(QMainWindow):
             self.review_page,
             self.audit_page,
             self.operators_page,
+            self.worklists,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -211,6 +229,7 @@ class MainWindow(QMainWindow):
             self.tr("审核"),
             self.tr("审计"),
             self.tr("操作员"),
+            self.tr("工作清单"),
         ]
 
     def _build_actions(self) -> None:
@@ -229,7 +248,7 @@ class MainWindow(QMainWindow):
         self.page_actions = []
         for position, title in enumerate(self._page_titles()):
             action = self._action(
-                pages, title, f"Ctrl+{position + 1}", lambda p=position: self.show_page(p)
+                pages, title, PAGE_SHORTCUTS[PAGES[position]], lambda p=position: self.show_page(p)
             )
             action.setEnabled(self.may_see(PAGES[position]))
             self.page_actions.append(action)
@@ -266,7 +285,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
-            self.nav.addItem(f"{title}\tCtrl+{position + 1}")
+            self.nav.addItem(f"{title}\t{PAGE_SHORTCUTS[PAGES[position]]}")
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
@@ -334,6 +353,8 @@ class MainWindow(QMainWindow):
             self.review_page.refresh()
         elif page is self.operators_page:
             self.operators_page.refresh()
+        elif page is self.worklists and self.worklists.needs_loading:
+            self.worklists.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])
@@ -366,6 +387,15 @@ class MainWindow(QMainWindow):
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.open_person(person_id)  # type: ignore[arg-type]
 
+    def show_worklist(self, spec: WorklistSpec) -> None:
+        """The worklists page with the list ``spec`` names (front-desk counts, charts)."""
+        self.show_page(PAGES.index("worklists"))
+        self.worklists.show_spec(spec)
+
+    def _edit_person(self, person_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.edit_person(person_id)  # type: ignore[arg-type]
+
     def _enrol_for_employer(self, employer_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.new_enrolment(employer_id=employer_id)  # type: ignore[arg-type]
@@ -381,6 +411,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             lambda control: pending_upload_count(database), on_success=self._pending_counted
         )
+        self.worklists.refresh_counts()
 
     def _pending_counted(self, count: int) -> None:
         self.pending_uploads = count
