@@ -43,7 +43,14 @@ from caseworker.domain.worklist_rules import (
     twelve_months_from,
 )
 from caseworker.services.worklist_spec import WorklistSpec
-from caseworker.store.models import CoverageStatus, CoverageTally, Enrolment, Payment, Person
+from caseworker.store.models import (
+    CoverageStatus,
+    CoverageTally,
+    Enrolment,
+    Payment,
+    Person,
+    WorklistPaidTally,
+)
 
 # Not covered: neither insured here nor elsewhere, and the line applies (not_applicable
 # people — under 16 for pension, students, pensioners — are not to be enrolled).
@@ -170,12 +177,13 @@ def _tally_filters(spec: WorklistSpec, day: date) -> list:
 
 def _paid(person_id: ColumnElement, scheme: str, period: Period) -> ColumnElement[bool]:
     """A live payment of the scheme for the (yearly) period: yearly periods are paid one at
-    a time (``services.contribution_periods``), so the period's first day names it."""
+    a time (``services.contribution_periods``), as the counter of migration 0012 counts them."""
     return exists().where(
         Payment.person_id == person_id,
         Payment.scheme == scheme,
         Payment.voided_at.is_(None),
-        Payment.period_start.between(period.start, period.end),
+        Payment.period_start == period.start,
+        Payment.period_end == period.end,
     )
 
 
@@ -250,9 +258,9 @@ def renewals_due(ctx: Context, spec: WorklistSpec) -> Select:
             .where(
                 paid.scheme == due.scheme,
                 paid.voided_at.is_(None),
-                paid.period_start.between(due.previous.start, due.previous.end),
+                paid.period_start == due.previous.start,
+                paid.period_end == due.previous.end,
                 ~_paid(paid.person_id, due.scheme, due.current),
-                _enrolled(paid.person_id, (due.scheme,)),
                 *_spec_filters(cs, spec, ctx.day),
             )
             .distinct()
@@ -268,19 +276,19 @@ def government_paid_unrecorded(ctx: Context, spec: WorklistSpec) -> Select:
             func.json_each(Person.special_groups).table_valued("value")
         )
         in_group = exists(groups.where(literal_column("value").in_(paid.groups)))
+        # The few people in a special group, read through the partial index of migration
+        # 0012 (the planner would otherwise start from every status row).
+        grouped = (
+            select(Person.id)
+            .where(Person.special_groups != literal_column("'[]'"), in_group)
+            .scalar_subquery()
+        )
         parts.append(
-            _rows(cs, paid.scheme)
-            .select_from(Person)
-            .join(
-                cs,
-                and_(cs.person_id == Person.id, cs.line == line_of_scheme(paid.scheme)),
-            )
-            .where(
-                # The partial index of migration 0012 holds exactly these people.
-                Person.special_groups != literal_column("'[]'"),
-                in_group,
-                _enrolled(Person.id, (paid.scheme,)),
-                ~_paid(Person.id, paid.scheme, paid.period),
+            _rows(cs, paid.scheme).where(
+                cs.line == line_of_scheme(paid.scheme),
+                cs.person_id.in_(grouped),
+                _enrolled(cs.person_id, (paid.scheme,)),
+                ~_paid(cs.person_id, paid.scheme, paid.period),
                 *_spec_filters(cs, spec, ctx.day),
             )
         )
@@ -341,7 +349,19 @@ SELECTS = {
 
 
 def tally_count(kind: str, ctx: Context, spec: WorklistSpec) -> Select | None:
-    """A sum over ``coverage_tally`` for the lists it can answer; None for the others."""
+    """A sum over a tally the triggers keep — ``coverage_tally`` for the lists it can answer,
+    ``worklist_paid_tally`` for the renewals due (unfiltered) — or None: count the select."""
+    if kind == "renewals_due" and spec == WorklistSpec(kind):
+        counted = [
+            and_(
+                WorklistPaidTally.scheme == due.scheme,
+                WorklistPaidTally.year == due.previous.start.year,
+            )
+            for due in ctx.renewals
+        ]
+        if not counted:
+            return select(literal(0))
+        return select(func.coalesce(func.sum(WorklistPaidTally.n), 0)).where(or_(*counted))
     t = CoverageTally
     where = _tally_filters(spec, ctx.day)
     if kind == "not_covered":

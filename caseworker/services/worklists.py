@@ -14,7 +14,8 @@ What each list holds (a row is a person, or a person and a line or scheme):
   away, not deceased). People another centre of the township manages are counted too: the
   picture is the township's.
 - ``renewals_due``: per person and yearly scheme whose collection window is open: a live
-  payment for the previous year, none for the year being collected, enrolment still active.
+  payment for the previous year, none for the year being collected (counted on the front page
+  from ``worklist_paid_tally``, which the triggers of migration 0012 keep).
 - ``turning_16``: born in the year that makes them 16 this calendar year, pension not covered,
   not in a category the residents' pension leaves out (students, pensioners).
 - ``pension_age_soon``: reaching pension age from today to the same day next year: the

@@ -344,6 +344,16 @@ class CoverageTally(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class WorklistPaidTally(Base):
+    """Present people with a live payment for a calendar year of a scheme and none for the
+    next: the renewals due, counted by the triggers of migration 0012."""
+
+    __tablename__ = "worklist_paid_tally"
+    scheme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CoverageMonth(Base):
     """Net change of present people per month, line and status: the trend is a running sum."""
 

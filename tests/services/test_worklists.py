@@ -200,3 +200,40 @@ def test_date_rules():
     assert birth_years_of_band("60-69", DAY) == (1957, 1966)
     assert contribution_years([2023, 2024, 2024], 13, None, DAY) == (3, False)
     assert contribution_years([], 0, date(2020, 1, 1), DAY) == (6, True)
+
+
+def test_the_renewals_counter_follows_payments_voids_and_moves(centre, supervisor):
+    """The front page's renewals count comes from a counter the store's triggers keep; it
+    always equals the list itself (asked with a filter, so it is counted from the rows)."""
+    from caseworker.services.enrolment import EnrolmentChoice, enrol
+    from caseworker.services.payments import record_payment, void_payment
+    from caseworker.store.models import Person
+    from tests.services.test_enrolment import farmer
+
+    database, actor = centre.database, centre.actor
+    person = enrol(
+        database, actor, farmer(), [EnrolmentChoice("resident_medical")], today=date(2025, 10, 1)
+    ).person_id
+    listed_spec = WorklistSpec("renewals_due", village_code="320583101201")
+
+    def both() -> tuple[int, int]:
+        return counts(database, actor, DAY)["renewals_due"], count(
+            database, actor, listed_spec, DAY
+        )
+
+    assert both() == (0, 0)
+    pay = dict(person_id=person, scheme="resident_medical")
+    record_payment(database, actor, **pay, today=date(2025, 11, 3), period_start=date(2026, 1, 1))
+    assert both() == (1, 1)
+    paid = record_payment(database, actor, **pay, today=DAY, period_start=date(2027, 1, 1))
+    assert both() == (0, 0)
+    void_payment(
+        supervisor.database, supervisor.actor, receipt_number=paid.receipt_number, reason="收错年度"
+    )
+    assert both() == (1, 1)
+    with database.writing() as session:
+        session.get(Person, person).moved_away_on = date(2026, 11, 1)
+    assert both() == (0, 0)
+    with database.writing() as session:
+        session.get(Person, person).moved_away_on = None
+    assert both() == (1, 1)

@@ -1,4 +1,4 @@
-"""indexes for the worklists' counts and pages
+"""indexes and a counter for the worklists' counts and pages
 
 Revision ID: 0012
 Revises: 0011
@@ -14,6 +14,13 @@ million people: the lists the coverage tally cannot answer read these indexes in
   reading everyone's list;
 - ``coverage_status (village_code, person_id, line)``: a list's pages in village order, each
   read from the index without sorting the whole list.
+
+And ``worklist_paid_tally`` (scheme, year → n): how many present people have a live payment
+for a calendar year of a scheme and none for the next year — the renewals due, counted as
+payments are written, voided or deleted and as people move away or die (triggers below), so
+the front page reads one row instead of probing every payment of last year. Only payments
+of a whole calendar year count (yearly schemes); which schemes are yearly, and which year is
+being collected, the worklists service reads from the parameters.
 """
 
 from __future__ import annotations
@@ -27,7 +34,115 @@ branch_labels = None
 depends_on = None
 
 
+_YEAR = "CAST(strftime('%Y', {p}.period_start) AS INTEGER)"
+_YEARLY = (
+    "(strftime('%m-%d', {p}.period_start) = '01-01'"
+    " AND {p}.period_end = strftime('%Y', {p}.period_start) || '-12-31')"
+)
+
+
+def _live_in(person: str, scheme: str, year: str) -> str:
+    """Live whole-year payments of the person and scheme for ``year`` (an SQL expression)."""
+    return (
+        f"(SELECT count(*) FROM payment q WHERE q.person_id = {person} AND q.scheme = {scheme}"
+        f" AND q.voided_at IS NULL AND q.period_start = printf('%04d-01-01', {year})"
+        f" AND q.period_end = printf('%04d-12-31', {year}))"
+    )
+
+
+def _present(person: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM person h WHERE h.id = {person}"
+        " AND h.moved_away_on IS NULL AND h.deceased_on IS NULL)"
+    )
+
+
+def _bump(scheme: str, year: str, n: str, when: str) -> str:
+    return (
+        f"INSERT INTO worklist_paid_tally (scheme, year, n) SELECT {scheme}, {year}, {n}"
+        f" WHERE {when} ON CONFLICT (scheme, year) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+def _gone(row: str) -> str:
+    """A live payment left (voided or deleted): if its year is now unpaid, the year stops
+    counting and the year before counts again."""
+    p, s, y = f"{row}.person_id", f"{row}.scheme", _YEAR.format(p=row)
+    unpaid = f"{_live_in(p, s, y)} = 0 AND {_present(p)}"
+    return _bump(s, y, "-1", f"{unpaid} AND {_live_in(p, s, f'{y} + 1')} = 0") + _bump(
+        s, f"{y} - 1", "1", f"{unpaid} AND {_live_in(p, s, f'{y} - 1')} > 0"
+    )
+
+
+_NEW_YEAR = _YEAR.format(p="NEW")
+_NEWLY_PAID = (
+    f"{_live_in('NEW.person_id', 'NEW.scheme', _NEW_YEAR)} = 1 AND {_present('NEW.person_id')}"
+)
+_PRESENT_NOW = "(NEW.moved_away_on IS NULL AND NEW.deceased_on IS NULL)"
+_PRESENT_BEFORE = "(OLD.moved_away_on IS NULL AND OLD.deceased_on IS NULL)"
+TRIGGERS = {
+    "worklist_paid_insert": f"""
+        AFTER INSERT ON payment WHEN NEW.voided_at IS NULL AND {_YEARLY.format(p="NEW")} BEGIN
+            {
+        _bump(
+            "NEW.scheme",
+            _NEW_YEAR,
+            "1",
+            f"{_NEWLY_PAID} AND {_live_in('NEW.person_id', 'NEW.scheme', f'{_NEW_YEAR} + 1')} = 0",
+        )
+    }
+            {
+        _bump(
+            "NEW.scheme",
+            f"{_NEW_YEAR} - 1",
+            "-1",
+            f"{_NEWLY_PAID} AND {_live_in('NEW.person_id', 'NEW.scheme', f'{_NEW_YEAR} - 1')} > 0",
+        )
+    }
+        END""",
+    "worklist_paid_void": f"""
+        AFTER UPDATE OF voided_at ON payment
+        WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL AND {_YEARLY.format(p="NEW")}
+        BEGIN
+            {_gone("NEW")}
+        END""",
+    "worklist_paid_delete": f"""
+        AFTER DELETE ON payment WHEN OLD.voided_at IS NULL AND {_YEARLY.format(p="OLD")} BEGIN
+            {_gone("OLD")}
+        END""",
+    "worklist_paid_presence": f"""
+        AFTER UPDATE OF moved_away_on, deceased_on ON person
+        WHEN {_PRESENT_NOW} IS NOT {_PRESENT_BEFORE} BEGIN
+            INSERT INTO worklist_paid_tally (scheme, year, n)
+            SELECT p.scheme, {_YEAR.format(p="p")}, CASE WHEN {_PRESENT_NOW} THEN 1 ELSE -1 END
+            FROM payment p WHERE p.person_id = NEW.id AND p.voided_at IS NULL
+                AND {_YEARLY.format(p="p")}
+                AND {_live_in("p.person_id", "p.scheme", _YEAR.format(p="p") + " + 1")} = 0
+            GROUP BY p.scheme, {_YEAR.format(p="p")}
+            ON CONFLICT (scheme, year) DO UPDATE SET n = n + excluded.n;
+        END""",
+}
+
+
 def upgrade() -> None:
+    op.create_table(
+        "worklist_paid_tally",
+        sa.Column("scheme", sa.String(length=40), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("scheme", "year", name=op.f("pk_worklist_paid_tally")),
+    )
+    for name, body in TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {body}")
+    # Payments already in the store are counted now.
+    year = _YEAR.format(p="p")
+    op.execute(
+        f"""INSERT INTO worklist_paid_tally (scheme, year, n)
+            SELECT p.scheme, {year}, count(DISTINCT p.person_id) FROM payment p
+            WHERE p.voided_at IS NULL AND {_YEARLY.format(p="p")} AND {_present("p.person_id")}
+                AND {_live_in("p.person_id", "p.scheme", year + " + 1")} = 0
+            GROUP BY p.scheme, {year}"""
+    )
     op.create_index("ix_payment_scheme_period", "payment", ["scheme", "period_start"])
     op.create_index(
         "ix_payment_person_scheme_period", "payment", ["person_id", "scheme", "period_start"]
@@ -45,6 +160,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("worklist_paid_tally")
     op.drop_index("ix_coverage_status_village", table_name="coverage_status")
     op.drop_index("ix_person_special_groups", table_name="person")
     op.drop_index("ix_person_birth_date", table_name="person")
