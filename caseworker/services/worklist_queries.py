@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     and_,
     exists,
     false,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -50,6 +52,7 @@ from caseworker.store.models import (
     Payment,
     Person,
     WorklistPaidTally,
+    WorklistTally,
 )
 
 # Not covered: neither insured here nor elsewhere, and the line applies (not_applicable
@@ -156,19 +159,25 @@ def _spec_filters(cs: type[CoverageStatus], spec: WorklistSpec, day: date) -> li
     return found
 
 
-def _tally_filters(spec: WorklistSpec, day: date) -> list:
-    t = CoverageTally
+def _tally_of(spec: WorklistSpec) -> type:
+    """The small tally when the spec filters only on what it keeps, else the coverage tally."""
+    if spec.village_code or spec.reason or spec.sex:
+        return CoverageTally
+    return WorklistTally
+
+
+def _tally_filters(t: type, spec: WorklistSpec, day: date) -> list:
     found: list[ColumnElement[bool]] = [t.present.is_(True)]
-    for column, wanted in (
-        (t.village_code, spec.village_code),
-        (t.line, spec.line),
-        (t.status, spec.status),
-        (t.reason, spec.reason),
-        (t.category, spec.category),
-        (t.sex, spec.sex),
+    for name, wanted in (
+        ("village_code", spec.village_code),
+        ("line", spec.line),
+        ("status", spec.status),
+        ("reason", spec.reason),
+        ("category", spec.category),
+        ("sex", spec.sex),
     ):
         if wanted:
-            found.append(column == wanted)
+            found.append(getattr(t, name) == wanted)
     if spec.age_band:
         first, last = birth_years_of_band(spec.age_band, day)
         found.append(t.birth_year.between(first, last))
@@ -195,10 +204,14 @@ def _enrolled(person_id: ColumnElement, schemes: Sequence[str]) -> ColumnElement
     )
 
 
-def _rows(cs: type[CoverageStatus], scheme: str | None) -> Select:
+def _rows(
+    cs: type[CoverageStatus], scheme: str | None, person: ColumnElement | None = None
+) -> Select:
+    """The columns every list yields; ``person`` is the column the rows are driven by (its
+    index order is the page order)."""
     scheme_column = literal(scheme) if scheme else literal_column("NULL")
     return select(
-        cs.person_id.label("person_id"),
+        (cs.person_id if person is None else person).label("person_id"),
         cs.line.label("line"),
         scheme_column.label("scheme"),
         cs.village_code.label("village_code"),
@@ -252,7 +265,7 @@ def renewals_due(ctx: Context, spec: WorklistSpec) -> Select:
         cs = aliased(CoverageStatus)
         paid = aliased(Payment)
         parts.append(
-            _rows(cs, due.scheme)
+            _rows(cs, due.scheme, paid.person_id)
             .select_from(paid)
             .join(cs, and_(cs.person_id == paid.person_id, cs.line == line))
             .where(
@@ -263,7 +276,6 @@ def renewals_due(ctx: Context, spec: WorklistSpec) -> Select:
                 ~_paid(paid.person_id, due.scheme, due.current),
                 *_spec_filters(cs, spec, ctx.day),
             )
-            .distinct()
         )
     return _union(parts)
 
@@ -272,10 +284,9 @@ def government_paid_unrecorded(ctx: Context, spec: WorklistSpec) -> Select:
     parts = []
     for paid in ctx.government_paid:
         cs = aliased(CoverageStatus)
-        groups = select(literal_column("value")).select_from(
-            func.json_each(Person.special_groups).table_valued("value")
-        )
-        in_group = exists(groups.where(literal_column("value").in_(paid.groups)))
+        # The list is stored as JSON text (["dibao", "tekun"]): a quoted code is one group.
+        listed = type_coerce(Person.special_groups, String)
+        in_group = or_(*(listed.like(f'%"{group}"%') for group in paid.groups))
         # The few people in a special group, read through the partial index of migration
         # 0012 (the planner would otherwise start from every status row).
         grouped = (
@@ -362,8 +373,8 @@ def tally_count(kind: str, ctx: Context, spec: WorklistSpec) -> Select | None:
         if not counted:
             return select(literal(0))
         return select(func.coalesce(func.sum(WorklistPaidTally.n), 0)).where(or_(*counted))
-    t = CoverageTally
-    where = _tally_filters(spec, ctx.day)
+    t = _tally_of(spec)
+    where = _tally_filters(t, spec, ctx.day)
     if kind == "not_covered":
         where.append(t.status.in_(NOT_COVERED))
     elif kind == "turning_16":
@@ -378,8 +389,15 @@ def tally_count(kind: str, ctx: Context, spec: WorklistSpec) -> Select | None:
     return select(func.coalesce(func.sum(t.n), 0)).where(*where)
 
 
-def ordered(query: Select) -> Select:
-    """A list's rows in village order, then person, then line and scheme (stable pages)."""
+def ordered(kind: str, query: Select) -> Select:
+    """A list's rows in a stable order for paging: village, person, line and scheme — except
+    the renewals due (a large list drawn from last year's payments), by person and scheme,
+    which the payment index gives without sorting the whole list."""
+    if kind == "renewals_due":
+        sub = query.subquery()
+        return select(sub.c.person_id, sub.c.line, sub.c.scheme).order_by(
+            sub.c.person_id, sub.c.scheme
+        )
     sub = query.subquery()
     return select(sub.c.person_id, sub.c.line, sub.c.scheme).order_by(
         sub.c.village_code, sub.c.person_id, sub.c.line, sub.c.scheme

@@ -208,16 +208,19 @@ class _Reasons:
             min((e.start_date for e in enrolments), default=None),
             day,
         )
-        about_zh, about_en = ("约", "about ") if estimated else ("", "")
         unit = "year" if years == 1 else "years"
+        short = needed - years
         if not enrolments and not payments:
             paid_zh, paid_en = "本中心无养老保险参保记录", "no pension record at this centre"
-        elif years >= needed:
-            paid_zh = f"已缴费{about_zh}{years}年（满{needed}年）"
-            paid_en = f"paid {about_en}{years} {unit} ({needed} needed)"
+        elif estimated:
+            since = min(e.start_date for e in enrolments).year
+            paid_zh = f"无缴费记录，{since}年起参保约{years}年"
+            paid_en = f"no payment recorded, enrolled since {since} (about {years} {unit})"
         else:
-            paid_zh = f"已缴费{about_zh}{years}年，距{needed}年差{needed - years}年"
-            paid_en = f"paid {about_en}{years} {unit}, {needed - years} short of {needed}"
+            paid_zh, paid_en = f"已缴费{years}年", f"paid {years} {unit}"
+        if enrolments or payments:
+            paid_zh += f"，距{needed}年差{short}年" if short > 0 else f"（满{needed}年）"
+            paid_en += f", {short} short of {needed}" if short > 0 else f" ({needed} needed)"
         return (
             f"{on.year}年{on.month}月{what_zh}；{paid_zh}",
             f"{what_en.capitalize()} in {on:%Y-%m}; {paid_en}",

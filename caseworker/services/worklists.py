@@ -249,7 +249,7 @@ def members(
         raise ValueError("offset and limit are never negative")
     ctx = context(actor, day)
     with database.reading() as session:
-        query = ordered(SELECTS[spec.kind](ctx, spec)).offset(offset)
+        query = ordered(spec.kind, SELECTS[spec.kind](ctx, spec)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         keys = [(person_id, line, scheme) for person_id, line, scheme in session.execute(query)]

@@ -221,7 +221,7 @@ class Payment(Base):
             name="receipt_or_voucher",
         ),
         # The worklists: who paid a period of a scheme, and whether one person paid it.
-        Index("ix_payment_scheme_period", "scheme", "period_start"),
+        Index("ix_payment_scheme_period", "scheme", "period_start", "person_id"),
         Index("ix_payment_person_scheme_period", "person_id", "scheme", "period_start"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -299,6 +299,7 @@ class CoverageStatus(Base):
         Index("ix_coverage_status_valid_until", "valid_until"),
         # A worklist's pages in village order, read from the index (migration 0012).
         Index("ix_coverage_status_village", "village_code", "person_id", "line"),
+        Index("ix_coverage_status_birth_year", "line", "birth_year"),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
@@ -340,6 +341,20 @@ class CoverageTally(Base):
     sex: Mapped[str] = mapped_column(String(1), primary_key=True)
     birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    present: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorklistTally(Base):
+    """Status rows per line, status, category, birth year and presence: the front page's
+    worklist counts, kept by the triggers of migration 0012 (a missing category is '', a
+    missing birth year 0)."""
+
+    __tablename__ = "worklist_tally"
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
     present: Mapped[bool] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
 

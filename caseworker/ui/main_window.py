@@ -285,7 +285,9 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
-            self.nav.addItem(f"{title}\t{PAGE_SHORTCUTS[PAGES[position]]}")
+            # Shift as ⇧ in the navigation: "Ctrl+Shift+L" would not fit its column.
+            keys = PAGE_SHORTCUTS[PAGES[position]].replace("Shift+", "⇧")
+            self.nav.addItem(f"{title}\t{keys}")
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)

@@ -237,3 +237,22 @@ def test_the_renewals_counter_follows_payments_voids_and_moves(centre, superviso
     with database.writing() as session:
         session.get(Person, person).moved_away_on = None
     assert both() == (1, 1)
+
+
+def test_the_small_tally_matches_the_status_rows(town: Town):
+    from sqlalchemy import text
+
+    with town.centre.database.reading() as session:
+        direct = session.execute(
+            text(
+                "SELECT line, status, coalesce(category, ''), coalesce(birth_year, 0), present,"
+                " count(*) FROM coverage_status GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+            )
+        ).all()
+        tally = session.execute(
+            text(
+                "SELECT line, status, category, birth_year, present, n FROM worklist_tally"
+                " WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5"
+            )
+        ).all()
+    assert [tuple(r) for r in direct] == [tuple(r) for r in tally]

@@ -152,7 +152,7 @@ def test_the_main_window_shortcut_and_the_front_desk_counts(qtbot, town: Town, r
         window.show()
     strip = window.front_desk.worklist_strip
     qtbot.waitUntil(lambda: "…" not in strip.buttons["renewals_due"].text(), timeout=10_000)
-    assert strip.buttons["renewals_due"].text() == "待续缴 2"
+    assert strip.buttons["renewals_due"].text() == "待续缴 (2)"
     with qtbot.waitSignal(window.worklists.loaded, timeout=10_000):
         strip.buttons["turning_16"].click()
     assert window.current_page_name() == "worklists"

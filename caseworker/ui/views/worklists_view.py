@@ -139,9 +139,9 @@ class WorklistsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
 
         filters = QHBoxLayout()
-        for widget in (self.village, self.line, self.reason, self.clear_button):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        for combo in (self.village, self.line, self.reason):
+            filters.addWidget(combo, 1)  # wide where there is room, narrow where not
+        filters.addWidget(self.clear_button)
         actions = QHBoxLayout()
         for widget in (self.open_button, self.print_button, self.export_button):
             actions.addWidget(widget)

@@ -42,7 +42,7 @@ class WorklistStrip(QWidget):
         for kind in KINDS:
             title = in_language(kind.short_zh, kind.short_en)
             shown = figures.get(kind.code)
-            text = f"{title} {'…' if shown is None else shown}"
+            text = f"{title} ({'…' if shown is None else shown})"
             button = self.buttons[kind.code]
             button.setText(text)
             button.setAccessibleName(text)

@@ -7,13 +7,14 @@ Create Date: 2026-12-01 16:00:00
 The worklists (``services.worklists``) count on the front page in well under 100 ms over half a
 million people: the lists the coverage tally cannot answer read these indexes instead.
 
-- ``payment (scheme, period_start)`` and ``payment (person_id, scheme, period_start)``: who
+- ``payment (scheme, period_start, person_id)`` and ``payment (person_id, scheme, period_start)``: who
   paid last year's period of a yearly scheme, and whether they paid this one;
 - ``person (birth_date)``: who reaches pension age in the next twelve months;
 - ``person (id) WHERE special_groups <> '[]'``: the few people in a special group, without
   reading everyone's list;
 - ``coverage_status (village_code, person_id, line)``: a list's pages in village order, each
-  read from the index without sorting the whole list.
+  read from the index without sorting the whole list; ``coverage_status (line, birth_year)``:
+  the few who turn 16 this year, without reading everyone's rows.
 
 And ``worklist_paid_tally`` (scheme, year → n): how many present people have a live payment
 for a calendar year of a scheme and none for the next year — the renewals due, counted as
@@ -21,6 +22,11 @@ payments are written, voided or deleted and as people move away or die (triggers
 the front page reads one row instead of probing every payment of last year. Only payments
 of a whole calendar year count (yearly schemes); which schemes are yearly, and which year is
 being collected, the worklists service reads from the parameters.
+
+And ``worklist_tally`` (line, status, category, birth year, present → n): the coverage tally
+with only the keys the front page's lists ask about, so their counts sum a few hundred rows
+rather than the coverage tally's hundred thousand (which also splits by village, reason,
+scheme and sex). Kept by triggers on ``coverage_status`` beside those of 0011.
 """
 
 from __future__ import annotations
@@ -124,6 +130,38 @@ TRIGGERS = {
 }
 
 
+_WL_KEY = "line, status, category, birth_year, present"
+
+
+def _wl_bump(row: str, n: int) -> str:
+    return (
+        f"INSERT INTO worklist_tally ({_WL_KEY}, n) SELECT {row}.line, {row}.status,"
+        f" coalesce({row}.category, ''), coalesce({row}.birth_year, 0), {row}.present, {n}"
+        f" WHERE 1 ON CONFLICT ({_WL_KEY}) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+TRIGGERS |= {
+    "worklist_tally_insert": f"""
+        AFTER INSERT ON coverage_status BEGIN
+            {_wl_bump("NEW", 1)}
+        END""",
+    "worklist_tally_update": f"""
+        AFTER UPDATE OF line, status, category, birth_year, present ON coverage_status
+        WHEN OLD.line IS NOT NEW.line OR OLD.status IS NOT NEW.status
+            OR OLD.category IS NOT NEW.category OR OLD.birth_year IS NOT NEW.birth_year
+            OR OLD.present IS NOT NEW.present
+        BEGIN
+            {_wl_bump("OLD", -1)}
+            {_wl_bump("NEW", 1)}
+        END""",
+    "worklist_tally_delete": f"""
+        AFTER DELETE ON coverage_status BEGIN
+            {_wl_bump("OLD", -1)}
+        END""",
+}
+
+
 def upgrade() -> None:
     op.create_table(
         "worklist_paid_tally",
@@ -132,8 +170,26 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("scheme", "year", name=op.f("pk_worklist_paid_tally")),
     )
+    op.create_table(
+        "worklist_tally",
+        sa.Column("line", sa.String(length=20), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("category", sa.String(length=30), nullable=False),
+        sa.Column("birth_year", sa.Integer(), nullable=False),
+        sa.Column("present", sa.Boolean(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "line", "status", "category", "birth_year", "present", name=op.f("pk_worklist_tally")
+        ),
+    )
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
+    op.execute(
+        f"""INSERT INTO worklist_tally ({_WL_KEY}, n)
+            SELECT line, status, coalesce(category, ''), coalesce(birth_year, 0), present,
+                count(*)
+            FROM coverage_status GROUP BY 1, 2, 3, 4, 5"""
+    )
     # Payments already in the store are counted now.
     year = _YEAR.format(p="p")
     op.execute(
@@ -143,7 +199,7 @@ def upgrade() -> None:
                 AND {_live_in("p.person_id", "p.scheme", year + " + 1")} = 0
             GROUP BY p.scheme, {year}"""
     )
-    op.create_index("ix_payment_scheme_period", "payment", ["scheme", "period_start"])
+    op.create_index("ix_payment_scheme_period", "payment", ["scheme", "period_start", "person_id"])
     op.create_index(
         "ix_payment_person_scheme_period", "payment", ["person_id", "scheme", "period_start"]
     )
@@ -157,12 +213,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_coverage_status_village", "coverage_status", ["village_code", "person_id", "line"]
     )
+    op.create_index("ix_coverage_status_birth_year", "coverage_status", ["line", "birth_year"])
 
 
 def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("worklist_paid_tally")
+    op.drop_table("worklist_tally")
+    op.drop_index("ix_coverage_status_birth_year", table_name="coverage_status")
     op.drop_index("ix_coverage_status_village", table_name="coverage_status")
     op.drop_index("ix_person_special_groups", table_name="person")
     op.drop_index("ix_person_birth_date", table_name="person")
