@@ -51,7 +51,7 @@ from caseworker.services.worklist_queries import SELECTS, Context, ordered, tall
 from caseworker.services.worklist_rows import WorklistRow, rows_for, village_name
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.store.database import Database
-from caseworker.store.models import CoverageTally
+from caseworker.store.models import AuditEntry, CoverageTally, SyncCursor
 
 __all__ = [
     "KINDS",
@@ -206,13 +206,41 @@ def context(actor: Actor, day: date) -> Context:
     return Context.of(day, parameters_for(day, province_of_centre(actor)))
 
 
+# The lists no tally answers (pension age, government-paid) are counted by indexed queries
+# that read a few thousand people; their figures are kept until the store changes. Every
+# service write appends to the audit chain and every pull moves a feed cursor, so the chain's
+# head and the cursors say "changed" in two primary-key reads.
+_QUERIED = ("pension_age_soon", "government_paid_unrecorded")
+_remembered: dict[tuple[object, ...], dict[str, int]] = {}
+
+
+def _stamp(session, ctx: Context, database: Database) -> tuple[object, ...]:
+    head = session.scalar(select(func.max(AuditEntry.seq)))
+    cursors = session.scalar(select(func.coalesce(func.sum(SyncCursor.cursor), 0)))
+    return (str(database.paths.database), ctx.day, ctx.params.province_code, head, cursors)
+
+
+def forget_counts() -> None:
+    """Drop the remembered figures (a writer that bypasses the services, a benchmark)."""
+    _remembered.clear()
+
+
 def counts(database: Database, actor: Actor, day: date) -> dict[str, int]:
     """How many rows each list holds today, in ``KINDS`` order: the front page's figures."""
     actor.require(Permission.VIEW)
     ctx = context(actor, day)
     with database.reading() as session:
+        stamp = _stamp(session, ctx, database)
+        queried = _remembered.get(stamp)
+        if queried is None:
+            queried = {kind: _count(session, kind, ctx, WorklistSpec(kind)) for kind in _QUERIED}
+            _remembered.clear()  # one store and day at a time
+            _remembered[stamp] = queried
         return {
-            kind.code: _count(session, kind.code, ctx, WorklistSpec(kind.code)) for kind in KINDS
+            kind.code: queried[kind.code]
+            if kind.code in queried
+            else _count(session, kind.code, ctx, WorklistSpec(kind.code))
+            for kind in KINDS
         }
 
 

@@ -256,3 +256,31 @@ def test_the_small_tally_matches_the_status_rows(town: Town):
             )
         ).all()
     assert [tuple(r) for r in direct] == [tuple(r) for r in tally]
+
+
+def test_remembered_counts_follow_every_write(centre):
+    """Pension age and government-paid are counted by queries and remembered until the store
+    changes: a payment through the services (an audit entry) makes them counted again."""
+    from caseworker.services.enrolment import EnrolmentChoice, enrol
+    from caseworker.services.payments import record_payment
+    from tests.services.test_enrolment import farmer
+
+    database, actor = centre.database, centre.actor
+    person = enrol(
+        database,
+        actor,
+        farmer(special_groups=["dibao"]),
+        [EnrolmentChoice("resident_medical")],
+        today=DAY,
+    ).person_id
+    assert counts(database, actor, DAY)["government_paid_unrecorded"] == 1
+    assert counts(database, actor, DAY)["government_paid_unrecorded"] == 1  # remembered
+    record_payment(
+        database,
+        actor,
+        person_id=person,
+        scheme="resident_medical",
+        today=DAY,
+        period_start=date(2027, 1, 1),
+    )
+    assert counts(database, actor, DAY)["government_paid_unrecorded"] == 0

@@ -43,6 +43,17 @@ def _page(qtbot, town: Town, runner) -> WorklistsPage:
     return page
 
 
+def _load_all(qtbot, page: WorklistsPage) -> None:
+    """Scroll to the end: ask for more until every row is there (the view may ask too)."""
+
+    def done() -> bool:
+        if page.model.canFetchMore():
+            page.model.fetchMore()
+        return page.model.rowCount() == page.model.total
+
+    qtbot.waitUntil(done, timeout=20_000)
+
+
 def _shown(qtbot, page: WorklistsPage, spec: WorklistSpec) -> None:
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.show_spec(spec)
@@ -59,10 +70,8 @@ def test_counts_a_list_in_pages_and_the_model_is_sound(qtbot, town: Town, runner
     total = page.model.total
     assert total > 20 and page.model.rowCount() == 10
     assert f"共 {total} 条" in page.summary.text()
-    while page.model.canFetchMore():
-        with qtbot.waitSignal(page.loaded, timeout=10_000):
-            page.model.fetchMore()
-    assert page.model.rowCount() == total and "已全部显示" in page.summary.text()
+    _load_all(qtbot, page)
+    qtbot.waitUntil(lambda: "已全部显示" in page.summary.text())
     qtmodeltester.check(page.model)
 
 
@@ -70,9 +79,7 @@ def test_open_a_person_and_come_back_to_the_same_place(qtbot, town: Town, runner
     page = _page(qtbot, town, runner)
     page.model.PAGE = 15
     _shown(qtbot, page, WorklistSpec("not_covered"))
-    while page.model.canFetchMore():  # three pages: enough to scroll
-        with qtbot.waitSignal(page.loaded, timeout=10_000):
-            page.model.fetchMore()
+    _load_all(qtbot, page)  # three pages: enough to scroll
     page.table.setFocus()
     page.table.selectRow(25)
     page.table.scrollTo(page.model.index(25, 0))
