@@ -317,21 +317,26 @@ def pension_age_soon(ctx: Context, spec: WorklistSpec) -> Select:
         if births is None:
             continue
         cs = aliased(CoverageStatus)
-        in_employee = _enrolled(Person.id, EMPLOYEE_PENSIONS)
-        where = [
+        # The people born in the range, read through the birth-date index first (the planner
+        # would otherwise walk every pension row).
+        born = select(Person.id).where(
             Person.birth_date.between(*births),
-            in_employee if employee else ~in_employee,
-            or_(Person.employment_category.is_(None), Person.employment_category != "retired"),
-            ~and_(cs.status == "not_applicable", cs.reason == "receiving_pension"),
-            *_spec_filters(cs, spec, ctx.day),
-        ]
+            or_(
+                Person.employment_category.is_(None),
+                Person.employment_category != RETIRED_CATEGORY,
+            ),
+        )
         if sex:
-            where.append(Person.sex == sex)
+            born = born.where(Person.sex == sex)
+        in_employee = _enrolled(cs.person_id, EMPLOYEE_PENSIONS)
         parts.append(
-            _rows(cs, None)
-            .select_from(Person)
-            .join(cs, and_(cs.person_id == Person.id, cs.line == "pension"))
-            .where(*where)
+            _rows(cs, None).where(
+                cs.line == "pension",
+                cs.person_id.in_(born.scalar_subquery()),
+                in_employee if employee else ~in_employee,
+                ~and_(cs.status == "not_applicable", cs.reason == "receiving_pension"),
+                *_spec_filters(cs, spec, ctx.day),
+            )
         )
     return _union(parts)
 
