@@ -299,7 +299,8 @@ class CoverageStatus(Base):
         Index("ix_coverage_status_valid_until", "valid_until"),
         # A worklist's pages in village order, read from the index (migration 0012).
         Index("ix_coverage_status_village", "village_code", "person_id", "line"),
-        Index("ix_coverage_status_birth_year", "line", "birth_year"),
+        # Birth year first: only a list that names a birth year (turning 16, an age band) takes it.
+        Index("ix_coverage_status_birth_year", "birth_year", "line"),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True

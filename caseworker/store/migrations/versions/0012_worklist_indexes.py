@@ -13,7 +13,7 @@ million people: the lists the coverage tally cannot answer read these indexes in
 - ``person (id) WHERE special_groups <> '[]'``: the few people in a special group, without
   reading everyone's list;
 - ``coverage_status (village_code, person_id, line)``: a list's pages in village order, each
-  read from the index without sorting the whole list; ``coverage_status (line, birth_year)``:
+  read from the index without sorting the whole list; ``coverage_status (birth_year, line)``:
   the few who turn 16 this year, without reading everyone's rows.
 
 And ``worklist_paid_tally`` (scheme, year → n): how many present people have a live payment
@@ -213,7 +213,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_coverage_status_village", "coverage_status", ["village_code", "person_id", "line"]
     )
-    op.create_index("ix_coverage_status_birth_year", "coverage_status", ["line", "birth_year"])
+    op.create_index("ix_coverage_status_birth_year", "coverage_status", ["birth_year", "line"])
 
 
 def downgrade() -> None:
