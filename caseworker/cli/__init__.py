@@ -7,7 +7,17 @@ import sys
 from collections.abc import Sequence
 
 from caseworker import __version__
-from caseworker.cli import admin, payment, printing, registry, report, settings, sync, trips
+from caseworker.cli import (
+    admin,
+    payment,
+    printing,
+    registry,
+    report,
+    settings,
+    sync,
+    trips,
+    worklist,
+)
 from caseworker.cli.common import run_guarded
 from caseworker.logs import install_logging
 from caseworker.paths import resolve_data_dir
@@ -32,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(commands)
     settings.register(commands)
     trips.register(commands)
+    worklist.register(commands)
     return parser
 
 

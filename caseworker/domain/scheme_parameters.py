@@ -67,6 +67,9 @@ class RetirementTrack:
 class RetirementRules:
     male: RetirementTrack
     female: RetirementTrack
+    # Years of contributions for a monthly employees' pension (the worklist of people nearing
+    # the age says how many are missing).
+    min_contribution_years: int
     sources: tuple[str, ...] = ()
 
 
@@ -106,6 +109,8 @@ class ResidentPensionParams:
     excluded_categories: frozenset[str]
     tiers: tuple[Tier, ...]
     paid_by_government_fen: Mapping[str, int]
+    benefit_age_years: int  # the age the monthly residents' pension starts
+    min_contribution_years: int  # years paid for a full benefit (fewer: pay arrears)
     sources: tuple[str, ...] = ()
 
 
@@ -167,6 +172,8 @@ class OccupationalInjuryParams:
     categories: frozenset[str]
     min_age: int
     pilot_provinces: tuple[PilotProvince, ...]
+    # Whom the centre asks about injury cover where the pilot runs (the worklist).
+    outreach_categories: frozenset[str]
     sources: tuple[str, ...] = ()
 
 
@@ -353,6 +360,9 @@ _READERS: dict[str, Any] = {
     "until_retirement": _bool,
     "categories": _categories,
     "excluded_categories": _categories,
+    "outreach_categories": _categories,
+    "benefit_age_years": _int,
+    "min_contribution_years": _int,
     "paid_by_government_fen": _groups(_int),
     "paid_by_government_bp": _groups(_bp),
     "tiers": _tiers,
@@ -371,7 +381,7 @@ _SECTIONS: dict[str, type] = {
     "occupational_injury": OccupationalInjuryParams,
 }
 _SECTION_KEYS: dict[str, frozenset[str]] = {
-    "retirement": frozenset({"tracks", "male_track", "female_track"}),
+    "retirement": frozenset({"tracks", "male_track", "female_track", "min_contribution_years"}),
     "collection": frozenset(SCHEME_CODES),
     **{
         name: frozenset(f.name for f in fields(cls) if f.name != "sources")
@@ -426,7 +436,8 @@ def _build_retirement(s: Mapping[str, Any], p: str, src: tuple[str, ...]) -> Ret
         if name not in tracks:
             raise _bad(f"{p}.{key}", f"没有名为{name!r}的退休年龄规则")
         picked[key] = _track(tracks[name], f"{p}.tracks.{name}")
-    return RetirementRules(picked["male_track"], picked["female_track"], src)
+    years = _int(s, "min_contribution_years", p)
+    return RetirementRules(picked["male_track"], picked["female_track"], years, src)
 
 
 def _edge(value: Any, path: str) -> WindowEdge:

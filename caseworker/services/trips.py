@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.coverage import COVERED
 from caseworker.domain.households import HEAD, problem
+from caseworker.services import worklists
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound, ValidationFailed
 from caseworker.services.households import check_village, households_of_villages, village_name
@@ -99,15 +100,10 @@ def _name(name: str) -> str:
 def worklist_person_ids(
     database: Database, actor: Actor, spec: WorklistSpec, day: date
 ) -> list[uuid.UUID]:
-    """The people of a worklist, for ``plan_trip(person_ids=...)``.
-
-    INTEGRATOR: wire this to ``services.worklists.members(database, actor, spec, day, offset,
-    limit)`` (built in parallel); until then the field visit page takes the ids from the
-    caller (the worklists page hands them over)."""
-    from caseworker.services import worklists  # type: ignore[attr-defined]
-
-    members = worklists.members(database, actor, spec, day, 0, WORKLIST_LIMIT)
-    return [getattr(m, "person_id", None) or m.id for m in members]
+    """The people of a worklist (each once, in the list's village order), at most
+    ``WORKLIST_LIMIT``, for ``plan_trip(person_ids=...)``."""
+    rows = worklists.members(database, actor, spec, day, offset=0, limit=WORKLIST_LIMIT)
+    return worklists.person_ids(rows)
 
 
 def plan_trip(

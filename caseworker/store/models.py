@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +116,11 @@ class Household(Stamped, Base):
 
 class Person(Stamped, Base):
     __tablename__ = "person"
+    __table_args__ = (
+        # The worklists: birthdays in a range, and the few people in a special group.
+        Index("ix_person_birth_date", "birth_date"),
+        Index("ix_person_special_groups", "id", sqlite_where=text("special_groups <> '[]'")),
+    )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     id_kind: Mapped[str] = mapped_column(String(30))
@@ -214,6 +220,9 @@ class Payment(Base):
             " OR (channel = 'tax' AND voucher_number IS NOT NULL)",
             name="receipt_or_voucher",
         ),
+        # The worklists: who paid a period of a scheme, and whether one person paid it.
+        Index("ix_payment_scheme_period", "scheme", "period_start", "person_id"),
+        Index("ix_payment_person_scheme_period", "person_id", "scheme", "period_start"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     receipt_number: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -288,6 +297,10 @@ class CoverageStatus(Base):
             name="status",
         ),
         Index("ix_coverage_status_valid_until", "valid_until"),
+        # A worklist's pages in village order, read from the index (migration 0014).
+        Index("ix_coverage_status_village", "village_code", "person_id", "line"),
+        # Birth year first: only a list that names a birth year (turning 16, an age band) takes it.
+        Index("ix_coverage_status_birth_year", "birth_year", "line"),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
@@ -330,6 +343,30 @@ class CoverageTally(Base):
     birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     present: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorklistTally(Base):
+    """Status rows per line, status, category, birth year and presence: the front page's
+    worklist counts, kept by the triggers of migration 0014 (a missing category is '', a
+    missing birth year 0)."""
+
+    __tablename__ = "worklist_tally"
+    line: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    present: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorklistPaidTally(Base):
+    """Present people with a live payment for a calendar year of a scheme and none for the
+    next: the renewals due, counted by the triggers of migration 0014."""
+
+    __tablename__ = "worklist_paid_tally"
+    scheme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -30,6 +30,7 @@ from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
+from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
 from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
@@ -52,6 +53,7 @@ from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.review_view import ReviewPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
+from caseworker.ui.views.worklists_view import WorklistsPage
 from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
@@ -65,10 +67,9 @@ PAGES = (
     "review",
     "audit",
     "operators",
+    "worklists",
     "visits",
 )
-# Pages past the ninth have their own keys (Ctrl+1..9 are taken by position).
-PAGE_KEYS = {"visits": "Ctrl+Shift+F"}
 # Pages only some roles see: hidden in the navigation, their shortcut disabled (the services
 # refuse anyway: this is so nobody is shown a door that will not open).
 PAGE_PERMISSIONS = {
@@ -76,11 +77,13 @@ PAGE_PERMISSIONS = {
     "audit": Permission.VIEW_AUDIT,
     "operators": Permission.MANAGE_OPERATORS,
 }
+# Ctrl+1 … Ctrl+9 by position; pages past the ninth have their own keys.
+PAGE_SHORTCUTS = {
+    **{name: f"Ctrl+{position + 1}" for position, name in enumerate(PAGES[:9])},
+    "worklists": "Ctrl+Shift+L",
+    "visits": "Ctrl+Shift+F",
+}
 STATUS_REFRESH_MS = 60_000
-
-
-def page_keys(position: int) -> str:
-    return PAGE_KEYS.get(PAGES[position], f"Ctrl+{position + 1}")
 
 
 class MainWindow(QMainWindow):
@@ -190,17 +193,26 @@ class MainWindow(QMainWindow):
         self.audit_page = AuditView(session, runner)
         self.operators_page = OperatorsPage(session, runner, clock=self.clock)
         self.visits_page = FieldVisitPage(session, runner)
+        self.worklists = WorklistsPage(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
             self.stack.addWidget(page)
-        self.front_desk.data_changed.connect(self.refresh_status)
-        self.visits_page.data_changed.connect(self.refresh_status)
-        self.employers.data_changed.connect(self.refresh_status)
+        # Something was saved: the status bar and the worklists' counts follow; an open list
+        # reloads (in place) when next looked at.
+        for page in (self.front_desk, self.employers, self.worklists, self.visits_page):
+            page.data_changed.connect(self.worklists.mark_stale)
+            page.data_changed.connect(self.refresh_status)
+        self.worklists.counts_loaded.connect(self.front_desk.worklist_strip.show_counts)
+        self.worklists.edit_person.connect(self._edit_person)
+        self.worklists.trip_requested.connect(self.plan_trip_from_spec)
+        self.front_desk.worklist_strip.chosen.connect(
+            lambda kind: self.show_worklist(WorklistSpec(kind))
+        )
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
-        self.reports.worklist_requested.connect(self.open_worklist)
+        self.reports.worklist_requested.connect(self.show_worklist)
         self.sync_page.status_changed.connect(self._sync_status)
         self.sync_page.refresh()
 
@@ -215,6 +227,7 @@ class MainWindow(QMainWindow):
             self.review_page,
             self.audit_page,
             self.operators_page,
+            self.worklists,
             self.visits_page,
         ]
 
@@ -229,6 +242,7 @@ class MainWindow(QMainWindow):
             self.tr("审核"),
             self.tr("审计"),
             self.tr("操作员"),
+            self.tr("工作清单"),
             self.tr("入户走访"),
         ]
 
@@ -248,7 +262,7 @@ class MainWindow(QMainWindow):
         self.page_actions = []
         for position, title in enumerate(self._page_titles()):
             action = self._action(
-                pages, title, page_keys(position), lambda p=position: self.show_page(p)
+                pages, title, PAGE_SHORTCUTS[PAGES[position]], lambda p=position: self.show_page(p)
             )
             action.setEnabled(self.may_see(PAGES[position]))
             self.page_actions.append(action)
@@ -285,8 +299,9 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
-            # "⇧" keeps Ctrl+Shift+F inside the navigation's width.
-            self.nav.addItem(f"{title}\t{page_keys(position).replace('Shift+', '⇧')}")
+            # Shift as ⇧ in the navigation: "Ctrl+Shift+L" would not fit its column.
+            keys = PAGE_SHORTCUTS[PAGES[position]].replace("Shift+", "⇧")
+            self.nav.addItem(f"{title}\t{keys}")
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
@@ -354,6 +369,8 @@ class MainWindow(QMainWindow):
             self.review_page.refresh()
         elif page is self.operators_page:
             self.operators_page.refresh()
+        elif page is self.worklists and self.worklists.needs_loading:
+            self.worklists.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])
@@ -386,10 +403,24 @@ class MainWindow(QMainWindow):
         self.show_page(PAGES.index("front_desk"))
         self.front_desk.open_person(person_id)  # type: ignore[arg-type]
 
+    def plan_trip_from_spec(self, spec: WorklistSpec) -> None:
+        """The worklists page's 安排入户走访: a trip to the households of the list's people."""
+        self.show_page(PAGES.index("visits"))
+        self.visits_page.plan_from_spec(spec)
+
     def plan_trip_from_worklist(self, person_ids: object, spec: object) -> None:
         """A field trip to the households of a worklist's people (for the worklists page)."""
         self.show_page(PAGES.index("visits"))
         self.visits_page.plan_from_worklist(person_ids, spec)  # type: ignore[arg-type]
+
+    def show_worklist(self, spec: WorklistSpec) -> None:
+        """The worklists page with the list ``spec`` names (front-desk counts, charts)."""
+        self.show_page(PAGES.index("worklists"))
+        self.worklists.show_spec(spec)
+
+    def _edit_person(self, person_id: object) -> None:
+        self.show_page(PAGES.index("front_desk"))
+        self.front_desk.edit_person(person_id)  # type: ignore[arg-type]
 
     def _enrol_for_employer(self, employer_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
@@ -398,19 +429,6 @@ class MainWindow(QMainWindow):
     def _register_employer(self) -> None:
         self.show_page(PAGES.index("employers"))
         self.employers.register()
-
-    def open_worklist(self, spec: object) -> None:
-        """A bar of the coverage picture was clicked: the worklists page lists its people."""
-        pages = getattr(self, "pages", None)
-        page = pages.get("worklists") if isinstance(pages, dict) else None
-        if page is None and "worklists" in PAGES:
-            page = self.stack.widget(PAGES.index("worklists"))
-        show_spec = getattr(page, "show_spec", None)
-        if not callable(show_spec):
-            self.statusBar().showMessage(self.tr("本版本尚无名单页面，无法打开该名单。"), 8000)
-            return
-        self.show_page(PAGES.index("worklists"))
-        show_spec(spec)
 
     # -- derived statuses that ran out --------------------------------------------------
 
@@ -444,6 +462,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             lambda control: pending_upload_count(database), on_success=self._pending_counted
         )
+        self.worklists.refresh_counts()
 
     def _pending_counted(self, count: int) -> None:
         self.pending_uploads = count

@@ -1154,6 +1154,10 @@
         <translation>Operators</translation>
     </message>
     <message>
+        <source>工作清单</source>
+        <translation>Worklists</translation>
+    </message>
+    <message>
         <source>入户走访</source>
         <translation>Field visits</translation>
     </message>
@@ -1204,10 +1208,6 @@
     <message>
         <source>管理员</source>
         <translation>Administrator</translation>
-    </message>
-    <message>
-        <source>本版本尚无名单页面，无法打开该名单。</source>
-        <translation>This version has no worklists page yet: the list cannot be opened.</translation>
     </message>
     <message>
         <source>参保状态更新失败：%1</source>
@@ -3008,6 +3008,10 @@
         <translation>Switch pages: front desk, employers, payments, sync, reports, settings, review, audit, operators</translation>
     </message>
     <message>
+        <source>工作清单（打开人员后按 Esc 回到原位置）</source>
+        <translation>Worklists (Esc from a person returns to the same place)</translation>
+    </message>
+    <message>
         <source>查找人员</source>
         <translation>Find person</translation>
     </message>
@@ -3713,6 +3717,147 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>操作失败：%1</source>
         <translation>Failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistColumns</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>村（居）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>列入原因</source>
+        <translation>Reason listed</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistStrip</name>
+    <message>
+        <source>工作清单：</source>
+        <translation>Worklists:</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistsPage</name>
+    <message>
+        <source>工作清单</source>
+        <translation>Worklists</translation>
+    </message>
+    <message>
+        <source>村（居）</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>全部村（居）</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>保障项目</source>
+        <translation>Insurance line</translation>
+    </message>
+    <message>
+        <source>全部项目</source>
+        <translation>All lines</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>全部原因</source>
+        <translation>All reasons</translation>
+    </message>
+    <message>
+        <source>未核实</source>
+        <translation>Not yet verified</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filter</translation>
+    </message>
+    <message>
+        <source>打开人员（Enter）</source>
+        <translation>Open person (Enter)</translation>
+    </message>
+    <message>
+        <source>打印清单</source>
+        <translation>Print list</translation>
+    </message>
+    <message>
+        <source>导出 Excel/CSV</source>
+        <translation>Export Excel/CSV</translation>
+    </message>
+    <message>
+        <source>安排入户走访</source>
+        <translation>Plan a field visit</translation>
+    </message>
+    <message>
+        <source>清单人员</source>
+        <translation>People on the list</translation>
+    </message>
+    <message>
+        <source>返回清单（Esc）</source>
+        <translation>Back to the list (Esc)</translation>
+    </message>
+    <message>
+        <source>返回清单</source>
+        <translation>Back to the list</translation>
+    </message>
+    <message>
+        <source>另按图表筛选：</source>
+        <translation>Also filtered by the chart: </translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>%1 岁</source>
+        <translation>age %1</translation>
+    </message>
+    <message>
+        <source>共 %1 条，已显示 %2 条（向下滚动加载更多）。</source>
+        <translation>%1 rows, %2 shown (scroll down for more).</translation>
+    </message>
+    <message>
+        <source>共 %1 条，已全部显示。</source>
+        <translation>%1 rows, all shown.</translation>
+    </message>
+    <message>
+        <source>读取出错：</source>
+        <translation>Could not load: </translation>
+    </message>
+    <message>
+        <source>正在生成清单…</source>
+        <translation>Building the list…</translation>
+    </message>
+    <message>
+        <source>导出清单</source>
+        <translation>Export list</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>已导出 %1 条到 %2</source>
+        <translation>Exported %1 rows to %2</translation>
     </message>
 </context>
 </TS>

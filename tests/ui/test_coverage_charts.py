@@ -133,17 +133,6 @@ def _previews() -> list[QWidget]:
     ]
 
 
-class FakeWorklists(QWidget):
-    """Stands in for the worklists page another change adds (only ``show_spec`` is used)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.shown: list[object] = []
-
-    def show_spec(self, spec: object) -> None:
-        self.shown.append(spec)
-
-
 def test_the_main_window_refreshes_statuses_after_login_and_opens_worklists(
     qtbot, runner, session, counted, monkeypatch
 ):
@@ -160,24 +149,11 @@ def test_the_main_window_refreshes_statuses_after_login_and_opens_worklists(
         "under_16"
     )
 
+    # A clicked bar opens the worklists page on the list it names.
     spec = WorklistSpec(kind="not_covered", line="pension", village_code=V1)
-    window.open_worklist(spec)  # no worklists page in this build: said, not a crash
-    assert "名单" in window.statusBar().currentMessage()
-
-    fake = FakeWorklists()
-    window.pages = {"worklists": fake}
-    monkeypatch.setattr("caseworker.ui.main_window.PAGES", (*_pages(), "worklists"))
-    window.stack.addWidget(fake)
-    window.nav.addItem("名单")
     window.reports.worklist_requested.emit(spec)
-    assert fake.shown == [spec]
-    assert window.stack.currentWidget() is fake
-
-
-def _pages() -> tuple[str, ...]:
-    from caseworker.ui.main_window import PAGES
-
-    return PAGES
+    assert window.stack.currentWidget() is window.worklists
+    assert window.worklists.spec == spec
 
 
 def test_no_refresh_when_nothing_ran_out(qtbot, runner, session, counted):

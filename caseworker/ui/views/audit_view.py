@@ -72,7 +72,7 @@ class AuditView(QWidget):
         self.person.returnPressed.connect(self.apply_filter)
         self.search_button = shortcut_button("auditSearch", self.tr("查询"), "", self.apply_filter)
         self.clear_button = shortcut_button(
-            "auditClear", self.tr("清除筛选"), "Ctrl+Shift+L", self.clear_filter
+            "auditClear", self.tr("清除筛选"), "Ctrl+Shift+C", self.clear_filter
         )
         self.verify_button = shortcut_button(
             "verifyAuditChain", self.tr("校验审计链"), "Ctrl+Shift+V", self.verify

@@ -246,6 +246,17 @@ class FieldVisitPage(QWidget):
         self.show_trip()
         self.plan(list(person_ids), spec)
 
+    def plan_from_spec(self, spec: WorklistSpec) -> None:
+        """A trip to the households of the people on the list ``spec`` names (the worklists
+        page's 安排走访): the people are read on the runner, then the plan dialog opens."""
+        database, actor, day = self.session.database, self.session.actor, self.today()
+        self.runner.submit(
+            lambda _control: trips.worklist_person_ids(database, actor, spec, day),
+            lane="read",
+            on_success=lambda ids: self.plan_from_worklist(ids, spec),
+            on_failure=self._failed,
+        )
+
     def _planned(self, planned: TripProgress | None) -> None:
         if planned is None:
             return

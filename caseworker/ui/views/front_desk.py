@@ -27,6 +27,7 @@ from caseworker.ui.views.enrolment_form import EnrolmentForm
 from caseworker.ui.views.person_view import PersonView
 from caseworker.ui.views.search_view import SearchView
 from caseworker.ui.widgets.returned_panel import ReturnedPanel
+from caseworker.ui.widgets.worklist_strip import WorklistStrip
 
 
 class FrontDeskPage(QWidget):
@@ -75,6 +76,9 @@ class FrontDeskPage(QWidget):
         self.stack.addWidget(self.form_holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # The worklists' counts (the main window feeds them and opens a list on a click).
+        self.worklist_strip = WorklistStrip()
+        layout.addWidget(self.worklist_strip)
         layout.addWidget(self.notice)
         layout.addWidget(self.returned)
         layout.addWidget(self.stack, 1)

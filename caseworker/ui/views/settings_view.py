@@ -29,6 +29,7 @@ SHORTCUTS = (
             "SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、审核、审计、操作员"
         ),
     ),
+    ("Ctrl+Shift+L", QT_TRANSLATE_NOOP("SettingsPage", "工作清单（打开人员后按 Esc 回到原位置）")),
     ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
     ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),
     ("↓ / Enter", QT_TRANSLATE_NOOP("SettingsPage", "在查找结果中选择并打开人员")),
