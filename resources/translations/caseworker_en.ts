@@ -3800,8 +3800,8 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Export Excel/CSV</translation>
     </message>
     <message>
-        <source>安排入户走访</source>
-        <translation>Plan a field visit</translation>
+        <source>安排走访</source>
+        <translation>Plan a trip</translation>
     </message>
     <message>
         <source>清单人员</source>

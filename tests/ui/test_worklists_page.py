@@ -174,3 +174,27 @@ def test_the_main_window_shortcut_and_the_front_desk_counts(qtbot, town: Town, r
     assert [k.code for k in KINDS] == [
         window.worklists.kinds.item(i).data(Qt.ItemDataRole.UserRole) for i in range(len(KINDS))
     ]
+
+
+def test_a_worklist_becomes_a_field_trip(qtbot, town: Town, runner):
+    """安排走访 on a list: the field visit page opens its plan with the list's people."""
+    from caseworker.services.worklists import members, person_ids
+
+    window = MainWindow(town.centre, runner)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+    spec = WorklistSpec("turning_16")
+    with qtbot.waitSignal(window.worklists.loaded, timeout=10_000):
+        window.show_worklist(spec)
+    qtbot.waitUntil(window.worklists.trip_button.isEnabled, timeout=10_000)
+    window.worklists.trip_button.click()
+    assert window.current_page_name() == "visits"
+    qtbot.waitUntil(lambda: getattr(window.visits_page, "dialog", None) is not None, timeout=10_000)
+    dialog = window.visits_page.dialog
+    expected = person_ids(
+        members(town.centre.database, town.centre.actor, spec, date(2026, 11, 27), limit=None)
+    )
+    assert dialog.person_ids == expected and len(expected) == 1
+    assert dialog.worklist == spec
+    dialog.reject()

@@ -118,7 +118,7 @@ class WorklistsPage(QWidget):
         # The list's households become a field trip (the field visit page plans it).
         self.trip_button = shortcut_button(
             "worklistPlanTrip",
-            self.tr("安排入户走访"),
+            self.tr("安排走访"),
             "Ctrl+Shift+T",
             lambda: self.trip_requested.emit(self.spec),
         )
@@ -151,9 +151,14 @@ class WorklistsPage(QWidget):
             filters.addWidget(combo, 1)  # wide where there is room, narrow where not
         filters.addWidget(self.clear_button)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.print_button, self.export_button, self.trip_button):
+        for widget in (self.open_button, self.print_button, self.export_button):
             actions.addWidget(widget)
         actions.addStretch(1)
+        # The summary wraps, so the trip button beside it keeps the page narrow enough for a
+        # 700-pixel window.
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.trip_button)
         panel = QWidget()
         panel.setObjectName("worklistPanel")
         column = QVBoxLayout(panel)
@@ -163,7 +168,7 @@ class WorklistsPage(QWidget):
         column.addLayout(filters)
         column.addWidget(self.spec_note)
         column.addLayout(actions)
-        column.addWidget(self.summary)
+        column.addLayout(summary_row)
         column.addWidget(self.table, 1)
         list_screen = QSplitter()
         list_screen.setObjectName("worklistSplitter")
