@@ -199,3 +199,33 @@ def test_a_report_is_quick(session, counted) -> None:
     started = time.perf_counter()
     coverage_reports(session.database, session.actor, counted.day)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("line", ["pension", "medical", "injury"])
+def test_every_clickable_bar_lists_the_people_it_counts_as_not_covered(
+    counted, session, line
+) -> None:
+    """A click on a bar opens the not-covered worklist narrowed by the bar's filters: the
+    list must hold exactly the not insured and unknown people the bar counts."""
+    from caseworker.services.worklist_spec import WorklistSpec
+    from caseworker.services.worklists import members
+
+    report = coverage_report(session.database, session.actor, counted.day, line)
+    checked = nonempty = 0
+    for figure in report.figures:
+        for bar in figure.bars:
+            if not bar.clickable or bar.counts is None:
+                continue
+            filters = dict(bar.filters)
+            spec = WorklistSpec("not_covered", line=line, **filters)
+            people = members(session.database, session.actor, spec, counted.day, limit=None)
+            status = filters.get("status")
+            expected = (
+                bar.counts.get(status)
+                if status
+                else bar.counts.get("not_insured") + bar.counts.get("unknown")
+            )
+            assert len(people) == expected, (figure.key, bar.key, filters)
+            checked += 1
+            nonempty += bool(expected)
+    assert checked >= 10 and nonempty >= 5
