@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -271,6 +272,57 @@ def write_receipts(
     return receipts
 
 
+def add_payment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    enrolment: Enrolment,
+    due: Any,
+    *,
+    method: str,
+    base_fen: int | None,
+    business_date: date,
+    day: date,
+    action: str,
+    **channel: Any,
+) -> Payment:
+    """One contribution row, its outbox and audit entries, and the coverage it decides: the
+    one write of a payment, whichever channel took it. ``due`` is the period and its money
+    (``period_due`` or ``contribution``); ``channel`` the desk receipt's number, line and
+    sequence, or the tax channel's voucher."""
+    payment = Payment(
+        id=new_id(),
+        person_id=person.id,
+        enrolment_id=enrolment.id,
+        scheme=enrolment.scheme,
+        period_start=due.period_start,
+        period_end=due.period_end,
+        tier_fen=enrolment.tier_fen,
+        base_fen=base_fen,
+        amount_fen=due.amount_fen,
+        subsidy_fen=due.subsidy_fen,
+        paid_by_government_fen=due.paid_by_government_fen,
+        personal_fen=due.personal_fen,
+        method=method,
+        operator_id=actor.operator_id,
+        paid_at=datetime.now(UTC),
+        business_date=business_date,
+        **channel,
+    )
+    session.add(payment)
+    record_change(
+        session,
+        actor,
+        action=action,
+        entity_type="payment",
+        entity_id=payment.id,
+        operation="create",
+        payload=_payment_payload(payment),
+    )
+    follow_records(session, actor, person.id, day)
+    return payment
+
+
 def _write_line(
     session: Session,
     actor: Actor,
@@ -286,41 +338,24 @@ def _write_line(
         person, enrolment, day, province_of_centre(actor), item.open_period, item.months
     )
     refuse_if_paid(session, person.id, enrolment.scheme, due.period_start, due.period_end)
-    payment = Payment(
-        id=new_id(),
+    payment = add_payment(
+        session,
+        actor,
+        person,
+        enrolment,
+        due,
+        method=method,
+        base_fen=enrolment.base_fen,
+        business_date=day,
+        day=day,
+        action="payment.record",
         receipt_number=number,
         receipt_line=line,
         channel="desk",
         device_id=actor.device_id,
         receipt_year=day.year,
         receipt_sequence=sequence,
-        person_id=person.id,
-        enrolment_id=enrolment.id,
-        scheme=enrolment.scheme,
-        period_start=due.period_start,
-        period_end=due.period_end,
-        tier_fen=enrolment.tier_fen,
-        base_fen=enrolment.base_fen,
-        amount_fen=due.amount_fen,
-        subsidy_fen=due.subsidy_fen,
-        paid_by_government_fen=due.paid_by_government_fen,
-        personal_fen=due.personal_fen,
-        method=method,
-        operator_id=actor.operator_id,
-        paid_at=datetime.now(UTC),
-        business_date=day,
     )
-    session.add(payment)
-    record_change(
-        session,
-        actor,
-        action="payment.record",
-        entity_type="payment",
-        entity_id=payment.id,
-        operation="create",
-        payload=_payment_payload(payment),
-    )
-    follow_records(session, actor, person.id, day)
     return ReceiptLine(
         payment.id,
         line,

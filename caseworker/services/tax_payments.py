@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,15 +26,17 @@ from caseworker.domain.tax_channels import (
 )
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.contribution_periods import refuse_if_paid
-from caseworker.services.coverage import follow_records
 from caseworker.services.enrolment import person_facts
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
-from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
-from caseworker.services.payments import active_enrolment, check_void_reason, void_row
+from caseworker.services.payments import (
+    active_enrolment,
+    add_payment,
+    check_void_reason,
+    void_row,
+)
 from caseworker.store.database import Database
-from caseworker.store.models import Operator, Payment, Person, new_id
-from caseworker.store.wire import WIRE
+from caseworker.store.models import Operator, Payment, Person
 
 
 @dataclass(frozen=True)
@@ -191,8 +193,18 @@ def write_tax_payment(
         raise ValidationFailed(problems)
     _refuse_if_voucher_used(session, voucher)
     refuse_if_paid(session, person.id, scheme, due.period_start, due.period_end)
-    payment = Payment(
-        id=new_id(),
+    payment = add_payment(
+        session,
+        actor,
+        person,
+        enrolment,
+        due,
+        method=method,
+        base_fen=due.base_fen if due.base_fen is not None else enrolment.base_fen,
+        # The day the money was paid, as the tax authority's list will say.
+        business_date=paid_on,
+        day=day,
+        action="payment.record_tax",
         receipt_number=None,
         receipt_line=1,
         channel="tax",
@@ -200,34 +212,7 @@ def write_tax_payment(
         device_id=None,
         receipt_year=None,
         receipt_sequence=None,
-        person_id=person.id,
-        enrolment_id=enrolment.id,
-        scheme=scheme,
-        period_start=due.period_start,
-        period_end=due.period_end,
-        tier_fen=enrolment.tier_fen,
-        base_fen=due.base_fen if due.base_fen is not None else enrolment.base_fen,
-        amount_fen=due.amount_fen,
-        subsidy_fen=due.subsidy_fen,
-        paid_by_government_fen=due.paid_by_government_fen,
-        personal_fen=due.personal_fen,
-        method=method,
-        operator_id=actor.operator_id,
-        paid_at=datetime.now(UTC),
-        # The day the money was paid, as the tax authority's list will say.
-        business_date=paid_on,
     )
-    session.add(payment)
-    record_change(
-        session,
-        actor,
-        action="payment.record_tax",
-        entity_type="payment",
-        entity_id=payment.id,
-        operation="create",
-        payload=WIRE["payment"].snapshot(payment),
-    )
-    follow_records(session, actor, person.id, day)
     return TaxPayment(
         payment.id,
         voucher,
