@@ -4,7 +4,7 @@ fresh SQLite file or a fresh PostgreSQL schema (dropped afterwards)."""
 from __future__ import annotations
 
 import base64
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
@@ -17,10 +17,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import make_url
 
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession, setup_centre
+from caseworker.services.centre import OpenSession, SetupResult, setup_centre
 from caseworker.services.centre_settings import REVIEW_REQUIRED, change_setting
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
@@ -39,6 +40,8 @@ from caseworker.sync.protocol import (
 from caseworker.sync.run import register
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.devices import add_centre, issue_token, register_device
+from tests import procs
+from tests.prepared import prepared_centre
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 11, 27)
@@ -86,7 +89,7 @@ class Server:
     def __init__(self, url: str, port: int | None = None, log_dir: Path | None = None) -> None:
         self.db_url = url
         self.port = port or 0  # 0: the server binds a free port and announces it
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: procs.Popen | None = None
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         # Never the default (the current folder, for PostgreSQL): a test leaves no logs behind.
         self._own_logs = None if log_dir else tempfile.TemporaryDirectory(prefix="cw-up-logs-")
@@ -101,7 +104,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        self.process = subprocess.Popen(
+        # Forked from the fork server (tests/procs.py): a process of its own, without the
+        # second of imports a fresh interpreter spends before it listens.
+        self.process = procs.Popen(
             [
                 sys.executable,
                 "-m",
@@ -114,7 +119,7 @@ class Server:
                 "--log-dir",
                 str(self.log_dir),
             ],
-            stdout=subprocess.PIPE,
+            stdout=procs.PIPE,
             # A file, not a pipe: nobody reads while it runs, and a full pipe would stall it.
             stderr=self._errors,
         )
@@ -145,9 +150,28 @@ class Server:
         self.process = None
 
 
+# An empty county migrated to head, once per test process (removed when the process ends).
+_MIGRATED_SQLITE: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def migrate(url: str) -> None:
+    """The county's database at ``url`` migrated to head. A new SQLite county is a copy of a
+    file migrated once per process (same schema, 0600); PostgreSQL schemas are migrated."""
+    parsed = make_url(url)
+    target = Path(parsed.database or "")
+    if parsed.get_backend_name() != "sqlite" or target.exists() or not parsed.database:
+        open_upstream(url).close()
+        return
+    if not _MIGRATED_SQLITE:
+        _MIGRATED_SQLITE.append(tempfile.TemporaryDirectory(prefix="cw-county-"))
+        open_upstream(f"sqlite:///{_MIGRATED_SQLITE[0].name}/county.db").close()
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copy2(Path(_MIGRATED_SQLITE[0].name) / "county.db", target)
+
+
 @pytest.fixture
 def server(upstream_url: str) -> Iterator[Server]:
-    open_upstream(upstream_url).close()  # migrate once, before any request
+    migrate(upstream_url)  # once, before any request
     running = Server(upstream_url).start()
     yield running
     running.stop()
@@ -163,16 +187,21 @@ def review_off(session: OpenSession) -> OpenSession:
 def new_centre(
     root: Path, code: str = "320583101", name: str = "玉山镇社会保障服务中心"
 ) -> OpenSession:
-    """A centre set up for sync tests: its administrator logged in, review off."""
-    return review_off(
-        setup_centre(
-            DataPaths(root),
+    """A centre set up for sync tests: its administrator logged in, review off (a copy of
+    one set up once per test process for that code and name: see tests/prepared.py)."""
+
+    def build(paths: DataPaths) -> SetupResult:
+        result = setup_centre(
+            paths,
             centre_code=code,
             centre_name=name,
             admin_username="admin",
             admin_password="admin password 1",
-        ).session
-    )
+        )
+        review_off(result.session)
+        return result
+
+    return prepared_centre(DataPaths(root), ("new_centre", code, name), build).session
 
 
 def connect(session: OpenSession, server: Server, base_url: str | None = None) -> None:
