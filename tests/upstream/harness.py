@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +45,7 @@ from tests import procs
 from tests.prepared import prepared_centre
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_CONNINFO = "host=127.0.0.1 user=postgres dbname=test"
 TODAY = date(2026, 11, 27)
 # Short waits: a test's server is local, and faults are injected on purpose.
 FAST_RETRY = RetryPolicy(
@@ -150,14 +152,31 @@ class Server:
         self.process = None
 
 
-# An empty county migrated to head, once per test process (removed when the process ends).
+# An empty county migrated to head, once per test process: a SQLite file (removed when the
+# process ends) and, for PostgreSQL, the schema pg_dump wrote of a migrated one (or None
+# where pg_dump is not installed: each schema is then migrated).
 _MIGRATED_SQLITE: list[tempfile.TemporaryDirectory[str]] = []
+_PG_SCRIPT: list[tuple[str, str] | None] = []
 
 
 def migrate(url: str) -> None:
-    """The county's database at ``url`` migrated to head. A new SQLite county is a copy of a
-    file migrated once per process (same schema, 0600); PostgreSQL schemas are migrated."""
+    """The county's database at ``url`` (new and empty) migrated to head, as the server's
+    first open would do. A SQLite county is a copy of a file migrated once per process (same
+    schema, 0600); a PostgreSQL schema gets the tables, indexes, constraints and Alembic
+    version of a schema migrated once per process, replayed from pg_dump's script."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        schema = str(parsed.query.get("options", "")).removeprefix("-csearch_path=")
+        script = _pg_script()
+        if script is None or not schema.startswith("cw_test_"):
+            open_upstream(url).close()
+            return
+        import psycopg
+
+        template, sql = script
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            conn.execute(sql.replace(template, schema))
+        return
     target = Path(parsed.database or "")
     if parsed.get_backend_name() != "sqlite" or target.exists() or not parsed.database:
         open_upstream(url).close()
@@ -167,6 +186,44 @@ def migrate(url: str) -> None:
         open_upstream(f"sqlite:///{_MIGRATED_SQLITE[0].name}/county.db").close()
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shutil.copy2(Path(_MIGRATED_SQLITE[0].name) / "county.db", target)
+
+
+def _pg_script() -> tuple[str, str] | None:
+    """(template schema name, the SQL that makes a schema like it inside an existing one)."""
+    if not _PG_SCRIPT:
+        import psycopg
+
+        _PG_SCRIPT.append(None)
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            return None
+        template = f"cw_test_template_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {template}")
+        try:
+            open_upstream(f"{PG_ADMIN_URL}?options=-csearch_path%3D{template}").close()
+            dumped = subprocess.run(
+                [
+                    *(pg_dump, "-h", "127.0.0.1", "-U", "postgres", "--schema", template),
+                    *("--no-owner", "--no-privileges", "--inserts", "test"),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        finally:
+            with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {template} CASCADE")
+        if dumped.returncode != 0:
+            return None
+        # Not psql's meta-commands (\restrict), nor the schema itself: the test made it.
+        lines = [
+            line
+            for line in dumped.stdout.splitlines()
+            if not line.startswith("\\") and line != f"CREATE SCHEMA {template};"
+        ]
+        _PG_SCRIPT[0] = (template, "\n".join(lines))
+    return _PG_SCRIPT[0]
 
 
 @pytest.fixture
