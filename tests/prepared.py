@@ -15,6 +15,10 @@ centre): the files are copied as they are, and the test logs in as it would have
 Copies of one recipe share their ids (centre, device, operators, key file, keys). Tests never
 share a county, so that only matters when one test asks for the same recipe twice (two
 computers of one centre): the second time it is set up for real (see ``_handed_out``).
+
+A recipe is made the first time a test asks for it, under that test's patches: a fixture
+that patches what setting up a centre uses (key parameters, clocks, id makers) sets up its
+centre with ``setup_centre`` itself instead.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ layering tests start fresh interpreters on purpose, so start-up itself stays tes
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import json
 import os
@@ -238,7 +239,9 @@ class Popen:
         if self._real is not None:
             self._real.send_signal(signal_number)
         elif self.poll() is None:
-            os.kill(self.pid, signal_number)
+            # It may have ended just now: subprocess.Popen lets that pass too.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal_number)
 
     def kill(self) -> None:
         import signal
