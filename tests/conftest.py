@@ -15,9 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Role
-from caseworker.services.centre import OpenSession, add_operator, login, setup_centre
+from caseworker.services.centre import OpenSession, SetupResult, add_operator, login, setup_centre
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.store import keys
+from tests.prepared import forget_handed_out, prepared_centre
 
 ADMIN_PASSWORD = "correct horse 1"
 CLERK_PASSWORD = "clerk pass 22"
@@ -26,11 +27,33 @@ CENTRE_CODE = "320583101"
 TODAY = date(2026, 11, 27)
 
 
+# The parameters the app derives with, as shipped (tests/cli/test_cli.py checks that a key
+# file written by `caseworker setup` carries them).
+PRODUCTION_ARGON2 = dict(keys.DEFAULT_ARGON2)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a test marked ``slow`` first (each in its own order): with ``-n 2`` the
+    long tests start early, and the many short ones fill both workers up to the end instead
+    of one worker finishing a long test alone."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_argon2() -> Iterator[None]:
+    # Real argon2id, lighter parameters, for every key slot this test process writes (the
+    # centres of module-scoped fixtures too): key-file tests that need the defaults say so.
+    # Our command lines run as processes of their own (tests/procs.py) with the defaults.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(keys.DEFAULT_ARGON2, "time_cost", 1)
+        patch.setitem(keys.DEFAULT_ARGON2, "memory_cost", 8 * 1024)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Real argon2id, lighter parameters: key-file tests that need the defaults say so.
-    monkeypatch.setitem(keys.DEFAULT_ARGON2, "time_cost", 1)
-    monkeypatch.setitem(keys.DEFAULT_ARGON2, "memory_cost", 8 * 1024)
+def _one_copy_of_each_prepared_centre() -> None:
+    forget_handed_out()
 
 
 @pytest.fixture
@@ -42,9 +65,16 @@ def data_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataPaths:
 
 @pytest.fixture
 def centre(data_paths: DataPaths) -> Iterator[OpenSession]:
-    """A set-up centre, logged in as its administrator, with a clerk and a supervisor."""
+    """A set-up centre, logged in as its administrator, with a clerk and a supervisor (a copy
+    of one set up once per test process: see tests/prepared.py)."""
+    session = prepared_centre(data_paths, "conftest.centre", _set_up_centre).session
+    yield session
+    session.close()
+
+
+def _set_up_centre(paths: DataPaths) -> SetupResult:
     result = setup_centre(
-        data_paths,
+        paths,
         centre_code=CENTRE_CODE,
         centre_name="玉山镇社会保障服务中心",
         admin_username="admin",
@@ -53,8 +83,7 @@ def centre(data_paths: DataPaths) -> Iterator[OpenSession]:
     session = result.session
     add_operator(session, username="clerk", password=CLERK_PASSWORD, role=Role.CLERK)
     add_operator(session, username="supervisor", password=SUPERVISOR_PASSWORD, role=Role.SUPERVISOR)
-    yield session
-    session.close()
+    return result
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from caseworker import __version__
 from caseworker.store.database import head_revision
+from tests import procs
+from tests.conftest import PRODUCTION_ARGON2
 
 
 def run(args: list[str], home: Path, *, password: str | None = "admin password 1", **env):
@@ -18,7 +20,7 @@ def run(args: list[str], home: Path, *, password: str | None = "admin password 1
     if password is not None:
         environment["CASEWORKER_PASSWORD"] = password
     environment.update(env)
-    return subprocess.run(
+    return procs.run(
         [sys.executable, "-m", "caseworker", *args],
         capture_output=True,
         text=True,
@@ -51,6 +53,15 @@ def test_operator_add_then_that_operator_logs_in(home: Path):
     found = run(["find", "张", "--user", "clerk1"], home, password="clerk password 1")
     assert found.returncode == 1  # an empty registry: nothing found, said in words
     assert "没有找到" in found.stdout
+
+
+def test_setup_derives_with_the_production_argon2_parameters(home: Path):
+    # In-process fixtures lower the cost (tests/conftest.py); the command line does not.
+    stored = json.loads((home / "caseworker.keys").read_text(encoding="utf-8"))
+    (slot,) = [s for s in stored["slots"] if s["kind"] == "password"]
+    production = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 2}
+    assert slot["kdf"] == {"name": "argon2id", **production}
+    assert production == PRODUCTION_ARGON2
 
 
 def test_wrong_password_is_one_clear_line(home: Path):

@@ -31,6 +31,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
+from tests import procs
 from tests.conftest import ADMIN_PASSWORD, TODAY
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -172,7 +173,7 @@ def _run_cli(args: list[str], home: Path, temp: Path) -> subprocess.CompletedPro
         "CASEWORKER_PASSWORD": ADMIN_PASSWORD,
         "TMPDIR": str(temp),
     }
-    return subprocess.run(
+    return procs.run(
         [sys.executable, "-m", "caseworker", *args, "--user", "admin"],
         capture_output=True,
         text=True,

@@ -16,6 +16,7 @@ from caseworker.services.centre import login
 from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.store.models import Household, Payment, Person
+from tests import procs
 from tests.printing.conftest import NO_FONT, compact, pdftotext
 from tests.services.test_enrolment import farmer
 
@@ -25,7 +26,7 @@ DAY = date(2026, 11, 27)
 def run(args: list[str], home: Path, user: str = "clerk") -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKER_")}
     environment |= {"CASEWORKER_HOME": str(home), "CASEWORKER_PASSWORD": DEMO_PASSWORD}
-    return subprocess.run(
+    return procs.run(
         [sys.executable, "-m", "caseworker", "print", *args, "--user", user],
         capture_output=True,
         text=True,

@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests import procs
 from tests.upstream.harness import enrol_people, new_centre
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKER_")} | env
-    return subprocess.run(
+    return procs.run(
         args, capture_output=True, text=True, env=environment, timeout=180, stdin=subprocess.DEVNULL
     )
 
@@ -30,6 +33,7 @@ def client(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_offline_transfer_by_file_and_the_admin_commands(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'county.db'}"
     home = tmp_path / "centre"

@@ -20,6 +20,7 @@ from caseworker.sync.client import RetryPolicy
 from caseworker.sync.run import run_sync
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import AppliedRecord, Person
+from tests import procs
 from tests.sync.proxy import FaultProxy, Rule
 from tests.upstream.harness import FAST_RETRY, Server, connect, enrol_people, new_centre
 
@@ -140,7 +141,7 @@ def test_client_killed_mid_sync_and_restarted(clerk, server, proxy, tmp_path):
         CASEWORKER_HOME=str(clerk.database.paths.root),
         CASEWORKER_PASSWORD="admin password 1",
     )
-    child = subprocess.Popen(
+    child = procs.Popen(
         [sys.executable, "-m", "caseworker", "sync", "run", "--user", "admin"],
         env=env,
         stdout=subprocess.PIPE,
@@ -158,7 +159,7 @@ def test_client_killed_mid_sync_and_restarted(clerk, server, proxy, tmp_path):
     proxy.release.set()
     with clerk.database.reading() as db:
         assert db.scalar(select(func.count()).where(OutboxEntry.sync_state == "sending")) > 0
-    restarted = subprocess.run(
+    restarted = procs.run(
         [sys.executable, "-m", "caseworker", "sync", "run", "--user", "admin"],
         env=env,
         capture_output=True,

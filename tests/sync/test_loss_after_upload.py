@@ -94,6 +94,7 @@ def _local_hashes(session: OpenSession) -> dict[int, str]:
         return dict(db.execute(select(AuditEntry.seq, AuditEntry.hash)).all())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("anchor", ["shared", "earlier"])
 def test_a_device_that_lost_uploaded_commits_syncs_again_once_the_county_reanchors(
     server: Server, tmp_path: Path, anchor: str

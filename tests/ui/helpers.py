@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.payments import record_payment, void_payment
 from caseworker.services.validation import PersonInput
+from tests.prepared import prepared_folder
 
 
 def type_chinese(widget: QWidget, text: str) -> None:
@@ -28,10 +30,15 @@ def type_chinese(widget: QWidget, text: str) -> None:
 
 
 def demo_session(root: Path, persons: int = 200) -> OpenSession:
-    """A small, deterministic demo centre, logged in as its clerk."""
+    """A small, deterministic demo centre, logged in as its clerk (a copy of one built once
+    per test process: see tests/prepared.py)."""
     paths = DataPaths(root)
-    build_demo_centre(paths, persons=persons, seed=1, today=date.today())
+    prepared_folder(root, ("demo", persons, date.today()), _demo(persons))
     return login(paths, "clerk", DEMO_PASSWORD)
+
+
+def _demo(persons: int) -> Callable[[DataPaths], object]:
+    return lambda paths: build_demo_centre(paths, persons=persons, seed=1, today=date.today())
 
 
 # A person the audit demo registers, then corrects: full numbers the audit screen must mask.
@@ -45,6 +52,15 @@ def audit_demo_centre(root: Path, persons: int = 40) -> DataPaths:
     the clerk, a person corrected (phone and bank card), a receipt voided by the supervisor,
     a centre setting changed by the administrator."""
     paths = DataPaths(root)
+    prepared_folder(root, ("audit demo", persons, date.today()), _audit_demo(persons))
+    return paths
+
+
+def _audit_demo(persons: int) -> Callable[[DataPaths], object]:
+    return lambda paths: _build_audit_demo(paths, persons)
+
+
+def _build_audit_demo(paths: DataPaths, persons: int) -> None:
     build_demo_centre(paths, persons=persons, seed=1, today=date.today())
     clerk = login(paths, "clerk", DEMO_PASSWORD)
     try:
@@ -80,4 +96,3 @@ def audit_demo_centre(root: Path, persons: int = 40) -> DataPaths:
         change_setting(admin.database, admin.actor, RECEIPT_PAPER, "roll80")
     finally:
         admin.close()
-    return paths

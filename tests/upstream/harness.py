@@ -4,6 +4,7 @@ fresh SQLite file or a fresh PostgreSQL schema (dropped afterwards)."""
 from __future__ import annotations
 
 import base64
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,10 +18,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import make_url
 
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession, setup_centre
+from caseworker.services.centre import OpenSession, SetupResult, setup_centre
 from caseworker.services.centre_settings import REVIEW_REQUIRED, change_setting
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
@@ -39,8 +41,11 @@ from caseworker.sync.protocol import (
 from caseworker.sync.run import register
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.devices import add_centre, issue_token, register_device
+from tests import procs
+from tests.prepared import prepared_centre
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_CONNINFO = "host=127.0.0.1 user=postgres dbname=test"
 TODAY = date(2026, 11, 27)
 # Short waits: a test's server is local, and faults are injected on purpose.
 FAST_RETRY = RetryPolicy(
@@ -86,7 +91,7 @@ class Server:
     def __init__(self, url: str, port: int | None = None, log_dir: Path | None = None) -> None:
         self.db_url = url
         self.port = port or 0  # 0: the server binds a free port and announces it
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: procs.Popen | None = None
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         # Never the default (the current folder, for PostgreSQL): a test leaves no logs behind.
         self._own_logs = None if log_dir else tempfile.TemporaryDirectory(prefix="cw-up-logs-")
@@ -101,7 +106,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        self.process = subprocess.Popen(
+        # Forked from the fork server (tests/procs.py): a process of its own, without the
+        # second of imports a fresh interpreter spends before it listens.
+        self.process = procs.Popen(
             [
                 sys.executable,
                 "-m",
@@ -114,7 +121,7 @@ class Server:
                 "--log-dir",
                 str(self.log_dir),
             ],
-            stdout=subprocess.PIPE,
+            stdout=procs.PIPE,
             # A file, not a pipe: nobody reads while it runs, and a full pipe would stall it.
             stderr=self._errors,
         )
@@ -145,9 +152,83 @@ class Server:
         self.process = None
 
 
+# An empty county migrated to head, once per test process: a SQLite file (removed when the
+# process ends) and, for PostgreSQL, the schema pg_dump wrote of a migrated one (or None
+# where pg_dump is not installed: each schema is then migrated).
+_MIGRATED_SQLITE: list[tempfile.TemporaryDirectory[str]] = []
+_PG_SCRIPT: list[tuple[str, str] | None] = []
+
+
+def migrate(url: str) -> None:
+    """The county's database at ``url`` (new and empty) migrated to head, as the server's
+    first open would do. A SQLite county is a copy of a file migrated once per process (same
+    schema, 0600); a PostgreSQL schema gets the tables, indexes, constraints and Alembic
+    version of a schema migrated once per process, replayed from pg_dump's script."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        schema = str(parsed.query.get("options", "")).removeprefix("-csearch_path=")
+        script = _pg_script()
+        if script is None or not schema.startswith("cw_test_"):
+            open_upstream(url).close()
+            return
+        import psycopg
+
+        template, sql = script
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            conn.execute(sql.replace(template, schema))
+        return
+    target = Path(parsed.database or "")
+    if parsed.get_backend_name() != "sqlite" or target.exists() or not parsed.database:
+        open_upstream(url).close()
+        return
+    if not _MIGRATED_SQLITE:
+        _MIGRATED_SQLITE.append(tempfile.TemporaryDirectory(prefix="cw-county-"))
+        open_upstream(f"sqlite:///{_MIGRATED_SQLITE[0].name}/county.db").close()
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copy2(Path(_MIGRATED_SQLITE[0].name) / "county.db", target)
+
+
+def _pg_script() -> tuple[str, str] | None:
+    """(template schema name, the SQL that makes a schema like it inside an existing one)."""
+    if not _PG_SCRIPT:
+        import psycopg
+
+        _PG_SCRIPT.append(None)
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            return None
+        template = f"cw_test_template_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {template}")
+        try:
+            open_upstream(f"{PG_ADMIN_URL}?options=-csearch_path%3D{template}").close()
+            dumped = subprocess.run(
+                [
+                    *(pg_dump, "-h", "127.0.0.1", "-U", "postgres", "--schema", template),
+                    *("--no-owner", "--no-privileges", "--inserts", "test"),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        finally:
+            with psycopg.connect(PG_CONNINFO, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {template} CASCADE")
+        if dumped.returncode != 0:
+            return None
+        # Not psql's meta-commands (\restrict), nor the schema itself: the test made it.
+        lines = [
+            line
+            for line in dumped.stdout.splitlines()
+            if not line.startswith("\\") and line != f"CREATE SCHEMA {template};"
+        ]
+        _PG_SCRIPT[0] = (template, "\n".join(lines))
+    return _PG_SCRIPT[0]
+
+
 @pytest.fixture
 def server(upstream_url: str) -> Iterator[Server]:
-    open_upstream(upstream_url).close()  # migrate once, before any request
+    migrate(upstream_url)  # once, before any request
     running = Server(upstream_url).start()
     yield running
     running.stop()
@@ -163,16 +244,21 @@ def review_off(session: OpenSession) -> OpenSession:
 def new_centre(
     root: Path, code: str = "320583101", name: str = "玉山镇社会保障服务中心"
 ) -> OpenSession:
-    """A centre set up for sync tests: its administrator logged in, review off."""
-    return review_off(
-        setup_centre(
-            DataPaths(root),
+    """A centre set up for sync tests: its administrator logged in, review off (a copy of
+    one set up once per test process for that code and name: see tests/prepared.py)."""
+
+    def build(paths: DataPaths) -> SetupResult:
+        result = setup_centre(
+            paths,
             centre_code=code,
             centre_name=name,
             admin_username="admin",
             admin_password="admin password 1",
-        ).session
-    )
+        )
+        review_off(result.session)
+        return result
+
+    return prepared_centre(DataPaths(root), ("new_centre", code, name), build).session
 
 
 def connect(session: OpenSession, server: Server, base_url: str | None = None) -> None:

@@ -71,6 +71,7 @@ def _enrol_shuffled(session, order: list[int]) -> list[SyncBatch]:
         return list(db.scalars(select(SyncBatch).order_by(SyncBatch.first_seq)))
 
 
+@pytest.mark.slow
 def test_eight_devices_uploading_the_same_people_at_once(server, tmp_path):
     sessions = _devices(tmp_path, server)
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
@@ -83,6 +84,7 @@ def count(db_url: str, table: Any, device_id: uuid.UUID) -> int:
         db.close()
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_nothing(server: Server, tmp_path: Path):
     signer = register_raw_device(server)
     device = write_device(signer, tmp_path / "device.json")
