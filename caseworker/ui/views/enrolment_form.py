@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from caseworker.services import form_support
 from caseworker.services.centre import OpenSession
@@ -318,8 +319,13 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         generation, database = self._lookup, self.session.database
         self.runner.submit(
             lambda control: find_by_id_number(database, identity.number),
-            on_success=lambda found: self._lookup == generation and self._show_duplicate(found),
+            on_success=lambda found: self._lookup == generation and self._looked_up(found),
         )
+
+    def _looked_up(self, found: PersonSummary | None) -> None:
+        # The answer may come after the form was closed (a dialog's form, a page replaced).
+        if isValid(self) and isValid(self.person.duplicate.label):
+            self._show_duplicate(found)
 
     def _show_duplicate(self, found: PersonSummary | None) -> None:
         self.duplicate = found
