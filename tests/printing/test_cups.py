@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,15 @@ def _output_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def queue() -> str:
+def queue() -> Iterator[str]:
+    """The CUPS-PDF queue as the default printer; afterwards the machine is as it was: the
+    queue removed, the earlier default back, and cupsd stopped if this started it."""
     _skip_unless_possible()
+    started_here = None
     if _run("lpstat", "-r").returncode != 0 or "not running" in _run("lpstat", "-r").stdout:
         cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
         started = _run(cupsd)
+        started_here = cupsd
         if started.returncode != 0:
             pytest.skip(f"CUPS test: cupsd would not start: {started.stderr.strip()}")
         for _ in range(100):  # waiting for the scheduler, not timing anything
@@ -65,12 +70,22 @@ def queue() -> str:
             time.sleep(0.1)
         else:
             pytest.skip("CUPS test: cupsd did not come up")
+    earlier = _run("lpstat", "-d").stdout.partition(":")[2].strip()
+    existed = _run("lpstat", "-p", QUEUE).returncode == 0
     added = _run("lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", str(PPD))
     if added.returncode != 0:
         pytest.skip(f"CUPS test: could not add the CUPS-PDF queue: {added.stderr.strip()}")
     made_default = _run("lpadmin", "-d", QUEUE)
     assert made_default.returncode == 0, made_default.stderr
-    return QUEUE
+    try:
+        yield QUEUE
+    finally:
+        if not existed:
+            _run("lpadmin", "-x", QUEUE)
+        if earlier and earlier != QUEUE:
+            _run("lpadmin", "-d", earlier)
+        if started_here is not None:
+            _run("pkill", "-x", "cupsd")
 
 
 def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, tmp_path):
