@@ -199,10 +199,16 @@ def _import(database: Database, actor: Actor, data: DemoData, day: date, seed: i
                         if paid and enrolment.scheme == "resident_medical" and born_before:
                             _paid_last_autumn(session, actor, rng, result.person, day, payments)
                             payments += 1
+                        # About one payer in five has not yet paid the year being collected:
+                        # the renewals a centre chases in the window (待续缴).
+                        renews_later = enrolment.scheme == "resident_medical" and (
+                            int(result.person.id_number[-2]) < 2
+                        )
                         if (
                             paid
                             and enrolment.scheme.startswith("resident")
                             and collecting(enrolment.scheme, day, actor)
+                            and not renews_later
                         ):
                             row = result.enrolments[enrolment.scheme]
                             write_payment(session, actor, result.person, row, "cash", 1, day)
