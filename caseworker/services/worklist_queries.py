@@ -8,7 +8,9 @@ category, sex, age band) mean the same on every list. Each select yields
 village and person, which the index ``ix_coverage_status_village`` (migration 0014) serves.
 
 Counts of the lists the coverage tally can answer (not covered, turning 16, injury) are sums
-over ``coverage_tally``; the others count the same select.
+over ``worklist_tally`` or ``coverage_tally``; unfiltered, the renewals due and the
+government-paid are sums over the counters of migration 0014, and the pension age an
+index-only count over the birth-date range (``tally_count``); the rest count the same select.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    TextClause,
     and_,
+    case,
     exists,
     false,
     func,
@@ -29,6 +33,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
     union_all,
 )
@@ -46,11 +51,14 @@ from caseworker.domain.worklist_rules import (
 )
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.store.models import (
+    EMPLOYEE_PENSION_WHERE,
+    RECEIVING_PENSION_WHERE,
     CoverageStatus,
     CoverageTally,
     Enrolment,
     Payment,
     Person,
+    WorklistGroupedTally,
     WorklistPaidTally,
     WorklistTally,
 )
@@ -364,9 +372,110 @@ SELECTS = {
 # -- counts from the tally ------------------------------------------------------------------
 
 
+def _is_calendar_year(period: Period) -> bool:
+    start, end = period.start, period.end
+    return (start.month, start.day, end) == (1, 1, date(start.year, 12, 31))
+
+
+def government_paid_count(ctx: Context) -> Select | None:
+    """The unfiltered government-paid list from ``worklist_grouped_tally``: per scheme, the
+    enrolled people of the groups less those of them who paid the period's year — or None
+    when a period is not a calendar year (the counter keeps only those)."""
+    if not ctx.government_paid:
+        return select(literal(0))
+    if not all(_is_calendar_year(paid.period) for paid in ctx.government_paid):
+        return None
+    t = WorklistGroupedTally
+    listed = type_coerce(t.groups, String)
+    counted = [
+        and_(
+            t.scheme == paid.scheme,
+            t.year.in_((0, paid.period.start.year)),
+            or_(*(listed.like(f'%"{group}"%') for group in paid.groups)),
+        )
+        for paid in ctx.government_paid
+    ]
+    signed = func.sum(case((t.year == 0, t.n), else_=-t.n))
+    return select(func.coalesce(signed, 0)).where(or_(*counted))
+
+
+def _probe(table: str, index: str, where: str, person: str, *, found: bool) -> TextClause:
+    """Whether the person has (or has not) a row in a small partial index: named (INDEXED
+    BY), since the planner would take the table's wider unique index and read the rows; the
+    index's WHERE is repeated in literals, as SQLite needs to take a partial index."""
+    return text(
+        f"{'' if found else 'NOT '}EXISTS (SELECT 1 FROM {table} AS x INDEXED BY {index}"
+        f" WHERE x.person_id = {person}.id AND {_qualified(where, 'x')})"
+    )
+
+
+def _qualified(where: str, alias: str) -> str:
+    """A partial index's terms on the query's alias (``status`` → ``x.status``)."""
+    for column in ("status", "scheme", "line", "reason"):
+        where = where.replace(f"{column} ", f"{alias}.{column} ")
+    return where
+
+
+def pension_age_count(ctx: Context) -> Select:
+    """The unfiltered pension-age list counted from the person index alone, probing two small
+    partial indexes (employees' pensions; people receiving a pension): the people of
+    :func:`pension_age_soon` — a status row's presence is the person's, copied by trigger."""
+    age = ctx.pension_age
+    counts = []
+    for births, sex, employee in (
+        (age.resident_births, None, False),
+        (age.male_births, "1", True),
+        (age.female_births, "2", True),
+    ):
+        if births is None:
+            continue
+        name = f"born_{len(counts)}"
+        person = aliased(Person, name=name)
+        in_employee = _probe(
+            "enrolment",
+            "ix_enrolment_employee_pension",
+            EMPLOYEE_PENSION_WHERE,
+            name,
+            found=employee,
+        )
+        not_receiving = _probe(
+            "coverage_status",
+            "ix_coverage_status_receiving_pension",
+            RECEIVING_PENSION_WHERE,
+            name,
+            found=False,
+        )
+        born = [
+            person.birth_date.between(*births),
+            or_(
+                person.employment_category.is_(None),
+                person.employment_category != RETIRED_CATEGORY,
+            ),
+            person.moved_away_on.is_(None),
+            person.deceased_on.is_(None),
+            in_employee,
+            not_receiving,
+        ]
+        if sex:
+            born.append(person.sex == sex)
+        counts.append(select(func.count()).select_from(person).where(*born).scalar_subquery())
+    if not counts:
+        return select(literal(0))
+    total = counts[0]
+    for more in counts[1:]:
+        total = total + more
+    return select(total)
+
+
 def tally_count(kind: str, ctx: Context, spec: WorklistSpec) -> Select | None:
     """A sum over a tally the triggers keep — ``coverage_tally`` for the lists it can answer,
-    ``worklist_paid_tally`` for the renewals due (unfiltered) — or None: count the select."""
+    ``worklist_paid_tally`` for the renewals due and ``worklist_grouped_tally`` for the
+    government-paid (unfiltered) — an index-only count of the pension age (unfiltered), or
+    None: count the select."""
+    if kind == "government_paid_unrecorded" and spec == WorklistSpec(kind):
+        return government_paid_count(ctx)
+    if kind == "pension_age_soon" and spec == WorklistSpec(kind):
+        return pension_age_count(ctx)
     if kind == "renewals_due" and spec == WorklistSpec(kind):
         counted = [
             and_(

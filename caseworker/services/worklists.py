@@ -206,8 +206,9 @@ def context(actor: Actor, day: date) -> Context:
     return Context.of(day, parameters_for(day, province_of_centre(actor)))
 
 
-# The lists no tally answers (pension age, government-paid) are counted by indexed queries
-# that read a few thousand people; their figures are kept until the store changes. Every
+# Pension age (an index-only range over birth dates) and government-paid (a counter) once read
+# thousands of people; they take about a millisecond now, and their figures are still kept
+# until the store changes, which costs two primary-key reads. Every
 # service write appends to the audit chain and every pull moves a feed cursor, so the chain's
 # head and the cursors say "changed" in two primary-key reads.
 _QUERIED = ("pension_age_soon", "government_paid_unrecorded")

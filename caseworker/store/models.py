@@ -32,6 +32,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from caseworker.dbtypes import NAMING_CONVENTION, UtcDateTime, utc_now
 from caseworker.domain.coverage import coverage_id
 
+# Partial indexes of migration 0014; the worklists' queries name the same terms literally
+# (SQLite takes a partial index only when the query's WHERE says what the index's does).
+EMPLOYEE_PENSION_WHERE = (
+    "status = 'active' AND scheme IN ('employee_pension', 'employee_pension_flexible')"
+)
+RECEIVING_PENSION_WHERE = (
+    "line = 'pension' AND status = 'not_applicable' AND reason = 'receiving_pension'"
+)
+
 
 def new_id() -> uuid.UUID:
     return uuid6.uuid7()
@@ -117,8 +126,17 @@ class Household(Stamped, Base):
 class Person(Stamped, Base):
     __tablename__ = "person"
     __table_args__ = (
-        # The worklists: birthdays in a range, and the few people in a special group.
-        Index("ix_person_birth_date", "birth_date"),
+        # The worklists: birthdays in a range (all a pension-age count asks of a person, read
+        # from the index alone), and the few people in a special group.
+        Index(
+            "ix_person_birth_date",
+            "birth_date",
+            "sex",
+            "employment_category",
+            "moved_away_on",
+            "deceased_on",
+            "id",
+        ),
         Index("ix_person_special_groups", "id", sqlite_where=text("special_groups <> '[]'")),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -182,6 +200,12 @@ class Enrolment(Stamped, Base):
     __table_args__ = (
         UniqueConstraint("person_id", "scheme"),
         CheckConstraint("status IN ('active', 'suspended', 'ended')", name="status"),
+        # The few in an employees' pension, for the pension-age count (migration 0014).
+        Index(
+            "ix_enrolment_employee_pension",
+            "person_id",
+            sqlite_where=text(EMPLOYEE_PENSION_WHERE),
+        ),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"))
@@ -301,6 +325,12 @@ class CoverageStatus(Base):
         Index("ix_coverage_status_village", "village_code", "person_id", "line"),
         # Birth year first: only a list that names a birth year (turning 16, an age band) takes it.
         Index("ix_coverage_status_birth_year", "birth_year", "line"),
+        # The few receiving a pension, whom the pension-age list leaves out (migration 0014).
+        Index(
+            "ix_coverage_status_receiving_pension",
+            "person_id",
+            sqlite_where=text(RECEIVING_PENSION_WHERE),
+        ),
     )
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
@@ -357,6 +387,18 @@ class WorklistTally(Base):
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     birth_year: Mapped[int] = mapped_column(Integer, primary_key=True)
     present: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorklistGroupedTally(Base):
+    """Present people in a special group (their list as stored) with an active enrolment in
+    a scheme (year 0) and, of those, the ones with a live payment of a calendar year (that
+    year): the government-paid list, counted by the triggers of migration 0014."""
+
+    __tablename__ = "worklist_grouped_tally"
+    scheme: Mapped[str] = mapped_column(String(40), primary_key=True)
+    groups: Mapped[str] = mapped_column(Text, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -9,7 +9,10 @@ million people: the lists the coverage tally cannot answer read these indexes in
 
 - ``payment (scheme, period_start, person_id)`` and ``payment (person_id, scheme, period_start)``: who
   paid last year's period of a yearly scheme, and whether they paid this one;
-- ``person (birth_date)``: who reaches pension age in the next twelve months;
+- ``person (birth_date, sex, employment_category, moved_away_on, deceased_on, id)``: who
+  reaches pension age in the next twelve months, counted from the index alone; with
+  ``enrolment (person_id) WHERE`` an active employees' pension and ``coverage_status
+  (person_id) WHERE`` receiving a pension, two small partial indexes the count probes;
 - ``person (id) WHERE special_groups <> '[]'``: the few people in a special group, without
   reading everyone's list;
 - ``coverage_status (village_code, person_id, line)``: a list's pages in village order, each
@@ -22,6 +25,13 @@ payments are written, voided or deleted and as people move away or die (triggers
 the front page reads one row instead of probing every payment of last year. Only payments
 of a whole calendar year count (yearly schemes); which schemes are yearly, and which year is
 being collected, the worklists service reads from the parameters.
+
+And ``worklist_grouped_tally`` (scheme, groups, year → n): present people in a special group
+(their list as stored) with an active enrolment in the scheme (year 0) and, of those, the ones
+with a live whole-year payment for a year (that year) — the government-paid list is year 0
+less the year being collected, over the group lists the parameters pay for. Kept by triggers
+on person (insert, delete, special groups, presence), enrolment (insert, delete, status) and
+payment (insert, void, delete).
 
 And ``worklist_tally`` (line, status, category, birth year, present → n): the coverage tally
 with only the keys the front page's lists ask about, so their counts sum a few hundred rows
@@ -162,6 +172,135 @@ TRIGGERS |= {
 }
 
 
+# -- the government-paid counter ----------------------------------------------------------
+# worklist_grouped_tally (scheme, groups, year → n): present people in a special group (their
+# list as stored, e.g. '["dibao"]') with an active enrolment in the scheme — year 0 — and, of
+# those, the ones with a live payment of a whole calendar year — that year. The list of a
+# scheme and year is then "year 0 minus that year" summed over the group lists the scheme's
+# parameters name: which groups and which year are read on the day, never kept here.
+
+_GROUPED = (
+    "(coalesce({h}.special_groups, '[]') <> '[]'"
+    " AND {h}.moved_away_on IS NULL AND {h}.deceased_on IS NULL)"
+)
+
+
+def _active(person: str, scheme: str) -> str:
+    return (
+        f"(SELECT count(*) FROM enrolment x WHERE x.person_id = {person} AND x.scheme = {scheme}"
+        " AND x.status = 'active')"
+    )
+
+
+def _grouped_bump(select: str) -> str:
+    return (
+        f"INSERT INTO worklist_grouped_tally (scheme, groups, year, n) {select}"
+        " ON CONFLICT (scheme, groups, year) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+def _yearly_paid(person: str, scheme: str) -> str:
+    """The calendar years of a person's live whole-year payments of a scheme (FROM … WHERE)."""
+    return (
+        f"FROM payment y WHERE y.person_id = {person} AND y.scheme = {scheme}"
+        f" AND y.voided_at IS NULL AND {_YEARLY.format(p='y')}"
+    )
+
+
+def _person_counts(row: str, sign: int) -> str:
+    """Everything a person row counts for (added or taken away as the row comes or goes)."""
+    grouped = _GROUPED.format(h=row)
+    year = _YEAR.format(p="y")
+    return _grouped_bump(
+        f"SELECT e.scheme, {row}.special_groups, 0, {sign} FROM enrolment e"
+        f" WHERE e.person_id = {row}.id AND e.status = 'active' AND {grouped}"
+        " GROUP BY e.scheme"
+    ) + _grouped_bump(
+        f"SELECT y.scheme, {row}.special_groups, {year}, {sign}"
+        f" {_yearly_paid(f'{row}.id', 'y.scheme')} AND {grouped}"
+        f" AND {_active('y.person_id', 'y.scheme')} > 0 GROUP BY y.scheme, {year}"
+    )
+
+
+def _enrolment_counts(row: str, sign: int, active_now: int) -> str:
+    """A person's first active enrolment in a scheme came (or the last went): the person and
+    their paid years count for the scheme (or stop counting)."""
+    person, scheme = f"{row}.person_id", f"{row}.scheme"
+    when = (
+        f"{row}.status = 'active' AND {_active(person, scheme)} = {active_now}"
+        f" AND {_GROUPED.format(h='h')}"
+    )
+    year = _YEAR.format(p="y")
+    return _grouped_bump(
+        f"SELECT {scheme}, h.special_groups, 0, {sign} FROM person h"
+        f" WHERE h.id = {person} AND {when}"
+    ) + _grouped_bump(
+        f"SELECT {scheme}, h.special_groups, {year}, {sign} FROM person h, payment y"
+        f" WHERE h.id = {person} AND {when} AND y.person_id = {person} AND y.scheme = {scheme}"
+        f" AND y.voided_at IS NULL AND {_YEARLY.format(p='y')} GROUP BY {year}"
+    )
+
+
+def _payment_counts(row: str, sign: int, live_now: int) -> str:
+    """A person's first live payment of a year came (or the last went)."""
+    person, scheme, year = f"{row}.person_id", f"{row}.scheme", _YEAR.format(p=row)
+    return _grouped_bump(
+        f"SELECT {scheme}, h.special_groups, {year}, {sign} FROM person h"
+        f" WHERE h.id = {person} AND {_GROUPED.format(h='h')}"
+        f" AND {_live_in(person, scheme, year)} = {live_now} AND {_active(person, scheme)} > 0"
+    )
+
+
+_ENROLMENT_CHANGED = (
+    "OLD.person_id IS NOT NEW.person_id OR OLD.scheme IS NOT NEW.scheme"
+    " OR OLD.status IS NOT NEW.status"
+)
+TRIGGERS |= {
+    "worklist_grouped_person_insert": f"""
+        AFTER INSERT ON person BEGIN
+            {_person_counts("NEW", 1)}
+        END""",
+    "worklist_grouped_person_update": f"""
+        AFTER UPDATE OF special_groups, moved_away_on, deceased_on ON person
+        WHEN OLD.special_groups IS NOT NEW.special_groups OR {_PRESENT_NOW} IS NOT {_PRESENT_BEFORE}
+        BEGIN
+            {_person_counts("OLD", -1)}
+            {_person_counts("NEW", 1)}
+        END""",
+    "worklist_grouped_person_delete": f"""
+        AFTER DELETE ON person BEGIN
+            {_person_counts("OLD", -1)}
+        END""",
+    "worklist_grouped_enrolment_insert": f"""
+        AFTER INSERT ON enrolment BEGIN
+            {_enrolment_counts("NEW", 1, 1)}
+        END""",
+    "worklist_grouped_enrolment_update": f"""
+        AFTER UPDATE OF person_id, scheme, status ON enrolment WHEN {_ENROLMENT_CHANGED} BEGIN
+            {_enrolment_counts("OLD", -1, 0)}
+            {_enrolment_counts("NEW", 1, 1)}
+        END""",
+    "worklist_grouped_enrolment_delete": f"""
+        AFTER DELETE ON enrolment BEGIN
+            {_enrolment_counts("OLD", -1, 0)}
+        END""",
+    "worklist_grouped_payment_insert": f"""
+        AFTER INSERT ON payment WHEN NEW.voided_at IS NULL AND {_YEARLY.format(p="NEW")} BEGIN
+            {_payment_counts("NEW", 1, 1)}
+        END""",
+    "worklist_grouped_payment_void": f"""
+        AFTER UPDATE OF voided_at ON payment
+        WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL AND {_YEARLY.format(p="NEW")}
+        BEGIN
+            {_payment_counts("NEW", -1, 0)}
+        END""",
+    "worklist_grouped_payment_delete": f"""
+        AFTER DELETE ON payment WHEN OLD.voided_at IS NULL AND {_YEARLY.format(p="OLD")} BEGIN
+            {_payment_counts("OLD", -1, 0)}
+        END""",
+}
+
+
 def upgrade() -> None:
     op.create_table(
         "worklist_paid_tally",
@@ -182,6 +321,14 @@ def upgrade() -> None:
             "line", "status", "category", "birth_year", "present", name=op.f("pk_worklist_tally")
         ),
     )
+    op.create_table(
+        "worklist_grouped_tally",
+        sa.Column("scheme", sa.String(length=40), nullable=False),
+        sa.Column("groups", sa.Text(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("scheme", "groups", "year", name=op.f("pk_worklist_grouped_tally")),
+    )
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
     op.execute(
@@ -199,11 +346,47 @@ def upgrade() -> None:
                 AND {_live_in("p.person_id", "p.scheme", year + " + 1")} = 0
             GROUP BY p.scheme, {year}"""
     )
+    grouped = _GROUPED.format(h="h")
+    op.execute(
+        f"""INSERT INTO worklist_grouped_tally (scheme, groups, year, n)
+            SELECT e.scheme, h.special_groups, 0, count(DISTINCT e.person_id)
+            FROM enrolment e JOIN person h ON h.id = e.person_id
+            WHERE e.status = 'active' AND {grouped} GROUP BY 1, 2"""
+    )
+    year = _YEAR.format(p="y")
+    op.execute(
+        f"""INSERT INTO worklist_grouped_tally (scheme, groups, year, n)
+            SELECT y.scheme, h.special_groups, {year}, count(DISTINCT y.person_id)
+            FROM payment y JOIN person h ON h.id = y.person_id
+            WHERE y.voided_at IS NULL AND {_YEARLY.format(p="y")} AND {grouped}
+                AND {_active("y.person_id", "y.scheme")} > 0
+            GROUP BY 1, 2, 3"""
+    )
     op.create_index("ix_payment_scheme_period", "payment", ["scheme", "period_start", "person_id"])
     op.create_index(
         "ix_payment_person_scheme_period", "payment", ["person_id", "scheme", "period_start"]
     )
-    op.create_index("ix_person_birth_date", "person", ["birth_date"])
+    op.create_index(
+        "ix_person_birth_date",
+        "person",
+        ["birth_date", "sex", "employment_category", "moved_away_on", "deceased_on", "id"],
+    )
+    op.create_index(
+        "ix_enrolment_employee_pension",
+        "enrolment",
+        ["person_id"],
+        sqlite_where=sa.text(
+            "status = 'active' AND scheme IN ('employee_pension', 'employee_pension_flexible')"
+        ),
+    )
+    op.create_index(
+        "ix_coverage_status_receiving_pension",
+        "coverage_status",
+        ["person_id"],
+        sqlite_where=sa.text(
+            "line = 'pension' AND status = 'not_applicable' AND reason = 'receiving_pension'"
+        ),
+    )
     op.create_index(
         "ix_person_special_groups",
         "person",
@@ -219,11 +402,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("worklist_grouped_tally")
     op.drop_table("worklist_paid_tally")
     op.drop_table("worklist_tally")
     op.drop_index("ix_coverage_status_birth_year", table_name="coverage_status")
     op.drop_index("ix_coverage_status_village", table_name="coverage_status")
     op.drop_index("ix_person_special_groups", table_name="person")
+    op.drop_index("ix_coverage_status_receiving_pension", table_name="coverage_status")
+    op.drop_index("ix_enrolment_employee_pension", table_name="enrolment")
     op.drop_index("ix_person_birth_date", table_name="person")
     op.drop_index("ix_payment_person_scheme_period", table_name="payment")
     op.drop_index("ix_payment_scheme_period", table_name="payment")
