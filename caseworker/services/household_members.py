@@ -255,6 +255,19 @@ def change_head(
     actor.require(Permission.RECORD_COVERAGE)
     with database.writing() as session:
         person = managed_here(_person(session, new_head_id))
+        if person.moved_away_on is not None or person.deceased_on is not None:
+            gone_zh = "已迁出" if person.deceased_on is None else "已登记死亡"
+            gone_en = "moved away" if person.deceased_on is None else "is recorded as deceased"
+            raise ValidationFailed(
+                [
+                    problem(
+                        "person",
+                        "not_present",
+                        f"{person.name}{gone_zh}，不能设为户主；请选择仍在户的成员。",
+                        f"{person.name} {gone_en}: choose a member who still lives here.",
+                    )
+                ]
+            )
         if person.household_id is None:
             set_relationship_in(session, actor, person.id, HEAD)  # raises: no household
         assert person.household_id is not None

@@ -335,3 +335,45 @@ def _progress(session: Session, trip: Trip) -> TripProgress:
         people_recorded=int(recorded or 0),
         people_not_covered=sum(r.not_covered for r in table),
     )
+
+
+# -- households found on the way ------------------------------------------------------------
+
+
+def add_household_to_trip_in(
+    session: Session, actor: Actor, trip_id: uuid.UUID, household_id: uuid.UUID
+) -> None:
+    """The household (one the registry did not have, found at the door) joins an open trip,
+    last in visiting order; a household already on the trip stays where it is."""
+    actor.require(Permission.RECORD_COVERAGE)
+    trip = trip_of(session, trip_id)
+    if trip.closed_on is not None:
+        raise ValidationFailed(
+            [
+                problem(
+                    "trip",
+                    "closed",
+                    f"行程“{trip.name}”已于{trip.closed_on}结束，不能再加入家庭户。",
+                    f"The trip '{trip.name}' was closed on {trip.closed_on}; "
+                    "no household can join it.",
+                )
+            ]
+        )
+    if session.get(Household, household_id) is None:
+        raise NotFound("household", "找不到该家庭户。", "No such household.")
+    if session.get(TripHousehold, (trip_id, household_id)) is not None:
+        return
+    last = session.scalar(
+        select(func.max(TripHousehold.position)).where(TripHousehold.trip_id == trip_id)
+    )
+    session.add(TripHousehold(trip_id=trip_id, household_id=household_id, position=(last or 0) + 1))
+
+
+def add_household_to_trip(
+    database: Database, actor: Actor, trip_id: uuid.UUID, household_id: uuid.UUID
+) -> TripProgress:
+    actor.require(Permission.RECORD_COVERAGE)
+    with database.writing() as session:
+        add_household_to_trip_in(session, actor, trip_id, household_id)
+        session.flush()
+        return _progress(session, trip_of(session, trip_id))

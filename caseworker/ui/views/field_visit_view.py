@@ -83,6 +83,9 @@ class FieldVisitPage(QWidget):
         self.summary_button = shortcut_button(
             "tripSummaryButton", self.tr("行程小结"), "Alt+R", self.show_summary
         )
+        self.new_household_button = shortcut_button(
+            "newHousehold", self.tr("新建家庭户"), "Alt+H", self.new_household
+        )
         self.close_button = shortcut_button("closeTrip", self.tr("结束行程"), "", self.close_trip)
         self.figures = QLabel()
         self.figures.setObjectName("tripProgress")
@@ -112,6 +115,7 @@ class FieldVisitPage(QWidget):
         bar.addWidget(QLabel(self.tr("行程")))
         bar.addWidget(self.trip_box, 1)
         bar.addWidget(self.plan_button)
+        bar.addWidget(self.new_household_button)
         papers = QHBoxLayout()  # before leaving, after returning
         for button in (
             self.sheets_button,
@@ -279,6 +283,41 @@ class FieldVisitPage(QWidget):
             on_success=lambda _info: self.refresh(),
             on_failure=self._failed,
         )
+
+    # -- households found on the way -------------------------------------------------------
+
+    def open_trip_id(self) -> uuid.UUID | None:
+        progress = self.progress
+        if progress is None or progress.trip.closed_on is not None:
+            return None
+        return progress.trip.id
+
+    def new_household(self) -> None:
+        """A household the registry does not have (Alt+H): onto the open trip, if any."""
+        from caseworker.ui.dialogs.new_household_dialog import NewHouseholdDialog
+
+        dialog = NewHouseholdDialog(
+            self.session, self.runner, self._villages, self.today(), self.open_trip_id(), self
+        )
+        dialog.accepted.connect(lambda: self._household_created(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _household_created(self, dialog: Any) -> None:
+        view = dialog.created
+        if view is None:
+            return
+        self.data_changed.emit()
+        if dialog.trip_id is None:
+            self.banner.show_message(
+                self.tr("已新建家庭户：{address}，户主{head}。计划行程后可走访此户。").format(
+                    address=f"{view.village_name} {view.address_detail}", head=view.head_name
+                ),
+                "success",
+            )
+            return
+        self.stack.setCurrentWidget(self.walk)
+        self.walk.open_household(dialog.trip_id, view.id)
 
     # -- walking -----------------------------------------------------------------------------
 

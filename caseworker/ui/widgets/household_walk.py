@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.domain.households import HEAD
 from caseworker.services import households, trips
 from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
+from caseworker.services.household_members import change_head
 from caseworker.services.households import HouseholdView
 from caseworker.services.trip_visit import (
     MemberVisit,
@@ -104,6 +106,9 @@ class HouseholdWalk(QWidget):
         self.pay_button = shortcut_button(
             "walkPay", self.tr("收费"), "Ctrl+Shift+P", self.take_payment
         )
+        self.head_button = shortcut_button(
+            "walkMakeHead", self.tr("设为户主"), "Ctrl+Shift+H", self.make_head
+        )
         self.outcome = QComboBox()
         self.outcome.setObjectName("walkOutcome")
         self.outcome.setAccessibleName(self.tr("走访结果"))
@@ -123,7 +128,13 @@ class HouseholdWalk(QWidget):
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         members_bar = QHBoxLayout()
-        for button in (self.all_here, self.add_button, self.enrol_button, self.pay_button):
+        for button in (
+            self.all_here,
+            self.add_button,
+            self.head_button,
+            self.enrol_button,
+            self.pay_button,
+        ):
             members_bar.addWidget(button)
         members_bar.addStretch(1)
         bottom = QHBoxLayout()
@@ -156,6 +167,7 @@ class HouseholdWalk(QWidget):
             self.save_button,
             self.all_here,
             self.add_button,
+            self.head_button,
             self.enrol_button,
             self.pay_button,
             self.back_button,
@@ -254,6 +266,12 @@ class HouseholdWalk(QWidget):
         saved_here = row is not None and row.member is not None and row.editable
         present = saved_here and row.change not in ("moved_away", "deceased")
         self.enrol_button.setEnabled(bool(present))
+        self.head_button.setEnabled(
+            row is not None
+            and row.member is not None
+            and row.member.relationship_to_head != HEAD
+            and not self._saving
+        )
         self.pay_button.setEnabled(bool(present))
         tip = "" if row is None or row.member is not None else self.tr("先保存走访，再为新成员办理")
         self.enrol_button.setToolTip(tip or "Ctrl+E")
@@ -283,6 +301,46 @@ class HouseholdWalk(QWidget):
         position = self.model.add(row)
         self.table.selectRow(position)
         self.table.setFocus()
+
+    # -- the head --------------------------------------------------------------------------
+
+    def make_head(self) -> None:
+        """The selected member becomes head (Ctrl+Shift+H), once the clerk confirms it and
+        says what the present head becomes; written at once, unsaved visit edits kept."""
+        row = self.current_row()
+        if row is None or row.member is None or self.household is None:
+            return
+        if not self.head_button.isEnabled():
+            return
+        from caseworker.ui.dialogs.change_head_dialog import ChangeHeadDialog
+
+        head = self.household.head
+        former = head.name if head is not None and head.person_id != row.member.person_id else None
+        dialog = ChangeHeadDialog(row.member.name, former, self)
+        person_id = row.member.person_id
+        dialog.accepted.connect(lambda: self._change_head(person_id, dialog.former_relationship()))
+        self.dialog = dialog
+        dialog.open()
+
+    def _change_head(self, person_id: uuid.UUID, former_relationship: str | None) -> None:
+        database, actor = self.session.database, self.session.actor
+        self.banner.show_message(self.tr("正在更改户主……"), "info")
+        self.runner.submit(
+            lambda _control: change_head(database, actor, person_id, former_relationship),
+            lane="write",
+            on_success=self._head_changed,
+            on_failure=self._head_refused,
+        )
+
+    def _head_changed(self, view: HouseholdView) -> None:
+        self.reload()  # the members table from the registry, the visit's edits kept
+        self.banner.show_message(
+            self.tr("户主已改为{name}。").format(name=view.head_name), "success"
+        )
+
+    def _head_refused(self, error: BaseException) -> None:
+        message = message_for(error) if isinstance(error, ServiceError) else str(error)
+        self.banner.show_message(self.tr("未能更改户主：{reason}").format(reason=message), "error")
 
     # -- saving ------------------------------------------------------------------------------
 
