@@ -265,6 +265,37 @@
     </message>
 </context>
 <context>
+    <name>ChangeHeadDialog</name>
+    <message>
+        <source>设为户主</source>
+        <translation>Make head</translation>
+    </message>
+    <message>
+        <source>把“{name}”设为本户户主？</source>
+        <translation>Make “{name}” the head of this household?</translation>
+    </message>
+    <message>
+        <source>原户主的新关系</source>
+        <translation>Former head's new relationship</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>原户主“{name}”改为</source>
+        <translation>Former head “{name}” becomes</translation>
+    </message>
+    <message>
+        <source>请选择原户主与新户主的关系（如配偶、父母）。</source>
+        <translation>Choose what the former head is to the new head (e.g. spouse, parent).</translation>
+    </message>
+</context>
+<context>
     <name>CoveragePicture</name>
     <message>
         <source>保障项目</source>
@@ -906,6 +937,10 @@
         <translation>Trip summary</translation>
     </message>
     <message>
+        <source>新建家庭户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
         <source>结束行程</source>
         <translation>Close trip</translation>
     </message>
@@ -936,6 +971,10 @@
     <message>
         <source>已走访 {visited}/{total} 户 · 已记录 {recorded} 人 · 尚未覆盖 {uncovered} 人</source>
         <translation>Visited {visited}/{total} households · {recorded} people recorded · {uncovered} not yet covered</translation>
+    </message>
+    <message>
+        <source>已新建家庭户：{address}，户主{head}。计划行程后可走访此户。</source>
+        <translation>Household created: {address}, head {head}. Plan a trip to visit it.</translation>
     </message>
     <message>
         <source>正在生成入户调查表…</source>
@@ -1010,6 +1049,10 @@
         <translation>Take payment</translation>
     </message>
     <message>
+        <source>设为户主</source>
+        <translation>Make head</translation>
+    </message>
+    <message>
         <source>走访结果</source>
         <translation>Outcome</translation>
     </message>
@@ -1040,6 +1083,18 @@
     <message>
         <source>先保存走访，再为新成员办理</source>
         <translation>Save the visit first, then serve the new member</translation>
+    </message>
+    <message>
+        <source>正在更改户主……</source>
+        <translation>Changing the head…</translation>
+    </message>
+    <message>
+        <source>户主已改为{name}。</source>
+        <translation>The head is now {name}.</translation>
+    </message>
+    <message>
+        <source>未能更改户主：{reason}</source>
+        <translation>The head was not changed: {reason}</translation>
     </message>
     <message>
         <source>正在保存……</source>
@@ -1336,6 +1391,61 @@
     <message>
         <source>请在上表中选择一名成员</source>
         <translation>Choose a member in the table above</translation>
+    </message>
+</context>
+<context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <source>新建家庭户</source>
+        <translation>New household</translation>
+    </message>
+    <message>
+        <source>村（居）委会</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>详细地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>如：3组12号</source>
+        <translation>e.g. group 3, no. 12</translation>
+    </message>
+    <message>
+        <source>家庭户</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>户主基本信息</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>保存家庭户</source>
+        <translation>Save household</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>请填写详细地址（组、门牌号）。</source>
+        <translation>Enter the address (group, house number).</translation>
+    </message>
+    <message>
+        <source>正在保存……</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>有{n}处需要修改，请看各栏下方的红字说明。</source>
+        <translation>{n} field(s) need correcting; see the red notes below the fields.</translation>
+    </message>
+    <message>
+        <source>保存失败：{error}。已填写的内容仍在，可稍后重试。</source>
+        <translation>Saving failed: {error}. Everything entered is still here; try again later.</translation>
     </message>
 </context>
 <context>
