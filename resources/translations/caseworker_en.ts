@@ -276,7 +276,7 @@
     </message>
     <message>
         <source>原户主的新关系</source>
-        <translation>Former head's new relationship</translation>
+        <translation>Former head&apos;s new relationship</translation>
     </message>
     <message>
         <source>（请选择）</source>
