@@ -9,9 +9,6 @@ its last digits: that is said plainly, and the number is never guessed back.
 from __future__ import annotations
 
 import calendar
-import csv
-import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -25,10 +22,11 @@ from caseworker.domain.codes import load_code_table
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_id_number
 from caseworker.domain.money import parse_yuan
+from caseworker.services import spreadsheet
 from caseworker.services.errors import ServiceError
 
-MAX_BYTES = 50 * 1024 * 1024
-HEADER_SEARCH_ROWS = 10
+MAX_BYTES = spreadsheet.MAX_BYTES
+HEADER_SEARCH_ROWS = spreadsheet.HEADER_SEARCH_ROWS
 
 # Normalised heading → field. Headings are compared without spaces, brackets' content
 # about units ("（元）") and full-width forms.
@@ -52,8 +50,6 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "paid_on": ("缴费日期", "缴款日期", "入库日期", "开票日期", "缴费时间", "缴款时间"),
 }
 _BY_HEADING = {heading: field for field, names in HEADINGS.items() for heading in names}
-_UNIT = re.compile(r"[（(](元|人民币元|yuan)[)）]$")
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 # 2026, 202601, 20260101, or 2026-1, 2026年1月, 2026.01.31 (whole digit runs only, so
 # "202601-202612" is two months, never 2026-01-20).
 _DATE_TOKEN = re.compile(
@@ -102,63 +98,17 @@ class _RowProblem(Exception):
         self.zh, self.en = zh, en
 
 
-# -- raw rows ------------------------------------------------------------------------------
-
-
-def _csv_rows(data: bytes) -> tuple[str, list[list[Any]]]:
-    for encoding, label in (("utf-8-sig", "csv (UTF-8)"), ("gb18030", "csv (GB18030)")):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        return label, list(csv.reader(io.StringIO(text, newline=""), dialect))
-    raise bad_file(
-        "文件既不是UTF-8也不是GB18030编码的文本，无法读取；请从税务系统重新导出为CSV或Excel。",
-        "The file is neither UTF-8 nor GB18030 text; export it again as CSV or Excel.",
-    )
-
-
-def _xlsx_rows(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook  # only an import of an .xlsx needs it
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zip, XML or workbook errors all mean "not a usable workbook"
-        raise bad_file(
-            f"无法打开Excel文件（{type(error).__name__}）；请确认是 .xlsx 格式且未损坏。",
-            f"The Excel file cannot be opened ({type(error).__name__}); check it is an "
-            "undamaged .xlsx.",
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 # -- headings ------------------------------------------------------------------------------
 
 
-def _heading(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    text = re.sub(r"\s+", "", text)
-    return _UNIT.sub("", text.replace("(", "（").replace(")", "）"))
+_heading = spreadsheet.heading_key
 
 
-def _columns(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]]:
-    """The heading row (index) and the column of each field found in it."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            field = _BY_HEADING.get(_heading(cell))
-            if field and field not in found:
-                found[field] = column
-        if len(found) >= 3:
-            return index, found
+def _columns(sheets: tuple[spreadsheet.Sheet, ...]) -> spreadsheet.Header:
+    """The heading row and the column of each field found in it."""
+    header = spreadsheet.find_header(sheets[:1], _BY_HEADING, search_rows=HEADER_SEARCH_ROWS)
+    if header is not None:
+        return header
     raise bad_file(
         "找不到表头：前10行中没有“身份证号/证件号码”“险种/征收品目”“所属期”“金额”等列名。"
         "请确认选的是税务部门的缴费清单。",
@@ -197,27 +147,12 @@ def _text(value: Any) -> str:
 
 
 def _id_number(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # As Excel shows it: 15 significant digits, the rest zeros.
-        shown = str(int(Decimal(f"{value:.15g}"))) if isinstance(value, float) else str(value)
-        raise _RowProblem(
-            f"身份证号存成了数字（{shown}），Excel只保留15位有效数字，末几位已经丢失，"
-            "无法核对；请把该列设为文本后从税务系统重新导出，不要手工补全。",
-            f"The ID number was stored as a number ({shown}); Excel keeps 15 significant "
-            "digits, so its last digits are lost and it cannot be matched. Export the list "
-            "again with the column as text; do not fill the digits in by hand.",
-        )
-    text = _text(value)
-    if _SCIENTIFIC.fullmatch(text):
-        raise _RowProblem(
-            f"身份证号显示为科学计数法（{text}），表格软件把它当成了数字，末几位已经丢失；"
-            "请以文本格式重新导出，不要手工补全。",
-            f"The ID number reads as a number in scientific notation ({text}); a spreadsheet "
-            "treated it as a number and its last digits are lost. Export it again as text; do "
-            "not fill the digits in by hand.",
-        )
     try:
-        return parse_id_number(text).number
+        number = spreadsheet.id_number_text(value)
+    except spreadsheet.CellProblem as problem:
+        raise _RowProblem(problem.zh, problem.en) from None
+    try:
+        return parse_id_number(number).number
     except InvalidValue as error:
         raise _RowProblem(
             f"身份证号：{error.message}",
@@ -382,36 +317,15 @@ def _blank(row: Iterable[Any]) -> bool:
 
 def read_tax_list(path: Path) -> TaxListFile:
     """Every line of the list, or the rows that could not be read; raises ``bad_tax_list``."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise bad_file(
-                f"文件过大（{size // 1_048_576} MB），清单最多 {MAX_BYTES // 1_048_576} MB。",
-                f"The file is too large ({size // 1_048_576} MB; at most "
-                f"{MAX_BYTES // 1_048_576} MB).",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise bad_file(f"找不到文件 {path}。", f"No file {path}.") from None
-    except IsADirectoryError:
-        raise bad_file(f"{path} 是文件夹，不是清单文件。", f"{path} is a folder.") from None
-    if data[:4] == b"PK\x03\x04":
-        kind, rows = "xlsx", _xlsx_rows(path)
-    elif (
-        path.suffix.lower() in (".xls", ".xlsx") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    ):
-        raise bad_file(
-            "这是旧版Excel（.xls）或损坏的Excel文件；请另存为 .xlsx 或 CSV 后再导入。",
-            "This is an old Excel (.xls) or damaged workbook; save it as .xlsx or CSV first.",
-        )
-    else:
-        kind, rows = _csv_rows(data)
-    header, columns = _columns(rows)
+    raw = spreadsheet.open_spreadsheet(path, bad_file, max_bytes=MAX_BYTES, csv_for_any_suffix=True)
+    found = _columns(raw.sheets)
+    columns = found.columns
+    rows = found.sheet.rows
     _missing_columns(columns)
     names = _scheme_names()
     lines: list[TaxLine] = []
     bad: list[BadRow] = []
-    for index in range(header + 1, len(rows)):
+    for index in range(found.data_start, len(rows)):
         row = rows[index]
         if _blank(row):
             continue
@@ -419,4 +333,4 @@ def read_tax_list(path: Path) -> TaxListFile:
         (bad if isinstance(read, BadRow) else lines).append(read)  # type: ignore[arg-type]
     if not lines and not bad:
         raise bad_file("清单中只有表头，没有缴费记录。", "The list has headings but no payments.")
-    return TaxListFile(path.name, hashlib.sha256(data).hexdigest(), kind, tuple(lines), tuple(bad))
+    return TaxListFile(raw.name, raw.sha256, raw.kind, tuple(lines), tuple(bad))
