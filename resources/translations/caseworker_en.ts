@@ -1428,10 +1428,6 @@
         <translation>Save household</translation>
     </message>
     <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
         <source>请填写详细地址（组、门牌号）。</source>
         <translation>Enter the address (group, house number).</translation>
     </message>
@@ -1497,10 +1493,6 @@
     <message>
         <source>加入本户</source>
         <translation>Add to household</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
     </message>
     <message>
         <source>请选择与户主关系。</source>
@@ -2158,6 +2150,13 @@
     <message>
         <source>变更内容</source>
         <translation>Fields changed</translation>
+    </message>
+</context>
+<context>
+    <name>PersonDialog</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

@@ -13,11 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +26,7 @@ from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.households import ADDRESS_LIMIT, HouseholdView
 from caseworker.services.new_household import create_household_with_head
 from caseworker.services.validation import validate_person
+from caseworker.ui.dialogs.person_dialog import frame_person_dialog
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, FieldBox
@@ -77,28 +76,14 @@ class NewHouseholdDialog(QDialog):
         form.addRow(self.tr("详细地址"), self.address_box)
         head_box = QGroupBox(self.tr("户主基本信息"))
         QVBoxLayout(head_box).addWidget(self.person)
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.addWidget(place)
-        column.addWidget(head_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.ok = frame_person_dialog(
+            self,
+            self.banner,
+            (place, head_box),
+            ok_name="newHouseholdOk",
+            ok_text=self.tr("保存家庭户"),
+            on_ok=self.save,
         )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setObjectName("newHouseholdOk")
-        self.ok.setText(self.tr("保存家庭户"))
-        self.ok.setAccessibleName(self.tr("保存家庭户"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 820)
         chain = [self.village, self.address, *self.person.inputs(), self.ok]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

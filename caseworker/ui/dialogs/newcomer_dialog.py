@@ -12,12 +12,10 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLineEdit,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +24,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ValidationFailed
 from caseworker.services.trip_visit import Newcomer
 from caseworker.services.validation import validate_person
+from caseworker.ui.dialogs.person_dialog import frame_person_dialog
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, CodeCombo, FieldBox
@@ -88,28 +87,14 @@ class NewcomerDialog(QDialog):
         form.addRow(self.tr("迁入（出生）日期"), self.joined_box)
         person_box = QGroupBox(self.tr("人员基本信息"))
         QVBoxLayout(person_box).addWidget(self.person)
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.addWidget(household)
-        column.addWidget(person_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.ok = frame_person_dialog(
+            self,
+            self.banner,
+            (household, person_box),
+            ok_name="newcomerOk",
+            ok_text=self.tr("加入本户"),
+            on_ok=self.check_and_accept,
         )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setObjectName("newcomerOk")
-        self.ok.setText(self.tr("加入本户"))
-        self.ok.setAccessibleName(self.tr("加入本户"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.check_and_accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 820)
         chain = [
             self.newborn,
             self.moved_in,

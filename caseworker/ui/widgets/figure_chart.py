@@ -225,17 +225,3 @@ class FigureChart(QChartView):
             self.bar_clicked.emit(bars[self.current])
         else:
             super().keyPressEvent(event)
-
-    def bar_centre(self, bar: Bar) -> QPointF:
-        """Where ``bar`` is drawn, in the view's viewport (for tests and keyboard users)."""
-        chart = self.chart()
-        value = (bar.value or 0) / 2
-        if self.figure.chart == "bars":
-            point = chart.mapToPosition(QPointF(value, self.rows.index(bar)), self.series)
-        else:
-            index = [key for key, _ in self.categories].index(bar.key)
-            keys = [s.key for s in self.figure.series]
-            width = 0.5 / len(keys)  # Qt's default bar width is half a category
-            offset = (keys.index(bar.series) + 0.5) * width - 0.25
-            point = chart.mapToPosition(QPointF(index + offset, value), self.series)
-        return self.mapFromScene(chart.mapToScene(point)).toPointF()
