@@ -24,7 +24,6 @@ COVERED = ("insured_here", "insured_elsewhere")
 SOURCES = ("survey", "import", "enrolment", "payment", "registry", "upstream")
 # Sources that are the centre's own records: a survey answer does not silently replace them.
 RECORD_SOURCES = ("enrolment", "payment", "registry")
-PENSION_MIN_AGE = 16
 
 # The wire id of a status row is a name-based UUID of (person, line): every centre and the
 # county agree on it without asking, and a transfer keeps it.
@@ -101,13 +100,15 @@ def derive(
     enrolments: Iterable[EnrolmentFact],
     payments: Iterable[PaymentFact],
     day: date,
+    pension_min_age: int,
 ) -> Derived | None:
     """What this centre's records say of ``line`` on ``day``; None when they say nothing.
 
     A payment whose period covers the day is cover until the period ends. An active
     enrolment is cover, except in schemes whose cover is the period paid for (residents'
     medical insurance), where an enrolment without this period's payment is 'lapsed'.
-    Under-16s with no record are not concerned by the pension line until their birthday.
+    Under-16s (``pension_min_age``: the residents' pension's minimum age in the scheme
+    parameters) with no record are not concerned by the pension line until their birthday.
     """
     spec = next(item for item in lines() if item.code == line)
     paying = [
@@ -133,8 +134,8 @@ def derive(
         if first.scheme not in spec.paid_period_required:
             return Derived("insured_here", "enrolment", first.start_date, scheme=first.scheme)
         return Derived("not_insured", "enrolment", day, scheme=first.scheme, reason="lapsed")
-    if line == "pension" and completed_years(birth_date, day) < PENSION_MIN_AGE:
-        sixteenth = _birthday(birth_date, PENSION_MIN_AGE)
+    if line == "pension" and completed_years(birth_date, day) < pension_min_age:
+        sixteenth = _birthday(birth_date, pension_min_age)
         return Derived(
             "not_applicable",
             "registry",

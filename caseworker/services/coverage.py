@@ -39,7 +39,9 @@ from caseworker.domain.coverage import (
 from caseworker.domain.errors import InvalidValue
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound, PermissionDenied, ValidationFailed
+from caseworker.services.form_support import province_of_centre
 from caseworker.services.journal import record_change
+from caseworker.services.parameters import parameters_for
 from caseworker.store.database import Database
 from caseworker.store.models import (
     CoverageStatus,
@@ -170,13 +172,19 @@ def follow_records(session: Session, actor: Actor, person_id: uuid.UUID, day: da
     if person is None or person.owner_centre_code is not None:
         return []
     enrolments, payments = _facts(session, person)
+    min_age = parameters_for(day, province_of_centre(actor)).resident_pension.min_age
     changed = []
     for line in line_codes():
         row = session.get(CoverageStatus, (person.id, line))
         if row is None:
             continue
         derived = derive(
-            line, birth_date=person.birth_date, enrolments=enrolments, payments=payments, day=day
+            line,
+            birth_date=person.birth_date,
+            enrolments=enrolments,
+            payments=payments,
+            day=day,
+            pension_min_age=min_age,
         )
         row.valid_until = derived.valid_until if derived else None
         if derived is None:

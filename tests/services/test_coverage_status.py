@@ -73,6 +73,7 @@ def test_derive_payment_then_enrolment_then_age() -> None:
         enrolments=[enrolled],
         payments=[paid],
         day=TODAY,
+        pension_min_age=16,
     )
     assert (found.status, found.source, found.valid_until) == (
         "insured_here",
@@ -81,7 +82,12 @@ def test_derive_payment_then_enrolment_then_age() -> None:
     )
     # Medical cover is the year paid: enrolled without this year's payment is lapsed.
     lapsed = derive(
-        "medical", birth_date=date(1980, 1, 1), enrolments=[enrolled], payments=[], day=TODAY
+        "medical",
+        birth_date=date(1980, 1, 1),
+        enrolments=[enrolled],
+        payments=[],
+        day=TODAY,
+        pension_min_age=16,
     )
     assert (lapsed.status, lapsed.reason) == ("not_insured", "lapsed")
     # A voided payment is no cover.
@@ -89,7 +95,14 @@ def test_derive_payment_then_enrolment_then_age() -> None:
         paid.scheme, paid.period_start, paid.period_end, paid.business_date, voided=True
     )
     assert (
-        derive("medical", birth_date=date(1980, 1, 1), enrolments=[], payments=[void], day=TODAY)
+        derive(
+            "medical",
+            birth_date=date(1980, 1, 1),
+            enrolments=[],
+            payments=[void],
+            day=TODAY,
+            pension_min_age=16,
+        )
         is None
     )
     # Pension: an active enrolment is cover.
@@ -99,15 +112,30 @@ def test_derive_payment_then_enrolment_then_age() -> None:
         enrolments=[EnrolmentFact("resident_pension", "active", date(2019, 3, 1))],
         payments=[],
         day=TODAY,
+        pension_min_age=16,
     )
     assert (pension.status, pension.source) == ("insured_here", "enrolment")
-    child = derive("pension", birth_date=date(2018, 5, 5), enrolments=[], payments=[], day=TODAY)
+    child = derive(
+        "pension",
+        birth_date=date(2018, 5, 5),
+        enrolments=[],
+        payments=[],
+        day=TODAY,
+        pension_min_age=16,
+    )
     assert (child.status, child.reason, child.valid_until) == (
         "not_applicable",
         "under_16",
         date(2034, 5, 4),
     )
-    adult = derive("pension", birth_date=date(1980, 1, 1), enrolments=[], payments=[], day=TODAY)
+    adult = derive(
+        "pension",
+        birth_date=date(1980, 1, 1),
+        enrolments=[],
+        payments=[],
+        day=TODAY,
+        pension_min_age=16,
+    )
     assert adult is None
 
 
