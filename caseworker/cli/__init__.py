@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from caseworker import __version__
 from caseworker.cli import (
     admin,
+    households,
     payment,
     printing,
     registry,
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(commands)
     settings.register(commands)
     trips.register(commands)
+    households.register(commands)
     worklist.register(commands)
     return parser
 
