@@ -296,6 +296,45 @@
     </message>
 </context>
 <context>
+    <name>CoverageAnswerDialog</name>
+    <message>
+        <source>记录参保状态</source>
+        <translation>Record coverage status</translation>
+    </message>
+    <message>
+        <source>（不变）</source>
+        <translation>(unchanged)</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Coverage status</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>参保地</source>
+        <translation>Where insured</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>:</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+</context>
+<context>
     <name>CoveragePicture</name>
     <message>
         <source>保障项目</source>
@@ -2313,8 +2352,16 @@
         <translation>Print form (Ctrl+P)</translation>
     </message>
     <message>
+        <source>记录参保状态（Ctrl+Shift+G）</source>
+        <translation>Record coverage status (Ctrl+Shift+G)</translation>
+    </message>
+    <message>
         <source>：</source>
         <translation>:</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Coverage status</translation>
     </message>
     <message>
         <source>家庭成员</source>
@@ -2387,6 +2434,10 @@
     <message>
         <source>未参保</source>
         <translation>Not enrolled</translation>
+    </message>
+    <message>
+        <source>未知</source>
+        <translation>Unknown</translation>
     </message>
     <message>
         <source>管理中心</source>

@@ -1,20 +1,22 @@
 """One person: details, household, coverage, payments and the history of changes.
 
 Loaded on the runner's read lane; buttons hand the person to the enrolment form, the payment
-dialog and the printed enrolment form; a receipt in the payment list can be voided (a
-supervisor confirms in the void dialog).
+dialog, the printed enrolment form and the coverage answer dialog (参保状态, saved on the
+write lane); a receipt in the payment list can be voided (a supervisor confirms in the void
+dialog).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,13 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.domain.coverage import lines, reason_table
 from caseworker.domain.dates import completed_years
 from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
+from caseworker.services.coverage import CoverageView, person_statuses
 from caseworker.services.records import PaymentRecord, PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
+from caseworker.ui.dialogs.coverage_answer_dialog import CoverageAnswerDialog
 from caseworker.ui.dialogs.void_dialog import VoidDialog
-from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.i18n import is_english, message_for, with_note
 from caseworker.ui.models.labels import (
     code_label,
     codes_text,
@@ -52,6 +57,7 @@ from caseworker.ui.widgets.common import record_table
 class PersonPage:
     detail: PersonDetail
     household: list[HouseholdMember]
+    coverage: dict[str, CoverageView] = field(default_factory=dict)
 
 
 class PersonView(QWidget):
@@ -97,6 +103,12 @@ class PersonView(QWidget):
         self.pay_button.clicked.connect(self._pay)
         self.tax_pay_button.clicked.connect(self._tax_pay)
         self.print_button.clicked.connect(self._print)
+        self.coverage_button = self._button(
+            "personRecordCoverage", self.tr("记录参保状态（Ctrl+Shift+G）"), "Ctrl+Shift+G"
+        )
+        self.coverage_button.setVisible(session.actor.may(Permission.RECORD_COVERAGE))
+        self.coverage_button.clicked.connect(self._record_coverage)
+        self.coverage_dialog: CoverageAnswerDialog | None = None
         buttons = QHBoxLayout()
         for button in (self.back_button, self.edit_button, self.pay_button, self.print_button):
             buttons.addWidget(button)
@@ -122,6 +134,23 @@ class PersonView(QWidget):
             self.facts.addWidget(value, row, pair * 2 + 1)
         for column in (1, 3, 5):
             self.facts.setColumnStretch(column, 1)
+
+        # 参保状态: one row per insurance line, in words.
+        self.coverage_box = QGroupBox(self.tr("参保状态"))
+        self.coverage_box.setObjectName("personCoverageStatus")
+        self.coverage_grid = QGridLayout(self.coverage_box)
+        self.coverage_grid.setHorizontalSpacing(12)
+        self.coverage_labels: dict[str, QLabel] = {}
+        for row, line in enumerate(lines()):
+            self.coverage_grid.addWidget(
+                QLabel((line.name_en if is_english() else line.name_zh) + self.tr("：")), row, 0
+            )
+            value = QLabel(objectName=f"coverage_{line.code}")
+            value.setWordWrap(True)
+            self.coverage_labels[line.code] = value
+            self.coverage_grid.addWidget(value, row, 1)
+        self.coverage_grid.addWidget(self.coverage_button, 0, 2)
+        self.coverage_grid.setColumnStretch(1, 1)
 
         today = date.today()
         self.household_model = RecordTableModel(household_columns(today), self)
@@ -163,6 +192,7 @@ class PersonView(QWidget):
         layout.addWidget(self.owner)
         layout.addWidget(self.error)
         layout.addLayout(self.facts)
+        layout.addWidget(self.coverage_box)
         layout.addWidget(self.tabs, 1)
         self._set_buttons_enabled(False)
         self.payment_table.selectionModel().selectionChanged.connect(self._payment_selected)
@@ -197,11 +227,15 @@ class PersonView(QWidget):
         self._wanted = person_id
         self._set_buttons_enabled(False)
         self.error.hide()
-        database = self.session.database
+        database, actor = self.session.database, self.session.actor
 
         def load(_control: object) -> tuple[uuid.UUID, PersonPage]:
             detail = person_detail(database, str(person_id))
-            return person_id, PersonPage(detail, household_members(database, person_id))
+            return person_id, PersonPage(
+                detail,
+                household_members(database, person_id),
+                person_statuses(database, actor, person_id),
+            )
 
         self.runner.submit(load, on_success=self._show_page, on_failure=self._show_error)
 
@@ -256,7 +290,11 @@ class PersonView(QWidget):
         self.payment_model.set_rows(list(reversed(person.payments)))
         self._payment_selected()
         self.history_model.set_rows(list(reversed(person.history)))
+        for line, label in self.coverage_labels.items():
+            label.setText(self._coverage_text(page.coverage.get(line)))
         self._set_buttons_enabled(True)
+        # Another centre's person is read-only here: the service would refuse anyway.
+        self.coverage_button.setEnabled(person.owner_centre_code is None)
         self.loaded.emit()
 
     def _show_error(self, error: BaseException) -> None:
@@ -264,7 +302,24 @@ class PersonView(QWidget):
         self.error.show()
         self.loaded.emit()
 
+    def _coverage_text(self, status: CoverageView | None) -> str:
+        if status is None:
+            return self.tr("未知")
+        parts = [code_label("coverage_status", status.status)]
+        table = reason_table(status.status)
+        if status.reason:
+            parts.append(code_label(table, status.reason) if table else status.reason)
+        if status.insured_where:
+            parts.append(status.insured_where)
+        if status.as_of:
+            parts.append(status.as_of.isoformat())
+        if status.source:
+            parts.append(code_label("coverage_source", status.source))
+        text = " · ".join(part for part in parts if part)
+        return with_note(text, status.note) if status.note else text
+
     def _set_buttons_enabled(self, enabled: bool) -> None:
+        self.coverage_button.setEnabled(enabled)
         self.edit_button.setEnabled(enabled)
         self.pay_button.setEnabled(enabled)
         self.tax_pay_button.setEnabled(enabled)
@@ -283,6 +338,13 @@ class PersonView(QWidget):
     def _tax_pay(self) -> None:
         if self.person is not None:
             self.tax_payment_requested.emit(self.person.id)
+
+    def _record_coverage(self) -> None:
+        if self.person is None or self.person.owner_centre_code is not None:
+            return
+        self.coverage_dialog = CoverageAnswerDialog(self.session, self.runner, self.person.id, self)
+        self.coverage_dialog.recorded.connect(self.reload)
+        self.coverage_dialog.open()
 
     def _print(self) -> None:
         if self.person is not None:
