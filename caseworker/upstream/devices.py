@@ -68,8 +68,9 @@ def add_centre(db: UpstreamDb, code: str, name: str, township_code: str | None =
 
 
 def issue_token(db: UpstreamDb, centre_code: str) -> str:
-    """A one-time token (printed once; only its hash is stored)."""
-    token = secrets.token_urlsafe(24)
+    """A one-time token (printed once; only its hash is stored). Hex, so it never starts
+    with "-", which the command line would take for an option (`--token -x…`)."""
+    token = secrets.token_hex(20)
     with db.writing() as session:
         if session.get(Centre, centre_code) is None:
             raise Refused(
