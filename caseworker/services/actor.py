@@ -28,6 +28,8 @@ class Permission(StrEnum):
     PRINT_COPY = "print_copy"  # a copy (副本) of a receipt already issued
     VIEW_REMITTANCE = "view_remittance"  # the day's cash to remit (解缴)
     IMPORT_TAX_LIST = "import_tax_list"  # the tax authority's list, matched against ours
+    IMPORT_ROSTER = "import_roster"  # village rosters and civil affairs' lists, in bulk
+    EXPORT_PERSONAL_DATA = "export_personal_data"  # registry and statuses to a file, unmasked
     VOID_PAYMENT = "void_payment"
     CLOSE_DAY = "close_day"  # 日结
     REVIEW = "review"  # end-of-day approval, send back to the clerk
@@ -47,6 +49,8 @@ _CLERK = {
 }
 _SUPERVISOR = _CLERK | {
     Permission.IMPORT_TAX_LIST,
+    Permission.IMPORT_ROSTER,
+    Permission.EXPORT_PERSONAL_DATA,
     Permission.VOID_PAYMENT,
     Permission.CLOSE_DAY,
     Permission.REVIEW,
