@@ -10,6 +10,7 @@ from caseworker import __version__
 from caseworker.cli import (
     admin,
     households,
+    imports,
     payment,
     printing,
     registry,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     trips.register(commands)
     households.register(commands)
     worklist.register(commands)
+    imports.register(commands)
     return parser
 
 
