@@ -94,34 +94,45 @@ def check_choices(
         raise ValidationFailed(errors)
 
 
-def _apply_person(person: Person, valid: ValidPerson) -> None:
+_TYPED_FIELDS = (
+    "ethnicity",
+    "phone",
+    "hukou_nature",
+    "hukou_village_code",
+    "hukou_address",
+    "residence_address",
+    "employment_category",
+    "employer_id",
+    "bank_account",
+    "household_id",
+    "relationship_to_head",
+)
+
+
+def person_values(valid: ValidPerson) -> dict[str, Any]:
+    """The person's columns a checked input sets (one place for the form and the imports)."""
     identity = valid.identity
-    person.id_number = identity.number
-    person.id_kind = identity.kind.value
-    person.name = valid.name
-    person.sex = identity.sex.value
-    person.birth_date = identity.birth_date
-    person.hukou_region_code = identity.region_code
-    for name in (
-        "ethnicity",
-        "phone",
-        "hukou_nature",
-        "hukou_village_code",
-        "hukou_address",
-        "residence_address",
-        "employment_category",
-        "employer_id",
-        "bank_account",
-        "household_id",
-        "relationship_to_head",
-    ):
-        setattr(person, name, getattr(valid, name))
-    person.special_groups = list(valid.special_groups)
+    values: dict[str, Any] = {
+        "id_number": identity.number,
+        "id_kind": identity.kind.value,
+        "name": valid.name,
+        "sex": identity.sex.value,
+        "birth_date": identity.birth_date,
+        "hukou_region_code": identity.region_code,
+        **{name: getattr(valid, name) for name in _TYPED_FIELDS},
+        "special_groups": list(valid.special_groups),
+    }
     if valid.moved_in_on is not None:  # the front desk does not ask: keep what a visit said
-        person.moved_in_on = valid.moved_in_on
+        values["moved_in_on"] = valid.moved_in_on
+    return values
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def _apply_person(person: Person, valid: ValidPerson) -> None:
+    for name, value in person_values(valid).items():
+        setattr(person, name, value)
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {
         k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "version"
     }
@@ -164,7 +175,7 @@ def save_person(
         entity_id=person.id,
         operation="upsert",
         payload=after,
-        detail={"name": person.name} if created else {"changes": _changes(before, after)},
+        detail={"name": person.name} if created else {"changes": changes_between(before, after)},
     )
     enrolment_ids = {}
     written: dict[str, Enrolment] = {}

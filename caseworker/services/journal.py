@@ -156,13 +156,20 @@ def record_change(
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        detail={
-            "outbox_id": outbox.id,
-            "payload_sha256": hashlib.sha256(canonical_json(payload)).hexdigest(),
-            **(detail or {}),
-        },
+        detail=change_detail(outbox.id, payload, detail),
     )
     return outbox
+
+
+def change_detail(
+    outbox_id: uuid.UUID, payload: dict[str, Any], detail: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What the audit entry of a change holds: the outbox row it names and the payload's hash."""
+    return {
+        "outbox_id": outbox_id,
+        "payload_sha256": hashlib.sha256(canonical_json(payload)).hexdigest(),
+        **(detail or {}),
+    }
 
 
 @dataclass(frozen=True)

@@ -728,3 +728,25 @@ class TripPerson(Base):
     answered: Mapped[bool] = mapped_column(default=False)
     recorded_on: Mapped[date] = mapped_column(Date)
     operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+
+
+# --- Bulk imports (issue 11) ------------------------------------------------------------------
+
+
+class ImportRow(Base):
+    """A row of the file being imported: its person (for the same person twice in one file)
+    and its outcome (for the report). Filled and emptied within the import's transaction."""
+
+    __tablename__ = "import_row"
+    row: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    problems: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class ImportHousehold(Base):
+    """The household made (or found) for each household key of the file being imported."""
+
+    __tablename__ = "import_household"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(Uuid)
