@@ -591,73 +591,126 @@ def _group_name(code: str) -> str:
     return table.get(code).name_zh if code in table else code
 
 
-def report_rows(result: SpecialGroupResult) -> list[tuple[str, int, str, str, str, str, str]]:
-    """(what, row, ID number, name on the list, group, what is wrong, what to do) for every row
-    not marked: the unmatched, the rows with problems, names that differ, other centres' and
-    expired memberships. The ID number is in full: the clerk follows it up with civil affairs."""
-    out: list[tuple[str, int, str, str, str, str, str]] = []
+@dataclass(frozen=True)
+class Unmarked:
+    """A row of the list that marked nobody: what it is, what is wrong and what to do. The ID
+    number is in full (the report is for following up with civil affairs); screens mask it."""
+
+    kind: str  # unmatched, problem, name_differs, other_centre, expired
+    row: int
+    id_number: str
+    name: str  # as on the list
+    group: str | None
+    problem: str
+    problem_en: str
+    todo: str
+    todo_en: str
+
+
+KIND_WORDS = {
+    "unmatched": ("未登记", "Not registered"),
+    "problem": ("无法读取", "Cannot be read"),
+    "name_differs": ("姓名不符", "Name differs"),
+    "other_centre": ("其他中心管理", "Another centre's"),
+    "expired": ("已过有效期", "Expired"),
+}
+
+
+def unmarked(result: SpecialGroupResult) -> list[Unmarked]:
+    """Every row not marked, in the list's order: the unmatched, the rows with problems, names
+    that differ, other centres' people and expired memberships."""
+    out: list[Unmarked] = []
     for row in result.unmatched:
         out.append(
-            (
-                "未登记",
+            Unmarked(
+                "unmatched",
                 row.row,
                 row.id_number,
                 row.name,
-                _group_name(row.group),
+                row.group,
                 "本中心登记库中没有此身份证号。",
+                "No person with this ID number is registered here.",
                 "核实是否属本乡镇；是则为其登记参保后重新导入本名单。",
+                "Check whether they live in this township; if so, register them and import "
+                "the list again.",
             )
         )
     for problem in result.problems:
         out.append(
-            (
-                "无法读取",
+            Unmarked(
+                "problem",
                 problem.row,
                 problem.id_number,
                 problem.name,
-                "",
+                None,
                 problem.problem,
+                problem.problem_en,
                 "请民政部门更正该行，或在表格中改正后重新导入。",
+                "Ask civil affairs to correct the row, or correct it in the file and import again.",
             )
         )
     for found in result.name_differs:
         out.append(
-            (
-                "姓名不符",
+            Unmarked(
+                "name_differs",
                 found.listed.row,
                 found.listed.id_number,
                 found.listed.name,
-                _group_name(found.listed.group),
+                found.listed.group,
                 f"登记库中此身份证号的姓名为“{found.registry_name}”。",
+                f"The registry has this ID number under the name {found.registry_name}.",
                 "与民政部门核对身份证号和姓名；确为同一人时，更正姓名后重新导入。",
+                "Check the ID number and name with civil affairs; if it is the same person, "
+                "correct the name and import again.",
             )
         )
     for other in result.other_centre:
         out.append(
-            (
-                "其他中心管理",
+            Unmarked(
+                "other_centre",
                 other.listed.row,
                 other.listed.id_number,
                 other.listed.name,
-                _group_name(other.listed.group),
+                other.listed.group,
                 f"此人由 {other.owner_centre_code} 中心管理（登记姓名“{other.registry_name}”）。",
+                f"Managed by centre {other.owner_centre_code} (registered as "
+                f"{other.registry_name}).",
                 "请把此行转给管理该人员的中心，或先办理转入。",
+                "Pass the row to the centre that manages the person, or transfer them here first.",
             )
         )
     for found in result.expired:
         until = found.listed.valid_until
         out.append(
-            (
-                "已过有效期",
+            Unmarked(
+                "expired",
                 found.listed.row,
                 found.listed.id_number,
                 found.listed.name,
-                _group_name(found.listed.group),
+                found.listed.group,
                 f"有效期至 {until}，已过期：已记录，但未标记为该群体。",
+                f"Valid until {until}, which has passed: recorded, but the group is not added.",
                 "如仍属该群体，请民政部门提供续期后的名单。",
+                "If they are still in the group, ask civil affairs for the renewed list.",
             )
         )
-    return sorted(out, key=lambda r: r[1])
+    return sorted(out, key=lambda r: r.row)
+
+
+def report_rows(result: SpecialGroupResult) -> list[tuple[str, int, str, str, str, str, str]]:
+    """(what, row, ID number, name on the list, group, what is wrong, what to do), in Chinese."""
+    return [
+        (
+            KIND_WORDS[r.kind][0],
+            r.row,
+            r.id_number,
+            r.name,
+            _group_name(r.group) if r.group else "",
+            r.problem,
+            r.todo,
+        )
+        for r in unmarked(result)
+    ]
 
 
 def write_unmatched(path: Path, result: SpecialGroupResult) -> Path:
