@@ -2467,6 +2467,10 @@
         <translation>Not enrolled</translation>
     </message>
     <message>
+        <source>已过期</source>
+        <translation>expired</translation>
+    </message>
+    <message>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
@@ -3319,7 +3323,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>按名单中的类别列</source>
-        <translation>From the list's category column</translation>
+        <translation>From the list&apos;s category column</translation>
     </message>
     <message>
         <source>认定机关</source>
@@ -3355,7 +3359,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>选择民政部门的特殊群体名单</source>
-        <translation>Choose civil affairs' special-group list</translation>
+        <translation>Choose civil affairs&apos; special-group list</translation>
     </message>
     <message>
         <source>名单 (*.xlsx *.csv);;所有文件 (*)</source>

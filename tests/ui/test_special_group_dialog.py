@@ -71,3 +71,28 @@ def test_preview_import_and_save_the_unmatched(qtbot, centre, supervisor, runner
     dialog.file_dialog.close()
     rows = list(load_workbook(report).active.iter_rows(values_only=True))[3:]
     assert [(r[0], r[2]) for r in rows] == [("未登记", STRANGER)]
+
+
+def test_the_person_view_shows_the_memberships(qtbot, centre, supervisor, runner, tmp_path):
+    from caseworker.services.special_groups import import_special_group_list
+    from caseworker.ui.views.person_view import PersonView
+
+    person_id = enrol(
+        centre.database, centre.actor, farmer(), [EnrolmentChoice("resident_medical")], today=TODAY
+    ).person_id
+    path = tmp_path / "名单.csv"
+    path.write_text(
+        "身份证号,类别,认定日期,有效期至,认定机关\n"
+        f"{SHAN},低保对象,2025-03-01,2099-12-31,XX县民政局\n"
+        f"{SHAN},特困人员,2019-01-01,2020-12-31,YY县民政局\n",
+        encoding="utf-8",
+    )
+    import_special_group_list(supervisor.database, supervisor.actor, path)
+    view = PersonView(centre, runner)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.show_person(person_id)
+    lines = view.fact_labels["special"].text().splitlines()
+    assert lines[0] == "最低生活保障对象"  # the groups that count
+    assert "最低生活保障对象（2025-03-01～2099-12-31、XX县民政局）" in lines
+    assert "特困人员（2019-01-01～2020-12-31、YY县民政局、已过期）" in lines
