@@ -57,6 +57,7 @@ def marked(home: Path) -> tuple[list[str], int]:
         session.close()
 
 
+@pytest.mark.slow
 def test_dry_run_then_import_with_a_report(home: Path, tmp_path: Path):
     path, report = dibao_list(tmp_path), tmp_path / "未匹配.xlsx"
     base = ["import", "special-groups", str(path), "--group", "dibao", "--office", "XX县民政局"]
