@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseworker.cli.special_groups import register_special_groups
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
@@ -16,3 +18,4 @@ def register(commands: Any) -> None:
 
 # Each kind of list registers its subcommand: ``register_…(lists)``.
 KINDS: list[Any] = []
+KINDS.append(register_special_groups)

@@ -50,6 +50,10 @@ ACTION_LABELS: dict[str, Words] = {
     "payment.original": ("开具收据原件", "Receipt original issued"),
     "payment.record_tax": ("登记税务渠道缴费", "Tax-channel payment recorded"),
     "tax_list.match": ("核对税务缴费清单", "Tax authority's list matched"),
+    "special_group_list.import": (
+        "导入民政特殊群体名单",
+        "Civil affairs' special-group list imported",
+    ),
     "day.close": ("日结", "Day closed"),
     "day.reopen": ("撤销日结", "Day close reopened"),
     "review.approve": ("审核通过", "Approved in review"),
@@ -103,6 +107,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "store": ("数据库", "Database"),
     "sync": ("同步", "Sync"),
     "transfer": ("转入申请", "Transfer"),
+    "special_group_list": ("特殊群体名单", "Special-group list"),
 }
 
 FIELD_LABELS: dict[str, Words] = {

@@ -183,6 +183,37 @@ class Person(Stamped, Base):
     )
 
 
+class SpecialGroupMembership(Base):
+    """A person in a special group as one of civil affairs' lists says (民政 低保/特困/残疾 …):
+    the dates and issuing office the list gives, and which list (file name and SHA-256).
+
+    One row per person, group and list, so importing the same list again writes nothing. Local
+    bookkeeping: what goes upstream is the person's ``special_groups`` (changed through the
+    normal person change) and the audit entry of the list. A later list without the person
+    removes nothing (civil affairs' lists are not complete registers)."""
+
+    __tablename__ = "special_group_membership"
+    __table_args__ = (
+        UniqueConstraint("person_id", "group_code", "source_sha256"),
+        CheckConstraint(
+            "valid_until IS NULL OR valid_from IS NULL OR valid_from <= valid_until",
+            name="dates_in_order",
+        ),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    group_code: Mapped[str] = mapped_column(String(30))  # a special_group code (dibao, tekun …)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    office: Mapped[str] = mapped_column(String(100))  # the issuing office (XX县民政局)
+    certificate_number: Mapped[str | None] = mapped_column(String(60))
+    source_file: Mapped[str] = mapped_column(String(255))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_row: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operator.id"))
+
+
 class PersonSearchKey(Base):
     """Name keys (character suffixes, pinyin, initials) matched by indexed prefix."""
 

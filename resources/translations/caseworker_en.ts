@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name></name>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>群体</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>处理办法</source>
+        <translation>What to do</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>第一位管理员</source>
@@ -2436,6 +2467,10 @@
         <translation>Not enrolled</translation>
     </message>
     <message>
+        <source>已过期</source>
+        <translation>expired</translation>
+    </message>
+    <message>
         <source>未知</source>
         <translation>Unknown</translation>
     </message>
@@ -3262,6 +3297,97 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>SpecialGroupDialog</name>
+    <message>
+        <source>导入民政特殊群体名单</source>
+        <translation>Import a civil affairs special-group list</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none chosen)</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>选择名单文件</source>
+        <translation>Choose the list file</translation>
+    </message>
+    <message>
+        <source>群体</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>按名单中的类别列</source>
+        <translation>From the list&apos;s category column</translation>
+    </message>
+    <message>
+        <source>认定机关</source>
+        <translation>Issuing office</translation>
+    </message>
+    <message>
+        <source>名单中没有认定机关时填写，如 XX县民政局</source>
+        <translation>When the list names none, e.g. XX县民政局</translation>
+    </message>
+    <message>
+        <source>名单文件</source>
+        <translation>List file</translation>
+    </message>
+    <message>
+        <source>未标记的行</source>
+        <translation>Rows not marked</translation>
+    </message>
+    <message>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>保存未匹配名单…</source>
+        <translation>Save unmatched list…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>选择民政部门的特殊群体名单</source>
+        <translation>Choose civil affairs&apos; special-group list</translation>
+    </message>
+    <message>
+        <source>名单 (*.xlsx *.csv);;所有文件 (*)</source>
+        <translation>Lists (*.xlsx *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取名单……</source>
+        <translation>Reading the list…</translation>
+    </message>
+    <message>
+        <source>名单 %1，共 %2 行：匹配 %3（标记 %4 人），未登记 %5，有问题 %6，姓名不符 %7，其他中心管理 %8，已过有效期 %9。</source>
+        <translation>List %1, %2 rows: %3 matched (%4 people to mark), %5 not registered, %6 with problems, %7 names differ, %8 managed by another centre, %9 expired.</translation>
+    </message>
+    <message>
+        <source>已导入：写入 %1 条认定记录，%2 人标记为特殊群体。</source>
+        <translation>Imported: %1 memberships written, %2 people marked as in a special group.</translation>
+    </message>
+    <message>
+        <source>保存未匹配名单</source>
+        <translation>Save the unmatched list</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>未匹配名单已保存到 %1。</source>
+        <translation>The unmatched list was saved to %1.</translation>
     </message>
 </context>
 <context>

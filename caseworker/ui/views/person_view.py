@@ -32,9 +32,10 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.coverage import CoverageView, person_statuses
 from caseworker.services.records import PaymentRecord, PersonDetail
 from caseworker.services.registry import HouseholdMember, household_members, person_detail
+from caseworker.services.special_groups import MembershipView, memberships_of
 from caseworker.ui.dialogs.coverage_answer_dialog import CoverageAnswerDialog
 from caseworker.ui.dialogs.void_dialog import VoidDialog
-from caseworker.ui.i18n import is_english, message_for, with_note
+from caseworker.ui.i18n import is_english, list_separator, message_for, with_note
 from caseworker.ui.models.labels import (
     code_label,
     codes_text,
@@ -58,6 +59,7 @@ class PersonPage:
     detail: PersonDetail
     household: list[HouseholdMember]
     coverage: dict[str, CoverageView] = field(default_factory=dict)
+    memberships: list[MembershipView] = field(default_factory=list)  # from civil affairs' lists
 
 
 class PersonView(QWidget):
@@ -235,6 +237,7 @@ class PersonView(QWidget):
                 detail,
                 household_members(database, person_id),
                 person_statuses(database, actor, person_id),
+                memberships_of(database, person_id),
             )
 
         self.runner.submit(load, on_success=self._show_page, on_failure=self._show_error)
@@ -280,7 +283,7 @@ class PersonView(QWidget):
             "residence": person.residence_address or "",
             "employment": code_label("employment_category", person.employment_category),
             "employer": person.employer_name or "",
-            "special": codes_text("special_group", person.special_groups),
+            "special": self._special_text(person.special_groups, page.memberships),
             "coverage": schemes_text(active) or self.tr("未参保"),
         }
         for key, text in values.items():
@@ -296,6 +299,22 @@ class PersonView(QWidget):
         # Another centre's person is read-only here: the service would refuse anyway.
         self.coverage_button.setEnabled(person.owner_centre_code is None)
         self.loaded.emit()
+
+    def _special_text(
+        self, groups: list[str] | tuple[str, ...], found: list[MembershipView]
+    ) -> str:
+        """The person's groups, then what civil affairs' lists said (dates, office), an ended
+        membership marked as such (it no longer counts)."""
+        lines = [codes_text("special_group", groups)] if groups else []
+        for m in found:
+            dates = f"{m.valid_from or ''}～{m.valid_until or ''}"
+            parts = [dates if m.valid_from or m.valid_until else "", m.office]
+            if m.expired:
+                parts.append(self.tr("已过期"))
+            words = list_separator().join(part for part in parts if part)
+            label = code_label("special_group", m.group)
+            lines.append(with_note(label, words) if words else label)
+        return "\n".join(lines)
 
     def _show_error(self, error: BaseException) -> None:
         self.error.setText(message_for(error))
