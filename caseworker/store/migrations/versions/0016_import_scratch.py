@@ -1,7 +1,7 @@
 """import scratch tables: what a bulk import has seen so far, kept in the store, not in memory
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 18:00:00
 
 A roster of 500,000 rows must import with flat memory: the rows already seen (for the same
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
