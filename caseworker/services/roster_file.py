@@ -1,13 +1,20 @@
 """Reading a household roster as village committees keep it (.xlsx or .csv).
 
-Columns are found by their heading (several spellings each), on whichever sheet names them;
-each row comes back as plain values ready for ``services.validation.PersonInput`` with the
-problems found in it, each naming the column and saying what is wrong. Nothing is written
-anywhere: the import (a later step) decides what to do with the rows.
+Two steps, both streaming (a roster of 500,000 rows is read with flat memory): ``inspect_roster``
+finds the heading row (several spellings per field, on whichever sheet names them) and gives a
+``RosterLayout`` — which column is which field, what is missing, a few sample rows — for the
+clerk to confirm or correct; ``iter_roster`` then yields every data row as plain values ready for
+``services.validation.PersonInput`` with the problems found in it, each naming the column and
+saying what is wrong. Nothing is written anywhere, and nothing is kept across rows but the
+household head (for the household key): checks across rows, such as one person listed twice,
+are the import's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,36 +27,52 @@ from caseworker.services.errors import ServiceError
 
 # Field → the headings that name it (compared by ``spreadsheet.heading_key``).
 HEADINGS: dict[str, tuple[str, ...]] = {
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码"),
-    "name": ("姓名", "名字"),
-    "relationship": ("与户主关系", "关系"),
-    "head_name": ("户主姓名", "户主"),
     "household_number": ("户号",),
+    "name": ("姓名", "名字"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码"),
+    "relationship": ("与户主关系", "关系"),
     "sex": ("性别",),
     "ethnicity": ("民族",),
-    "phone": ("联系电话", "手机号"),
-    "hukou_address": ("户籍地址", "地址"),
-    "village": ("村（居）委会", "村", "村居"),
-    "employment_category": ("就业类别",),
     "birth_date": ("出生日期",),
+    "phone": ("联系电话", "手机号"),
+    "village": ("村（居）委会", "村", "村居"),
+    "hukou_address": ("户籍地址", "地址"),
+    "employment_category": ("就业类别",),
+    "head_name": ("户主姓名", "户主"),
 }
 BY_HEADING = {spreadsheet.heading_key(h): f for f, names in HEADINGS.items() for h in names}
-# The column names used in problems, as a clerk reads them.
-COLUMN_ZH = {field: names[0] for field, names in HEADINGS.items()}
-COLUMN_EN = {
-    "id_number": "ID number",
-    "name": "name",
-    "relationship": "relationship to head",
-    "head_name": "head's name",
+REQUIRED = ("id_number", "name")
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    code: str  # a key of HEADINGS
+    zh: str  # the heading a template writes, and the column's name in problems
+    en: str
+    required: bool
+
+
+# The fields a roster column can be, in the template's order: the one list the mapping dialog
+# offers, the template writes and problems name columns by.
+_EN = {
     "household_number": "household number",
+    "name": "name",
+    "id_number": "ID number",
+    "relationship": "relationship to head",
     "sex": "sex",
     "ethnicity": "ethnic group",
-    "phone": "phone",
-    "hukou_address": "hukou address",
-    "village": "village",
-    "employment_category": "employment category",
     "birth_date": "date of birth",
+    "phone": "phone",
+    "village": "village",
+    "hukou_address": "hukou address",
+    "employment_category": "employment category",
+    "head_name": "head's name",
 }
+FIELD_LABELS: tuple[FieldLabel, ...] = tuple(
+    FieldLabel(code, names[0], _EN[code], code in REQUIRED) for code, names in HEADINGS.items()
+)
+COLUMN_ZH = {label.code: label.zh for label in FIELD_LABELS}
+COLUMN_EN = {label.code: label.en for label in FIELD_LABELS}
 HEAD_CODES = ("01", "02")  # 本人, 户主: the row of the household head
 
 
@@ -71,15 +94,21 @@ class RosterRow:
 
 
 @dataclass(frozen=True)
-class RosterFile:
+class RosterLayout:
+    """What ``inspect_roster`` found: where the headings are and which column is which field."""
+
     name: str
     sha256: str
-    kind: str
-    sheet: str  # the sheet whose headings matched
-    headings: tuple[str, ...]  # as written, per column
-    mapping: dict[str, str]  # heading as written → field
-    unknown_headings: tuple[str, ...]
-    rows: tuple[RosterRow, ...]
+    kind: str  # "xlsx", "csv (UTF-8)" or "csv (GB18030)"
+    sheet: str  # the sheet's title
+    header_row: int  # 1-based, as the sheet shows it
+    headings: tuple[str, ...]  # as written per column (merged cells filled)
+    mapping: dict[int, str]  # 0-based column → field (a key of HEADINGS)
+    unknown: tuple[int, ...]  # columns with a heading that names no field
+    missing: tuple[str, ...]  # required fields no column maps to: the clerk must map them
+    samples: tuple[tuple[str, ...], ...]  # the first data rows as display text, per column
+    estimated_rows: int | None  # rows in the sheet, for a progress bar (an estimate)
+    first_data_row: int  # 1-based: below the heading block (a heading merged down spans rows)
 
 
 def bad_file(zh: str, en: str) -> ServiceError:
@@ -202,70 +231,131 @@ def _read_row(number: int, row: list[Any], columns: dict[str, int]) -> RosterRow
     )
 
 
-def read_roster(path: Path) -> RosterFile:
-    """Every row of the roster with its problems; raises ``bad_roster`` for an unreadable file."""
-    raw = spreadsheet.open_spreadsheet(path, bad_file)
-    header = spreadsheet.find_header(
-        raw.sheets, BY_HEADING, min_fields=2, required=("id_number", "name")
-    )
-    if header is None:
-        raise bad_file(
-            "找不到表头：没有一张工作表在前10行中写有“身份证号”和“姓名”等列名。"
-            "请确认选的是村（居）委会的户籍花名册。",
-            "No heading row: no sheet names the columns 身份证号 and 姓名 in its first 10 rows. "
-            "Check this is a village committee's household roster.",
-        )
-    columns = header.columns
-    rows: list[RosterRow] = []
-    first_seen: dict[str, int] = {}
-    head_name = head_address = ""
-    for index in range(header.data_start, len(header.sheet.rows)):
-        cells = header.sheet.rows[index]
-        if spreadsheet.blank(cells):
-            continue
-        read = _read_row(index + 1, cells, columns)
-        problems = list(read.problems)
-        number = read.fields.get("id_number")
-        if number and not any(p.column == "id_number" for p in problems):
-            if number in first_seen:
-                problems.append(
-                    _problem(
-                        "id_number",
-                        f"与第{first_seen[number]}行重复，同一人在文件中出现两次。",
-                        f"the same as row {first_seen[number]}; one person is listed twice.",
-                    )
+ROSTER_MAX_BYTES: int | None = None  # streamed: a large roster costs time, not memory
+SAMPLE_ROWS = 5
+
+
+def _open(path: Path) -> spreadsheet.SpreadsheetStream:
+    return spreadsheet.open_stream(path, bad_file, max_bytes=ROSTER_MAX_BYTES)
+
+
+def inspect_roster(path: Path) -> RosterLayout:
+    """The roster's layout; raises ``bad_roster`` for a file that cannot be read or has no row
+    that could be headings. Headings that name neither 身份证号 nor 姓名 still give a layout (its
+    ``missing`` says so) when a row looks like headings, for the clerk to map by hand."""
+    with _open(path) as stream:
+        sheets = stream.sheets
+        header = spreadsheet.find_header(sheets, BY_HEADING, min_fields=2, required=REQUIRED)
+        if header is None:
+            header = spreadsheet.find_header(sheets, BY_HEADING, min_fields=2)
+        if header is None:
+            found = spreadsheet.heading_like_row(sheets)
+            if found is not None:
+                header = spreadsheet.header_at(*found, BY_HEADING)
+        if header is None:
+            raise bad_file(
+                "找不到表头：没有一张工作表在前10行中写有“身份证号”和“姓名”等列名。"
+                "请确认选的是村（居）委会的户籍花名册。",
+                "No heading row: no sheet names the columns 身份证号 and 姓名 in its first 10 "
+                "rows. Check this is a village committee's household roster.",
+            )
+        mapping = {column: field_ for field_, column in header.columns.items()}
+        width = len(header.headings)
+        samples: list[tuple[str, ...]] = []
+        with contextlib.closing(stream.rows(header.sheet.title)) as rows:
+            for cells in itertools.islice(rows, header.data_start, None):
+                if spreadsheet.blank(cells):
+                    continue
+                samples.append(
+                    tuple(spreadsheet.text(spreadsheet.cell(cells, c)) for c in range(width))
                 )
-            else:
-                first_seen[number] = read.row
-        key = read.household_key
-        if not key:
-            if read.relationship_code in HEAD_CODES:
-                head_name = read.fields.get("name", "")
-                head_address = read.fields.get("hukou_address", "")
-            named = (
-                spreadsheet.text(spreadsheet.cell(cells, columns["head_name"]))
-                if "head_name" in columns
-                else ""
-            )
-            address = read.fields.get("hukou_address", "")
-            key = f"{named or head_name}|{address or head_address}"
-        rows.append(
-            RosterRow(
-                read.row, read.fields, key, read.relationship_code, read.village, tuple(problems)
-            )
+                if len(samples) == SAMPLE_ROWS:
+                    break
+        return RosterLayout(
+            name=stream.name,
+            sha256=stream.sha256,
+            kind=stream.kind,
+            sheet=header.sheet.title,
+            header_row=header.index + 1,
+            headings=header.headings,
+            mapping=dict(sorted(mapping.items())),
+            unknown=tuple(
+                column
+                for column, heading in enumerate(header.headings)
+                if heading and spreadsheet.heading_key(heading) not in BY_HEADING
+            ),
+            missing=tuple(name for name in REQUIRED if name not in header.columns),
+            samples=tuple(samples),
+            estimated_rows=(
+                max(0, header.sheet.estimated_rows - header.data_start)
+                if header.sheet.estimated_rows is not None
+                else None
+            ),
+            first_data_row=header.data_start + 1,
         )
-    mapping = {
-        heading: BY_HEADING[spreadsheet.heading_key(heading)]
-        for heading in header.headings
-        if heading and spreadsheet.heading_key(heading) in BY_HEADING
-    }
-    return RosterFile(
-        raw.name,
-        raw.sha256,
-        raw.kind,
-        header.sheet.title,
-        header.headings,
-        mapping,
-        header.unknown,
-        tuple(rows),
-    )
+
+
+def _columns(mapping: dict[int, str]) -> dict[str, int]:
+    """Field → column from a column → field mapping; each field once, the required present."""
+    columns: dict[str, int] = {}
+    for column, name in sorted(mapping.items()):
+        if name not in HEADINGS:
+            raise ValueError(f"no roster field {name!r}")
+        if name in columns:
+            raise bad_file(
+                f"“{COLUMN_ZH[name]}”对应了两列（第{columns[name] + 1}列和第{column + 1}列），"
+                "请只选一列。",
+                f"{COLUMN_EN[name]} is mapped to two columns ({columns[name] + 1} and "
+                f"{column + 1}); choose one.",
+            )
+        columns[name] = column
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        raise bad_file(
+            "请指定哪一列是" + "、".join(COLUMN_ZH[name] for name in missing) + "。",
+            "Choose the column for: " + ", ".join(COLUMN_EN[name] for name in missing) + ".",
+        )
+    return columns
+
+
+def iter_roster(
+    path: Path, layout: RosterLayout, mapping: dict[int, str] | None = None
+) -> Iterator[RosterRow]:
+    """Every data row of the roster below the headings, with its problems, one at a time.
+
+    ``mapping`` (column → field) is the one the clerk confirmed; columns not in it are ignored.
+    Without it the layout's own is used. Raises ``bad_roster`` when the file has changed since
+    it was inspected or id_number/name have no column.
+    """
+    columns = _columns(layout.mapping if mapping is None else mapping)
+    with _open(path) as stream:
+        if stream.sha256 != layout.sha256:
+            raise bad_file(
+                f"文件“{stream.name}”在检查之后被修改过，请重新选择文件。",
+                f"{stream.name!r} has changed since it was checked; choose the file again.",
+            )
+        head_name = head_address = ""
+        rows = stream.rows(layout.sheet)
+        with contextlib.closing(rows):
+            start = layout.first_data_row - 1
+            for number, cells in enumerate(itertools.islice(rows, start, None), start + 1):
+                if spreadsheet.blank(cells):
+                    continue
+                read = _read_row(number, cells, columns)
+                key = read.household_key
+                if not key:
+                    # No 户号: the household is its head's name and address, the head being
+                    # the row marked 户主/本人 (carried to the rows below) or the 户主 column.
+                    if read.relationship_code in HEAD_CODES:
+                        head_name = read.fields.get("name", "")
+                        head_address = read.fields.get("hukou_address", "")
+                    named = (
+                        spreadsheet.text(spreadsheet.cell(cells, columns["head_name"]))
+                        if "head_name" in columns
+                        else ""
+                    )
+                    address = read.fields.get("hukou_address", "")
+                    key = f"{named or head_name}|{address or head_address}"
+                yield RosterRow(
+                    read.row, read.fields, key, read.relationship_code, read.village, read.problems
+                )

@@ -12,12 +12,14 @@ said plainly, and the number is never guessed back.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import hashlib
-import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +30,8 @@ from caseworker.services.errors import ServiceError
 
 MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
+HEAD_ROWS = HEADER_SEARCH_ROWS + 10  # room for a heading block merged down below row 10
+_PREFIX_CHARS = 1 << 16
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 ErrorFactory = Callable[[str, str], ServiceError]
@@ -40,6 +44,8 @@ _TEXT_DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$"
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+# A cell a heading is not: a number, a date or an ID number written as text.
+_NUMBER_LIKE = re.compile(r"[\d\s.,:/\-+年月日Xx]+")
 
 
 class CellProblem(Exception):
@@ -53,10 +59,11 @@ class CellProblem(Exception):
 @dataclass(frozen=True)
 class Sheet:
     title: str
-    rows: list[list[Any]]
+    rows: list[list[Any]]  # from a stream: only the first rows (the header search's)
     merges: tuple[
         tuple[int, int, int, int], ...
-    ] = ()  # (first row, first col, last row, last col), 0-based
+    ] = ()  # (first row, first col, last row, last col), 0-based; those starting in the head
+    estimated_rows: int | None = None  # from the sheet's dimension or the file's size
 
 
 @dataclass(frozen=True)
@@ -82,38 +89,99 @@ class Header:
 # -- opening ------------------------------------------------------------------------------
 
 
-def open_spreadsheet(
-    path: Path, bad: ErrorFactory, *, max_bytes: int = MAX_BYTES, csv_for_any_suffix: bool = False
-) -> RawFile:
-    """The sheets of ``path``; raises ``bad(zh, en)`` when the file cannot be read.
+class SpreadsheetStream:
+    """An open spreadsheet: the first rows of each sheet at hand, every row read lazily.
 
+    Memory does not grow with the file: ``rows`` reads the sheet again from its start each
+    time it is called, one row at a time (openpyxl read-only for an .xlsx, ``csv.reader`` over
+    a text stream for a .csv).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        name: str,
+        sha256: str,
+        kind: str,
+        workbook: Any = None,
+        encoding: str | None = None,
+        dialect: Any = None,
+    ) -> None:
+        self.path, self.name, self.sha256, self.kind = path, name, sha256, kind
+        self._workbook, self._encoding, self._dialect = workbook, encoding, dialect
+        self.sheets: tuple[Sheet, ...] = ()
+
+    def rows(self, title: str) -> Iterator[list[Any]]:
+        """Every row of sheet ``title`` from the first, blank rows included (row i is the
+        sheet's row i + 1)."""
+        if self._workbook is None:
+            with self.path.open(encoding=self._encoding, newline="") as stream:
+                yield from csv.reader(stream, self._dialect)
+            return
+        sheet = self._workbook[title]
+        # The saved dimension is not trusted (some writers leave "A1"); read to the end.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    def __enter__(self) -> SpreadsheetStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def open_stream(
+    path: Path,
+    bad: ErrorFactory,
+    *,
+    max_bytes: int | None = MAX_BYTES,
+    csv_for_any_suffix: bool = False,
+    head_rows: int = HEAD_ROWS,
+) -> SpreadsheetStream:
+    """``path`` opened for streaming; raises ``bad(zh, en)`` when the file cannot be read.
+
+    ``max_bytes`` None means no limit (a roster is streamed, so its size costs only time).
     ``csv_for_any_suffix`` reads a file that is neither a workbook nor an old Excel file as CSV
     whatever its name (the tax list has always done so); otherwise only ``.csv`` is read as text.
+    Use it as a context manager: an .xlsx stays open until ``close``.
     """
     try:
         size = path.stat().st_size
-        if size > max_bytes:
+        if max_bytes is not None and size > max_bytes:
             raise bad(
                 f"文件过大（{size // 1_048_576} MB），清单最多 {max_bytes // 1_048_576} MB。",
                 f"The file is too large ({size // 1_048_576} MB; at most "
                 f"{max_bytes // 1_048_576} MB).",
             )
-        data = path.read_bytes()
+        with path.open("rb") as source:
+            magic = source.read(8)
     except FileNotFoundError:
         raise bad(f"找不到文件 {path}。", f"No file {path}.") from None
     except IsADirectoryError:
         raise bad(f"{path} 是文件夹，不是清单文件。", f"{path} is a folder.") from None
-    digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
-    if data[:4] == b"PK\x03\x04":
-        return RawFile(path.name, digest, "xlsx", _xlsx_sheets(path, bad))
+    if magic[:4] == b"PK\x03\x04":
+        digest, _ = _scan(path, text=False)
+        stream = SpreadsheetStream(path, path.name, digest, "xlsx", workbook=_workbook(path, bad))
+        try:
+            stream.sheets = _xlsx_heads(stream, head_rows)
+        except BaseException:
+            stream.close()
+            raise
+        return stream
     if suffix == ".et":
         raise bad(
             "这是WPS表格文件（.et），无法直接读取；请在WPS中“另存为”Excel工作簿（.xlsx）后再导入。",
             "This is a WPS spreadsheet (.et), which cannot be read; in WPS use Save As → Excel "
             "workbook (.xlsx) and import that.",
         )
-    if suffix in (".xls", ".xlsx") or data[:8] == OLE_MAGIC:
+    if suffix in (".xls", ".xlsx") or magic == OLE_MAGIC:
         raise bad(
             "这是旧版Excel（.xls）或损坏的Excel文件；请另存为 .xlsx 或 CSV 后再导入。",
             "This is an old Excel (.xls) or damaged workbook; save it as .xlsx or CSV first.",
@@ -125,46 +193,97 @@ def open_spreadsheet(
             f"{path.name!r} cannot be read: only .xlsx or .csv files can be imported; save it "
             "as an Excel workbook (.xlsx) in Excel or WPS.",
         )
-    kind, rows = _csv_rows(data, bad)
-    return RawFile(path.name, digest, kind, (Sheet(path.stem, rows),))
+    digest, encoding = _scan(path, text=True)
+    if encoding is None:
+        raise bad(
+            "文件既不是UTF-8也不是GB18030编码的文本，无法读取；请重新导出为CSV或Excel。",
+            "The file is neither UTF-8 nor GB18030 text; export it again as CSV or Excel.",
+        )
+    with path.open(encoding=encoding, newline="") as source:
+        prefix = source.read(_PREFIX_CHARS)
+    try:
+        dialect: Any = csv.Sniffer().sniff(prefix[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    label = "csv (UTF-8)" if encoding == "utf-8-sig" else "csv (GB18030)"
+    stream = SpreadsheetStream(path, path.name, digest, label, encoding=encoding, dialect=dialect)
+    lines = prefix.count("\n") + (0 if prefix.endswith("\n") or not prefix else 1)
+    if len(prefix) < _PREFIX_CHARS:
+        estimated = lines
+    else:  # lines in the first characters, scaled to the file's size
+        estimated = round(lines * size / max(1, len(prefix.encode(encoding))))
+    with contextlib.closing(stream.rows(path.stem)) as rows:
+        head = list(itertools.islice(rows, head_rows))
+    stream.sheets = (Sheet(path.stem, head, (), estimated),)
+    return stream
 
 
-def _csv_rows(data: bytes, bad: ErrorFactory) -> tuple[str, list[list[Any]]]:
-    for encoding, label in (("utf-8-sig", "csv (UTF-8)"), ("gb18030", "csv (GB18030)")):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        return label, list(csv.reader(io.StringIO(text, newline=""), dialect))
-    raise bad(
-        "文件既不是UTF-8也不是GB18030编码的文本，无法读取；请从税务系统重新导出为CSV或Excel。",
-        "The file is neither UTF-8 nor GB18030 text; export it again as CSV or Excel.",
+def open_spreadsheet(
+    path: Path, bad: ErrorFactory, *, max_bytes: int = MAX_BYTES, csv_for_any_suffix: bool = False
+) -> RawFile:
+    """Every row of every sheet of ``path`` in memory (a list of a few thousand lines, such as
+    the tax list); raises ``bad(zh, en)`` when the file cannot be read."""
+    with open_stream(
+        path, bad, max_bytes=max_bytes, csv_for_any_suffix=csv_for_any_suffix
+    ) as stream:
+        sheets = tuple(
+            Sheet(sheet.title, list(stream.rows(sheet.title)), sheet.merges, sheet.estimated_rows)
+            for sheet in stream.sheets
+        )
+        return RawFile(stream.name, stream.sha256, stream.kind, sheets)
+
+
+def _scan(path: Path, *, text: bool) -> tuple[str, str | None]:
+    """The file's SHA-256 and, for text, the first of UTF-8 and GB18030 it decodes as whole
+    (read once in chunks: a valid UTF-8 start may hide GB18030 further on)."""
+    digest = hashlib.sha256()
+    decoders = (
+        {name: codecs.getincrementaldecoder(name)() for name in ("utf-8-sig", "gb18030")}
+        if text
+        else {}
     )
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            for name, decoder in list(decoders.items()):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    del decoders[name]
+    for name, decoder in list(decoders.items()):
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            del decoders[name]
+    return digest.hexdigest(), next(iter(decoders), None)
 
 
-def _xlsx_sheets(path: Path, bad: ErrorFactory) -> tuple[Sheet, ...]:
+def _workbook(path: Path, bad: ErrorFactory) -> Any:
     from openpyxl import load_workbook  # only an .xlsx needs it
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # zip, XML or workbook errors all mean "not a usable workbook"
         raise bad(
             f"无法打开Excel文件（{type(error).__name__}）；请确认是 .xlsx 格式且未损坏。",
             f"The Excel file cannot be opened ({type(error).__name__}); check it is an "
             "undamaged .xlsx.",
         ) from None
-    try:
-        sheets = []
-        for sheet in workbook.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            sheets.append(Sheet(sheet.title, rows, _merges(workbook, sheet)))
-        return tuple(sheets)
-    finally:
-        workbook.close()
+
+
+def _xlsx_heads(stream: SpreadsheetStream, head_rows: int) -> tuple[Sheet, ...]:
+    workbook = stream._workbook
+    sheets = []
+    for sheet in workbook.worksheets:
+        try:
+            estimated = sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
+        except (AttributeError, ValueError):
+            estimated = None
+        with contextlib.closing(stream.rows(sheet.title)) as rows:
+            head = list(itertools.islice(rows, head_rows))
+        merges = tuple(m for m in _merges(workbook, sheet) if m[0] < head_rows)
+        sheets.append(Sheet(sheet.title, head, merges, estimated))
+    return tuple(sheets)
 
 
 def _column_index(letters: bytes) -> int:
@@ -175,7 +294,11 @@ def _column_index(letters: bytes) -> int:
 
 
 def _merges(workbook: Any, sheet: Any) -> tuple[tuple[int, int, int, int], ...]:
-    """Merged ranges, read from the sheet's XML (a read-only sheet does not give them)."""
+    """Merged ranges, read from the sheet's XML (a read-only sheet does not give them).
+
+    <mergeCells> comes after <sheetData> in the schema, so the whole member is scanned, in
+    chunks: memory stays flat however large the sheet.
+    """
     try:
         source = workbook._archive.open(sheet._worksheet_path)
     except (AttributeError, KeyError):
@@ -226,36 +349,64 @@ def find_header(
     ``required`` among them."""
     for sheet in sheets:
         for index in range(min(search_rows, len(sheet.rows))):
-            row = _filled_row(sheet, index)
-            found: dict[str, int] = {}
-            for column, cell in enumerate(row):
-                field = by_heading.get(heading_key(cell))
-                if field and field not in found:
-                    found[field] = column
+            found = _fields(_filled_row(sheet, index), by_heading)
             if len(found) >= min_fields and all(name in found for name in required):
-                # A heading merged down over several rows (a group heading above sub-headings):
-                # the headings are those rows together, the lowest written heading winning.
-                last = max(
-                    (r2 for r1, _, r2, _ in sheet.merges if r1 == index and r2 > index),
-                    default=index,
-                )
-                for below in range(index + 1, min(last, len(sheet.rows) - 1) + 1):
-                    for column, value in enumerate(_filled_row(sheet, below)):
-                        if text(value) and column < len(row):
-                            row[column] = value
-                        elif text(value):
-                            row.extend([None] * (column - len(row)) + [value])
-                    found = {}
-                    for column, value in enumerate(row):
-                        field = by_heading.get(heading_key(value))
-                        if field and field not in found:
-                            found[field] = column
-                headings = tuple(text(cell) for cell in row)
-                unknown = tuple(h for h in headings if h and by_heading.get(heading_key(h)) is None)
-                return Header(
-                    sheet, index, found, headings, tuple(dict.fromkeys(unknown)), last + 1
-                )
+                return header_at(sheet, index, by_heading)
     return None
+
+
+def heading_like_row(
+    sheets: Sequence[Sheet], *, search_rows: int = HEADER_SEARCH_ROWS
+) -> tuple[Sheet, int] | None:
+    """The first sheet, and its row index, with a row that could be headings though it names no
+    field we know: the first row with at least two text cells, none of them a number or reading
+    like one (a data row has ID numbers, dates or amounts), above any such data row; a title
+    row (one cell) above it is passed over. None when no sheet has such a row."""
+    for sheet in sheets:
+        for index in range(min(search_rows, len(sheet.rows))):
+            row = _filled_row(sheet, index)
+            if blank(row):
+                continue
+            cells = [value for value in row if text(value)]
+            numeric = any(
+                not isinstance(value, str) or _NUMBER_LIKE.fullmatch(text(value)) for value in cells
+            )
+            if numeric:
+                break  # data before any headings: this sheet has none
+            if len(cells) >= 2:
+                return sheet, index
+            # one text cell: a title above the headings
+    return None
+
+
+def _fields(row: Sequence[Any], by_heading: Mapping[str, str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for column, value in enumerate(row):
+        field = by_heading.get(heading_key(value))
+        if field and field not in found:
+            found[field] = column
+    return found
+
+
+def header_at(sheet: Sheet, index: int, by_heading: Mapping[str, str]) -> Header:
+    """The headings on row ``index`` of ``sheet`` and the fields they name."""
+    row = _filled_row(sheet, index)
+    # A heading merged down over several rows (a group heading above sub-headings): the
+    # headings are those rows together, the lowest written heading winning.
+    last = max(
+        (r2 for r1, _, r2, _ in sheet.merges if r1 == index and r2 > index),
+        default=index,
+    )
+    for below in range(index + 1, min(last, len(sheet.rows) - 1) + 1):
+        for column, value in enumerate(_filled_row(sheet, below)):
+            if text(value) and column < len(row):
+                row[column] = value
+            elif text(value):
+                row.extend([None] * (column - len(row)) + [value])
+    found = _fields(row, by_heading)
+    headings = tuple(text(cell) for cell in row)
+    unknown = tuple(h for h in headings if h and by_heading.get(heading_key(h)) is None)
+    return Header(sheet, index, found, headings, tuple(dict.fromkeys(unknown)), last + 1)
 
 
 # -- cells --------------------------------------------------------------------------------

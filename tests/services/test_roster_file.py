@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,7 +16,17 @@ from openpyxl import Workbook
 from caseworker.domain.ids import make_id_number
 from caseworker.services import spreadsheet
 from caseworker.services.errors import ServiceError
-from caseworker.services.roster_file import bad_file, read_roster
+from caseworker.services.roster_file import (
+    FIELD_LABELS,
+    RosterLayout,
+    RosterRow,
+    bad_file,
+    inspect_roster,
+    iter_roster,
+)
+from caseworker.services.roster_file import (
+    HEADINGS as FIELDS,
+)
 
 HEAD = make_id_number("110105", date(1970, 3, 5), 11)  # a man
 WIFE = make_id_number("110105", date(1972, 8, 9), 22)  # a woman
@@ -29,6 +40,21 @@ def _people() -> list[list[object]]:
         ["H001", "李四", WIFE, "妻", "女", "汉族", "东村1号"],
         ["H001", "张小三", SON, "子", "男", "汉族", "东村1号"],
     ]
+
+
+@dataclass
+class Roster:
+    layout: RosterLayout
+    rows: list[RosterRow]
+
+    @property
+    def by_heading(self) -> dict[str, str]:
+        return {self.layout.headings[c]: f for c, f in self.layout.mapping.items()}
+
+
+def read_roster(path: Path, mapping: dict[int, str] | None = None) -> Roster:
+    layout = inspect_roster(path)
+    return Roster(layout, list(iter_roster(path, layout, mapping)))
 
 
 def _xlsx(path: Path, rows: list[list[object]], *, first_sheet: list[list[object]] | None = None):
@@ -69,8 +95,20 @@ def test_a_clean_roster_gives_fields_household_and_relationship(tmp_path: Path) 
     }
     assert {r.household_key for r in roster.rows} == {"H001"}
     assert [r.relationship_code for r in roster.rows] == ["02", "12", "20"]
-    assert roster.kind == "xlsx" and roster.unknown_headings == ()
-    assert roster.mapping["身份证号"] == "id_number"
+    layout = roster.layout
+    assert layout.kind == "xlsx" and layout.unknown == () and layout.missing == ()
+    assert layout.mapping == {
+        0: "household_number",
+        1: "name",
+        2: "id_number",
+        3: "relationship",
+        4: "sex",
+        5: "ethnicity",
+        6: "hukou_address",
+    }
+    assert layout.header_row == 1 and layout.first_data_row == 2 and layout.sheet == "Sheet"
+    assert layout.samples[1] == ("H001", "李四", WIFE, "妻", "女", "汉族", "东村1号")
+    assert len(layout.samples) == 3 and layout.estimated_rows == 3
 
 
 def test_id_number_stored_as_a_number_is_said_plainly(tmp_path: Path) -> None:
@@ -122,9 +160,10 @@ def test_merged_header_cells_apply_to_every_column(tmp_path: Path) -> None:
     roster = read_roster(path)
     # 身份证号/姓名/与户主关系 are merged down over both heading rows; 联系方式 spans two
     # columns whose sub-headings are on row 2. The data starts on row 3.
-    assert roster.headings == ("联系电话", "户籍地址", "身份证号", "姓名", "与户主关系")
+    assert roster.layout.headings == ("联系电话", "户籍地址", "身份证号", "姓名", "与户主关系")
     assert roster.rows[0].fields["phone"] == "13800000000"
-    assert roster.mapping["身份证号"] == "id_number"
+    assert roster.by_heading["身份证号"] == "id_number"
+    assert (roster.layout.header_row, roster.layout.first_data_row) == (1, 3)
     assert [(r.row, r.fields["id_number"], r.fields["name"]) for r in roster.rows] == [
         (3, WIFE, "李四")
     ]
@@ -139,7 +178,7 @@ def test_a_heading_merged_across_columns_applies_to_each(tmp_path: Path) -> None
     sheet.append(["张三", HEAD, "13800000000", "13900000000"])
     book.save(path)
     roster = read_roster(path)
-    assert roster.headings == ("姓名", "身份证号", "联系电话", "联系电话")
+    assert roster.layout.headings == ("姓名", "身份证号", "联系电话", "联系电话")
     assert roster.rows[0].fields["phone"] == "13800000000"
 
 
@@ -155,6 +194,7 @@ def test_header_not_on_row_one_and_empty_rows(tmp_path: Path) -> None:
     ]
     roster = _read(tmp_path, rows)
     assert [r.row for r in roster.rows] == [5, 7]
+    assert roster.layout.header_row == 3
     assert all(r.problems == () for r in roster.rows)
 
 
@@ -185,7 +225,7 @@ def test_an_unrelated_first_sheet_is_passed_over_and_named(tmp_path: Path) -> No
     # The first sheet even names two headings (姓名, 民族) but no ID number column.
     explained = [["填表说明"], ["姓名", "民族"], ["张三", "汉族"]]
     roster = _read(tmp_path, [HEADINGS, *_people()], first_sheet=explained)
-    assert roster.sheet == "花名册" and len(roster.rows) == 3
+    assert roster.layout.sheet == "花名册" and len(roster.rows) == 3
 
 
 def test_a_formula_cell_gives_its_saved_value(tmp_path: Path) -> None:
@@ -230,22 +270,22 @@ def test_csv_in_utf8_and_gb18030(tmp_path: Path, encoding: str, kind: str) -> No
     lines = [",".join(HEADINGS)] + [",".join(str(c) for c in row) for row in _people()]
     path.write_bytes("\r\n".join(lines).encode(encoding))
     roster = read_roster(path)
-    assert kind in roster.kind
+    assert kind in roster.layout.kind
     assert [r.fields["name"] for r in roster.rows] == ["张三", "李四", "张小三"]
 
 
-def test_the_same_person_twice_names_the_first_row(tmp_path: Path) -> None:
+def test_the_same_person_twice_is_left_to_the_import(tmp_path: Path) -> None:
+    # Keeping every ID number seen would grow with the file; the import checks in the database.
     people = _people()
     roster = _read(tmp_path, [HEADINGS, *people, people[1]])
-    assert roster.rows[1].problems == ()
-    assert "与第3行重复" in _problems(roster, 3)
-    assert roster.rows[3].problems[0].column == "id_number"
+    assert [r.problems for r in roster.rows] == [(), (), (), ()]
 
 
 def test_an_unknown_heading_is_reported(tmp_path: Path) -> None:
     roster = _read(tmp_path, [[*HEADINGS, "备注", "文化程度"], _people()[0] + ["", "初中"]])
-    assert roster.unknown_headings == ("备注", "文化程度")
-    assert "备注" not in roster.mapping and roster.mapping["姓名"] == "name"
+    assert roster.layout.unknown == (7, 8)
+    assert [roster.layout.headings[c] for c in roster.layout.unknown] == ["备注", "文化程度"]
+    assert "备注" not in roster.by_heading and roster.by_heading["姓名"] == "name"
 
 
 def test_household_key_without_a_household_number(tmp_path: Path) -> None:
@@ -291,3 +331,130 @@ def test_date_parser_gives_a_date_or_says_why(text: str) -> None:
     else:
         assert result is None or isinstance(result, date)
         assert result is None or timedelta(0) <= result - date(1, 1, 1)
+
+
+# -- layout and mapping --------------------------------------------------------------------
+
+
+def test_headings_we_do_not_know_give_a_layout_for_the_clerk_to_map(tmp_path: Path) -> None:
+    rows = [["东村花名册"], ["户编号", "人员姓名", "证件", "备注"], ["H1", "张三", HEAD, ""]]
+    path = tmp_path / "roster.xlsx"
+    _xlsx(path, rows)
+    layout = inspect_roster(path)
+    assert layout.header_row == 2 and layout.mapping == {}
+    assert layout.unknown == (0, 1, 2, 3) and layout.missing == ("id_number", "name")
+    assert layout.samples == (("H1", "张三", HEAD, ""),)
+    with pytest.raises(ServiceError) as raised:
+        list(iter_roster(path, layout))  # nothing mapped yet: it says what to choose
+    assert "身份证号" in raised.value.message and "姓名" in raised.value.message
+    mapped = list(iter_roster(path, layout, {0: "household_number", 1: "name", 2: "id_number"}))
+    assert [(r.row, r.fields, r.household_key, r.problems) for r in mapped] == [
+        (3, {"id_number": HEAD, "name": "张三"}, "H1", ())
+    ]
+
+
+def test_a_confirmed_mapping_overrides_and_ignores_columns(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _xlsx(path, [HEADINGS, _people()[0]])
+    layout = inspect_roster(path)
+    # The clerk drops 民族 and 户号: those columns are not read.
+    rows = list(iter_roster(path, layout, {1: "name", 2: "id_number", 3: "relationship"}))
+    assert rows[0].fields == {"id_number": HEAD, "name": "张三", "relationship_to_head": "02"}
+    with pytest.raises(ServiceError) as raised:
+        list(iter_roster(path, layout, {1: "name", 2: "id_number", 6: "name"}))
+    assert "两列" in raised.value.message
+
+
+def test_a_sheet_without_anything_like_headings_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _xlsx(path, [["东村花名册"], ["张三", HEAD, 13800000000], ["李四", WIFE, "1972-08-09"]])
+    with pytest.raises(ServiceError) as raised:
+        inspect_roster(path)
+    assert raised.value.code == "bad_roster" and "找不到表头" in raised.value.message
+
+
+def test_a_file_changed_after_inspection_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _xlsx(path, [HEADINGS, _people()[0]])
+    layout = inspect_roster(path)
+    _xlsx(path, [HEADINGS, _people()[1]])
+    with pytest.raises(ServiceError) as raised:
+        list(iter_roster(path, layout))
+    assert "修改" in raised.value.message
+
+
+def test_gb18030_after_a_long_ascii_start_is_found(tmp_path: Path) -> None:
+    # The encoding is decided over the whole file, not its first kilobytes.
+    path = tmp_path / "roster.csv"
+    lines = ["name,id_number,phone"] + [f"a{i},x,1" for i in range(20_000)] + ["张三,y,1"]
+    path.write_bytes("\r\n".join(lines).encode("gb18030"))
+    layout = inspect_roster(path)
+    assert layout.kind == "csv (GB18030)"
+    assert 15_000 < (layout.estimated_rows or 0) < 25_000
+    rows = list(iter_roster(path, layout, {0: "name", 1: "id_number"}))
+    assert rows[-1].fields["name"] == "张三" and rows[-1].row == 20_002
+
+
+def test_field_labels_are_the_one_list_of_fields() -> None:
+    assert [label.code for label in FIELD_LABELS] == list(FIELDS)
+    assert {label.code for label in FIELD_LABELS if label.required} == {"id_number", "name"}
+    assert all(label.zh == FIELDS[label.code][0] and label.en for label in FIELD_LABELS)
+
+
+def test_a_wrong_saved_dimension_does_not_cut_rows(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.xlsx"
+    _xlsx(plain, [HEADINGS, *_people()])
+    path = tmp_path / "roster.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            target.writestr(item, data)
+    assert len(read_roster(path).rows) == 3
+
+
+def _big_roster(path: Path, count: int) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("花名册")
+    sheet.append(HEADINGS)
+    for i in range(count):
+        number = make_id_number("110105", date(1950, 1, 1) + timedelta(days=i % 20_000), i % 999)
+        sheet.append(
+            [
+                f"H{i // 3}",
+                f"张{i}",
+                number,
+                "户主" if i % 3 == 0 else "子",
+                None,
+                "汉族",
+                f"东村{i // 3}号",
+            ]
+        )
+    book.save(path)
+
+
+def _peak(path: Path) -> tuple[int, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        layout = inspect_roster(path)
+        opened = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        count = sum(1 for _ in iter_roster(path, layout))
+        return opened, tracemalloc.get_traced_memory()[1], count  # type: ignore[return-value]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_while_iterating(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.xlsx", tmp_path / "large.xlsx"
+    _big_roster(small, 20_000)
+    _big_roster(large, 200_000)
+    small_open, small_peak, small_count = _peak(small)  # type: ignore[misc]
+    large_open, large_peak, large_count = _peak(large)  # type: ignore[misc]
+    print(f"open {small_open}/{large_open} iterate {small_peak}/{large_peak}")
+    assert (small_count, large_count) == (20_000, 200_000)
+    assert large_peak < 2 * small_peak
