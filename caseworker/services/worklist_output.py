@@ -253,9 +253,10 @@ def _id_numbers(database: Database, people: Sequence[uuid.UUID]) -> dict[uuid.UU
         for start in range(0, len(people), 500):  # under SQLite's limit on parameters
             chunk = people[start : start + 500]
             found.update(
-                session.execute(select(Person.id, Person.id_number).where(Person.id.in_(chunk)))
-                .tuples()
-                .all()
+                (person_id, number)
+                for person_id, number in session.execute(
+                    select(Person.id, Person.id_number).where(Person.id.in_(chunk))
+                )
             )
     return found
 
