@@ -639,3 +639,19 @@ def export_coverage(
         database, actor, result, action="export.coverage", header=header, detail={"line": line}
     )
     return result
+
+
+def people_in_export(
+    database: Database, actor: Actor, what: str, *, line: str | None = None
+) -> int:
+    """How many people an export of the ``registry`` or of ``coverage`` would name: what the
+    confirmation asks about before any file is written."""
+    actor.require(Permission.EXPORT_PERSONAL_DATA)
+    line = check_line(line)
+    with database.reading() as session:
+        if what == "registry":
+            return session.scalar(select(func.count()).select_from(Person)) or 0
+        people = select(func.count(func.distinct(CoverageStatus.person_id)))
+        if line is not None:
+            people = people.where(CoverageStatus.line == line)
+        return session.scalar(people) or 0
