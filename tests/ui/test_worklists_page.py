@@ -215,7 +215,7 @@ def test_full_id_numbers_ask_first_and_cancel_writes_nothing(qtbot, town: Town, 
         dialog = page.findChild(ExportConsentDialog)
         assert dialog is not None and dialog.cancel.isDefault()
         assert "完整身份证号" in dialog.what.text() and "full.xlsx" in dialog.where.text()
-        dialog.cancel.click()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter is the default: Cancel
     assert not (tmp_path / "full.xlsx").exists()
     with qtbot.waitSignal(page.exported, timeout=10_000):
         page.export_list(str(tmp_path / "full.xlsx"))
