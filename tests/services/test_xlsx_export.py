@@ -216,3 +216,17 @@ def test_bad_targets_are_refused_in_words(centre: OpenSession, out: Path):
             export_registry(centre.database, centre.actor, target, personal_data_confirmed=True)
         assert refused.value.code == code
     assert list(out.iterdir()) == []
+
+
+def test_a_file_that_cannot_be_recorded_is_removed(
+    centre: OpenSession, out: Path, monkeypatch: pytest.MonkeyPatch
+):
+    people(centre, 1)
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise Stopped  # e.g. the disk filled between the file and the audit entry
+
+    monkeypatch.setattr("caseworker.services.xlsx_export.audit", refused)
+    with pytest.raises(Stopped):
+        export_registry(centre.database, centre.actor, out / "r.xlsx", personal_data_confirmed=True)
+    assert list(out.iterdir()) == []  # no export of personal data goes unrecorded
