@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from caseworker import __version__
 from caseworker.cli import (
     admin,
+    export,
     households,
     imports,
     payment,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     households.register(commands)
     worklist.register(commands)
     imports.register(commands)
+    export.register(commands)
     return parser
 
 

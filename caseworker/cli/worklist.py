@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from caseworker.cli.admin import _user_option
 from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.export import confirmed, refuse_unasked, yes_option
 from caseworker.cli.printing import _write
+from caseworker.services.actor import Permission
 from caseworker.services.worklist_output import export_worklist, spec_words, worklist_pdf
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.services.worklists import KINDS, count, counts, kind_of, members
@@ -92,14 +95,32 @@ def cmd_show(args: Any) -> int:
 def cmd_export(args: Any) -> int:
     day, spec = _day(args), _spec(args)
     kind_of(spec.kind)
+    if args.full_id:
+        refuse_unasked(args)  # full ID numbers: a yes first, as for the registry
     session = open_session(args)
     try:
+        database, actor = session.database, session.actor
+        if args.full_id:
+            actor.require(Permission.EXPORT_PERSONAL_DATA)
+            if not confirmed(args, count(database, actor, spec, day), Path(args.output)):
+                print("已取消，未写入文件。/ Cancelled; nothing was written.", file=sys.stderr)
+                return 1
         written = export_worklist(
-            session.database, session.actor, spec, day, Path(args.output), lang=args.lang
+            database,
+            actor,
+            spec,
+            day,
+            Path(args.output),
+            lang=args.lang,
+            full_id_numbers=args.full_id,
+            personal_data_confirmed=args.full_id,
         )
     finally:
         session.close()
-    print(f"已写入 {args.output}（{written} 条）/ wrote {args.output} ({written} rows)")
+    print(
+        f"已写入 {args.output}（{written.rows} 条，已记入审计日志）/ wrote {args.output} "
+        f"({written.rows} rows; recorded in the audit trail)"
+    )
     return 0
 
 
@@ -146,6 +167,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     _list_options(export)
     export.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.csv")
     export.add_argument("--lang", choices=("zh", "en"), default="zh")
+    export.add_argument(
+        "--full-id",
+        action="store_true",
+        help="full ID numbers instead of masked ones (supervisors and administrators)",
+    )
+    yes_option(export)
     _user_option(export)
     export.set_defaults(handler=cmd_export)
 

@@ -74,6 +74,9 @@ ACTION_LABELS: dict[str, Words] = {
     "transfer.refused": ("县级拒绝转入", "Transfer refused by the county"),
     "transfer.adopt": ("转入人员并入本中心", "Transferred person taken in"),
     "sync.register": ("本机在县级注册", "Device registered with the county"),
+    "export.registry": ("导出人员登记库", "Registry exported"),
+    "export.coverage": ("导出参保状态", "Coverage status exported"),
+    "export.worklist": ("导出工作清单", "Worklist exported"),
     "sync.pull_registry": ("接收县级登记库更新", "Registry update received"),
     "sync.resubmitted": ("同步问题：重新提交", "Sync issue: sent again"),
     "sync.dismissed": ("同步问题：不再处理", "Sync issue: dismissed"),
@@ -108,6 +111,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "sync": ("同步", "Sync"),
     "transfer": ("转入申请", "Transfer"),
     "special_group_list": ("特殊群体名单", "Special-group list"),
+    "export": ("导出文件", "Export"),
 }
 
 FIELD_LABELS: dict[str, Words] = {
@@ -162,6 +166,16 @@ FIELD_LABELS: dict[str, Words] = {
     "skipped": ("已跳过", "Skipped"),
     "code": ("原因代码", "Code"),
     "on_behalf_of": ("代表", "On behalf of"),
+    "title": ("内容", "Contents"),
+    "filters": ("筛选条件", "Filters"),
+    "rows": ("行数", "Rows"),
+    "file": ("文件名", "File"),
+    "sha256": ("文件校验值（SHA-256）", "File SHA-256"),
+    "masked": ("身份证号隐去中间位", "ID numbers masked"),
+    "kind": ("清单", "List"),
+    "format": ("格式", "Format"),
+    "line": ("保障项目", "Line"),
+    "date": ("日期", "Date"),
 }
 
 # A field whose name means something else on another kind of record.

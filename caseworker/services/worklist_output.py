@@ -1,15 +1,15 @@
 """A worklist on paper (A4 PDF) and in a file (XLSX for Excel, CSV in UTF-8 with a BOM so
-Excel reads the Chinese), from the same rows the screen shows. ID numbers stay masked.
+Excel reads the Chinese), from the same rows the screen shows. ID numbers stay masked unless
+an operator who may export personal data asks for them in full and confirms it.
 
-A file is written beside its target and renamed into place: a failed export never leaves a
-half-written file or replaces a good one.
+The workbook is written by ``xlsx_export`` (header block, text cells for numbers, beside its
+target and renamed into place) and each export is recorded in the audit trail there.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,14 +21,28 @@ from caseworker.domain.coverage import lines
 from caseworker.printing.data import CentreInfo
 from caseworker.printing.layout import PrintResult
 from caseworker.printing.worklist import WorklistLine, WorklistPrintData, build_worklist
-from caseworker.services.actor import Actor
+from caseworker.services.actor import Actor, Permission
 from caseworker.services.documents_settings import font_chain
 from caseworker.services.errors import ServiceError
 from caseworker.services.worklist_rows import WorklistRow, village_name
 from caseworker.services.worklist_spec import WorklistSpec
-from caseworker.services.worklists import check_spec, count, kind_of, members
+from caseworker.services.worklists import check_spec, count, kind_of, members, person_ids
+from caseworker.services.xlsx_export import (
+    Column,
+    ExportResult,
+    Header,
+    centre_of,
+    check_target,
+    local_now,
+    personal_words,
+    record_export,
+    require_consent,
+    sha256_of,
+    write_export,
+    written_atomically,
+)
 from caseworker.store.database import Database
-from caseworker.store.models import Centre
+from caseworker.store.models import Centre, Person
 
 PRINT_LIMIT = 5_000  # rows on paper; more is a village's worth to narrow down first
 EXPORT_LIMIT = 1_048_575  # an Excel sheet's rows, less the head
@@ -138,12 +152,14 @@ HEADS = {
 }
 
 
-def _table(rows: Sequence[WorklistRow], lang: str) -> list[list[str]]:
+def _table(
+    rows: Sequence[WorklistRow], lang: str, numbers: dict[uuid.UUID, str] | None = None
+) -> list[list[str]]:
     return [
         [
             str(n),
             r.name,
-            r.masked_id_number,
+            numbers.get(r.person_id, r.masked_id_number) if numbers else r.masked_id_number,
             r.village_code or "",
             r.village_name,
             r.reason_zh if lang == "zh" else r.reason_en,
@@ -162,49 +178,87 @@ def export_worklist(
     target: Path,
     *,
     lang: str = "zh",
-) -> int:
-    """Write the list to ``target`` (.xlsx or .csv); the number of rows written."""
-    target = Path(target).expanduser()
-    suffix = target.suffix.lower()
-    if suffix not in FORMATS:
-        raise ServiceError(
-            "bad_format",
-            f"不能导出为“{target.name}”：文件名应以 .xlsx（Excel）或 .csv 结尾。",
-            f"Cannot export to {target.name!r}: the name must end in .xlsx (Excel) or .csv.",
-        )
-    if not target.parent.is_dir():
-        raise ServiceError(
-            "no_folder",
-            f"文件夹 {target.parent} 不存在，请选择一个已有的文件夹。",
-            f"The folder {target.parent} does not exist; choose one that does.",
-        )
+    full_id_numbers: bool = False,
+    personal_data_confirmed: bool = False,
+    now: datetime | None = None,
+) -> ExportResult:
+    """Write the list to ``target`` (.xlsx or .csv) and record it in the audit trail.
+
+    ID numbers are masked unless ``full_id_numbers``: that needs
+    ``Permission.EXPORT_PERSONAL_DATA`` and ``personal_data_confirmed``."""
+    if full_id_numbers:
+        actor.require(Permission.EXPORT_PERSONAL_DATA)
+        total = count(database, actor, check_spec(spec), day)
+        require_consent(personal_data_confirmed, *personal_words(total))
+    target = check_target(target, FORMATS)
     rows = _rows_within(database, actor, spec, day, EXPORT_LIMIT, "导出")
     kind = kind_of(spec.kind)
-    table = _table(rows, lang)
-    heads = HEADS["zh" if lang == "zh" else "en"]
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=suffix + ".part")
-        os.close(handle)
-        if suffix == ".csv":
-            _write_csv(Path(temporary), heads, table)
-        else:
-            title = kind.title_zh if lang == "zh" else kind.title_en
-            _write_xlsx(Path(temporary), title, day, heads, table)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise ServiceError(
-            "cannot_write",
-            f"无法写入 {target}：{error.strerror or error}。请换一个可写的文件夹或文件名"
-            "（文件是否已在 Excel 中打开？）。",
-            f"Could not write {target}: {error.strerror or error}. Choose a folder and name "
-            "you may write to (is the file open in Excel?).",
-        ) from None
-    finally:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-    return len(rows)
+    numbers = _id_numbers(database, person_ids(rows)) if full_id_numbers else None
+    table = _table(rows, lang, numbers)
+    english = lang == "en"
+    heads = list(HEADS["en" if english else "zh"])
+    if numbers is not None:
+        heads[2] = "ID number" if english else "身份证号"
+    with database.reading() as session:
+        centre_name, centre_code = centre_of(session, actor)
+    people = len(person_ids(rows))
+    personal_zh, personal_en = personal_words(people, full_ids=numbers is not None)
+    header = Header(
+        kind.title_zh,
+        kind.title_en,
+        centre_name,
+        centre_code,
+        local_now(now),
+        actor.display_name,
+        spec_words(spec),
+        spec_words(spec, "en"),
+        len(rows),
+        personal_zh,
+        personal_en,
+    )
+    if target.suffix.lower() == ".csv":
+        # A CSV is for other programs: headings and rows only, no block above them.
+        with written_atomically(target) as temporary:
+            _write_csv(temporary, heads, table)
+            digest = sha256_of(temporary)
+        result = ExportResult(target, len(rows), digest, numbers is None)
+    else:
+        columns = [
+            Column(head, width, text=number in (2, 3, 6))
+            for number, (head, width) in enumerate(
+                zip(heads, (6, 10, 22, 15, 18, 60, 15, 38), strict=True)
+            )
+        ]
+        result = write_export(
+            target,
+            header,
+            columns,
+            ([int(row[0]), *row[1:]] for row in table),
+            masked=numbers is None,
+        )
+    record_export(
+        database,
+        actor,
+        result,
+        action="export.worklist",
+        header=header,
+        detail={"kind": spec.kind, "date": day, "format": target.suffix.lower()[1:]},
+    )
+    return result
+
+
+def _id_numbers(database: Database, people: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    found: dict[uuid.UUID, str] = {}
+    with database.reading() as session:
+        for start in range(0, len(people), 500):  # under SQLite's limit on parameters
+            chunk = people[start : start + 500]
+            found.update(
+                (person_id, number)
+                for person_id, number in session.execute(
+                    select(Person.id, Person.id_number).where(Person.id.in_(chunk))
+                )
+            )
+    return found
 
 
 def _write_csv(path: Path, heads: Sequence[str], table: list[list[str]]) -> None:
@@ -213,21 +267,3 @@ def _write_csv(path: Path, heads: Sequence[str], table: list[list[str]]) -> None
         writer = csv.writer(out)
         writer.writerow(heads)
         writer.writerows(table)
-
-
-def _write_xlsx(
-    path: Path, title: str, day: date, heads: Sequence[str], table: list[list[str]]
-) -> None:
-    from openpyxl import Workbook  # only when exporting: it is a large import
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])  # Excel's limit on sheet names
-    for column, width in zip("ABCDEFGH", (6, 10, 22, 15, 18, 60, 15, 38), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(list(heads))
-    for row in table:
-        sheet.append([int(row[0]), *row[1:]])
-    book.properties.title = f"{title} {day.isoformat()}"
-    book.properties.creator = "Caseworker"
-    book.save(path)

@@ -866,6 +866,104 @@
     </message>
 </context>
 <context>
+    <name>ExportConsentDialog</name>
+    <message>
+        <source>确认导出个人信息</source>
+        <translation>Confirm the export of personal data</translation>
+    </message>
+    <message>
+        <source>导出的文件将含个人信息：%1。</source>
+        <translation>The file will hold personal data: %1.</translation>
+    </message>
+    <message>
+        <source>写入：%1</source>
+        <translation>Written to: %1</translation>
+    </message>
+    <message>
+        <source>本次导出将记入审计日志（导出人、时间、文件名和文件校验值）。请妥善保管该文件，不要转发或上传到网盘、聊天工具，用完即删。</source>
+        <translation>This export is recorded in the audit trail (who, when, the file's name and checksum). Keep the file safe: do not forward it or upload it to cloud drives or chats, and delete it when done.</translation>
+    </message>
+    <message>
+        <source>确认导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPanel</name>
+    <message>
+        <source>导出登记库…</source>
+        <translation>Export the registry…</translation>
+    </message>
+    <message>
+        <source>保障项目</source>
+        <translation>Insurance line</translation>
+    </message>
+    <message>
+        <source>全部保障项目</source>
+        <translation>All lines</translation>
+    </message>
+    <message>
+        <source>导出参保状态…</source>
+        <translation>Export coverage status…</translation>
+    </message>
+    <message>
+        <source>取消导出</source>
+        <translation>Cancel the export</translation>
+    </message>
+    <message>
+        <source>导出的文件含完整身份证号、姓名、电话等个人信息；导出前会请您确认，每次导出都记入审计日志。</source>
+        <translation>These files hold personal data (full ID numbers, names, phones); you are asked to confirm first, and every export is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <source>导出到 Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>人员登记库</source>
+        <translation>Registry</translation>
+    </message>
+    <message>
+        <source>参保状态</source>
+        <translation>Coverage status</translation>
+    </message>
+    <message>
+        <source>导出登记库</source>
+        <translation>Export the registry</translation>
+    </message>
+    <message>
+        <source>导出参保状态</source>
+        <translation>Export coverage status</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在统计人数…</source>
+        <translation>Counting people…</translation>
+    </message>
+    <message>
+        <source>已取消导出，未写入文件。</source>
+        <translation>Export cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <source>正在导出到 %1…</source>
+        <translation>Exporting to %1…</translation>
+    </message>
+    <message>
+        <source>已导出 %1 行到 %2，已记入审计日志。</source>
+        <translation>Exported %1 rows to %2; recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <source>导出失败：</source>
+        <translation>Export failed: </translation>
+    </message>
+</context>
+<context>
     <name>FieldVisit</name>
     <message>
         <source>已走访</source>
@@ -2760,6 +2858,10 @@
         <translation>Survey sheets and day &amp;papers</translation>
     </message>
     <message>
+        <source>导出 Excel(&amp;E)</source>
+        <translation>&amp;Export to Excel</translation>
+    </message>
+    <message>
         <source>正在生成入户调查表…</source>
         <translation>Preparing household survey sheets…</translation>
     </message>
@@ -4086,6 +4188,10 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Export Excel/CSV</translation>
     </message>
     <message>
+        <source>完整身份证号</source>
+        <translation>Full ID numbers</translation>
+    </message>
+    <message>
         <source>安排走访</source>
         <translation>Plan a trip</translation>
     </message>
@@ -4138,12 +4244,16 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
     </message>
     <message>
+        <source>已取消导出，未写入文件。</source>
+        <translation>Export cancelled; nothing was written.</translation>
+    </message>
+    <message>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <source>已导出 %1 条到 %2</source>
-        <translation>Exported %1 rows to %2</translation>
+        <source>已导出 %1 条到 %2（已记入审计日志）</source>
+        <translation>Exported %1 rows to %2 (recorded in the audit trail)</translation>
     </message>
 </context>
 </TS>

@@ -41,6 +41,9 @@ from caseworker.services.special_groups import (
 )
 from caseworker.services.tax_list import match_tax_list
 from caseworker.services.tax_payments import record_tax_payment
+from caseworker.services.worklist_output import export_worklist
+from caseworker.services.worklist_spec import WorklistSpec
+from caseworker.services.xlsx_export import export_coverage, export_registry
 from caseworker.store.models import AuditEntry, Operator, OutboxEntry, Setting
 from tests.conftest import ADMIN_PASSWORD, CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
 from tests.services.test_enrolment import farmer
@@ -104,6 +107,12 @@ class World:
         self.person()
         with self.admin.database.reading() as db:
             return list(db.scalars(select(OutboxEntry.seq).order_by(OutboxEntry.seq)))
+
+    def export_to(self, name: str) -> Path:
+        """A file in a folder of its own; a refused export leaves the folder empty."""
+        folder = self.admin.database.paths.root / "exports"
+        folder.mkdir(exist_ok=True)
+        return folder / name
 
     def spare_operator(self) -> str:
         add_operator(self.admin, username="spare", password="spare pass 123", role=Role.CLERK)
@@ -218,6 +227,29 @@ GUARDED: dict[Permission, dict[str, Call]] = {
         "audit_page": lambda w: audit_page(w.acting.database, w.acting.actor),
         "filter_choices": lambda w: filter_choices(w.acting.database, w.acting.actor),
     },
+    Permission.EXPORT_PERSONAL_DATA: {
+        "export_registry": lambda w: export_registry(
+            w.acting.database,
+            w.acting.actor,
+            w.export_to("registry.xlsx"),
+            personal_data_confirmed=True,
+        ),
+        "export_coverage": lambda w: export_coverage(
+            w.acting.database,
+            w.acting.actor,
+            w.export_to("coverage.xlsx"),
+            personal_data_confirmed=True,
+        ),
+        "export_worklist_full_ids": lambda w: export_worklist(
+            w.acting.database,
+            w.acting.actor,
+            WorklistSpec("not_covered"),
+            TODAY,
+            w.export_to("worklist.xlsx"),
+            full_id_numbers=True,
+            personal_data_confirmed=True,
+        ),
+    },
     Permission.MANAGE_CENTRE: {
         "change_setting": lambda w: change_setting(
             w.acting.database, w.acting.actor, IDLE_LOCK_MINUTES, 5
@@ -227,7 +259,7 @@ GUARDED: dict[Permission, dict[str, Call]] = {
 
 # Every declared permission has its services above: a new permission fails
 # ``test_every_permission_is_exercised`` until its calls are added.
-AWAITING_SERVICE: frozenset[Permission] = frozenset({Permission.EXPORT_PERSONAL_DATA})
+AWAITING_SERVICE: frozenset[Permission] = frozenset()
 
 CASES = [
     pytest.param(role, permission, name, call, id=f"{role.value}-{permission.value}-{name}")
@@ -272,6 +304,8 @@ def test_role_permission_service(
             call(prepared)
         assert permission.value in refused.value.message_en
         assert _written(centre) == before
+        exports = centre.database.paths.root / "exports"
+        assert not exports.exists() or not any(exports.iterdir())
     finally:
         if acting is not centre:
             acting.close()

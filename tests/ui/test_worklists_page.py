@@ -139,7 +139,10 @@ def test_print_and_export_from_the_page(qtbot, town: Town, runner, tmp_path: Pat
     with qtbot.waitSignal(page.exported, timeout=10_000) as done:
         page.export_list(str(tmp_path / "due.xlsx"))
     assert done.args[0][1] == 2 and "已导出 2 条" in page.summary.text()
-    assert load_workbook(tmp_path / "due.xlsx").active.max_row == 3
+    rows = list(load_workbook(tmp_path / "due.xlsx").active.iter_rows(values_only=True))
+    heading = next(n for n, row in enumerate(rows) if row and row[0] == "序号")
+    assert len(rows) - heading - 1 == 2 and "已记入审计日志" in page.summary.text()
+    assert "待续缴" in rows[0][0]  # the header block says what the file holds
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.export_list(str(tmp_path / "due.txt"))
     assert ".xlsx" in page.summary.text()  # the refusal, in words, where the clerk looks
@@ -198,3 +201,26 @@ def test_a_worklist_becomes_a_field_trip(qtbot, town: Town, runner):
     assert dialog.person_ids == expected and len(expected) == 1
     assert dialog.worklist == spec
     dialog.reject()
+
+
+def test_full_id_numbers_ask_first_and_cancel_writes_nothing(qtbot, town: Town, runner, tmp_path):
+    from caseworker.ui.dialogs.export_consent_dialog import ExportConsentDialog
+
+    page = _page(qtbot, town, runner)
+    _shown(qtbot, page, WorklistSpec("renewals_due"))
+    assert page.full_ids.isVisible()  # an administrator may export personal data
+    page.full_ids.setChecked(True)
+    with qtbot.waitSignal(page.export_declined, timeout=10_000):
+        page.export_list(str(tmp_path / "full.xlsx"))
+        dialog = page.findChild(ExportConsentDialog)
+        assert dialog is not None and dialog.cancel.isDefault()
+        assert "完整身份证号" in dialog.what.text() and "full.xlsx" in dialog.where.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter is the default: Cancel
+    assert not (tmp_path / "full.xlsx").exists()
+    with qtbot.waitSignal(page.exported, timeout=10_000):
+        page.export_list(str(tmp_path / "full.xlsx"))
+        page.consent.yes.click()
+    rows = list(load_workbook(tmp_path / "full.xlsx").active.iter_rows(values_only=True))
+    heading = next(n for n, row in enumerate(rows) if row and row[0] == "序号")
+    assert rows[heading][2] == "身份证号"
+    assert all(len(row[2]) == 18 and "*" not in row[2] for row in rows[heading + 1 :])

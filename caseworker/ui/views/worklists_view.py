@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -32,10 +33,13 @@ from PySide6.QtWidgets import (
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.coverage import lines
 from caseworker.printing.layout import PrintResult
+from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
 from caseworker.services.worklist_output import export_worklist, worklist_pdf
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.services.worklists import KINDS, count, counts, members, villages
+from caseworker.services.xlsx_export import ExportResult
+from caseworker.ui.dialogs.export_consent_dialog import ExportConsentDialog
 from caseworker.ui.i18n import current_language, entry_label, in_language, message_for
 from caseworker.ui.models.worklist import WorklistTableModel, row_key
 from caseworker.ui.tasks import TaskRunner
@@ -51,6 +55,7 @@ class WorklistsPage(QWidget):
     edit_person = Signal(object)  # person id: the front desk's form edits
     data_changed = Signal()  # a payment was taken from a list
     exported = Signal(object)  # (path, rows)
+    export_declined = Signal()  # the consent dialog cancelled: nothing written
     trip_requested = Signal(object)  # the WorklistSpec whose households to visit
     printed = Signal(object)  # the PrintResult previewed
 
@@ -115,6 +120,12 @@ class WorklistsPage(QWidget):
         self.export_button = shortcut_button(
             "worklistExport", self.tr("导出 Excel/CSV"), "Ctrl+Shift+X", self.export_list
         )
+        # Full ID numbers in the file: only for those who may export personal data, and
+        # only after the consent dialog.
+        self.full_ids = QCheckBox(self.tr("完整身份证号"))
+        self.full_ids.setObjectName("worklistExportFullIds")
+        self.full_ids.setVisible(session.actor.may(Permission.EXPORT_PERSONAL_DATA))
+        self.consent: ExportConsentDialog | None = None
         # The list's households become a field trip (the field visit page plans it).
         self.trip_button = shortcut_button(
             "worklistPlanTrip",
@@ -151,7 +162,7 @@ class WorklistsPage(QWidget):
             filters.addWidget(combo, 1)  # wide where there is room, narrow where not
         filters.addWidget(self.clear_button)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.print_button, self.export_button):
+        for widget in (self.open_button, self.print_button, self.export_button, self.full_ids):
             actions.addWidget(widget)
         actions.addStretch(1)
         # The summary wraps, so the trip button beside it keeps the page narrow enough for a
@@ -459,7 +470,8 @@ class WorklistsPage(QWidget):
         )
 
     def export_list(self, target: str | None = None) -> None:
-        """Ask where (unless told), then write the file on the runner."""
+        """Ask where (unless told) and, for full ID numbers, for a yes; then write the file on
+        the runner's write lane (the export ends with its audit entry)."""
         if target is None:
             kind = next(k for k in KINDS if k.code == self.spec.kind)
             suggested = f"{in_language(kind.title_zh, kind.title_en)}-{date.today():%Y%m%d}.xlsx"
@@ -471,6 +483,22 @@ class WorklistsPage(QWidget):
             )
             if not target:
                 return
+        path = Path(target)
+        full = self.full_ids.isChecked() and self.session.actor.may(Permission.EXPORT_PERSONAL_DATA)
+        if not full:
+            self._write_export(path, full=False)
+            return
+        self.consent = ExportConsentDialog(self.model.total or 0, path, parent=self)
+        self.consent.accepted.connect(lambda: self._write_export(path, full=True))
+        self.consent.rejected.connect(self._export_declined)
+        self.consent.open()
+
+    def _export_declined(self) -> None:
+        self.summary.setStyleSheet("")
+        self.summary.setText(self.tr("已取消导出，未写入文件。"))
+        self.export_declined.emit()
+
+    def _write_export(self, path: Path, *, full: bool) -> None:
         database, actor, spec, day = (
             self.session.database,
             self.session.actor,
@@ -478,21 +506,31 @@ class WorklistsPage(QWidget):
             date.today(),
         )
         lang = current_language()
-        path = Path(target)
         self.summary.setText(self.tr("正在导出…"))
         self.runner.submit(
-            lambda _c: (path, export_worklist(database, actor, spec, day, path, lang=lang)),
+            lambda _c: export_worklist(
+                database,
+                actor,
+                spec,
+                day,
+                path,
+                lang=lang,
+                full_id_numbers=full,
+                personal_data_confirmed=full,
+            ),
+            lane="write",
             on_success=self._exported,
             on_failure=self._show_error,
         )
 
-    def _exported(self, result: tuple[Path, int]) -> None:
-        path, rows = result
+    def _exported(self, result: ExportResult) -> None:
         self.summary.setStyleSheet("")
         self.summary.setText(
-            self.tr("已导出 %1 条到 %2").replace("%1", str(rows)).replace("%2", str(path))
+            self.tr("已导出 %1 条到 %2（已记入审计日志）")
+            .replace("%1", str(result.rows))
+            .replace("%2", str(result.path))
         )
-        self.exported.emit(result)
+        self.exported.emit((result.path, result.rows))
 
 
 def _entry(table: str, code: str) -> tuple[str, str]:
