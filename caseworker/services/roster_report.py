@@ -132,7 +132,6 @@ def _write_roster(
     red = PatternFill("solid", fgColor=_RED)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
     column_of = {name: column for column, name in mapping.items()}
     extra = len(layout.headings)  # the two new columns go right of the headings
     # Widths from the headings and the sample rows (set before the first row is written).
@@ -167,14 +166,18 @@ def _write_roster(
         counts[outcome.status] += 1
         rejected = outcome.status == "rejected"
         marked = {column_of[p.column] for p in outcome.problems if p.column in column_of}
+        # Plain values where nothing is marked: a styled cell costs several times as much.
         row = [
-            _cell(sheet, value, fill=red if rejected and column in marked else None, align=top)
+            _cell(sheet, value, fill=red) if rejected and column in marked else value
             for column, value in enumerate(cells)
         ]
         row.append(
-            _cell(sheet, STATUS_ZH[outcome.status], fill=red if rejected else None, align=top)
+            _cell(sheet, STATUS_ZH[outcome.status], fill=red)
+            if rejected
+            else STATUS_ZH[outcome.status]
         )
-        row.append(_cell(sheet, "\n".join(p.zh for p in outcome.problems) or None, align=wrap))
+        problems = "\n".join(p.zh for p in outcome.problems)
+        row.append(_cell(sheet, problems, align=wrap) if problems else None)
         sheet.append(row + tail)
     return counts
 

@@ -309,7 +309,8 @@ def _workbook(path: Path, bad: ErrorFactory) -> _Book:
 
 
 def _dimension_rows(book: _Book, member: str) -> int | None:
-    """The last row the sheet's <dimension> names (it comes before <sheetData>, if at all)."""
+    """The last row the sheet's <dimension> names (it comes before <sheetData>, if at all),
+    else an estimate from the XML's size."""
     with book.archive.open(member) as source:
         for _event, element in ElementTree.iterparse(source, events=("start",)):
             if element.tag == _NS + "dimension":
@@ -317,8 +318,16 @@ def _dimension_rows(book: _Book, member: str) -> int | None:
                 digits = last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
                 return int(digits) if digits.isdigit() and int(digits) > 1 else None
             if element.tag == _NS + "sheetData":
-                return None
-    return None
+                break
+    # No dimension (openpyxl's write-only files): rows in the first part of the XML, scaled
+    # to the whole member's size.
+    size = book.archive.getinfo(member).file_size
+    with book.archive.open(member) as source:
+        start = source.read(1 << 18)
+    rows = start.count(b"<row ") + start.count(b"<row>")
+    if rows < 2:
+        return None
+    return rows if len(start) >= size else round(rows * size / len(start))
 
 
 class _Strings:

@@ -523,3 +523,11 @@ def test_rich_text_and_phonetic_guides_in_shared_strings(tmp_path: Path) -> None
     _as_excel_saves(plain, path, {"PLACEHOLDER": runs})
     roster = read_roster(path)
     assert roster.rows[0].fields["name"] == "张三" and roster.rows[0].problems == ()
+
+
+def test_rows_are_estimated_without_a_saved_dimension(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _big_roster(path, 300)  # openpyxl's write-only workbook saves no <dimension>
+    with zipfile.ZipFile(path) as archive:
+        assert b"<dimension" not in archive.read("xl/worksheets/sheet1.xml")
+    assert inspect_roster(path).estimated_rows == 300
