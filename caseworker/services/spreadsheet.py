@@ -19,12 +19,14 @@ import hashlib
 import itertools
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from caseworker.services.errors import ServiceError
 
@@ -44,6 +46,7 @@ _TEXT_DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$"
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
+_LETTERS = re.compile(r"[A-Z]+")
 # A cell a heading is not: a number, a date or an ID number written as text.
 _NUMBER_LIKE = re.compile(r"[\d\s.,:/\-+年月日Xx]+")
 
@@ -118,15 +121,11 @@ class SpreadsheetStream:
             with self.path.open(encoding=self._encoding, newline="") as stream:
                 yield from csv.reader(stream, self._dialect)
             return
-        sheet = self._workbook[title]
-        # The saved dimension is not trusted (some writers leave "A1"); read to the end.
-        sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        yield from _sheet_rows(self._workbook, title)
 
     def close(self) -> None:
         if self._workbook is not None:
-            self._workbook.close()
+            self._workbook.archive.close()
             self._workbook = None
 
     def __enter__(self) -> SpreadsheetStream:
@@ -243,7 +242,7 @@ def _scan(path: Path, *, text: bool) -> tuple[str, str | None]:
         else {}
     )
     with path.open("rb") as source:
-        while chunk := source.read(1 << 20):
+        while chunk := source.read(1 << 18):
             digest.update(chunk)
             for name, decoder in list(decoders.items()):
                 try:
@@ -258,11 +257,49 @@ def _scan(path: Path, *, text: bool) -> tuple[str, str | None]:
     return digest.hexdigest(), next(iter(decoders), None)
 
 
-def _workbook(path: Path, bad: ErrorFactory) -> Any:
-    from openpyxl import load_workbook  # only an .xlsx needs it
+@dataclass
+class _Book:
+    """An .xlsx as we read it: the zip, its worksheets (title → XML member), shared strings,
+    the styles that are dates, the date epoch."""
+
+    archive: Any
+    sheets: dict[str, str]
+    strings: _Strings
+    dates: Any
+    epoch: Any
+
+
+def _workbook(path: Path, bad: ErrorFactory) -> _Book:
+    """The workbook's structure, read with openpyxl, no cells yet."""
+    from openpyxl.reader.excel import ExcelReader
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            # openpyxl keeps every shared string as a str (≈ 80 bytes each, three or so per
+            # row of a roster); ours are packed into one buffer.
+            found = self.package.find(_SHARED_STRINGS)
+            self.packed = _read_strings(self.archive, found.PartName[1:]) if found else _Strings()
+
+        def read_worksheets(self) -> None:
+            # openpyxl's read-only sheet looks for the dimension on opening and, when a file
+            # has none, parses the whole sheet into memory to find it: only the names here.
+            self.sheet_members = {
+                sheet.name: rel.target
+                for sheet, rel in self.parser.find_sheets()
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type
+            }
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        reader = Reader(path, read_only=True, data_only=True)
+        reader.read()
+        workbook = reader.wb
+        return _Book(
+            reader.archive,
+            reader.sheet_members,
+            reader.packed,
+            workbook._date_formats,
+            workbook.epoch,
+        )
     except Exception as error:  # zip, XML or workbook errors all mean "not a usable workbook"
         raise bad(
             f"无法打开Excel文件（{type(error).__name__}）；请确认是 .xlsx 格式且未损坏。",
@@ -271,18 +308,154 @@ def _workbook(path: Path, bad: ErrorFactory) -> Any:
         ) from None
 
 
+def _dimension_rows(book: _Book, member: str) -> int | None:
+    """The last row the sheet's <dimension> names (it comes before <sheetData>, if at all),
+    else an estimate from the XML's size."""
+    with book.archive.open(member) as source:
+        for _event, element in ElementTree.iterparse(source, events=("start",)):
+            if element.tag == _NS + "dimension":
+                last = (element.get("ref") or "").split(":")[-1]
+                digits = last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                return int(digits) if digits.isdigit() and int(digits) > 1 else None
+            if element.tag == _NS + "sheetData":
+                break
+    # No dimension (openpyxl's write-only files): rows in the first part of the XML, scaled
+    # to the whole member's size.
+    size = book.archive.getinfo(member).file_size
+    with book.archive.open(member) as source:
+        start = source.read(1 << 18)
+    rows = start.count(b"<row ") + start.count(b"<row>")
+    if rows < 2:
+        return None
+    return rows if len(start) >= size else round(rows * size / len(start))
+
+
+class _Strings:
+    """Shared strings packed as UTF-8 in one buffer with their offsets: about a quarter of the
+    memory of a list of str. (They are indexed from anywhere in the sheet, so they must be
+    at hand; this is the one part of reading an .xlsx that grows with the file.)"""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("Q")
+
+    def append(self, value: str) -> None:
+        self._data += value.encode("utf-8")
+        self._ends.append(len(self._data))
+
+    def __getitem__(self, index: int) -> str:
+        start = self._ends[index - 1] if index else 0
+        return self._data[start : self._ends[index]].decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _string(element: Any) -> str:
+    """The text of an <si> or <is>: its <t>, or the <t> of each rich-text run; the phonetic
+    guide (<rPh>, pinyin or kana above the characters) is not part of the value."""
+    parts = []
+    for child in element:
+        if child.tag == _NS + "t":
+            parts.append(child.text or "")
+        elif child.tag == _NS + "r":
+            run = child.find(_NS + "t")
+            parts.append(run.text or "" if run is not None else "")
+    return "".join(parts)
+
+
+def _read_strings(archive: Any, member: str) -> _Strings:
+    strings = _Strings()
+    with archive.open(member) as source:
+        parent = None
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _NS + "sst":
+                    parent = element
+                continue
+            if element.tag == _NS + "si":
+                strings.append(_string(element))
+                if parent is not None:
+                    parent.clear()  # done with it: a cleared element left in the tree still costs
+    return strings
+
+
+def _sheet_rows(book: _Book, title: str) -> Iterator[list[Any]]:
+    """The rows of a sheet's XML one at a time, each element dropped once read (openpyxl's
+    read-only reader clears rows but leaves them in the tree: ~90 bytes a row).
+
+    As openpyxl with ``data_only``: a formula gives its saved value, a number in a date style
+    a datetime, a shared string its text. Missing rows come back empty; the saved dimension is
+    not trusted (some writers leave "A1").
+    """
+    from openpyxl.utils.datetime import from_excel
+
+    strings, dates, epoch = book.strings, book.dates, book.epoch
+    expected = 1
+    with book.archive.open(book.sheets[title]) as source:
+        data = None
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _NS + "sheetData":
+                    data = element
+                continue
+            if element.tag != _NS + "row":
+                continue
+            number = int(element.get("r") or expected)
+            while expected < number:
+                expected += 1
+                yield []
+            expected = number + 1
+            row: list[Any] = []
+            for cell in element:
+                if cell.tag != _NS + "c":
+                    continue
+                ref = cell.get("r")
+                column = _column_index(_LETTERS.match(ref).group().encode()) if ref else len(row)
+                if column > len(row):
+                    row.extend([None] * (column - len(row)))
+                kind = cell.get("t", "n")
+                if kind == "inlineStr":
+                    found = cell.find(_NS + "is")
+                    value: Any = _string(found) if found is not None else None
+                else:
+                    found = cell.find(_NS + "v")
+                    raw = found.text if found is not None else None
+                    if raw is None:
+                        value = None
+                    elif kind == "s":
+                        value = strings[int(raw)]
+                    elif kind in ("str", "e"):
+                        value = raw
+                    elif kind == "b":
+                        value = raw.strip() in ("1", "true")
+                    elif kind == "d":
+                        value = datetime.fromisoformat(raw)
+                    else:
+                        value = float(raw) if any(c in raw for c in ".eE") else int(raw)
+                        style = cell.get("s")
+                        if style is not None and int(style) in dates:
+                            value = from_excel(value, epoch)
+                row.append(value)
+            if data is not None:
+                data.clear()
+            else:
+                element.clear()
+            yield row
+
+
 def _xlsx_heads(stream: SpreadsheetStream, head_rows: int) -> tuple[Sheet, ...]:
-    workbook = stream._workbook
+    book = stream._workbook
     sheets = []
-    for sheet in workbook.worksheets:
-        try:
-            estimated = sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
-        except (AttributeError, ValueError):
-            estimated = None
-        with contextlib.closing(stream.rows(sheet.title)) as rows:
+    for title, member in book.sheets.items():
+        with contextlib.closing(stream.rows(title)) as rows:
             head = list(itertools.islice(rows, head_rows))
-        merges = tuple(m for m in _merges(workbook, sheet) if m[0] < head_rows)
-        sheets.append(Sheet(sheet.title, head, merges, estimated))
+        merges = tuple(m for m in _merges(book, member) if m[0] < head_rows)
+        sheets.append(Sheet(title, head, merges, _dimension_rows(book, member)))
     return tuple(sheets)
 
 
@@ -293,20 +466,17 @@ def _column_index(letters: bytes) -> int:
     return number - 1
 
 
-def _merges(workbook: Any, sheet: Any) -> tuple[tuple[int, int, int, int], ...]:
-    """Merged ranges, read from the sheet's XML (a read-only sheet does not give them).
+def _merges(book: _Book, member: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged ranges, read from the sheet's XML.
 
     <mergeCells> comes after <sheetData> in the schema, so the whole member is scanned, in
     chunks: memory stays flat however large the sheet.
     """
-    try:
-        source = workbook._archive.open(sheet._worksheet_path)
-    except (AttributeError, KeyError):
-        return ()
+    source = book.archive.open(member)
     found = []
     tail = b""
     with source:
-        while chunk := source.read(1 << 20):
+        while chunk := source.read(1 << 18):
             text = tail + chunk
             for match in _MERGE.finditer(text):
                 c1, r1, c2, r2 = match.groups()
