@@ -50,6 +50,7 @@ ACTION_LABELS: dict[str, Words] = {
     "payment.original": ("开具收据原件", "Receipt original issued"),
     "payment.record_tax": ("登记税务渠道缴费", "Tax-channel payment recorded"),
     "tax_list.match": ("核对税务缴费清单", "Tax authority's list matched"),
+    "import.roster": ("导入村（居）委会花名册", "Village roster imported"),
     "special_group_list.import": (
         "导入民政特殊群体名单",
         "Civil affairs' special-group list imported",
@@ -112,6 +113,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "transfer": ("转入申请", "Transfer"),
     "special_group_list": ("特殊群体名单", "Special-group list"),
     "export": ("导出文件", "Export"),
+    "import": ("导入文件", "Import"),
 }
 
 FIELD_LABELS: dict[str, Words] = {

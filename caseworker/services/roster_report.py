@@ -32,6 +32,9 @@ STATUS_ZH: dict[str, str] = {
     "unchanged": "无变化",
     "rejected": "未导入",
     "skipped": "跳过",
+    # A dry run, or a file rolled back for its rejected rows: what importing would have done.
+    "would_create": "可新增（未写入）",
+    "would_update": "可更新（未写入）",
 }
 SUMMARY_SHEET = "导入说明"
 RESULT_HEADING = "导入结果"
@@ -221,7 +224,8 @@ def _write_summary(
     sheet.append([])
     line("导入结果", "行数", strong=True)
     for status, words in STATUS_ZH.items():
-        sheet.append([_cell(sheet, words), counts[status]])
+        if counts[status] or not status.startswith("would_"):
+            sheet.append([_cell(sheet, words), counts[status]])
     sheet.append([_cell(sheet, "合计", font=bold), _cell(sheet, sum(counts.values()), font=bold)])
     sheet.append([])
     line(
