@@ -12,9 +12,7 @@ write-only), to a temporary file beside the target renamed into place when compl
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from caseworker.services import spreadsheet
+from caseworker.services.file_output import written_atomically
 from caseworker.services.roster_file import Problem, RosterLayout, bad_file
 
 # Outcome → the words the report writes.
@@ -237,13 +236,5 @@ def _write_summary(
 
 def _save(book: Any, target: Path) -> None:
     """Save beside the target and rename: a half-written report never has the target's name."""
-    descriptor, name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}-", suffix=".xlsx"
-    )
-    os.close(descriptor)
-    try:
-        book.save(name)
-        os.replace(name, target)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    with written_atomically(target) as temporary:
+        book.save(temporary)

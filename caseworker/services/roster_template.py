@@ -10,11 +10,10 @@ hidden sheet, as a list written into the rule is limited to 255 characters); a s
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from caseworker.domain.codes import load_code_table
+from caseworker.services.file_output import written_atomically
 from caseworker.services.roster_file import COLUMN_ZH
 
 # The template's columns, in the order a village committee writes a household.
@@ -116,11 +115,5 @@ def write_template(path: Path) -> None:
         notes.append([line])
         notes.cell(notes.max_row, 1).alignment = Alignment(wrap_text=True)
     notes["A1"].font = Font(bold=True, size=14)
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".xlsx")
-    os.close(descriptor)
-    try:
-        book.save(name)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    with written_atomically(path) as temporary:
+        book.save(temporary)

@@ -24,6 +24,7 @@ from caseworker.printing.worklist import WorklistLine, WorklistPrintData, build_
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.documents_settings import font_chain
 from caseworker.services.errors import ServiceError
+from caseworker.services.file_output import written_atomically
 from caseworker.services.worklist_rows import WorklistRow, village_name
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.services.worklists import check_spec, count, kind_of, members, person_ids
@@ -39,7 +40,6 @@ from caseworker.services.xlsx_export import (
     require_consent,
     sha256_of,
     write_export,
-    written_atomically,
 )
 from caseworker.store.database import Database
 from caseworker.store.models import Centre, Person

@@ -21,11 +21,9 @@ confirmation dialog or the command line's ``--yes``.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +39,7 @@ from caseworker.domain.households import HEAD
 from caseworker.domain.regions import load_region_directory
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import ServiceError
+from caseworker.services.file_output import written_atomically
 from caseworker.services.journal import audit
 from caseworker.store.database import Database
 from caseworker.store.models import Centre, CoverageStatus, Enrolment, Person
@@ -104,30 +103,6 @@ def check_target(target: Path, formats: Sequence[str] = (".xlsx",)) -> Path:
             f"The folder {target.parent} does not exist; choose one that does.",
         )
     return target
-
-
-@contextmanager
-def written_atomically(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it when the block ends without error;
-    removed otherwise. OS errors come out as one message for the clerk."""
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=target.suffix + ".part")
-        os.close(handle)
-        yield Path(temporary)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise ServiceError(
-            "cannot_write",
-            f"无法写入 {target}：{error.strerror or error}。请换一个可写的文件夹或文件名"
-            "（文件是否已在 Excel 中打开？）。",
-            f"Could not write {target}: {error.strerror or error}. Choose a folder and name "
-            "you may write to (is the file open in Excel?).",
-        ) from None
-    finally:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
 
 
 def sha256_of(path: Path) -> str:
