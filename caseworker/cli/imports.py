@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseworker.cli.roster import register_roster
 from caseworker.cli.special_groups import register_special_groups
 
 
@@ -17,5 +18,4 @@ def register(commands: Any) -> None:
 
 
 # Each kind of list registers its subcommand: ``register_…(lists)``.
-KINDS: list[Any] = []
-KINDS.append(register_special_groups)
+KINDS: list[Any] = [register_roster, register_special_groups]

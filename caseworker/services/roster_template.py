@@ -1,0 +1,3 @@
+# TEMPORARY local stand-in (never committed)
+def write_template(path) -> None:
+    raise NotImplementedError
