@@ -50,8 +50,8 @@ from caseworker.ui.views.front_desk import FrontDeskPage
 from caseworker.ui.views.operators_view import OperatorsPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
-from caseworker.ui.views.rosters_view import RostersPage
 from caseworker.ui.views.review_view import ReviewPage
+from caseworker.ui.views.rosters_view import RostersPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.views.worklists_view import WorklistsPage

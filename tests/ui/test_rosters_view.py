@@ -75,6 +75,10 @@ def _load(qtbot, page: RostersPage, monkeypatch, path: Path) -> None:
         page.choose_button.click()
 
 
+def _born(n: int) -> str:
+    return _id(date(1950, 1, 1) + timedelta(days=n), 11)
+
+
 def _cells(page: RostersPage) -> list[list[str]]:
     model = page.model
     return [
@@ -269,9 +273,7 @@ def test_a_bad_file_is_said_in_words_and_the_choices_stay(
 @pytest.mark.slow
 def test_a_cancel_leaves_the_registry_unchanged(qtbot, admin, runner, tmp_path, monkeypatch):
     rows = [
-        [f"H{n}", "王某", _id(date(1950, 1, 1) + timedelta(days=n), 11), "户主", None, None]
-        + ["街西村", f"{n}号"]
-        for n in range(1, 2001)
+        [f"H{n}", "王某", _born(n), "户主", None, None, "街西村", f"{n}号"] for n in range(1, 2001)
     ]
     path = _roster(tmp_path / "big.xlsx", rows)
     page = _page(qtbot, admin, runner)
