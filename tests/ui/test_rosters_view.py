@@ -270,7 +270,6 @@ def test_a_bad_file_is_said_in_words_and_the_choices_stay(
     assert not page.import_button.isEnabled() and page.choose_button.isEnabled()
 
 
-@pytest.mark.slow
 def test_a_cancel_leaves_the_registry_unchanged(qtbot, admin, runner, tmp_path, monkeypatch):
     rows = [
         [f"H{n}", "王某", _born(n), "户主", None, None, "街西村", f"{n}号"] for n in range(1, 2001)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -67,17 +69,21 @@ def report_beside(path: Path) -> Path:
 
 
 def _problem_columns() -> list[Column]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("RosterColumns", text)
-
     def column(problem: RowProblem) -> str:
         code = problem.problem.column
         return in_language(COLUMN_ZH.get(code, code), COLUMN_EN.get(code, code))
 
     return [
-        Column(tr("行号"), lambda p: str(p.row), sort=lambda p: p.row),
-        Column(tr("列"), column),
-        Column(tr("问题"), lambda p: in_language(p.problem.zh, p.problem.en)),
+        Column(
+            QCoreApplication.translate("RosterColumns", "行号"),
+            lambda p: str(p.row),
+            sort=lambda p: p.row,
+        ),
+        Column(QCoreApplication.translate("RosterColumns", "列"), column),
+        Column(
+            QCoreApplication.translate("RosterColumns", "问题"),
+            lambda p: in_language(p.problem.zh, p.problem.en),
+        ),
     ]
 
 
@@ -252,7 +258,12 @@ class RostersPage(QWidget):
 
         split = QSplitter(objectName="rosterSplitter")
         split.setChildrenCollapsible(False)
-        split.addWidget(left)
+        # Scrolls rather than holding the window taller than a small screen allows.
+        controls = QScrollArea(objectName="rosterControlsScroll")
+        controls.setWidgetResizable(True)
+        controls.setFrameShape(QFrame.Shape.NoFrame)
+        controls.setWidget(left)
+        split.addWidget(controls)
         split.addWidget(result_box)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
