@@ -330,7 +330,7 @@
     <name>ColumnMappingDialog</name>
     <message>
         <source>核对名册的列</source>
-        <translation>Check the roster's columns</translation>
+        <translation>Check the roster&apos;s columns</translation>
     </message>
     <message>
         <source>名册 %1，工作表“%2”，第 %3 行是表头。请为每一列选择它对应的字段。</source>
@@ -373,8 +373,8 @@
         <translation>do not import</translation>
     </message>
     <message>
-        <source>必填</source>
-        <translation>required</translation>
+        <source>%1（必填）</source>
+        <translation>%1 — required</translation>
     </message>
     <message>
         <source>确定</source>
@@ -3179,7 +3179,7 @@
     </message>
     <message>
         <source>村（居）委会的户籍花名册导入登记库：先试导入检查每一行，再导入。有未通过的行时整个文件都不导入（除非选择只导入正确的行）。</source>
-        <translation>A village committee's household roster into the registry: a dry run checks every row first, then import. If any row fails, nothing of the file is imported (unless you choose to import the valid rows only).</translation>
+        <translation>A village committee&apos;s household roster into the registry: a dry run checks every row first, then import. If any row fails, nothing of the file is imported (unless you choose to import the valid rows only).</translation>
     </message>
     <message>
         <source>选择名册文件…</source>
@@ -3271,11 +3271,11 @@
     </message>
     <message>
         <source>民政特殊群体名单</source>
-        <translation>Civil affairs' special-group lists</translation>
+        <translation>Civil affairs&apos; special-group lists</translation>
     </message>
     <message>
         <source>民政部门的低保、特困、残疾等名单：按身份证号标记登记库中的人员。</source>
-        <translation>Civil affairs' lists (minimum living allowance, extreme poverty, disability …): the people in the registry are marked by ID number.</translation>
+        <translation>Civil affairs&apos; lists (minimum living allowance, extreme poverty, disability …): the people in the registry are marked by ID number.</translation>
     </message>
     <message>
         <source>导入名单…</source>
@@ -3319,7 +3319,7 @@
     </message>
     <message>
         <source>未知（CSV 文件读完才知道）</source>
-        <translation>unknown (a CSV file's length is known once it is read)</translation>
+        <translation>unknown (a CSV file&apos;s length is known once it is read)</translation>
     </message>
     <message>
         <source>%1 ← 第 %2 列“%3”</source>
@@ -3561,7 +3561,7 @@
     </message>
     <message>
         <source>名册导入（村居户籍名册、民政特殊群体名单）</source>
-        <translation>Rosters (village household rosters, civil affairs' special-group lists)</translation>
+        <translation>Rosters (village household rosters, civil affairs&apos; special-group lists)</translation>
     </message>
     <message>
         <source>查找人员</source>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 from sqlalchemy import func, select
 
 from caseworker.paths import DataPaths
@@ -105,8 +105,10 @@ def test_the_mapping_dialog_is_prefilled_and_refuses_a_field_given_twice(qtbot, 
     assert "姓名 ✓ 第 B 列" in dialog.required_label.text()
     assert not dialog.ok_button.isEnabled()
     assert "还没有列对应必填字段：身份证号" in dialog.problem_label.text()
-    # Samples as written, and a name for screen readers on every choice.
-    assert HEAD in dialog.findChild(type(dialog.required_label), f"mappingSamples{unknown}").text()
+    # Samples as written (ID numbers masked), and a name for screen readers on every choice.
+    samples = dialog.findChild(QLabel, f"mappingSamples{unknown}").text()
+    assert f"{HEAD[:4]}**********{HEAD[-4:]}" in samples and HEAD not in samples
+    assert dialog.findChild(QLabel, "mappingSamples1").text() == "王建国 · 李秀英 · 王小宝"
     assert dialog.combos[unknown].accessibleName() == f"第 C 列（{UNKNOWN_ID}）导入为"
     assert dialog.focusWidget() is dialog.combos[unknown]  # the column to decide first
 
@@ -139,7 +141,7 @@ def test_the_mapping_dialog_in_english_names_fields_with_their_chinese(qtbot, qa
     dialog = ColumnMappingDialog(roster)
     qtbot.addWidget(dialog)
     texts = [dialog.combos[0].itemText(i) for i in range(dialog.combos[0].count())]
-    assert "ID number (身份证号) (required)" in texts and "do not import" in texts
+    assert "ID number (身份证号) — required" in texts and "do not import" in texts
     assert "ID number (身份证号) ✗ not mapped" in dialog.required_label.text()
 
 

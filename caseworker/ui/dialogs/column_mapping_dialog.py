@@ -8,6 +8,8 @@ columns is refused in words (OK stays disabled until it is settled)."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,11 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.domain.ids import mask_id_number
 from caseworker.services.roster_file import FIELD_LABELS, FieldLabel, RosterLayout
 from caseworker.ui.i18n import is_english, join_list, with_note
 from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, WARNING_COLOUR
 
 SAMPLES_SHOWN = 3
+# What looks like an ID number is masked on screen, as everywhere else; the first and last
+# four characters are enough to tell the column.
+_ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")
 _UNKNOWN_STYLE = "background: #fff4e0; color: #6b4500; padding: 2px 4px;"
 _HEADER_STYLE = "background: #eef1f5; font-weight: 600; padding: 4px;"
 
@@ -45,6 +51,10 @@ def field_label(label: FieldLabel) -> str:
     return with_note(label.en, label.zh) if is_english() else label.zh
 
 
+def _shown(value: str) -> str:
+    return mask_id_number(value) if _ID_LIKE.fullmatch(value.strip()) else value
+
+
 LABELS = {label.code: label for label in FIELD_LABELS}
 
 
@@ -56,7 +66,6 @@ class ColumnMappingDialog(QDialog):
         self.setObjectName("columnMappingDialog")
         self.roster = layout
         self.setWindowTitle(self.tr("核对名册的列"))
-        self.resize(980, 620)
 
         about = QLabel(
             self.tr("名册 %1，工作表“%2”，第 %3 行是表头。请为每一列选择它对应的字段。")
@@ -112,7 +121,7 @@ class ColumnMappingDialog(QDialog):
             self.heading_labels[index] = heading_label
             grid.addWidget(heading_label, row, 1)
             samples = [
-                sample[index]
+                _shown(sample[index])
                 for sample in layout.samples[:SAMPLES_SHOWN]
                 if index < len(sample) and sample[index]
             ]
@@ -128,7 +137,7 @@ class ColumnMappingDialog(QDialog):
             for label in FIELD_LABELS:
                 text = field_label(label)
                 if label.required:
-                    text = with_note(text, self.tr("必填"))
+                    text = self.tr("%1（必填）").replace("%1", text)
                 combo.addItem(text, label.code)
             combo.setMaxVisibleItems(len(FIELD_LABELS) + 1)
             combo.setCurrentIndex(max(0, combo.findData(layout.mapping.get(index))))
@@ -164,6 +173,8 @@ class ColumnMappingDialog(QDialog):
         column.addWidget(self.problem_label)
         column.addWidget(self.buttons)
         self._check()
+        # As tall as the columns need, up to what a small screen holds (the grid scrolls).
+        self.resize(980, min(640, 210 + 32 * len(layout.headings)))
         first = next(iter(layout.unknown), 0)
         if first in self.combos:
             self.combos[first].setFocus()  # the first column to decide

@@ -148,7 +148,10 @@ class RostersPage(QWidget):
         found.addRow(self.tr("表头行"), self.header_label)
         found.addRow(self.tr("对应的列"), self.columns_label)
         found.addRow(self.tr("估计行数"), self.rows_label)
-        found.addRow("", self.mapping_button)
+        mapping_row = QHBoxLayout()
+        mapping_row.addWidget(self.mapping_button)
+        mapping_row.addStretch(1)
+        found.addRow("", mapping_row)
 
         self.village = QComboBox(objectName="rosterVillage")
         self.village.setAccessibleName(self.tr("这份名册的村（居）委会"))
@@ -239,6 +242,7 @@ class RostersPage(QWidget):
         self.problems_title.hide()
         self.model = RecordTableModel(_problem_columns(), self)
         self.table = record_table("rosterProblems", self.tr("未通过的行"), self.model)
+        self.table.setWordWrap(True)  # a problem says what to do: never cut off
         self.table.hide()
         self.open_report_button = shortcut_button(
             "rosterOpenReport", self.tr("打开报告"), "", self.open_report
@@ -265,8 +269,8 @@ class RostersPage(QWidget):
         controls.setWidget(left)
         split.addWidget(controls)
         split.addWidget(result_box)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([560, 820])  # the result's problems need the width
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(what)
@@ -602,7 +606,7 @@ class RostersPage(QWidget):
                 )
             )
             self.model.set_rows(list(result.problems))
-            self.table.resizeColumnsToContents()
+            self.table.resizeRowsToContents()
         self.problems_title.setVisible(bool(result.problems))
         self.table.setVisible(bool(result.problems))
         self.open_report_button.setVisible(
