@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel
 from sqlalchemy import func, select
 
@@ -133,6 +134,29 @@ def test_the_mapping_dialog_is_prefilled_and_refuses_a_field_given_twice(qtbot, 
         6: "village",
         7: "hukou_address",
     }
+
+
+def test_the_mapping_dialog_is_used_from_the_keyboard(qtbot, tmp_path):
+    roster = inspect_roster(_roster(tmp_path / "r.xlsx", _rows(), ODD_HEADINGS))
+    dialog = ColumnMappingDialog(roster)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    unknown = dialog.combos[ODD_HEADINGS.index(UNKNOWN_ID)]
+    qtbot.waitUntil(lambda: unknown.hasFocus())  # the column to decide has the focus
+    qtbot.keyClick(unknown, Qt.Key.Key_Return)  # Enter while OK is refused presses nothing
+    assert dialog.isVisible() and dialog.result() == 0
+    # Tab goes from one column's choice to the next; arrows change it.
+    unknown.setCurrentIndex(unknown.findData("id_number"))
+    qtbot.keyClick(unknown, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.combos[ODD_HEADINGS.index(UNKNOWN_ID) + 1]
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)  # 与户主关系 → the next field
+    assert dialog.combos[3].currentData() == "sex" and not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Up)
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.mapping()[2] == "id_number"
 
 
 def test_the_mapping_dialog_in_english_names_fields_with_their_chinese(qtbot, qapp, tmp_path):
