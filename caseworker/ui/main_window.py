@@ -51,6 +51,7 @@ from caseworker.ui.views.operators_view import OperatorsPage
 from caseworker.ui.views.payments_view import PaymentsPage
 from caseworker.ui.views.reports_view import ReportsPage
 from caseworker.ui.views.review_view import ReviewPage
+from caseworker.ui.views.rosters_view import RostersPage
 from caseworker.ui.views.settings_view import SettingsPage
 from caseworker.ui.views.sync_view import SyncView
 from caseworker.ui.views.worklists_view import WorklistsPage
@@ -69,6 +70,7 @@ PAGES = (
     "operators",
     "worklists",
     "visits",
+    "rosters",
 )
 # Pages only some roles see: hidden in the navigation, their shortcut disabled (the services
 # refuse anyway: this is so nobody is shown a door that will not open).
@@ -76,12 +78,14 @@ PAGE_PERMISSIONS = {
     "review": Permission.REVIEW,
     "audit": Permission.VIEW_AUDIT,
     "operators": Permission.MANAGE_OPERATORS,
+    "rosters": Permission.IMPORT_ROSTER,
 }
 # Ctrl+1 … Ctrl+9 by position; pages past the ninth have their own keys.
 PAGE_SHORTCUTS = {
     **{name: f"Ctrl+{position + 1}" for position, name in enumerate(PAGES[:9])},
     "worklists": "Ctrl+Shift+L",
     "visits": "Ctrl+Shift+F",
+    "rosters": "Ctrl+Shift+I",
 }
 STATUS_REFRESH_MS = 60_000
 
@@ -194,13 +198,20 @@ class MainWindow(QMainWindow):
         self.operators_page = OperatorsPage(session, runner, clock=self.clock)
         self.visits_page = FieldVisitPage(session, runner)
         self.worklists = WorklistsPage(session, runner)
+        self.rosters = RostersPage(session, runner)
         for page, name in zip(self._pages(), PAGES, strict=True):
             if not page.objectName():
                 page.setObjectName(f"page_{name}")
             self.stack.addWidget(page)
         # Something was saved: the status bar and the worklists' counts follow; an open list
         # reloads (in place) when next looked at.
-        for page in (self.front_desk, self.employers, self.worklists, self.visits_page):
+        for page in (
+            self.front_desk,
+            self.employers,
+            self.worklists,
+            self.visits_page,
+            self.rosters,
+        ):
             page.data_changed.connect(self.worklists.mark_stale)
             page.data_changed.connect(self.refresh_status)
         self.worklists.counts_loaded.connect(self.front_desk.worklist_strip.show_counts)
@@ -229,6 +240,7 @@ class MainWindow(QMainWindow):
             self.operators_page,
             self.worklists,
             self.visits_page,
+            self.rosters,
         ]
 
     def _page_titles(self) -> list[str]:
@@ -244,6 +256,7 @@ class MainWindow(QMainWindow):
             self.tr("操作员"),
             self.tr("工作清单"),
             self.tr("入户走访"),
+            self.tr("名册导入"),
         ]
 
     def _build_actions(self) -> None:

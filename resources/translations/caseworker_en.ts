@@ -327,6 +327,93 @@
     </message>
 </context>
 <context>
+    <name>ColumnMappingDialog</name>
+    <message>
+        <source>核对名册的列</source>
+        <translation>Check the roster&apos;s columns</translation>
+    </message>
+    <message>
+        <source>名册 %1，工作表“%2”，第 %3 行是表头。请为每一列选择它对应的字段。</source>
+        <translation>Roster %1, sheet “%2”: the headings are in row %3. Choose the field each column holds.</translation>
+    </message>
+    <message>
+        <source>有 %1 列的表头没有认出（标为“未识别”）：请选择它们对应的字段，或不导入。</source>
+        <translation>%1 columns have a heading that was not recognised (marked “not recognised”): choose their field, or do not import them.</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>表头（原样）</source>
+        <translation>Heading (as written)</translation>
+    </message>
+    <message>
+        <source>示例</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>未识别</source>
+        <translation>not recognised</translation>
+    </message>
+    <message>
+        <source>第 %1 列（%2）导入为</source>
+        <translation>Column %1 (%2) imported as</translation>
+    </message>
+    <message>
+        <source>不导入</source>
+        <translation>do not import</translation>
+    </message>
+    <message>
+        <source>%1（必填）</source>
+        <translation>%1 — required</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>确定列对应</source>
+        <translation>Confirm the columns</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>“%1”选给了第 %2 列：一个字段只能对应一列，请把其中一列改为别的字段或不导入。</source>
+        <translation>“%1” is chosen for columns %2: a field can be one column only; change one of them to another field or to do not import.</translation>
+    </message>
+    <message>
+        <source>还没有列对应必填字段：%1。</source>
+        <translation>No column for the required fields: %1.</translation>
+    </message>
+    <message>
+        <source>%1 ✓ 第 %2 列</source>
+        <translation>%1 ✓ column %2</translation>
+    </message>
+    <message>
+        <source>%1 ✗ 未对应</source>
+        <translation>%1 ✗ not mapped</translation>
+    </message>
+    <message>
+        <source>必填字段：%1</source>
+        <translation>Required fields: %1</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+</context>
+<context>
     <name>CoverageAnswerDialog</name>
     <message>
         <source>记录参保状态</source>
@@ -1383,6 +1470,10 @@
     <message>
         <source>入户走访</source>
         <translation>Field visits</translation>
+    </message>
+    <message>
+        <source>名册导入</source>
+        <translation>Rosters</translation>
     </message>
     <message>
         <source>办理(&amp;W)</source>
@@ -3168,6 +3259,268 @@
     </message>
 </context>
 <context>
+    <name>RosterColumns</name>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>RostersPage</name>
+    <message>
+        <source>名册导入</source>
+        <translation>Roster import</translation>
+    </message>
+    <message>
+        <source>村（居）委会的户籍花名册导入登记库：先试导入检查每一行，再导入。有未通过的行时整个文件都不导入（除非选择只导入正确的行）。</source>
+        <translation>A village committee&apos;s household roster into the registry: a dry run checks every row first, then import. If any row fails, nothing of the file is imported (unless you choose to import the valid rows only).</translation>
+    </message>
+    <message>
+        <source>选择名册文件…</source>
+        <translation>Choose a roster file…</translation>
+    </message>
+    <message>
+        <source>下载名册模板…</source>
+        <translation>Save the roster template…</translation>
+    </message>
+    <message>
+        <source>（未选择）</source>
+        <translation>(none chosen)</translation>
+    </message>
+    <message>
+        <source>核对列对应…</source>
+        <translation>Check the columns…</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation>Sheet</translation>
+    </message>
+    <message>
+        <source>表头行</source>
+        <translation>Heading row</translation>
+    </message>
+    <message>
+        <source>对应的列</source>
+        <translation>Columns</translation>
+    </message>
+    <message>
+        <source>估计行数</source>
+        <translation>Rows (estimate)</translation>
+    </message>
+    <message>
+        <source>这份名册的村（居）委会</source>
+        <translation>The village of this roster</translation>
+    </message>
+    <message>
+        <source>请选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>村（居）委会</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>只导入正确的行</source>
+        <translation>Import the valid rows only</translation>
+    </message>
+    <message>
+        <source>不选：有一行未通过，整个文件都不导入。选中：导入正确的行，未通过的行列在报告里。</source>
+        <translation>Unticked: if one row fails, nothing of the file is imported. Ticked: the valid rows are imported and the failed ones are listed in the report.</translation>
+    </message>
+    <message>
+        <source>另存为…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>报告另存为</source>
+        <translation>Save the report as</translation>
+    </message>
+    <message>
+        <source>导入报告</source>
+        <translation>Import report</translation>
+    </message>
+    <message>
+        <source>试导入（只检查）</source>
+        <translation>Dry run (check only)</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>导入进度</source>
+        <translation>Import progress</translation>
+    </message>
+    <message>
+        <source>村（居）户籍名册</source>
+        <translation>Village household roster</translation>
+    </message>
+    <message>
+        <source>民政特殊群体名单</source>
+        <translation>Civil affairs&apos; special-group lists</translation>
+    </message>
+    <message>
+        <source>民政部门的低保、特困、残疾等名单：按身份证号标记登记库中的人员。</source>
+        <translation>Civil affairs&apos; lists (minimum living allowance, extreme poverty, disability …): the people in the registry are marked by ID number.</translation>
+    </message>
+    <message>
+        <source>导入名单…</source>
+        <translation>Import a list…</translation>
+    </message>
+    <message>
+        <source>导入民政特殊群体名单</source>
+        <translation>Import a civil affairs special-group list</translation>
+    </message>
+    <message>
+        <source>未通过的行</source>
+        <translation>Rows that failed</translation>
+    </message>
+    <message>
+        <source>打开报告</source>
+        <translation>Open the report</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>选择村（居）户籍名册</source>
+        <translation>Choose a village household roster</translation>
+    </message>
+    <message>
+        <source>名册 (*.xlsx *.csv);;旧版 Excel/WPS 表格 (*.xls *.et);;所有文件 (*)</source>
+        <translation>Rosters (*.xlsx *.csv);;Old Excel/WPS sheets (*.xls *.et);;All files (*)</translation>
+    </message>
+    <message>
+        <source>正在读取名册……</source>
+        <translation>Reading the roster…</translation>
+    </message>
+    <message>
+        <source>第 %1 行（数据从第 %2 行起）</source>
+        <translation>Row %1 (data from row %2)</translation>
+    </message>
+    <message>
+        <source>约 %1 行</source>
+        <translation>about %1 rows</translation>
+    </message>
+    <message>
+        <source>未知（CSV 文件读完才知道）</source>
+        <translation>unknown (a CSV file&apos;s length is known once it is read)</translation>
+    </message>
+    <message>
+        <source>%1 ← 第 %2 列“%3”</source>
+        <translation>%1 ← column %2 “%3”</translation>
+    </message>
+    <message>
+        <source>不导入：%1</source>
+        <translation>Not imported: %1</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>（没有）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>还没有列对应：%1。请点“核对列对应…”指定。</source>
+        <translation>No column for: %1. Use “Check the columns…” to choose one.</translation>
+    </message>
+    <message>
+        <source>名册中没有村（居）委会列：请选择这份名册的人所在的村（居）委会。</source>
+        <translation>The roster has no village column: choose the village of the people in it.</translation>
+    </message>
+    <message>
+        <source>名册中的新登记人员都登记在所选的村（居）委会。</source>
+        <translation>People new to the registry are registered in the chosen village.</translation>
+    </message>
+    <message>
+        <source>导入报告保存到</source>
+        <translation>Save the import report to</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>正在检查名册……</source>
+        <translation>Checking the roster…</translation>
+    </message>
+    <message>
+        <source>正在导入名册……</source>
+        <translation>Importing the roster…</translation>
+    </message>
+    <message>
+        <source>正在取消……</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已处理 %1 行，共约 %2 行</source>
+        <translation>%1 of about %2 rows done</translation>
+    </message>
+    <message>
+        <source>已处理 %1 行</source>
+        <translation>%1 rows done</translation>
+    </message>
+    <message>
+        <source>已取消，名册没有导入。</source>
+        <translation>Cancelled: nothing of the roster was imported.</translation>
+    </message>
+    <message>
+        <source>名册 %1（工作表“%2”）共 %3 行：新增 %4，更新 %5，无变化 %6，未通过 %7；新建家庭户 %8。</source>
+        <translation>Roster %1 (sheet “%2”), %3 rows: %4 new, %5 updated, %6 unchanged, %7 failed; %8 new households.</translation>
+    </message>
+    <message>
+        <source>已导入登记库。</source>
+        <translation>Imported into the registry.</translation>
+    </message>
+    <message>
+        <source>未通过的 %1 行没有导入，见报告。</source>
+        <translation> The %1 rows that failed were not imported; see the report.</translation>
+    </message>
+    <message>
+        <source>没有导入任何数据。</source>
+        <translation>Nothing was imported. </translation>
+    </message>
+    <message>
+        <source>前 %1 个问题（全部问题见导入报告）</source>
+        <translation>The first %1 problems (the import report has them all)</translation>
+    </message>
+    <message>
+        <source>出现了意外错误（%1），请联系技术支持。</source>
+        <translation>Something unexpected went wrong (%1); please contact support.</translation>
+    </message>
+    <message>
+        <source>名册模板保存到</source>
+        <translation>Save the roster template to</translation>
+    </message>
+    <message>
+        <source>户籍名册模板.xlsx</source>
+        <translation>household-roster-template.xlsx</translation>
+    </message>
+    <message>
+        <source>名册模板已保存到 %1。请按模板的表头填写，每人一行。</source>
+        <translation>The roster template was saved to %1. Fill it in under its headings, one person a row.</translation>
+    </message>
+</context>
+<context>
     <name>SchemeChooser</name>
     <message>
         <source>缴费档次</source>
@@ -3307,6 +3660,10 @@
     <message>
         <source>工作清单（打开人员后按 Esc 回到原位置）</source>
         <translation>Worklists (Esc from a person returns to the same place)</translation>
+    </message>
+    <message>
+        <source>名册导入（村居户籍名册、民政特殊群体名单）</source>
+        <translation>Rosters (village household rosters, civil affairs&apos; special-group lists)</translation>
     </message>
     <message>
         <source>查找人员</source>

@@ -72,9 +72,10 @@ class PaymentsPage(QWidget):
         )
         self.remittance_button.setVisible(session.actor.may(Permission.VIEW_REMITTANCE))
         self.tax_list_button = shortcut_button(
-            "importTaxList", self.tr("导入税务缴费清单"), "Ctrl+Shift+I", self.import_tax_list
+            "importTaxList", self.tr("导入税务缴费清单"), "Ctrl+Shift+O", self.import_tax_list
         )
-        # Matching the tax authority's list is a supervisor's check: hidden from clerks.
+        # (Ctrl+Shift+O: Ctrl+Shift+I is the roster import page's.) Matching the tax
+        # authority's list is a supervisor's check: hidden from clerks.
         self.tax_list_button.setVisible(session.actor.may(Permission.IMPORT_TAX_LIST))
         self.file_dialog: QFileDialog | None = None
         self.match_dialog = None

@@ -30,6 +30,10 @@ SHORTCUTS = (
         ),
     ),
     ("Ctrl+Shift+L", QT_TRANSLATE_NOOP("SettingsPage", "工作清单（打开人员后按 Esc 回到原位置）")),
+    (
+        "Ctrl+Shift+I",
+        QT_TRANSLATE_NOOP("SettingsPage", "名册导入（村居户籍名册、民政特殊群体名单）"),
+    ),
     ("Ctrl+F", QT_TRANSLATE_NOOP("SettingsPage", "查找人员")),
     ("Ctrl+N", QT_TRANSLATE_NOOP("SettingsPage", "新参保登记")),
     ("↓ / Enter", QT_TRANSLATE_NOOP("SettingsPage", "在查找结果中选择并打开人员")),
