@@ -2,37 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name></name>
-    <message>
-        <source>行号</source>
-        <translation>Row</translation>
-    </message>
-    <message>
-        <source>情况</source>
-        <translation>What</translation>
-    </message>
-    <message>
-        <source>身份证号</source>
-        <translation>ID number</translation>
-    </message>
-    <message>
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>群体</source>
-        <translation>Group</translation>
-    </message>
-    <message>
-        <source>问题</source>
-        <translation>Problem</translation>
-    </message>
-    <message>
-        <source>处理办法</source>
-        <translation>What to do</translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
         <source>第一位管理员</source>
@@ -968,7 +937,7 @@
     </message>
     <message>
         <source>本次导出将记入审计日志（导出人、时间、文件名和文件校验值）。请妥善保管该文件，不要转发或上传到网盘、聊天工具，用完即删。</source>
-        <translation>This export is recorded in the audit trail (who, when, the file's name and checksum). Keep the file safe: do not forward it or upload it to cloud drives or chats, and delete it when done.</translation>
+        <translation>This export is recorded in the audit trail (who, when, the file&apos;s name and checksum). Keep the file safe: do not forward it or upload it to cloud drives or chats, and delete it when done.</translation>
     </message>
     <message>
         <source>确认导出</source>
@@ -3759,6 +3728,37 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
 </context>
 <context>
+    <name>SpecialGroupColumns</name>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>群体</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>处理办法</source>
+        <translation>What to do</translation>
+    </message>
+</context>
+<context>
     <name>SpecialGroupDialog</name>
     <message>
         <source>导入民政特殊群体名单</source>
@@ -4547,6 +4547,10 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>完整身份证号</source>
         <translation>Full ID numbers</translation>
+    </message>
+    <message>
+        <source>导出时写入完整身份证号</source>
+        <translation>Write full ID numbers in the export</translation>
     </message>
     <message>
         <source>安排走访</source>

@@ -38,17 +38,31 @@ def _masked(row: Unmarked) -> str:
 
 
 def _columns() -> list[Column]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("SpecialGroupColumns", text)
-
+    # Written out in full so lupdate files them under this context.
     return [
-        Column(tr("行号"), lambda r: str(r.row), sort=lambda r: r.row),
-        Column(tr("情况"), lambda r: in_language(*KIND_WORDS[r.kind])),
-        Column(tr("身份证号"), _masked),
-        Column(tr("姓名"), lambda r: r.name),
-        Column(tr("群体"), lambda r: code_label("special_group", r.group)),
-        Column(tr("问题"), lambda r: in_language(r.problem, r.problem_en)),
-        Column(tr("处理办法"), lambda r: in_language(r.todo, r.todo_en)),
+        Column(
+            QCoreApplication.translate("SpecialGroupColumns", "行号"),
+            lambda r: str(r.row),
+            sort=lambda r: r.row,
+        ),
+        Column(
+            QCoreApplication.translate("SpecialGroupColumns", "情况"),
+            lambda r: in_language(*KIND_WORDS[r.kind]),
+        ),
+        Column(QCoreApplication.translate("SpecialGroupColumns", "身份证号"), _masked),
+        Column(QCoreApplication.translate("SpecialGroupColumns", "姓名"), lambda r: r.name),
+        Column(
+            QCoreApplication.translate("SpecialGroupColumns", "群体"),
+            lambda r: code_label("special_group", r.group),
+        ),
+        Column(
+            QCoreApplication.translate("SpecialGroupColumns", "问题"),
+            lambda r: in_language(r.problem, r.problem_en),
+        ),
+        Column(
+            QCoreApplication.translate("SpecialGroupColumns", "处理办法"),
+            lambda r: in_language(r.todo, r.todo_en),
+        ),
     ]
 
 

@@ -124,6 +124,7 @@ class WorklistsPage(QWidget):
         # only after the consent dialog.
         self.full_ids = QCheckBox(self.tr("完整身份证号"))
         self.full_ids.setObjectName("worklistExportFullIds")
+        self.full_ids.setAccessibleName(self.tr("导出时写入完整身份证号"))
         self.full_ids.setVisible(session.actor.may(Permission.EXPORT_PERSONAL_DATA))
         self.consent: ExportConsentDialog | None = None
         # The list's households become a field trip (the field visit page plans it).
