@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN_DATA ?= $(HOME)/.local/share/Caseworker
 
-.PHONY: run test lint format bench system-packages venv translations update-translations clean
+.PHONY: run test lint format bench system-packages docs-packages venv translations update-translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ update-translations: venv
 
 system-packages:
 	./installer/system-packages.sh
+
+# What docs/take_*_screenshots.py need beyond the tests (LibreOffice for spreadsheets).
+docs-packages:
+	./installer/system-packages.sh docs
 
 # Starts the desktop app; with no centre yet, a demo centre (operators admin/supervisor/clerk,
 # password demo) is created first so there is something to look at.

@@ -2,6 +2,8 @@
 # Debian packages the app and its tests need: CJK fonts, a virtual display for Qt, the X/GL
 # libraries Qt's xcb plugin loads, and poppler-utils for reading printed PDFs back.
 # Installs them when run as root on Debian/Ubuntu; otherwise prints what to install.
+# `system-packages.sh docs` also installs what the documentation's screenshots need
+# (LibreOffice, to render a spreadsheet the app writes); the tests do not need it.
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +16,9 @@ PACKAGES=(
   poppler-utils
   cups cups-client printer-driver-cups-pdf
 )
+if [ "${1:-}" = "docs" ]; then
+  PACKAGES+=(libreoffice-calc-nogui)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -36,6 +36,8 @@ STATUS_ZH: dict[str, str] = {
     "would_update": "可更新（未写入）",
 }
 SUMMARY_SHEET = "导入说明"
+PROBLEM_WIDTH = 60  # characters (a Chinese character counts two)
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
 RESULT_HEADING = "导入结果"
 PROBLEM_HEADING = "问题说明"
 _RED = "FFC7CE"  # Excel's own "light red fill" for bad cells
@@ -142,7 +144,7 @@ def _write_roster(
         width = min(40, max(8, *(_width(v) + 2 for v in seen)))
         sheet.column_dimensions[get_column_letter(column + 1)].width = width
     sheet.column_dimensions[get_column_letter(extra + 1)].width = 10
-    sheet.column_dimensions[get_column_letter(extra + 2)].width = 60
+    sheet.column_dimensions[get_column_letter(extra + 2)].width = PROBLEM_WIDTH
     sheet.freeze_panes = f"A{layout.first_data_row}"
 
     counts = dict.fromkeys(STATUS_ZH, 0)
@@ -180,6 +182,10 @@ def _write_roster(
         )
         problems = "\n".join(p.zh for p in outcome.problems)
         row.append(_cell(sheet, problems, align=wrap) if problems else None)
+        # A spreadsheet does not grow a row for wrapped text it did not lay out itself.
+        lines = sum(-(-_width(p.zh) // (PROBLEM_WIDTH - 2)) for p in outcome.problems)
+        if lines > 1:
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines
         sheet.append(row + tail)
     return counts
 
