@@ -215,6 +215,8 @@ class BulkWriter:
 
     def _send_inserts(self, table: Table) -> None:
         rows = self._inserts[table]
+        if table is PersonSearchKey.__table__:
+            rows.sort(key=lambda row: row["key"])  # in index order: fewer pages touched
         if rows:
             self.session.execute(insert(table), rows)
             self._inserts[table] = []
