@@ -30,6 +30,7 @@ from caseworker.services.journal import change_detail
 from caseworker.store.models import (
     AuditEntry,
     CoverageStatus,
+    CoverageSurveyEntry,
     Device,
     Enrolment,
     Household,
@@ -54,6 +55,7 @@ _INSERT_ORDER: tuple[Table, ...] = tuple(
         PersonSearchKey,
         Enrolment,
         Payment,
+        CoverageSurveyEntry,
         OutboxEntry,
         AuditEntry,
         ImportRow,
