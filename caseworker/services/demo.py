@@ -429,7 +429,9 @@ class _BulkDemo:
     def _payment(self, person: _Member, values: dict[str, Any], action: str) -> None:
         period = Period(values["period_start"], values["period_end"])
         for fact in person.payments:  # ``refuse_if_paid`` on what this build wrote
-            if fact.scheme == values["scheme"] and period.overlaps(fact.period_start, fact.period_end):
+            if fact.scheme == values["scheme"] and period.overlaps(
+                fact.period_start, fact.period_end
+            ):
                 raise ValueError(f"{values['scheme']} {period.label} paid twice")
         self.writer.insert(Payment, values)
         self.writer.change(
