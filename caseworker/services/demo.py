@@ -299,8 +299,11 @@ class _BulkDemo:
                 self._answers(members, told, visited)
         for member in members:
             for line, row in member.statuses.items():
+                # A row never written keeps what the trigger gave it but the look it had:
+                # its valid_until alone, which leaves the tallies' trigger asleep.
+                names = _STATUS_COLUMNS if row.version else ("valid_until",)
                 writer.update_coverage(
-                    row.person_id, line, {name: getattr(row, name) for name in _STATUS_COLUMNS}
+                    row.person_id, line, {name: getattr(row, name) for name in names}
                 )
 
     def _person(self, demo_household: DemoHousehold, household_id: uuid.UUID, member: DemoPerson):
