@@ -1,8 +1,14 @@
-"""A demo centre full of realistic synthetic people, built through the real services.
+"""A demo centre full of realistic synthetic people, built by the rules of the real services.
 
-Households, employers, people, enrolments and this year's payments go through the same
-validation and write paths as the front desk (outbox and audit included), in transactions of
-a few hundred people so that 100,000 people take minutes, not hours.
+Employers go through ``save_employer``. Households, people, enrolments, this year's payments
+and the survey answers go through the bulk write path (``services.bulk_write``) in
+transactions of about 10,000 people: each is checked and computed by the same functions as
+the front desk (``validate_person``, ``check_choices``, ``person_values``, the desk's
+``desk_payment_values`` with its receipt numbers from ``next_receipt_sequence``, the tax
+channel's ``tax_payment_values``, ``follow_line`` for what the records say of coverage after
+each record, ``check_answer``/``apply_answer`` for the answers), and each change carries its
+outbox row and signed audit entry in chain order, so a seed gives the very rows, changes and
+statuses the one-at-a-time services gave, a few times faster.
 
 So that the coverage picture looks like a real township's: residents' medical insurance for
 the current year was paid last autumn through the tax channels (recorded with its voucher),
