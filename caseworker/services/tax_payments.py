@@ -225,8 +225,8 @@ def write_tax_payment(
     amount_fen: int | None = None,
     day: date,
 ) -> TaxPayment:
-    """The write half of ``record_tax_payment``, inside the caller's transaction (the demo
-    centre records its residents' payments made last year through it)."""
+    """The write half of ``record_tax_payment``, inside the caller's transaction (the demo's
+    bulk path calls ``tax_payment_values`` itself and writes the row through its writer)."""
     actor.require(Permission.RECORD_TAX_PAYMENT)
     person, enrolment = active_enrolment(session, person_id, scheme)
     values, due = tax_payment_values(
