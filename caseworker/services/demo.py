@@ -45,6 +45,7 @@ from caseworker.domain.demo_people import (
     generate_demo,
 )
 from caseworker.domain.demo_work import Picker
+from caseworker.domain.errors import InvalidValue
 from caseworker.domain.periods import Period
 from caseworker.domain.regions import demo_centre, load_region_directory
 from caseworker.domain.wire import ENROLMENT_FIELDS, PERSON_FIELDS
@@ -312,7 +313,9 @@ class _BulkDemo:
                     row.person_id, line, {name: getattr(row, name) for name in names}
                 )
 
-    def _person(self, demo_household: DemoHousehold, household_id: uuid.UUID, member: DemoPerson):
+    def _person(
+        self, demo_household: DemoHousehold, household_id: uuid.UUID, member: DemoPerson
+    ) -> _Member:
         actor, day, writer = self.actor, self.day, self.writer
         valid = validate_person(
             PersonInput(
@@ -365,7 +368,7 @@ class _BulkDemo:
         person = _Member(
             member, row, [], [], {line: _status_row(person_id, line) for line in line_codes()}
         )
-        enrolments = {}
+        enrolments: dict[str, SimpleNamespace] = {}
         for choice in choices:
             enrolment = {
                 "id": new_id(),
@@ -514,7 +517,7 @@ class _BulkDemo:
         """``record_answers_in`` on the rows held in memory: the same checks, then each
         answer's survey entry and the status it sets."""
         by_id = {member.row.id: member for member in members}
-        problems = []
+        problems: list[InvalidValue] = []
         for said in told:
             member = by_id[said.person_id]
             refuse_unless_answerable(member.row)
