@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from caseworker.domain.receipts import format_receipt_number
@@ -84,7 +83,6 @@ BEFORE_STATUSES = {
 }
 
 
-@pytest.mark.slow
 def test_a_bulk_demo_keeps_the_rules_and_the_counts_of_a_seed(tmp_path) -> None:
     paths = DataPaths(tmp_path / "demo")
     summary = build_demo_centre(paths, persons=120, today=DAY, seed=1)
