@@ -144,8 +144,21 @@ DATE_FIELDS = {
 UUID_FIELDS = {"employer_id", "household_id", "person_id"}
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """UUIDs, dates and datetimes as strings, so payloads and hashes are plain JSON."""
+    # Exact types first: most values are plain, and every change of a bulk import passes
+    # here several times (payload, its hash, the audit entry's hash).
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {
+            k if type(k) is str else str(k): v if type(v) in _PLAIN else to_jsonable(v)
+            for k, v in value.items()
+        }
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):

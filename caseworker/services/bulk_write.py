@@ -30,6 +30,7 @@ from caseworker.services.journal import change_detail
 from caseworker.store.models import (
     AuditEntry,
     CoverageStatus,
+    CoverageSurveyEntry,
     Device,
     Enrolment,
     Household,
@@ -54,6 +55,7 @@ _INSERT_ORDER: tuple[Table, ...] = tuple(
         PersonSearchKey,
         Enrolment,
         Payment,
+        CoverageSurveyEntry,
         OutboxEntry,
         AuditEntry,
         ImportRow,
@@ -134,7 +136,7 @@ class BulkWriter:
         detail: dict[str, Any] | None = None,
     ) -> None:
         """The outbox row and the signed audit entry of one change, as ``record_change``."""
-        payload = to_jsonable(dict(payload))
+        payload = to_jsonable(payload if type(payload) is dict else dict(payload))
         outbox_id = new_id()
         self._hlc = max(int(time.time() * 1000) << 16, self._hlc + 1)
         self._inserts[OutboxEntry.__table__].append(

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,10 +137,18 @@ def _facts(session: Session, person: Person) -> tuple[list[EnrolmentFact], list[
     return enrolments, payments
 
 
-def _write(session: Session, actor: Actor, row: CoverageStatus, *, action: str, day: date) -> None:
+def stamp_written(row: Any, actor: Actor) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A status row (or its in-memory copy on the bulk path) about to be sent: its version,
+    time and operator; the change's payload and audit detail."""
     row.version += 1
     row.updated_at = datetime.now(UTC)
     row.operator_id = actor.operator_id
+    detail = {"line": row.line, "status": row.status, "source": row.source}
+    return WIRE["coverage"].snapshot(row), detail
+
+
+def _write(session: Session, actor: Actor, row: CoverageStatus, *, action: str, day: date) -> None:
+    payload, detail = stamp_written(row, actor)
     record_change(
         session,
         actor,
@@ -147,12 +156,12 @@ def _write(session: Session, actor: Actor, row: CoverageStatus, *, action: str, 
         entity_type="coverage",
         entity_id=row.id,
         operation="upsert",
-        payload=WIRE["coverage"].snapshot(row),
-        detail={"line": row.line, "status": row.status, "source": row.source},
+        payload=payload,
+        detail=detail,
     )
 
 
-def _same(row: CoverageStatus, derived: Derived) -> bool:
+def _same(row: Any, derived: Derived) -> bool:
     return (row.status, row.scheme, row.reason, row.source) == (
         derived.status,
         derived.scheme,
@@ -186,24 +195,30 @@ def follow_records(session: Session, actor: Actor, person_id: uuid.UUID, day: da
             day=day,
             pension_min_age=min_age,
         )
-        row.valid_until = derived.valid_until if derived else None
-        if derived is None:
-            if row.source in RECORD_SOURCES:  # the record that decided is gone (a void)
-                row.status, row.scheme, row.reason, row.source = "unknown", None, None, None
-                row.as_of, row.note, row.insured_where = day, None, None
-                _write(session, actor, row, action="coverage.derive", day=day)
-                changed.append(line)
-            continue
-        if _same(row, derived):
-            continue
-        told_later = row.source in ANSWER_SOURCES and row.as_of and row.as_of > derived.as_of
-        if told_later and row.note:
-            continue  # an explained answer newer than the records stands
-        row.status, row.scheme, row.reason = derived.status, derived.scheme, derived.reason
-        row.source, row.as_of, row.note, row.insured_where = derived.source, day, None, None
-        _write(session, actor, row, action="coverage.derive", day=day)
-        changed.append(line)
+        if follow_line(row, derived, day):
+            _write(session, actor, row, action="coverage.derive", day=day)
+            changed.append(line)
     return changed
+
+
+def follow_line(row: Any, derived: Derived | None, day: date) -> bool:
+    """Bring one status row (or its in-memory copy) in line with what the records say;
+    whether it changed and must be written (``coverage.derive``)."""
+    row.valid_until = derived.valid_until if derived else None
+    if derived is None:
+        if row.source in RECORD_SOURCES:  # the record that decided is gone (a void)
+            row.status, row.scheme, row.reason, row.source = "unknown", None, None, None
+            row.as_of, row.note, row.insured_where = day, None, None
+            return True
+        return False
+    if _same(row, derived):
+        return False
+    told_later = row.source in ANSWER_SOURCES and row.as_of and row.as_of > derived.as_of
+    if told_later and row.note:
+        return False  # an explained answer newer than the records stands
+    row.status, row.scheme, row.reason = derived.status, derived.scheme, derived.reason
+    row.source, row.as_of, row.note, row.insured_where = derived.source, day, None, None
+    return True
 
 
 def refresh(database: Database, actor: Actor, day: date) -> int:
@@ -256,7 +271,7 @@ def _label(table: str, code: str | None) -> str:
     return codes.get(code).name_zh if code in codes else code
 
 
-def check_answer(answer: StatusAnswer, current: CoverageStatus | None) -> list[InvalidValue]:
+def check_answer(answer: StatusAnswer, current: Any) -> list[InvalidValue]:
     """Every problem with one answer, each naming its field (``line.field``)."""
     problems: list[InvalidValue] = []
     prefix = f"{answer.line}."
@@ -342,6 +357,12 @@ def _owned_person(session: Session, person_id: uuid.UUID) -> Person:
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("person", "找不到该人员。", "No such person.")
+    refuse_unless_answerable(person)
+    return person
+
+
+def refuse_unless_answerable(person: Any) -> None:
+    """Answers are recorded for this centre's living people only (a row or its values)."""
     if person.owner_centre_code is not None:
         raise PermissionDenied(
             "not_owner",
@@ -361,7 +382,6 @@ def _owned_person(session: Session, person_id: uuid.UUID) -> Person:
                 )
             ]
         )
-    return person
 
 
 def record_answers_in(
@@ -391,18 +411,7 @@ def record_answers_in(
         raise ValidationFailed(problems)
     written = []
     for answer, row in rows:
-        line = next(item for item in lines() if item.code == answer.line)
-        entry = CoverageSurveyEntry(
-            id=new_id(),
-            person_id=answer.person_id,
-            scheme=answer.scheme or line.schemes[0],
-            status=answer.status,
-            not_insured_reason=answer.reason if reason_table(answer.status) else None,
-            insured_where=answer.insured_where,
-            surveyed_on=day,
-            note=answer.note,
-            created_by=actor.operator_id,
-        )
+        entry = CoverageSurveyEntry(**survey_entry_values(answer, actor, day))
         session.add(entry)
         session.flush()
         record_change(
@@ -414,19 +423,41 @@ def record_answers_in(
             operation="upsert",
             payload=WIRE["survey_entry"].snapshot(entry),
         )
-        if row.source in RECORD_SOURCES and row.status == answer.status:
-            written.append(view_of(row))  # the answer agrees with the records: they stay
-            continue
-        # Only not insured / not applicable take a reason: one left from another choice goes.
-        reason = answer.reason if reason_table(answer.status) else None
-        row.status, row.reason = answer.status, reason
-        row.scheme = answer.scheme
-        row.insured_where = (answer.insured_where or "").strip() or None
-        row.note = (answer.note or "").strip() or None
-        row.source, row.as_of, row.valid_until = source, day, None
-        _write(session, actor, row, action="coverage.record", day=day)
+        if apply_answer(row, answer, source, day):
+            _write(session, actor, row, action="coverage.record", day=day)
         written.append(view_of(row))
     return written
+
+
+def survey_entry_values(answer: StatusAnswer, actor: Actor, day: date) -> dict[str, Any]:
+    """The survey entry an answer leaves as evidence (its columns)."""
+    line = next(item for item in lines() if item.code == answer.line)
+    return {
+        "id": new_id(),
+        "person_id": answer.person_id,
+        "scheme": answer.scheme or line.schemes[0],
+        "status": answer.status,
+        "not_insured_reason": answer.reason if reason_table(answer.status) else None,
+        "insured_where": answer.insured_where,
+        "surveyed_on": day,
+        "note": answer.note,
+        "created_by": actor.operator_id,
+    }
+
+
+def apply_answer(row: Any, answer: StatusAnswer, source: str, day: date) -> bool:
+    """Put a checked answer on its status row (or the row's in-memory copy); False when it
+    agrees with the records, which then stay as they are (nothing to write)."""
+    if row.source in RECORD_SOURCES and row.status == answer.status:
+        return False
+    # Only not insured / not applicable take a reason: one left from another choice goes.
+    reason = answer.reason if reason_table(answer.status) else None
+    row.status, row.reason = answer.status, reason
+    row.scheme = answer.scheme
+    row.insured_where = (answer.insured_where or "").strip() or None
+    row.note = (answer.note or "").strip() or None
+    row.source, row.as_of, row.valid_until = source, day, None
+    return True
 
 
 def record_answers(

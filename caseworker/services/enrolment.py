@@ -132,6 +132,18 @@ def _apply_person(person: Person, valid: ValidPerson) -> None:
         setattr(person, name, value)
 
 
+def choice_values(choice: EnrolmentChoice, employer_id: uuid.UUID | None) -> dict[str, Any]:
+    """An enrolment's columns a choice sets (the form's write and the bulk path's)."""
+    return {
+        "status": "active",
+        "tier_fen": choice.tier_fen,
+        "base_fen": choice.base_fen,
+        "documents": sorted(set(choice.documents)),
+        # The employer pays into employees' schemes only.
+        "employer_id": employer_id if choice.scheme.startswith("employee") else None,
+    }
+
+
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {
         k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "version"
@@ -193,11 +205,8 @@ def save_person(
                 created_by=actor.operator_id,
             )
             session.add(enrolment)
-        enrolment.status = "active"
-        enrolment.tier_fen = choice.tier_fen
-        enrolment.base_fen = choice.base_fen
-        enrolment.documents = sorted(set(choice.documents))
-        enrolment.employer_id = valid.employer_id if choice.scheme.startswith("employee") else None
+        for name, value in choice_values(choice, valid.employer_id).items():
+            setattr(enrolment, name, value)
         enrolment.version += 1
         enrolment.updated_by = actor.operator_id
         record_change(

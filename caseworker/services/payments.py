@@ -223,11 +223,9 @@ def _open_period(
     """The line's period if it may be paid today (paid or not: ``_write_line`` checks that);
     a refusal names what can be paid today instead."""
     province = province_of_centre(actor)
-    for found in open_periods(line.scheme, day, parameters_for(day, province)):
-        if found.period.start == line.period_start or (
-            line.period_start is None and not found.arrears
-        ):
-            return found
+    found = open_period_of(line.scheme, day, province, line.period_start)
+    if found is not None:
+        return found
     unpaid = open_for(session, person.id, line.scheme, day, province)
     label, label_en = scheme_label(line.scheme), scheme_label(line.scheme, "en")
     choices = "、".join(o.period.label for o in unpaid) or "无"
@@ -241,6 +239,32 @@ def _open_period(
         f"{person.name}: {label_en} for {asked_en} cannot be paid today (outside the "
         f"collection window and the arrears allowed). Open today: {choices_en}.",
     )
+
+
+def open_period_of(
+    scheme: str, day: date, province: str, period_start: date | None = None
+) -> OpenPeriod | None:
+    """The open period starting ``period_start`` (None: the one being collected, not arrears)
+    if it may be paid on ``day``, paid or not."""
+    for found in open_periods(scheme, day, parameters_for(day, province)):
+        if found.period.start == period_start or (period_start is None and not found.arrears):
+            return found
+    return None
+
+
+def receipt_columns(actor: Actor, day: date, sequence: int, line: int) -> dict[str, Any]:
+    """A desk payment's receipt: number (centre, device, year, sequence), line and sequence."""
+    return {
+        "receipt_number": format_receipt_number(
+            actor.centre_code, actor.device_number, day.year, sequence
+        ),
+        "receipt_line": line,
+        "channel": "desk",
+        "voucher_number": None,
+        "device_id": actor.device_id,
+        "receipt_year": day.year,
+        "receipt_sequence": sequence,
+    }
 
 
 def write_receipts(
@@ -265,7 +289,7 @@ def write_receipts(
         sequence = next_receipt_sequence(session, actor.device_id, day.year)
         number = format_receipt_number(actor.centre_code, actor.device_number, day.year, sequence)
         lines = [
-            _write_line(session, actor, item, method, day, number, sequence, line)
+            _write_line(session, actor, item, method, day, sequence, line)
             for line, item in enumerate(items, start=1)
         ]
         receipts.append(Receipt(number, tuple(lines)))
@@ -273,42 +297,11 @@ def write_receipts(
 
 
 def add_payment(
-    session: Session,
-    actor: Actor,
-    person: Person,
-    enrolment: Enrolment,
-    due: Any,
-    *,
-    method: str,
-    base_fen: int | None,
-    business_date: date,
-    day: date,
-    action: str,
-    **channel: Any,
+    session: Session, actor: Actor, values: dict[str, Any], *, action: str, day: date
 ) -> Payment:
-    """One contribution row, its outbox and audit entries, and the coverage it decides: the
-    one write of a payment, whichever channel took it. ``due`` is the period and its money
-    (``period_due`` or ``contribution``); ``channel`` the desk receipt's number, line and
-    sequence, or the tax channel's voucher."""
-    payment = Payment(
-        id=new_id(),
-        person_id=person.id,
-        enrolment_id=enrolment.id,
-        scheme=enrolment.scheme,
-        period_start=due.period_start,
-        period_end=due.period_end,
-        tier_fen=enrolment.tier_fen,
-        base_fen=base_fen,
-        amount_fen=due.amount_fen,
-        subsidy_fen=due.subsidy_fen,
-        paid_by_government_fen=due.paid_by_government_fen,
-        personal_fen=due.personal_fen,
-        method=method,
-        operator_id=actor.operator_id,
-        paid_at=datetime.now(UTC),
-        business_date=business_date,
-        **channel,
-    )
+    """One contribution row (``payment_values``), its outbox and audit entries, and the
+    coverage it decides: the one write of a payment, whichever channel took it."""
+    payment = Payment(**values)
     session.add(payment)
     record_change(
         session,
@@ -319,8 +312,71 @@ def add_payment(
         operation="create",
         payload=_payment_payload(payment),
     )
-    follow_records(session, actor, person.id, day)
+    follow_records(session, actor, payment.person_id, day)
     return payment
+
+
+def payment_values(
+    actor: Actor,
+    person_id: uuid.UUID,
+    enrolment: Any,
+    due: Any,
+    *,
+    method: str,
+    base_fen: int | None,
+    business_date: date,
+    **channel: Any,
+) -> dict[str, Any]:
+    """A payment row's columns (every wire field): the ORM write and the bulk path's."""
+    return {
+        "id": new_id(),
+        "person_id": person_id,
+        "enrolment_id": enrolment.id,
+        "scheme": enrolment.scheme,
+        "period_start": due.period_start,
+        "period_end": due.period_end,
+        "tier_fen": enrolment.tier_fen,
+        "base_fen": base_fen,
+        "amount_fen": due.amount_fen,
+        "subsidy_fen": due.subsidy_fen,
+        "paid_by_government_fen": due.paid_by_government_fen,
+        "personal_fen": due.personal_fen,
+        "method": method,
+        "operator_id": actor.operator_id,
+        "paid_at": datetime.now(UTC),
+        "business_date": business_date,
+        "voided_at": None,
+        "voided_by": None,
+        "void_reason": None,
+        **channel,
+    }
+
+
+def desk_payment_values(
+    actor: Actor,
+    person: Any,
+    enrolment: Any,
+    open_period: OpenPeriod,
+    months: int,
+    method: str,
+    day: date,
+    sequence: int,
+    line: int,
+) -> tuple[dict[str, Any], Any]:
+    """A receipt line's payment columns and its due (period, money) for a person and
+    enrolment (rows or their values): one place for the desk's arithmetic."""
+    due = period_due(person, enrolment, day, province_of_centre(actor), open_period, months)
+    values = payment_values(
+        actor,
+        person.id,
+        enrolment,
+        due,
+        method=method,
+        base_fen=enrolment.base_fen,
+        business_date=day,
+        **receipt_columns(actor, day, sequence, line),
+    )
+    return values, due
 
 
 def _write_line(
@@ -329,33 +385,15 @@ def _write_line(
     item: _Chosen,
     method: str,
     day: date,
-    number: str,
     sequence: int,
     line: int,
 ) -> ReceiptLine:
     person, enrolment = item.person, item.enrolment
-    due = period_due(
-        person, enrolment, day, province_of_centre(actor), item.open_period, item.months
+    values, due = desk_payment_values(
+        actor, person, enrolment, item.open_period, item.months, method, day, sequence, line
     )
     refuse_if_paid(session, person.id, enrolment.scheme, due.period_start, due.period_end)
-    payment = add_payment(
-        session,
-        actor,
-        person,
-        enrolment,
-        due,
-        method=method,
-        base_fen=enrolment.base_fen,
-        business_date=day,
-        day=day,
-        action="payment.record",
-        receipt_number=number,
-        receipt_line=line,
-        channel="desk",
-        device_id=actor.device_id,
-        receipt_year=day.year,
-        receipt_sequence=sequence,
-    )
+    payment = add_payment(session, actor, values, action="payment.record", day=day)
     return ReceiptLine(
         payment.id,
         line,

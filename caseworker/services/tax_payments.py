@@ -12,11 +12,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseworker.domain.contributions import contribution
+from caseworker.domain.contributions import Contribution, contribution
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan
 from caseworker.domain.tax_channels import (
@@ -33,6 +34,7 @@ from caseworker.services.payments import (
     active_enrolment,
     add_payment,
     check_void_reason,
+    payment_values,
     void_row,
 )
 from caseworker.store.database import Database
@@ -136,12 +138,11 @@ def record_tax_payment(
         )
 
 
-def write_tax_payment(
-    session: Session,
+def tax_payment_values(
     actor: Actor,
+    person: Any,
+    enrolment: Any,
     *,
-    person_id: uuid.UUID,
-    scheme: str,
     period_start: date,
     months: int = 1,
     method: str,
@@ -149,16 +150,15 @@ def write_tax_payment(
     paid_on: date,
     amount_fen: int | None = None,
     day: date,
-) -> TaxPayment:
-    """The write half of ``record_tax_payment``, inside the caller's transaction (the demo
-    centre records its residents' payments made last year through it)."""
-    actor.require(Permission.RECORD_TAX_PAYMENT)
+) -> tuple[dict[str, Any], Contribution]:
+    """A tax-channel payment's columns and its due, every field problem at once: the checks
+    and the arithmetic of ``write_tax_payment`` and the bulk path's (person and enrolment are
+    rows or their values)."""
     problems, voucher = _problems(method, voucher_number, paid_on, day)
     province = actor.centre_code[:2] + "0000"
-    person, enrolment = active_enrolment(session, person_id, scheme)
     try:
         due = contribution(
-            scheme,
+            enrolment.scheme,
             person_facts(person, province),
             period_start,
             parameters_for(period_start, province),
@@ -191,20 +191,15 @@ def write_tax_payment(
         )
     if problems:
         raise ValidationFailed(problems)
-    _refuse_if_voucher_used(session, voucher)
-    refuse_if_paid(session, person.id, scheme, due.period_start, due.period_end)
-    payment = add_payment(
-        session,
+    values = payment_values(
         actor,
-        person,
+        person.id,
         enrolment,
         due,
         method=method,
         base_fen=due.base_fen if due.base_fen is not None else enrolment.base_fen,
         # The day the money was paid, as the tax authority's list will say.
         business_date=paid_on,
-        day=day,
-        action="payment.record_tax",
         receipt_number=None,
         receipt_line=1,
         channel="tax",
@@ -213,6 +208,43 @@ def write_tax_payment(
         receipt_year=None,
         receipt_sequence=None,
     )
+    return values, due
+
+
+def write_tax_payment(
+    session: Session,
+    actor: Actor,
+    *,
+    person_id: uuid.UUID,
+    scheme: str,
+    period_start: date,
+    months: int = 1,
+    method: str,
+    voucher_number: str,
+    paid_on: date,
+    amount_fen: int | None = None,
+    day: date,
+) -> TaxPayment:
+    """The write half of ``record_tax_payment``, inside the caller's transaction (the demo's
+    bulk path calls ``tax_payment_values`` itself and writes the row through its writer)."""
+    actor.require(Permission.RECORD_TAX_PAYMENT)
+    person, enrolment = active_enrolment(session, person_id, scheme)
+    values, due = tax_payment_values(
+        actor,
+        person,
+        enrolment,
+        period_start=period_start,
+        months=months,
+        method=method,
+        voucher_number=voucher_number,
+        paid_on=paid_on,
+        amount_fen=amount_fen,
+        day=day,
+    )
+    voucher = values["voucher_number"]
+    _refuse_if_voucher_used(session, voucher)
+    refuse_if_paid(session, person.id, scheme, due.period_start, due.period_end)
+    payment = add_payment(session, actor, values, action="payment.record_tax", day=day)
     return TaxPayment(
         payment.id,
         voucher,
