@@ -80,15 +80,28 @@ def _problems(result: ImportResult) -> list[dict[str, Any]]:
 
 def _print(result: ImportResult) -> None:
     print(f"名册 / roster: {result.file_name}（工作表 {result.sheet}）")
-    print(
-        f"  {result.rows} 行：新增 {result.created}，更新 {result.updated}，"
-        f"无变化 {result.unchanged}，未通过 {result.rejected}；新建家庭户 {result.households_created}"
-    )
-    print(
-        f"  {result.rows} rows: {result.created} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.rejected} rejected; "
-        f"{result.households_created} households created"
-    )
+    if result.written:
+        print(
+            f"  {result.rows} 行：新增 {result.created}，更新 {result.updated}，"
+            f"无变化 {result.unchanged}，未通过 {result.rejected}；"
+            f"新建家庭户 {result.households_created}"
+        )
+        print(
+            f"  {result.rows} rows: {result.created} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.rejected} rejected; "
+            f"{result.households_created} households created"
+        )
+    else:  # what importing would do: nothing was written
+        print(
+            f"  {result.rows} 行（均未写入）：可新增 {result.created}，可更新 {result.updated}，"
+            f"无变化 {result.unchanged}，未通过 {result.rejected}；"
+            f"将新建家庭户 {result.households_created}"
+        )
+        print(
+            f"  {result.rows} rows (nothing written): {result.created} would be new, "
+            f"{result.updated} updated, {result.unchanged} unchanged, {result.rejected} "
+            f"rejected; {result.households_created} households would be created"
+        )
     if result.written:
         print("  已导入 / imported.")
     else:

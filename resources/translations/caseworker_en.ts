@@ -3457,6 +3457,10 @@
         <translation>Roster %1 (sheet “%2”), %3 rows: %4 new, %5 updated, %6 unchanged, %7 failed; %8 new households.</translation>
     </message>
     <message>
+        <source>名册 %1（工作表“%2”）共 %3 行，检查结果（均未写入）：可新增 %4，可更新 %5，无变化 %6，未通过 %7；将新建家庭户 %8。</source>
+        <translation>Roster %1 (sheet “%2”), %3 rows checked, nothing written: %4 would be new, %5 updated, %6 unchanged, %7 failed; %8 households would be created.</translation>
+    </message>
+    <message>
         <source>已导入登记库。</source>
         <translation>Imported into the registry.</translation>
     </message>

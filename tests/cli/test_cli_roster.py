@@ -87,7 +87,7 @@ def test_the_template_and_a_heading_mapped_on_the_command_line(home: Path, tmp_p
         password=ADMIN,
     )
     assert mapped.returncode == 0, mapped.stderr
-    assert "新增 4" in mapped.stdout and "试导入" in mapped.stdout
+    assert "可新增 4" in mapped.stdout and "试导入" in mapped.stdout
     assert not _known(home, HEAD)
     wrong = run(
         ["import", "roster", str(path), "--column", "公民号=idnumber"], home, password=ADMIN

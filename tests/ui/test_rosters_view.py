@@ -239,7 +239,10 @@ def test_a_dry_run_shows_the_counts_and_writes_nothing(qtbot, admin, runner, tmp
     with qtbot.waitSignal(page.imported, timeout=WAIT) as done:
         page.dry_run_button.click()
     assert not done.args[0].written
-    assert "共 4 行：新增 4，更新 0，无变化 0，未通过 0" in page.summary.text()
+    assert (
+        "共 4 行，检查结果（均未写入）：可新增 4，可更新 0，无变化 0，未通过 0"
+        in page.summary.text()
+    )
     assert "这是试导入" in page.banner.text() and page.banner.kind == "info"
     assert _counts(admin) == before
     with pytest.raises(NotFound):

@@ -571,12 +571,20 @@ class RostersPage(QWidget):
 
     def _done(self, result: ImportResult) -> None:
         self.result = result
-        self.summary.setText(
+        # Nothing written (a dry run, or rejected rows): the counts say what importing would do.
+        counts = (
             self.tr(
                 "名册 %1（工作表“%2”）共 %3 行：新增 %4，更新 %5，无变化 %6，未通过 %7；"
                 "新建家庭户 %8。"
             )
-            .replace("%1", result.file_name)
+            if result.written
+            else self.tr(
+                "名册 %1（工作表“%2”）共 %3 行，检查结果（均未写入）：可新增 %4，可更新 %5，"
+                "无变化 %6，未通过 %7；将新建家庭户 %8。"
+            )
+        )
+        self.summary.setText(
+            counts.replace("%1", result.file_name)
             .replace("%2", result.sheet)
             .replace("%3", str(result.rows))
             .replace("%4", str(result.created))
