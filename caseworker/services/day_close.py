@@ -5,7 +5,7 @@ never counted) beside what the supervisor counted, the difference and its note (
 when there is a difference). It is one audited write; its audit entry carries every figure
 and travels upstream with the device's audit trail, signed by the supervisor. A closed day
 takes no new payment dated to it by that operator (:func:`refuse_if_day_closed`, called by
-``payments.write_payment``). A close is never edited: reopening is its own audited action with
+``payments.write_receipts``). A close is never edited: reopening is its own audited action with
 a reason, after which the day takes payments again and is closed anew.
 """
 

@@ -416,23 +416,6 @@ def collecting(scheme: str, day: date, actor: Actor) -> bool:
     return any(not o.arrears for o in found)
 
 
-def write_payment(
-    session: Session,
-    actor: Actor,
-    person: Person,
-    enrolment: Enrolment,
-    method: str,
-    months: int,
-    day: date,
-) -> Receipt:
-    """One line, one receipt, for the period being collected, in the caller's transaction."""
-    found = _open_period(session, actor, person, VisitLine(person.id, enrolment.scheme), day)
-    (receipt,) = write_receipts(
-        session, actor, [_Chosen(person, enrolment, found, months)], method, day
-    )
-    return receipt
-
-
 def record_reprints(
     database: Database, actor: Actor, receipt_numbers: list[str], *, medium: str | None = None
 ) -> None:
