@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -222,18 +221,6 @@ class BulkWriter:
         if rows:
             self.session.execute(insert(table), rows)
             self._inserts[table] = []
-
-    @contextmanager
-    def handing_off(self) -> Iterator[Session]:
-        """Let one-at-a-time services write in between (receipts, answers): what is queued
-        goes first, they chain after it, and the writer goes on after them."""
-        self.flush()
-        self._device.last_hlc = self._hlc
-        self.session.info["audit_head"] = self._head
-        yield self.session
-        self.session.flush()
-        self._hlc = max(self._hlc, self._device.last_hlc)
-        self._head = self.session.info.get("audit_head") or self._head
 
     def close(self) -> None:
         """Send the rest; leave the device clock and chain head where the writes left them."""
