@@ -117,9 +117,10 @@ class ImportResult:
         if self.written:
             return None
         if self.rejected:
+            rows = "1 row" if self.rejected == 1 else f"{self.rejected} rows"
             return (
-                f"{self.rejected} rows failed the checks, so nothing was imported. Correct "
-                "them and import again, or choose to import the valid rows only."
+                f"{rows} failed the checks, so nothing of the file was imported. Correct "
+                "what the report marks and import again, or import the valid rows only."
             )
         return "A dry run: every row was checked and nothing was written."
 

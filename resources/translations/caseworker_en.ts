@@ -3469,12 +3469,8 @@
         <translation> The %1 rows that failed were not imported; see the report.</translation>
     </message>
     <message>
-        <source>没有导入任何数据。</source>
-        <translation>Nothing was imported. </translation>
-    </message>
-    <message>
         <source>前 %1 个问题（全部问题见导入报告）</source>
-        <translation>The first %1 problems (the import report has them all)</translation>
+        <translation>Problems: the first %1 (the import report has them all)</translation>
     </message>
     <message>
         <source>出现了意外错误（%1），请联系技术支持。</source>

@@ -267,7 +267,7 @@ def test_a_rejected_row_shows_its_problem_and_nothing_is_imported(
     result = done.args[0]
     assert not result.written and result.rejected == 1
     assert page.banner.kind == "error"
-    assert page.banner.text().startswith("没有导入任何数据。有1行未通过检查")
+    assert page.banner.text().startswith("有1行未通过检查，整个文件都没有导入")
     assert "未通过 1" in page.summary.text()
     assert page.table.isVisibleTo(page) and "前 1 个问题" in page.problems_title.text()
     [[row, column, problem]] = _cells(page)

@@ -604,8 +604,6 @@ class RostersPage(QWidget):
         else:
             kind = "error" if result.rejected else "info"
             words = in_language(result.why_not_written_zh, result.why_not_written_en)
-            if result.rejected:
-                words = self.tr("没有导入任何数据。") + words
             self.banner.show_message(words, kind)
         if result.problems:
             self.problems_title.setText(
