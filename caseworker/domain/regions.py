@@ -174,13 +174,6 @@ class RegionDirectory:
             return f"{province.name}（代码{code}未收录）"
         return f"（代码{code}未收录）"
 
-    def county_for_id_region(self, region_code: str) -> Region | None:
-        """The region an ID number's 6-digit address code names, current or abolished."""
-        code = _clean(region_code)
-        if len(code) != 6 or not code.isdigit():
-            return None
-        return self.find(code)
-
 
 def _derive_parent(code: str, level: Level, known: set[str]) -> str | None:
     if level == "province":

@@ -130,13 +130,14 @@ class FontChain:
             self._face_of.update(dict.fromkeys(face.codepoints, face))
 
     def face_for(self, ch: str) -> FontFace | None:
+        """The first face of the chain that has ``ch`` (None: none has it)."""
         return self._face_of.get(ord(ch))
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` no font of the chain has, in order, each once."""
         seen: dict[str, None] = {}
         for ch in text:
-            if ord(ch) not in self._face_of and not _invisible(ch):
+            if self.face_for(ch) is None and not _invisible(ch):
                 seen.setdefault(ch)
         return list(seen)
 
@@ -145,7 +146,7 @@ class FontChain:
         """``text`` as (font name, text, is_missing_marker) runs, ready to draw."""
         out: list[list] = []
         for ch in text:
-            face = self._face_of.get(ord(ch))
+            face = self.face_for(ch)
             if face is None:
                 if _invisible(ch):
                     continue

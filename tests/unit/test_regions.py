@@ -57,7 +57,7 @@ def test_name_path(regions: RegionDirectory, code: str, path: str) -> None:
 
 
 def test_abolished_codes_resolve(regions: RegionDirectory) -> None:
-    chongwen = regions.county_for_id_region("110103")
+    chongwen = regions.find("110103")
     assert chongwen is not None and chongwen.abolished and chongwen.name == "崇文区"
     assert regions.name_path("110103") == "北京市崇文区"
     # A whole prefecture abolished in 2019 (莱芜市 merged into 济南市).
@@ -69,12 +69,13 @@ def test_abolished_codes_resolve(regions: RegionDirectory) -> None:
 
 
 def test_id_region_lookup(regions: RegionDirectory) -> None:
-    assert regions.county_for_id_region("110105").name == "朝阳区"  # type: ignore[union-attr]
-    assert regions.county_for_id_region("500101") is not None
-    assert regions.county_for_id_region("810000").name == "香港特别行政区"  # type: ignore[union-attr]
-    assert regions.county_for_id_region("１１０１０５") is not None  # full-width digits
-    assert regions.county_for_id_region("320599") is None
-    assert regions.county_for_id_region("12345") is None
+    # An ID number's address code (positions 1-6), current or abolished, as the app looks it
+    # up: ``find`` for the region, ``name_path`` for its words.
+    assert regions.find("110105").name == "朝阳区"  # type: ignore[union-attr]
+    assert regions.find("500101") is not None
+    assert regions.find("810000").name == "香港特别行政区"  # type: ignore[union-attr]
+    assert regions.find("１１０１０５") is not None  # full-width digits
+    assert regions.find("320599") is None
 
 
 def test_unknown_code_falls_back_to_province(regions: RegionDirectory) -> None:
