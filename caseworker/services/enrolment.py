@@ -150,6 +150,32 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     }
 
 
+def record_person_change(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    before: dict[str, Any],
+    *,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A person changed in place (``before``: their snapshot until now): the version moves on
+    and the change goes to the outbox and the audit trail with what differs."""
+    person.version += 1
+    person.updated_by = actor.operator_id
+    after = snapshot(person, PERSON_FIELDS)
+    record_change(
+        session,
+        actor,
+        action=action,
+        entity_type="person",
+        entity_id=person.id,
+        operation="upsert",
+        payload=after,
+        detail={**(detail or {}), "changes": changes_between(before, after)},
+    )
+
+
 def save_person(
     session: Session,
     actor: Actor,

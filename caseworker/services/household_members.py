@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from caseworker.domain.households import HEAD, Member, check_event_date, check_o
 from caseworker.domain.ids import mask_id_number
 from caseworker.domain.wire import PERSON_FIELDS
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.enrolment import save_person
+from caseworker.services.enrolment import record_person_change, save_person
 from caseworker.services.errors import NotFound, PermissionDenied, ValidationFailed
 from caseworker.services.households import (
     HouseholdView,
@@ -29,7 +28,6 @@ from caseworker.services.households import (
     _members,
     view_household,
 )
-from caseworker.services.journal import record_change
 from caseworker.services.validation import PersonInput, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Person
@@ -82,26 +80,6 @@ def _relationship(code: str | None) -> str:
             ]
         )
     return code
-
-
-def _person_changed(
-    session: Session, actor: Actor, person: Person, before: dict[str, Any], action: str
-) -> None:
-    person.version += 1
-    person.updated_by = actor.operator_id
-    after = snapshot(person, PERSON_FIELDS)
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    changes.pop("version", None)
-    record_change(
-        session,
-        actor,
-        action=action,
-        entity_type="person",
-        entity_id=person.id,
-        operation="upsert",
-        payload=after,
-        detail={"name": person.name, "changes": changes},
-    )
 
 
 # -- members ---------------------------------------------------------------------------------
@@ -198,7 +176,9 @@ def attach_member_in(
     person.household_id, person.relationship_to_head = household_id, code
     person.moved_in_on, person.moved_away_on = moved_in_on, None
     index_person(session, person, is_new=False)
-    _person_changed(session, actor, person, before, "person.household")
+    record_person_change(
+        session, actor, person, before, action="person.household", detail={"name": person.name}
+    )
     _check_heads(session, household_id)
     return person
 
@@ -239,7 +219,9 @@ def set_relationship_in(
         )
     before = snapshot(person, PERSON_FIELDS)
     person.relationship_to_head = _relationship(relationship)
-    _person_changed(session, actor, person, before, "person.household")
+    record_person_change(
+        session, actor, person, before, action="person.household", detail={"name": person.name}
+    )
     _check_heads(session, person.household_id)
     return person
 
@@ -335,12 +317,13 @@ def _mark(
         raise ValidationFailed(problems)
     before = snapshot(person, PERSON_FIELDS)
     setattr(person, event, on)
-    _person_changed(
+    record_person_change(
         session,
         actor,
         person,
         before,
-        "person.moved_away" if event == "moved_away_on" else "person.deceased",
+        action="person.moved_away" if event == "moved_away_on" else "person.deceased",
+        detail={"name": person.name},
     )
     return person
 

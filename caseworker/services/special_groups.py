@@ -42,8 +42,9 @@ from caseworker.domain.ids import mask_id_number, parse_id_number
 from caseworker.domain.wire import PERSON_FIELDS
 from caseworker.services import spreadsheet
 from caseworker.services.actor import Actor, Permission
+from caseworker.services.enrolment import record_person_change
 from caseworker.services.errors import ServiceError
-from caseworker.services.journal import audit, record_change
+from caseworker.services.journal import audit
 from caseworker.services.store_guard import refuse_if_behind
 from caseworker.services.sync_guard import enforce_sync_guardrails
 from caseworker.store.database import Database
@@ -498,23 +499,17 @@ def import_special_group_list(
                 adds.setdefault(found.person_id, []).append(found.listed.group)
         for person_id, groups in adds.items():
             person = people[person_id]
-            before = list(person.special_groups or [])
+            before = snapshot(person, PERSON_FIELDS)
+            held = list(person.special_groups or [])
             # A new list object: the JSON column sees the change (and 0014's triggers fire).
-            person.special_groups = before + [g for g in groups if g not in before]
-            person.version += 1
-            person.updated_by = actor.operator_id
-            record_change(
+            person.special_groups = held + [g for g in groups if g not in held]
+            record_person_change(
                 session,
                 actor,
+                person,
+                before,
                 action="person.update",
-                entity_type="person",
-                entity_id=person.id,
-                operation="upsert",
-                payload=snapshot(person, PERSON_FIELDS),
-                detail={
-                    "changes": {"special_groups": [before, person.special_groups]},
-                    "special_group_list": read.name,
-                },
+                detail={"special_group_list": read.name},
             )
         if written or adds:
             # Who imported which list and what came of it; no ID numbers in the trail.
