@@ -196,10 +196,11 @@ def cmd_attach(args: Any) -> int:
     return _said(member, "已加入 / attached", args)
 
 
-def cmd_moved_away(args: Any) -> int:
+def _member_event(args: Any, mark: Any, words: str) -> int:
+    """A member moved away or died (``mark``: the service that records it)."""
     session = open_session(args)
     try:
-        member = household_members.mark_moved_away(
+        member = mark(
             session.database,
             session.actor,
             _person_id(session, args.id_number),
@@ -208,22 +209,15 @@ def cmd_moved_away(args: Any) -> int:
         )
     finally:
         session.close()
-    return _said(member, "已登记迁出 / moved away", args)
+    return _said(member, words, args)
+
+
+def cmd_moved_away(args: Any) -> int:
+    return _member_event(args, household_members.mark_moved_away, "已登记迁出 / moved away")
 
 
 def cmd_deceased(args: Any) -> int:
-    session = open_session(args)
-    try:
-        member = household_members.mark_deceased(
-            session.database,
-            session.actor,
-            _person_id(session, args.id_number),
-            args.date,
-            day=date.today(),
-        )
-    finally:
-        session.close()
-    return _said(member, "已登记死亡 / deceased", args)
+    return _member_event(args, household_members.mark_deceased, "已登记死亡 / deceased")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
