@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from caseworker.domain.ids import make_uscc
+from caseworker.domain.regions import short_place
 from caseworker.resources import load_json
 
 MALE, FEMALE = "1", "2"  # GB/T 2261.1, as caseworker.domain.ids.Sex
@@ -205,14 +206,6 @@ def _base(rng: random.Random, wage_fen: int) -> int:
 
 
 # --- employers --------------------------------------------------------------------------
-
-
-def short_place(village_name: str) -> str:
-    """云亭社区居委会 → 云亭, 定山村村委会 → 定山."""
-    name = village_name
-    for suffix in ("居民委员会", "村民委员会", "居委会", "村委会", "社区", "村"):
-        name = name.removesuffix(suffix)
-    return name or village_name
 
 
 def make_employers(

@@ -175,6 +175,41 @@ class RegionDirectory:
         return f"（代码{code}未收录）"
 
 
+def short_place(village_name: str) -> str:
+    """云亭社区居委会 → 云亭, 定山村村委会 → 定山."""
+    name = village_name
+    for suffix in ("居民委员会", "村民委员会", "居委会", "村委会", "社区", "村"):
+        name = name.removesuffix(suffix)
+    return name or village_name
+
+
+def village_names(villages: Iterable[Region]) -> dict[str, str]:
+    """The names a village is written by (in full, or without 村民委员会/居委会 …) → its code."""
+    found: dict[str, str] = {}
+    for village in villages:
+        found[_committee_stripped(_compact(village.name))] = village.code
+    return found
+
+
+def find_village(names: dict[str, str], written: str) -> str | None:
+    """The code of the village ``written`` names (see ``village_names``), or None."""
+    return names.get(_committee_stripped(_compact(written)))
+
+
+_COMMITTEE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委员会")
+
+
+def _compact(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _committee_stripped(name: str) -> str:
+    for suffix in _COMMITTEE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def _derive_parent(code: str, level: Level, known: set[str]) -> str | None:
     if level == "province":
         return None

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from caseworker.domain.coverage import coverage_id, derive, line_codes
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.regions import load_region_directory
+from caseworker.domain.regions import find_village, load_region_directory, village_names
 from caseworker.domain.wire import PERSON_FIELDS
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.bulk_write import BulkWriter, rows_by
@@ -68,7 +68,6 @@ _FIELD_COLUMN = {
     "hukou_village_code": "village",
     "hukou_address": "hukou_address",
 }
-_VILLAGE_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委员会")
 
 
 @dataclass(frozen=True)
@@ -202,14 +201,6 @@ def _chunks(rows: Iterable[RosterRow], size: int) -> Iterator[list[RosterRow]]:
         yield chunk
 
 
-def _village_key(name: str) -> str:
-    name = "".join(name.split())
-    for suffix in _VILLAGE_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 class _Run:
     """One import in progress: counts, look-ups and the writer, inside one transaction."""
 
@@ -228,7 +219,7 @@ class _Run:
         township = township_of(session, self.actor)
         villages = load_region_directory().children(township)
         self.village_codes = {v.code for v in villages}
-        self.villages = {_village_key(v.name): v.code for v in villages}
+        self.villages = village_names(villages)
         self.township = township
         default = self.options.village_code
         if default is not None and default not in self.village_codes:
@@ -295,7 +286,7 @@ class _Run:
             return self.options.village_code
         if written.isdigit() and written in self.village_codes:
             return written
-        code = self.villages.get(_village_key(written))
+        code = find_village(self.villages, written)
         if code is None:
             return _problem(
                 "village",
