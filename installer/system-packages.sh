@@ -15,6 +15,7 @@ PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
   poppler-utils
   cups cups-client printer-driver-cups-pdf
+  gcc libc6-dev  # the tests build a small vendor-style card reader library for ctypes
 )
 if [ "${1:-}" = "docs" ]; then
   PACKAGES+=(libreoffice-calc-nogui)
