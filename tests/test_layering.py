@@ -2,7 +2,7 @@
 naming the file, the line and the import that breaks a rule; then import the core in a
 fresh interpreter and check that no Qt came with it.
 
-- The core (domain, store, services, printing, sync, upstream and the shared top-level
+- The core (domain, store, services, printing, sync, upstream, devices and the shared top-level
   modules) never imports a Qt binding: the CLI and the county server run without one.
 - domain depends on nothing of ours; store not on services or sync; services not on sync
   (the sync use cases live in sync/, which may call services); nothing below the UI on it.
@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "caseworker"
 QT_BINDINGS = ("PySide6", "PySide2", "PyQt6", "PyQt5", "shiboken6", "shiboken2", "qtpy")
-CORE = ("domain", "store", "services", "printing", "sync", "upstream")
+CORE = ("domain", "store", "services", "printing", "sync", "upstream", "devices")
 SHARED_MODULES = ("caseworker.paths", "caseworker.logs", "caseworker.dbtypes")
 
 
@@ -73,6 +73,12 @@ RULES = [
         ),
         allowed=("caseworker.store.sessions", "caseworker.sync.protocol"),
         why="the county server does not use the client's models, services or sync machinery",
+    ),
+    Rule(
+        "caseworker.devices",
+        ("caseworker",),
+        allowed=("caseworker.devices", "caseworker.domain", "caseworker.resources"),
+        why="devices read cards and know only the domain (the UI and CLI decide what to do)",
     ),
     *(
         Rule(module, ("caseworker",), allowed=("caseworker.domain",), why="shared and neutral")
