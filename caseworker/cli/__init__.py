@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from caseworker import __version__
 from caseworker.cli import (
     admin,
+    card,
     export,
     households,
     imports,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     worklist.register(commands)
     imports.register(commands)
     export.register(commands)
+    card.register(commands)
     return parser
 
 
