@@ -31,6 +31,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.registry import pending_upload_count
 from caseworker.services.worklist_spec import WorklistSpec
+from caseworker.ui.card_watcher import CardWatcher
 from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
 from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.i18n import (
@@ -158,7 +159,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self._network = self._network_information()
 
+        # The desk's ID card reader: one poller for the window's life, pages attach to it.
+        self.card_watcher = CardWatcher(self)
         self._build()
+        self.card_watcher.start_from_preferences()
         self.resize(QSize(1180, 760))
         self.restore_layout()
         self._restoring = False
@@ -223,6 +227,8 @@ class MainWindow(QMainWindow):
         self.employers.open_person.connect(self.open_person)
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
+        self.front_desk.attach_card_reader(self.card_watcher)
+        self.settings_page.card_reader.attach(self.card_watcher)
         self.reports.worklist_requested.connect(self.show_worklist)
         self.sync_page.status_changed.connect(self._sync_status)
         self.sync_page.refresh()
@@ -603,6 +609,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.session_lock.stop()
         self.status_timer.stop()
+        self.card_watcher.stop()
         if self._own_runner:
             self.runner.shutdown()
         super().closeEvent(event)

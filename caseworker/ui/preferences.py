@@ -38,3 +38,7 @@ LAST_USERNAME = Preference("login/last_username", "")
 WINDOW_GEOMETRY = Preference("window/geometry")
 WINDOW_STATE = Preference("window/state")
 WINDOW_PAGE = Preference("window/page")
+# This desk's ID card reader: a machine's device, not the centre's (empty kind: none).
+CARD_READER_KIND = Preference("devices/card_reader_kind", "")
+CARD_READER_PORT = Preference("devices/card_reader_port", "")
+CARD_READER_LIBRARY = Preference("devices/card_reader_library", "")

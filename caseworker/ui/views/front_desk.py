@@ -92,6 +92,12 @@ class FrontDeskPage(QWidget):
         self.person.payment_requested.connect(self.record_payment)
         self.person.tax_payment_requested.connect(self.record_tax_payment)
 
+    def attach_card_reader(self, watcher: Any) -> None:
+        """A card placed on the desk's reader finds the person or fills the form."""
+        from caseworker.ui import card_desk
+
+        self.cards = card_desk.attach(self, watcher)
+
     # -- navigation within the page -----------------------------------------------------
 
     def leave_form(self, then: Callable[[uuid.UUID | None], None]) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from caseworker.services.centre import OpenSession
 from caseworker.ui.i18n import current_language, translation_file, translation_missing
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.card_reader_settings import CardReaderBox
 from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
 
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
@@ -81,6 +82,7 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("界面语言"), self.language)
         form.addRow(self.language_warning)
         self.centre = CentreSettingsBox(session, runner)
+        self.card_reader = CardReaderBox()  # this computer's reader (main window attaches it)
 
         keys_box = QGroupBox(self.tr("键盘快捷键"))
         keys = QFormLayout(keys_box)
@@ -93,6 +95,7 @@ class SettingsPage(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(language_box)
+        layout.addWidget(self.card_reader)
         layout.addWidget(self.centre)
         layout.addWidget(keys_box)
         layout.addStretch(1)
