@@ -195,6 +195,135 @@
     </message>
 </context>
 <context>
+    <name>CardDesk</name>
+    <message>
+        <source>读卡后查找失败：{e}</source>
+        <translation>Looking up the card's holder failed: {e}</translation>
+    </message>
+    <message>
+        <source>身份证阅读器：{message}</source>
+        <translation>ID card reader: {message}</translation>
+    </message>
+    <message>
+        <source>放在读卡器上的身份证（{card}）不是正在修改的人员（{held}）的，未填入。请放本人的证件，或返回查找该证件的人员。</source>
+        <translation>The card on the reader ({card}) is not the card of the person being edited ({held}); nothing was filled in. Place this person's own card, or go back to the search to find the card's holder.</translation>
+    </message>
+    <message>
+        <source>表中已输入另一个身份证号（{held}），未用此卡（{card}）覆盖。请先保存或清空本表，再放卡。</source>
+        <translation>The form already holds another ID number ({held}); this card ({card}) did not overwrite it. Save or clear the form first, then place the card again.</translation>
+    </message>
+    <message>
+        <source>已从身份证读入。住址未能对应到户籍地区划，请在户籍地中选择。</source>
+        <translation>Read from the ID card. The address did not match a hukou region: choose it under Hukou region.</translation>
+    </message>
+    <message>
+        <source>已从外国人永久居留身份证读入，请核对。</source>
+        <translation>Read from the foreign permanent resident ID card; please check.</translation>
+    </message>
+    <message>
+        <source>已从身份证读入，请核对。</source>
+        <translation>Read from the ID card; please check.</translation>
+    </message>
+    <message>
+        <source>此证件已于 {day} 过期：请提醒本人尽快换领新证，并核实身份后再办理。</source>
+        <translation>This card expired on {day}: remind the holder to renew it soon, and confirm their identity before going on.</translation>
+    </message>
+    <message>
+        <source>身份证</source>
+        <translation>ID card</translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <source>签发机关</source>
+        <translation>Issuing authority</translation>
+    </message>
+    <message>
+        <source>有效期限</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>长期</source>
+        <translation>long-term</translation>
+    </message>
+</context>
+<context>
+    <name>CardReaderBox</name>
+    <message>
+        <source>身份证阅读器（本机）</source>
+        <translation>ID card reader (this computer)</translation>
+    </message>
+    <message>
+        <source>读卡器类型</source>
+        <translation>Reader kind</translation>
+    </message>
+    <message>
+        <source>不使用读卡器</source>
+        <translation>No card reader</translation>
+    </message>
+    <message>
+        <source>串口通讯协议（USB 读卡器，115200 波特）</source>
+        <translation>Serial protocol (USB reader, 115200 baud)</translation>
+    </message>
+    <message>
+        <source>厂商读卡库 sdtapi（SDT_ 函数）</source>
+        <translation>Vendor library, sdtapi (SDT_ functions)</translation>
+    </message>
+    <message>
+        <source>厂商读卡库 termb（CVR_ 函数）</source>
+        <translation>Vendor library, termb (CVR_ functions)</translation>
+    </message>
+    <message>
+        <source>读卡器端口</source>
+        <translation>Reader port</translation>
+    </message>
+    <message>
+        <source>如 COM3、/dev/ttyUSB0；读卡库填 1001（第一个 USB 口）</source>
+        <translation>e.g. COM3, /dev/ttyUSB0; for a library 1001 (the first USB port)</translation>
+    </message>
+    <message>
+        <source>读卡库文件</source>
+        <translation>Library file</translation>
+    </message>
+    <message>
+        <source>如 C:\读卡器\sdtapi.dll</source>
+        <translation>e.g. C:\Reader\sdtapi.dll</translation>
+    </message>
+    <message>
+        <source>测试读卡器</source>
+        <translation>Test the reader</translation>
+    </message>
+    <message>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>请先填写端口。</source>
+        <translation>Enter the port first.</translation>
+    </message>
+    <message>
+        <source>正在测试读卡器……</source>
+        <translation>Testing the reader…</translation>
+    </message>
+    <message>
+        <source>读卡器正常（{port}）。</source>
+        <translation>The reader works ({port}). </translation>
+    </message>
+    <message>
+        <source>安全模块号：{module}。</source>
+        <translation>Security module: {module}. </translation>
+    </message>
+    <message>
+        <source>读卡器上没有卡片。</source>
+        <translation>No card on the reader.</translation>
+    </message>
+    <message>
+        <source>读到：{name}，{number}，照片 {size} 字节（不解码、不保存）。</source>
+        <translation>Read: {name}, {number}, photo {size} bytes (not decoded, not kept).</translation>
+    </message>
+</context>
+<context>
     <name>CentrePage</name>
     <message>
         <source>服务中心</source>
