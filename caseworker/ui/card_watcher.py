@@ -4,7 +4,7 @@ Not the runner's write lane (a card read must never wait behind, or hold up, a d
 write) and not its read pool either: one thread owns the port, polls at most every 300 ms,
 and posts what it finds to the UI thread through Qt signals (queued across threads, as the
 runner's relay does). A card is announced once while it lies on the reader; it is announced
-again only after the reader has been empty for two polls in a row. "Test the reader" stops
+again only after the reader has been empty for two polls in a row (also across a restart). "Test the reader" stops
 the polling, tests the given settings on a short-lived thread of its own, and resumes.
 """
 
@@ -61,6 +61,9 @@ class CardWatcher(QObject):
         self.config: ReaderConfig | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # The card lying on the reader, already announced: kept across restarts (a setting
+        # changed, a test run), so a card left there does not fill the form a second time.
+        self._announced: str | None = None
 
     @property
     def watching(self) -> bool:
@@ -120,7 +123,6 @@ class CardWatcher(QObject):
 
     def _poll(self, config: ReaderConfig, stop: threading.Event) -> None:
         reader: CardReader | None = None
-        announced: str | None = None  # the card on the reader, already announced
         empty_polls = 0
         last_error: str | None = None
         while not stop.is_set():
@@ -132,9 +134,9 @@ class CardWatcher(QObject):
                 if card is None:
                     empty_polls += 1
                     if empty_polls >= EMPTY_POLLS_BEFORE_AGAIN:
-                        announced = None
-                elif card.id_number != announced:
-                    announced, empty_polls = card.id_number, 0
+                        self._announced = None
+                elif card.id_number != self._announced:
+                    self._announced, empty_polls = card.id_number, 0
                     self.card_placed.emit(card)
                 else:
                     empty_polls = 0

@@ -185,3 +185,38 @@ def test_settings_test_the_reader(qtbot, simulator, tmp_path) -> None:
     watching.stop()
     box.kind.setCurrentIndex(box.kind.findData(""))
     assert not watching.watching and not box.test_button.isEnabled()
+
+
+def test_the_window_polls_the_reader_this_computer_is_set_to(
+    qtbot, centre, runner, simulator
+) -> None:
+    from tests.ui.test_main_window import open_window
+
+    CARD_READER_KIND.put(SERIAL)
+    CARD_READER_PORT.put(simulator.port)
+    window = open_window(qtbot, centre, runner)
+    assert window.card_watcher.watching
+    assert window.card_watcher.config == ReaderConfig(SERIAL, simulator.port)
+    card = demo_card()
+    simulator.place(card)
+    desk = window.front_desk
+    qtbot.waitUntil(lambda: _form_filled(desk, card.id_number), timeout=10_000)
+    window.card_watcher.stop()  # (closing would first ask about the filled form)
+    assert not window.card_watcher.watching
+
+
+def test_a_card_left_on_the_reader_is_not_announced_again_after_a_restart(
+    qtbot, simulator, watcher
+) -> None:
+    announced: list[str] = []
+    watcher.card_placed.connect(lambda card: announced.append(card.id_number))
+    simulator.place(demo_card())
+    qtbot.waitUntil(lambda: announced == [demo_card().id_number], timeout=10_000)
+    watcher.start(ReaderConfig(SERIAL, simulator.port))  # e.g. the settings were touched
+    polls = len(simulator.commands)
+    qtbot.waitUntil(lambda: len(simulator.commands) > polls + 8, timeout=10_000)
+    assert announced == [demo_card().id_number]
+    simulator.remove()
+    qtbot.waitUntil(lambda: watcher._announced is None, timeout=10_000)
+    simulator.place(demo_card())
+    qtbot.waitUntil(lambda: len(announced) == 2, timeout=10_000)

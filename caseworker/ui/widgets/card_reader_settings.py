@@ -53,7 +53,10 @@ class CardReaderBox(QGroupBox):
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.result, 1)
+        for edit in (self.port, self.library):
+            edit.setMinimumWidth(420)
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.tr("读卡器类型"), self.kind)
         form.addRow(self.tr("端口"), self.port)
         form.addRow(self.tr("读卡库文件"), self.library)
