@@ -107,23 +107,9 @@ class CardDesk(QObject):
         """Fill ``form`` from ``card``; False (and a clear message) when it is refused."""
         fields = form.person
         held = _number(fields.id_number.text())
-        if form.person_id is not None and held != card.id_number:
-            form.banner.show_message(
-                self.tr(
-                    "放在读卡器上的身份证（{card}）不是正在修改的人员（{held}）的，未填入。"
-                    "请放本人的证件，或返回查找该证件的人员。"
-                ).format(card=card.id_number, held=held),
-                "error",
-            )
-            return False
-        if form.person_id is None and held and held != card.id_number and form.is_dirty():
-            form.banner.show_message(
-                self.tr(
-                    "表中已输入另一个身份证号（{held}），未用此卡（{card}）覆盖。"
-                    "请先保存或清空本表，再放卡。"
-                ).format(card=card.id_number, held=held),
-                "error",
-            )
+        refusal = self._refusal(form, held, card.id_number)
+        if refusal:
+            form.banner.show_message(refusal.format(card=card.id_number, held=held), "error")
             return False
         if form.person_id is None:
             fields.id_number.setText(card.id_number)
@@ -141,6 +127,22 @@ class CardDesk(QObject):
         fields.form.setRowVisible(self.panel, True)
         form.banner.show_message(*self._filled_words(card, region))
         return True
+
+    def _refusal(self, form: Any, held: str, number: str) -> str:
+        """Why the card may not fill the form ({card} and {held} to fill in), or ""."""
+        if held == number:
+            return ""
+        if form.person_id is not None:
+            return self.tr(
+                "放在读卡器上的身份证（{card}）不是正在修改的人员（{held}）的，未填入。"
+                "请放本人的证件，或返回查找该证件的人员。"
+            )
+        if held and form.is_dirty():
+            return self.tr(
+                "表中已输入另一个身份证号（{held}），未用此卡（{card}）覆盖。"
+                "请先保存或清空本表，再放卡。"
+            )
+        return ""
 
     def _filled_words(self, card: CardData, region: str) -> tuple[str, str]:
         if card.expired_on(self.today()):

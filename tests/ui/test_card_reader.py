@@ -74,7 +74,7 @@ def test_a_card_on_the_search_fills_a_new_enrolment(qtbot, desk, simulator, cent
     assert person.cascade.village_code() == VILLAGE
     assert person.hukou_address.text() == card.address
     panel = desk.cards.panel
-    assert panel is not None and panel.isVisible()
+    assert panel is not None and panel.isVisibleTo(desk.form)
     assert panel.authority.text() == "江阴市公安局"
     assert panel.validity.text() == "2018-06-01 – 2038-06-01"
     assert desk.form.banner.kind == "success"
