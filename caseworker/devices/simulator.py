@@ -21,7 +21,7 @@ from caseworker.devices import frames
 from caseworker.devices.card import PHOTO_SIZE, TEXT_SIZE, CardData, CardKind, encode_text_block
 from caseworker.domain.ids import make_id_number
 
-FAULTS = ("read_error", "removed", "bad_checksum", "sam_failure")
+FAULTS = ("read_error", "removed", "bad_checksum", "sam_failure", "lifted_after_find", "garbled")
 SAM_ID = bytes.fromhex("0500000020261201000000010000002A")
 
 
@@ -128,14 +128,19 @@ class SimulatedReader:
         if command == frames.FIND:
             return frames.reply_frame(frames.FOUND, b"\0\0\0\0")
         if command == frames.SELECT:
+            if fault == "lifted_after_find":
+                return frames.reply_frame(0x81)
             return frames.reply_frame(frames.DONE, bytes(8))
         if command == frames.READ_TEXT_PHOTO:
             if fault == "read_error":
                 return frames.reply_frame(0x41)
+            text = encode_text_block(card)
+            if fault == "garbled":  # the birth date's digits turned to noise
+                text = text[:36] + "????????".encode("utf-16-le") + text[52:]
             data = (
                 TEXT_SIZE.to_bytes(2, "big")
                 + PHOTO_SIZE.to_bytes(2, "big")
-                + encode_text_block(card)
+                + text
                 + bytes(PHOTO_SIZE)  # a blank photo block: the simulator has no face
             )
             reply = frames.reply_frame(frames.DONE, data, bad_checksum=fault == "bad_checksum")

@@ -64,6 +64,7 @@ class CardWatcher(QObject):
         # The card lying on the reader, already announced: kept across restarts (a setting
         # changed, a test run), so a card left there does not fill the form a second time.
         self._announced: str | None = None
+        self.polls = 0  # polls made (tests and support wait on it, never on time)
 
     @property
     def watching(self) -> bool:
@@ -126,6 +127,7 @@ class CardWatcher(QObject):
         empty_polls = 0
         last_error: str | None = None
         while not stop.is_set():
+            self.polls += 1
             try:
                 if reader is None:
                     reader = _open(config)

@@ -89,6 +89,8 @@ def test_no_card_is_none(simulator: SimulatedReader, reader: SerialReader) -> No
         ("read_error", "read", "读卡失败"),
         ("bad_checksum", "checksum", "校验和"),
         ("removed", "incomplete", "拿开"),
+        ("lifted_after_find", "select", "选卡失败"),
+        ("garbled", "card_data", "无法识别"),
     ],
 )
 def test_failures_say_what_to_do(

@@ -112,6 +112,36 @@ def test_termb_reads_field_by_field(library: Path, control: ctypes.CDLL) -> None
     reader.close()
 
 
+def test_termb_a_field_that_is_no_date(library: Path, control: ctypes.CDLL) -> None:
+    card = demo_card()
+    _put_fields(
+        control,
+        [
+            "演示样",
+            "男",
+            "汉",
+            "不详",
+            card.address,
+            card.id_number,
+            card.authority,
+            "20180601",
+            "长期",
+        ],
+    )
+    control.fake_set_card(1)
+    reader = open_reader(TERMB, "1001", str(library))
+    with pytest.raises(ReaderError) as failed:
+        reader.read_card()
+    assert failed.value.code == "card_data" and "不详" in failed.value.message_en
+    reader.close()
+
+
+def test_a_vendor_kind_without_a_library() -> None:
+    with pytest.raises(ReaderError) as failed:
+        open_reader(SDTAPI, "1001", None)
+    assert failed.value.code == "no_library" and "sdtapi.dll" in failed.value.message
+
+
 @pytest.mark.parametrize(
     ("kind", "port", "library_name", "code"),
     [

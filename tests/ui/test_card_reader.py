@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from caseworker.devices.card import CardKind
 from caseworker.devices.reader import SERIAL
@@ -220,3 +221,24 @@ def test_a_card_left_on_the_reader_is_not_announced_again_after_a_restart(
     qtbot.waitUntil(lambda: watcher._announced is None, timeout=10_000)
     simulator.place(demo_card())
     qtbot.waitUntil(lambda: len(announced) == 2, timeout=10_000)
+
+
+def test_an_address_outside_the_directory_asks_for_the_region(qtbot, desk, simulator) -> None:
+    card = replace(demo_card(), address="某省某县某乡1号")
+    simulator.place(card)
+    qtbot.waitUntil(lambda: _form_filled(desk, card.id_number), timeout=10_000)
+    assert desk.form.banner.kind == "warning" and "户籍地" in desk.form.banner.text()
+    assert desk.form.person.hukou_address.text() == "某省某县某乡1号"  # kept as the card says
+
+
+def test_a_reader_that_cannot_be_opened_is_told_once(qtbot, tmp_path) -> None:
+    failures: list[str] = []
+    watching = CardWatcher()
+    watching.read_failed.connect(lambda error: failures.append(error.code))
+    watching.start(ReaderConfig(SERIAL, str(tmp_path / "ttyGONE")))
+    qtbot.waitUntil(lambda: failures == ["port"], timeout=10_000)
+    tried = watching.polls
+    qtbot.waitUntil(lambda: watching.polls >= tried + 3, timeout=10_000)  # it keeps trying
+    watching.stop()
+    QApplication.processEvents()
+    assert failures == ["port"]  # and said it once
