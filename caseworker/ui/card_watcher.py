@@ -4,8 +4,10 @@ Not the runner's write lane (a card read must never wait behind, or hold up, a d
 write) and not its read pool either: one thread owns the port, polls at most every 300 ms,
 and posts what it finds to the UI thread through Qt signals (queued across threads, as the
 runner's relay does). A card is announced once while it lies on the reader; it is announced
-again only after the reader has been empty for two polls in a row (also across a restart). "Test the reader" stops
-the polling, tests the given settings on a short-lived thread of its own, and resumes.
+again only after the reader has been empty for two polls in a row (also across a restart).
+"Test the reader" pauses the polling, tests the given settings on a short-lived thread and
+resumes. The UI thread never waits for the port: each new user of it (a poller or a test)
+first joins the last one, so the port has one user at a time.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ class CardWatcher(QObject):
         super().__init__(parent)
         self.config: ReaderConfig | None = None
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._polling = False
+        # The last thread given the port (a poller or a test): each next one joins it first,
+        # so the UI thread never waits for a poll to finish and the port has one user.
+        self._port_user: threading.Thread | None = None
         # The card lying on the reader, already announced: kept across restarts (a setting
         # changed, a test run), so a card left there does not fill the form a second time.
         self._announced: str | None = None
@@ -68,39 +73,51 @@ class CardWatcher(QObject):
 
     @property
     def watching(self) -> bool:
-        return self._thread is not None
+        return self._polling
 
     def start(self, config: ReaderConfig | None) -> None:
         """Poll the reader ``config`` names (None: no reader on this desk)."""
-        self.stop()
+        self._halt()
         self.config = config
         if config is None:
             return
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._poll, args=(config, self._stop), name="cw-card-reader", daemon=True
-        )
-        self._thread.start()
+        self._spawn(self._poll, config, self._stop, name="cw-card-reader")
+        self._polling = True
         self.watching_changed.emit(True)
 
     def start_from_preferences(self) -> None:
         self.start(ReaderConfig.from_preferences())
 
     def stop(self) -> None:
-        if self._thread is None:
-            return
+        """Stop polling and wait until the port is closed (closing the window, tests)."""
+        self._halt()
+        if self._port_user is not None:
+            # Bounded: a poll sees the stop after at most the reader's reply timeout (1 s).
+            self._port_user.join()
+
+    def _halt(self) -> None:
+        """Tell the poller to end, without waiting: it closes the port after its poll."""
         self._stop.set()
-        # Bounded: a poll waits at most the reader's reply timeout (1 s) before it sees this.
-        self._thread.join()
-        self._thread = None
-        self.watching_changed.emit(False)
+        if self._polling:
+            self._polling = False
+            self.watching_changed.emit(False)
+
+    def _spawn(self, target: Callable[..., None], *args: object, name: str) -> None:
+        previous = self._port_user
+
+        def run() -> None:
+            if previous is not None:
+                previous.join()
+            target(*args)
+
+        self._port_user = threading.Thread(target=run, name=name, daemon=True)
+        self._port_user.start()
 
     def test(self, config: ReaderConfig) -> None:
         """Open ``config``, say what the reader is and read a card if one lies there; the
         answer comes as ``tested``. Polling pauses meanwhile (one user of the port)."""
-        resume = self.config
-        self.stop()
-        self.config = resume
+        self._halt()
 
         def work() -> None:
             try:
@@ -114,7 +131,7 @@ class CardWatcher(QObject):
             self.tested.emit(result)
 
         self.tested.connect(self._resume_after_test)
-        threading.Thread(target=work, name="cw-card-test", daemon=True).start()
+        self._spawn(work, name="cw-card-test")
 
     def _resume_after_test(self, _result: object) -> None:
         self.tested.disconnect(self._resume_after_test)
