@@ -102,7 +102,8 @@ class SimulatedReader:
     def _serve(self) -> None:
         buffer = b""
         while not self._stop.is_set():
-            buffer += self._serial.read(64)
+            # Whatever has come (at least a byte, or nothing after 50 ms to look at the stop).
+            buffer += self._serial.read(max(1, self._serial.in_waiting))
             start = buffer.find(frames.HEADER)
             if start < 0 or len(buffer) < start + len(frames.HEADER) + 5:
                 continue
