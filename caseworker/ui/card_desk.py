@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFormLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
 
 from caseworker.devices.card import CardData, CardKind
 from caseworker.devices.card_address import match_address
@@ -68,8 +68,8 @@ class CardDesk(QObject):
 
     def card_placed(self, card: CardData) -> None:
         page = self.page
-        if not page.isVisible():
-            return  # another page, or the lock screen, is showing
+        if not page.isVisible() or QApplication.activeModalWidget() is not None:
+            return  # another page, the lock screen, or a dialog (payment, leave the form?) is up
         if page.stack.currentWidget() is page.form_holder and page.form is not None:
             self.fill(page.form, card)
             return

@@ -242,3 +242,18 @@ def test_a_reader_that_cannot_be_opened_is_told_once(qtbot, tmp_path) -> None:
     watching.stop()
     QApplication.processEvents()
     assert failures == ["port"]  # and said it once
+
+
+def test_a_card_is_ignored_while_a_dialog_is_open(qtbot, desk, simulator, watcher) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, "?", "?", parent=desk)
+    box.setObjectName("someDialog")
+    box.open()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is box, timeout=5000)
+    simulator.place(demo_card())
+    qtbot.waitUntil(lambda: watcher._announced == demo_card().id_number, timeout=10_000)
+    polls = watcher.polls
+    qtbot.waitUntil(lambda: watcher.polls > polls + 2, timeout=10_000)
+    assert desk.stack.currentWidget() is desk.search and desk.form is None
+    box.reject()
