@@ -198,7 +198,7 @@
     <name>CardDesk</name>
     <message>
         <source>读卡后查找失败：{e}</source>
-        <translation>Looking up the card's holder failed: {e}</translation>
+        <translation>Looking up the card&apos;s holder failed: {e}</translation>
     </message>
     <message>
         <source>身份证阅读器：{message}</source>
@@ -206,7 +206,7 @@
     </message>
     <message>
         <source>放在读卡器上的身份证（{card}）不是正在修改的人员（{held}）的，未填入。请放本人的证件，或返回查找该证件的人员。</source>
-        <translation>The card on the reader ({card}) is not the card of the person being edited ({held}); nothing was filled in. Place this person's own card, or go back to the search to find the card's holder.</translation>
+        <translation>The card on the reader ({card}) is not the card of the person being edited ({held}); nothing was filled in. Place this person&apos;s own card, or go back to the search to find the card&apos;s holder.</translation>
     </message>
     <message>
         <source>表中已输入另一个身份证号（{held}），未用此卡（{card}）覆盖。请先保存或清空本表，再放卡。</source>
