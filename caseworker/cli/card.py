@@ -86,8 +86,16 @@ def _json(value: Any) -> None:
 def cmd_simulate(args: Any) -> int:
     import threading
 
+    from caseworker.cli.common import fail
     from caseworker.devices.card import CardKind
-    from caseworker.devices.simulator import SimulatedReader, demo_card
+
+    try:
+        from caseworker.devices.simulator import SimulatedReader, demo_card
+    except ImportError:  # termios and pseudo-terminals: not on Windows
+        fail(
+            "模拟读卡器需要伪终端，只能在 Linux 或 macOS 上运行。",
+            "The simulated reader needs pseudo-terminals: Linux or macOS only.",
+        )
 
     with SimulatedReader() as simulator:
         simulator.place(demo_card(CardKind(args.card)))
