@@ -78,27 +78,17 @@ def test_sdtapi_read_failure(library: Path, control: ctypes.CDLL) -> None:
     reader.close()
 
 
-def _put_fields(control: ctypes.CDLL, values: list[str]) -> None:
-    for index, value in enumerate(values):
+def _put_fields(control: ctypes.CDLL, *, birth: str) -> None:
+    """The demo card as a termb library hands it out: GBK text, one getter per field."""
+    card = demo_card()
+    values = ["演示样", "男", "汉", birth, card.address, card.id_number, card.authority]
+    for index, value in enumerate([*values, "20180601", "长期"]):
         control.fake_put_field(index, value.encode("gbk"))
 
 
 def test_termb_reads_field_by_field(library: Path, control: ctypes.CDLL) -> None:
     card = demo_card()
-    _put_fields(
-        control,
-        [
-            "演示样",
-            "男",
-            "汉",
-            "1986-03-14",
-            card.address,
-            card.id_number,
-            card.authority,
-            "20180601",
-            "长期",
-        ],
-    )
+    _put_fields(control, birth="1986-03-14")
     reader = open_reader(TERMB, "1001", str(library))
     assert reader.read_card() is None
     control.fake_set_card(1)
@@ -113,21 +103,7 @@ def test_termb_reads_field_by_field(library: Path, control: ctypes.CDLL) -> None
 
 
 def test_termb_a_field_that_is_no_date(library: Path, control: ctypes.CDLL) -> None:
-    card = demo_card()
-    _put_fields(
-        control,
-        [
-            "演示样",
-            "男",
-            "汉",
-            "不详",
-            card.address,
-            card.id_number,
-            card.authority,
-            "20180601",
-            "长期",
-        ],
-    )
+    _put_fields(control, birth="不详")
     control.fake_set_card(1)
     reader = open_reader(TERMB, "1001", str(library))
     with pytest.raises(ReaderError) as failed:
