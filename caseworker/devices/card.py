@@ -70,6 +70,15 @@ class CardDataError(ValueError):
     """A text block that is not a card's (wrong size, a date that is no date)."""
 
 
+class UnsupportedCard(CardDataError):
+    """A card of a kind whose layout we do not read (e.g. type mark Y, the 2023 foreigners'
+    card): said as such, never parsed as a resident's card."""
+
+    def __init__(self, mark: str) -> None:
+        super().__init__(f"card type {mark!r} is not supported")
+        self.mark = mark
+
+
 @dataclass(frozen=True)
 class CardData:
     kind: CardKind
@@ -152,7 +161,11 @@ def _date(text: str, what: str) -> date:
 
 def card_kind(block: bytes) -> CardKind:
     mark = block[TYPE_MARK_OFFSET : TYPE_MARK_OFFSET + 2].decode("utf-16-le", "replace")
-    return TYPE_MARKS.get(mark, CardKind.RESIDENT)
+    if mark in TYPE_MARKS:
+        return TYPE_MARKS[mark]
+    if mark.isascii() and mark.isalpha():
+        raise UnsupportedCard(mark)  # a resident's card holds spaces there
+    return CardKind.RESIDENT
 
 
 def parse_text_block(block: bytes, *, photo_size: int = 0, latest_address: str = "") -> CardData:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from caseworker.devices.card import CardData
+from caseworker.devices.card import CardData, CardDataError, UnsupportedCard
 
 # The kinds a desk may configure, with what each needs (a port, a library file).
 SERIAL = "serial"
@@ -28,6 +28,17 @@ class ReaderError(Exception):
         self.code = code
         self.message = message
         self.message_en = message_en
+
+
+def unreadable(error: CardDataError) -> ReaderError:
+    """What the clerk is told when the card's data cannot be read as a card."""
+    if isinstance(error, UnsupportedCard):
+        return ReaderError(
+            "card_type",
+            f"此类证件（类型 {error.mark}）暂不能读取，请手工录入证件信息。",
+            f"Cards of type {error.mark} cannot be read yet; type the card's details in.",
+        )
+    return ReaderError("card_data", "卡片内容无法识别，请重新放卡。", f"Unreadable card: {error}.")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import serial
 
 from caseworker.devices import frames
 from caseworker.devices.card import PHOTO_SIZE, TEXT_SIZE, CardData, CardDataError, parse_text_block
-from caseworker.devices.reader import SERIAL, ReaderError, ReaderStatus
+from caseworker.devices.reader import SERIAL, ReaderError, ReaderStatus, unreadable
 
 BAUD = 115200
 ADDRESS_SIZE = 70  # the latest address: one UCS-2 field as wide as the printed one
@@ -119,9 +119,7 @@ class SerialReader:
         try:
             card = parse_text_block(text, photo_size=photo_size)
         except CardDataError as error:
-            raise ReaderError(
-                "card_data", "卡片内容无法识别，请重新放卡。", f"Unreadable card data: {error}."
-            ) from None
+            raise unreadable(error) from None
         # The photo block (data[4 + text_size:]) is dropped here: nothing decodes WLT openly.
         if card.kind.value != "resident":
             return card

@@ -21,7 +21,15 @@ from caseworker.devices import frames
 from caseworker.devices.card import PHOTO_SIZE, TEXT_SIZE, CardData, CardKind, encode_text_block
 from caseworker.domain.ids import make_id_number
 
-FAULTS = ("read_error", "removed", "bad_checksum", "sam_failure", "lifted_after_find", "garbled")
+FAULTS = (
+    "read_error",
+    "removed",
+    "bad_checksum",
+    "sam_failure",
+    "lifted_after_find",
+    "garbled",
+    "unknown_type",
+)
 SAM_ID = bytes.fromhex("0500000020261201000000010000002A")
 
 
@@ -138,6 +146,8 @@ class SimulatedReader:
             text = encode_text_block(card)
             if fault == "garbled":  # the birth date's digits turned to noise
                 text = text[:36] + "????????".encode("utf-16-le") + text[52:]
+            if fault == "unknown_type":  # a kind of card whose layout is not known here
+                text = text[:248] + "Y".encode("utf-16-le") + text[250:]
             data = (
                 TEXT_SIZE.to_bytes(2, "big")
                 + PHOTO_SIZE.to_bytes(2, "big")

@@ -22,7 +22,7 @@ from caseworker.devices.card import (
     ethnicity_code,
     parse_text_block,
 )
-from caseworker.devices.reader import SDTAPI, TERMB, ReaderError, ReaderStatus
+from caseworker.devices.reader import SDTAPI, TERMB, ReaderError, ReaderStatus, unreadable
 
 DONE, FOUND, NO_CARD, NO_CONTENT = 0x90, 0x9F, 0x80, 0x91
 
@@ -75,10 +75,6 @@ def _failed(what: str, status: int) -> ReaderError:
     return ReaderError(
         what, f"读卡器返回错误（{what}，状态 0x{status:02X}）。", f"{what} failed (0x{status:02X})."
     )
-
-
-def _bad_card(error: CardDataError) -> ReaderError:
-    return ReaderError("card_data", "卡片内容无法识别，请重新放卡。", f"Unreadable card: {error}.")
 
 
 class SdtapiReader:
@@ -146,7 +142,7 @@ class SdtapiReader:
         try:
             return parse_text_block(block, photo_size=photo_size.value, latest_address=latest)
         except CardDataError as error:
-            raise _bad_card(error) from None
+            raise unreadable(error) from None
 
 
 class TermbReader:
@@ -225,7 +221,7 @@ class TermbReader:
                 ethnicity_raw=f["nation"],
             )
         except CardDataError as error:
-            raise _bad_card(error) from None
+            raise unreadable(error) from None
 
 
 def _vendor_date(text: str) -> date:

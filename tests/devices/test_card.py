@@ -9,6 +9,7 @@ import pytest
 from caseworker.devices.card import (
     CardDataError,
     CardKind,
+    UnsupportedCard,
     encode_text_block,
     ethnicity_code,
     parse_text_block,
@@ -49,6 +50,13 @@ def test_bad_blocks_are_refused() -> None:
     block[36:52] = "1986ABCD".encode("utf-16-le")
     with pytest.raises(CardDataError, match="birth date"):
         parse_text_block(bytes(block))
+
+
+def test_an_unknown_card_type_is_not_read_as_a_residents() -> None:
+    block = encode_text_block(demo_card())
+    with pytest.raises(UnsupportedCard) as unknown:
+        parse_text_block(block[:248] + "Y".encode("utf-16-le") + block[250:])
+    assert unknown.value.mark == "Y"
 
 
 def test_every_gb3304_code_and_name_maps() -> None:

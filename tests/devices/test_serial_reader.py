@@ -91,6 +91,7 @@ def test_no_card_is_none(simulator: SimulatedReader, reader: SerialReader) -> No
         ("removed", "incomplete", "拿开"),
         ("lifted_after_find", "select", "选卡失败"),
         ("garbled", "card_data", "无法识别"),
+        ("unknown_type", "card_type", "类型 Y"),
     ],
 )
 def test_failures_say_what_to_do(
