@@ -12,6 +12,9 @@ import json
 import sys
 from typing import Any
 
+from caseworker.devices.card import CardKind
+from caseworker.devices.reader import READER_KINDS, SERIAL
+
 EXIT_NO_CARD = 3
 
 
@@ -87,7 +90,6 @@ def cmd_simulate(args: Any) -> int:
     import threading
 
     from caseworker.cli.common import fail
-    from caseworker.devices.card import CardKind
 
     try:
         from caseworker.devices.simulator import SimulatedReader, demo_card
@@ -115,8 +117,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     read.add_argument("--port", required=True, help="COM3, /dev/ttyUSB0, or 1001 for a library")
     read.add_argument(
         "--kind",
-        default="serial",
-        choices=("serial", "sdtapi", "termb"),
+        default=SERIAL,
+        choices=READER_KINDS,
         help="serial: the readers' frame protocol; sdtapi/termb: a vendor library (--library)",
     )
     read.add_argument("--library", help="the vendor library file (sdtapi.dll, termb.dll …)")
@@ -125,6 +127,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     read.set_defaults(handler=cmd_read)
     simulate = verbs.add_parser("simulate", help="a simulated reader with a synthetic card (demos)")
     simulate.add_argument(
-        "--card", default="resident", choices=("resident", "residence_permit", "foreign_permanent")
+        "--card", default=CardKind.RESIDENT.value, choices=[kind.value for kind in CardKind]
     )
     simulate.set_defaults(handler=cmd_simulate)

@@ -81,17 +81,16 @@ class SerialReader:
     # ------------------------------------------------------------------ the interface
 
     def check(self) -> ReaderStatus:
+        """The security module's state and id; a module that fails is reset once first."""
         status = self.ask(frames.SAM_STATUS)
         if status.status != frames.DONE:
-            raise _failed(status.status, "sam")
+            self.ask(frames.SAM_RESET)
+            status = self.ask(frames.SAM_STATUS)
+            if status.status != frames.DONE:
+                raise _failed(status.status, "sam")
         sam = self.ask(frames.SAM_ID)
         module = sam.data.hex().upper() if sam.status == frames.DONE else ""
         return ReaderStatus(kind=SERIAL, port=self.port, module=module)
-
-    def reset(self) -> None:
-        reply = self.ask(frames.SAM_RESET)
-        if reply.status != frames.DONE:
-            raise _failed(reply.status, "sam")
 
     def read_card(self) -> CardData | None:
         found = self.ask(frames.FIND)

@@ -56,7 +56,6 @@ class CardWatcher(QObject):
     card_placed = Signal(object)  # CardData
     read_failed = Signal(object)  # ReaderError (announced once until something changes)
     tested = Signal(object)  # ReaderTest or ReaderError
-    watching_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +83,6 @@ class CardWatcher(QObject):
         self._stop = threading.Event()
         self._spawn(self._poll, config, self._stop, name="cw-card-reader")
         self._polling = True
-        self.watching_changed.emit(True)
 
     def start_from_preferences(self) -> None:
         self.start(ReaderConfig.from_preferences())
@@ -99,9 +97,7 @@ class CardWatcher(QObject):
     def _halt(self) -> None:
         """Tell the poller to end, without waiting: it closes the port after its poll."""
         self._stop.set()
-        if self._polling:
-            self._polling = False
-            self.watching_changed.emit(False)
+        self._polling = False
 
     def _spawn(self, target: Callable[..., None], *args: object, name: str) -> None:
         previous = self._port_user

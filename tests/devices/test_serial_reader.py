@@ -145,9 +145,11 @@ def test_check_reports_the_security_module(
     assert status.kind == SERIAL and status.port == simulator.port
     assert status.module.startswith("05000000")
     simulator.place(demo_card(), "sam_failure")
+    simulator.commands.clear()
     with pytest.raises(ReaderError) as failed:
         reader.check()
     assert failed.value.code == "sam" and "0x60" in failed.value.message
+    assert simulator.commands == [frames.SAM_STATUS, frames.SAM_RESET, frames.SAM_STATUS]
 
 
 def test_a_port_that_does_not_exist(tmp_path) -> None:
