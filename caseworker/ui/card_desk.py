@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QFormLayout, QWidget
+from shiboken6 import isValid
 
 from caseworker.devices.card import CardData, CardKind
 from caseworker.devices.card_address import match_address
@@ -24,7 +25,7 @@ from caseworker.domain.ids import parse_id_number
 from caseworker.services.records import PersonSummary
 from caseworker.services.registry import find_by_id_number
 from caseworker.ui.card_watcher import CardWatcher
-from caseworker.ui.i18n import is_english
+from caseworker.ui.i18n import message_for
 from caseworker.ui.widgets.field_checks import line_edit
 
 
@@ -77,16 +78,21 @@ class CardDesk(QObject):
         page.runner.submit(
             lambda control: find_by_id_number(database, card.id_number),
             on_success=lambda found: self._found(card, found),
-            on_failure=lambda error: self._notice(self.tr("读卡后查找失败：{e}").format(e=error)),
+            on_failure=self._lookup_failed,
         )
 
     def read_failed(self, error: ReaderError) -> None:
         if self.page.isVisible():
-            message = error.message_en if is_english() else error.message
-            self._notice(self.tr("身份证阅读器：{message}").format(message=message))
+            self._notice(self.tr("身份证阅读器：{message}").format(message=message_for(error)))
+
+    def _lookup_failed(self, error: BaseException) -> None:
+        if isValid(self.page):
+            self._notice(self.tr("读卡后查找失败：{e}").format(e=message_for(error)))
 
     def _found(self, card: CardData, found: PersonSummary | None) -> None:
         page = self.page
+        if not isValid(page):
+            return  # the page was rebuilt (a language switch) while the look-up ran
         if found is not None:
             page.open_person(found.id)
             if card.expired_on(self.today()):

@@ -102,6 +102,14 @@ def test_a_registered_persons_card_opens_their_page(qtbot, desk, simulator, cent
     assert desk.form is None  # nothing to fill: the person is already registered
 
 
+def test_a_registered_persons_expired_card_is_warned_about(qtbot, desk, simulator, centre) -> None:
+    card = replace(demo_card(), valid_to=date(2024, 6, 1))
+    enrol(centre.database, centre.actor, farmer(id_number=card.id_number), [], today=TODAY)
+    simulator.place(card)
+    qtbot.waitUntil(lambda: desk.stack.currentWidget() is desk.person, timeout=10_000)
+    assert desk.notice.isVisibleTo(desk) and "2024-06-01" in desk.notice.text()
+
+
 def test_an_expired_card_is_warned_about(qtbot, desk, simulator) -> None:
     card = replace(demo_card(), valid_to=date(2024, 6, 1))
     simulator.place(card)

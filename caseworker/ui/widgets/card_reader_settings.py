@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.devices.reader import SDTAPI, SERIAL, TERMB, ReaderError
 from caseworker.ui.card_watcher import CardWatcher, ReaderConfig, ReaderTest
-from caseworker.ui.i18n import is_english
+from caseworker.ui.i18n import message_for
 from caseworker.ui.preferences import CARD_READER_KIND, CARD_READER_LIBRARY, CARD_READER_PORT
 
 
@@ -115,7 +115,7 @@ class CardReaderBox(QGroupBox):
     def _tested(self, result: object) -> None:
         self.test_button.setEnabled(True)
         if isinstance(result, ReaderError):
-            self._show(result.message_en if is_english() else result.message, ok=False)
+            self._show(message_for(result), ok=False)
             return
         assert isinstance(result, ReaderTest)
         text = self.tr("读卡器正常（{port}）。").format(port=result.status.port)
