@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import os
@@ -37,6 +38,16 @@ class CliError(Exception):
 
 def fail(message: str, message_en: str = "") -> NoReturn:
     raise CliError(message, message_en)
+
+
+def data_dir_option(parser: argparse.ArgumentParser) -> None:
+    # Accepted after the command too (`caseworker demo --data-dir X`), as the docs show it.
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
+
+
+def user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", help="operator username (or $CASEWORKER_USER)")
+    data_dir_option(parser)
 
 
 def paths_from(args: Any) -> DataPaths:

@@ -7,8 +7,7 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import open_session, print_json
+from caseworker.cli.common import open_session, print_json, user_option
 from caseworker.domain.money import format_yuan
 from caseworker.services.registry import person_detail, search
 
@@ -79,11 +78,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     find.add_argument("query")
     find.add_argument("--json", action="store_true")
     find.add_argument("--limit", type=int, default=50)
-    _user_option(find)
+    user_option(find)
     find.set_defaults(handler=cmd_find)
 
     show = commands.add_parser("show", help="one person by ID number or UUID")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
-    _user_option(show)
+    user_option(show)
     show.set_defaults(handler=cmd_show)
