@@ -88,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # The log file is made only if something is logged: a mistyped folder stays untouched.
     install_logging(resolve_data_dir(args.data_dir).logs, "cli")
-    return run_guarded(lambda: args.handler(args), getattr(args, "data_dir", None))
+    return run_guarded(
+        lambda: args.handler(args),
+        getattr(args, "data_dir", None),
+        as_json=getattr(args, "json", False),
+    )
 
 
 if __name__ == "__main__":
