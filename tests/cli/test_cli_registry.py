@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from caseworker.services.centre import OpenSession, login
-from caseworker.services.enrolment import EnrolmentChoice, enrol
-from caseworker.services.payments import record_payment
+from caseworker.services.enrolment import enrol
 from tests.cli.test_cli import assert_clean_failure, run
 from tests.conftest import CLERK_PASSWORD, TODAY
 from tests.services.test_enrolment import farmer
@@ -21,21 +20,11 @@ FOREIGNER = "USA310178112357"
 
 
 @pytest.fixture
-def registry(centre: OpenSession) -> Path:
+def registry(paid: Path, centre: OpenSession) -> Path:
     clerk = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    person = enrol(
-        clerk.database,
-        clerk.actor,
-        farmer(),
-        [EnrolmentChoice("resident_pension", tier_fen=50_000)],
-        today=TODAY,
-    ).person_id
-    record_payment(
-        clerk.database, clerk.actor, person_id=person, scheme="resident_pension", today=TODAY
-    )
     enrol(clerk.database, clerk.actor, farmer(id_number=FOREIGNER, name="史密斯"), [], today=TODAY)
     clerk.close()
-    return centre.database.paths.root
+    return paid
 
 
 def cli(home: Path, *args: str):
