@@ -15,11 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # docs.take_screenshots
 
 from caseworker.paths import DataPaths
-from caseworker.services.centre import login
-from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
+from caseworker.services.demo import build_demo_centre
 from caseworker.ui.i18n import install_language
-from caseworker.ui.main_window import PAGES, MainWindow
-from docs.take_screenshots import save, scratch_app, wait, wait_for
+from docs.take_screenshots import main_window, save, scratch_app, wait_for
 
 WRONG_CHECK = "320583198001010017"  # 320583198001010016 with its last digit mistyped
 
@@ -30,18 +28,13 @@ def main() -> None:
         build_demo_centre(paths, persons=200, today=date(2026, 11, 27))
         for lang in ("zh", "en"):
             install_language(app, lang)
-            session = login(paths, "clerk", DEMO_PASSWORD)
-            window = MainWindow(session, runner)
-            window.resize(1400, 860)
-            window.show()
-            wait(800)
-            window.show_page(PAGES.index("front_desk"))
+            window = main_window(paths, runner, "clerk", "front_desk")
             search = window.front_desk.search
             search.search_box.setText(WRONG_CHECK)
             wait_for(search.searched)
             save(window, "search-wrong-check", lang)
             window.close()
-            session.close()
+            window.session.close()
 
 
 if __name__ == "__main__":
