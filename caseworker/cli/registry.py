@@ -65,10 +65,6 @@ def _short_scheme(code: str) -> str:
     )
 
 
-def _scheme(code: str) -> str:
-    return label_or_code("scheme", code)
-
-
 def _code(table: str, code: str | None) -> str:
     return label_or_code(table, code) if code else "-"
 
@@ -118,14 +114,14 @@ def cmd_show(args: Any) -> int:
             if e.base_fen
             else ""
         )
-        parts = (_scheme(e.scheme), _status(e.status), choice, f"自 {e.start_date}")
+        parts = (_code("scheme", e.scheme), _status(e.status), choice, f"自 {e.start_date}")
         print("    " + "  ".join(part for part in parts if part))
     print("  缴费 / payments:")
     for p in detail.payments:
         void = f"  作废：{p.void_reason}" if p.voided else ""
         reference = p.receipt_number or f"税务凭证 {p.voucher_number}"
         print(
-            f"    {reference}  {_scheme(p.scheme)}  {format_yuan(p.amount_fen)} 元"
+            f"    {reference}  {_code('scheme', p.scheme)}  {format_yuan(p.amount_fen)} 元"
             f"  {p.period_start}–{p.period_end}  {METHOD_LABELS.get(p.method, p.method)}"
             f"  {p.operator_name}{void}"
         )
