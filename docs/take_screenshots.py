@@ -69,6 +69,16 @@ def scratch_app() -> Iterator[tuple[QApplication, TaskRunner, Path]]:
     print(f"screenshots written to {OUT}")
 
 
+def main_window(paths: DataPaths, runner: TaskRunner, user: str, page: str) -> MainWindow:
+    """A demo operator's main window at 1400×860, showing ``page``."""
+    window = MainWindow(login(paths, user, DEMO_PASSWORD), runner)
+    window.resize(1400, 860)
+    window.show()
+    wait(800)
+    window.show_page(PAGES.index(page))
+    return window
+
+
 def save(widget: QWidget, name: str, lang: str) -> None:
     wait(300)
     widget.grab().save(str(OUT / f"{name}-{lang}.png"))
@@ -108,12 +118,8 @@ def shoot(app: QApplication, paths: DataPaths, runner: TaskRunner, lang: str) ->
     save(dialog, "login", lang)
     dialog.close()
 
-    session = login(paths, "clerk", DEMO_PASSWORD)
-    window = MainWindow(session, runner)
-    window.resize(1400, 860)
-    window.show()
-    wait(800)
-    window.show_page(PAGES.index("front_desk"))
+    window = main_window(paths, runner, "clerk", "front_desk")
+    session = window.session
     desk = window.front_desk
     desk.search.search_box.setText("王")
     wait_for(desk.search.searched)

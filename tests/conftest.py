@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,6 +20,11 @@ from caseworker.services.centre import OpenSession, SetupResult, add_operator, l
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.store import keys
 from tests.prepared import forget_handed_out, prepared_centre
+
+# Property tests must not depend on how busy the machine is: no per-example deadline and no
+# "too slow" health check (a loaded CI runner failed one on time alone).
+settings.register_profile("caseworker", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("caseworker")
 
 ADMIN_PASSWORD = "correct horse 1"
 CLERK_PASSWORD = "clerk pass 22"

@@ -120,6 +120,10 @@ def main() -> None:
     sys.path[0] = os.getcwd()  # not this file's folder: imports resolve as under ``python -m``
     for name in PRELOAD:
         __import__(name)
+    from caseworker.cli import COMMAND_MODULES  # each command's module, imported lazily
+
+    for name in set(COMMAND_MODULES.values()):
+        __import__(f"caseworker.cli.{name}")
     # What is imported lives as long as the process: kept out of the collector's sight, a
     # child's collections and exit do not copy every page it shares with this process.
     gc.freeze()

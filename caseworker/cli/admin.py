@@ -10,24 +10,16 @@ from typing import Any
 from caseworker.cli import db as database_recovery
 from caseworker.cli import operators
 from caseworker.cli.common import (
+    data_dir_option,
     fail,
     open_session,
     paths_from,
     print_json,
     read_password,
+    user_option,
 )
 from caseworker.services.centre import setup_centre
 from caseworker.store.database import head_revision
-
-
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    # Accepted after the command too (`caseworker demo --data-dir X`), as the docs show it.
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
-
-
-def _user_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", help="operator username (or $CASEWORKER_USER)")
-    _data_dir_option(parser)
 
 
 def cmd_setup(args: Any) -> int:
@@ -158,20 +150,20 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="this computer's number within the centre, 1-99 (part of every receipt number; "
         "each computer of a centre needs its own)",
     )
-    _data_dir_option(setup)
+    data_dir_option(setup)
     setup.set_defaults(handler=cmd_setup)
 
-    operators.register(commands, _user_option)
+    operators.register(commands, user_option)
 
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_commands.add_parser("upgrade", help=f"back up and migrate to {head_revision()}")
-    _user_option(upgrade)
+    user_option(upgrade)
     upgrade.set_defaults(handler=cmd_db_upgrade)
     backup = db_commands.add_parser("backup", help="write an encrypted backup copy")
-    _user_option(backup)
+    user_option(backup)
     backup.set_defaults(handler=cmd_db_backup)
-    database_recovery.register(db_commands, _user_option)
+    database_recovery.register(db_commands, user_option)
 
     audit = commands.add_parser("audit", help="audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
@@ -185,12 +177,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="compare with the last head the county confirmed instead of asking it",
     )
-    _user_option(verify)
+    user_option(verify)
     verify.set_defaults(handler=cmd_audit_verify)
 
     demo = commands.add_parser("demo", help="create a demo centre with synthetic people")
     demo.add_argument("--persons", type=int, default=500)
     demo.add_argument("--centre", default=None, help="centre code (default: the shipped demo)")
     demo.add_argument("--seed", type=int, default=int(os.environ.get("CASEWORKER_SEED", "1")))
-    _data_dir_option(demo)
+    data_dir_option(demo)
     demo.set_defaults(handler=cmd_demo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import os
@@ -29,14 +30,25 @@ EXIT_FAILED = 1
 
 
 class CliError(Exception):
-    def __init__(self, message: str, message_en: str = "") -> None:
+    def __init__(self, message: str, message_en: str = "", code: str = "usage") -> None:
         super().__init__(message)
         self.message = message
         self.message_en = message_en
+        self.code = code
 
 
-def fail(message: str, message_en: str = "") -> NoReturn:
-    raise CliError(message, message_en)
+def fail(message: str, message_en: str = "", *, code: str = "usage") -> NoReturn:
+    raise CliError(message, message_en, code)
+
+
+def data_dir_option(parser: argparse.ArgumentParser) -> None:
+    # Accepted after the command too (`caseworker demo --data-dir X`), as the docs show it.
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder")
+
+
+def user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", help="operator username (or $CASEWORKER_USER)")
+    data_dir_option(parser)
 
 
 def paths_from(args: Any) -> DataPaths:
@@ -120,21 +132,29 @@ def _damage_named(command: Callable[[], int | None], data_dir: str | None) -> in
         raise damaged_error(resolve_data_dir(data_dir).database) from error
 
 
-def run_guarded(command: Callable[[], int | None], data_dir: str | None = None) -> int:
-    """Every failure an operator can cause ends as one clear message and exit status, no trace."""
+def run_guarded(
+    command: Callable[[], int | None], data_dir: str | None = None, *, as_json: bool = False
+) -> int:
+    """Every failure an operator can cause ends as one clear message and exit status, no trace.
+
+    With ``as_json`` (a command's --json) the message is a JSON object on stdout, so a script
+    reading the output gets JSON whether the command worked or not.
+    """
+    say = _say_json if as_json else _say
     try:
         return _damage_named(command, data_dir) or 0
     except CliError as error:
-        _say(error.message, error.message_en)
+        say(error.message, error.message_en, error.code)
         return EXIT_USAGE
     except (ServiceError, KeyFileError, StoreOpenError) as error:
-        _say(error.message, getattr(error, "message_en", ""))
+        code = getattr(error, "code", type(error).__name__)
+        say(error.message, getattr(error, "message_en", ""), code)
         return EXIT_FAILED
     except InvalidValue as error:
-        _say(f"{error.field}: {error.message}", getattr(error, "message_en", ""))
+        say(f"{error.field}: {error.message}", getattr(error, "message_en", ""), error.code)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _say("已取消。", "Cancelled.")
+        say("已取消。", "Cancelled.", "cancelled")
         return 130
     except Exception as error:
         # A defect, not an operator mistake: one line here, the frames (no personal data) in
@@ -142,21 +162,27 @@ def run_guarded(command: Callable[[], int | None], data_dir: str | None = None) 
         log = log_defect(error)
         kind = type(error).__name__
         if log is None:
-            _say(
+            say(
                 f"程序内部错误（{kind}），数据未受影响。无法写入日志，请交给技术支持。",
                 f"Internal error ({kind}); nothing was saved half-way. The log could not be "
                 "written; please tell support.",
+                "internal",
             )
         else:
-            _say(
+            say(
                 f"程序内部错误（{kind}），数据未受影响。详细信息已写入 {log}，请交给技术支持。",
                 f"Internal error ({kind}); nothing was saved half-way. "
                 f"Details are in {log}; please pass them to support.",
+                "internal",
             )
         return 70
 
 
-def _say(message: str, message_en: str) -> None:
+def _say(message: str, message_en: str, _code: str = "") -> None:
     print(f"错误：{message}", file=sys.stderr)
     if message_en and message_en != message:
         print(f"Error: {message_en}", file=sys.stderr)
+
+
+def _say_json(message: str, message_en: str, code: str) -> None:
+    print_json({"error": {"code": code, "message": message, "message_en": message_en or message}})

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session
+from caseworker.cli.common import fail, open_session, user_option
 from caseworker.services.xlsx_export import (
     ExportResult,
     check_line,
@@ -117,12 +116,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     registry = sub.add_parser("registry", help="every person, with full ID numbers (.xlsx)")
     registry.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     yes_option(registry)
-    _user_option(registry)
+    user_option(registry)
     registry.set_defaults(handler=cmd_registry)
 
     coverage = sub.add_parser("coverage", help="each person's status per insurance line (.xlsx)")
     coverage.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     coverage.add_argument("--line", help="pension, medical or injury (default: all three)")
     yes_option(coverage)
-    _user_option(coverage)
+    user_option(coverage)
     coverage.set_defaults(handler=cmd_coverage)

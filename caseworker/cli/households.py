@@ -9,8 +9,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.cli.trips import _trip
 from caseworker.domain.codes import load_code_table
 from caseworker.services import household_members, households, registry, trips
@@ -231,13 +230,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--address", required=True, help="组, 门牌号")
     create.add_argument("--trip", help="also put it on this open trip (id or name)")
     create.add_argument("--json", action="store_true")
-    _user_option(create)
+    user_option(create)
     create.set_defaults(handler=cmd_create)
 
     show = sub.add_parser("show", help="a household, its members and their coverage")
     show.add_argument("household", help="household id")
     show.add_argument("--json", action="store_true")
-    _user_option(show)
+    user_option(show)
     show.set_defaults(handler=cmd_show)
 
     relationship_help = "与户主关系: GB/T 4761 code (02) or name (户主)"
@@ -249,7 +248,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--moved-in", type=_day, help="YYYY-MM-DD")
     add.add_argument("--phone")
     add.add_argument("--json", action="store_true")
-    _user_option(add)
+    user_option(add)
     add.set_defaults(handler=cmd_add_member)
 
     attach = sub.add_parser("attach", help="a registered person joins (or rejoins) the household")
@@ -258,7 +257,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     attach.add_argument("--relationship", required=True, help=relationship_help)
     attach.add_argument("--moved-in", type=_day, help="YYYY-MM-DD")
     attach.add_argument("--json", action="store_true")
-    _user_option(attach)
+    user_option(attach)
     attach.set_defaults(handler=cmd_attach)
 
     for name, handler, words in (
@@ -269,5 +268,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         mark.add_argument("id_number", metavar="ID_NUMBER")
         mark.add_argument("--date", type=_day, required=True, help="YYYY-MM-DD")
         mark.add_argument("--json", action="store_true")
-        _user_option(mark)
+        user_option(mark)
         mark.set_defaults(handler=handler)

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import open_session, print_json
+from caseworker.cli.common import open_session, print_json, user_option
 from caseworker.domain.ids import mask_id_number
 from caseworker.domain.money import format_yuan
 from caseworker.services.payments import void_payment
@@ -86,7 +85,7 @@ def _add_void(actions: argparse._SubParsersAction) -> None:
         "--voucher", help="instead of a receipt: the tax voucher of a tax-channel payment"
     )
     void.add_argument("--reason", required=True, help="why the receipt is void (4+ characters)")
-    _user_option(void)
+    user_option(void)
     void.set_defaults(handler=cmd_void)
 
 
@@ -156,7 +155,7 @@ def _add_match_tax_list(actions: argparse._SubParsersAction) -> None:
     )
     match.add_argument("file", help="the list as exported by the tax system (.csv or .xlsx)")
     match.add_argument("--json", action="store_true", help="the three groups as JSON")
-    _user_option(match)
+    user_option(match)
     match.set_defaults(handler=cmd_match_tax_list)
 
 

@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session
+from caseworker.cli.common import fail, open_session, user_option
 from caseworker.printing.fonts import describe_missing
 from caseworker.printing.layout import PrintResult
 from caseworker.printing.receipt import PAPERS
@@ -185,7 +184,7 @@ def _output(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write the PDF even if some characters have no font (printed as [U+code])",
     )
-    _user_option(parser)
+    user_option(parser)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -243,5 +242,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     settings = sub.add_parser("settings", help="show or change receipt paper and font")
     settings.add_argument("--receipt-paper", choices=PAPERS)
     settings.add_argument("--font", help="a .ttf/.ttc file (file.ttc#N for face N); '' clears")
-    _user_option(settings)
+    user_option(settings)
     settings.set_defaults(handler=cmd_settings)

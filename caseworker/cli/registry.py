@@ -7,13 +7,31 @@ import dataclasses
 from datetime import date
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
+from caseworker.domain.codes import label_or_code, load_code_table
 from caseworker.domain.money import format_yuan
+from caseworker.domain.regions import load_region_directory
+from caseworker.domain.search_keys import complete_id_error, query_plan
+from caseworker.printing.labels import ID_KIND_LABELS, METHOD_LABELS, SEX_LABELS, STATUS_LABELS
+from caseworker.services.records import PersonDetail
 from caseworker.services.registry import person_detail, search
 
 
+def _check_query(text: str) -> None:
+    """What the app's search box says before searching: too short, or a number that cannot be."""
+    if query_plan(text).reason == "too_short":
+        fail(
+            "请至少输入4位数字（身份证号或手机号的末几位），或输入姓名、拼音。",
+            "Type at least 4 digits (the end of an ID or phone number), or a name or pinyin.",
+            code="too_short",
+        )
+    impossible = complete_id_error(text)
+    if impossible is not None:
+        fail(impossible.message, impossible.message_en, code=impossible.code)
+
+
 def cmd_find(args: Any) -> int:
+    _check_query(args.query)
     session = open_session(args)
     try:
         found = search(session.database, args.query, limit=args.limit)
@@ -33,27 +51,60 @@ def cmd_find(args: Any) -> int:
         print(f"没有找到“{args.query}”。 Nothing found.")
         return 1
     for p in found:
-        sex = {"1": "男", "2": "女"}.get(p.sex, "?")
-        schemes = ",".join(p.schemes) or "-"
+        schemes = ",".join(_short_scheme(s) for s in p.schemes) or "-"
+        sex = SEX_LABELS.get(p.sex, "?")
         print(f"{p.masked_id_number}  {p.name}\t{sex} {p.age(today):>3}岁  {schemes}  {p.id}")
     return 0
 
 
+def _short_scheme(code: str) -> str:
+    """居民医保 rather than 城乡居民基本医疗保险: a result line holds several."""
+    table = load_code_table("scheme")
+    return (
+        str(table.get(code).extra.get("short_zh") or table.label(code)) if code in table else code
+    )
+
+
+def _code(table: str, code: str | None) -> str:
+    return label_or_code(table, code) if code else "-"
+
+
+def _place(detail: PersonDetail) -> str:
+    code = detail.hukou_village_code or detail.hukou_region_code
+    return load_region_directory().name_path(code) if code else "-"
+
+
+def _status(status: str) -> str:
+    return "参保中" if status == "active" else STATUS_LABELS.get(status, status)
+
+
 def cmd_show(args: Any) -> int:
+    _check_query(args.reference)
     session = open_session(args)
     try:
         detail = person_detail(session.database, args.reference)
     finally:
         session.close()
-    if args.json:
+    if args.json:  # codes, as the services keep them
         print_json(dataclasses.asdict(detail))
         return 0
-    print(f"{detail.name}  {detail.id_number}  ({detail.id})")
-    print(f"  出生 {detail.birth_date}  性别 {detail.sex}  民族 {detail.ethnicity or '-'}")
-    print(f"  电话 {detail.phone or '-'}  就业 {detail.employment_category or '-'}")
+    kind = ID_KIND_LABELS.get(detail.id_kind, detail.id_kind)
+    print(f"{detail.name}  {detail.id_number}  {kind}  ({detail.id})")
     print(
-        f"  户籍 {detail.hukou_village_code or detail.hukou_region_code}  {detail.hukou_address or ''}"
+        f"  出生 {detail.birth_date}  性别 {SEX_LABELS.get(detail.sex, detail.sex)}"
+        f"  民族 {_code('ethnic_group', detail.ethnicity)}"
     )
+    print(
+        f"  电话 {detail.phone or '-'}  就业 {_code('employment_category', detail.employment_category)}"
+        + (f"  单位 {detail.employer_name}" if detail.employer_name else "")
+    )
+    print(f"  户口性质 {_code('hukou_nature', detail.hukou_nature)}")
+    print(f"  户籍 {_place(detail)}  {detail.hukou_address or ''}".rstrip())
+    if detail.relationship_to_head:
+        print(f"  与户主关系 {_code('relationship', detail.relationship_to_head)}")
+    if detail.special_groups:
+        groups = "、".join(_code("special_group", g) for g in detail.special_groups)
+        print(f"  特殊群体 {groups}")
     print("  参保 / enrolments:")
     for e in detail.enrolments:
         choice = (
@@ -63,13 +114,16 @@ def cmd_show(args: Any) -> int:
             if e.base_fen
             else ""
         )
-        print(f"    {e.scheme:<28} {e.status:<8} {choice}  自 {e.start_date}")
+        parts = (_code("scheme", e.scheme), _status(e.status), choice, f"自 {e.start_date}")
+        print("    " + "  ".join(part for part in parts if part))
     print("  缴费 / payments:")
     for p in detail.payments:
         void = f"  作废：{p.void_reason}" if p.voided else ""
+        reference = p.receipt_number or f"税务凭证 {p.voucher_number}"
         print(
-            f"    {p.receipt_number}  {p.scheme:<28} {format_yuan(p.amount_fen):>10} 元"
-            f"  {p.period_start}–{p.period_end}  {p.operator_name}{void}"
+            f"    {reference}  {_code('scheme', p.scheme)}  {format_yuan(p.amount_fen)} 元"
+            f"  {p.period_start}–{p.period_end}  {METHOD_LABELS.get(p.method, p.method)}"
+            f"  {p.operator_name}{void}"
         )
     return 0
 
@@ -79,11 +133,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     find.add_argument("query")
     find.add_argument("--json", action="store_true")
     find.add_argument("--limit", type=int, default=50)
-    _user_option(find)
+    user_option(find)
     find.set_defaults(handler=cmd_find)
 
     show = commands.add_parser("show", help="one person by ID number or UUID")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
-    _user_option(show)
+    user_option(show)
     show.set_defaults(handler=cmd_show)

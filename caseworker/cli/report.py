@@ -12,8 +12,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import open_session, print_json
+from caseworker.cli.common import open_session, print_json, user_option
 from caseworker.cli.printing import _day, _write
 from caseworker.domain.coverage import line_codes
 from caseworker.domain.coverage_figures import CoverageReport
@@ -83,5 +82,5 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write the PDF even if some characters have no font (printed as [U+code])",
     )
-    _user_option(picture)
+    user_option(picture)
     picture.set_defaults(handler=cmd_coverage)

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.services.roster_file import COLUMN_ZH, HEADINGS, inspect_roster
 from caseworker.services.roster_import import ImportOptions, ImportResult, import_roster
 from caseworker.services.roster_template import write_template
@@ -146,5 +145,5 @@ def register_roster(lists: argparse._SubParsersAction) -> None:
     )
     roster.add_argument("--template", metavar="FILE.xlsx", help="write an empty roster template")
     roster.add_argument("--json", action="store_true")
-    _user_option(roster)
+    user_option(roster)
     roster.set_defaults(handler=cmd_roster)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.services.centre_settings import CENTRE_SETTINGS
 from caseworker.services.centre_settings_edit import (
     centre_settings_now,
@@ -94,4 +93,4 @@ def register(commands: argparse._SubParsersAction) -> None:
     change.add_argument("value", metavar="VALUE")
     change.set_defaults(handler=cmd_set)
     for parser in (show, change):
-        _user_option(parser)
+        user_option(parser)

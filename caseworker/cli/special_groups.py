@@ -9,8 +9,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import open_session, print_json
+from caseworker.cli.common import open_session, print_json, user_option
 from caseworker.services.special_groups import (
     SpecialGroupResult,
     group_choices,
@@ -109,5 +108,5 @@ def register_special_groups(lists: argparse._SubParsersAction) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show what would be marked")
     parser.add_argument("--report", metavar="UNMATCHED.xlsx", help="write the rows not marked")
     parser.add_argument("--json", action="store_true")
-    _user_option(parser)
+    user_option(parser)
     parser.set_defaults(handler=cmd_special_groups)

@@ -7,8 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.services.sync_queue import queue, sync_status
 from caseworker.sync.batches import SyncError
 from caseworker.sync.client import Cancelled
@@ -246,4 +245,4 @@ def register(commands: argparse._SubParsersAction) -> None:
         rails.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int)
     rails.set_defaults(handler=cmd_guardrails)
     for parser in (reg, run, status, export, answer, ask, asked, rails):
-        _user_option(parser)
+        user_option(parser)

@@ -9,8 +9,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session
+from caseworker.cli.common import fail, open_session, user_option
 from caseworker.cli.printing import _output, _write
 from caseworker.services import trip_documents, trips
 from caseworker.services.centre import OpenSession
@@ -107,14 +106,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = trip.add_subparsers(dest="trip_command", metavar="ACTION", required=True)
     listing = sub.add_parser("list", help="the trips planned on this computer")
     listing.add_argument("--json", action="store_true")
-    _user_option(listing)
+    user_option(listing)
     listing.set_defaults(handler=cmd_list)
     plan = sub.add_parser("plan", help="a trip to every household of the villages given")
     plan.add_argument("--name", required=True)
     plan.add_argument(
         "--village", action="append", required=True, help="12-digit village code (repeatable)"
     )
-    _user_option(plan)
+    user_option(plan)
     plan.set_defaults(handler=cmd_plan)
     papers = sub.add_parser("print", help="a trip's papers as PDF")
     papers.add_argument("trip", help="trip id or name")

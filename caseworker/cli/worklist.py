@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.cli.export import confirmed, refuse_unasked, yes_option
 from caseworker.cli.printing import _write
 from caseworker.services.actor import Permission
@@ -152,7 +151,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     counted = sub.add_parser("counts", help="how many people each worklist holds")
     counted.add_argument("--date", help="YYYY-MM-DD (default: today)")
     counted.add_argument("--json", action="store_true")
-    _user_option(counted)
+    user_option(counted)
     counted.set_defaults(handler=cmd_counts)
 
     show = sub.add_parser("show", help="the people of one worklist")
@@ -160,7 +159,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true")
     show.add_argument("--offset", type=int, default=0)
     show.add_argument("--limit", type=int, default=100)
-    _user_option(show)
+    user_option(show)
     show.set_defaults(handler=cmd_show)
 
     export = sub.add_parser("export", help="a worklist as an Excel (.xlsx) or CSV file")
@@ -173,12 +172,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="full ID numbers instead of masked ones (supervisors and administrators)",
     )
     yes_option(export)
-    _user_option(export)
+    user_option(export)
     export.set_defaults(handler=cmd_export)
 
     printed = sub.add_parser("print", help="a worklist as an A4 PDF")
     _list_options(printed)
     printed.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     printed.add_argument("--allow-missing", action="store_true")
-    _user_option(printed)
+    user_option(printed)
     printed.set_defaults(handler=cmd_print)

@@ -50,11 +50,16 @@ class IdKind(StrEnum):
 _DIGITS = frozenset("0123456789")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-# Province-level prefixes of GB/T 2260 (71 Taiwan; 81/82/83 HK/Macau/Taiwan residence permits).
-_PROVINCES = frozenset(
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Province-level prefixes of GB/T 2260 on the mainland: where a foreigner's application can be
+# accepted. 71 (Taiwan) is a GB/T 2260 code but no mainland office accepts applications there.
+_MAINLAND_PROVINCES = frozenset(
     {*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55)}
-    | {*range(61, 66), 71, 81, 82, 83}
+    | {*range(61, 66)}
 )
+# What a citizen's number may start with: also 71, and 81/82/83 (HK/Macau/Taiwan residence
+# permits, 2018, which exist only with 18 characters).
+_PROVINCES = _MAINLAND_PROVINCES | {71, 81, 82, 83}
 _KIND_BY_PREFIX = {"81": IdKind.HONG_KONG, "82": IdKind.MACAU, "83": IdKind.TAIWAN}
 # A typo guard, not a fact. 1880 (not later) because the standard's own published example
 # 440524188001010014 is born 1880-01-01 and must stay valid.
@@ -95,7 +100,8 @@ class IdNumber:
     sex: Sex
     region_code: str
     upgraded_from: str | None = None
-    # Foreign permanent residents only: GB/T 2659 numeric nationality code (positions 4-6).
+    # Foreign permanent residents only: GB/T 2659 nationality, numeric in the 2023 format
+    # (positions 4-6), three letters in the 2017 format (positions 1-3).
     nationality_code: str | None = None
 
     def age_on(self, day: date) -> int:
@@ -140,10 +146,20 @@ def mask_id_number(number: str) -> str:
 
 def _check_characters(number: str) -> None:
     legacy = len(number) == 15
+    foreign_2017 = legacy and set(number[:3]) <= _LETTERS
     for pos, ch in enumerate(number, start=1):
-        if ch in _DIGITS or (ch == "X" and pos == 18):
+        if ch in _DIGITS or (ch == "X" and pos == 18) or (foreign_2017 and pos <= 3):
             continue
-        if legacy:
+        if foreign_2017:
+            zh = (
+                "2017年版外国人永久居留身份证号码是3个字母加12位数字，"
+                f"第{pos}位“{ch}”不对，请核对。"
+            )
+            en = (
+                "A foreigner's residence number of 2017 has 3 letters and 12 digits; "
+                f"character {pos} ({ch!r}) is wrong."
+            )
+        elif legacy:
             zh = f"旧版15位身份证号码只能是数字，第{pos}位“{ch}”不对，请核对。"
             en = f"An old 15-digit ID number has digits only; character {pos} ({ch!r}) is wrong."
         elif ch == "X":
@@ -186,21 +202,70 @@ def _birth_date(digits: str, today: date, where: str) -> date:
     return born
 
 
-def _check_province(prefix: str, foreign: bool) -> None:
-    if int(prefix) in _PROVINCES:
+def _check_province(prefix: str, *, foreign: bool = False, legacy: bool = False) -> None:
+    allowed = _MAINLAND_PROVINCES if foreign else _PROVINCES
+    if int(prefix) in allowed and not (legacy and prefix in _KIND_BY_PREFIX):
         return
     if foreign:
-        zh = f"外国人永久居留身份证号码第2–3位应为受理地省份代码，“{prefix}”不是，请核对。"
-        en = f"Characters 2-3 of a foreigner's residence number ({prefix}) are not a province."
+        zh = (
+            f"外国人永久居留身份证号码中的受理地省份代码应为内地省份（不含71、81、82、83），"
+            f"“{prefix}”不是，请核对。"
+        )
+        en = (
+            f"The province of acceptance in a foreigner's residence number ({prefix}) must be a "
+            "mainland province (not 71, 81, 82 or 83)."
+        )
+    elif legacy:
+        zh = (
+            f"15位的身份证号码只有1989年版的内地居民身份证号码，不会以“{prefix}”开头"
+            "（港澳台居民居住证号码只有18位），请核对。"
+        )
+        en = (
+            f"A 15-digit number is an old mainland ID number and never starts with {prefix} "
+            "(residence permits for Hong Kong, Macau and Taiwan residents have 18 characters)."
+        )
     else:
         zh = f"身份证号码前两位“{prefix}”不是有效的省份代码，请核对。"
         en = f"The first two digits of the ID number ({prefix}) are not a province code."
     raise InvalidIdNumber("region", zh, en + " Please check it.")
 
 
+def _is_foreign_2017(number: str) -> bool:
+    """3 Latin letters (the nationality) + 12 digits: the permanent residence card of 2017."""
+    return len(number) == 15 and set(number[:3]) <= _LETTERS and set(number[3:]) <= _DIGITS
+
+
+def _two_digit_year_birth(yymmdd: str, today: date) -> date:
+    """A birth date written YYMMDD: in the latest century that does not put it after today."""
+    digits = f"{today.year // 100}{yymmdd}"
+    if digits > f"{today:%Y%m%d}":
+        digits = f"{today.year // 100 - 1}{yymmdd}"
+    return _birth_date(digits, today, "8–13")
+
+
+def _parse_foreign_2017(number: str, today: date) -> IdNumber:
+    """Nationality (3 letters, GB/T 2659) + place of acceptance (4 digits, its first two a
+    mainland province) + birth date YYMMDD + one sequence digit (odd for a man) + a check digit.
+
+    The layout follows public implementations, not a published standard: the check digit's
+    algorithm is not checked, so such a number is accepted on its structure alone.
+    """
+    _check_province(number[3:5], foreign=True)
+    born = _two_digit_year_birth(number[7:13], today)
+    return IdNumber(
+        number=number,
+        kind=IdKind.FOREIGN_PERMANENT_RESIDENT,
+        birth_date=born,
+        sex=Sex.MALE if int(number[13]) % 2 else Sex.FEMALE,
+        region_code=number[3:7] + "00",
+        nationality_code=number[:3],
+    )
+
+
 def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
     """Parse and validate a citizen ID, HK/Macau/Taiwan residence permit or foreigner's
-    permanent residence number (2023 format). Raises :class:`InvalidIdNumber`.
+    permanent residence number (2023 format, or 2017's 3 letters + 12 digits).
+    Raises :class:`InvalidIdNumber`.
     """
     today = today or date.today()
     number = _normalise(text)
@@ -213,11 +278,23 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
             f"An ID number has 18 characters (or 15 on an old card); this one has "
             f"{len(number)}. Please check it.",
         )
+    if _is_foreign_2017(number):
+        return _parse_foreign_2017(number, today)
     _check_characters(number)
 
     upgraded_from: str | None = None
     if len(number) == 15:
-        # GB 11643-1989 numbers have a two-digit year; all were issued to people born 19xx.
+        # GB 11643-1989 numbers have a two-digit year; all were issued to people born 19xx, and
+        # only on the mainland: never a residence permit (81-83) nor a foreigner's number (9).
+        if number[0] == "9":
+            raise InvalidIdNumber(
+                "region",
+                "15位数字的号码不会以9开头：外国人永久居留身份证号码是以9开头的18位，"
+                "或3个字母加12位数字，请核对。",
+                "A 15-digit number never starts with 9: a foreigner's residence number has 18 "
+                "characters starting with 9, or 3 letters and 12 digits. Please check it.",
+            )
+        _check_province(number[:2], legacy=True)
         born = _birth_date("19" + number[6:12], today, "7–12")
         upgraded_from = number
         first17 = number[:6] + "19" + number[6:]
@@ -242,7 +319,7 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
         kind = IdKind.FOREIGN_PERMANENT_RESIDENT
         region_code, nationality = number[1:3] + "0000", number[3:6]
     else:
-        _check_province(number[:2], foreign=False)
+        _check_province(number[:2])
         kind = _KIND_BY_PREFIX.get(number[:2], IdKind.MAINLAND)
         region_code, nationality = number[:6], None
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from caseworker.domain.ids import id_check_character
+from caseworker.domain.ids import InvalidIdNumber, id_check_character, parse_id_number
 from caseworker.domain.names import split_surname
 from caseworker.resources import load_json
 
@@ -56,6 +56,7 @@ _DOT_RE = re.compile(f"[{re.escape(_DOTS)}]")
 _SEPARATORS_RE = re.compile(r"[\s\-‐‑‒–—―−ー_/]+")
 _ASCII_WORD_RE = re.compile(r"[a-z0-9]+")
 _PINYIN_RE = re.compile(r"[a-z]+")
+_FOREIGN_2017_RE = re.compile(r"[A-Za-z]{3}\d{12}")  # the 2017 permanent residence card
 
 
 def _is_cjk(ch: str) -> bool:
@@ -313,8 +314,9 @@ def _upgrade_15(number: str) -> str:
 def query_plan(text: str) -> QueryPlan:
     """Classify what the clerk typed into the lookups that can find it.
 
-    * 18 digits (last may be X) → exact ID; 15 digits → exact ID upgraded to 18. The
-      checksum is not validated: a mistyped number simply finds nothing.
+    * 18 digits (last may be X) → exact ID; 15 digits → exact ID upgraded to 18; 3 letters
+      + 12 digits (a foreigner's card of 2017) → exact ID. The checksum is not validated: a
+      mistyped number simply finds nothing (:func:`complete_id_error` says why).
     * 12–17 digits → leading part of an ID number.
     * 4–6 characters, digits with an optional final X → ID tail; if all digits, phone tail too.
     * 7–11 digits → phone tail and phone leading digits (11 digits: the whole phone).
@@ -353,6 +355,20 @@ def query_plan(text: str) -> QueryPlan:
         # More than 18 digits, or an X where no ID has one: nothing can match.
         return QueryPlan(text=digits, reason="no_match_possible")
 
+    if _FOREIGN_2017_RE.fullmatch(norm):
+        return QueryPlan(text=norm.upper(), id_exact=norm.upper())
     if any(_is_cjk(ch) for ch in norm):
         return QueryPlan(text=norm, name_key_prefix=norm.lower())
     return QueryPlan(text=norm.lower(), name_key_prefix=norm.lower())
+
+
+def complete_id_error(text: str) -> InvalidIdNumber | None:
+    """Why a search for a complete ID number can find nobody: the number cannot exist (a wrong
+    check character, no such birth date, no such province…). None for anything else."""
+    if query_plan(text).id_exact is None:
+        return None
+    try:
+        parse_id_number(text)
+    except InvalidIdNumber as error:
+        return error
+    return None

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,12 +44,31 @@ def _alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r'^(revision|down_revision)\s*=\s*(?:"([^"]+)"|None)\s*$', re.M)
 
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+
+@cache
+def known_revisions() -> dict[str, str | None]:
+    """Each migration's revision and the revision it follows, read from the files as text.
+
+    Opening a store (a login, `caseworker find`) needs only these names; Alembic's own script
+    directory imports mako and more, so it is loaded only to migrate (tests/store checks that
+    both agree).
+    """
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        fields = dict(m.group(1, 2) for m in _REVISION_LINE.finditer(path.read_text("utf-8")))
+        if fields.get("revision"):
+            graph[fields["revision"]] = fields.get("down_revision")
+    return graph
+
+
+def head_revision() -> str:
+    graph = known_revisions()
+    heads = set(graph) - set(graph.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have exactly one head, not {sorted(heads)}")
+    return heads.pop()
 
 
 @dataclass
@@ -202,10 +223,7 @@ def open_database(
     database.checked_at = checked_before or datetime.now(UTC)
     keeper.frozen = loss is not None
     current = database.current_revision()
-    from alembic.script import ScriptDirectory
-
-    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         database.close()
         raise StoreOpenError(
             "newer_schema",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -48,10 +48,12 @@ class Transactions:
             yield session
 
     def current_revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext  # only when asked: it is slow
-
+        """The schema's revision from Alembic's own table, read without Alembic's runtime
+        (slow to import; opening a store must stay quick)."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -8,14 +8,12 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from caseworker.domain.ids import make_id_number
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.enrolment import EnrolmentChoice, enrol
-from caseworker.services.payments import record_payment
 from caseworker.store.models import AuditEntry
 from tests.cli.test_cli import assert_clean_failure, run
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
@@ -23,23 +21,6 @@ from tests.services.test_enrolment import farmer
 
 SHAN = "320583198001010016"
 STRANGER = make_id_number("320583", date(1990, 9, 9), 61)
-
-
-@pytest.fixture
-def paid(centre: OpenSession) -> Path:
-    clerk = login(centre.database.paths, "clerk", CLERK_PASSWORD)
-    person = enrol(
-        clerk.database,
-        clerk.actor,
-        farmer(),
-        [EnrolmentChoice("resident_pension", tier_fen=50_000)],
-        today=TODAY,
-    ).person_id
-    record_payment(
-        clerk.database, clerk.actor, person_id=person, scheme="resident_pension", today=TODAY
-    )
-    clerk.close()
-    return centre.database.paths.root
 
 
 def tax_list(tmp_path: Path) -> Path:

@@ -366,3 +366,12 @@ def test_a_clerk_does_not_see_the_page_and_a_supervisor_does(qtbot, clerk, super
     assert other.page_actions[position].shortcut().toString() == "Ctrl+Shift+I"
     other.show_page(position)
     assert other.current_page_name() == "rosters"
+
+
+@pytest.mark.parametrize(
+    "value", ["32058319800101001X", "320583800101001", "USA310178112357", " usa310178112357 "]
+)
+def test_every_kind_of_id_number_is_masked_in_the_samples(value):
+    from caseworker.ui.dialogs.column_mapping_dialog import _shown
+
+    assert "*" in _shown(value) and value.strip() not in _shown(value)

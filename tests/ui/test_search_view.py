@@ -98,11 +98,31 @@ def test_a_valid_unknown_id_number_offers_a_new_enrolment(qtbot, view):
     assert blocker.args == [UNKNOWN_VALID_ID]
 
 
-def test_an_invalid_id_number_offers_nothing(qtbot, view):
+def test_an_invalid_id_number_offers_nothing_and_says_the_check_character_is_wrong(qtbot, view):
     typed(qtbot, view, "110105194912310021")  # wrong check character
     assert view.model.rowCount() == 0
     assert not view.offer.isVisibleTo(view)
-    assert "没有找到" in view.hint.text()
+    assert "校验位" in view.hint.text()
+    assert "没有找到" not in view.hint.text()
+
+
+def test_a_fifteen_digit_residence_permit_number_is_said_to_be_impossible(qtbot, view):
+    typed(qtbot, view, "810000900315021")
+    assert not view.offer.isVisibleTo(view)
+    assert "港澳台居民居住证号码只有18位" in view.hint.text()
+
+
+def test_a_foreigner_with_a_2017_card_is_enrolled_and_found_by_the_full_number(qtbot, view, centre):
+    enrol(
+        centre.database,
+        centre.actor,
+        farmer(id_number="USA310178112357", name="史密斯"),
+        [],
+        today=TODAY,
+    )
+    typed(qtbot, view, "usa310178112357")
+    assert names(view) == ["史密斯"]
+    assert view.hint.text().startswith("找到 1 人")
 
 
 def test_too_few_digits_says_how_many_are_needed(qtbot, view):

@@ -267,6 +267,64 @@ def test_foreign_number_province_of_acceptance_must_be_a_province() -> None:
     assert "受理地" in err.message
 
 
+@pytest.mark.parametrize("prefix", ["71", "81", "82", "83"])
+def test_foreign_number_of_2023_needs_a_mainland_province(prefix: str) -> None:
+    err = id_error(make_id_number(f"9{prefix}840", date(1980, 1, 1), 1))
+    assert err.code == "region"
+    assert f"“{prefix}”" in err.message
+    assert "不含71、81、82、83" in err.message
+    assert "mainland province" in err.message_en
+
+
+@pytest.mark.parametrize("prefix", ["81", "82", "83"])
+def test_fifteen_digit_number_is_never_a_residence_permit(prefix: str) -> None:
+    err = id_error(f"{prefix}0000900315021")
+    assert err.code == "region"
+    assert "港澳台居民居住证号码只有18位" in err.message
+    assert "18 characters" in err.message_en
+
+
+def test_fifteen_digit_number_is_never_a_foreigners_number() -> None:
+    err = id_error("931840781123005")
+    assert err.code == "region"
+    assert "3个字母加12位数字" in err.message
+    assert "3 letters and 12 digits" in err.message_en
+
+
+def test_foreign_permanent_resident_2017_format() -> None:
+    # USA + place of acceptance 3101 (Shanghai) + 1978-11-23 + sequence 5 (a man) + check 7
+    parsed = parse("usa 3101 781123 57")
+    assert parsed.number == "USA310178112357"
+    assert parsed.kind is IdKind.FOREIGN_PERMANENT_RESIDENT
+    assert parsed.nationality_code == "USA"
+    assert parsed.region_code == "310100"
+    assert parsed.birth_date == date(1978, 11, 23)
+    assert parsed.sex is Sex.MALE
+    assert parsed.upgraded_from is None
+
+
+def test_foreign_2017_two_digit_year_is_the_latest_century_not_in_the_future() -> None:
+    assert parse("JPN440110010120").birth_date == date(2010, 1, 1)
+    assert parse("JPN440125070120").birth_date == date(1925, 7, 1)  # 2025-07-01 is after TODAY
+    assert parse("JPN440125063020").birth_date == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "words"),
+    [
+        ("USA810178112357", "region", "“81”"),  # residence permits' codes are no province
+        ("USA710178112357", "region", "“71”"),
+        ("USA310178023057", "birth_date", "1978年2月30日不存在"),
+        ("USA3101781123O7", "characters", "3个字母加12位数字，第14位“O”"),
+    ],
+)
+def test_foreign_2017_format_errors(typed: str, code: str, words: str) -> None:
+    err = id_error(typed)
+    assert err.code == code
+    assert words in err.message
+    assert err.message_en
+
+
 def test_errors_are_invalid_values_for_the_id_number_field() -> None:
     err = id_error("123")
     assert isinstance(err, InvalidValue)

@@ -23,24 +23,23 @@ from caseworker.domain.ids import (
 )
 
 TODAY = date(2025, 6, 30)
-PROVINCES = [
+MAINLAND_PROVINCES = [
     *range(11, 16),
     *range(21, 24),
     *range(31, 38),
     *range(41, 47),
     *range(50, 55),
     *range(61, 66),
-    71,
-    81,
-    82,
-    83,
 ]
+NOT_MAINLAND = [71, 81, 82, 83]
+PROVINCES = [*MAINLAND_PROVINCES, *NOT_MAINLAND]
 KIND = {81: IdKind.HONG_KONG, 82: IdKind.MACAU, 83: IdKind.TAIWAN}
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # Digits, X, and lookalikes a clerk might hit instead.
 TYPO_CHARACTERS = "0123456789XxOoIlZSB一 "
 
 provinces = st.sampled_from(PROVINCES)
+mainland_provinces = st.sampled_from(MAINLAND_PROVINCES)
 births = st.dates(min_value=date(1890, 1, 1), max_value=TODAY)
 sequences = st.integers(min_value=0, max_value=999)
 four_digits = st.integers(min_value=0, max_value=9999).map(lambda n: f"{n:04d}")
@@ -55,7 +54,9 @@ def citizen_numbers(draw: st.DrawFn) -> str:
 @st.composite
 def foreign_numbers(draw: st.DrawFn) -> str:
     nationality = f"{draw(st.integers(min_value=0, max_value=999)):03d}"
-    return make_id_number(f"9{draw(provinces)}{nationality}", draw(births), draw(sequences))
+    return make_id_number(
+        f"9{draw(mainland_provinces)}{nationality}", draw(births), draw(sequences)
+    )
 
 
 any_number = st.one_of(citizen_numbers(), foreign_numbers())
@@ -82,7 +83,7 @@ def test_generated_citizen_numbers_give_back_their_facts(
     assert parsed.nationality_code is None
 
 
-@given(provinces, st.integers(min_value=0, max_value=999), births, sequences)
+@given(mainland_provinces, st.integers(min_value=0, max_value=999), births, sequences)
 def test_generated_foreign_numbers_give_back_their_facts(
     province: int, nationality: int, born: date, sequence: int
 ) -> None:
@@ -95,7 +96,11 @@ def test_generated_foreign_numbers_give_back_their_facts(
     assert parsed.sex is (Sex.MALE if sequence % 2 else Sex.FEMALE)
 
 
-@given(provinces, four_digits, st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)))
+@given(
+    st.sampled_from([*MAINLAND_PROVINCES, 71]),
+    four_digits,
+    st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)),
+)
 def test_fifteen_digit_numbers_upgrade_to_the_eighteen_digit_number(
     province: int, county: str, born: date
 ) -> None:
@@ -105,6 +110,81 @@ def test_fifteen_digit_numbers_upgrade_to_the_eighteen_digit_number(
     assert parsed.number == full
     assert parsed.upgraded_from == legacy
     assert parsed.birth_date == born
+
+
+@given(
+    st.sampled_from(NOT_MAINLAND),
+    st.integers(min_value=0, max_value=999),
+    births,
+    sequences,
+)
+def test_a_foreign_number_of_2023_never_carries_71_81_82_83(
+    province: int, nationality: int, born: date, sequence: int
+) -> None:
+    number = make_id_number(f"9{province}{nationality:03d}", born, sequence)
+    try:
+        parse_id_number(number, today=TODAY)
+    except InvalidIdNumber as err:
+        assert err.code == "region"
+        assert f"“{province}”" in err.message
+    else:
+        raise AssertionError(f"{number} was accepted")
+
+
+@given(
+    st.sampled_from([81, 82, 83, *range(90, 100)]),
+    four_digits,
+    st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)),
+    st.integers(min_value=0, max_value=999),
+)
+def test_a_fifteen_digit_number_is_never_a_permit_or_a_foreigners_number(
+    prefix: int, rest: str, born: date, sequence: int
+) -> None:
+    legacy = f"{prefix}{rest}{born:%y%m%d}{sequence:03d}"
+    try:
+        parse_id_number(legacy, today=TODAY)
+    except InvalidIdNumber as err:
+        assert err.code == "region"
+        assert "15" in err.message and "15" in err.message_en
+    else:
+        raise AssertionError(f"{legacy} was accepted")
+
+
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3),
+    mainland_provinces,
+    st.integers(min_value=0, max_value=99),
+    st.dates(min_value=date(1926, 7, 1), max_value=TODAY),
+    st.integers(min_value=0, max_value=99),
+)
+def test_foreign_numbers_of_2017_give_back_their_facts(
+    nationality: str, province: int, city: int, born: date, last_two: int
+) -> None:
+    number = f"{nationality}{province}{city:02d}{born:%y%m%d}{last_two:02d}"
+    parsed = parse_id_number(number.lower(), today=TODAY)
+    assert parsed.number == number
+    assert parsed.kind is IdKind.FOREIGN_PERMANENT_RESIDENT
+    assert parsed.nationality_code == nationality
+    assert parsed.region_code == f"{province}{city:02d}00"
+    # Two-digit years: within the last hundred years the date comes back as written.
+    assert parsed.birth_date == born
+    assert parsed.sex is (Sex.MALE if (last_two // 10) % 2 else Sex.FEMALE)
+
+
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3),
+    st.sampled_from(NOT_MAINLAND),
+    st.text(alphabet="0123456789", min_size=10, max_size=10),
+)
+def test_a_foreign_number_of_2017_never_carries_71_81_82_83(
+    nationality: str, province: int, rest: str
+) -> None:
+    try:
+        parse_id_number(f"{nationality}{province}{rest}", today=TODAY)
+    except InvalidIdNumber as err:
+        assert err.code == "region"
+    else:
+        raise AssertionError("accepted")
 
 
 @given(any_number, st.data())
@@ -160,7 +240,9 @@ def test_arbitrary_text_either_parses_or_raises_invalid_id_number(text: str) -> 
     except InvalidIdNumber as err:
         assert err.message and err.message_en
     else:
-        assert len(parsed.number) == 18
+        assert len(parsed.number) == 18 or (
+            len(parsed.number) == 15 and parsed.kind is IdKind.FOREIGN_PERMANENT_RESIDENT
+        )
 
 
 @given(st.text(alphabet="0123456789", min_size=17, max_size=17))

@@ -12,6 +12,7 @@ from caseworker.domain.demo_people import DemoVillage, generate_demo
 from caseworker.domain.search_keys import (
     MAX_PINYIN_VARIANTS,
     QueryPlan,
+    complete_id_error,
     name_keys,
     prefix_upper_bound,
     query_plan,
@@ -194,6 +195,26 @@ def test_plan_full_id() -> None:
 
 def test_plan_legacy_15_digit_id_is_upgraded() -> None:
     only(query_plan("110105491231002"), id_exact="11010519491231002X")
+
+
+def test_plan_foreign_2017_number_is_an_exact_id() -> None:
+    only(query_plan("usa 3101 781123 57"), id_exact="USA310178112357")
+    # Letters and digits that are no such number stay a name search.
+    only(query_plan("usa31017811235"), name_key_prefix="usa31017811235")
+
+
+def test_complete_number_with_a_wrong_check_character_says_so() -> None:
+    error = complete_id_error("110105194912310021")
+    assert error is not None and error.code == "checksum"
+    assert "校验位" in error.message and "check character" in error.message_en
+    assert complete_id_error("810000491231002").code == "region"  # 15 digits: no permit
+
+
+@pytest.mark.parametrize(
+    "typed", ["11010519491231002x", "110105491231002", "USA310178112357", "002X", "王", ""]
+)
+def test_complete_id_error_is_none_for_valid_numbers_and_other_searches(typed: str) -> None:
+    assert complete_id_error(typed) is None
 
 
 def test_plan_full_width_and_separators() -> None:

@@ -31,7 +31,7 @@ from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, WARNING_COLO
 SAMPLES_SHOWN = 3
 # What looks like an ID number is masked on screen, as everywhere else; the first and last
 # four characters are enough to tell the column.
-_ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")
+_ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}|[A-Za-z]{3}\d{12}")  # 18, old 15, foreigner 2017
 _UNKNOWN_STYLE = "background: #fff4e0; color: #6b4500; padding: 2px 4px;"
 _HEADER_STYLE = "background: #eef1f5; font-weight: 600; padding: 4px;"
 

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.domain.errors import InvalidValue
-from caseworker.domain.ids import parse_id_number
-from caseworker.domain.search_keys import query_plan
+from caseworker.domain.ids import InvalidIdNumber, parse_id_number
+from caseworker.domain.search_keys import complete_id_error, query_plan
 from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonSummary
 from caseworker.services.registry import SEARCH_ID_LIMIT, search_ids, summaries
@@ -47,6 +46,8 @@ class SearchOutcome:
     first_page: list[PersonSummary]
     too_short: bool
     unknown_valid_id: str | None  # a complete, valid ID number nobody here has
+    # A complete ID number that cannot exist (wrong check character…): why nobody was found.
+    impossible_id: InvalidIdNumber | None = None
 
 
 def run_search(
@@ -59,13 +60,11 @@ def run_search(
     ids = search_ids(session.database, text)
     control.check()
     first_page = summaries(session.database, ids[: PersonResultsModel.PAGE])
-    unknown = None
+    unknown = impossible = None
     if not ids and plan.id_exact:
-        try:
-            unknown = parse_id_number(text).number
-        except InvalidValue:
-            unknown = None
-    return SearchOutcome(generation, text, ids, first_page, False, unknown)
+        impossible = complete_id_error(text)
+        unknown = None if impossible else parse_id_number(text).number
+    return SearchOutcome(generation, text, ids, first_page, False, unknown, impossible)
 
 
 class _ResultsTable(QTableView):
@@ -204,6 +203,8 @@ class SearchView(QWidget):
         if outcome.too_short:
             return self.tr("请至少输入4位数字（身份证号或手机号的末几位），或输入姓名、拼音。")
         count = len(outcome.ids)
+        if count == 0 and outcome.impossible_id is not None:
+            return message_for(outcome.impossible_id)
         if count == 0:
             return self.tr("没有找到匹配的人员。")
         if count >= SEARCH_ID_LIMIT:
