@@ -8,6 +8,11 @@ Lanes, as Anki's task manager and Picard's thread helpers do it:
 A job is a callable taking a ``TaskControl`` (for progress and cancellation) and returning
 a value. Its result or exception comes back on the UI thread through Qt signals.
 ``SynchronousRunner`` runs jobs inline, for tests that want no threads.
+
+Each ``Task`` is a child of the runner until its signals have gone out, then it deletes
+itself (``deleteLater``): a day's thousands of searches leave no objects behind. A caller
+may keep the Python object and read ``done``, ``result`` and ``error`` afterwards; it
+connects to the signals right after ``submit``, before the task can finish.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ class Task(QObject):
         else:
             self.succeeded.emit(result)
         self.finished.emit()
+        self.deleteLater()
 
 
 class _Relay(QObject):

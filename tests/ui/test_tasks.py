@@ -58,3 +58,55 @@ def test_synchronous_runner_runs_inline(qtbot):
     results = []
     task = runner.submit(lambda control: "done", on_success=results.append)
     assert task.done and results == ["done"]
+
+
+def _tasks(runner):
+    from caseworker.ui.tasks import Task
+
+    return runner.findChildren(Task)
+
+
+def test_finished_tasks_are_deleted(qtbot):
+    """200 jobs used to leave 200 Task children on the runner for the whole session."""
+    runner = TaskRunner()
+    results = []
+    tasks = [
+        runner.submit(
+            lambda control, n=n: n, lane=("read", "write")[n % 2], on_success=results.append
+        )
+        for n in range(200)
+    ]
+    assert len(_tasks(runner)) == 200  # alive while their results are on the way
+    qtbot.waitUntil(lambda: len(results) == 200, timeout=10_000)
+    qtbot.waitUntil(lambda: not _tasks(runner), timeout=5000)
+    assert sorted(results) == list(range(200))
+    assert all(task.done and task.error is None for task in tasks)  # still readable
+    runner.shutdown()
+
+
+def test_failed_and_cancelled_tasks_are_deleted_too(qtbot):
+    runner = TaskRunner()
+    failed = runner.submit(lambda control: 1 / 0, lane="write")
+    started = threading.Event()
+
+    def long_job(control):
+        started.set()
+        while True:
+            control.check()
+            threading.Event().wait(0.01)
+
+    cancelled = runner.submit(long_job, lane="network")
+    assert started.wait(5)
+    with qtbot.waitSignal(cancelled.cancelled, timeout=5000):
+        cancelled.cancel()
+    qtbot.waitUntil(lambda: failed.done, timeout=5000)
+    qtbot.waitUntil(lambda: not _tasks(runner), timeout=5000)
+    assert isinstance(failed.error, ZeroDivisionError)
+    runner.shutdown()
+
+
+def test_synchronous_runner_deletes_its_tasks(qtbot):
+    runner = SynchronousRunner()
+    for n in range(50):
+        runner.submit(lambda control, n=n: n)
+    qtbot.waitUntil(lambda: not _tasks(runner), timeout=5000)
