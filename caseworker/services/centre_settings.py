@@ -96,6 +96,34 @@ RECEIPT_PAPER: CentreSetting[str] = CentreSetting(
     ),
 )
 
+# Where an A5 receipt goes on the desk printer's paper: on A5 paper at its own size, or on
+# the upper half of an A4 sheet (a printer that holds only A4). The roll prints on the roll.
+RECEIPT_PLACEMENTS = ("a5", "a4_top")
+
+
+def _check_placement(placement: str) -> None:
+    if placement not in RECEIPT_PLACEMENTS:
+        invalid(
+            RECEIPT_PLACEMENT,
+            "unknown_code",
+            f"A5 收据的放置应为 a5（A5 纸）或 a4_top（A4 纸上半张），不能是“{placement}”。",
+            f"A5 receipts go on a5 (A5 paper) or a4_top (the top half of A4), not “{placement}”.",
+        )
+
+
+RECEIPT_PLACEMENT: CentreSetting[str] = CentreSetting(
+    "printing.receipt_placement",
+    "a5",
+    *_scalar("placement"),
+    check=_check_placement,
+    label="A5 收据打印在",
+    label_en="A5 receipts print on",
+    choices=(
+        Choice("a5", "A5 纸（实际大小）", "A5 paper (actual size)"),
+        Choice("a4_top", "A4 纸上半张（实际大小）", "Top half of A4 (actual size)"),
+    ),
+)
+
 # The administrator's font file, tried before the system fonts (checked where it is set, in
 # ``services.documents_settings``, because checking needs the printing module).
 FONT_PATH: CentreSetting[str | None] = CentreSetting(
@@ -211,6 +239,7 @@ CENTRE_SETTINGS: dict[str, CentreSetting[Any]] = {
     setting.key: setting
     for setting in (
         RECEIPT_PAPER,
+        RECEIPT_PLACEMENT,
         FONT_PATH,
         GUARDRAILS,
         RECEIPT_GROUPING,

@@ -38,3 +38,6 @@ LAST_USERNAME = Preference("login/last_username", "")
 WINDOW_GEOMETRY = Preference("window/geometry")
 WINDOW_STATE = Preference("window/state")
 WINDOW_PAGE = Preference("window/page")
+# This desk's 80 mm ESC/POS roll printer (a serial port such as COM3 or /dev/ttyUSB0, or a
+# device file such as /dev/usb/lp0); empty: receipts go to the system's default printer.
+ROLL_PRINTER = Preference("printing/roll_printer", "")
