@@ -32,10 +32,6 @@ from caseworker.ui.receipt_printing import ReceiptToPrint, receipt_to_print
 from caseworker.ui.tasks import Task, TaskRunner
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DeskPrinting", text)
-
-
 def roll_printer() -> RollPrinter | None:
     """This computer's ESC/POS roll printer, if one is set."""
     device = str(ROLL_PRINTER.get() or "").strip()
@@ -67,9 +63,10 @@ def default_printer() -> QPrinter:
     info = QPrinterInfo.defaultPrinter()
     if info.isNull() or not info.printerName():
         raise PdfError(
-            _tr(
+            QCoreApplication.translate(
+                "DeskPrinting",
                 "这台电脑没有默认打印机：请在系统设置里设定默认打印机，"
-                "或在设置页填写卷纸打印机端口；也可以按 Ctrl+Shift+P 预览后选择打印机。"
+                "或在设置页填写卷纸打印机端口；也可以按 Ctrl+Shift+P 预览后选择打印机。",
             )
         )
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
@@ -137,7 +134,10 @@ def print_receipts_now(
         elif isinstance(error, RollPrinterError):
             tell(
                 parent,
-                _tr("卷纸打印机 %1 没有收到收据（%2）：请检查电源、纸和连接线后再按打印。")
+                QCoreApplication.translate(
+                    "DeskPrinting",
+                    "卷纸打印机 %1 没有收到收据（%2）：请检查电源、纸和连接线后再按打印。",
+                )
                 .replace("%1", error.device)
                 .replace("%2", error.reason),
             )
