@@ -290,6 +290,7 @@ def show_preview(dialog: Preview) -> Preview:
 
 
 Built = TypeVar("Built")
+OnOpen = Callable[[PrintPreviewDialog], None] | None  # called with the preview once it opened
 
 
 def open_preview(
@@ -333,7 +334,7 @@ def preview_enrolment_form(
     session: OpenSession,
     person_ref: str,
     runner: TaskRunner,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     """参保登记表 of a person (ID number or UUID), previewed for printing and signature."""
     database = session.database
@@ -368,7 +369,7 @@ def preview_void_slip(
     session: OpenSession,
     receipt_number: str,
     runner: TaskRunner,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     """作废凭证 of a voided receipt, offered right after the void."""
     from caseworker.services.void_slips import void_slip_pdf
@@ -382,7 +383,7 @@ def preview_receipts(
     session: OpenSession,
     receipt_numbers: list[str],
     runner: TaskRunner,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     """A visit's receipts, one per scheme where the centre issues them so, in one preview."""
     database, numbers = session.database, list(receipt_numbers)
@@ -394,7 +395,7 @@ def preview_daily_report(
     session: OpenSession,
     day: date,
     runner: TaskRunner,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     database = session.database
     return _preview(parent, runner, lambda: documents.daily_report_pdf(database, day), on_open)
@@ -405,7 +406,7 @@ def preview_remittance(
     session: OpenSession,
     day: date,
     runner: TaskRunner,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     """现金解缴清单 of ``day``: a clerk's own receipts, a supervisor's every operator's."""
     from caseworker.services.remittance import remittance_pdf
@@ -420,7 +421,7 @@ def preview_survey(
     village_code: str,
     runner: TaskRunner,
     blank: bool = False,
-    on_open: Callable[[PrintPreviewDialog], None] | None = None,
+    on_open: OnOpen = None,
 ) -> Task:
     database = session.database
     return _preview(

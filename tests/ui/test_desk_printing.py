@@ -109,15 +109,20 @@ def _paid_receipt(qtbot, centre, runner, person_id) -> str:
     return number
 
 
-def test_an_a5_receipt_prints_on_a5_at_actual_size(qtbot, centre, runner, farmer_id, tmp_path):
-    number = _paid_receipt(qtbot, centre, runner, farmer_id)
+def _printed(qtbot, centre, runner, person_id, tmp_path):
+    """A new receipt printed with one call onto a PDF-file printer; its page size."""
+    number = _paid_receipt(qtbot, centre, runner, person_id)
     done = []
     out = tmp_path / "printed.pdf"
     print_receipts_now(
         None, centre, runner, [number], on_done=done.append, printer=_pdf_printer(out)
     )
     qtbot.waitUntil(lambda: done == [1], timeout=20_000)
-    width, height = _page_size(out)
+    return number, out, _page_size(out)
+
+
+def test_an_a5_receipt_prints_on_a5_at_actual_size(qtbot, centre, runner, farmer_id, tmp_path):
+    number, _out, (width, height) = _printed(qtbot, centre, runner, farmer_id, tmp_path)
     assert (round(width), round(height)) == (595, 420)  # A5 landscape, not scaled onto A4
     assert originals(centre) == [(number, "printer")]
 
@@ -126,14 +131,7 @@ def test_the_centre_may_place_a5_receipts_on_the_top_of_a4(
     qtbot, centre, runner, farmer_id, tmp_path
 ):
     change_setting(centre.database, centre.actor, RECEIPT_PLACEMENT, "a4_top")
-    number = _paid_receipt(qtbot, centre, runner, farmer_id)
-    done = []
-    out = tmp_path / "printed.pdf"
-    print_receipts_now(
-        None, centre, runner, [number], on_done=done.append, printer=_pdf_printer(out)
-    )
-    qtbot.waitUntil(lambda: done == [1], timeout=20_000)
-    width, height = _page_size(out)
+    _number, out, (width, height) = _printed(qtbot, centre, runner, farmer_id, tmp_path)
     assert (round(width), round(height)) == (595, 842)  # A4 portrait
     subprocess.run(
         [need("pdftoppm"), "-gray", "-r", "20", "-singlefile", str(out), str(tmp_path / "p")],

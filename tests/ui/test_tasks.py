@@ -38,8 +38,8 @@ def test_error_is_delivered_not_lost(qtbot):
     runner.shutdown()
 
 
-def test_cancel_stops_a_long_job(qtbot):
-    runner = TaskRunner()
+def cancel_a_long_job(qtbot, runner):
+    """A job that runs until cancelled, cancelled once it runs; the task is returned."""
     started = threading.Event()
 
     def job(control):
@@ -52,6 +52,12 @@ def test_cancel_stops_a_long_job(qtbot):
     assert started.wait(5)
     with qtbot.waitSignal(task.cancelled, timeout=5000):
         task.cancel()
+    return task
+
+
+def test_cancel_stops_a_long_job(qtbot):
+    runner = TaskRunner()
+    cancel_a_long_job(qtbot, runner)
     runner.shutdown()
 
 
@@ -90,18 +96,7 @@ def test_finished_tasks_are_freed(qtbot):
 def test_a_kept_task_still_says_how_it_ended(qtbot):
     runner = TaskRunner()
     failed = runner.submit(lambda control: 1 / 0, lane="write")
-    started = threading.Event()
-
-    def long_job(control):
-        started.set()
-        while True:
-            control.check()
-            threading.Event().wait(0.01)
-
-    cancelled = runner.submit(long_job, lane="network")
-    assert started.wait(5)
-    with qtbot.waitSignal(cancelled.cancelled, timeout=5000):
-        cancelled.cancel()
+    cancelled = cancel_a_long_job(qtbot, runner)
     qtbot.waitUntil(lambda: failed.done, timeout=5000)
     gc.collect()
     assert isinstance(failed.error, ZeroDivisionError) and cancelled.done
