@@ -25,6 +25,7 @@ ROLL_DOTS = 576
 # Epson's TM-T20II profile (576 dots, full cut): what most 80 mm desk printers emulate.
 PROFILE = "TM-T20II"
 BAUDRATE = 9600  # the usual factory setting of a serial roll printer
+THRESHOLD = 200  # grey levels below print as a dot
 _SERIAL = re.compile(r"^(COM\d+|/dev/tty\w+|/dev/pts/\d+|/dev/cu\.\S+)$", re.IGNORECASE)
 
 
@@ -55,7 +56,8 @@ def as_raster(image: Image.Image) -> Image.Image:
         height = round(image.height * ROLL_DOTS / image.width)
         image = image.resize((ROLL_DOTS, height), Image.Resampling.LANCZOS)
     grey = image.convert("L")
-    return grey.point(lambda p: 255 if p >= 128 else 0).convert("1")
+    # Anti-aliased strokes of small and grey type are light: a high threshold keeps them.
+    return grey.point(lambda p: 255 if p >= THRESHOLD else 0).convert("1")
 
 
 def print_pages(printer: RollPrinter, pages: list[Image.Image]) -> None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PIL import Image
-from PySide6.QtCore import QCoreApplication, QSize
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
@@ -46,7 +46,12 @@ def render_for_roll(pdf: bytes) -> list[Image.Image]:
         for index in range(document.pageCount()):
             points = document.pagePointSize(index)
             size = QSize(ROLL_DOTS, round(points.height() * ROLL_DOTS / points.width()))
-            image = document.render(index, size).convertToFormat(QImage.Format.Format_Grayscale8)
+            # QtPdf leaves the paper transparent, which reads as black: lay it on white.
+            image = QImage(size, QImage.Format.Format_Grayscale8)
+            image.fill(Qt.GlobalColor.white)
+            painter = QPainter(image)
+            painter.drawImage(0, 0, document.render(index, size))
+            painter.end()
             data = bytes(image.constBits())
             pages.append(
                 Image.frombuffer(

@@ -62,6 +62,8 @@ def test_one_key_after_paying_prints_on_the_roll_printer(
     assert originals(centre) == [(number, "printer")]
     (page,), tail = decode(device.read_bytes())
     assert page.width == 576 and page.height > 600  # the roll80 page, QR code and all
+    inked = page.convert("L").histogram()[0] / (page.width * page.height)
+    assert 0.02 < inked < 0.4, inked  # black print on white paper, not a black strip
     assert_cut(tail)
     assert dialog.banner.kind == "success" and problems() == []
     # The preview is the next key and now offers the copy.
