@@ -4,8 +4,9 @@
 
 On a 1366×768 screen, as on the township laptops: the payment dialog after one key printed
 the receipt on the roll printer (a device file in a scratch folder stands for it), the
-receipt's preview one key further (it must fit the screen), and the Settings page's receipt
-printer. A scratch centre, one enrolled farmer, Chinese and English.
+receipt's preview one key further (it must fit the screen), the Settings page's receipt
+printer, and the raster the roll printer received, decoded from its bytes. The household is
+the payment screenshots' (``docs/take_payment_screenshots.py``); Chinese and English.
 """
 
 from __future__ import annotations
@@ -19,19 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' he
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog
 
-from caseworker.paths import DataPaths
-from caseworker.services.centre import setup_centre
-from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.ui.dialogs.payment_dialog import PaymentDialog
 from caseworker.ui.i18n import install_language
 from caseworker.ui.preferences import ROLL_PRINTER
 from caseworker.ui.style import apply_style
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.settings_view import SettingsPage
-from docs.take_payment_screenshots import DAY
+from docs.take_payment_screenshots import DAY, household
 from docs.take_screenshots import save, wait
 from tests.printing.test_roll_printer import decode
-from tests.services.test_enrolment import farmer
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 
@@ -41,21 +38,6 @@ def until(condition, ms: int = 15_000) -> None:
     while not condition() and waited < ms:
         wait(100)
         waited += 100
-
-
-def centre(folder: Path):
-    session = setup_centre(
-        DataPaths(folder / "centre"),
-        centre_code="320583101",
-        centre_name="玉山镇社会保障服务中心",
-        admin_username="admin",
-        admin_password="correct horse 1",
-        admin_display_name="王经办",
-    ).session
-    choices = [EnrolmentChoice("resident_pension", tier_fen=50_000)]
-    choices.append(EnrolmentChoice("resident_medical"))
-    person = enrol(session.database, session.actor, farmer(), choices, today=DAY).person_id
-    return session, person
 
 
 def shots(app: QApplication, runner: TaskRunner, session, person, lang: str) -> None:
@@ -106,7 +88,7 @@ def main() -> None:
         device.touch()
         ROLL_PRINTER.put(str(device))
         for lang in ("zh", "en"):
-            session, person = centre(Path(scratch) / lang)
+            session, person, _wife = household(Path(scratch) / lang)
             try:
                 shots(app, runner, session, person, lang)
             finally:
