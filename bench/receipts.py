@@ -73,13 +73,15 @@ def main() -> None:
             raise SystemExit(f"the demo has {len(batch)} receipts; use more --persons")
         documents.receipts_pdf(db, batch[:2], reprint=True, paper=args.paper)  # fonts loaded
         samples: dict[str, list[float]] = {"without": [], "reportlab": [], "ours": []}
+        cpu: dict[str, list[float]] = {name: [] for name in samples}  # this process's CPU
         pages = size = 0
 
         def timed(name: str) -> None:
             nonlocal pages, size
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             result = documents.receipts_pdf(db, batch, reprint=True, paper=args.paper)
             samples[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
             if name == "ours":
                 pages, size = result.pages, len(result.pdf)
 
@@ -91,10 +93,18 @@ def main() -> None:
                     timed("reportlab")
             timed("ours")
         extra = dict(receipts=len(batch), paper=args.paper)
-        emit("receipts_pdf_without_qr", samples["without"], "s", **extra)
-        if samples["reportlab"]:
-            emit("receipts_pdf_reportlab_qr", samples["reportlab"], "s", **extra)
-        emit("receipts_pdf", samples["ours"], "s", pages=pages, bytes=size, target_s=3, **extra)
+        # CPU seconds beside wall seconds: on a shared machine the wall clock also counts
+        # the other builds' turns.
+        for name, figure in (
+            ("without", "receipts_pdf_without_qr"),
+            ("reportlab", "receipts_pdf_reportlab_qr"),
+            ("ours", "receipts_pdf"),
+        ):
+            if not samples[name]:
+                continue
+            more = dict(pages=pages, bytes=size, target_s=3) if name == "ours" else {}
+            emit(figure, samples[name], "s", **more, **extra)
+            emit(f"{figure}_cpu", cpu[name], "s", **extra)
         session.close()
 
 
