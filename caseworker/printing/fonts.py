@@ -135,11 +135,15 @@ class FontChain:
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` no font of the chain has, in order, each once."""
+        return list(self._missing(text))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - asked for every string drawn; strings repeat
+    def _missing(self, text: str) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for ch in text:
             if self.face_for(ch) is None and not _invisible(ch):
                 seen.setdefault(ch)
-        return list(seen)
+        return tuple(seen)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one chain per process; strings repeat a lot
     def runs(self, text: str) -> tuple[tuple[str, str, bool], ...]:

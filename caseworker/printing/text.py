@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from reportlab.lib.colors import Color, black, red
@@ -213,9 +214,10 @@ class Pen:
         return size
 
 
-def _sizes(start: float, stop: float) -> list[float]:
+@lru_cache(maxsize=256)  # a few sizes recur on every page of a batch
+def _sizes(start: float, stop: float) -> tuple[float, ...]:
     sizes, s = [], start
     while s >= stop - 1e-9:
         sizes.append(round(s, 2))
         s -= 0.5
-    return sizes
+    return tuple(sizes)

@@ -59,7 +59,11 @@ class CentreSetting(Generic[T]):
 
 
 def invalid(setting: CentreSetting[Any], code: str, message: str, message_en: str) -> NoReturn:
-    error = InvalidValue(setting.key, code, message)
+    _refuse(setting.key, code, message, message_en)
+
+
+def _refuse(key: str, code: str, message: str, message_en: str) -> NoReturn:
+    error = InvalidValue(key, code, message)
     error.message_en = message_en  # type: ignore[attr-defined]
     raise ValidationFailed([error])
 
@@ -68,33 +72,66 @@ def _scalar(name: str) -> tuple[Callable[[dict[str, Any]], Any], Callable[[Any],
     return (lambda stored: stored[name]), (lambda value: {name: value})
 
 
+def _choice_setting(
+    key: str,
+    default: str,
+    field_name: str,
+    label: tuple[str, str],
+    choices: tuple[Choice, ...],
+    refusal: tuple[str, str],
+) -> CentreSetting[str]:
+    """A setting that takes one of ``choices``; ``refusal`` (Chinese, English) says so, with
+    ``{value}`` standing for what was given."""
+    values = tuple(choice.value for choice in choices)
+
+    def check(value: str) -> None:
+        if value not in values:
+            zh, en = (words.format(value=value) for words in refusal)
+            _refuse(key, "unknown_code", zh, en)
+
+    return CentreSetting(
+        key,
+        default,
+        *_scalar(field_name),
+        check=check,
+        label=label[0],
+        label_en=label[1],
+        choices=choices,
+    )
+
+
 # -- the settings -------------------------------------------------------------------------
 
-RECEIPT_PAPERS = ("a5", "roll80")
-
-
-def _check_paper(paper: str) -> None:
-    if paper not in RECEIPT_PAPERS:
-        invalid(
-            RECEIPT_PAPER,
-            "unknown_code",
-            f"收据纸张应为 a5 或 roll80，不能是“{paper}”。",
-            f"The receipt paper is a5 or roll80, not “{paper}”.",
-        )
-
-
-RECEIPT_PAPER: CentreSetting[str] = CentreSetting(
+RECEIPT_PAPER = _choice_setting(
     "printing.receipt_paper",
     "a5",
-    *_scalar("paper"),
-    check=_check_paper,
-    label="收据纸张",
-    label_en="Receipt paper",
-    choices=(
-        Choice("a5", "A5 纸", "A5 sheet"),
-        Choice("roll80", "80 毫米卷纸", "80 mm roll"),
+    "paper",
+    ("收据纸张", "Receipt paper"),
+    (Choice("a5", "A5 纸", "A5 sheet"), Choice("roll80", "80 毫米卷纸", "80 mm roll")),
+    (
+        "收据纸张应为 a5 或 roll80，不能是“{value}”。",
+        "The receipt paper is a5 or roll80, not “{value}”.",
     ),
 )
+RECEIPT_PAPERS = tuple(choice.value for choice in RECEIPT_PAPER.choices)
+
+# Where an A5 receipt goes on the desk printer's paper: on A5 paper at its own size, or on
+# the upper half of an A4 sheet (a printer that holds only A4). The roll prints on the roll.
+RECEIPT_PLACEMENT = _choice_setting(
+    "printing.receipt_placement",
+    "a5",
+    "placement",
+    ("A5 收据打印在", "A5 receipts print on"),
+    (
+        Choice("a5", "A5 纸（实际大小）", "A5 paper (actual size)"),
+        Choice("a4_top", "A4 纸上半张（实际大小）", "Top half of A4 (actual size)"),
+    ),
+    (
+        "A5 收据的放置应为 a5（A5 纸）或 a4_top（A4 纸上半张），不能是“{value}”。",
+        "A5 receipts go on a5 (A5 paper) or a4_top (the top half of A4), not “{value}”.",
+    ),
+)
+RECEIPT_PLACEMENTS = tuple(choice.value for choice in RECEIPT_PLACEMENT.choices)
 
 # The administrator's font file, tried before the system fonts (checked where it is set, in
 # ``services.documents_settings``, because checking needs the printing module).
@@ -148,32 +185,21 @@ GUARDRAILS: CentreSetting[Guardrails] = CentreSetting(
 
 # One receipt for a whole visit (several schemes, several household members), or one receipt
 # per scheme for provinces that require it.
-RECEIPT_GROUPINGS = ("visit", "scheme")
-
-
-def _check_grouping(grouping: str) -> None:
-    if grouping not in RECEIPT_GROUPINGS:
-        invalid(
-            RECEIPT_GROUPING,
-            "unknown_code",
-            f"收据开具方式应为 visit（一次办理一张）或 scheme（每个险种一张），不能是“{grouping}”。",
-            f"Receipt grouping is visit (one per visit) or scheme (one per scheme), "
-            f"not “{grouping}”.",
-        )
-
-
-RECEIPT_GROUPING: CentreSetting[str] = CentreSetting(
+RECEIPT_GROUPING = _choice_setting(
     "payments.receipt_grouping",
     "visit",
-    *_scalar("grouping"),
-    check=_check_grouping,
-    label="收据开具方式",
-    label_en="Receipts",
-    choices=(
+    "grouping",
+    ("收据开具方式", "Receipts"),
+    (
         Choice("visit", "一次办理开一张收据", "One receipt per visit"),
         Choice("scheme", "每个险种各开一张", "One receipt per scheme"),
     ),
+    (
+        "收据开具方式应为 visit（一次办理一张）或 scheme（每个险种一张），不能是“{value}”。",
+        "Receipt grouping is visit (one per visit) or scheme (one per scheme), not “{value}”.",
+    ),
 )
+RECEIPT_GROUPINGS = tuple(choice.value for choice in RECEIPT_GROUPING.choices)
 
 # Only records a supervisor approved go upstream; a centre without supervisors turns it off.
 REVIEW_REQUIRED: CentreSetting[bool] = CentreSetting(
@@ -211,6 +237,7 @@ CENTRE_SETTINGS: dict[str, CentreSetting[Any]] = {
     setting.key: setting
     for setting in (
         RECEIPT_PAPER,
+        RECEIPT_PLACEMENT,
         FONT_PATH,
         GUARDRAILS,
         RECEIPT_GROUPING,

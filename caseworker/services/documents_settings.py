@@ -12,6 +12,8 @@ from caseworker.services.actor import Actor
 from caseworker.services.centre_settings import (
     FONT_PATH,
     RECEIPT_PAPER,
+    RECEIPT_PLACEMENT,
+    RECEIPT_PLACEMENTS,
     change_setting,
     invalid,
     read_setting,
@@ -23,6 +25,12 @@ from caseworker.store.database import Database
 def receipt_paper(database: Database) -> Paper:
     paper = read_setting(database, RECEIPT_PAPER)
     return paper if paper in PAPERS else "a5"
+
+
+def receipt_placement(database: Database) -> str:
+    """``a5`` (A5 paper, actual size) or ``a4_top`` (the upper half of an A4 sheet)."""
+    placement = read_setting(database, RECEIPT_PLACEMENT)
+    return placement if placement in RECEIPT_PLACEMENTS else "a5"
 
 
 def set_receipt_paper(database: Database, actor: Actor, paper: str) -> None:

@@ -42,3 +42,6 @@ WINDOW_PAGE = Preference("window/page")
 CARD_READER_KIND = Preference("devices/card_reader_kind", "")
 CARD_READER_PORT = Preference("devices/card_reader_port", "")
 CARD_READER_LIBRARY = Preference("devices/card_reader_library", "")
+# This desk's 80 mm ESC/POS roll printer (a serial port such as COM3 or /dev/ttyUSB0, or a
+# device file such as /dev/usb/lp0); empty: receipts go to the system's default printer.
+ROLL_PRINTER = Preference("printing/roll_printer", "")

@@ -1,13 +1,15 @@
 """Print preview, printing and "save as PDF" for the documents ``services.documents`` builds.
 
-Entry points for the screens (each returns the dialog it opened):
-- ``preview_enrolment_form(parent, session, person_ref)`` after saving an enrolment;
-- ``preview_receipt(parent, session, receipt_number, reprint=False)`` after a payment: the
-  original once, copies after (``ui.receipt_printing``, ``services.receipt_issue``);
-- ``preview_void_slip(parent, session, receipt_number)`` after a void;
-- ``preview_daily_report(parent, session, day)``, ``preview_remittance(parent, session, day)``
-  and ``preview_survey(parent, session,
-  village_code, blank=False)``;
+Entry points for the screens. Each builds its document on the runner's read lane (the
+database is never read or written on the UI thread), opens the preview on the UI thread when
+it is ready, and returns the ``Task``; ``on_open`` gets the dialog:
+- ``preview_enrolment_form(parent, session, person_ref, runner)`` after saving an enrolment;
+- ``preview_receipt(parent, session, receipt_number, runner, reprint=False)`` after a
+  payment: the original once, copies after (``ui.receipt_printing``,
+  ``services.receipt_issue``); ``ui.desk_printing`` prints it without a preview;
+- ``preview_void_slip(parent, session, receipt_number, runner)`` after a void;
+- ``preview_daily_report(parent, session, day, runner)``, ``preview_remittance(...)`` and
+  ``preview_survey(parent, session, village_code, runner, blank=False)``;
 - ``print_day_receipts(parent, runner, session, day)``: copies of every receipt of a day,
   built on the background runner with progress and cancel, then previewed.
 
@@ -20,10 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Literal, TypeVar
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QSize,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -41,9 +53,8 @@ from PySide6.QtWidgets import (
 
 from caseworker.printing.fonts import describe_missing
 from caseworker.printing.layout import PrintResult
-from caseworker.services import documents, receipt_issue
+from caseworker.services import documents
 from caseworker.services.centre import OpenSession
-from caseworker.services.errors import ServiceError
 from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
@@ -65,9 +76,20 @@ def open_pdf(pdf: bytes, parent: QWidget | None = None) -> QPdfDocument:
     return document
 
 
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+# How the pages go onto the printer's paper:
+# - "fit": scaled to the printer's page (forms and lists, on whatever the printer holds);
+# - "own": the paper is the document's own size, printed at actual size (an A5 receipt on
+#   A5, the 80 mm roll's page on the roll);
+# - "a4_top": at actual size on the upper half of an A4 sheet (an A5 receipt where the
+#   printer holds only A4; the centre's setting ``printing.receipt_placement``).
+Placement = Literal["fit", "own", "a4_top"]
+
+
+def print_pdf(pdf: bytes, printer: QPrinter, placement: Placement = "fit") -> int:
     """Render each page at the printer's resolution and paint it; returns pages printed."""
     document = open_pdf(pdf)
+    if document.pageCount() and placement != "fit":
+        _set_paper(printer, document.pagePointSize(0), placement)
     painter = QPainter()
     if not painter.begin(printer):
         raise PdfError(f"the printer {printer.printerName()!r} could not be opened")
@@ -80,24 +102,58 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
             points = document.pagePointSize(index)
             size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
             image = document.render(index, size)
-            target = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(target.x(), target.y(), image.scaled(scaled))
+            if placement == "fit":
+                target = painter.viewport()
+                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(target.x(), target.y(), image.scaled(scaled))
+            else:  # actual size from the paper's top left corner (a full-page printer)
+                painter.drawImage(QRect(0, 0, size.width(), size.height()), image)
     finally:
         painter.end()
         document.close()
     return pages
 
 
+def _set_paper(printer: QPrinter, points: QSizeF, placement: Placement) -> None:
+    """The paper for ``placement``: the page's own size, or A4 portrait; no margins, since
+    the documents carry their own."""
+    if placement == "a4_top":
+        size = QPageSize(QPageSize.PageSizeId.A4)
+        orientation = QPageLayout.Orientation.Portrait
+    else:
+        short, long = sorted((points.width(), points.height()))
+        size = QPageSize(
+            QSizeF(short, long),
+            QPageSize.Unit.Point,
+            "",
+            QPageSize.SizeMatchPolicy.FuzzyMatch,
+        )
+        landscape = points.width() > points.height()
+        orientation = (
+            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        )
+    printer.setFullPage(True)
+    printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
+
+
+def preview_size(available: QSize) -> QSize:
+    """900×1000 where the screen has room; inside it, frame and taskbar included, on a
+    1366×768 laptop (the dialog used to open 1000 high whatever the screen)."""
+    return QSize(min(900, available.width() - 40), min(1000, available.height() - 60))
+
+
 class PrintPreviewDialog(QDialog):
     """The document as it will print, with 打印 (Ctrl+P), 另存为 PDF (Ctrl+S) and 关闭."""
+
+    placement: Placement = "fit"  # receipts print on their paper (``ReceiptPreviewDialog``)
 
     def __init__(self, result: PrintResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result = result
         self.setObjectName("printPreview")
         self.setWindowTitle(self.tr("打印预览 — %1").replace("%1", result.title))
-        self.resize(900, 1000)
+        screen = self.screen()
+        self.resize(preview_size(screen.availableGeometry().size()) if screen else QSize(900, 700))
         self.document = open_pdf(result.pdf, self)
         layout = QVBoxLayout(self)
 
@@ -170,7 +226,7 @@ class PrintPreviewDialog(QDialog):
     def print_to(self, printer: QPrinter) -> int:
         printer.setDocName(self.result.title)
         try:
-            pages = print_pdf(self.result.pdf, printer)
+            pages = print_pdf(self.result.pdf, printer, self.placement)
         except PdfError as error:
             QMessageBox.critical(self, self.tr("打印失败"), str(error))
             return 0
@@ -233,86 +289,146 @@ def show_preview(dialog: Preview) -> Preview:
     return dialog
 
 
-def open_preview(parent: QWidget | None, make: Callable[[], Preview]) -> Preview | None:
-    """The preview ``make`` builds, shown; a service's refusal is told instead."""
-    try:
-        dialog = make()
-    except ServiceError as error:
+Built = TypeVar("Built")
+OnOpen = Callable[[PrintPreviewDialog], None] | None  # called with the preview once it opened
+
+
+def open_preview(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    build: Callable[[], Built],
+    make: Callable[[Built], Preview],
+    on_open: Callable[[Preview], None] | None = None,
+) -> Task:
+    """``build`` (the database work) on the runner's read lane, then the preview ``make``
+    makes of it, shown on the UI thread; a refusal or failure is told instead."""
+
+    def opened(built: Built) -> None:
+        try:
+            dialog = show_preview(make(built))
+        except PdfError as error:
+            tell(parent, str(error))
+            return
+        if on_open is not None:
+            on_open(dialog)
+
+    def failed(error: BaseException) -> None:
         tell(parent, message_for(error))
-        return None
-    return show_preview(dialog)
+
+    return runner.submit(lambda _control: build(), on_success=opened, on_failure=failed)
 
 
-def _preview(parent: QWidget | None, make: Callable[[], PrintResult]) -> PrintPreviewDialog | None:
-    return open_preview(parent, lambda: PrintPreviewDialog(make(), parent))
+def _preview(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    build: Callable[[], PrintResult],
+    on_open: Callable[[Any], None] | None = None,
+) -> Task:
+    return open_preview(
+        parent, runner, build, lambda result: PrintPreviewDialog(result, parent), on_open
+    )
 
 
 def preview_enrolment_form(
-    parent: QWidget | None, session: OpenSession, person_ref: str
-) -> PrintPreviewDialog | None:
+    parent: QWidget | None,
+    session: OpenSession,
+    person_ref: str,
+    runner: TaskRunner,
+    on_open: OnOpen = None,
+) -> Task:
     """参保登记表 of a person (ID number or UUID), previewed for printing and signature."""
-    return _preview(parent, lambda: documents.enrolment_form_pdf(session.database, person_ref))
+    database = session.database
+    return _preview(
+        parent, runner, lambda: documents.enrolment_form_pdf(database, person_ref), on_open
+    )
 
 
 def preview_receipt(
     parent: QWidget | None,
     session: OpenSession,
     receipt_number: str,
+    runner: TaskRunner,
     reprint: bool = False,
-    runner: TaskRunner | None = None,
-) -> PrintPreviewDialog | None:
+    on_open: Callable[[Any], None] | None = None,
+) -> Task:
     """缴费凭证 on the centre's receipt paper: the original if it never went out, else a
     copy (副本); ``reprint`` asks for a copy. What goes out is recorded after it went out."""
-    from caseworker.ui.receipt_printing import ReceiptPreviewDialog
+    from caseworker.ui.receipt_printing import ReceiptPreviewDialog, receipt_to_print
 
-    database, actor = session.database, session.actor
     return open_preview(
         parent,
-        lambda: ReceiptPreviewDialog(
-            receipt_issue.receipt_output(database, actor, receipt_number, copy=reprint),
-            session,
-            runner,
-            parent,
-        ),
+        runner,
+        lambda: receipt_to_print(session, receipt_number, copy=reprint),
+        lambda ready: ReceiptPreviewDialog(ready.output, session, runner, parent, ready.placement),
+        on_open,
     )
 
 
 def preview_void_slip(
-    parent: QWidget | None, session: OpenSession, receipt_number: str
-) -> PrintPreviewDialog | None:
+    parent: QWidget | None,
+    session: OpenSession,
+    receipt_number: str,
+    runner: TaskRunner,
+    on_open: OnOpen = None,
+) -> Task:
     """作废凭证 of a voided receipt, offered right after the void."""
     from caseworker.services.void_slips import void_slip_pdf
 
-    return _preview(parent, lambda: void_slip_pdf(session.database, receipt_number))
+    database = session.database
+    return _preview(parent, runner, lambda: void_slip_pdf(database, receipt_number), on_open)
 
 
 def preview_receipts(
-    parent: QWidget | None, session: OpenSession, receipt_numbers: list[str]
-) -> PrintPreviewDialog | None:
+    parent: QWidget | None,
+    session: OpenSession,
+    receipt_numbers: list[str],
+    runner: TaskRunner,
+    on_open: OnOpen = None,
+) -> Task:
     """A visit's receipts, one per scheme where the centre issues them so, in one preview."""
-    return _preview(parent, lambda: documents.receipts_pdf(session.database, receipt_numbers))
+    database, numbers = session.database, list(receipt_numbers)
+    return _preview(parent, runner, lambda: documents.receipts_pdf(database, numbers), on_open)
 
 
 def preview_daily_report(
-    parent: QWidget | None, session: OpenSession, day: date
-) -> PrintPreviewDialog | None:
-    return _preview(parent, lambda: documents.daily_report_pdf(session.database, day))
+    parent: QWidget | None,
+    session: OpenSession,
+    day: date,
+    runner: TaskRunner,
+    on_open: OnOpen = None,
+) -> Task:
+    database = session.database
+    return _preview(parent, runner, lambda: documents.daily_report_pdf(database, day), on_open)
 
 
 def preview_remittance(
-    parent: QWidget | None, session: OpenSession, day: date
-) -> PrintPreviewDialog | None:
+    parent: QWidget | None,
+    session: OpenSession,
+    day: date,
+    runner: TaskRunner,
+    on_open: OnOpen = None,
+) -> Task:
     """现金解缴清单 of ``day``: a clerk's own receipts, a supervisor's every operator's."""
     from caseworker.services.remittance import remittance_pdf
 
-    return _preview(parent, lambda: remittance_pdf(session.database, session.actor, day))
+    database, actor = session.database, session.actor
+    return _preview(parent, runner, lambda: remittance_pdf(database, actor, day), on_open)
 
 
 def preview_survey(
-    parent: QWidget | None, session: OpenSession, village_code: str, blank: bool = False
-) -> PrintPreviewDialog | None:
+    parent: QWidget | None,
+    session: OpenSession,
+    village_code: str,
+    runner: TaskRunner,
+    blank: bool = False,
+    on_open: OnOpen = None,
+) -> Task:
+    database = session.database
     return _preview(
-        parent, lambda: documents.survey_pdf(session.database, village_code, blank=blank)
+        parent,
+        runner,
+        lambda: documents.survey_pdf(database, village_code, blank=blank),
+        on_open,
     )
 
 

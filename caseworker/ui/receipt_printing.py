@@ -10,6 +10,7 @@ copy, so pressing 打印 again prints a 副本, audited like every copy.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication
@@ -17,11 +18,37 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from caseworker.services import documents, receipt_issue
 from caseworker.services.centre import OpenSession
+from caseworker.services.documents_settings import receipt_placement
 from caseworker.services.errors import ServiceError
 from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
-from caseworker.ui.printing import PrintPreviewDialog, run_batch, show_preview, tell
-from caseworker.ui.tasks import SynchronousRunner, Task, TaskControl, TaskRunner
+from caseworker.ui.printing import Placement, PrintPreviewDialog, run_batch, show_preview, tell
+from caseworker.ui.tasks import Task, TaskControl, TaskRunner
+
+
+@dataclass(frozen=True)
+class ReceiptToPrint:
+    """A receipt built on the runner, with where its pages go on the printer's paper."""
+
+    output: ReceiptOutput
+    placement: Placement
+
+
+def receipt_to_print(
+    session: OpenSession, receipt_number: str, *, copy: bool = False, paper: str | None = None
+) -> ReceiptToPrint:
+    """The receipt ``receipt_issue`` decides on (run it on the runner: it reads the store),
+    on ``paper`` or the centre's, placed as the centre sets for A5."""
+    database, actor = session.database, session.actor
+    output = receipt_issue.receipt_output(database, actor, receipt_number, copy=copy, paper=paper)
+    return ReceiptToPrint(output, _placement(session, paper))
+
+
+def _placement(session: OpenSession, paper: str | None) -> Placement:
+    database = session.database
+    if (paper or documents.receipt_paper(database)) != "a5":
+        return "own"  # the roll's page is the roll
+    return "a4_top" if receipt_placement(database) == "a4_top" else "own"
 
 
 class ReceiptPreviewDialog(PrintPreviewDialog):
@@ -29,13 +56,15 @@ class ReceiptPreviewDialog(PrintPreviewDialog):
         self,
         output: ReceiptOutput,
         session: OpenSession,
-        runner: TaskRunner | None = None,
+        runner: TaskRunner,
         parent: QWidget | None = None,
+        placement: Placement = "own",
     ) -> None:
         super().__init__(output.result, parent)
         self.output = output
         self.session = session
-        self.runner = runner or SynchronousRunner()
+        self.runner = runner
+        self.placement = placement
         self.recorded = 0  # outputs recorded from this dialog
         self.edition = QLabel(self)
         self.edition.setObjectName("receiptEdition")
@@ -96,7 +125,7 @@ def print_day_receipts(
     """Copies of every receipt of ``day`` in one document, each audited once it went out."""
     database, actor = session.database, session.actor
 
-    def job(control: TaskControl) -> ReceiptOutput:
+    def job(control: TaskControl) -> ReceiptToPrint:
         numbers = documents.receipt_numbers_for_day(database, day)
         if not numbers:
             raise ServiceError("empty", f"{day} 没有收据。", f"No receipts on {day}.")
@@ -105,13 +134,15 @@ def print_day_receipts(
             control.check()
             control.report(done, total, f"{done}/{total}")
 
-        return receipt_issue.receipts_output(database, actor, numbers, progress=progress)
+        output = receipt_issue.receipts_output(database, actor, numbers, progress=progress)
+        return ReceiptToPrint(output, _placement(session, None))
 
-    def done(output: ReceiptOutput) -> None:
+    def done(ready: ReceiptToPrint) -> None:
         if on_done is not None:
-            on_done(output)
+            on_done(ready.output)
         else:
-            show_preview(ReceiptPreviewDialog(output, session, runner, parent))
+            dialog = ReceiptPreviewDialog(ready.output, session, runner, parent, ready.placement)
+            show_preview(dialog)
 
     label = QCoreApplication.translate("Printing", "正在生成 %1 的收据…").replace("%1", str(day))
     return run_batch(parent, runner, label, job, done)  # type: ignore[arg-type]

@@ -3,11 +3,19 @@
 Lanes, as Anki's task manager and Picard's thread helpers do it:
 - ``write``: one worker, so there is one database writer at a time;
 - ``read``: a small pool for searches and look-ups (SQLite in WAL mode reads concurrently);
-- ``network``: one worker for sync, apart from the database lanes.
+- ``network``: one worker for sync, apart from the database lanes;
+- ``device``: one worker for devices on the desk (a receipt roll printer), which may be slow
+  or unplugged.
 
 A job is a callable taking a ``TaskControl`` (for progress and cancellation) and returning
 a value. Its result or exception comes back on the UI thread through Qt signals.
 ``SynchronousRunner`` runs jobs inline, for tests that want no threads.
+
+A ``Task`` has no Qt parent (each used to be a child of the runner for the whole session:
+200 jobs left 200 children). The runner holds it while the job runs and until its signals
+have gone out, then lets go, so it is freed as soon as no caller keeps it; a caller that
+does may read ``done``, ``result`` and ``error`` afterwards. Callers connect to the signals
+right after ``submit``, before the task can finish.
 """
 
 from __future__ import annotations
@@ -93,12 +101,14 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._relay = _Relay()
         self._relay.completed.connect(self._one_done)
+        self._running: set[Task] = set()  # submitted, results not yet on the UI thread
         self._active = 0  # submitted jobs whose results have not reached the UI thread yet
         self._when_idle: list[Callable[[], None]] = []
         self._lanes = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cw-write"),
             "read": ThreadPoolExecutor(2, thread_name_prefix="cw-read"),
             "network": ThreadPoolExecutor(1, thread_name_prefix="cw-net"),
+            "device": ThreadPoolExecutor(1, thread_name_prefix="cw-device"),
         }
 
     def submit(
@@ -116,6 +126,7 @@ class TaskRunner(QObject):
             self._relay.completed.emit(task, result, error)
 
         self._active += 1
+        self._running.add(task)
         self._lanes[lane].submit(work)
         return task
 
@@ -127,7 +138,8 @@ class TaskRunner(QObject):
         else:
             self._when_idle.append(callback)
 
-    def _one_done(self, *_completed: object) -> None:
+    def _one_done(self, task: Task, *_completed: object) -> None:
+        self._running.discard(task)
         self._active -= 1
         if self._active == 0:
             callbacks, self._when_idle = self._when_idle, []
@@ -139,7 +151,7 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None] | None,
         on_failure: Callable[[BaseException], None] | None,
     ) -> Task:
-        task = Task(self)
+        task = Task()
         if on_success:
             task.succeeded.connect(on_success)
         if on_failure:

@@ -689,6 +689,17 @@
     </message>
 </context>
 <context>
+    <name>DeskPrinting</name>
+    <message>
+        <source>这台电脑没有默认打印机：请在系统设置里设定默认打印机，或在设置页填写卷纸打印机端口；也可以按 Ctrl+Shift+P 预览后选择打印机。</source>
+        <translation>This computer has no default printer: set one in the system settings, or enter the roll printer&apos;s port on the Settings page; or press Ctrl+Shift+P to preview and choose a printer.</translation>
+    </message>
+    <message>
+        <source>卷纸打印机 %1 没有收到收据（%2）：请检查电源、纸和连接线后再按打印。</source>
+        <translation>The roll printer %1 did not take the receipt (%2): check its power, paper and cable, then press Print again.</translation>
+    </message>
+</context>
+<context>
     <name>DocumentChecklist</name>
     <message>
         <source>填写身份证号和就业类别后列出需查验的材料</source>
@@ -2231,6 +2242,22 @@
         <translation>Print receipt</translation>
     </message>
     <message>
+        <source>直接打印到本机的收据打印机（Ctrl+P）</source>
+        <translation>Print straight to this desk&apos;s receipt printer (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>预览…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <source>预览收据</source>
+        <translation>Preview the receipt</translation>
+    </message>
+    <message>
+        <source>预览收据，可选择打印机或另存为 PDF（Ctrl+Shift+P）</source>
+        <translation>Preview the receipt, choose a printer or save it as PDF (Ctrl+Shift+P)</translation>
+    </message>
+    <message>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -2277,6 +2304,18 @@
     <message>
         <source>月缴费基数{n}元</source>
         <translation>Monthly contribution base ¥{n}</translation>
+    </message>
+    <message>
+        <source>正在打印收据……</source>
+        <translation>Printing the receipt…</translation>
+    </message>
+    <message>
+        <source>收据已送到打印机。</source>
+        <translation>The receipt went to the printer.</translation>
+    </message>
+    <message>
+        <source>收据没有打印，请看提示。</source>
+        <translation>The receipt was not printed: see the message.</translation>
     </message>
     <message>
         <source>{period} 已缴费（收据 {number}）</source>
@@ -2845,6 +2884,25 @@
     <message>
         <source>副本：原件已经出具。每次打印或保存副本都记入审计日志。</source>
         <translation>Copy (副本): the original has been issued. Every copy printed or saved is written to the audit trail.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrinterBox</name>
+    <message>
+        <source>本机收据打印机</source>
+        <translation>This desk&apos;s receipt printer</translation>
+    </message>
+    <message>
+        <source>卷纸打印机端口</source>
+        <translation>Roll printer port</translation>
+    </message>
+    <message>
+        <source>例如 COM3、/dev/ttyUSB0、/dev/usb/lp0</source>
+        <translation>for example COM3, /dev/ttyUSB0, /dev/usb/lp0</translation>
+    </message>
+    <message>
+        <source>填写 80 毫米 ESC/POS 卷纸打印机的串口或设备文件，收据按 Ctrl+P 直接打印到它；留空则打印到系统默认打印机（A5 收据按中心设置放在纸上）。</source>
+        <translation>The serial port or device file of an 80 mm ESC/POS roll printer: Ctrl+P prints receipts straight to it. Leave it empty to print on the system&apos;s default printer (A5 receipts placed on the paper as the centre sets).</translation>
     </message>
 </context>
 <context>
@@ -3786,6 +3844,14 @@
     <message>
         <source>打印登记表</source>
         <translation>Print enrolment form</translation>
+    </message>
+    <message>
+        <source>缴费后：收据直接打印到本机收据打印机</source>
+        <translation>After a payment: print the receipt straight to this desk&apos;s receipt printer</translation>
+    </message>
+    <message>
+        <source>缴费后：预览收据，选择打印机</source>
+        <translation>After a payment: preview the receipt, choose a printer</translation>
     </message>
     <message>
         <source>从人员页面返回查找</source>

@@ -4,6 +4,11 @@ the app's own Qt code, and the spooled PDF read back.
 Needs root (to start cupsd and add the queue) and the Debian packages cups, cups-client and
 printer-driver-cups-pdf (installer/system-packages.sh). Anywhere else it is skipped, with
 the reason printed.
+
+The machine is left as it was found: the queue removed and the earlier default printer back;
+when the test started the scheduler itself (``cupsd -f``, stopped by its pid), the files the
+scheduler rewrites (its configuration with their ``.O`` backups, cache, logs, spool) are put
+back byte for byte; the spooled PDF is deleted, and its folder if the test made it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -23,8 +29,53 @@ from caseworker.printing.receipt import build_receipt
 from tests.printing import samples
 
 QUEUE = "CaseworkerPDF"
+TITLE = f"cw-cups-test-{os.getpid()}"  # the job's name, and so the spooled file's
 CONFIG = Path("/etc/cups/cups-pdf.conf")
 PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
+# What a scheduler run rewrites: restored when the test started (and stopped) the scheduler.
+SCHEDULER_FILES = (
+    Path("/etc/cups"),
+    Path("/var/cache/cups"),
+    Path("/var/log/cups"),
+    Path("/var/spool/cups"),
+    Path("/run/cups/printcap"),
+)
+
+
+class Snapshot:
+    """Every file under ``roots`` (bytes and mode) now, so that ``restore`` can put them
+    back and remove what appeared since."""
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        self.roots = roots
+        self.files = {path: (path.read_bytes(), path.stat().st_mode) for path in self._walk()}
+        self.dirs = {path for root in roots if root.is_dir() for path in root.rglob("*")}
+        self.dirs = {path for path in self.dirs if path.is_dir()}
+
+    def _walk(self) -> list[Path]:
+        found: list[Path] = []
+        for root in self.roots:
+            if root.is_file():
+                found.append(root)
+            elif root.is_dir():
+                found += [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+        return found
+
+    def restore(self) -> None:
+        for path in self._walk():
+            if path not in self.files:
+                path.unlink()
+        for path, (data, mode) in self.files.items():
+            if not path.exists() or path.read_bytes() != data:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            os.chmod(path, mode)
+        for root in self.roots:
+            if root.is_dir():
+                for path in sorted(root.rglob("*"), reverse=True):
+                    if path.is_dir() and path not in self.dirs:
+                        with suppress(OSError):
+                            path.rmdir()
 
 
 def _skip_unless_possible() -> None:
@@ -57,35 +108,58 @@ def queue() -> Iterator[str]:
     """The CUPS-PDF queue as the default printer; afterwards the machine is as it was: the
     queue removed, the earlier default back, and cupsd stopped if this started it."""
     _skip_unless_possible()
-    started_here = None
+    scheduler: subprocess.Popen | None = None
+    before: Snapshot | None = None
     if _run("lpstat", "-r").returncode != 0 or "not running" in _run("lpstat", "-r").stdout:
+        before = Snapshot(SCHEDULER_FILES)
         cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
-        started = _run(cupsd)
-        started_here = cupsd
-        if started.returncode != 0:
-            pytest.skip(f"CUPS test: cupsd would not start: {started.stderr.strip()}")
+        # In the foreground, so this test holds its pid and stops exactly this scheduler.
+        scheduler = subprocess.Popen([cupsd, "-f"], stderr=subprocess.PIPE)
         for _ in range(100):  # waiting for the scheduler, not timing anything
-            if "is running" in _run("lpstat", "-r").stdout:
+            if "is running" in _run("lpstat", "-r").stdout or scheduler.poll() is not None:
                 break
             time.sleep(0.1)
-        else:
+        if "is running" not in _run("lpstat", "-r").stdout:
+            _stop(scheduler, before)
             pytest.skip("CUPS test: cupsd did not come up")
     earlier = _run("lpstat", "-d").stdout.partition(":")[2].strip()
     existed = _run("lpstat", "-p", QUEUE).returncode == 0
-    added = _run("lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", str(PPD))
-    if added.returncode != 0:
-        pytest.skip(f"CUPS test: could not add the CUPS-PDF queue: {added.stderr.strip()}")
-    made_default = _run("lpadmin", "-d", QUEUE)
-    assert made_default.returncode == 0, made_default.stderr
+    out_dir = _output_dir()
+    out_existed = out_dir.exists()
     try:
+        added = _run("lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", str(PPD))
+        if added.returncode != 0:
+            pytest.skip(f"CUPS test: could not add the CUPS-PDF queue: {added.stderr.strip()}")
+        made_default = _run("lpadmin", "-d", QUEUE)
+        assert made_default.returncode == 0, made_default.stderr
         yield QUEUE
     finally:
         if not existed:
             _run("lpadmin", "-x", QUEUE)
         if earlier and earlier != QUEUE:
             _run("lpadmin", "-d", earlier)
-        if started_here is not None:
-            _run("pkill", "-x", "cupsd")
+        for spooled in out_dir.glob(f"{TITLE}*") if out_dir.exists() else ():
+            spooled.unlink()
+        if not out_existed and out_dir.exists() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        assert not list(out_dir.glob(f"{TITLE}*")) if out_dir.exists() else True
+        if scheduler is not None:
+            _stop(scheduler, before)
+            assert before is not None and Snapshot(SCHEDULER_FILES).files == before.files
+
+
+def _stop(scheduler: subprocess.Popen, before: Snapshot | None) -> None:
+    """Stop the scheduler this test started (by its pid), then put its files back."""
+    scheduler.terminate()
+    try:
+        scheduler.wait(30)
+    except subprocess.TimeoutExpired:
+        scheduler.kill()
+        scheduler.wait(30)
+    if scheduler.stderr is not None:
+        scheduler.stderr.close()
+    if before is not None:
+        before.restore()
 
 
 def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, tmp_path):
@@ -96,7 +170,7 @@ def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, t
     assert QPrinterInfo.defaultPrinterName() == queue
     out_dir = _output_dir()
     before = set(out_dir.glob("*.pdf")) if out_dir.exists() else set()
-    title = f"cw-cups-test-{os.getpid()}"
+    title = TITLE
     result = build_receipt(samples.visit_receipt(), chain)
 
     printer = QPrinter(QPrinterInfo.defaultPrinter(), QPrinter.PrinterMode.HighResolution)

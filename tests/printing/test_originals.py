@@ -78,7 +78,9 @@ def test_a_voided_receipts_copy_says_copy_and_void(paid, tmp_path):
 
 def test_the_preview_records_the_original_once_and_then_shows_the_copy(qtbot, paid, tmp_path):
     db, number = paid.clerk.database, paid.receipts[0]
-    dialog = ReceiptPreviewDialog(receipt_output(db, paid.clerk.actor, number), paid.clerk)
+    dialog = ReceiptPreviewDialog(
+        receipt_output(db, paid.clerk.actor, number), paid.clerk, SynchronousRunner()
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.output.original and "原件" in dialog.edition.text()
@@ -107,7 +109,9 @@ def test_a_failed_save_records_nothing_and_the_original_stays_unissued(
     qtbot, paid, tmp_path, monkeypatch
 ):
     db, number = paid.clerk.database, paid.receipts[0]
-    dialog = ReceiptPreviewDialog(receipt_output(db, paid.clerk.actor, number), paid.clerk)
+    dialog = ReceiptPreviewDialog(
+        receipt_output(db, paid.clerk.actor, number), paid.clerk, SynchronousRunner()
+    )
     qtbot.addWidget(dialog)
     shown: list[str] = []
     # The operator's message box, caught instead of waiting for a click.
@@ -128,7 +132,7 @@ def test_the_days_receipts_are_copies_audited_only_once_saved(qtbot, paid, tmp_p
     (output,) = done
     assert not output.original and output.receipt_numbers == tuple(sorted(paid.receipts))
     assert trail(paid) == []
-    dialog = ReceiptPreviewDialog(output, paid.clerk)
+    dialog = ReceiptPreviewDialog(output, paid.clerk, SynchronousRunner())
     qtbot.addWidget(dialog)
     assert dialog.save_to(tmp_path / "day.pdf")
     assert sorted(trail(paid)) == sorted(("payment.reprint", n, "file") for n in paid.receipts)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
 from caseworker.printing.enrolment_form import build_enrolment_form
+from caseworker.services import documents
 from caseworker.store.models import AuditEntry
 from caseworker.ui.printing import (
     PrintPreviewDialog,
@@ -21,7 +22,8 @@ from caseworker.ui.printing import (
     print_day_receipts,
     print_pdf,
 )
-from caseworker.ui.tasks import Cancelled, SynchronousRunner, TaskControl
+from caseworker.ui.receipt_printing import ReceiptPreviewDialog
+from caseworker.ui.tasks import Cancelled, SynchronousRunner, TaskControl, TaskRunner
 from tests.conftest import TODAY
 from tests.printing import samples
 from tests.printing.conftest import NO_FONT, need
@@ -66,11 +68,31 @@ def test_printing_renders_every_page_through_qprinter(qtbot, chain, tmp_path):
     assert pdf_pages(tmp_path / "printed.pdf") == result.pages
 
 
-def test_entry_points_open_previews_from_the_store(qtbot, paid, tmp_path):
-    form = preview_enrolment_form(None, paid.clerk, paid.id_number)
-    receipt = preview_receipt(None, paid.clerk, paid.receipts[0], reprint=True)
+@pytest.fixture
+def runner(qtbot):
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown()
+
+
+def test_entry_points_open_previews_from_the_store(qtbot, paid, tmp_path, runner, monkeypatch):
+    """The documents are built on the runner's read lane, not on the UI thread; the preview
+    opens when they are ready."""
+    opened, threads = [], []
+    original = documents.enrolment_form_pdf
+
+    def watched(*args, **kwargs):  # the real builder, noting which thread ran it
+        threads.append(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "enrolment_form_pdf", watched)
+    preview_enrolment_form(None, paid.clerk, paid.id_number, runner, on_open=opened.append)
+    preview_receipt(None, paid.clerk, paid.receipts[0], runner, True, opened.append)
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=20_000)
+    assert threads and all(name.startswith("cw-read") for name in threads)
+    form, receipt = sorted(opened, key=lambda d: isinstance(d, ReceiptPreviewDialog))
     for dialog in (form, receipt):
-        assert dialog is not None and dialog.isVisible()
+        assert dialog.isVisible()
         qtbot.addWidget(dialog)
     assert "单雄信" in form.result.title
     assert not receipt.output.original and "副本" in receipt.edition.text()
@@ -80,14 +102,19 @@ def test_entry_points_open_previews_from_the_store(qtbot, paid, tmp_path):
             entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "payment.reprint"))
             return [(a.operator_name, a.detail["receipt_number"]) for a in entries]
 
-    # Opening the copy's preview writes nothing; saving it is what is audited.
+    # Opening the copy's preview writes nothing; saving it is what is audited (write lane).
     assert reprints() == []
     assert receipt.save_to(tmp_path / "copy.pdf")
+    qtbot.waitUntil(lambda: receipt.recorded == 1, timeout=10_000)
     assert reprints() == [("clerk", paid.receipts[0])]
 
 
 def test_an_unknown_receipt_is_told_not_raised(qtbot, paid):
-    assert preview_receipt(None, paid.clerk, "no-such-receipt") is None
+    opened = []
+    task = preview_receipt(
+        None, paid.clerk, "no-such-receipt", SynchronousRunner(), False, opened.append
+    )
+    assert task.error is not None and opened == []
     boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "printProblem"]
     assert boxes and "no-such-receipt" in boxes[-1].text()
     for box in boxes:

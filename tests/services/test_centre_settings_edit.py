@@ -13,6 +13,7 @@ from caseworker.services.centre_settings import (
     IDLE_LOCK_MINUTES,
     RECEIPT_GROUPING,
     RECEIPT_PAPER,
+    RECEIPT_PLACEMENT,
     REVIEW_REQUIRED,
     Guardrails,
     read_setting,
@@ -34,6 +35,7 @@ def test_every_declared_setting_has_a_kind_the_screens_can_edit():
     kinds = {key: kind_of(setting) for key, setting in CENTRE_SETTINGS.items()}
     assert kinds == {
         RECEIPT_PAPER.key: "choice",
+        RECEIPT_PLACEMENT.key: "choice",
         FONT_PATH.key: "text",
         GUARDRAILS.key: "record",
         RECEIPT_GROUPING.key: "choice",
@@ -47,6 +49,8 @@ def test_every_declared_setting_has_a_kind_the_screens_can_edit():
     [
         (RECEIPT_PAPER, "roll80", "roll80"),
         (RECEIPT_PAPER, "80 毫米卷纸", "roll80"),
+        (RECEIPT_PLACEMENT, "a4_top", "a4_top"),
+        (RECEIPT_PLACEMENT, "A4 纸上半张（实际大小）", "a4_top"),
         (RECEIPT_GROUPING, "scheme", "scheme"),
         (REVIEW_REQUIRED, "否", False),
         (REVIEW_REQUIRED, "YES", True),
@@ -68,6 +72,7 @@ def test_text_is_parsed_into_the_value(setting, typed, value):
     ("setting", "typed", "words"),
     [
         (RECEIPT_PAPER, "a4", "收据纸张应为 a5 / roll80 之一"),
+        (RECEIPT_PLACEMENT, "a4_bottom", "A5 收据打印在应为 a5 / a4_top 之一"),
         (REVIEW_REQUIRED, "maybe", "应为 是 或 否"),
         (IDLE_LOCK_MINUTES, "ten", "闲置锁定（分钟）应为整数，不能是“ten”"),
         (GUARDRAILS, "1,2,3", "需要 4 个数"),

@@ -44,19 +44,22 @@ def test_payments_page_prints_the_day_reprints_and_reports(qtbot, runner, demo):
     page.print_day()
     with qtbot.waitSignal(page.batch.succeeded, timeout=60_000) as done:
         pass
-    result = done.args[0].result  # copies (副本), recorded only once printed or saved
-    assert not done.args[0].original
+    output = done.args[0].output  # copies (副本), recorded only once printed or saved
+    result = output.result
+    assert not output.original
     assert result.pages == len({p.receipt_number for p in page.model.rows})
     assert result.missing == ()
     qtbot.waitUntil(lambda: bool(previews()))
     close_previews()
 
-    page.reprint()
+    page.reprint()  # built on the runner, like every preview
+    qtbot.waitUntil(lambda: bool(previews()))
     (dialog,) = previews()
     assert dialog.result.pages == 1
     close_previews()
 
     page.daily_report()
+    qtbot.waitUntil(lambda: bool(previews()))
     assert len(previews()) == 1
     close_previews()
 
@@ -78,5 +81,6 @@ def test_reports_page_builds_survey_sheets_for_a_village(qtbot, runner, demo):
     assert done.args[0].pages == 1
     close_previews()
     page.print_daily()
+    qtbot.waitUntil(lambda: bool(previews()))
     assert len(previews()) == 1
     close_previews()

@@ -282,9 +282,10 @@ def test_the_receipt_can_be_previewed_for_printing(qtbot, centre, runner, farmer
     dialog = open_dialog(qtbot, centre, runner, farmer_id)
     assert not dialog.print_button.isEnabled()  # nothing to print before the payment
     number = pay(qtbot, dialog)
-    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(QDialog, "printPreview") is not None, timeout=10_000)
     preview = dialog.findChild(QDialog, "printPreview")
-    assert preview is not None and preview.isVisible()
+    assert preview.isVisible()
     assert preview.result.title == f"缴费凭证 {number}"
     assert preview.result.pages == 1  # both schemes on one receipt
     preview.close()

@@ -85,7 +85,8 @@ def test_a_clerk_sees_the_voucher_and_their_remittance_but_no_tax_list_button(
         assert "其中柜台收取 500.00 元待解缴" in page.summary.text()
         assert page.tax_list_button.isHidden()  # matching the tax list is a supervisor's job
         assert not page.remittance_button.isHidden()
-        page.remittance()
+        page.remittance()  # built on the runner, previewed when ready
+        qtbot.waitUntil(lambda: any("解缴" in p.result.title for p in previews()), timeout=10_000)
         (preview,) = [p for p in previews() if "解缴" in p.result.title]
         assert preview.result.title.endswith("clerk")
         preview.close()

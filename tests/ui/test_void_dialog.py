@@ -101,8 +101,9 @@ def test_the_supervisor_voids_at_the_clerks_session_and_the_slip_is_offered(
     assert clerk.actor == before  # the clerk's session is the clerk's still
 
     qtbot.mouseClick(dialog.slip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.slip_preview is not None, timeout=10_000)
     preview = dialog.slip_preview
-    assert preview is not None and preview.isVisible()
+    assert preview.isVisible()
     qtbot.addWidget(preview)
     assert number in preview.result.title and preview.result.pages == 1
 

@@ -106,6 +106,8 @@ class PaymentDialog(QDialog):
         self.rows: list[SchemeRow] = []
         self.receipts: list[Receipt] = []
         self._busy = False
+        self._printing = False
+        self.printed = 0  # receipts this dialog sent straight to the printer
         self.setWindowTitle(self.tr("收费"))
         self.setMinimumWidth(860)
 
@@ -160,16 +162,30 @@ class PaymentDialog(QDialog):
         self.confirm_button.setObjectName("confirmPayment")
         self.confirm_button.setAccessibleName(self.tr("确认收费"))
         self.confirm_button.setDefault(True)
+        # One key prints on this desk's receipt printer; the preview is the next key.
         self.print_button = QPushButton(self.tr("打印收据"))
         self.print_button.setObjectName("printReceipt")
         self.print_button.setAccessibleName(self.tr("打印收据"))
+        self.print_button.setToolTip(self.tr("直接打印到本机的收据打印机（Ctrl+P）"))
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.preview_button = QPushButton(self.tr("预览…"))
+        self.preview_button.setObjectName("previewReceipt")
+        self.preview_button.setAccessibleName(self.tr("预览收据"))
+        self.preview_button.setToolTip(
+            self.tr("预览收据，可选择打印机或另存为 PDF（Ctrl+Shift+P）")
+        )
+        self.preview_button.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.setObjectName("closePayment")
         self.close_button.setAccessibleName(self.tr("关闭"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.print_button, self.close_button, self.confirm_button):
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.close_button,
+            self.confirm_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.who)
@@ -183,6 +199,7 @@ class PaymentDialog(QDialog):
 
         self.confirm_button.clicked.connect(self.confirm)
         self.print_button.clicked.connect(self.print_receipt)
+        self.preview_button.clicked.connect(self.preview_receipt)
         self.close_button.clicked.connect(self.reject)
         self._update_print()
         self.confirm_button.setEnabled(False)
@@ -405,14 +422,46 @@ class PaymentDialog(QDialog):
         self._update()
 
     def _update_print(self) -> None:
-        self.print_button.setEnabled(bool(self.receipts))
+        self.print_button.setEnabled(bool(self.receipts) and not self._printing)
+        self.preview_button.setEnabled(bool(self.receipts))
 
     def print_receipt(self) -> None:
+        """Straight to this desk's receipt printer (``ui.desk_printing``), no dialog."""
+        if not self.receipts or self._printing:
+            return
+        from caseworker.ui.desk_printing import print_receipts_now  # reportlab loads late
+
+        self._printing = True
+        self._update_print()
+        self.banner.show_message(self.tr("正在打印收据……"), "info")
+        print_receipts_now(
+            self,
+            self.session,
+            self.runner,
+            [r.receipt_number for r in self.receipts],
+            on_done=self._printed,
+            on_failed=self._not_printed,
+        )
+
+    def _printed(self, count: int) -> None:
+        self._printing = False
+        self.printed += count
+        self.banner.show_message(self.tr("收据已送到打印机。"), "success")
+        self._update_print()
+
+    def _not_printed(self, _error: BaseException) -> None:
+        self._printing = False
+        self.banner.show_message(self.tr("收据没有打印，请看提示。"), "error")
+        self._update_print()
+
+    def preview_receipt(self) -> None:
         if not self.receipts:
             return
         from caseworker.ui.printing import preview_receipt, preview_receipts  # reportlab loads late
 
         if len(self.receipts) == 1:
-            preview_receipt(self, self.session, self.receipts[0].receipt_number, reprint=False)
+            number = self.receipts[0].receipt_number
+            preview_receipt(self, self.session, number, self.runner)
         else:
-            preview_receipts(self, self.session, [r.receipt_number for r in self.receipts])
+            numbers = [r.receipt_number for r in self.receipts]
+            preview_receipts(self, self.session, numbers, self.runner)

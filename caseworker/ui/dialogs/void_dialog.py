@@ -250,4 +250,10 @@ class VoidDialog(QDialog):
     def print_slip(self) -> None:
         from caseworker.ui.printing import preview_void_slip  # reportlab loads on first print
 
-        self.slip_preview = preview_void_slip(self, self.session, self.receipt_number)
+        self.slip_preview = None
+        preview_void_slip(
+            self, self.session, self.receipt_number, self.runner, on_open=self._slip_opened
+        )
+
+    def _slip_opened(self, preview: QDialog) -> None:
+        self.slip_preview = preview

@@ -350,7 +350,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
                 preview_enrolment_form,  # reportlab loads on first print
             )
 
-            preview_enrolment_form(self, self.session, str(self.person_id))
+            preview_enrolment_form(self, self.session, str(self.person_id), self.runner)
 
     def record_payment(self) -> None:
         if self.person_id is None:

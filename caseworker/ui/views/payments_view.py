@@ -114,12 +114,12 @@ class PaymentsPage(QWidget):
     def daily_report(self) -> None:
         from caseworker.ui.printing import preview_daily_report
 
-        preview_daily_report(self, self.session, self.day)
+        preview_daily_report(self, self.session, self.day, self.runner)
 
     def remittance(self) -> None:
         from caseworker.ui.printing import preview_remittance
 
-        preview_remittance(self, self.session, self.day)
+        preview_remittance(self, self.session, self.day, self.runner)
 
     def selected(self) -> DayPayment | None:
         rows = self.table.selectionModel().selectedRows()
@@ -136,7 +136,7 @@ class PaymentsPage(QWidget):
                     self, self.tr("税务渠道缴费以税务凭证为准，本中心没有收据可补打。")
                 )
                 return
-            preview_receipt(self, self.session, payment.receipt_number, True, self.runner)
+            preview_receipt(self, self.session, payment.receipt_number, self.runner, True)
 
     # -- the tax authority's list of payments -----------------------------------------------
 

@@ -371,7 +371,7 @@ class PersonView(QWidget):
                 preview_enrolment_form,  # reportlab loads on first print
             )
 
-            preview_enrolment_form(self, self.session, str(self.person.id))
+            preview_enrolment_form(self, self.session, str(self.person.id), self.runner)
 
     def selected_payment(self) -> PaymentRecord | None:
         rows = self.payment_table.selectionModel().selectedRows()

@@ -151,7 +151,7 @@ class ReportsPage(QWidget):
     def print_daily(self) -> None:
         from caseworker.ui.printing import preview_daily_report
 
-        preview_daily_report(self, self.session, self.chosen_day())
+        preview_daily_report(self, self.session, self.chosen_day(), self.runner)
 
 
 class ExportPanel(QWidget):

@@ -376,4 +376,4 @@ class ReviewPage(QWidget):
     def daily_report(self) -> None:
         from caseworker.ui.printing import preview_daily_report
 
-        preview_daily_report(self, self.session, self.chosen_day())
+        preview_daily_report(self, self.session, self.chosen_day(), self.runner)

@@ -1,6 +1,6 @@
-"""The Settings page: this computer's interface language, the centre's settings (every one
-declared in ``services.centre_settings``, editable by the roles that may change it), and a
-list of keyboard shortcuts."""
+"""The Settings page: this computer's interface language, ID card reader and receipt printer;
+the centre's settings (every one declared in ``services.centre_settings``, editable by the
+roles that may change it); and a list of keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from caseworker.ui.i18n import current_language, translation_file, translation_m
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.card_reader_settings import CardReaderBox
 from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
+from caseworker.ui.widgets.printer_settings import ReceiptPrinterBox
 
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
 SHORTCUTS = (
@@ -41,6 +42,8 @@ SHORTCUTS = (
     ("Ctrl+E", QT_TRANSLATE_NOOP("SettingsPage", "修改人员信息")),
     ("Ctrl+J", QT_TRANSLATE_NOOP("SettingsPage", "登记缴费")),
     ("Ctrl+P", QT_TRANSLATE_NOOP("SettingsPage", "打印登记表")),
+    ("Ctrl+P", QT_TRANSLATE_NOOP("SettingsPage", "缴费后：收据直接打印到本机收据打印机")),
+    ("Ctrl+Shift+P", QT_TRANSLATE_NOOP("SettingsPage", "缴费后：预览收据，选择打印机")),
     ("Esc", QT_TRANSLATE_NOOP("SettingsPage", "从人员页面返回查找")),
     ("Ctrl+S", QT_TRANSLATE_NOOP("SettingsPage", "保存（登记表、单位）")),
     ("Ctrl+Shift+N", QT_TRANSLATE_NOOP("SettingsPage", "登记用人单位")),
@@ -83,6 +86,7 @@ class SettingsPage(QWidget):
         form.addRow(self.language_warning)
         self.centre = CentreSettingsBox(session, runner)
         self.card_reader = CardReaderBox()  # this computer's reader (main window attaches it)
+        self.printer = ReceiptPrinterBox()
 
         keys_box = QGroupBox(self.tr("键盘快捷键"))
         keys = QFormLayout(keys_box)
@@ -96,6 +100,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(language_box)
         layout.addWidget(self.card_reader)
+        layout.addWidget(self.printer)
         layout.addWidget(self.centre)
         layout.addWidget(keys_box)
         layout.addStretch(1)
