@@ -15,11 +15,14 @@ A ``Task`` has no Qt parent (each used to be a child of the runner for the whole
 200 jobs left 200 children). The runner holds it while the job runs and until its signals
 have gone out, then lets go, so it is freed as soon as no caller keeps it; a caller that
 does may read ``done``, ``result`` and ``error`` afterwards. Callers connect to the signals
-right after ``submit``, before the task can finish.
+right after ``submit``, before the task can finish. The worker threads see only the job, its
+``TaskControl`` and a number, never the Task: its last reference is always dropped on the UI
+thread, where a QObject must be freed (a worker dropping it crashed the process now and then).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,10 +41,12 @@ class Cancelled(Exception):
 
 
 class TaskControl:
-    """Handed to the job: report progress, notice cancellation. Thread-safe."""
+    """Handed to the job: report progress, notice cancellation. Thread-safe. It holds no
+    reference to its ``Task``, so a worker thread never owns the last one (a QObject must be
+    freed on the thread it lives on)."""
 
-    def __init__(self, task: Task) -> None:
-        self._task = task
+    def __init__(self, report: Callable[[int, int, str], None]) -> None:
+        self._report = report
         self._cancel = threading.Event()
 
     @property
@@ -53,7 +58,7 @@ class TaskControl:
             raise Cancelled
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        self._task.progress.emit(done, total, text)
+        self._report(done, total, text)
 
 
 class Task(QObject):
@@ -65,9 +70,9 @@ class Task(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.control = TaskControl(self)
+    def __init__(self, control: TaskControl) -> None:
+        super().__init__()
+        self.control = control
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = False
@@ -87,21 +92,21 @@ class Task(QObject):
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; a signal emitted from a worker is delivered there."""
+    """Lives on the UI thread; a signal emitted from a worker is delivered there. Tasks are
+    named by a number: the worker threads never hold the Task itself."""
 
-    completed = Signal(object, object, object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.completed.connect(lambda task, result, error: task._complete(result, error))
+    progress = Signal(int, int, int, str)
+    completed = Signal(int, object, object)
 
 
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._relay = _Relay()
+        self._relay.progress.connect(self._progress)
         self._relay.completed.connect(self._one_done)
-        self._running: set[Task] = set()  # submitted, results not yet on the UI thread
+        self._running: dict[int, Task] = {}  # submitted, results not yet on the UI thread
+        self._numbers = itertools.count()
         self._active = 0  # submitted jobs whose results have not reached the UI thread yet
         self._when_idle: list[Callable[[], None]] = []
         self._lanes = {
@@ -119,14 +124,19 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Task:
-        task = self._new_task(on_success, on_failure)
+        number = next(self._numbers)
+        relay = self._relay
+        control = TaskControl(
+            lambda done, total, text: relay.progress.emit(number, done, total, text)
+        )
+        task = self._new_task(control, on_success, on_failure)
 
         def work() -> None:
-            result, error = _run(job, task)
-            self._relay.completed.emit(task, result, error)
+            result, error = _run(job, control)
+            relay.completed.emit(number, result, error)
 
         self._active += 1
-        self._running.add(task)
+        self._running[number] = task
         self._lanes[lane].submit(work)
         return task
 
@@ -138,8 +148,14 @@ class TaskRunner(QObject):
         else:
             self._when_idle.append(callback)
 
-    def _one_done(self, task: Task, *_completed: object) -> None:
-        self._running.discard(task)
+    def _progress(self, number: int, done: int, total: int, text: str) -> None:
+        task = self._running.get(number)
+        if task is not None:
+            task.progress.emit(done, total, text)
+
+    def _one_done(self, number: int, result: Any, error: BaseException | None) -> None:
+        task = self._running.pop(number)
+        task._complete(result, error)
         self._active -= 1
         if self._active == 0:
             callbacks, self._when_idle = self._when_idle, []
@@ -148,10 +164,11 @@ class TaskRunner(QObject):
 
     def _new_task(
         self,
+        control: TaskControl,
         on_success: Callable[[Any], None] | None,
         on_failure: Callable[[BaseException], None] | None,
     ) -> Task:
-        task = Task()
+        task = Task(control)
         if on_success:
             task.succeeded.connect(on_success)
         if on_failure:
@@ -174,17 +191,20 @@ class SynchronousRunner(TaskRunner):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Task:
-        task = self._new_task(on_success, on_failure)
-        task._complete(*_run(job, task))
+        holder: list[Task] = []
+        control = TaskControl(lambda done, total, text: holder[0].progress.emit(done, total, text))
+        task = self._new_task(control, on_success, on_failure)
+        holder.append(task)
+        task._complete(*_run(job, control))
         return task
 
 
-def _run(job: Job, task: Task) -> tuple[Any, BaseException | None]:
+def _run(job: Job, control: TaskControl) -> tuple[Any, BaseException | None]:
     """The job's result, or the exception it raised (delivered to the UI thread, never lost).
 
     A defect (an exception without words for the operator) is also logged, redacted."""
     try:
-        return job(task.control), None
+        return job(control), None
     except BaseException as caught:
         if not isinstance(caught, Cancelled | SyncCancelled) and is_defect(caught):
             log_defect(caught, f"background task failed ({type(caught).__name__})")
