@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
+from caseworker.store import revisions
 from caseworker.store.backups import keep_raw_copy
 from caseworker.store.checked import forget as forget_check
 from caseworker.store.checked import last_full_check, record_clean_close
@@ -43,11 +44,7 @@ def _alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return revisions.head_revision()  # read without Alembic: logging in must not import it
 
 
 @dataclass
@@ -202,10 +199,7 @@ def open_database(
     database.checked_at = checked_before or datetime.now(UTC)
     keeper.frozen = loss is not None
     current = database.current_revision()
-    from alembic.script import ScriptDirectory
-
-    known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in revisions.known_revisions():
         database.close()
         raise StoreOpenError(
             "newer_schema",

@@ -48,10 +48,10 @@ class Transactions:
             yield session
 
     def current_revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext  # only when asked: it is slow
+        from caseworker.store.revisions import current_revision
 
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_revision(connection)
 
     def close(self) -> None:
         self.engine.dispose()
