@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
-        self.refresh_status()
+        # The pending count comes with the Sync page's first reading (status_changed): the
+        # outbox is the largest table, counted once at launch, not once per place it shows.
+        self.worklists.refresh_counts()
         self.refresh_coverage()
         self.offer_drafts()
 
@@ -224,8 +226,7 @@ class MainWindow(QMainWindow):
         self.employers.enrol_employee.connect(self._enrol_for_employer)
         self.settings_page.language_chosen.connect(self.apply_language)
         self.reports.worklist_requested.connect(self.show_worklist)
-        self.sync_page.status_changed.connect(self._sync_status)
-        self.sync_page.refresh()
+        self.sync_page.status_changed.connect(self._sync_status)  # it reads once when built
 
     def _pages(self) -> list[QWidget]:
         return [
@@ -490,6 +491,7 @@ class MainWindow(QMainWindow):
     def _sync_status(self, pending: int, last_success: datetime | None) -> None:
         self.pending_uploads = pending
         self.set_last_sync(last_success)
+        self.status_refreshed.emit()
 
     def _show_status(self) -> None:
         if self.pending_uploads is None:
