@@ -40,6 +40,7 @@ from caseworker.ui.i18n import (
     save_language,
     with_note,
 )
+from caseworker.ui.models.labels import role_label as role_words
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
@@ -324,12 +325,7 @@ class MainWindow(QMainWindow):
         self.store_banner.refresh()
 
     def role_label(self, role: Role) -> str:
-        labels = {
-            Role.CLERK: self.tr("经办员"),
-            Role.SUPERVISOR: self.tr("审核员"),
-            Role.ADMIN: self.tr("管理员"),
-        }
-        return labels.get(role, ROLE_LABELS.get(role, str(role)))
+        return role_words(role) or ROLE_LABELS.get(role, str(role))
 
     def apply_language(self, code: str) -> None:
         """Switch the interface language now and for the next start. The pages are rebuilt,
@@ -410,8 +406,12 @@ class MainWindow(QMainWindow):
         self.front_desk.show_search()
 
     def new_enrolment(self) -> None:
+        """Ctrl+N: from a search for a valid ID number nobody here has, with it filled in
+        (as the offer's button does); from anywhere else, an empty form."""
+        on_desk = self.current_page_name() == "front_desk"
+        id_number = self.front_desk.unknown_searched_id() if on_desk else None
         self.show_page(PAGES.index("front_desk"))
-        self.front_desk.new_enrolment()
+        self.front_desk.new_enrolment(id_number)
 
     def open_person(self, person_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
