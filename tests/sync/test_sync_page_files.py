@@ -40,14 +40,17 @@ def test_registering_clears_the_note_and_showing_the_page_refreshes_its_counts(
         holder = QWidget()
         qtbot.addWidget(holder)
         view = SyncView(centre, runner, holder)
-        holder.show()
-        qtbot.waitUntil(lambda: NOT_REGISTERED in view.message.text(), timeout=10_000)
+        readings: list[str] = []
+        view.refreshed.connect(lambda: readings.append(view.summary.text()))
+        holder.show()  # built (one reading), then shown (another)
+        qtbot.waitUntil(lambda: len(readings) == 2, timeout=10_000)
+        assert NOT_REGISTERED in view.message.text()
         assert not view.sync_button.isEnabled()
         view.hide()  # the clerk goes to another page; meanwhile the device is registered
         connect(centre, server)
         enrol_people(centre, 3)
-        with qtbot.waitSignal(view.refreshed, timeout=10_000):
-            view.show()  # the page comes back into view
+        view.show()  # the page comes back into view
+        qtbot.waitUntil(lambda: len(readings) == 3, timeout=10_000)
         assert NOT_REGISTERED not in view.message.text()
         assert "待上传 9 条" in view.summary.text()  # person, enrolment, coverage status each
         assert view.sync_button.isEnabled()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -40,13 +40,16 @@ from caseworker.services.sync_queue import (
     resubmit,
     sync_status,
 )
-from caseworker.sync.client import Cancelled as SyncCancelled
-from caseworker.sync.run import SyncReport, run_sync
-from caseworker.sync.transfers import request_transfer
 from caseworker.ui.i18n import code_label, in_language, message_for, scheme_short
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
 from caseworker.ui.widgets.sync_files import SyncFileButtons
+
+if TYPE_CHECKING:
+    from caseworker.sync.run import SyncReport
+
+# The sync client (httpx, the wire models) is imported when a sync or a transfer starts,
+# not at launch: the window is on screen before it would have loaded.
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,9 @@ class SyncView(QWidget):
         self._stop = threading.Event()
         stop, database = self._stop, self.session.database
 
+        from caseworker.sync.client import Cancelled as SyncCancelled
+        from caseworker.sync.run import run_sync
+
         def job(control: TaskControl) -> SyncReport:
             return run_sync(database, progress=control.report, stop=stop)
 
@@ -322,6 +328,8 @@ class SyncView(QWidget):
         self.sync_finished.emit(report)
 
     def _sync_failed(self, error: BaseException) -> None:
+        from caseworker.sync.client import Cancelled as SyncCancelled
+
         if isinstance(error, SyncCancelled | Cancelled):
             self.message.setText(self.tr("同步已取消；已封装的批次下次继续发送。"))
         else:
@@ -378,6 +386,7 @@ class SyncView(QWidget):
             self.transfer_reason.setFocus()
             return
         database, actor = self.session.database, self.session.actor
+        from caseworker.sync.transfers import request_transfer
 
         def job(control: TaskControl) -> Any:
             return request_transfer(database, actor, item.seq, reason)

@@ -8,14 +8,17 @@ for a centre with no network (a USB stick carried to the county). Both write the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from caseworker.services.centre import OpenSession
-from caseworker.sync.files import ImportReport, export_batches, import_answers
 from caseworker.ui.i18n import message_for
 from caseworker.ui.tasks import TaskControl, TaskRunner
+
+if TYPE_CHECKING:
+    from caseworker.sync.files import ImportReport  # loaded on the worker, not at launch
 
 
 class SyncFileButtons(QWidget):
@@ -77,6 +80,8 @@ class SyncFileButtons(QWidget):
         database = self.session.database
 
         def job(control: TaskControl) -> int:
+            from caseworker.sync.files import export_batches
+
             return export_batches(database, Path(path))
 
         self._run(
@@ -92,6 +97,8 @@ class SyncFileButtons(QWidget):
         database = self.session.database
 
         def job(control: TaskControl) -> ImportReport:
+            from caseworker.sync.files import import_answers
+
             return import_answers(database, Path(path))
 
         self._run(job, self._imported)
