@@ -51,7 +51,7 @@ def _bare(started: float) -> list[str]:
     return [sys.executable, "-c", BARE, str(started)]
 
 
-def _timed(command: Command, code_root: Path) -> float:
+def timed(command: Command, code_root: Path) -> float:
     """Seconds from just before the process is spawned to its usable window."""
     started = time.time()
     env = {
@@ -73,7 +73,7 @@ def _timed(command: Command, code_root: Path) -> float:
     return float(output[-2])
 
 
-def _probe(data_dir: Path) -> Command:
+def probe_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
     def command(started: float) -> list[str]:
         return [
             sys.executable,
@@ -84,9 +84,9 @@ def _probe(data_dir: Path) -> Command:
             "--data-dir",
             str(data_dir),
             "--user",
-            "admin",
+            user,
             "--password",
-            "demo",
+            password,
         ]
 
     return command
@@ -114,17 +114,17 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another checkout to time the same way")
     args = parser.parse_args()
     persons = persons_in(args.data_dir)
-    probe = _probe(args.data_dir)
+    probe = probe_command(args.data_dir)
     bare, after, before = [], [], []
     # Warm the file cache and compile the bytecode once, so the first run is not an outlier.
-    _timed(probe, HERE)
+    timed(probe, HERE)
     if args.before:
-        _timed(probe, args.before)
+        timed(probe, args.before)
     for _ in range(args.runs):
-        bare.append(_timed(_bare, HERE))
-        after.append(_timed(probe, HERE))
+        bare.append(timed(_bare, HERE))
+        after.append(timed(probe, HERE))
         if args.before:
-            before.append(_timed(probe, args.before))
+            before.append(timed(probe, args.before))
     base = sorted(bare)[len(bare) // 2]
     emit("bare_pyside6_window", bare, "s")
     if before:

@@ -8,23 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from caseworker.services.centre import OpenSession
-from caseworker.services.enrolment import EnrolmentChoice, enrol
+from caseworker.services.enrolment import enrol
 from caseworker.services.registry import person_detail
 from caseworker.ui.dialogs.payment_dialog import PaymentDialog
 from tests.conftest import TODAY
 from tests.services.test_enrolment import farmer
+from tests.ui import test_payment_dialog
 
-
-@pytest.fixture
-def farmer_id(centre: OpenSession):
-    return enrol(
-        centre.database,
-        centre.actor,
-        farmer(),
-        [EnrolmentChoice("resident_pension", tier_fen=50_000), EnrolmentChoice("resident_medical")],
-        today=TODAY,
-    ).person_id
+farmer_id = test_payment_dialog.farmer_id  # the fixture: a farmer with pension and medical
 
 
 @pytest.mark.parametrize("focus", ["first line", "period", "method", "close"])
@@ -74,7 +65,8 @@ def _searched(qtbot, search, text: str) -> None:
         qtbot.keyClicks(search.search_box, text)
 
 
-def test_ctrl_n_from_a_search_for_an_unknown_valid_id_fills_it_in(qtbot, centre, runner):
+def _active_window(qtbot, centre, runner):
+    """The main window, active (shortcuts fire only in the active window, as on a desk)."""
     from caseworker.ui.main_window import MainWindow
 
     window = MainWindow(centre, runner)
@@ -82,6 +74,11 @@ def test_ctrl_n_from_a_search_for_an_unknown_valid_id_fills_it_in(qtbot, centre,
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
+
+
+def test_ctrl_n_from_a_search_for_an_unknown_valid_id_fills_it_in(qtbot, centre, runner):
+    window = _active_window(qtbot, centre, runner)
     search = window.front_desk.search
     _searched(qtbot, search, UNKNOWN_VALID_ID)
     assert search.offer.isVisibleTo(search)
@@ -96,13 +93,7 @@ def test_ctrl_n_from_a_search_for_an_unknown_valid_id_fills_it_in(qtbot, centre,
 def test_ctrl_n_after_a_search_that_found_someone_opens_an_empty_form(
     qtbot, centre, runner, farmer_id
 ):
-    from caseworker.ui.main_window import MainWindow
-
-    window = MainWindow(centre, runner)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window = _active_window(qtbot, centre, runner)
     search = window.front_desk.search
     _searched(qtbot, search, "0016")
     assert search.model.rowCount() == 1 and search.unknown_id is None
