@@ -20,7 +20,7 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from caseworker.ui.preload import preload
+    from caseworker.ui.launch import open_main_window, preload
 
     preload()  # as the app does while its login dialog is up (caseworker.app)
     from caseworker.paths import DataPaths
@@ -32,8 +32,6 @@ def main() -> None:
     apply_style(app)
     runner = TaskRunner()
     session = login(DataPaths(__import__("pathlib").Path(args.data_dir)), args.user, args.password)
-    from caseworker.ui.main_window import open_main_window
-
     window = open_main_window(session, runner)  # as the app opens it (caseworker.app)
     window.repaint()
     app.processEvents()

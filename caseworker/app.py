@@ -48,8 +48,8 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
     """First run: the set-up wizard (which logs the new administrator in); else the login."""
     from PySide6.QtWidgets import QDialog
 
+    from caseworker.ui.launch import open_main_window, preload
     from caseworker.ui.login import LoginDialog
-    from caseworker.ui.preload import preload
     from caseworker.ui.wizard import SetupWizard
 
     preload()  # the main window's modules load while the operator logs in
@@ -67,8 +67,6 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
             return 0
         session = dialog.session
-    from caseworker.ui.main_window import open_main_window
-
     window = open_main_window(session, runner)
     try:
         return app.exec()

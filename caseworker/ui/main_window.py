@@ -91,18 +91,6 @@ PAGE_SHORTCUTS = {
 STATUS_REFRESH_MS = 60_000
 
 
-def open_main_window(session: OpenSession, runner: TaskRunner) -> MainWindow:
-    """The launch: the window built and shown first, the pages' first readings after (they
-    start once the event loop runs, with the window on screen and the search box usable)."""
-    runner.hold()
-    try:
-        window = MainWindow(session, runner)
-        window.show()
-    finally:
-        QTimer.singleShot(0, runner.release)
-    return window
-
-
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
     status_refreshed = Signal()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from caseworker.ui.main_window import open_main_window
-from caseworker.ui.preload import preload
+from caseworker.ui.launch import open_main_window, preload
 
 ROOT = Path(__file__).resolve().parents[2]
 
