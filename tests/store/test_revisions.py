@@ -17,6 +17,9 @@ from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
 from caseworker.store import revisions
 from caseworker.store.database import MIGRATIONS_DIR, create_database, head_revision
+from tests.upstream import harness
+
+upstream_url = harness.upstream_url  # the fixture: a fresh SQLite file or PostgreSQL schema
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +93,18 @@ def test_logging_in_does_not_import_alembic(tmp_path: Path):
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_an_empty_county_store_has_no_revision_and_its_transaction_goes_on(upstream_url: str):
+    """The county's store (SQLite or PostgreSQL, a fresh schema): no alembic_version table
+    yet is None, and the transaction is still usable (PostgreSQL aborts one whose statement
+    failed, so the table is looked up, never queried blindly)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(upstream_url)
+    try:
+        with engine.begin() as connection:
+            assert revisions.current_revision(connection) is None
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
