@@ -15,11 +15,11 @@ from caseworker.ui.launch import open_main_window, preload
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_main_window_imports_neither_alembic_nor_the_sync_client():
+def test_the_main_window_imports_neither_alembic_nor_the_sync_client_nor_reportlab():
     probe = (
         "import sys, caseworker.ui.main_window, caseworker.services.centre;"
         "print(sorted(m for m in ('alembic', 'mako', 'httpx', 'caseworker.sync.client',"
-        " 'caseworker.sync.protocol') if m in sys.modules))"
+        " 'caseworker.sync.protocol', 'reportlab', 'fontTools') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
