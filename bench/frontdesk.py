@@ -11,10 +11,7 @@ through the front-desk service would take the better part of an hour.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
@@ -129,31 +126,12 @@ def bench_search(paths: DataPaths, rows: list[dict], runs: int) -> None:
 
 
 def bench_launch(paths: DataPaths, persons: int, runs: int) -> None:
-    """Process start → logged in → main window painted, on a registry of ``persons``."""
-    samples = []
-    for _ in range(runs):
-        started = time.time()
-        output = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.launch_probe",
-                "--started",
-                str(started),
-                "--data-dir",
-                str(paths.root),
-                "--user",
-                "admin",
-                "--password",
-                PASSWORD,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")},
-        ).stdout.split()
-        assert output[1] == "1", "the window was not usable"
-        samples.append(float(output[0]))
+    """Process start → logged in → main window painted, on a registry of ``persons``
+    (the same probe as bench/launch.py, which also times a bare PySide6 window)."""
+    from bench.launch import HERE, probe_command, timed
+
+    probe = probe_command(paths.root, password=PASSWORD)
+    samples = [timed(probe, HERE) for _ in range(runs)]
     emit("launch_to_usable_window", samples, "s", persons=persons)
 
 

@@ -20,9 +20,11 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
+    from caseworker.ui.launch import open_main_window, preload
+
+    preload()  # as the app does while its login dialog is up (caseworker.app)
     from caseworker.paths import DataPaths
     from caseworker.services.centre import login
-    from caseworker.ui.main_window import MainWindow
     from caseworker.ui.style import apply_style
     from caseworker.ui.tasks import TaskRunner
 
@@ -30,8 +32,7 @@ def main() -> None:
     apply_style(app)
     runner = TaskRunner()
     session = login(DataPaths(__import__("pathlib").Path(args.data_dir)), args.user, args.password)
-    window = MainWindow(session, runner)
-    window.show()
+    window = open_main_window(session, runner)  # as the app opens it (caseworker.app)
     window.repaint()
     app.processEvents()
     usable = window.isVisible() and window.search_box.isEnabled()

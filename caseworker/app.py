@@ -48,9 +48,11 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
     """First run: the set-up wizard (which logs the new administrator in); else the login."""
     from PySide6.QtWidgets import QDialog
 
+    from caseworker.ui.launch import open_main_window, preload
     from caseworker.ui.login import LoginDialog
-    from caseworker.ui.main_window import MainWindow
     from caseworker.ui.wizard import SetupWizard
+
+    preload()  # the main window's modules load while the operator logs in
 
     if not paths.exists():
         wizard = SetupWizard(paths, runner)
@@ -65,8 +67,7 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
             return 0
         session = dialog.session
-    window = MainWindow(session, runner)
-    window.show()
+    window = open_main_window(session, runner)
     try:
         return app.exec()
     finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,11 +37,13 @@ from caseworker.domain.coverage_figures import (
 )
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.regions import load_region_directory
-from caseworker.printing.layout import PrintResult
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import ValidationFailed
 from caseworker.store.database import Database
 from caseworker.store.models import CoverageFacet, CoverageMonth
+
+if TYPE_CHECKING:  # reportlab loads with the first PDF, not with the figures (the launch)
+    from caseworker.printing.layout import PrintResult
 
 FIGURES = ("by_village", "by_scheme", "not_covered_by_reason", "by_category", "by_age_sex", "trend")
 TREND_MONTHS = 12

@@ -252,6 +252,18 @@ def save_person(
     )
 
 
+def check_enrolment(
+    actor: Actor, data: PersonInput, choices: list[EnrolmentChoice], *, today: date
+) -> ValidPerson:
+    """Everything ``enrol`` checks before writing, without the database: the form runs it
+    before asking about unticked documents, so a wrong field is said first (and the banner
+    goes once nothing is wrong). Raises ``ValidationFailed``."""
+    valid = validate_person(data, today=today)
+    province = actor.centre_code[:2] + "0000"
+    check_choices(person_facts(valid, province), choices, today, province)
+    return valid
+
+
 def enrol(
     database: Database,
     actor: Actor,
@@ -265,9 +277,7 @@ def enrol(
     actor.require(Permission.ENROL)
     refuse_if_behind(database, actor)
     day = today or date.today()
-    valid = validate_person(data, today=day)
-    province = actor.centre_code[:2] + "0000"
-    check_choices(person_facts(valid, province), choices, day, province)
+    valid = check_enrolment(actor, data, choices, today=day)
     with database.writing() as session:
         enforce_sync_guardrails(session)
         return save_person(

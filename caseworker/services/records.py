@@ -61,6 +61,10 @@ class PaymentRecord:
     void_reason: str | None
     channel: str = "desk"  # or "tax": paid through the tax authority's channels
     voucher_number: str | None = None
+    # Who took it, as screens name an operator: display name and role (operator_name is
+    # the user name, for files and the command line).
+    operator_display_name: str | None = None
+    operator_role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class HistoryRecord:
     operator_name: str
     action: str
     detail: dict
+    operator_display_name: str | None = None  # as PaymentRecord's
+    operator_role: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -70,6 +71,15 @@ def find_by_id_number(database: Database, text: str) -> PersonSummary | None:
         return _summary(person) if person else None
 
 
+def _who(staff: dict[uuid.UUID, Any], operator_id: uuid.UUID | None) -> dict[str, str | None]:
+    """The operator's display name and role, for a record's ``operator_*`` fields."""
+    found = staff.get(operator_id) if operator_id else None
+    return {
+        "operator_display_name": found.display_name if found else None,
+        "operator_role": found.role if found else None,
+    }
+
+
 def person_detail(database: Database, reference: str) -> PersonDetail:
     """One person by ID number or UUID, with enrolments, payments and change history."""
     with database.reading() as session:
@@ -80,7 +90,13 @@ def person_detail(database: Database, reference: str) -> PersonDetail:
                 f"本地登记库中没有“{reference}”对应的人员。",
                 f"No person {reference!r} in the local registry.",
             )
-        operators = dict(session.execute(select(Operator.id, Operator.username)).all())
+        staff = {
+            o.id: o
+            for o in session.execute(
+                select(Operator.id, Operator.username, Operator.display_name, Operator.role)
+            ).all()
+        }
+        operators = {key: o.username for key, o in staff.items()}
         enrolments = session.scalars(
             select(Enrolment).where(Enrolment.person_id == person.id).order_by(Enrolment.scheme)
         ).all()
@@ -144,11 +160,19 @@ def person_detail(database: Database, reference: str) -> PersonDetail:
                     void_reason=p.void_reason,
                     channel=p.channel,
                     voucher_number=p.voucher_number,
+                    **_who(staff, p.operator_id),
                 )
                 for p in person.payments
             ),
             history=tuple(
-                HistoryRecord(h.at, h.operator_name, h.action, h.detail) for h in history
+                HistoryRecord(
+                    h.at,
+                    h.operator_name,
+                    h.action,
+                    h.detail,
+                    **_who(staff, h.operator_id),
+                )
+                for h in history
             ),
         )
 

@@ -48,16 +48,21 @@ def set_guardrails(database: Database, actor: Actor, rails: Guardrails) -> None:
     change_setting(database, actor, GUARDRAILS, rails)
 
 
-def guardrail_status(session: Session, now: datetime | None = None) -> GuardrailStatus:
+def guardrail_status(
+    session: Session, now: datetime | None = None, *, pending: int | None = None
+) -> GuardrailStatus:
+    """``pending``: the records waiting, when the caller has just counted them (the outbox
+    is the largest table; the Sync page counts it once, not once per figure)."""
     link = session.get(SyncLink, 1)
-    pending = (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxEntry)
-            .where(OutboxEntry.sync_state.in_(("pending", "sending")))
+    if pending is None:
+        pending = (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxEntry)
+                .where(OutboxEntry.sync_state.in_(("pending", "sending")))
+            )
+            or 0
         )
-        or 0
-    )
     if link is None or link.registered_at is None:
         return GuardrailStatus("ok", pending, None, "", "")
     rails = load_guardrails(session)
@@ -81,12 +86,6 @@ def guardrail_status(session: Session, now: datetime | None = None) -> Guardrail
         + ("new enrolments are blocked" if level == "block" else "sync soon")
         + " (run sync or export a batch file).",
     )
-
-
-def current_guardrails(database: Database) -> GuardrailStatus:
-    """The guardrail state as the Sync page shows it (a read transaction)."""
-    with database.reading() as session:
-        return guardrail_status(session)
 
 
 def enforce_sync_guardrails(session: Session) -> None:

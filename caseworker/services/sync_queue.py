@@ -64,6 +64,7 @@ class SyncStatus:
     clock_skew_seconds: int | None
     guardrail: str
     guardrail_message: str
+    guardrail_message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ def sync_status(database: Database) -> SyncStatus:
             select(func.count()).select_from(SyncBatch).where(SyncBatch.state == "sealed")
         )
         link = session.get(SyncLink, 1)
-        guard = guardrail_status(session)
+        waiting_records = counts.get("pending", 0) + counts.get("sending", 0)
+        guard = guardrail_status(session, pending=waiting_records)
     return SyncStatus(
         pending=counts.get("pending", 0),
         sending=counts.get("sending", 0),
@@ -141,6 +143,7 @@ def sync_status(database: Database) -> SyncStatus:
         clock_skew_seconds=link.clock_skew_seconds if link else None,
         guardrail=guard.level,
         guardrail_message=guard.message,
+        guardrail_message_en=guard.message_en,
     )
 
 

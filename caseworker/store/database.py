@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
+from caseworker.store import revisions
 from caseworker.store.backups import keep_raw_copy
 from caseworker.store.checked import forget as forget_check
 from caseworker.store.checked import last_full_check, record_clean_close
@@ -44,31 +43,8 @@ def _alembic_config() -> Config:
     return config
 
 
-_REVISION_LINE = re.compile(r'^(revision|down_revision)\s*=\s*(?:"([^"]+)"|None)\s*$', re.M)
-
-
-@cache
-def known_revisions() -> dict[str, str | None]:
-    """Each migration's revision and the revision it follows, read from the files as text.
-
-    Opening a store (a login, `caseworker find`) needs only these names; Alembic's own script
-    directory imports mako and more, so it is loaded only to migrate (tests/store checks that
-    both agree).
-    """
-    graph: dict[str, str | None] = {}
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        fields = dict(m.group(1, 2) for m in _REVISION_LINE.finditer(path.read_text("utf-8")))
-        if fields.get("revision"):
-            graph[fields["revision"]] = fields.get("down_revision")
-    return graph
-
-
 def head_revision() -> str:
-    graph = known_revisions()
-    heads = set(graph) - set(graph.values())
-    if len(heads) != 1:
-        raise RuntimeError(f"the migrations must have exactly one head, not {sorted(heads)}")
-    return heads.pop()
+    return revisions.head_revision()  # read without Alembic: logging in must not import it
 
 
 @dataclass
@@ -223,7 +199,7 @@ def open_database(
     database.checked_at = checked_before or datetime.now(UTC)
     keeper.frozen = loss is not None
     current = database.current_revision()
-    if current is not None and current not in known_revisions():
+    if current is not None and current not in revisions.known_revisions():
         database.close()
         raise StoreOpenError(
             "newer_schema",

@@ -73,10 +73,12 @@ def _lookups(plan: QueryPlan, limit: int) -> list[Select[tuple[uuid.UUID]]]:
     if plan.phone_prefix:
         found.append(select(Person.id).where(_in_range(Person.phone, plan.phone_prefix)))
     if plan.name_key_prefix:
+        # A person has several keys (full pinyin, initials, each name part): one row each
+        # would list them once per key that matches the prefix.
         found.append(
-            select(PersonSearchKey.person_id).where(
-                _in_range(PersonSearchKey.key, plan.name_key_prefix)
-            )
+            select(PersonSearchKey.person_id)
+            .where(_in_range(PersonSearchKey.key, plan.name_key_prefix))
+            .distinct()
         )
     # Each branch is limited on its own so a one-letter pinyin prefix stays cheap; SQLite
     # accepts a LIMIT inside a UNION only within a subquery.
@@ -90,5 +92,7 @@ def search_person_ids(session: Session, text: str, *, limit: int = 50) -> list[u
         return []
     lookups = _lookups(plan, limit)
     statement = lookups[0] if len(lookups) == 1 else union(*lookups)
-    ids = list(session.scalars(statement))
+    # Once each, in the order found: the same person can match two lookups (an ID tail that
+    # is also the tail of their phone number).
+    ids = list(dict.fromkeys(session.scalars(statement)))
     return ids[:limit]

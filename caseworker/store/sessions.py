@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -48,12 +48,10 @@ class Transactions:
             yield session
 
     def current_revision(self) -> str | None:
-        """The schema's revision from Alembic's own table, read without Alembic's runtime
-        (slow to import; opening a store must stay quick)."""
+        from caseworker.store.revisions import current_revision
+
         with self.engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
-                return None
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return current_revision(connection)
 
     def close(self) -> None:
         self.engine.dispose()

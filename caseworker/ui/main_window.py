@@ -41,6 +41,7 @@ from caseworker.ui.i18n import (
     save_language,
     with_note,
 )
+from caseworker.ui.models.labels import role_label as role_words
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
@@ -173,7 +174,9 @@ class MainWindow(QMainWindow):
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
-        self.refresh_status()
+        # The pending count comes with the Sync page's first reading (status_changed): the
+        # outbox is the largest table, counted once at launch, not once per place it shows.
+        self.worklists.refresh_counts()
         self.refresh_coverage()
         self.offer_drafts()
 
@@ -230,8 +233,7 @@ class MainWindow(QMainWindow):
         self.front_desk.attach_card_reader(self.card_watcher)
         self.settings_page.card_reader.attach(self.card_watcher)
         self.reports.worklist_requested.connect(self.show_worklist)
-        self.sync_page.status_changed.connect(self._sync_status)
-        self.sync_page.refresh()
+        self.sync_page.status_changed.connect(self._sync_status)  # it reads once when built
 
     def _pages(self) -> list[QWidget]:
         return [
@@ -329,12 +331,7 @@ class MainWindow(QMainWindow):
         self.store_banner.refresh()
 
     def role_label(self, role: Role) -> str:
-        labels = {
-            Role.CLERK: self.tr("经办员"),
-            Role.SUPERVISOR: self.tr("审核员"),
-            Role.ADMIN: self.tr("管理员"),
-        }
-        return labels.get(role, ROLE_LABELS.get(role, str(role)))
+        return role_words(role) or ROLE_LABELS.get(role, str(role))
 
     def apply_language(self, code: str) -> None:
         """Switch the interface language now and for the next start. The pages are rebuilt,
@@ -415,8 +412,12 @@ class MainWindow(QMainWindow):
         self.front_desk.show_search()
 
     def new_enrolment(self) -> None:
+        """Ctrl+N: from a search for a valid ID number nobody here has, with it filled in
+        (as the offer's button does); from anywhere else, an empty form."""
+        on_desk = self.current_page_name() == "front_desk"
+        id_number = self.front_desk.unknown_searched_id() if on_desk else None
         self.show_page(PAGES.index("front_desk"))
-        self.front_desk.new_enrolment()
+        self.front_desk.new_enrolment(id_number)
 
     def open_person(self, person_id: object) -> None:
         self.show_page(PAGES.index("front_desk"))
@@ -496,6 +497,7 @@ class MainWindow(QMainWindow):
     def _sync_status(self, pending: int, last_success: datetime | None) -> None:
         self.pending_uploads = pending
         self.set_last_sync(last_success)
+        self.status_refreshed.emit()
 
     def _show_status(self) -> None:
         if self.pending_uploads is None:

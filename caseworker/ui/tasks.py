@@ -23,6 +23,7 @@ thread, where a QObject must be freed (a worker dropping it crashed the process 
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from caseworker.logs import is_defect, log_defect
-from caseworker.sync.client import Cancelled as SyncCancelled
 
 Job = Callable[["TaskControl"], Any]
 
@@ -109,6 +109,7 @@ class TaskRunner(QObject):
         self._numbers = itertools.count()
         self._active = 0  # submitted jobs whose results have not reached the UI thread yet
         self._when_idle: list[Callable[[], None]] = []
+        self._held: list[tuple[str, Callable[[], None]]] | None = None  # see hold()
         self._lanes = {
             "write": ThreadPoolExecutor(1, thread_name_prefix="cw-write"),
             "read": ThreadPoolExecutor(2, thread_name_prefix="cw-read"),
@@ -137,8 +138,25 @@ class TaskRunner(QObject):
 
         self._active += 1
         self._running[number] = task
-        self._lanes[lane].submit(work)
+        if self._held is not None:
+            self._held.append((lane, work))
+        else:
+            self._lanes[lane].submit(work)
         return task
+
+    def hold(self) -> None:
+        """Keep the jobs submitted from now on until ``release``. The launch builds every
+        page, and each page asks for its first reading (counts over the whole registry):
+        started at once, those readings take the interpreter from the building (at 100,000
+        people the window took three times as long to appear)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held jobs, in the order they were submitted."""
+        held, self._held = self._held or [], None
+        for lane, work in held:
+            self._lanes[lane].submit(work)
 
     def when_idle(self, callback: Callable[[], None]) -> None:
         """Call back (on the UI thread) once no submitted job is running or waiting: the idle
@@ -199,6 +217,15 @@ class SynchronousRunner(TaskRunner):
         return task
 
 
+def _cancellation(error: BaseException) -> bool:
+    """The operator's cancel, ours or the sync client's (looked up, not imported: the client
+    loads httpx, which the launch skips; until it is loaded no job can raise its Cancelled)."""
+    client = sys.modules.get("caseworker.sync.client")
+    return isinstance(error, Cancelled) or (
+        client is not None and isinstance(error, client.Cancelled)
+    )
+
+
 def _run(job: Job, control: TaskControl) -> tuple[Any, BaseException | None]:
     """The job's result, or the exception it raised (delivered to the UI thread, never lost).
 
@@ -206,6 +233,6 @@ def _run(job: Job, control: TaskControl) -> tuple[Any, BaseException | None]:
     try:
         return job(control), None
     except BaseException as caught:
-        if not isinstance(caught, Cancelled | SyncCancelled) and is_defect(caught):
+        if not _cancellation(caught) and is_defect(caught):
             log_defect(caught, f"background task failed ({type(caught).__name__})")
         return None, caught

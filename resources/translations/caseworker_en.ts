@@ -47,18 +47,6 @@
 <context>
     <name>AuditColumns</name>
     <message>
-        <source>经办员</source>
-        <translation>Clerk</translation>
-    </message>
-    <message>
-        <source>审核员</source>
-        <translation>Supervisor</translation>
-    </message>
-    <message>
-        <source>管理员</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
         <source>时间</source>
         <translation>Time</translation>
     </message>
@@ -1621,18 +1609,6 @@
         <translation>Page navigation</translation>
     </message>
     <message>
-        <source>经办员</source>
-        <translation>Clerk</translation>
-    </message>
-    <message>
-        <source>审核员</source>
-        <translation>Supervisor</translation>
-    </message>
-    <message>
-        <source>管理员</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
         <source>参保状态更新失败：%1</source>
         <translation>Coverage statuses could not be brought up to date: %1</translation>
     </message>
@@ -1976,18 +1952,6 @@
 </context>
 <context>
     <name>OperatorsPage</name>
-    <message>
-        <source>经办员</source>
-        <translation>Clerk</translation>
-    </message>
-    <message>
-        <source>审核员</source>
-        <translation>Supervisor</translation>
-    </message>
-    <message>
-        <source>管理员</source>
-        <translation>Administrator</translation>
-    </message>
     <message>
         <source>本中心</source>
         <translation>This centre</translation>
@@ -3054,6 +3018,18 @@
         <translation>Village (residents) committee</translation>
     </message>
     <message>
+        <source>户籍地 村（居）代码或名称</source>
+        <translation>Hukou village or community: code or name</translation>
+    </message>
+    <message>
+        <source>村（居）代码或名称</source>
+        <translation>Village code or name</translation>
+    </message>
+    <message>
+        <source>快速选择</source>
+        <translation>Quick pick</translation>
+    </message>
+    <message>
         <source>（请选择）</source>
         <translation>(Select)</translation>
     </message>
@@ -3412,6 +3388,21 @@
     <message>
         <source>已撤销日结。</source>
         <translation>The day is reopened.</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>经办员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
     </message>
 </context>
 <context>
@@ -4064,6 +4055,49 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     <message>
         <source>暂停收费和参保登记：</source>
         <translation>Payments and enrolments are stopped: </translation>
+    </message>
+</context>
+<context>
+    <name>SyncFileButtons</name>
+    <message>
+        <source>导出批次文件(&amp;E)…</source>
+        <translation>&amp;Export batch file…</translation>
+    </message>
+    <message>
+        <source>导出批次文件</source>
+        <translation>Export batch file</translation>
+    </message>
+    <message>
+        <source>无网络时：把待上传的记录写成签名的批次文件</source>
+        <translation>Without a network: write the records waiting to go up as a signed batch file</translation>
+    </message>
+    <message>
+        <source>导入答复文件(&amp;I)…</source>
+        <translation>&amp;Import answer file…</translation>
+    </message>
+    <message>
+        <source>导入答复文件</source>
+        <translation>Import answer file</translation>
+    </message>
+    <message>
+        <source>县级导入批次文件后给出的答复文件</source>
+        <translation>The answer file the county gives back after importing the batch file</translation>
+    </message>
+    <message>
+        <source>批次文件 (*.json)</source>
+        <translation>Batch files (*.json)</translation>
+    </message>
+    <message>
+        <source>已写出 {n} 个批次到 {path}；请交县级导入后带回答复文件。</source>
+        <translation>{n} batches written to {path}; take it to the county and bring back the answer file.</translation>
+    </message>
+    <message>
+        <source>已采用 {n} 个批次的答复（{counts}）；退回批次 {refused}，未知批次 {unknown}。</source>
+        <translation>Answers for {n} batches applied ({counts}); batches refused {refused}, unknown batches {unknown}.</translation>
+    </message>
+    <message>
+        <source>未完成：{error}</source>
+        <translation>Not done: {error}</translation>
     </message>
 </context>
 <context>

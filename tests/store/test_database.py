@@ -169,21 +169,3 @@ def test_migrated_schema_matches_the_models(data_paths: DataPaths, key: bytes):
     finally:
         database.close()
     assert differences == []
-
-
-def test_revisions_read_from_the_files_agree_with_alembic():
-    from alembic.script import ScriptDirectory
-
-    from caseworker.store.database import _alembic_config, known_revisions
-
-    script = ScriptDirectory.from_config(_alembic_config())
-    assert known_revisions() == {s.revision: s.down_revision for s in script.walk_revisions()}
-    assert head_revision() == script.get_current_head()
-
-
-def test_two_heads_are_refused(monkeypatch):
-    from caseworker.store import database as store_database
-
-    monkeypatch.setattr(store_database, "known_revisions", lambda: {"a": None, "b": "a", "c": "a"})
-    with pytest.raises(RuntimeError, match=r"exactly one head, not \['b', 'c'\]"):
-        store_database.head_revision()

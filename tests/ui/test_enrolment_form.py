@@ -485,7 +485,7 @@ def test_tab_order_follows_the_paper_form(qtbot, form):
         person.ethnicity,
         person.phone,
         person.hukou_nature,
-        *person.cascade.combos,
+        *person.cascade.inputs(),
         person.hukou_address,
         person.residence_address,
         person.category,

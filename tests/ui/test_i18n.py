@@ -41,6 +41,8 @@ TS = """<?xml version="1.0" encoding="utf-8"?>
 <context><name>MainWindow</name>
 <message><source>前台</source><translation>Front desk</translation></message>
 <message><source>社保经办 — %1 — %2（%3）</source><translation>Caseworker — %1 — %2 (%3)</translation></message>
+</context>
+<context><name>Roles</name>
 <message><source>管理员</source><translation>Administrator</translation></message>
 </context>
 <context><name>SearchView</name>

@@ -178,6 +178,9 @@ class PaymentDialog(QDialog):
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.setObjectName("closePayment")
         self.close_button.setAccessibleName(self.tr("关闭"))
+        # Enter confirms wherever the focus is, even on 关闭 after tabbing past the method: a
+        # dialog's buttons take Enter for themselves when focused (autoDefault) otherwise.
+        self.close_button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -17,19 +16,13 @@ from PySide6.QtCore import (
 )
 
 from caseworker.logs import is_defect, log_defect
-from caseworker.services.actor import Role
 from caseworker.services.audit_log import AuditPage, AuditRow
-from caseworker.ui.i18n import in_language, with_note
+from caseworker.ui.i18n import in_language
+from caseworker.ui.models.labels import operator_label
 from caseworker.ui.models.table import AnyIndex, Column, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
 
 PageLoader = Callable[[int | None], AuditPage]  # before seq (None: the newest) → a page
-
-_ROLES = {
-    Role.CLERK: QT_TRANSLATE_NOOP("AuditColumns", "经办员"),
-    Role.SUPERVISOR: QT_TRANSLATE_NOOP("AuditColumns", "审核员"),
-    Role.ADMIN: QT_TRANSLATE_NOOP("AuditColumns", "管理员"),
-}
 
 
 def _tr(text: str) -> str:
@@ -37,8 +30,7 @@ def _tr(text: str) -> str:
 
 
 def operator_text(row: AuditRow) -> str:
-    name = in_language(*row.operator_name)
-    return with_note(name, _tr(_ROLES[row.role])) if row.role in _ROLES else name
+    return operator_label(in_language(*row.operator_name), row.role)
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from caseworker.domain.money import format_yuan
 from caseworker.domain.regions import load_region_directory
-from caseworker.ui.i18n import code_label, join_list, scheme_short
+from caseworker.ui.i18n import code_label, join_list, scheme_short, with_note
 
 __all__ = [
     "code_label",
     "codes_text",
     "money",
     "region_path",
+    "role_label",
     "scheme_short",
     "schemes_text",
     "sex_label",
     "village_name",
 ]
+
+
+# The one table of role words on screen (the services' ROLE_LABELS are the Chinese for files).
+_ROLES = {
+    "clerk": QT_TRANSLATE_NOOP("Roles", "经办员"),
+    "supervisor": QT_TRANSLATE_NOOP("Roles", "审核员"),
+    "admin": QT_TRANSLATE_NOOP("Roles", "管理员"),
+}
+
+
+def role_label(role: str | None) -> str:
+    """An operator's role in the interface language (经办员 / Clerk); "" when unknown."""
+    marked = _ROLES.get(str(role)) if role else None
+    return QCoreApplication.translate("Roles", marked) if marked else ""
+
+
+def operator_label(name: str, role: str | None) -> str:
+    """Who did it, as the audit page says it: the name, the role in brackets."""
+    label = role_label(role)
+    return with_note(name, label) if label else name
 
 
 def sex_label(code: str) -> str:

@@ -11,12 +11,14 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from caseworker.domain.dates import completed_years
 from caseworker.services.audit_words import ACTION_LABELS, words
 from caseworker.services.centre import OpenSession
+from caseworker.services.records import HistoryRecord, PaymentRecord
 from caseworker.services.registry import summaries
 from caseworker.ui.i18n import in_language
 from caseworker.ui.models.labels import (
     code_label,
     codes_text,
     money,
+    operator_label,
     scheme_short,
     schemes_text,
     sex_label,
@@ -147,7 +149,7 @@ def payment_columns() -> list[Column]:
             QCoreApplication.translate("PeopleColumns", "缴费日期"),
             lambda p: p.business_date.isoformat(),
         ),
-        Column(QCoreApplication.translate("PeopleColumns", "经办人"), lambda p: p.operator_name),
+        Column(QCoreApplication.translate("PeopleColumns", "经办人"), _operator),
         Column(
             QCoreApplication.translate("PeopleColumns", "状态"),
             lambda p: (
@@ -166,7 +168,7 @@ def history_columns() -> list[Column]:
             lambda h: h.at.astimezone().strftime("%Y-%m-%d %H:%M"),
             sort=lambda h: h.at,
         ),
-        Column(QCoreApplication.translate("PeopleColumns", "操作员"), lambda h: h.operator_name),
+        Column(QCoreApplication.translate("PeopleColumns", "操作员"), _operator),
         Column(
             QCoreApplication.translate("PeopleColumns", "操作"), lambda h: action_label(h.action)
         ),
@@ -175,6 +177,13 @@ def history_columns() -> list[Column]:
             lambda h: _changed_fields(h.detail),
         ),
     ]
+
+
+def _operator(record: PaymentRecord | HistoryRecord) -> str:
+    """The operator as the audit page names them (张丽（经办员）), not their user name."""
+    return operator_label(
+        record.operator_display_name or record.operator_name, record.operator_role
+    )
 
 
 def _status(status: str) -> str:

@@ -5,6 +5,7 @@ person, loaded a page at a time on the runner; and the chain verified from here,
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -31,14 +32,23 @@ from caseworker.services.audit_log import (
 )
 from caseworker.services.audit_words import ACTION_LABELS, words
 from caseworker.services.centre import OpenSession
-from caseworker.sync.audit_check import AuditVerification, verify_audit
 from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.audit import AuditTableModel
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import ERROR_COLOUR, set_column_widths, shortcut_button
 
+if TYPE_CHECKING:
+    from caseworker.sync.audit_check import AuditVerification
+
 OK_STYLE = "color: #1d6b2f;"
 BROKEN_STYLE = f"color: {ERROR_COLOUR}; font-weight: bold;"
+
+
+def _verify(database: Any, key_file: Any) -> AuditVerification:
+    # Imported on the worker when asked: it loads the sync client, which the launch skips.
+    from caseworker.sync.audit_check import verify_audit
+
+    return verify_audit(database, key_file)
 
 
 class AuditView(QWidget):
@@ -247,7 +257,7 @@ class AuditView(QWidget):
         database, key_file = self.session.database, self.session.key_file
         # The network lane: comparing with the county asks its server when registered.
         self.runner.submit(
-            lambda _c: verify_audit(database, key_file),
+            lambda _c: _verify(database, key_file),
             lane="network",
             on_success=self._show_verification,
             on_failure=self._verify_failed,

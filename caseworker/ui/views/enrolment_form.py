@@ -72,6 +72,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.leave_box: QMessageBox | None = None
         self._loading = 0
         self._saving = False
+        self._errors_shown = False
         self._lookup = 0
         self._build()
         self.new()
@@ -82,7 +83,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.title = QLabel()
         self.title.setObjectName("formTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.banner = Banner("formBanner")
+        self.banner = Banner("formBanner", reserve=True)  # appearing, it moves no field
         self.person = PersonFields(self.session, self.runner, self.today())
         self.schemes = SchemeChooser()
         self.documents = DocumentChecklist()
@@ -203,6 +204,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.duplicate = None
         self.person.duplicate.clear()
         self.banner.clear()
+        self._errors_shown = False
         self.schemes.set_error("")
         self._loading += 1
         try:
@@ -275,6 +277,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
             return
         self._dirty = True
         self._draft_timer.start()
+        self.recheck()
 
     def _schemes_changed(self) -> None:
         self.schemes.set_error("")

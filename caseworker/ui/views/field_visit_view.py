@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services import households, trip_documents, trips
+from caseworker.services import households, trips
 from caseworker.services.centre import OpenSession
 from caseworker.services.trip_summary import TripSummary, trip_summary
 from caseworker.services.trips import TripInfo, TripProgress
@@ -37,6 +37,13 @@ from caseworker.ui.models.table import ROW_ROLE
 from caseworker.ui.tasks import TaskControl, TaskRunner
 from caseworker.ui.widgets.common import Banner, shortcut_button
 from caseworker.ui.widgets.household_walk import HouseholdWalk
+
+
+def _trip_documents() -> Any:
+    """The trip's papers (reportlab), imported when first printed, not at launch."""
+    from caseworker.services import trip_documents
+
+    return trip_documents
 
 
 class FieldVisitPage(QWidget):
@@ -359,10 +366,10 @@ class FieldVisitPage(QWidget):
         self.batch = run_batch(self, self.runner, label, job)
 
     def print_sheets(self) -> None:
-        self._print(self.tr("正在生成入户调查表…"), trip_documents.trip_survey_pdf)
+        self._print(self.tr("正在生成入户调查表…"), _trip_documents().trip_survey_pdf)
 
     def print_visit_list(self) -> None:
-        self._print(self.tr("正在生成走访清单…"), trip_documents.visit_list_pdf)
+        self._print(self.tr("正在生成走访清单…"), _trip_documents().visit_list_pdf)
 
     def show_summary(self) -> None:
         trip_id = self.current_trip_id()
@@ -383,7 +390,7 @@ class FieldVisitPage(QWidget):
             summary,
             lambda: self._print(
                 self.tr("正在生成行程小结…"),
-                lambda database, actor, trip_id: trip_documents.trip_summary_pdf(
+                lambda database, actor, trip_id: _trip_documents().trip_summary_pdf(
                     database, actor, trip_id, day=day
                 ),
             ),

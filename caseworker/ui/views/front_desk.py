@@ -141,6 +141,14 @@ class FrontDeskPage(QWidget):
 
     # -- the enrolment form ---------------------------------------------------------------
 
+    def unknown_searched_id(self) -> str | None:
+        """The valid ID number the search on screen found nobody for (None while the answer
+        for what was last typed is not in, or when the search is not what is showing)."""
+        search = self.search
+        if self.stack.currentWidget() is not search or search.timer.isActive():
+            return None
+        return search.unknown_id
+
     def _form(self) -> EnrolmentForm:
         if self.form is None:
             self.form = EnrolmentForm(self.session, self.runner, self.form_holder)

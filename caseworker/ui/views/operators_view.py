@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services.actor import Permission, Role
+from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession, add_operator
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.login_guard import Clock, utc_now
@@ -35,6 +35,7 @@ from caseworker.services.operators import (
 from caseworker.store.keys import KeyFileError
 from caseworker.ui.dialogs.operator_dialog import Mode, OperatorDialog, OperatorInput
 from caseworker.ui.i18n import message_for
+from caseworker.ui.models.labels import role_label
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
 
@@ -65,17 +66,12 @@ class OperatorsPage(QWidget):
         self.dialog: OperatorDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.allowed = session.actor.may(Permission.MANAGE_OPERATORS)
-        roles = {
-            Role.CLERK: self.tr("经办员"),
-            Role.SUPERVISOR: self.tr("审核员"),
-            Role.ADMIN: self.tr("管理员"),
-        }
         centre, active, disabled = self.tr("本中心"), self.tr("启用"), self.tr("已停用")
         self.model = RecordTableModel(
             [
                 Column(self.tr("用户名"), lambda r: r.username),
                 Column(self.tr("姓名"), lambda r: r.display_name),
-                Column(self.tr("角色"), lambda r: roles[r.role]),
+                Column(self.tr("角色"), lambda r: role_label(r.role)),
                 Column(self.tr("所属机构"), lambda r: r.agency or centre),
                 Column(self.tr("状态"), lambda r: active if r.active else disabled),
                 Column(self.tr("最后登录"), _when),

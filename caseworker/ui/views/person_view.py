@@ -252,7 +252,14 @@ class PersonView(QWidget):
             return  # the clerk has moved on to someone else
         person = page.detail
         self.person = person
-        self.title.setText(f"{person.name}　{person.masked_id_number}")
+        # The number the same everywhere on the page: whole only for an operator who may see
+        # personal data unmasked (who may also export it), masked for everyone else.
+        shown_id = (
+            person.id_number
+            if self.session.actor.may(Permission.EXPORT_PERSONAL_DATA)
+            else person.masked_id_number
+        )
+        self.title.setText(f"{person.name}　{shown_id}")
         # Another centre's person: say so before an edit is refused upstream.
         self.owner.setVisible(person.owner_centre_code is not None)
         self.owner.setText(
@@ -273,7 +280,7 @@ class PersonView(QWidget):
         )
         active = [e.scheme for e in person.enrolments if e.status == "active"]
         values = {
-            "id_number": person.id_number,
+            "id_number": shown_id,
             "sex": sex_label(person.sex),
             "birth": with_note(person.birth_date.isoformat(), str(age)),
             "ethnicity": code_label("ethnic_group", person.ethnicity),

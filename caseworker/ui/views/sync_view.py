@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
-from caseworker.services.sync_guard import GuardrailStatus, current_guardrails
 from caseworker.services.sync_queue import (
     BatchRow,
     QueueItem,
@@ -40,12 +40,16 @@ from caseworker.services.sync_queue import (
     resubmit,
     sync_status,
 )
-from caseworker.sync.client import Cancelled as SyncCancelled
-from caseworker.sync.run import SyncReport, run_sync
-from caseworker.sync.transfers import request_transfer
 from caseworker.ui.i18n import code_label, in_language, message_for, scheme_short
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
+from caseworker.ui.widgets.sync_files import SyncFileButtons
+
+if TYPE_CHECKING:
+    from caseworker.sync.run import SyncReport
+
+# The sync client (httpx, the wire models) is imported when a sync or a transfer starts,
+# not at launch: the window is on screen before it would have loaded.
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,6 @@ class SyncSnapshot:
     status: SyncStatus
     batches: list[BatchRow]
     issues: list[QueueItem]
-    guardrail: GuardrailStatus  # read again for its English message (the status has Chinese)
 
 
 def _when(value: datetime | None) -> str:
@@ -162,6 +165,10 @@ class SyncView(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(self.sync_button)
         top.addWidget(self.cancel_button)
+        # What `caseworker sync export` / `import-answer` do, for a desk with no network.
+        self.files = SyncFileButtons(session, runner)
+        self.files.finished.connect(self._files_done)
+        top.addWidget(self.files)
         actions = QHBoxLayout()
         actions.addWidget(self.resubmit_button)
         actions.addWidget(self.accept_button)
@@ -227,7 +234,6 @@ class SyncView(QWidget):
                 sync_status(database),
                 recent_batches(database),
                 queue(database),
-                current_guardrails(database),
             )
 
         self.runner.submit(job, lane="read", on_success=self._show, on_failure=self._failed)
@@ -244,11 +250,14 @@ class SyncView(QWidget):
                 last=_when(status.last_success),
             )
         )
-        warning = in_language(status.guardrail_message, snapshot.guardrail.message_en)
+        warning = in_language(status.guardrail_message, status.guardrail_message_en)
         self.warning.setText(warning if status.guardrail_message else "")
         self.warning.setVisible(bool(status.guardrail_message))
+        unregistered = self.tr("本机尚未在县级服务器登记，可导出批次文件离线上报。")
         if not status.registered:
-            self.message.setText(self.tr("本机尚未在县级服务器登记，可导出批次文件离线上报。"))
+            self.message.setText(unregistered)
+        elif self.message.text() == unregistered:
+            self.message.clear()  # registered since (from the command line): no stale note
         self.sync_button.setEnabled(status.registered and self._task is None)
         self.batches_model.set_rows(snapshot.batches)
         self.issues_model.set_rows(snapshot.issues)
@@ -259,6 +268,16 @@ class SyncView(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.message.setText(_error_text(error))
 
+    def _files_done(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Counts move while the page is away (saves, a registration from the command line).
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()
+
     # --- syncing -------------------------------------------------------------------------
 
     def start_sync(self) -> None:
@@ -266,6 +285,9 @@ class SyncView(QWidget):
             return
         self._stop = threading.Event()
         stop, database = self._stop, self.session.database
+
+        from caseworker.sync.client import Cancelled as SyncCancelled
+        from caseworker.sync.run import run_sync
 
         def job(control: TaskControl) -> SyncReport:
             return run_sync(database, progress=control.report, stop=stop)
@@ -306,6 +328,8 @@ class SyncView(QWidget):
         self.sync_finished.emit(report)
 
     def _sync_failed(self, error: BaseException) -> None:
+        from caseworker.sync.client import Cancelled as SyncCancelled
+
         if isinstance(error, SyncCancelled | Cancelled):
             self.message.setText(self.tr("同步已取消；已封装的批次下次继续发送。"))
         else:
@@ -362,6 +386,7 @@ class SyncView(QWidget):
             self.transfer_reason.setFocus()
             return
         database, actor = self.session.database, self.session.actor
+        from caseworker.sync.transfers import request_transfer
 
         def job(control: TaskControl) -> Any:
             return request_transfer(database, actor, item.seq, reason)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.coverage import lines
-from caseworker.printing.layout import PrintResult
 from caseworker.services.actor import Permission
 from caseworker.services.centre import OpenSession
-from caseworker.services.worklist_output import export_worklist, worklist_pdf
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.services.worklists import KINDS, count, counts, members, villages
 from caseworker.services.xlsx_export import ExportResult
@@ -47,6 +45,18 @@ from caseworker.ui.views.person_view import PersonView
 from caseworker.ui.widgets.common import ERROR_COLOUR, set_column_widths, shortcut_button
 
 UNKNOWN_REASON = "__unknown__"  # the reason filter's "not yet verified" (a status, not a reason)
+
+
+if TYPE_CHECKING:
+    from caseworker.printing.layout import PrintResult
+
+
+def _worklist_output() -> Any:
+    """The worklist's PDF and file output, imported on the worker when first asked for:
+    it loads reportlab, which the launch skips."""
+    from caseworker.services import worklist_output
+
+    return worklist_output
 
 
 class WorklistsPage(QWidget):
@@ -466,7 +476,7 @@ class WorklistsPage(QWidget):
             self,
             self.runner,
             self.tr("正在生成清单…"),
-            lambda _c: worklist_pdf(database, actor, spec, day),
+            lambda _c: _worklist_output().worklist_pdf(database, actor, spec, day),
             on_done=shown,
         )
 
@@ -509,7 +519,7 @@ class WorklistsPage(QWidget):
         lang = current_language()
         self.summary.setText(self.tr("正在导出…"))
         self.runner.submit(
-            lambda _c: export_worklist(
+            lambda _c: _worklist_output().export_worklist(
                 database,
                 actor,
                 spec,

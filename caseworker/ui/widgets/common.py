@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,9 +43,14 @@ class FieldBox(QWidget):
     already there; an error is red, a warning (e.g. a bank card failing Luhn) is amber.
     """
 
-    def __init__(self, *widgets: QWidget, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *widgets: QWidget, name: str, reserve: bool = False, parent: QWidget | None = None
+    ) -> None:
+        """``reserve``: the message line keeps its room while empty, so a message appearing
+        moves no field below it (the enrolment form, where the clerk's eye is on the card)."""
         super().__init__(parent)
         self.inputs = widgets
+        self.reserve = reserve
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -60,7 +66,14 @@ class FieldBox(QWidget):
         self.message.setObjectName(f"{name}Message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
+        if reserve:
+            self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
+            for widget in widgets:
+                if isinstance(widget, QLineEdit):
+                    # The red frame is a style sheet, which would change the edit's height.
+                    widget.setFixedHeight(widget.sizeHint().height())
+        else:
+            self.message.hide()
         layout.addWidget(self.message)
         self.kind = ""
 
@@ -68,7 +81,7 @@ class FieldBox(QWidget):
         self.kind = kind if text else ""
         self.message.setStyleSheet(f"color: {colour};")
         self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.message.setVisible(bool(text) or self.reserve)
         for widget in self.inputs:
             # Screen readers announce the problem with the field, not only the red text.
             widget.setAccessibleDescription(text)
@@ -93,10 +106,15 @@ class FieldBox(QWidget):
 
 
 class Banner(QFrame):
-    """A coloured strip across the top of a form, with an optional action button."""
+    """A coloured strip across the top of a form, with an optional action button.
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    ``reserve``: an empty banner keeps its one-line room (blank, uncoloured), so a message
+    appearing does not push the form down under the clerk's hands.
+    """
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, reserve: bool = False) -> None:
         super().__init__(parent)
+        self.reserve = reserve
         self.setObjectName(name)
         self.label = QLabel()
         self.label.setObjectName(f"{name}Text")
@@ -113,7 +131,15 @@ class Banner(QFrame):
         self._action: Callable[[], None] | None = None
         self.button.clicked.connect(self._run_action)
         self.kind = ""
-        self.hide()
+        if reserve:
+            # Tall enough for the action button, shown or not: its appearing moves nothing.
+            margins = layout.contentsMargins()
+            self.setMinimumHeight(
+                max(self.button.sizeHint().height(), self.label.fontMetrics().lineSpacing())
+                + margins.top()
+                + margins.bottom()
+            )
+        self.clear()
 
     def _run_action(self) -> None:
         if self._action is not None:
@@ -141,7 +167,12 @@ class Banner(QFrame):
         self.kind = ""
         self.label.clear()
         self._action = None
-        self.hide()
+        self.button.hide()
+        if self.reserve:
+            self.setStyleSheet(f"#{self.objectName()} {{ background: transparent; border: none; }}")
+            self.show()
+        else:
+            self.hide()
 
     def text(self) -> str:
         return self.label.text() if not self.isHidden() else ""
@@ -176,6 +207,35 @@ class CodeCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code)
         self.setCurrentIndex(index if index >= 0 else 0)
+
+
+def fit_text(edit: QLineEdit) -> None:
+    """A read-only field as wide as what it shows (it cannot be scrolled to read the rest):
+    the text's width, the line edit's own 2-pixel margins and its frame on both sides."""
+    margins = edit.textMargins()
+    frame = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, edit)
+    edit.setMinimumWidth(
+        edit.fontMetrics().horizontalAdvance(edit.text())
+        + margins.left()
+        + margins.right()
+        + 2 * (frame + 2)
+        + 2  # the cursor's width, even in a read-only field
+    )
+
+
+def fit_popup(combo: QComboBox) -> None:
+    """The drop-down list wide enough for its longest entry and no taller than the screen
+    (a province's 14 tiers open on a 1366×768 desk without running off its bottom)."""
+    view = combo.view()
+    metrics = view.fontMetrics()
+    widest = max(
+        (metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0
+    )
+    screen = combo.screen().availableGeometry()
+    scroll_bar = combo.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    view.setMinimumWidth(min(widest + scroll_bar + 4 * metrics.averageCharWidth(), screen.width()))
+    row = max(view.sizeHintForRow(0), metrics.lineSpacing(), 1)
+    combo.setMaxVisibleItems(max(1, min(combo.count(), screen.height() * 2 // 3 // row)))
 
 
 def shortcut_button(

@@ -17,7 +17,12 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea, QWidget
 from caseworker.domain.bank import parse_bank_card
 from caseworker.domain.errors import InvalidValue
 from caseworker.services.centre import OpenSession
-from caseworker.services.enrolment import EnrolmentChoice, EnrolResult, enrol
+from caseworker.services.enrolment import (
+    EnrolmentChoice,
+    EnrolResult,
+    check_enrolment,
+    enrol,
+)
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.records import PersonSummary
 from caseworker.ui.drafts import DraftStore
@@ -68,6 +73,7 @@ class EnrolmentSaving:
     saved: Signal
     _draft_timer: QTimer
     _saving: bool
+    _errors_shown: bool  # the banner lists what a save refused (cleared once all is fixed)
     _dirty: bool
     _loading: int
 
@@ -79,8 +85,11 @@ class EnrolmentSaving:
             return
         self.person.clear_errors(keep_live=True)
         self.schemes.set_error("")
-        if self.person.needs_employer() and self.person.employer.employer_id is None:
-            self._show_errors({"employer_id": self.tr("单位职工须选择用人单位。")})
+        # Missing and wrong fields first: the documents are asked about only once the form
+        # would be accepted, so the clerk never confirms a checklist for a refused save.
+        errors = self._form_errors()
+        if errors:
+            self._show_errors(errors)
             return
         missing = self.documents.missing_required()
         if missing:
@@ -105,13 +114,44 @@ class EnrolmentSaving:
         self.confirm_box = box
         box.open()
 
-    def _submit(self) -> None:
-        data = self.person.to_input()
+    def _choices(self) -> list[EnrolmentChoice]:
         documents = self.documents.documents()
-        choices = [
+        return [
             EnrolmentChoice(c.scheme, tier_fen=c.tier_fen, base_fen=c.base_fen, documents=documents)
             for c in self.schemes.chosen()
         ]
+
+    def _form_errors(self) -> dict[str, str]:
+        """What ``enrol`` would refuse, by field, checked here without the database."""
+        errors: dict[str, str] = {}
+        if self.person.needs_employer() and self.person.employer.employer_id is None:
+            errors["employer_id"] = self.tr("单位职工须选择用人单位。")
+        try:
+            check_enrolment(
+                self.session.actor, self.person.to_input(), self._choices(), today=self.today()
+            )
+        except ValidationFailed as failed:
+            errors.update({f: message_for(e) for f, e in failed.by_field().items()})
+        return errors
+
+    def recheck(self) -> None:
+        """After a refused save, each edit checks again: the banner's count follows the
+        fixes and the banner goes once nothing is wrong (field messages clear as typed)."""
+        if not self._errors_shown or self.banner.kind != "error":
+            return
+        errors = self._form_errors()
+        if errors:
+            self.banner.show_message(self._errors_text(len(errors)), "error")
+        else:
+            self._errors_shown = False
+            self.banner.clear()
+
+    def _errors_text(self, count: int) -> str:
+        return self.tr("有{n}处需要修改，请看各栏下方的红字说明。").format(n=count)
+
+    def _submit(self) -> None:
+        data = self.person.to_input()
+        choices = self._choices()
         database, actor = self.session.database, self.session.actor
         day, version = self.today(), self.expected_version
         self._saving = True
@@ -192,9 +232,8 @@ class EnrolmentSaving:
                 leftovers.append(messages[field])
                 continue
             first = first or target
-        count = len(messages)
-        text = self.tr("有{n}处需要修改，请看各栏下方的红字说明。").format(n=count)
-        self.banner.show_message(" ".join([text, *leftovers]), "error")
+        self._errors_shown = True
+        self.banner.show_message(" ".join([self._errors_text(len(messages)), *leftovers]), "error")
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             self._scroll_to(first)

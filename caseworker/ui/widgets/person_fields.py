@@ -25,7 +25,7 @@ from caseworker.services.records import PersonDetail
 from caseworker.services.validation import PersonInput
 from caseworker.ui.i18n import entry_label, is_english
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner, CodeCombo, FieldBox
+from caseworker.ui.widgets.common import Banner, CodeCombo, FieldBox, fit_text
 from caseworker.ui.widgets.employer_picker import EmployerPicker
 from caseworker.ui.widgets.field_checks import (
     bank_feedback,
@@ -125,18 +125,20 @@ class PersonFields(QWidget):
             derived_layout.addWidget(self._caption(caption, widget), 0, column * 2)
             derived_layout.addWidget(widget, 0, column * 2 + 1)
         self.boxes: dict[str, FieldBox] = {
-            "id_number": FieldBox(self.id_number, name="idNumber"),
-            "name": FieldBox(self.name, name="name"),
-            "ethnicity": FieldBox(self.ethnicity, name="ethnicity"),
-            "phone": FieldBox(self.phone, name="phone"),
-            "hukou_nature": FieldBox(self.hukou_nature, name="hukouNature"),
-            "hukou_village_code": FieldBox(self.cascade, name="hukouVillage"),
-            "hukou_address": FieldBox(self.hukou_address, name="hukouAddress"),
-            "residence_address": FieldBox(self.residence_address, name="residenceAddress"),
-            "employment_category": FieldBox(self.category, name="employmentCategory"),
-            "employer": FieldBox(self.employer, name="employer"),
-            "special_groups": FieldBox(groups_widget, name="specialGroups"),
-            "bank_account": FieldBox(self.bank_account, name="bankAccount"),
+            "id_number": FieldBox(self.id_number, name="idNumber", reserve=True),
+            "name": FieldBox(self.name, name="name", reserve=True),
+            "ethnicity": FieldBox(self.ethnicity, name="ethnicity", reserve=True),
+            "phone": FieldBox(self.phone, name="phone", reserve=True),
+            "hukou_nature": FieldBox(self.hukou_nature, name="hukouNature", reserve=True),
+            "hukou_village_code": FieldBox(self.cascade, name="hukouVillage", reserve=True),
+            "hukou_address": FieldBox(self.hukou_address, name="hukouAddress", reserve=True),
+            "residence_address": FieldBox(
+                self.residence_address, name="residenceAddress", reserve=True
+            ),
+            "employment_category": FieldBox(self.category, name="employmentCategory", reserve=True),
+            "employer": FieldBox(self.employer, name="employer", reserve=True),
+            "special_groups": FieldBox(groups_widget, name="specialGroups", reserve=True),
+            "bank_account": FieldBox(self.bank_account, name="bankAccount", reserve=True),
         }
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -227,6 +229,8 @@ class PersonFields(QWidget):
             )
             self.sex.setText(self.tr("男") if identity.sex.value == "1" else self.tr("女"))
             self.age.setText(self.tr("{n}岁").format(n=identity.age_on(self.today)))
+            for edit in (self.birth_date, self.sex, self.age):
+                fit_text(edit)  # "1980年1月1日" / "1 January 1980" in full, never clipped
             self.issuing_region.setText(load_region_directory().name_path(identity.region_code))
         self.identity_changed.emit()
         self.facts_changed.emit()
@@ -393,7 +397,7 @@ class PersonFields(QWidget):
             self.ethnicity,
             self.phone,
             self.hukou_nature,
-            *self.cascade.combos,
+            *self.cascade.inputs(),
             self.hukou_address,
             self.residence_address,
             self.category,

@@ -9,10 +9,16 @@ and the clerk sees 北京市 › 北京市 › 东城区 rather than a district 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLabel, QLineEdit, QWidget
 
-from caseworker.domain.regions import Region, RegionDirectory, load_region_directory
+from caseworker.domain.regions import (
+    Region,
+    RegionDirectory,
+    find_village,
+    load_region_directory,
+    village_names,
+)
 
 LEVELS = ("province", "prefecture", "county", "township", "village")
 
@@ -52,8 +58,52 @@ class RegionCascade(QWidget):
             layout.addWidget(label, row * 2, column)
             layout.addWidget(combo, row * 2 + 1, column)
             self.combos.append(combo)
+        # The fast way: a village's 12-digit code, or its name, selects all five at once.
+        self.quick = QLineEdit()
+        self.quick.setObjectName("hukouVillageQuick")
+        self.quick.setAccessibleName(self.tr("户籍地 村（居）代码或名称"))
+        self.quick.setPlaceholderText(self.tr("村（居）代码或名称"))
+        quick_label = QLabel(self.tr("快速选择"))
+        quick_label.setBuddy(self.quick)
+        layout.addWidget(quick_label, 2, 2)
+        layout.addWidget(self.quick, 3, 2)
+        villages = [r for r in self.directory if r.level == "village" and not r.abolished]
+        self._names = village_names(villages)
+        self._labels = {self._village_label(v): v.code for v in villages}
+        completer = QCompleter(sorted(self._labels), self.quick)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # 云亭 finds 云亭社区居委会
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.activated.connect(self._quick_chosen)
+        self.quick.setCompleter(completer)
+        self.quick.textEdited.connect(self._quick_typed)
         self._quiet = 0
         self._fill(0, "")
+
+    # ------------------------------------------------------------------ quick entry
+
+    def _village_label(self, village: Region) -> str:
+        township = self.directory.find(village.parent_code or "")
+        return f"{village.name}（{township.name}）" if township else village.name
+
+    def village_for(self, text: str) -> str | None:
+        """The village a typed code or name means, or None (unknown, or not yet whole)."""
+        written = text.strip()
+        if not written:
+            return None
+        region = self.directory.find(written)
+        if region is not None and region.level == "village":
+            return region.code
+        return self._labels.get(written) or find_village(self._names, written)
+
+    def _quick_typed(self, text: str) -> None:
+        code = self.village_for(text)
+        if code is not None and code != self.village_code():
+            self.set_code(code)
+
+    def _quick_chosen(self, label: str) -> None:
+        code = self._labels.get(label)
+        if code is not None:
+            self.set_code(code)
 
     # ------------------------------------------------------------------ filling
 
@@ -94,6 +144,7 @@ class RegionCascade(QWidget):
     def _selected(self, index: int) -> None:
         if self._quiet:
             return
+        self.quick.clear()  # chosen by hand now: the typed code or name no longer applies
         self._quiet += 1
         try:
             self._fill(index + 1, self.combos[index].currentData() or "")
@@ -137,5 +188,9 @@ class RegionCascade(QWidget):
             self._quiet -= 1
         self.changed.emit()
 
-    def first_input(self) -> QComboBox:
-        return self.combos[0]
+    def first_input(self) -> QWidget:
+        return self.quick
+
+    def inputs(self) -> list[QWidget]:
+        """Tab order: the quick entry first (it fills the rest), then each level."""
+        return [self.quick, *self.combos]

@@ -27,7 +27,7 @@ from caseworker.domain.contributions import (
 from caseworker.domain.money import format_yuan
 from caseworker.domain.schemes import SCHEME_CODES
 from caseworker.ui.i18n import in_language, is_english, scheme_name
-from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR
+from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, fit_popup
 
 _MUTED = "#7a828c"
 
@@ -53,6 +53,8 @@ class _Row:
         self.check.setAccessibleName(label)
         self.tier = QComboBox(parent)
         self.tier.setObjectName(f"tier_{scheme}")
+        # As wide as its longest tier ("500元 — 政府补贴60元，个人缴440元"), never cut off.
+        self.tier.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.base = QSpinBox(parent)
         self.base.setObjectName(f"base_{scheme}")
         self.base.setSingleStep(100)
@@ -118,8 +120,15 @@ class SchemeChooser(QWidget):
         self.error.setObjectName("schemeMessage")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error.hide()
+        # Two lines kept while empty (a refusal lists the tiers allowed), measured with Chinese
+        # text (its fallback font's lines are taller): one appearing moves nothing below.
+        self.error.setText("缴\n缴")
+        self.error.setMinimumHeight(self.error.sizeHint().height())
+        self.error.setText("")
         layout.addWidget(self.error, len(SCHEME_CODES) * lines, 0, 1, 3)
+        # Room to spare goes below the last row, never between rows (they would close up
+        # when a message takes some of it).
+        layout.setRowStretch(len(SCHEME_CODES) * lines + 2, 1)
         self._updating = False
         self.set_options(None)
 
@@ -181,6 +190,7 @@ class SchemeChooser(QWidget):
             row.tier.addItem(text, tier.tier_fen)
         index = row.tier.findData(row.tier_fen) if row.tier_fen is not None else 0
         row.tier.setCurrentIndex(max(index, 0))
+        fit_popup(row.tier)
 
     def _describe(self, row: _Row) -> None:
         choices = row.option.choices if row.option else None
@@ -288,7 +298,6 @@ class SchemeChooser(QWidget):
 
     def set_error(self, text: str) -> None:
         self.error.setText(text)
-        self.error.setVisible(bool(text))
 
     def focus_target(self, field: str) -> QWidget:
         """The widget to focus for an error on ``field`` (tier, base or scheme)."""

@@ -1,0 +1,136 @@
+"""Launch benchmark: whole process → logged in → main window painted and usable.
+
+    .venv/bin/python -m bench.launch --data-dir /tmp/demo100k [--runs 7] [--before /work/main]
+
+``--data-dir`` is a demo store (``caseworker demo --persons 100000 --data-dir DIR`` builds
+one; it takes minutes, so build it once and reuse it). Each run is a fresh process
+(``bench.launch_probe``: interpreter start and imports count) logging in as the demo admin.
+
+The baseline, in the same run: a bare PySide6 window, shown and painted, in a fresh process.
+``--before DIR`` also times the probe with another checkout's code on ``PYTHONPATH`` (the
+commit before a change), interleaved with this one so both see the same machine load.
+
+Figures (JSON lines through ``bench.emit``, medians of ``--runs``):
+
+- ``bare_pyside6_window``: the baseline.
+- ``launch_to_usable_window``: this checkout, with ``baseline_seconds`` and ``persons``.
+- ``launch_to_usable_window_before``: the ``--before`` checkout, when given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import emit
+
+HERE = Path(__file__).resolve().parent.parent
+PYCACHE = Path(tempfile.gettempdir()) / "caseworker-bench-pycache"
+BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+window = QLabel("window")
+window.show()
+window.repaint()
+app.processEvents()
+print(f"{time.time() - float(sys.argv[1]):.4f} 1", flush=True)
+"""
+
+
+Command = Callable[[float], list[str]]
+
+
+def _bare(started: float) -> list[str]:
+    return [sys.executable, "-c", BARE, str(started)]
+
+
+def timed(command: Command, code_root: Path) -> float:
+    """Seconds from just before the process is spawned to its usable window."""
+    started = time.time()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        # As installed, bytecode is compiled once; kept under /tmp so no checkout is written.
+        "PYTHONPYCACHEPREFIX": str(PYCACHE),
+        "PYTHONPATH": str(code_root),
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    }
+    output = subprocess.run(
+        command(started),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=code_root,
+    ).stdout.split()
+    assert output[-1] == "1", "the window was not usable"
+    return float(output[-2])
+
+
+def probe_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
+    def command(started: float) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "bench.launch_probe",
+            "--started",
+            str(started),
+            "--data-dir",
+            str(data_dir),
+            "--user",
+            user,
+            "--password",
+            password,
+        ]
+
+    return command
+
+
+def persons_in(data_dir: Path) -> int:
+    from sqlalchemy import func, select
+
+    from caseworker.paths import DataPaths
+    from caseworker.services.centre import login
+    from caseworker.store.models import Person
+
+    session = login(DataPaths(data_dir), "admin", "demo")
+    try:
+        with session.database.reading() as reading:
+            return int(reading.scalar(select(func.count()).select_from(Person)) or 0)
+    finally:
+        session.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.launch")
+    parser.add_argument("--data-dir", required=True, type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--before", type=Path, help="another checkout to time the same way")
+    args = parser.parse_args()
+    persons = persons_in(args.data_dir)
+    probe = probe_command(args.data_dir)
+    bare, after, before = [], [], []
+    # Warm the file cache and compile the bytecode once, so the first run is not an outlier.
+    timed(probe, HERE)
+    if args.before:
+        timed(probe, args.before)
+    for _ in range(args.runs):
+        bare.append(timed(_bare, HERE))
+        after.append(timed(probe, HERE))
+        if args.before:
+            before.append(timed(probe, args.before))
+    base = sorted(bare)[len(bare) // 2]
+    emit("bare_pyside6_window", bare, "s")
+    if before:
+        emit("launch_to_usable_window_before", before, "s", persons=persons, baseline_seconds=base)
+    emit("launch_to_usable_window", after, "s", persons=persons, baseline_seconds=base)
+
+
+if __name__ == "__main__":
+    main()
