@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from caseworker import __version__
 from caseworker.cli import (
     admin,
+    employers,
     export,
     households,
     imports,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings.register(commands)
     trips.register(commands)
     households.register(commands)
+    employers.register(commands)
     worklist.register(commands)
     imports.register(commands)
     export.register(commands)
