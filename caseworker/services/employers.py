@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -118,6 +119,9 @@ class EmployerSummary:
     contact_name: str | None
     contact_phone: str | None
     employees: int = 0
+    schemes: tuple[str, ...] = ()  # 单位参保登记: the employees' schemes it takes part in
+    insured_from: date | None = None
+    work_injury_float_bp: int | None = None
 
 
 def search_employer_ids(
@@ -165,6 +169,9 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 e.contact_name,
                 e.contact_phone,
                 int(counts.get(e.id, 0)),
+                tuple(e.schemes),
+                e.insured_from,
+                e.work_injury_float_bp,
             )
             for e in rows
         }

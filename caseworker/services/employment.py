@@ -81,6 +81,25 @@ def _schemes(schemes: list[str] | tuple[str, ...], collector: Collector) -> list
 # --- 单位参保登记 ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class InjuryRates:
+    """The work-injury benchmark of each class and the floating steps a class may take."""
+
+    risk_class_bp: tuple[int, ...]
+    steps_by_class: tuple[tuple[int, ...], ...]
+
+
+def injury_rates(actor: Actor, day: date) -> InjuryRates:
+    wi = parameters_for(day, province_of(actor)).work_injury
+    classes = range(1, len(wi.risk_class_bp) + 1)
+    return InjuryRates(wi.risk_class_bp, tuple(wi.steps_for(c) for c in classes))
+
+
+def base_range_on(actor: Actor, day: date) -> tuple[int, int] | None:
+    """The allowed monthly base on ``day`` in the centre's province (None: no average wage)."""
+    return parameters_for(day, province_of(actor)).wage_base.bounds_fen
+
+
 @dataclass
 class EmployerEnrolmentInput:
     schemes: list[str]

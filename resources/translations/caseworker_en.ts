@@ -195,6 +195,41 @@
     </message>
 </context>
 <context>
+    <name>BaseDeclarationDialog</name>
+    <message>
+        <source>缴费基数申报：%1</source>
+        <translation>Base declaration: %1</translation>
+    </message>
+    <message>
+        <source>申报年度</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>职工缴费基数</source>
+        <translation>Employees' contribution bases</translation>
+    </message>
+    <message>
+        <source>保存申报（Ctrl+S）</source>
+        <translation>Save declaration (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>在“上年月平均工资”一栏填写每位职工的工资；基数超出范围的按上下限核定。</source>
+        <translation>Type each employee's average monthly wage of last year; a base outside the range is set to the floor or the ceiling.</translation>
+    </message>
+    <message>
+        <source>%1年度基数范围：%2 至 %3 元</source>
+        <translation>Base range for %1: %2 to %3 yuan</translation>
+    </message>
+    <message>
+        <source>共 %1 人，每月合计：单位 %2 元，个人 %3 元</source>
+        <translation>%1 employees, each month: employer %2 yuan, employees %3 yuan</translation>
+    </message>
+</context>
+<context>
     <name>CentrePage</name>
     <message>
         <source>服务中心</source>
@@ -560,6 +595,41 @@
     </message>
 </context>
 <context>
+    <name>DeclarationColumns</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>现缴费基数</source>
+        <translation>Current base</translation>
+    </message>
+    <message>
+        <source>上年月平均工资（元）</source>
+        <translation>Last year's monthly wage (yuan)</translation>
+    </message>
+    <message>
+        <source>申报基数</source>
+        <translation>Declared base</translation>
+    </message>
+    <message>
+        <source>核定说明</source>
+        <translation>How the base was set</translation>
+    </message>
+    <message>
+        <source>单位月缴</source>
+        <translation>Employer / month</translation>
+    </message>
+    <message>
+        <source>个人月缴</source>
+        <translation>Employee / month</translation>
+    </message>
+</context>
+<context>
     <name>DocumentChecklist</name>
     <message>
         <source>填写身份证号和就业类别后列出需查验的材料</source>
@@ -700,6 +770,57 @@
     </message>
 </context>
 <context>
+    <name>EmployerEnrolmentDialog</name>
+    <message>
+        <source>单位参保登记：%1</source>
+        <translation>Employer enrolment: %1</translation>
+    </message>
+    <message>
+        <source>参保日期</source>
+        <translation>Insured from</translation>
+    </message>
+    <message>
+        <source>工伤风险类别</source>
+        <translation>Work-injury risk class</translation>
+    </message>
+    <message>
+        <source>（未定）</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <source>浮动费率</source>
+        <translation>Floating rate</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Schemes</translation>
+    </message>
+    <message>
+        <source>工伤保险费率</source>
+        <translation>Work-injury rate</translation>
+    </message>
+    <message>
+        <source>基准费率</source>
+        <translation>Benchmark rate</translation>
+    </message>
+    <message>
+        <source>基准的%1%</source>
+        <translation>%1% of the benchmark</translation>
+    </message>
+    <message>
+        <source>不参加工伤保险</source>
+        <translation>No work-injury insurance</translation>
+    </message>
+    <message>
+        <source>请选择行业风险类别</source>
+        <translation>Choose the industry risk class</translation>
+    </message>
+    <message>
+        <source>%1%（由单位缴纳）</source>
+        <translation>%1% (paid by the employer)</translation>
+    </message>
+</context>
+<context>
     <name>EmployerPicker</name>
     <message>
         <source>用人单位（名称或统一社会信用代码）</source>
@@ -765,6 +886,22 @@
         <translation>Enrol an employee of this employer</translation>
     </message>
     <message>
+        <source>单位参保登记</source>
+        <translation>Employer enrolment</translation>
+    </message>
+    <message>
+        <source>增员（Ctrl+Shift+W）</source>
+        <translation>Add employee (Ctrl+Shift+W)</translation>
+    </message>
+    <message>
+        <source>减员（Ctrl+Shift+Y）</source>
+        <translation>Remove employee (Ctrl+Shift+Y)</translation>
+    </message>
+    <message>
+        <source>缴费基数申报</source>
+        <translation>Base declaration</translation>
+    </message>
+    <message>
         <source>单位职工</source>
         <translation>Employees</translation>
     </message>
@@ -786,6 +923,26 @@
     <message>
         <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
+    </message>
+    <message>
+        <source>尚未办理单位参保登记。</source>
+        <translation>Not enrolled as an employer yet.</translation>
+    </message>
+    <message>
+        <source>参保险种：%1（自%2起）</source>
+        <translation>Schemes: %1 (from %2)</translation>
+    </message>
+    <message>
+        <source>&#x3000;工伤浮动费率：基准的%1%</source>
+        <translation>   Work-injury rate floated to %1% of the benchmark</translation>
+    </message>
+    <message>
+        <source>请先在职工列表中选择要减员的职工。</source>
+        <translation>Choose the employee to remove in the list first.</translation>
+    </message>
+    <message>
+        <source>%1不是本单位在职职工。</source>
+        <translation>%1 is not a current employee here.</translation>
     </message>
 </context>
 <context>
@@ -1331,6 +1488,64 @@
     <message>
         <source>保存失败：{error}。已填写的内容仍在，可稍后重试。</source>
         <translation>Saving failed: {error}. Everything entered is still here; try again later.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <source>增员：%1</source>
+        <translation>Add an employee: %1</translation>
+    </message>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>已在前台登记的人员</source>
+        <translation>a person registered at the front desk</translation>
+    </message>
+    <message>
+        <source>增员日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <source>月缴费基数（元）</source>
+        <translation>Monthly base (yuan)</translation>
+    </message>
+    <message>
+        <source>参保险种</source>
+        <translation>Schemes</translation>
+    </message>
+    <message>
+        <source>本省份尚无平均工资数据</source>
+        <translation>No provincial average wage in the parameters</translation>
+    </message>
+    <message>
+        <source>可选范围：%1 至 %2 元（全省平均工资的60%–300%）</source>
+        <translation>Allowed: %1 to %2 yuan (60%–300% of the provincial average wage)</translation>
+    </message>
+</context>
+<context>
+    <name>LeaveDialog</name>
+    <message>
+        <source>减员：%1</source>
+        <translation>Remove an employee: %1</translation>
+    </message>
+    <message>
+        <source>减员日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>减员原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>减员日期（最后参保日）</source>
+        <translation>End date (last insured day)</translation>
     </message>
 </context>
 <context>
@@ -3607,6 +3822,17 @@
     <message>
         <source>查找出错：</source>
         <translation>Search error: </translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDialog</name>
+    <message>
+        <source>保存（Ctrl+S）</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

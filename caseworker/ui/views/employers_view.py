@@ -19,17 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
+from caseworker.services.employer_rolls import open_spell
 from caseworker.services.employers import (
     EmployerSummary,
     employee_ids,
     employer_summaries,
     search_employer_ids,
 )
+from caseworker.services.employment import JoinResult
 from caseworker.services.registry import summaries
+from caseworker.ui.dialogs.base_declaration_dialog import BaseDeclarationDialog
 from caseworker.ui.dialogs.employer_dialog import EmployerDialog
-from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.dialogs.employment_dialogs import (
+    EmployerEnrolmentDialog,
+    JoinDialog,
+    LeaveDialog,
+)
+from caseworker.ui.dialogs.service_dialog import ServiceDialog
+from caseworker.ui.i18n import in_language, message_for, with_note
 from caseworker.ui.models.employers import EmployerTableModel, risk_label
-from caseworker.ui.models.labels import code_label
+from caseworker.ui.models.labels import code_label, schemes_text
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
 from caseworker.ui.tasks import TaskRunner
@@ -101,6 +110,33 @@ class EmployersPage(QWidget):
         self.enrol_button.setAccessibleName(self.tr("为该单位职工参保"))
         self.enrol_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.enrol_button.setEnabled(False)
+        self.enrol_employer_button = self._button(
+            "enrolEmployer", self.tr("单位参保登记"), self.enrol_employer, None
+        )
+        self.join_button = self._button(
+            "joinEmployee", self.tr("增员（Ctrl+Shift+W）"), self.join, "Ctrl+Shift+W"
+        )
+        self.leave_button = self._button(
+            "leaveEmployee", self.tr("减员（Ctrl+Shift+Y）"), self.leave, "Ctrl+Shift+Y"
+        )
+        self.declare_button = self._button(
+            "declareBases", self.tr("缴费基数申报"), self.declare, None
+        )
+        self.notice = QLabel()
+        self.notice.setObjectName("employmentNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setStyleSheet("color: #6b4e00;")
+        self.notice.hide()
+        actions = QHBoxLayout()
+        for button in (
+            self.enrol_employer_button,
+            self.join_button,
+            self.leave_button,
+            self.declare_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
         self.employees = PersonResultsModel(session, runner, self)
         self.employee_table = _table("employeeList", self.tr("单位职工"), self.employees)
         set_column_widths(self.employee_table, EMPLOYEE_WIDTHS)
@@ -112,6 +148,8 @@ class EmployersPage(QWidget):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(detail_bar)
+        lower_layout.addLayout(actions)
+        lower_layout.addWidget(self.notice)
         lower_layout.addWidget(self.employee_table, 1)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -140,6 +178,16 @@ class EmployersPage(QWidget):
         self.employee_table.activated.connect(self._open_employee)
         self.employee_table.doubleClicked.connect(self._open_employee)
 
+    def _button(self, name: str, text: str, slot: object, shortcut: str | None) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.split("（")[0])
+        if shortcut:
+            button.setShortcut(QKeySequence(shortcut))
+        button.setEnabled(False)
+        button.clicked.connect(slot)
+        return button
+
     # -- the list -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -161,8 +209,14 @@ class EmployersPage(QWidget):
         self.model.reset(ids, first_page)
         widen_to_contents(self.table)
         self.count_label.setText(self.tr("共 %n 个单位", "", len(ids)))
+        keep = self.current.id if self.current is not None else None
+        shown = [e.id for e in first_page]
         if ids:
-            self.table.selectRow(0)
+            # After a change the same employer stays selected (its details read afresh).
+            row = shown.index(keep) if keep in shown else 0
+            self.table.clearSelection()
+            self.table.selectRow(row)
+            self._show_employer(self.model.data(self.model.index(row, 0), ROW_ROLE))
         else:
             self._show_employer(None)
         self.listed.emit()
@@ -183,6 +237,10 @@ class EmployersPage(QWidget):
     def _show_employer(self, employer: EmployerSummary | None) -> None:
         self.current = employer
         self.enrol_button.setEnabled(employer is not None)
+        self.enrol_employer_button.setEnabled(employer is not None)
+        enrolled = employer is not None and bool(employer.schemes)
+        for button in (self.join_button, self.leave_button, self.declare_button):
+            button.setEnabled(enrolled)
         self._employee_generation += 1
         if employer is None:
             self.detail.setText(self.tr("选择一个单位查看其职工。"))
@@ -200,6 +258,7 @@ class EmployersPage(QWidget):
                 "%2",
                 " ".join(x for x in (employer.contact_name, employer.contact_phone) if x) or "—",
             ),
+            self._enrolment_line(employer),
         ]
         self.detail.setText("\n".join(lines))
         generation, database = self._employee_generation, self.session.database
@@ -209,6 +268,20 @@ class EmployersPage(QWidget):
             return generation, ids, summaries(database, ids[: PersonResultsModel.PAGE])
 
         self.runner.submit(job, on_success=self._employees_listed, on_failure=self._show_error)
+
+    def _enrolment_line(self, employer: EmployerSummary) -> str:
+        if not employer.schemes:
+            return self.tr("尚未办理单位参保登记。")
+        line = (
+            self.tr("参保险种：%1（自%2起）")
+            .replace("%1", schemes_text(employer.schemes))
+            .replace("%2", employer.insured_from.isoformat() if employer.insured_from else "—")
+        )
+        if "work_injury" in employer.schemes and employer.work_injury_float_bp not in (None, 10000):
+            line += self.tr("　工伤浮动费率：基准的%1%").replace(
+                "%1", str((employer.work_injury_float_bp or 0) // 100)
+            )
+        return line
 
     def _employees_listed(self, result: tuple[int, list[uuid.UUID], list]) -> None:
         generation, ids, first_page = result
@@ -235,5 +308,65 @@ class EmployersPage(QWidget):
         self.dialog.open()
 
     def _registered(self, employer_id: uuid.UUID) -> None:
+        self.data_changed.emit()
+        self.refresh()
+
+    # -- employer enrolment, employees joining and leaving, bases ---------------------------
+
+    def _open(self, dialog: ServiceDialog | BaseDeclarationDialog, done: object) -> None:
+        self.dialog = dialog  # type: ignore[assignment]
+        dialog.saved.connect(done)
+        dialog.open()
+
+    def enrol_employer(self) -> None:
+        if self.current is not None:
+            self._open(
+                EmployerEnrolmentDialog(self.session, self.runner, self.current, self),
+                self._changed,
+            )
+
+    def join(self) -> None:
+        if self.current is not None and self.current.schemes:
+            self._open(JoinDialog(self.session, self.runner, self.current, self), self._joined)
+
+    def leave(self) -> None:
+        person = self.employees.data(self.employee_table.currentIndex(), ROW_ROLE)
+        if self.current is None or person is None:
+            self._say(self.tr("请先在职工列表中选择要减员的职工。"))
+            return
+        database, employer_id = self.session.database, self.current.id
+
+        def found(spell: uuid.UUID | None) -> None:
+            if spell is None:
+                self._say(self.tr("%1不是本单位在职职工。").replace("%1", person.name))
+                return
+            self._open(LeaveDialog(self.session, self.runner, spell, person.name, self), self._left)
+
+        self.runner.submit(
+            lambda _c: open_spell(database, employer_id, person.id),
+            on_success=found,
+            on_failure=self._show_error,
+        )
+
+    def declare(self) -> None:
+        if self.current is not None and self.current.schemes:
+            self._open(
+                BaseDeclarationDialog(self.session, self.runner, self.current, self),
+                self._changed,
+            )
+
+    def _say(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _joined(self, result: JoinResult) -> None:
+        self._say("\n".join(in_language(zh, en) for zh, en in result.warnings))
+        self._changed(result)
+
+    def _left(self, warnings: tuple[tuple[str, str], ...]) -> None:
+        self._say("\n".join(in_language(zh, en) for zh, en in warnings))
+        self._changed(warnings)
+
+    def _changed(self, _result: object) -> None:
         self.data_changed.emit()
         self.refresh()
