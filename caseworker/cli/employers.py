@@ -17,7 +17,7 @@ from caseworker.domain.codes import label_or_code
 from caseworker.domain.employment import EMPLOYEE_SCHEMES
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
-from caseworker.services import base_declaration, employer_rolls, employment
+from caseworker.services import base_declaration, employer_papers, employer_rolls, employment
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerInput, find_employers, register_employer
 
@@ -322,3 +322,38 @@ def register(commands: argparse._SubParsersAction) -> None:
     history.add_argument("id_number")
     _user_option(history)
     history.set_defaults(handler=cmd_history)
+
+
+PAPERS = ("registration", "changes", "roster")
+
+
+def register_print(sub: argparse._SubParsersAction, output: Any, run: Any) -> None:
+    """`caseworker print employer CODE --paper …` (registered by cli/printing.py)."""
+
+    def cmd_print(args: Any) -> int:
+        def make(session: OpenSession) -> Any:
+            employer_id = _employer_id(session, args.code)
+            if args.paper == "registration":
+                return employer_papers.registration_pdf(
+                    session.database, session.actor, employer_id
+                )
+            if args.paper == "changes":
+                if args.month is None:
+                    fail("增减员表需要 --month YYYY-MM。", "The change list needs --month YYYY-MM.")
+                year, month = args.month
+                return employer_papers.change_list_pdf(
+                    session.database, session.actor, employer_id, year, month
+                )
+            return employer_papers.roster_pdf(session.database, session.actor, employer_id, args.on)
+
+        return run(args, make)
+
+    paper = sub.add_parser(
+        "employer", help="参保单位登记表, 增减员表 (--month) or the roster with bases (--on)"
+    )
+    paper.add_argument("code", help="统一社会信用代码 / unified social credit code")
+    paper.add_argument("--paper", choices=PAPERS, default="registration")
+    paper.add_argument("--month", type=_month, help="YYYY-MM (changes)")
+    paper.add_argument("--on", type=_day, default=date.today(), help="YYYY-MM-DD (roster)")
+    output(paper)
+    paper.set_defaults(handler=cmd_print)

@@ -206,7 +206,7 @@
     </message>
     <message>
         <source>职工缴费基数</source>
-        <translation>Employees' contribution bases</translation>
+        <translation>Employees&apos; contribution bases</translation>
     </message>
     <message>
         <source>保存申报（Ctrl+S）</source>
@@ -218,7 +218,7 @@
     </message>
     <message>
         <source>在“上年月平均工资”一栏填写每位职工的工资；基数超出范围的按上下限核定。</source>
-        <translation>Type each employee's average monthly wage of last year; a base outside the range is set to the floor or the ceiling.</translation>
+        <translation>Type each employee&apos;s average monthly wage of last year; a base outside the range is set to the floor or the ceiling.</translation>
     </message>
     <message>
         <source>%1年度基数范围：%2 至 %3 元</source>
@@ -610,7 +610,7 @@
     </message>
     <message>
         <source>上年月平均工资（元）</source>
-        <translation>Last year's monthly wage (yuan)</translation>
+        <translation>Last year&apos;s monthly wage (yuan)</translation>
     </message>
     <message>
         <source>申报基数</source>
@@ -890,16 +890,36 @@
         <translation>Employer enrolment</translation>
     </message>
     <message>
-        <source>增员（Ctrl+Shift+W）</source>
-        <translation>Add employee (Ctrl+Shift+W)</translation>
+        <source>增员</source>
+        <translation>Add employee</translation>
     </message>
     <message>
-        <source>减员（Ctrl+Shift+Y）</source>
-        <translation>Remove employee (Ctrl+Shift+Y)</translation>
+        <source>减员</source>
+        <translation>Remove employee</translation>
     </message>
     <message>
         <source>缴费基数申报</source>
         <translation>Base declaration</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>打印单位表格</source>
+        <translation>Print the employer&apos;s papers</translation>
+    </message>
+    <message>
+        <source>参保单位登记表</source>
+        <translation>Employer registration form</translation>
+    </message>
+    <message>
+        <source>本月增减员表</source>
+        <translation>This month&apos;s change list</translation>
+    </message>
+    <message>
+        <source>职工花名册（含缴费基数）</source>
+        <translation>Employee roster with bases</translation>
     </message>
     <message>
         <source>单位职工</source>

@@ -191,3 +191,73 @@ def test_an_employer_enrols_takes_on_declares_and_lets_go(home: Path, tmp_path: 
     assert "减员 / left: 1" in changes and "本人辞职" in changes
     history = ok(["employer", "history", worker, *ADMIN], home)
     assert "青阳镇小林面馆" in history and "2026-03-01 — 2026-10-31" in history
+
+
+def test_print_employer_papers(home: Path, tmp_path: Path):
+    ok(
+        [
+            "employer",
+            "register",
+            CODE,
+            "--name",
+            "青阳镇小林面馆",
+            "--type",
+            "individual_business",
+            *ADMIN,
+        ],
+        home,
+    )
+    ok(
+        [
+            "employer",
+            "enrol",
+            CODE,
+            "--schemes",
+            "employee_pension,work_injury",
+            "--from",
+            "2026-01-01",
+            "--risk-class",
+            "1",
+            *ADMIN,
+        ],
+        home,
+    )
+    target = tmp_path / "登记表.pdf"
+    said = ok(["print", "employer", CODE, "-o", str(target), *ADMIN], home)
+    assert "1 page" in said and target.read_bytes().startswith(b"%PDF")
+    refused = run(
+        ["print", "employer", CODE, "--paper", "changes", "-o", str(tmp_path / "c.pdf"), *ADMIN],
+        home,
+    )
+    assert_clean_failure(refused, "--month")
+    ok(
+        [
+            "print",
+            "employer",
+            CODE,
+            "--paper",
+            "changes",
+            "--month",
+            "2026-10",
+            "-o",
+            str(tmp_path / "c.pdf"),
+            *ADMIN,
+        ],
+        home,
+    )
+    ok(
+        [
+            "print",
+            "employer",
+            CODE,
+            "--paper",
+            "roster",
+            "--on",
+            "2026-10-01",
+            "-o",
+            str(tmp_path / "r.pdf"),
+            *ADMIN,
+        ],
+        home,
+    )
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")

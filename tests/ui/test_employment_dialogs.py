@@ -169,3 +169,32 @@ def test_base_declaration_shows_bases_reasons_and_amounts_before_saving(
     with centre.database.reading() as session:
         saved = session.scalar(select(BaseDeclaration))
     assert (saved.wage_fen, saved.base_fen, saved.clamp) == (300_000, 438_600, "raised_to_floor")
+
+
+def test_the_change_list_prints_from_the_page(qtbot, centre, runner):
+    page = page_with_employer(qtbot, centre, runner)
+    assert page.print_button.isEnabled()
+    enrol_employer_through_the_dialog(qtbot, page)
+    from caseworker.services.employment import JoinInput, join_employee
+
+    enrol(
+        centre.database, centre.actor, PersonInput(id_number=WORKER, name="林小燕"), [], today=TODAY
+    )
+    join_employee(
+        centre.database,
+        centre.actor,
+        page.current.id,
+        JoinInput(WORKER, TODAY, ["employee_pension"], 500_000),
+    )
+    with qtbot.waitSignal(page.paper_ready):
+        page.print_paper("changes", today=TODAY)
+    preview = page.preview
+    assert preview is not None and preview.isVisible()
+    assert "增减变动表" in preview.result.title
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(preview.result.pdf)).pages)
+    assert "林小燕" in text and "2026年11月" in text
+    preview.reject()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from caseworker.printing.layout import PrintResult
+from caseworker.services import employer_papers
 from caseworker.services.centre import OpenSession
 from caseworker.services.employer_rolls import open_spell
 from caseworker.services.employers import (
@@ -41,6 +45,7 @@ from caseworker.ui.models.employers import EmployerTableModel, risk_label
 from caseworker.ui.models.labels import code_label, schemes_text
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
+from caseworker.ui.printing import PrintPreviewDialog
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.search_view import DEBOUNCE_MS, RESULT_WIDTHS
 from caseworker.ui.widgets.common import set_column_widths, widen_to_contents
@@ -69,6 +74,7 @@ class EmployersPage(QWidget):
     listed = Signal()  # the employer list is on screen (tests wait on it)
     employees_listed = Signal()
     data_changed = Signal()
+    paper_ready = Signal()  # a paper's preview is open
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
@@ -114,14 +120,25 @@ class EmployersPage(QWidget):
             "enrolEmployer", self.tr("单位参保登记"), self.enrol_employer, None
         )
         self.join_button = self._button(
-            "joinEmployee", self.tr("增员（Ctrl+Shift+W）"), self.join, "Ctrl+Shift+W"
+            "joinEmployee", self.tr("增员"), self.join, "Ctrl+Shift+W"
         )
         self.leave_button = self._button(
-            "leaveEmployee", self.tr("减员（Ctrl+Shift+Y）"), self.leave, "Ctrl+Shift+Y"
+            "leaveEmployee", self.tr("减员"), self.leave, "Ctrl+Shift+Y"
         )
         self.declare_button = self._button(
             "declareBases", self.tr("缴费基数申报"), self.declare, None
         )
+        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button.setObjectName("printEmployerPapers")
+        self.print_button.setAccessibleName(self.tr("打印单位表格"))
+        self.print_button.setEnabled(False)
+        papers = QMenu(self.print_button)
+        papers.setObjectName("employerPapers")
+        papers.addAction(self.tr("参保单位登记表"), lambda: self.print_paper("registration"))
+        papers.addAction(self.tr("本月增减员表"), lambda: self.print_paper("changes"))
+        papers.addAction(self.tr("职工花名册（含缴费基数）"), lambda: self.print_paper("roster"))
+        self.print_button.setMenu(papers)
+        self.preview: PrintPreviewDialog | None = None
         self.notice = QLabel()
         self.notice.setObjectName("employmentNotice")
         self.notice.setWordWrap(True)
@@ -134,6 +151,7 @@ class EmployersPage(QWidget):
             self.join_button,
             self.leave_button,
             self.declare_button,
+            self.print_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -181,9 +199,10 @@ class EmployersPage(QWidget):
     def _button(self, name: str, text: str, slot: object, shortcut: str | None) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
-        button.setAccessibleName(text.split("（")[0])
+        button.setAccessibleName(text)
         if shortcut:
             button.setShortcut(QKeySequence(shortcut))
+            button.setToolTip(f"{text} ({shortcut})")
         button.setEnabled(False)
         button.clicked.connect(slot)
         return button
@@ -241,6 +260,7 @@ class EmployersPage(QWidget):
         enrolled = employer is not None and bool(employer.schemes)
         for button in (self.join_button, self.leave_button, self.declare_button):
             button.setEnabled(enrolled)
+        self.print_button.setEnabled(employer is not None)
         self._employee_generation += 1
         if employer is None:
             self.detail.setText(self.tr("选择一个单位查看其职工。"))
@@ -354,6 +374,29 @@ class EmployersPage(QWidget):
                 BaseDeclarationDialog(self.session, self.runner, self.current, self),
                 self._changed,
             )
+
+    def print_paper(self, paper: str, *, today: date | None = None) -> None:
+        """Build the paper on the runner (it reads the store), then preview it."""
+        if self.current is None:
+            return
+        day = today or date.today()
+        database, actor, employer_id = self.session.database, self.session.actor, self.current.id
+
+        def job(_control: object) -> PrintResult:
+            if paper == "registration":
+                return employer_papers.registration_pdf(database, actor, employer_id)
+            if paper == "changes":
+                return employer_papers.change_list_pdf(
+                    database, actor, employer_id, day.year, day.month
+                )
+            return employer_papers.roster_pdf(database, actor, employer_id, day)
+
+        self.runner.submit(job, on_success=self._preview, on_failure=self._show_error)
+
+    def _preview(self, result: PrintResult) -> None:
+        self.preview = PrintPreviewDialog(result, self)
+        self.preview.open()
+        self.paper_ready.emit()
 
     def _say(self, text: str) -> None:
         self.notice.setText(text)
