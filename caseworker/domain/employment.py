@@ -75,8 +75,7 @@ def clamp_base(wage_fen: int, params: SchemeParameters) -> ClampedBase:
             low,
             RAISED,
             f"低于下限（平均工资的{params.wage_base.lower_bp // 100}%），按下限{format_yuan(low)}",
-            f"below the floor ({params.wage_base.lower_bp // 100}% of the average wage): "
-            f"raised to {low / 100:,.2f}",
+            f"below the {params.wage_base.lower_bp // 100}% floor: raised to {low / 100:,.2f}",
         )
     if wage_fen > high:
         return ClampedBase(
@@ -84,8 +83,7 @@ def clamp_base(wage_fen: int, params: SchemeParameters) -> ClampedBase:
             high,
             CUT,
             f"高于上限（平均工资的{params.wage_base.upper_bp // 100}%），按上限{format_yuan(high)}",
-            f"above the ceiling ({params.wage_base.upper_bp // 100}% of the average wage): "
-            f"cut to {high / 100:,.2f}",
+            f"above the {params.wage_base.upper_bp // 100}% ceiling: cut to {high / 100:,.2f}",
         )
     return ClampedBase(wage_fen, wage_fen, None, "按实际工资", "the wage itself")
 

@@ -55,7 +55,7 @@ class BaseDeclarationDialog(QDialog):
         self.declaration: Declaration | None = None
         self._generation = 0
         self.setWindowTitle(self.tr("缴费基数申报：%1").replace("%1", employer.name))
-        self.resize(1100, 560)
+        self.resize(1240, 560)  # fits a 1366×768 screen
         self.year = QSpinBox()
         self.year.setObjectName("declarationYear")
         self.year.setAccessibleName(self.tr("申报年度"))
@@ -76,7 +76,7 @@ class BaseDeclarationDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(DeclarationModel.REASON, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(
             QTableView.EditTrigger.AllEditTriggers & ~QTableView.EditTrigger.CurrentChanged
         )

@@ -119,9 +119,7 @@ class EmployersPage(QWidget):
         self.enrol_employer_button = self._button(
             "enrolEmployer", self.tr("单位参保登记"), self.enrol_employer, None
         )
-        self.join_button = self._button(
-            "joinEmployee", self.tr("增员"), self.join, "Ctrl+Shift+W"
-        )
+        self.join_button = self._button("joinEmployee", self.tr("增员"), self.join, "Ctrl+Shift+W")
         self.leave_button = self._button(
             "leaveEmployee", self.tr("减员"), self.leave, "Ctrl+Shift+Y"
         )
