@@ -17,7 +17,13 @@ from caseworker.domain.codes import label_or_code
 from caseworker.domain.employment import EMPLOYEE_SCHEMES
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
-from caseworker.services import base_declaration, employer_papers, employer_rolls, employment
+from caseworker.services import (
+    base_declaration,
+    employer_papers,
+    employer_rolls,
+    employment,
+    left_out,
+)
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerInput, find_employers, register_employer
 
@@ -271,6 +277,36 @@ def cmd_history(args: Any) -> int:
     return 0
 
 
+def cmd_left_out(args: Any) -> int:
+    session = open_session(args)
+    try:
+        found = left_out.left_out_by_employer(session.database, session.actor)
+    finally:
+        session.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    "credit_code": e.credit_code,
+                    "name": e.name,
+                    "contact": e.contact,
+                    "people": [{"name": p.name, "id_number": p.masked_id_number} for p in e.people],
+                }
+                for e in found
+            ]
+        )
+        return 0
+    for employer in found:
+        print(
+            f"{employer.name}  {employer.credit_code}  {employer.contact}  未参保 {len(employer.people)} 人"
+        )
+        for person in employer.people:
+            print(f"  {person.name}  {person.masked_id_number}")
+    if not found:
+        print("没有已知职工未参保的单位。/ No employer has known workers left out.")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     employer = commands.add_parser(
         "employer", help="employers (用人单位): enrol, employees joining and leaving, bases"
@@ -318,6 +354,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     roster.add_argument("--on", type=_day, default=date.today(), help="YYYY-MM-DD")
     changes = add("changes", "增减员 of one month", cmd_changes)
     changes.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    out = sub.add_parser(
+        "left-out", help="employers whose known workers hold no employees' scheme (督促参保)"
+    )
+    out.add_argument("--json", action="store_true")
+    _user_option(out)
+    out.set_defaults(handler=cmd_left_out)
     history = sub.add_parser("history", help="a person's stays at employers")
     history.add_argument("id_number")
     _user_option(history)

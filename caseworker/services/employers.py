@@ -17,6 +17,7 @@ from caseworker.domain.wire import EMPLOYER_FIELDS as EMPLOYER_FIELDS  # its old
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound
 from caseworker.services.journal import record_change
+from caseworker.services.left_out import left_out_counts, left_out_people
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
 from caseworker.store.models import Employer, Person, new_id
@@ -122,10 +123,15 @@ class EmployerSummary:
     schemes: tuple[str, ...] = ()  # 单位参保登记: the employees' schemes it takes part in
     insured_from: date | None = None
     work_injury_float_bp: int | None = None
+    left_out: int = 0  # known workers without any employees' scheme (services/left_out.py)
 
 
 def search_employer_ids(
-    database: Database, text: str = "", *, limit: int = EMPLOYER_ID_LIMIT
+    database: Database,
+    text: str = "",
+    *,
+    limit: int = EMPLOYER_ID_LIMIT,
+    left_out_only: bool = False,
 ) -> list[uuid.UUID]:
     """Employers by name (any part) or credit code (full or leading part), ordered by name.
 
@@ -139,6 +145,10 @@ def search_employer_ids(
         statement = statement.where(
             Employer.name.contains(text, autoescape=True)
             | Employer.credit_code.startswith(upper, autoescape=True)
+        )
+    if left_out_only:  # the enforcement worklist: employers with known workers not insured
+        statement = statement.where(
+            Employer.id.in_(select(Person.employer_id).where(Person.id.in_(left_out_people())))
         )
     with database.reading() as session:
         return list(session.scalars(statement.limit(limit)))
@@ -156,6 +166,7 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 .group_by(Person.employer_id)
             ).all()
         )
+        left_out = left_out_counts(session, ids)
         rows = session.scalars(select(Employer).where(Employer.id.in_(list(ids)))).all()
         by_id = {
             e.id: EmployerSummary(
@@ -172,6 +183,7 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 tuple(e.schemes),
                 e.insured_from,
                 e.work_injury_float_bp,
+                left_out.get(e.id, 0),
             )
             for e in rows
         }

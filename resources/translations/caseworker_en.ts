@@ -709,6 +709,10 @@
         <source>参保职工</source>
         <translation>Insured employees</translation>
     </message>
+    <message>
+        <source>未参保职工</source>
+        <translation>Not insured</translation>
+    </message>
 </context>
 <context>
     <name>EmployerDialog</name>
@@ -870,6 +874,14 @@
         <translation>Register employer</translation>
     </message>
     <message>
+        <source>只看有未参保职工的单位</source>
+        <translation>Only employers with workers not insured</translation>
+    </message>
+    <message>
+        <source>已知在该单位工作、但未参加任何职工险种的人员（来自花名册、调查或登记库）</source>
+        <translation>People known to work there (rosters, surveys, the registry) who hold no employees' scheme</translation>
+    </message>
+    <message>
         <source>单位列表</source>
         <translation>Employer list</translation>
     </message>
@@ -943,6 +955,10 @@
     <message>
         <source>地址：%1&#x3000;联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
+    </message>
+    <message>
+        <source>有 %1 名已知职工未参加职工险种：请督促单位办理增员。</source>
+        <translation>%1 known workers hold no employees' scheme: ask the employer to enrol them.</translation>
     </message>
     <message>
         <source>尚未办理单位参保登记。</source>

@@ -261,3 +261,20 @@ def test_print_employer_papers(home: Path, tmp_path: Path):
         home,
     )
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_left_out_lists_known_workers_without_an_employee_scheme(home: Path):
+    ok(
+        [
+            "employer",
+            "register",
+            CODE,
+            "--name",
+            "青阳镇小林面馆",
+            "--type",
+            "individual_business",
+            *ADMIN,
+        ],
+        home,
+    )
+    assert "没有已知职工未参保的单位" in ok(["employer", "left-out", *ADMIN], home)

@@ -198,3 +198,36 @@ def test_the_change_list_prints_from_the_page(qtbot, centre, runner):
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(preview.result.pdf)).pages)
     assert "林小燕" in text and "2026年11月" in text
     preview.reject()
+
+
+def test_the_left_out_filter_lists_employers_whose_known_workers_are_not_insured(
+    qtbot, centre, runner
+):
+    page = page_with_employer(qtbot, centre, runner)
+    other = register_employer(
+        centre.database,
+        centre.actor,
+        EmployerInput(
+            credit_code=make_uscc("91", "320583", "MA7654321"),
+            name="玉山镇小林面馆",
+            employer_type="company",
+        ),
+    )
+    enrol(
+        centre.database,
+        centre.actor,
+        PersonInput(
+            id_number=WORKER, name="林小燕", employment_category="employee", employer_id=other
+        ),
+        [],
+        today=TODAY,
+    )
+    with qtbot.waitSignal(page.listed):
+        page.refresh()
+    assert page.model.total == 2
+    with qtbot.waitSignal(page.listed):
+        page.left_out_only.setChecked(True)
+    assert page.model.total == 1
+    assert page.model.data(page.model.index(0, page.model.LEFT_OUT)) == "1"
+    qtbot.waitUntil(lambda: "未参加职工险种" in page.detail.text())
+    assert "玉山镇小林面馆" in page.detail.text()

@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -96,10 +97,17 @@ class EmployersPage(QWidget):
         self.register_button.setObjectName("registerEmployer")
         self.register_button.setAccessibleName(self.tr("登记单位"))
         self.register_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.left_out_only = QCheckBox(self.tr("只看有未参保职工的单位"))
+        self.left_out_only.setObjectName("leftOutOnly")
+        self.left_out_only.setAccessibleName(self.tr("只看有未参保职工的单位"))
+        self.left_out_only.setToolTip(
+            self.tr("已知在该单位工作、但未参加任何职工险种的人员（来自花名册、调查或登记库）")
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("employerCount")
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
+        top.addWidget(self.left_out_only)
         top.addWidget(self.register_button)
 
         self.model = EmployerTableModel(session, runner, self)
@@ -187,6 +195,7 @@ class EmployersPage(QWidget):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(self.timer.start)
+        self.left_out_only.toggled.connect(self.refresh)
         self.search_box.returnPressed.connect(self._focus_list)
         self.register_button.clicked.connect(self.register)
         self.enrol_button.clicked.connect(self._enrol)
@@ -212,9 +221,10 @@ class EmployersPage(QWidget):
         self.timer.stop()
         self._generation += 1
         generation, text, database = self._generation, self.search_box.text(), self.session.database
+        left_out_only = self.left_out_only.isChecked()
 
         def job(_control: object) -> tuple[int, list[uuid.UUID], list[EmployerSummary]]:
-            ids = search_employer_ids(database, text)
+            ids = search_employer_ids(database, text, left_out_only=left_out_only)
             return generation, ids, employer_summaries(database, ids[: EmployerTableModel.PAGE])
 
         self.runner.submit(job, on_success=self._listed, on_failure=self._show_error)
@@ -278,6 +288,12 @@ class EmployersPage(QWidget):
             ),
             self._enrolment_line(employer),
         ]
+        if employer.left_out:
+            lines.append(
+                self.tr("有 %1 名已知职工未参加职工险种：请督促单位办理增员。").replace(
+                    "%1", str(employer.left_out)
+                )
+            )
         self.detail.setText("\n".join(lines))
         generation, database = self._employee_generation, self.session.database
 
