@@ -23,6 +23,7 @@ from caseworker.services import (
     employer_rolls,
     employment,
     left_out,
+    platform_workers,
 )
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerInput, find_employers, register_employer
@@ -126,6 +127,22 @@ def cmd_join(args: Any) -> int:
         return 0
     print(f"已增员 / employee added: {result.employment_id}")
     _words(result.warnings)
+    return 0
+
+
+def cmd_link(args: Any) -> int:
+    session = open_session(args)
+    try:
+        result = platform_workers.link_platform_worker(
+            session.database,
+            session.actor,
+            _employer_id(session, args.code),
+            args.id_number,
+            args.start,
+        )
+    finally:
+        session.close()
+    print(f"已关联平台从业人员（职业伤害保障）/ platform worker linked: {result.employment_id}")
     return 0
 
 
@@ -340,7 +357,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     join.add_argument("--schemes", default="all", help=schemes_help)
     join.add_argument("--base", type=_fen, required=True, help="月缴费基数 in yuan")
     join.add_argument("--json", action="store_true")
-    leave = add("leave", "减员: an employee leaves", cmd_leave)
+    link = add("link", "a platform links a worker to the occupational injury protection", cmd_link)
+    link.add_argument("--id-number", required=True)
+    link.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
+    leave = add("leave", "减员 (or a platform worker unlinked)", cmd_leave)
     leave.add_argument("--id-number", required=True)
     leave.add_argument("--on", dest="end", type=_day, required=True, help="last day, YYYY-MM-DD")
     leave.add_argument("--reason", required=True, help="employment_end_reason code, e.g. resigned")

@@ -44,6 +44,10 @@ ACTION_LABELS: dict[str, Words] = {
     "employer.declare_bases": ("缴费基数申报", "Contribution bases declared"),
     "employee.join": ("增员", "Employee added"),
     "employee.leave": ("减员", "Employee removed"),
+    "platform.link": (
+        "关联平台从业人员（职业伤害保障）",
+        "Platform worker linked (injury protection)",
+    ),
     "household.create": ("建立家庭户", "Household created"),
     "person.household": ("变更家庭户成员关系", "Household membership changed"),
     "person.moved_away": ("登记迁出", "Moved away"),

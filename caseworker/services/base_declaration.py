@@ -27,7 +27,7 @@ from caseworker.domain.households import problem
 from caseworker.domain.ids import mask_id_number
 from caseworker.domain.wire import ENROLMENT_FIELDS
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.employment import _employer, province_of
+from caseworker.services.employment import employer_row, province_of
 from caseworker.services.errors import ValidationFailed
 from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
@@ -82,13 +82,15 @@ def injury_rate(employer: Employer, params: object) -> int:
 
 
 def current_spells(session: Session, employer_id: uuid.UUID, day: date) -> list[Employment]:
-    """The employer's employees on ``day`` (joined by then, not left before)."""
+    """The employer's employees on ``day`` (joined by then, not left before); platform
+    workers (no labour relationship, no base) are not among them."""
     return list(
         session.scalars(
             select(Employment)
             .join(Person, Person.id == Employment.person_id)
             .where(
                 Employment.employer_id == employer_id,
+                Employment.kind == "employee",
                 Employment.start_date <= day,
                 (Employment.end_date.is_(None)) | (Employment.end_date >= day),
             )
@@ -105,7 +107,7 @@ def _build(
     wages: dict[uuid.UUID, int],
     on: date | None,
 ) -> Declaration:
-    employer = _employer(session, employer_id)
+    employer = employer_row(session, employer_id)
     params = parameters_for(date(year, 1, 1), province_of(actor))
     rate = injury_rate(employer, params)
     floor, ceiling = base_range(params)

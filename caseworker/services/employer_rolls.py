@@ -30,6 +30,7 @@ class SpellRow:
     end_reason: str | None
     schemes: tuple[str, ...]
     base_fen: int
+    kind: str = "employee"
 
 
 def _rows(session, spells) -> list[SpellRow]:  # type: ignore[no-untyped-def]
@@ -50,6 +51,7 @@ def _rows(session, spells) -> list[SpellRow]:  # type: ignore[no-untyped-def]
                 spell.end_reason,
                 tuple(spell.schemes),
                 spell.base_fen,
+                spell.kind,
             )
         )
     return rows
@@ -78,7 +80,9 @@ def month_changes(
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
     with database.reading() as session:
-        base = select(Employment).where(Employment.employer_id == employer_id)
+        base = select(Employment).where(
+            Employment.employer_id == employer_id, Employment.kind == "employee"
+        )
         joined = session.scalars(
             base.where(Employment.start_date.between(first, last)).order_by(Employment.start_date)
         )

@@ -20,7 +20,7 @@ from caseworker.services.journal import record_change
 from caseworker.services.left_out import left_out_counts, left_out_people
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
-from caseworker.store.models import Employer, Person, new_id
+from caseworker.store.models import Employer, Employment, Person, new_id
 from caseworker.store.wire import WIRE
 
 
@@ -198,10 +198,16 @@ def get_employer(database: Database, employer_id: uuid.UUID) -> EmployerSummary:
 
 
 def employee_ids(database: Database, employer_id: uuid.UUID) -> list[uuid.UUID]:
-    """People whose employer is this one, by name; load their rows with registry.summaries."""
+    """People whose employer is this one, and a platform's linked workers (no labour
+    relationship), by name; load their rows with registry.summaries."""
+    linked = select(Employment.person_id).where(
+        Employment.employer_id == employer_id, Employment.end_date.is_(None)
+    )
     with database.reading() as session:
         return list(
             session.scalars(
-                select(Person.id).where(Person.employer_id == employer_id).order_by(Person.name)
+                select(Person.id)
+                .where((Person.employer_id == employer_id) | Person.id.in_(linked))
+                .order_by(Person.name)
             )
         )

@@ -52,7 +52,7 @@ def province_of(actor: Actor) -> str:
     return actor.centre_code[:2] + "0000"
 
 
-def _employer(session: Session, employer_id: uuid.UUID) -> Employer:
+def employer_row(session: Session, employer_id: uuid.UUID) -> Employer:
     employer = session.get(Employer, employer_id)
     if employer is None:
         raise NotFound("employer", "找不到该单位。", "No such employer.")
@@ -143,7 +143,7 @@ def enrol_employer(
             )
     collector.raise_if_any()
     with database.writing() as session:
-        employer = _employer(session, employer_id)
+        employer = employer_row(session, employer_id)
         employer.schemes = schemes
         employer.insured_from = data.insured_from
         employer.risk_class = (
@@ -187,7 +187,7 @@ class JoinResult:
     warnings: tuple[tuple[str, str], ...] = field(default=())  # (Chinese, English)
 
 
-def _person_by_number(session: Session, text: str) -> Person:
+def person_by_number(session: Session, text: str) -> Person:
     number = parse_id_number(text).number
     person = session.scalar(select(Person).where(Person.id_number == number))
     if person is None:
@@ -201,8 +201,12 @@ def _person_by_number(session: Session, text: str) -> Person:
     return person
 
 
-def _refuse_overlap(session: Session, person: Person, start: date, end: date | None) -> None:
-    spells = session.scalars(select(Employment).where(Employment.person_id == person.id))
+def refuse_overlap(
+    session: Session, person: Person, start: date, end: date | None, kind: str = "employee"
+) -> None:
+    spells = session.scalars(
+        select(Employment).where(Employment.person_id == person.id, Employment.kind == kind)
+    )
     for spell in spells:
         if overlaps(start, end, spell.start_date, spell.end_date):
             other = session.get_one(Employer, spell.employer_id)
@@ -259,7 +263,7 @@ def _check_join(session: Session, actor: Actor, employer: Employer, data: JoinIn
         collector.add(problem("base", "required", "请填写月缴费基数。", "Enter the monthly base."))
     else:
         collector.check(lambda: check_base(data.base_fen or 0, params))
-    person = collector.check(lambda: _person_by_number(session, data.id_number))
+    person = collector.check(lambda: person_by_number(session, data.id_number))
     if person is not None:
         facts = replace(person_facts(person, province_of(actor)), employment_category="employee")
         options = {o.scheme: o for o in eligible_schemes(facts, data.start_date, params)}
@@ -294,10 +298,10 @@ def _paid_after(session: Session, person_id: uuid.UUID, scheme: str, day: date) 
 def _end_enrolment(session: Session, actor: Actor, enrolment: Enrolment, end: date) -> None:
     enrolment.status = "ended"
     enrolment.end_date = end
-    _enrolment_changed(session, actor, enrolment, "enrolment.update")
+    enrolment_changed(session, actor, enrolment, "enrolment.update")
 
 
-def _enrolment_changed(session: Session, actor: Actor, enrolment: Enrolment, action: str) -> None:
+def enrolment_changed(session: Session, actor: Actor, enrolment: Enrolment, action: str) -> None:
     enrolment.version += 1
     enrolment.updated_by = actor.operator_id
     record_change(
@@ -354,9 +358,9 @@ def join_employee(
     """增员: the person joins the employer's schemes from ``start_date`` at ``base_fen``."""
     actor.require(Permission.ENROL)
     with database.writing() as session:
-        employer = _employer(session, employer_id)
+        employer = employer_row(session, employer_id)
         person = _check_join(session, actor, employer, data)
-        _refuse_overlap(session, person, data.start_date, None)
+        refuse_overlap(session, person, data.start_date, None)
         warnings = _close_other_schemes(session, actor, person, data.schemes, data.start_date)
         spell = Employment(
             id=new_id(),
@@ -389,7 +393,7 @@ def join_employee(
             enrolment.tier_fen = None
             enrolment.employer_id = employer.id
             session.flush()
-            _enrolment_changed(
+            enrolment_changed(
                 session, actor, enrolment, "enrolment.create" if is_new else "enrolment.update"
             )
         before = snapshot(person, PERSON_FIELDS)

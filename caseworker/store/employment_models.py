@@ -22,10 +22,14 @@ class Employment(Stamped, Base):
     __tablename__ = "employment"
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+        CheckConstraint("kind IN ('employee', 'platform')", name="kind"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employer.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    # employee: a labour relationship (增员); platform: a platform worker linked for the
+    # occupational injury protection, without one.
+    kind: Mapped[str] = mapped_column(String(12), default="employee")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(30))  # employment_end_reason code

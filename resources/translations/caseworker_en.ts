@@ -879,7 +879,7 @@
     </message>
     <message>
         <source>已知在该单位工作、但未参加任何职工险种的人员（来自花名册、调查或登记库）</source>
-        <translation>People known to work there (rosters, surveys, the registry) who hold no employees' scheme</translation>
+        <translation>People known to work there (rosters, surveys, the registry) who hold no employees&apos; scheme</translation>
     </message>
     <message>
         <source>单位列表</source>
@@ -949,6 +949,10 @@
         <translation>Error while loading: </translation>
     </message>
     <message>
+        <source>关联从业人员</source>
+        <translation>Link a worker</translation>
+    </message>
+    <message>
         <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
@@ -958,7 +962,7 @@
     </message>
     <message>
         <source>有 %1 名已知职工未参加职工险种：请督促单位办理增员。</source>
-        <translation>%1 known workers hold no employees' scheme: ask the employer to enrol them.</translation>
+        <translation>%1 known workers hold no employees&apos; scheme: ask the employer to enrol them.</translation>
     </message>
     <message>
         <source>尚未办理单位参保登记。</source>
@@ -2890,6 +2894,29 @@
     <message>
         <source>由服务中心 {centre} 管理；本中心修改须先申请转入。</source>
         <translation>Managed by centre {centre}; request a transfer before changing the record here.</translation>
+    </message>
+</context>
+<context>
+    <name>PlatformLinkDialog</name>
+    <message>
+        <source>关联平台从业人员：%1</source>
+        <translation>Link a platform worker: %1</translation>
+    </message>
+    <message>
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>已在前台登记的人员</source>
+        <translation>a person registered at the front desk</translation>
+    </message>
+    <message>
+        <source>保障起始日期</source>
+        <translation>Covered from</translation>
+    </message>
+    <message>
+        <source>新就业形态人员职业伤害保障：由平台按单缴费，个人不缴费，不以劳动关系为前提。</source>
+        <translation>Occupational injury protection for new forms of employment: the platform pays per order, the worker pays nothing, no labour relationship is needed.</translation>
     </message>
 </context>
 <context>

@@ -278,3 +278,56 @@ def test_left_out_lists_known_workers_without_an_employee_scheme(home: Path):
         home,
     )
     assert "没有已知职工未参保的单位" in ok(["employer", "left-out", *ADMIN], home)
+
+
+def test_a_platform_links_a_rider(home: Path):
+    code = make_uscc("91", "320281", "MA1112223")
+    ok(
+        [
+            "employer",
+            "register",
+            code,
+            "--name",
+            "快送同城配送平台有限公司",
+            "--type",
+            "platform",
+            *ADMIN,
+        ],
+        home,
+    )
+    household = json.loads(
+        ok(
+            [
+                "household",
+                "create",
+                "--village",
+                VILLAGE_A,
+                "--address",
+                "2组2号",
+                "--json",
+                *ADMIN,
+            ],
+            home,
+        )
+    )["id"]
+    rider = person_id_number(date(1996, 2, 2), 31)
+    ok(
+        [
+            "household",
+            "add-member",
+            household,
+            "--id-number",
+            rider,
+            "--name",
+            "周小跑",
+            "--relationship",
+            "户主",
+            *ADMIN,
+        ],
+        home,
+    )
+    said = ok(
+        ["employer", "link", code, "--id-number", rider, "--from", "2026-11-01", *ADMIN], home
+    )
+    assert "platform worker linked" in said
+    assert "快送同城配送平台有限公司" in ok(["employer", "history", rider, *ADMIN], home)

@@ -231,3 +231,34 @@ def test_the_left_out_filter_lists_employers_whose_known_workers_are_not_insured
     assert page.model.data(page.model.index(0, page.model.LEFT_OUT)) == "1"
     qtbot.waitUntil(lambda: "未参加职工险种" in page.detail.text())
     assert "玉山镇小林面馆" in page.detail.text()
+
+
+def test_a_platform_links_a_worker_from_the_page(qtbot, centre, runner):
+    register_employer(
+        centre.database,
+        centre.actor,
+        EmployerInput(
+            credit_code=make_uscc("91", "320583", "MA7654321"),
+            name="快送同城配送平台有限公司",
+            employer_type="platform",
+        ),
+    )
+    enrol(
+        centre.database, centre.actor, PersonInput(id_number=WORKER, name="林小燕"), [], today=TODAY
+    )
+    page = EmployersPage(centre, runner)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.employees_listed):
+        page.refresh()
+    assert page.join_button.text() == "关联从业人员" and page.join_button.isEnabled()
+    assert not page.declare_button.isEnabled()  # no bases: the platform pays per order
+    page.join()
+    dialog = page.dialog
+    qtbot.keyClicks(dialog.id_number, WORKER)
+    dialog.start.setDate(QDate(2026, 11, 1))
+    with qtbot.waitSignal(page.employees_listed):
+        dialog.save()
+    assert page.employees.total == 1
+    with centre.database.reading() as session:
+        injury = session.scalar(select(Enrolment))
+    assert (injury.scheme, injury.status) == ("occupational_injury", "active")

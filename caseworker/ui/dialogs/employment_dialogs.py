@@ -18,6 +18,7 @@ from caseworker.services import employment
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerSummary
 from caseworker.services.errors import ValidationFailed
+from caseworker.services.platform_workers import link_platform_worker
 from caseworker.ui.dialogs.service_dialog import ServiceDialog, date_edit, day_of, scheme_boxes
 from caseworker.ui.i18n import entry_label
 from caseworker.ui.tasks import TaskRunner
@@ -225,4 +226,47 @@ class LeaveDialog(ServiceDialog):
             self.employment_id,
             day_of(self.end),
             self.reason.currentData(),
+        )
+
+
+class PlatformLinkDialog(ServiceDialog):
+    """A platform links a worker to the occupational injury protection (no labour relationship)."""
+
+    def __init__(
+        self,
+        session: OpenSession,
+        runner: TaskRunner,
+        employer: EmployerSummary,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(session, runner, parent)
+        self.employer = employer
+        self.setWindowTitle(self.tr("关联平台从业人员：%1").replace("%1", employer.name))
+        self.setMinimumWidth(520)
+        self.id_number = QLineEdit()
+        self.id_number.setObjectName("platformIdNumber")
+        self.id_number.setAccessibleName(self.tr("身份证号码"))
+        self.id_number.setPlaceholderText(self.tr("已在前台登记的人员"))
+        self.start = date_edit("platformStart", self.tr("保障起始日期"), today or date.today())
+        self.add_row(self.tr("身份证号码"), self.id_number, "id_number")
+        self.add_row(self.tr("保障起始日期"), self.start, "start_date", "scheme")
+        self.add_row(
+            "",
+            QLabel(
+                self.tr(
+                    "新就业形态人员职业伤害保障：由平台按单缴费，个人不缴费，不以劳动关系为前提。"
+                )
+            ),
+        )
+
+    def call(self) -> Callable[[], Any]:
+        return partial(
+            link_platform_worker,
+            self.session.database,
+            self.session.actor,
+            self.employer.id,
+            self.id_number.text(),
+            day_of(self.start),
         )

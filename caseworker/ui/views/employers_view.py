@@ -32,6 +32,7 @@ from caseworker.services.employers import (
     search_employer_ids,
 )
 from caseworker.services.employment import JoinResult
+from caseworker.services.platform_workers import PLATFORM
 from caseworker.services.registry import summaries
 from caseworker.ui.dialogs.base_declaration_dialog import BaseDeclarationDialog
 from caseworker.ui.dialogs.employer_dialog import EmployerDialog
@@ -39,6 +40,7 @@ from caseworker.ui.dialogs.employment_dialogs import (
     EmployerEnrolmentDialog,
     JoinDialog,
     LeaveDialog,
+    PlatformLinkDialog,
 )
 from caseworker.ui.dialogs.service_dialog import ServiceDialog
 from caseworker.ui.i18n import in_language, message_for, with_note
@@ -266,8 +268,13 @@ class EmployersPage(QWidget):
         self.enrol_button.setEnabled(employer is not None)
         self.enrol_employer_button.setEnabled(employer is not None)
         enrolled = employer is not None and bool(employer.schemes)
+        is_platform = employer is not None and employer.employer_type == PLATFORM
         for button in (self.join_button, self.leave_button, self.declare_button):
             button.setEnabled(enrolled)
+        # A platform links its workers (no labour relationship) instead of 增员.
+        self.join_button.setText(self.tr("关联从业人员") if is_platform else self.tr("增员"))
+        self.join_button.setEnabled(enrolled or is_platform)
+        self.leave_button.setEnabled(enrolled or is_platform)
         self.print_button.setEnabled(employer is not None)
         self._employee_generation += 1
         if employer is None:
@@ -360,7 +367,11 @@ class EmployersPage(QWidget):
             )
 
     def join(self) -> None:
-        if self.current is not None and self.current.schemes:
+        if self.current is not None and self.current.employer_type == PLATFORM:
+            self._open(
+                PlatformLinkDialog(self.session, self.runner, self.current, self), self._joined
+            )
+        elif self.current is not None and self.current.schemes:
             self._open(JoinDialog(self.session, self.runner, self.current, self), self._joined)
 
     def leave(self) -> None:

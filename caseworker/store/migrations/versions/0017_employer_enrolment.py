@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("employer_id", sa.Uuid(), nullable=False),
         sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=True),
         sa.Column("end_reason", sa.String(length=30), nullable=True),
@@ -51,6 +52,7 @@ def upgrade() -> None:
             "end_date IS NULL OR end_date >= start_date",
             name=op.f("ck_employment_dates_in_order"),
         ),
+        sa.CheckConstraint("kind IN ('employee', 'platform')", name=op.f("ck_employment_kind")),
         sa.ForeignKeyConstraint(
             ["employer_id"], ["employer.id"], name=op.f("fk_employment_employer_id_employer")
         ),
