@@ -352,6 +352,33 @@ def _close_other_schemes(
     return warnings
 
 
+def activate_enrolment(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    scheme: str,
+    start: date,
+    employer_id: uuid.UUID,
+    base_fen: int | None,
+) -> Enrolment:
+    """The person's one enrolment in ``scheme`` made (or made again) active from ``start``,
+    paid through ``employer_id``; the earlier stay stays in ``employment``."""
+    enrolment = next((e for e in person.enrolments if e.scheme == scheme), None)
+    is_new = enrolment is None
+    if enrolment is None:
+        enrolment = Enrolment(
+            id=new_id(), person_id=person.id, scheme=scheme, version=0, created_by=actor.operator_id
+        )
+        session.add(enrolment)
+    enrolment.status, enrolment.start_date, enrolment.end_date = "active", start, None
+    enrolment.employer_id, enrolment.base_fen, enrolment.tier_fen = employer_id, base_fen, None
+    session.flush()
+    enrolment_changed(
+        session, actor, enrolment, "enrolment.create" if is_new else "enrolment.update"
+    )
+    return enrolment
+
+
 def join_employee(
     database: Database, actor: Actor, employer_id: uuid.UUID, data: JoinInput
 ) -> JoinResult:
@@ -373,28 +400,9 @@ def join_employee(
             version=1,
         )
         session.add(spell)
-        current = {e.scheme: e for e in person.enrolments}
         for scheme in data.schemes:
-            enrolment = current.get(scheme)
-            is_new = enrolment is None
-            if enrolment is None:
-                enrolment = Enrolment(
-                    id=new_id(),
-                    person_id=person.id,
-                    scheme=scheme,
-                    version=0,
-                    created_by=actor.operator_id,
-                )
-                session.add(enrolment)
-            enrolment.status = "active"
-            enrolment.start_date = data.start_date
-            enrolment.end_date = None
-            enrolment.base_fen = data.base_fen
-            enrolment.tier_fen = None
-            enrolment.employer_id = employer.id
-            session.flush()
-            enrolment_changed(
-                session, actor, enrolment, "enrolment.create" if is_new else "enrolment.update"
+            activate_enrolment(
+                session, actor, person, scheme, data.start_date, employer.id, data.base_fen
             )
         before = snapshot(person, PERSON_FIELDS)
         person.employer_id = employer.id

@@ -16,8 +16,8 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.coverage import follow_records
 from caseworker.services.employment import (
     JoinResult,
+    activate_enrolment,
     employer_row,
-    enrolment_changed,
     person_by_number,
     province_of,
     refuse_overlap,
@@ -27,7 +27,7 @@ from caseworker.services.errors import ValidationFailed
 from caseworker.services.journal import audit
 from caseworker.services.parameters import parameters_for
 from caseworker.store.database import Database
-from caseworker.store.models import Employment, Enrolment, new_id
+from caseworker.store.models import Employment, new_id
 from caseworker.store.wire import snapshot
 
 SCHEME = "occupational_injury"
@@ -87,23 +87,7 @@ def link_platform_worker(
             version=1,
         )
         session.add(spell)
-        enrolment = next((e for e in person.enrolments if e.scheme == SCHEME), None)
-        is_new = enrolment is None
-        if enrolment is None:
-            enrolment = Enrolment(
-                id=new_id(),
-                person_id=person.id,
-                scheme=SCHEME,
-                version=0,
-                created_by=actor.operator_id,
-            )
-            session.add(enrolment)
-        enrolment.status, enrolment.start_date, enrolment.end_date = "active", start, None
-        enrolment.employer_id, enrolment.base_fen, enrolment.tier_fen = employer.id, None, None
-        session.flush()
-        enrolment_changed(
-            session, actor, enrolment, "enrolment.create" if is_new else "enrolment.update"
-        )
+        activate_enrolment(session, actor, person, SCHEME, start, employer.id, None)
         if person.employment_category != "platform_worker":
             before = snapshot(person, PERSON_FIELDS)
             person.employment_category = "platform_worker"
