@@ -68,7 +68,7 @@ def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.U
     employer = session.scalar(select(Employer).where(Employer.credit_code == values["credit_code"]))
     created = employer is None
     if employer is None:
-        employer = Employer(id=new_id(), created_by=actor.operator_id, version=0)
+        employer = Employer(id=new_id(), created_by=actor.operator_id, version=0, schemes=[])
         session.add(employer)
     for name, value in values.items():
         setattr(employer, name, value)

@@ -328,9 +328,20 @@ def _close_other_schemes(
         enrolment = current.get(scheme)
         if enrolment is None or enrolment.status != "active":
             continue
-        end = day_before(start)
+        # A late 增员 may start before the residents' enrolment did: that enrolment then
+        # ends on its own first day, its whole period overlapping (said below).
+        end = max(day_before(start), enrolment.start_date)
         _end_enrolment(session, actor, enrolment, end)
         zh, en = scheme_words(scheme)
+        if end >= start:
+            warnings.append(
+                (
+                    f"注意：{zh}自{enrolment.start_date}起参保，晚于职工险种起始日{start}，"
+                    "整段重复参保，请核实并按规定处理。",
+                    f"Note: {en} began on {enrolment.start_date}, after the employees' scheme "
+                    f"starts ({start}): the whole period overlaps; check and settle it.",
+                )
+            )
         warnings.append(
             (
                 f"{zh}已于{end}终止（自{start}起由单位参加职工险种），参保记录连续。",

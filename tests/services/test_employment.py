@@ -351,3 +351,34 @@ def test_base_declaration_clamps_both_ends_and_prices_each_scheme_by_hand(clerk,
     }
     assert bases == {floor, ceiling, 654_321}
     chain_ok(clerk)
+
+
+def test_a_late_join_before_the_residents_enrolment_began_is_warned_whole(clerk, employer):
+    enrol_all(clerk, employer)
+    enrolled = enrol(
+        clerk.database,
+        clerk.actor,
+        person(WORKER, "林小燕"),
+        [EnrolmentChoice("resident_medical")],
+        today=TODAY,  # 2026-11-27
+    )
+    result = join_employee(
+        clerk.database,
+        clerk.actor,
+        employer,
+        JoinInput(WORKER, date(2026, 9, 1), ["employee_medical"], 600_000),  # reported late
+    )
+    words = " ".join(zh for zh, _ in result.warnings)
+    assert "晚于职工险种起始日2026-09-01" in words and "整段重复参保" in words
+    with clerk.database.reading() as session:
+        resident = session.scalar(
+            select(Enrolment).where(
+                Enrolment.person_id == enrolled.person_id, Enrolment.scheme == "resident_medical"
+            )
+        )
+    # Never an end before its start.
+    assert (resident.status, resident.start_date, resident.end_date) == (
+        "ended",
+        TODAY,
+        TODAY,
+    )
