@@ -4,9 +4,9 @@
 
 A real centre: a start-up registered, enrolled in the four employees' schemes with a floating
 work-injury rate, three employees taken on (one of them coming from the residents' pension)
-and one let go. Shots: the employers page with its warnings (employer-page), the employer
+and one let go; a noodle shop whose known cook holds no employees' scheme. Shots: the employers page with its warnings (employer-page), the employer
 enrolment dialog (employer-enrolment), adding an employee with a base out of range
-(employer-join), the base declaration with both ends clamped (employer-declaration); and the
+(employer-join), the base declaration with both ends clamped (employer-declaration), the employers with known workers left out (employer-left-out); and the
 printed change list and registration form rendered with pdftoppm (print-employer-*.png).
 """
 
@@ -95,6 +95,28 @@ def a_centre(folder: Path):
         [],
         today=TODAY,
     )
+    # A noodle shop whose cook is known (from a roster) but not insured: the left-out list.
+    shop = register_employer(
+        db,
+        actor,
+        EmployerInput(
+            credit_code=make_uscc("92", "320583", "MA7654321"),
+            name="玉山镇小林面馆",
+            employer_type="individual_business",
+            contact_name="林老板",
+            contact_phone="13812345678",
+        ),
+    )
+    cook = make_id_number("320583", date(1985, 9, 9), 7)
+    enrol(
+        db,
+        actor,
+        PersonInput(
+            id_number=cook, name="郑大厨", employment_category="employee", employer_id=shop
+        ),
+        [],
+        today=TODAY,
+    )
     return session, employer
 
 
@@ -144,6 +166,10 @@ def shoot(app, runner, session, lang: str) -> None:
     wait(300)
     save(declaration, "employer-declaration", lang)
     declaration.close()
+    page.left_out_only.setChecked(True)
+    wait_for(page.employees_listed)
+    wait(500)
+    save(page, "employer-left-out", lang)
     page.close()
 
 

@@ -85,7 +85,8 @@ def registration_pdf(
         if employer.risk_class
         else "",
         injury_rate=_injury_words(database, actor, employer),
-        employees=employer.employees,
+        # Employees insured through it today (known workers not insured are not counted).
+        employees=len(roster(database, actor, employer_id, (now or datetime.now(UTC)).date())),
     )
     return build_employer_registration(data, font_chain(database))
 

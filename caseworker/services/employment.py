@@ -514,6 +514,15 @@ def leave_employee(
             },
         )
         follow_records(session, actor, person.id, end_date)
+        platform = spell.kind == "platform"
+    if platform:
+        return (
+            (
+                f"职业伤害保障已于{end_date}终止（平台不再为其按单缴费）。",
+                f"The occupational injury protection ended on {end_date} (the platform no "
+                "longer pays for this worker).",
+            ),
+        )
     return (
         (
             f"职工险种已于{end_date}终止；如不再就业，可在前台参加城乡居民险种或以灵活就业人员身份续保。",

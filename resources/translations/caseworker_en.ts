@@ -706,8 +706,8 @@
         <translation>Contact person</translation>
     </message>
     <message>
-        <source>参保职工</source>
-        <translation>Insured employees</translation>
+        <source>职工</source>
+        <translation>Workers</translation>
     </message>
     <message>
         <source>未参保职工</source>

@@ -59,7 +59,10 @@ def test_a_platform_links_a_rider_in_a_pilot_province(clerk):
     with pytest.raises(ValidationFailed) as error:
         link_platform_worker(clerk.database, clerk.actor, employer, RIDER, date(2026, 11, 20))
     assert "重叠" in problems(error)["start_date"]
-    leave_employee(clerk.database, clerk.actor, result.employment_id, date(2026, 12, 31), "other")
+    said = leave_employee(
+        clerk.database, clerk.actor, result.employment_id, date(2026, 12, 31), "other"
+    )
+    assert "职业伤害保障已于2026-12-31终止" in said[0][0]
     with clerk.database.reading() as session:
         assert session.scalar(select(Enrolment.status)) == "ended"
 

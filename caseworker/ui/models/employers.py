@@ -48,7 +48,7 @@ class EmployerTableModel(LazyTableModel):
                 lambda e: " ".join(x for x in (e.contact_name, e.contact_phone) if x),
             ),
             Column(
-                QCoreApplication.translate("EmployerColumns", "参保职工"),
+                QCoreApplication.translate("EmployerColumns", "职工"),
                 lambda e: str(e.employees),
                 sort=lambda e: e.employees,
                 align_right=True,
