@@ -962,7 +962,7 @@
     </message>
     <message>
         <source>有 %1 名已知职工未参加职工险种：请督促单位办理增员。</source>
-        <translation>%1 known workers hold no employees&apos; scheme: ask the employer to enrol them.</translation>
+        <translation>Known workers without an employees&apos; scheme: %1. Ask the employer to enrol them.</translation>
     </message>
     <message>
         <source>尚未办理单位参保登记。</source>
