@@ -87,6 +87,17 @@ EMPLOYER_FIELDS = (
     "insured_from",
     "work_injury_float_bp",
 )
+# 增员 / 减员 and platform links (issue 13): one stay of a person at an employer.
+EMPLOYMENT_FIELDS = (
+    "person_id",
+    "employer_id",
+    "kind",
+    "start_date",
+    "end_date",
+    "end_reason",
+    "schemes",
+    "base_fen",
+)
 HOUSEHOLD_FIELDS = ("village_code", "address_detail")
 SURVEY_ENTRY_FIELDS = (
     "person_id",
@@ -131,6 +142,7 @@ SHAPES: dict[str, WireShape] = {
         WireShape("household", HOUSEHOLD_FIELDS),
         WireShape("survey_entry", SURVEY_ENTRY_FIELDS),
         WireShape("coverage", COVERAGE_FIELDS),
+        WireShape("employment", EMPLOYMENT_FIELDS),
     )
 }
 ENTITY_TYPES = tuple(SHAPES)

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, Words] = {
     "employer.declare_bases": ("缴费基数申报", "Contribution bases declared"),
     "employee.join": ("增员", "Employee added"),
     "employee.leave": ("减员", "Employee removed"),
+    "employee.base": ("调整缴费基数", "Contribution base changed"),
     "platform.link": (
         "关联平台从业人员（职业伤害保障）",
         "Platform worker linked (injury protection)",
@@ -100,6 +101,7 @@ ACTION_LABELS: dict[str, Words] = {
             ("household", "家庭户", "Household"),
             ("survey_entry", "入户调查", "Survey entry"),
             ("coverage", "参保状态", "Coverage status"),
+            ("employment", "增减员", "Employment"),
         )
     },
 }
@@ -112,6 +114,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "household": ("家庭户", "Household"),
     "survey_entry": ("入户调查", "Survey entry"),
     "coverage": ("参保状态", "Coverage status"),
+    "employment": ("增减员", "Employment"),
     "setting": ("中心设置", "Centre setting"),
     "operator": ("操作员", "Operator"),
     "centre": ("服务中心", "Centre"),

@@ -27,7 +27,7 @@ from caseworker.domain.households import problem
 from caseworker.domain.ids import mask_id_number
 from caseworker.domain.wire import ENROLMENT_FIELDS
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.employment import employer_row, province_of
+from caseworker.services.employment import employer_row, province_of, spell_changed
 from caseworker.services.errors import ValidationFailed
 from caseworker.services.journal import audit, record_change
 from caseworker.services.parameters import parameters_for
@@ -223,7 +223,9 @@ def _write_row(
     existing.clamp = row.clamped.clamp
     existing.operator_id = actor.operator_id
     spell = session.get_one(Employment, row.employment_id)
-    spell.base_fen = row.clamped.base_fen
+    if spell.base_fen != row.clamped.base_fen:
+        spell.base_fen = row.clamped.base_fen
+        spell_changed(session, actor, spell, "employee.base", {"name": row.name, "year": year})
     for enrolment in session.scalars(
         select(Enrolment).where(
             Enrolment.person_id == row.person_id,

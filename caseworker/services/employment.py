@@ -34,7 +34,7 @@ from caseworker.services.actor import Actor, Permission
 from caseworker.services.coverage import follow_records
 from caseworker.services.enrolment import person_facts, record_person_change
 from caseworker.services.errors import NotFound, ValidationFailed
-from caseworker.services.journal import audit, record_change
+from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
@@ -363,6 +363,24 @@ def _close_other_schemes(
     return warnings
 
 
+def spell_changed(
+    session: Session, actor: Actor, spell: Employment, action: str, detail: dict[str, object]
+) -> None:
+    """A stay written: its version moves on; outbox (the employment wire shape) and audit."""
+    spell.version += 1
+    spell.updated_by = actor.operator_id
+    record_change(
+        session,
+        actor,
+        action=action,
+        entity_type="employment",
+        entity_id=spell.id,
+        operation="upsert",
+        payload=WIRE["employment"].snapshot(spell),
+        detail=detail,
+    )
+
+
 def activate_enrolment(
     session: Session,
     actor: Actor,
@@ -404,11 +422,12 @@ def join_employee(
             id=new_id(),
             employer_id=employer.id,
             person_id=person.id,
+            kind="employee",
             start_date=data.start_date,
             schemes=list(data.schemes),
             base_fen=data.base_fen,
             created_by=actor.operator_id,
-            version=1,
+            version=0,
         )
         session.add(spell)
         for scheme in data.schemes:
@@ -419,20 +438,7 @@ def join_employee(
         person.employer_id = employer.id
         person.employment_category = "employee"
         record_person_change(session, actor, person, before, action="person.update")
-        audit(
-            session,
-            actor,
-            action="employee.join",
-            entity_type="employer",
-            entity_id=employer.id,
-            detail={
-                "employment_id": str(spell.id),
-                "person_id": str(person.id),
-                "start_date": data.start_date.isoformat(),
-                "schemes": list(data.schemes),
-                "base_fen": data.base_fen,
-            },
-        )
+        spell_changed(session, actor, spell, "employee.join", {"name": person.name})
         follow_records(session, actor, person.id, data.start_date)
         return JoinResult(spell.id, person.id, tuple(warnings))
 
@@ -485,8 +491,6 @@ def leave_employee(
         assert end_date is not None
         spell.end_date = end_date
         spell.end_reason = code
-        spell.version += 1
-        spell.updated_by = actor.operator_id
         person = session.get_one(Person, spell.person_id)
         for enrolment in person.enrolments:
             if (
@@ -500,19 +504,7 @@ def leave_employee(
             person.employer_id = None
             person.employment_category = "unemployed"
             record_person_change(session, actor, person, before, action="person.update")
-        audit(
-            session,
-            actor,
-            action="employee.leave",
-            entity_type="employer",
-            entity_id=spell.employer_id,
-            detail={
-                "employment_id": str(spell.id),
-                "person_id": str(person.id),
-                "end_date": end_date.isoformat(),
-                "reason": code,
-            },
-        )
+        spell_changed(session, actor, spell, "employee.leave", {"name": person.name})
         follow_records(session, actor, person.id, end_date)
         platform = spell.kind == "platform"
     if platform:

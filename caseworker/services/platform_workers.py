@@ -21,10 +21,10 @@ from caseworker.services.employment import (
     person_by_number,
     province_of,
     refuse_overlap,
+    spell_changed,
 )
 from caseworker.services.enrolment import person_facts, record_person_change
 from caseworker.services.errors import ValidationFailed
-from caseworker.services.journal import audit
 from caseworker.services.parameters import parameters_for
 from caseworker.store.database import Database
 from caseworker.store.models import Employment, new_id
@@ -84,7 +84,7 @@ def link_platform_worker(
             schemes=[SCHEME],
             base_fen=0,
             created_by=actor.operator_id,
-            version=1,
+            version=0,
         )
         session.add(spell)
         activate_enrolment(session, actor, person, SCHEME, start, employer.id, None)
@@ -92,17 +92,6 @@ def link_platform_worker(
             before = snapshot(person, PERSON_FIELDS)
             person.employment_category = "platform_worker"
             record_person_change(session, actor, person, before, action="person.update")
-        audit(
-            session,
-            actor,
-            action="platform.link",
-            entity_type="employer",
-            entity_id=employer.id,
-            detail={
-                "employment_id": str(spell.id),
-                "person_id": str(person.id),
-                "start_date": start.isoformat(),
-            },
-        )
+        spell_changed(session, actor, spell, "platform.link", {"name": person.name})
         follow_records(session, actor, person.id, start)
         return JoinResult(spell.id, person.id)

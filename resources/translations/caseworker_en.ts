@@ -3282,6 +3282,14 @@
         <translation>Coverage status change</translation>
     </message>
     <message>
+        <source>增员</source>
+        <translation>Employee added</translation>
+    </message>
+    <message>
+        <source>减员或基数变更</source>
+        <translation>Employee removed or base changed</translation>
+    </message>
+    <message>
         <source>待审核</source>
         <translation>To review</translation>
     </message>

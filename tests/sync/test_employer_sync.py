@@ -1,5 +1,6 @@
 """An employer's enrolment and its employees joining and leaving reach the real county over
-HTTP with the owner set; the ended enrolment carries its end date upstream."""
+HTTP with the owner set: the employer's schemes, the stay (employment) with its end and
+reason, the ended enrolments with their end dates."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
 from caseworker.sync.run import run_sync
 from caseworker.upstream.db import open_upstream
-from caseworker.upstream.models import Employer, Enrolment
+from caseworker.upstream.models import Employer, Employment, Enrolment
 from tests.conftest import TODAY
 from tests.services.test_employment import ALL, enrol_all
 from tests.upstream.harness import FAST_RETRY, Server, connect, new_centre
@@ -63,6 +64,12 @@ def test_employer_enrolment_and_a_leaving_employee_go_upstream(server: Server, t
                 assert row.payload["schemes"] == ALL
                 assert row.payload["insured_from"] == "2026-01-01"
                 assert row.payload["work_injury_float_bp"] == 12000
+                [stay] = session.scalars(select(Employment)).all()
+                assert stay.centre_code == clerk.actor.centre_code
+                assert stay.person_id == person_id and stay.employer_id == employer
+                assert (stay.version, stay.payload["kind"]) == (2, "employee")
+                assert stay.payload["end_date"] == "2027-01-31"
+                assert stay.payload["end_reason"] == "resigned"
                 ended = {
                     e.scheme: e.payload
                     for e in session.scalars(
