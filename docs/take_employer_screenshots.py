@@ -24,12 +24,11 @@ from PySide6.QtCore import QDate
 from caseworker.domain.ids import make_id_number, make_uscc
 from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
+from caseworker.services.employer_enrolment import EmployerEnrolmentInput, enrol_employer
 from caseworker.services.employer_papers import change_list_pdf, registration_pdf
 from caseworker.services.employers import EmployerInput, register_employer
 from caseworker.services.employment import (
-    EmployerEnrolmentInput,
     JoinInput,
-    enrol_employer,
     join_employee,
     leave_employee,
 )

@@ -19,6 +19,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
 from caseworker.services import (
     base_declaration,
+    employer_enrolment,
     employer_papers,
     employer_rolls,
     employment,
@@ -93,11 +94,11 @@ def cmd_register(args: Any) -> int:
 def cmd_enrol(args: Any) -> int:
     session = open_session(args)
     try:
-        rate = employment.enrol_employer(
+        rate = employer_enrolment.enrol_employer(
             session.database,
             session.actor,
             _employer_id(session, args.code),
-            employment.EmployerEnrolmentInput(
+            employer_enrolment.EmployerEnrolmentInput(
                 schemes=_schemes(args.schemes),
                 insured_from=args.start,
                 risk_class=args.risk_class,

@@ -12,12 +12,11 @@ from sqlalchemy import select
 from caseworker.domain.ids import make_uscc
 from caseworker.services.base_declaration import declare_bases, preview_declaration
 from caseworker.services.centre import OpenSession
+from caseworker.services.employer_enrolment import EmployerEnrolmentInput, enrol_employer
 from caseworker.services.employer_rolls import employment_history, month_changes, roster
 from caseworker.services.employers import EmployerInput, register_employer
 from caseworker.services.employment import (
-    EmployerEnrolmentInput,
     JoinInput,
-    enrol_employer,
     join_employee,
     leave_employee,
 )

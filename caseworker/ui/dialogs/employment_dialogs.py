@@ -14,7 +14,7 @@ from caseworker.domain.codes import load_code_table
 from caseworker.domain.employment import EMPLOYEE_SCHEMES
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
-from caseworker.services import employment
+from caseworker.services import employer_enrolment, employment
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerSummary
 from caseworker.services.errors import ValidationFailed
@@ -51,7 +51,7 @@ class EmployerEnrolmentDialog(ServiceDialog):
         self.setWindowTitle(self.tr("单位参保登记：%1").replace("%1", employer.name))
         self.setMinimumWidth(620)
         day = employer.insured_from or today or date.today()
-        self.rates = employment.injury_rates(session.actor, day)
+        self.rates = employer_enrolment.injury_rates(session.actor, day)
         self.schemes = scheme_boxes(EMPLOYEE_SCHEMES, "employerScheme")
         for scheme, box in self.schemes.items():
             box.setChecked(scheme in employer.schemes if employer.schemes else True)
@@ -107,14 +107,14 @@ class EmployerEnrolmentDialog(ServiceDialog):
             self.rate.setText(self.tr("%1%（由单位缴纳）").replace("%1", f"{bp / 100:.2f}"))
 
     def call(self) -> Callable[[], Any]:
-        data = employment.EmployerEnrolmentInput(
+        data = employer_enrolment.EmployerEnrolmentInput(
             schemes=[s for s, box in self.schemes.items() if box.isChecked()],
             insured_from=day_of(self.insured_from),
             risk_class=self.risk_class.currentData(),
             work_injury_float_bp=self.float_step.currentData(),
         )
         return partial(
-            employment.enrol_employer,
+            employer_enrolment.enrol_employer,
             self.session.database,
             self.session.actor,
             self.employer.id,
@@ -160,7 +160,7 @@ class JoinDialog(ServiceDialog):
         self._show_range()
 
     def _show_range(self) -> None:
-        bounds = employment.base_range_on(self.session.actor, day_of(self.start))
+        bounds = employer_enrolment.base_range_on(self.session.actor, day_of(self.start))
         if bounds is None:
             self.range.setText(self.tr("本省份尚无平均工资数据"))
         else:
