@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     "import": "imports",
     "export": "export",
     "card": "card",
+    "employer": "employers",
 }
 _HELP = frozenset({"-h", "--help"})
 

@@ -244,3 +244,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     settings.add_argument("--font", help="a .ttf/.ttc file (file.ttc#N for face N); '' clears")
     user_option(settings)
     settings.set_defaults(handler=cmd_settings)
+
+    from caseworker.cli.employers import register_print  # the employer's papers live there
+
+    register_print(sub, _output, _run)

@@ -150,7 +150,14 @@ class WorkInjuryParams:
     categories: frozenset[str]
     min_age: int
     risk_class_bp: tuple[int, ...]  # index 0 is risk class 1
+    # Floating rates: the allowed multiples of a class's benchmark (10000 = the benchmark);
+    # the lowest-risk class may only float up.
+    float_steps_bp: tuple[int, ...] = (10000,)
+    lowest_class_float_steps_bp: tuple[int, ...] = (10000,)
     sources: tuple[str, ...] = ()
+
+    def steps_for(self, risk_class: int) -> tuple[int, ...]:
+        return self.lowest_class_float_steps_bp if risk_class == 1 else self.float_steps_bp
 
 
 @dataclass(frozen=True)
@@ -265,6 +272,14 @@ def _int(section: Mapping[str, Any], key: str, path: str) -> int:
     return value
 
 
+def _steps(section: Mapping[str, Any], key: str, path: str) -> tuple[int, ...]:
+    """Multiples of a benchmark rate in basis points (above 10000 is allowed: 150% = 15000)."""
+    steps = tuple(_int({key: r}, key, path) for r in _list(section, key, path))
+    if not steps or 10000 not in steps:
+        raise _bad(f"{path}.{key}", "浮动档次应包含基准费率本身（10000）")
+    return steps
+
+
 def _optional_int(section: Mapping[str, Any], key: str, path: str) -> int | None:
     return None if section.get(key) is None else _int(section, key, path)
 
@@ -367,6 +382,8 @@ _READERS: dict[str, Any] = {
     "paid_by_government_bp": _groups(_bp),
     "tiers": _tiers,
     "risk_class_bp": _rates,
+    "float_steps_bp": _steps,
+    "lowest_class_float_steps_bp": _steps,
     "pilot_provinces": _pilots,
 }
 _SECTIONS: dict[str, type] = {

@@ -46,6 +46,7 @@ ENROLMENT_FIELDS = (
     "base_fen",
     "employer_id",
     "start_date",
+    "end_date",  # 减员, or a residents' scheme ended by an employer's (issue 13)
     "documents",
 )
 PAYMENT_FIELDS = (
@@ -81,6 +82,21 @@ EMPLOYER_FIELDS = (
     "address",
     "contact_name",
     "contact_phone",
+    # 单位参保登记 (issue 13): the schemes, since when, the work-injury floating step.
+    "schemes",
+    "insured_from",
+    "work_injury_float_bp",
+)
+# 增员 / 减员 and platform links (issue 13): one stay of a person at an employer.
+EMPLOYMENT_FIELDS = (
+    "person_id",
+    "employer_id",
+    "kind",
+    "start_date",
+    "end_date",
+    "end_reason",
+    "schemes",
+    "base_fen",
 )
 HOUSEHOLD_FIELDS = ("village_code", "address_detail")
 SURVEY_ENTRY_FIELDS = (
@@ -126,6 +142,7 @@ SHAPES: dict[str, WireShape] = {
         WireShape("household", HOUSEHOLD_FIELDS),
         WireShape("survey_entry", SURVEY_ENTRY_FIELDS),
         WireShape("coverage", COVERAGE_FIELDS),
+        WireShape("employment", EMPLOYMENT_FIELDS),
     )
 }
 ENTITY_TYPES = tuple(SHAPES)
@@ -136,6 +153,7 @@ DATE_FIELDS = {
     "birth_date",
     "start_date",
     "end_date",
+    "insured_from",
     "moved_in_on",
     "moved_away_on",
     "deceased_on",

@@ -36,6 +36,7 @@ ENTITY_LABELS = {
     "household": "家庭户",
     "survey_entry": "入户调查",
     "coverage": "参保状态",
+    "employment": "增减员",
 }
 OPERATION_LABELS = {"create": "新增", "upsert": "新增/变更", "update": "变更", "void": "作废"}
 STATE_LABELS = {

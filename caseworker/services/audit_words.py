@@ -40,6 +40,15 @@ ACTION_LABELS: dict[str, Words] = {
     "enrolment.update": ("修改参保", "Enrolment changed"),
     "employer.create": ("登记用人单位", "Employer registered"),
     "employer.update": ("修改用人单位", "Employer changed"),
+    "employer.enrol": ("单位参保登记", "Employer enrolled in schemes"),
+    "employer.declare_bases": ("缴费基数申报", "Contribution bases declared"),
+    "employee.join": ("增员", "Employee added"),
+    "employee.leave": ("减员", "Employee removed"),
+    "employee.base": ("调整缴费基数", "Contribution base changed"),
+    "platform.link": (
+        "关联平台从业人员（职业伤害保障）",
+        "Platform worker linked (injury protection)",
+    ),
     "household.create": ("建立家庭户", "Household created"),
     "person.household": ("变更家庭户成员关系", "Household membership changed"),
     "person.moved_away": ("登记迁出", "Moved away"),
@@ -92,6 +101,7 @@ ACTION_LABELS: dict[str, Words] = {
             ("household", "家庭户", "Household"),
             ("survey_entry", "入户调查", "Survey entry"),
             ("coverage", "参保状态", "Coverage status"),
+            ("employment", "增减员", "Employment"),
         )
     },
 }
@@ -104,6 +114,7 @@ ENTITY_LABELS: dict[str, Words] = {
     "household": ("家庭户", "Household"),
     "survey_entry": ("入户调查", "Survey entry"),
     "coverage": ("参保状态", "Coverage status"),
+    "employment": ("增减员", "Employment"),
     "setting": ("中心设置", "Centre setting"),
     "operator": ("操作员", "Operator"),
     "centre": ("服务中心", "Centre"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,10 @@ from caseworker.domain.wire import EMPLOYER_FIELDS as EMPLOYER_FIELDS  # its old
 from caseworker.services.actor import Actor, Permission
 from caseworker.services.errors import NotFound
 from caseworker.services.journal import record_change
+from caseworker.services.left_out import left_out_counts, left_out_people
 from caseworker.services.validation import Collector, check_code
 from caseworker.store.database import Database
-from caseworker.store.models import Employer, Person, new_id
+from caseworker.store.models import Employer, Employment, Person, new_id
 from caseworker.store.wire import WIRE
 
 
@@ -66,7 +68,7 @@ def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.U
     employer = session.scalar(select(Employer).where(Employer.credit_code == values["credit_code"]))
     created = employer is None
     if employer is None:
-        employer = Employer(id=new_id(), created_by=actor.operator_id, version=0)
+        employer = Employer(id=new_id(), created_by=actor.operator_id, version=0, schemes=[])
         session.add(employer)
     for name, value in values.items():
         setattr(employer, name, value)
@@ -118,10 +120,18 @@ class EmployerSummary:
     contact_name: str | None
     contact_phone: str | None
     employees: int = 0
+    schemes: tuple[str, ...] = ()  # 单位参保登记: the employees' schemes it takes part in
+    insured_from: date | None = None
+    work_injury_float_bp: int | None = None
+    left_out: int = 0  # known workers without any employees' scheme (services/left_out.py)
 
 
 def search_employer_ids(
-    database: Database, text: str = "", *, limit: int = EMPLOYER_ID_LIMIT
+    database: Database,
+    text: str = "",
+    *,
+    limit: int = EMPLOYER_ID_LIMIT,
+    left_out_only: bool = False,
 ) -> list[uuid.UUID]:
     """Employers by name (any part) or credit code (full or leading part), ordered by name.
 
@@ -135,6 +145,10 @@ def search_employer_ids(
         statement = statement.where(
             Employer.name.contains(text, autoescape=True)
             | Employer.credit_code.startswith(upper, autoescape=True)
+        )
+    if left_out_only:  # the enforcement worklist: employers with known workers not insured
+        statement = statement.where(
+            Employer.id.in_(select(Person.employer_id).where(Person.id.in_(left_out_people())))
         )
     with database.reading() as session:
         return list(session.scalars(statement.limit(limit)))
@@ -152,6 +166,7 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 .group_by(Person.employer_id)
             ).all()
         )
+        left_out = left_out_counts(session, ids)
         rows = session.scalars(select(Employer).where(Employer.id.in_(list(ids)))).all()
         by_id = {
             e.id: EmployerSummary(
@@ -165,6 +180,10 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 e.contact_name,
                 e.contact_phone,
                 int(counts.get(e.id, 0)),
+                tuple(e.schemes),
+                e.insured_from,
+                e.work_injury_float_bp,
+                left_out.get(e.id, 0),
             )
             for e in rows
         }
@@ -179,10 +198,16 @@ def get_employer(database: Database, employer_id: uuid.UUID) -> EmployerSummary:
 
 
 def employee_ids(database: Database, employer_id: uuid.UUID) -> list[uuid.UUID]:
-    """People whose employer is this one, by name; load their rows with registry.summaries."""
+    """People whose employer is this one, and a platform's linked workers (no labour
+    relationship), by name; load their rows with registry.summaries."""
+    linked = select(Employment.person_id).where(
+        Employment.employer_id == employer_id, Employment.end_date.is_(None)
+    )
     with database.reading() as session:
         return list(
             session.scalars(
-                select(Person.id).where(Person.employer_id == employer_id).order_by(Person.name)
+                select(Person.id)
+                .where((Person.employer_id == employer_id) | Person.id.in_(linked))
+                .order_by(Person.name)
             )
         )

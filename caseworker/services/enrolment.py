@@ -136,6 +136,7 @@ def choice_values(choice: EnrolmentChoice, employer_id: uuid.UUID | None) -> dic
     """An enrolment's columns a choice sets (the form's write and the bulk path's)."""
     return {
         "status": "active",
+        "end_date": None,  # joining again after an employer's scheme ended it (employment.py)
         "tier_fen": choice.tier_fen,
         "base_fen": choice.base_fen,
         "documents": sorted(set(choice.documents)),

@@ -113,6 +113,11 @@ class Employer(Stamped, Base):
     address: Mapped[str | None] = mapped_column(String(200))
     contact_name: Mapped[str | None] = mapped_column(String(60))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # 单位参保登记 (migration 0017): the employees' schemes it takes part in, since when, and
+    # the floating step of its work-injury rate (10000 = the class's benchmark).
+    schemes: Mapped[list[str]] = mapped_column(default=list)
+    insured_from: Mapped[date | None] = mapped_column(Date)
+    work_injury_float_bp: Mapped[int | None] = mapped_column(Integer)
 
 
 class Household(Stamped, Base):
@@ -781,3 +786,8 @@ class ImportHousehold(Base):
     __tablename__ = "import_household"
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     household_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+
+# Employment spells and base declarations live in their own module (this one is long enough);
+# imported here so every user of the models has them on the same metadata.
+from caseworker.store.employment_models import BaseDeclaration, Employment  # noqa: E402, F401

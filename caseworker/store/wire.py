@@ -18,6 +18,7 @@ from caseworker.store.models import (
     CoverageStatus,
     CoverageSurveyEntry,
     Employer,
+    Employment,
     Enrolment,
     Household,
     Payment,
@@ -75,6 +76,8 @@ _MODELS: dict[str, tuple[type[Any], bool]] = {
     "survey_entry": (CoverageSurveyEntry, False),
     # Keyed by (person, line) here, by coverage_id(person, line) on the wire.
     "coverage": (CoverageStatus, True),
+    # Sent, not yet in the township feed (the county keeps the stays of its centres).
+    "employment": (Employment, False),
 }
 WIRE: dict[str, EntityWire] = {
     kind: EntityWire(shape, *_MODELS[kind]) for kind, shape in SHAPES.items()

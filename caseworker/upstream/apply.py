@@ -45,6 +45,7 @@ from caseworker.upstream.apply_checks import version_field as _version
 from caseworker.upstream.apply_stores import (
     COVERAGE,
     EMPLOYER,
+    EMPLOYMENT,
     ENROLMENT,
     HOUSEHOLD,
     PAYMENT,
@@ -223,6 +224,16 @@ def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
     return _upsert(store, SURVEY, record, _version(p, default=1), columns, origin)[0]
 
 
+def _employment(store: Store, record: Record, origin: Origin) -> Outcome:
+    """A stay at an employer: the person's owner decides, as for survey entries."""
+    p = record.payload
+    columns = {"person_id": _uuid(p, "person_id"), "employer_id": _uuid(p, "employer_id")}
+    refused = _foreign_person(store, "employment", columns["person_id"], origin)
+    if refused is not None:
+        return refused
+    return _upsert(store, EMPLOYMENT, record, _version(p), columns, origin)[0]
+
+
 def _coverage(store: Store, record: Record, origin: Origin) -> Outcome:
     """A person's status in one line. The person's owner decides, as for survey entries;
     since the row is the person's, it follows the person: after a transfer the new owner
@@ -381,6 +392,7 @@ APPLIERS = {
     "survey_entry": _survey,
     "payment": _payment,
     "coverage": _coverage,
+    "employment": _employment,
 }
 
 
@@ -500,7 +512,7 @@ def explain_integrity(conn: Connection, record: Record, origin: Origin) -> Outco
             "县级库中没有对应的人员或参保记录，请先处理它们 / the person or enrolment of this "
             "payment is not in the county registry",
         )
-    elif kind in ("survey_entry", "coverage"):
+    elif kind in ("survey_entry", "coverage", "employment"):
         raise Rejected(
             "unknown_person", "县级库中没有该人员 / the person is not in the county registry"
         )

@@ -27,6 +27,7 @@ from caseworker.upstream.models import (
     Centre,
     Coverage,
     Employer,
+    Employment,
     Enrolment,
     Household,
     Payment,
@@ -41,6 +42,7 @@ EMPLOYER = Employer.__table__
 HOUSEHOLD = Household.__table__
 SURVEY = SurveyEntry.__table__
 COVERAGE = Coverage.__table__
+EMPLOYMENT = Employment.__table__
 TABLES: dict[str, Table] = {
     "person": PERSON,  # type: ignore[dict-item]
     "enrolment": ENROLMENT,  # type: ignore[dict-item]
@@ -49,6 +51,7 @@ TABLES: dict[str, Table] = {
     "household": HOUSEHOLD,  # type: ignore[dict-item]
     "survey_entry": SURVEY,  # type: ignore[dict-item]
     "coverage": COVERAGE,  # type: ignore[dict-item]
+    "employment": EMPLOYMENT,  # type: ignore[dict-item]
 }
 
 
@@ -215,7 +218,7 @@ class DirectStore(Store):
 
 
 # Records that belong to a person: the person's owner decides whether they are accepted.
-PERSON_REFERENCES = ("enrolment", "payment", "survey_entry", "coverage")
+PERSON_REFERENCES = ("enrolment", "payment", "survey_entry", "coverage", "employment")
 
 
 def _person_ref(record: Record) -> uuid.UUID | None:

@@ -79,7 +79,7 @@ _LOCK_IN_ORDER = text(
     ") AS taken"
 )
 # Records that name a person (enrolment, payment, survey entry, coverage) lock that person.
-NAMES_A_PERSON = ("enrolment", "payment", "survey_entry", "coverage")
+NAMES_A_PERSON = ("enrolment", "payment", "survey_entry", "coverage", "employment")
 
 
 def lock_key(kind: str, value: str) -> int:

@@ -155,6 +155,14 @@ class SurveyEntry(_Entity, Base):
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
 
 
+class Employment(_Entity, Base):
+    """A person's stay at an employer (增员 … 减员) or a platform link, as its centre sent it."""
+
+    __tablename__ = "employment"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    employer_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+
+
 class Coverage(_Entity, Base):
     """A person's coverage status in one insurance line; ``id`` is
     ``domain.coverage.coverage_id(person_id, line)`` (checked by the applier), so one row per

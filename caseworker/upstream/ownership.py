@@ -29,6 +29,7 @@ _WHAT = {
     "payment": ("为该人员缴费或作废缴费", "record or void this person's payments"),
     "survey_entry": ("登记该人员的参保调查", "record this person's coverage survey"),
     "coverage": ("记录该人员的参保状态", "record this person's coverage status"),
+    "employment": ("为该人员办理增员或减员", "add or remove this person as an employee"),
 }
 
 

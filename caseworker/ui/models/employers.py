@@ -18,9 +18,10 @@ def risk_label(risk_class: int | None) -> str:
 
 
 class EmployerTableModel(LazyTableModel):
-    """Employers: credit code, name, type, industry, risk class, contact, employees."""
+    """Employers: credit code, name, type, industry, risk class, contact, employees, and the
+    known workers without an employees' scheme."""
 
-    CODE, NAME, TYPE, INDUSTRY, RISK, CONTACT, EMPLOYEES = range(7)
+    CODE, NAME, TYPE, INDUSTRY, RISK, CONTACT, EMPLOYEES, LEFT_OUT = range(8)
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QObject | None = None
@@ -47,9 +48,15 @@ class EmployerTableModel(LazyTableModel):
                 lambda e: " ".join(x for x in (e.contact_name, e.contact_phone) if x),
             ),
             Column(
-                QCoreApplication.translate("EmployerColumns", "参保职工"),
+                QCoreApplication.translate("EmployerColumns", "职工"),
                 lambda e: str(e.employees),
                 sort=lambda e: e.employees,
+                align_right=True,
+            ),
+            Column(
+                QCoreApplication.translate("EmployerColumns", "未参保职工"),
+                lambda e: str(e.left_out) if e.left_out else "",
+                sort=lambda e: e.left_out,
                 align_right=True,
             ),
         ]

@@ -25,6 +25,8 @@ KINDS = {
     ("survey_entry", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "调查变更"),
     ("coverage", "create"): QT_TRANSLATE_NOOP("ReviewColumns", "参保状态"),
     ("coverage", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "参保状态变更"),
+    ("employment", "create"): QT_TRANSLATE_NOOP("ReviewColumns", "增员"),
+    ("employment", "update"): QT_TRANSLATE_NOOP("ReviewColumns", "减员或基数变更"),
 }
 STATES = {
     "unreviewed": QT_TRANSLATE_NOOP("ReviewColumns", "待审核"),
