@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from caseworker.cli.admin import _user_option
-from caseworker.cli.common import fail, open_session, print_json
+from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.cli.households import _day, _person_id
 from caseworker.domain.codes import label_or_code
 from caseworker.domain.employment import EMPLOYEE_SCHEMES
@@ -335,7 +334,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     def add(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help_text)
         parser.add_argument("code", help="统一社会信用代码 / unified social credit code")
-        _user_option(parser)
+        user_option(parser)
         parser.set_defaults(handler=handler)
         return parser
 
@@ -379,11 +378,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "left-out", help="employers whose known workers hold no employees' scheme (督促参保)"
     )
     out.add_argument("--json", action="store_true")
-    _user_option(out)
+    user_option(out)
     out.set_defaults(handler=cmd_left_out)
     history = sub.add_parser("history", help="a person's stays at employers")
     history.add_argument("id_number")
-    _user_option(history)
+    user_option(history)
     history.set_defaults(handler=cmd_history)
 
 
