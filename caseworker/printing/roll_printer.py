@@ -36,6 +36,9 @@ class RollPrinterError(Exception):
         super().__init__(f"{device}: {reason}")
         self.device = device
         self.reason = reason
+        # Words for the operator (an unplugged printer is not a defect of ours to log).
+        self.message = f"卷纸打印机 {device} 没有收到收据（{reason}）。"
+        self.message_en = f"The roll printer {device} did not take the receipt ({reason})."
 
 
 @dataclass(frozen=True)

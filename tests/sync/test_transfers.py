@@ -37,6 +37,7 @@ from caseworker.sync.client import Transport
 from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER
 from caseworker.sync.run import run_sync
 from caseworker.sync.transfers import request_transfer
+from caseworker.logs import uninstall_logging
 from caseworker.upstream.cli import main as upstream_cli
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import CountyAudit, RegistryChange, Transfer
@@ -79,7 +80,14 @@ def county(server: Server):
 
 
 def cli(server: Server, *args: str) -> int:
-    return upstream_cli(["transfer", *args, "--db", server.db_url])
+    # Its log goes to the server's folder, not logs/ wherever the tests run (the default for
+    # a PostgreSQL URL), and the logging is taken down again for the tests after this one.
+    try:
+        return upstream_cli(
+            ["transfer", *args, "--db", server.db_url, "--log-dir", str(server.log_dir)]
+        )
+    finally:
+        uninstall_logging()
 
 
 def test_a_person_moves_to_another_centre(server, centres, capsys):

@@ -83,7 +83,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         self.title = QLabel()
         self.title.setObjectName("formTitle")
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.banner = Banner("formBanner", reserve=True)  # appearing, it moves no field
+        self.banner = Banner("formBanner", self, reserve=True)  # appearing, it moves no field
         self.person = PersonFields(self.session, self.runner, self.today())
         self.schemes = SchemeChooser()
         self.documents = DocumentChecklist()

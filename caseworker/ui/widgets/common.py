@@ -170,7 +170,8 @@ class Banner(QFrame):
         self.button.hide()
         if self.reserve:
             self.setStyleSheet(f"#{self.objectName()} {{ background: transparent; border: none; }}")
-            self.show()
+            if self.parentWidget() is not None:  # shown without one, it is a window of its own
+                self.show()
         else:
             self.hide()
 
