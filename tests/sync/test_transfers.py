@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from caseworker.domain.coverage import coverage_id
 from caseworker.domain.ids import make_id_number
+from caseworker.logs import uninstall_logging
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.errors import ServiceError
 from caseworker.services.sync_queue import accept_server, queue
@@ -37,7 +38,6 @@ from caseworker.sync.client import Transport
 from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER
 from caseworker.sync.run import run_sync
 from caseworker.sync.transfers import request_transfer
-from caseworker.logs import uninstall_logging
 from caseworker.upstream.cli import main as upstream_cli
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import CountyAudit, RegistryChange, Transfer
