@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -21,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.printing.layout import PrintResult
-from caseworker.services import employer_papers
 from caseworker.services.centre import OpenSession
 from caseworker.services.employer_rolls import open_spell
 from caseworker.services.employers import (
@@ -48,10 +47,13 @@ from caseworker.ui.models.employers import EmployerTableModel, risk_label
 from caseworker.ui.models.labels import code_label, schemes_text
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
-from caseworker.ui.printing import PrintPreviewDialog
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.search_view import DEBOUNCE_MS, RESULT_WIDTHS
 from caseworker.ui.widgets.common import set_column_widths, widen_to_contents
+
+if TYPE_CHECKING:
+    from caseworker.printing.layout import PrintResult  # reportlab: loaded when a paper is built
+    from caseworker.ui.printing import PrintPreviewDialog
 
 EMPLOYER_WIDTHS = (180, 220, 110, 120, 90, 160)
 EMPLOYEE_WIDTHS = RESULT_WIDTHS
@@ -408,6 +410,9 @@ class EmployersPage(QWidget):
         database, actor, employer_id = self.session.database, self.session.actor, self.current.id
 
         def job(_control: object) -> PrintResult:
+            # Imported here: the papers bring reportlab, which the launch does not load.
+            from caseworker.services import employer_papers
+
             if paper == "registration":
                 return employer_papers.registration_pdf(database, actor, employer_id)
             if paper == "changes":
@@ -419,6 +424,8 @@ class EmployersPage(QWidget):
         self.runner.submit(job, on_success=self._preview, on_failure=self._show_error)
 
     def _preview(self, result: PrintResult) -> None:
+        from caseworker.ui.printing import PrintPreviewDialog  # reportlab loads on first print
+
         self.preview = PrintPreviewDialog(result, self)
         self.preview.open()
         self.paper_ready.emit()

@@ -67,6 +67,8 @@ class RegionCascade(QWidget):
         quick_label.setBuddy(self.quick)
         layout.addWidget(quick_label, 2, 2)
         layout.addWidget(self.quick, 3, 2)
+        for column in range(3):  # equal thirds: a village's name shows whole, not clipped
+            layout.setColumnStretch(column, 1)
         villages = [r for r in self.directory if r.level == "village" and not r.abolished]
         self._names = village_names(villages)
         self._labels = {self._village_label(v): v.code for v in villages}
