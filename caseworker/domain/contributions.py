@@ -178,9 +178,7 @@ _SCHEME_REFUSALS: dict[str, _Refusal] = {
 }
 # Where the clerk goes instead: the employer's page, where 增员 enrols its employees.
 _EMPLOYER_ONLY = _Refusal(
-    "由用人单位为职工办理参保：请在“用人单位”页选中单位后按“增员”",
-    "Only employers enrol their employees: on the Employers page, choose the employer and "
-    "press Add employee",
+    "请到“用人单位”页为职工增员", "Employees join on the Employers page (Add employee)"
 )
 _NOT_PILOT = _Refusal(
     "所在省份未开展新就业形态人员职业伤害保障试点",

@@ -177,8 +177,7 @@ def test_employee_medical_member_gets_no_resident_medical() -> None:
 
 def test_employee_schemes_are_for_employees() -> None:
     farmer = options(facts(category="farmer"))
-    assert farmer["employee_pension"].reason_zh.startswith("由用人单位为职工办理参保")
-    assert "增员" in farmer["employee_pension"].reason_zh  # and where the clerk does it
+    assert farmer["employee_pension"].reason_zh == "请到“用人单位”页为职工增员"  # where it is done
     assert farmer["employee_pension_flexible"].reason_zh == (
         "该就业类别不能以灵活就业人员身份参加职工养老保险"
     )
