@@ -216,14 +216,11 @@ _remembered: dict[tuple[object, ...], dict[str, int]] = {}
 
 
 def _stamp(session, ctx: Context, database: Database) -> tuple[object, ...]:
-    head = session.scalar(select(func.max(AuditEntry.seq)))
+    # The head's hash, not its seq: a store put back from a backup and written to again can
+    # reach the same seq with other contents, never the same hash.
+    head = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
     cursors = session.scalar(select(func.coalesce(func.sum(SyncCursor.cursor), 0)))
     return (str(database.paths.database), ctx.day, ctx.params.province_code, head, cursors)
-
-
-def forget_counts() -> None:
-    """Drop the remembered figures (a writer that bypasses the services, a benchmark)."""
-    _remembered.clear()
 
 
 def counts(database: Database, actor: Actor, day: date) -> dict[str, int]:

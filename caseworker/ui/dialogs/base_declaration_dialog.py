@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +26,7 @@ from caseworker.services.base_declaration import (
 )
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerSummary
-from caseworker.ui.dialogs.service_dialog import error_label
+from caseworker.ui.dialogs.service_dialog import error_label, save_cancel_buttons
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.declaration import DeclarationModel
 from caseworker.ui.tasks import TaskRunner
@@ -83,16 +82,9 @@ class BaseDeclarationDialog(QDialog):
         self.totals = QLabel()
         self.totals.setObjectName("declarationTotals")
         self.error = error_label("declarationError")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.save_button = save_cancel_buttons(
+            self, "declarationSave", self.tr("保存申报（Ctrl+S）"), self.tr("取消")
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("保存申报（Ctrl+S）"))
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.setObjectName("declarationSave")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(

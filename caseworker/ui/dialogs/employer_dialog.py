@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from caseworker.domain.ids import parse_uscc
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import EmployerInput, register_employer
 from caseworker.services.errors import ValidationFailed
+from caseworker.ui.dialogs.service_dialog import save_cancel_buttons
 from caseworker.ui.i18n import current_language, message_for
 from caseworker.ui.tasks import TaskRunner
 
@@ -117,16 +117,9 @@ class EmployerDialog(QDialog):
         form.addRow(self.tr("单位地址"), self.address)
         form.addRow(self.tr("联系人"), self.contact_name)
         form.addRow(self.tr("联系电话"), self._with_error(self.contact_phone, "contact_phone"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.save_button = save_cancel_buttons(
+            self, "employerSave", self.tr("保存（Ctrl+S）"), self.tr("取消")
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("保存（Ctrl+S）"))
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.setObjectName("employerSave")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general_error)

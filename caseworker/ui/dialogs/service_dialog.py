@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,23 @@ def error_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def save_cancel_buttons(
+    dialog: QDialog, save_name: str, save_text: str, cancel_text: str
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """The Save (Ctrl+S) and Cancel buttons of a form dialog, wired to its save and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText(save_text)
+    save.setShortcut("Ctrl+S")
+    save.setObjectName(save_name)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(dialog.save)  # type: ignore[attr-defined]
+    buttons.rejected.connect(dialog.reject)
+    return buttons, save
 
 
 def date_edit(name: str, accessible: str, day: date) -> QDateEdit:
@@ -75,16 +93,9 @@ class ServiceDialog(QDialog):
         self.inputs: dict[str, QWidget] = {}  # the widget each service field's error belongs to
         self.form = QFormLayout()
         self.general_error = error_label("dialogError")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.save_button = save_cancel_buttons(
+            self, "dialogSave", self.tr("保存（Ctrl+S）"), self.tr("取消")
         )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("保存（Ctrl+S）"))
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.setObjectName("dialogSave")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.general_error)
