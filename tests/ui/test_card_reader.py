@@ -191,9 +191,11 @@ def test_settings_test_the_reader(qtbot, simulator, tmp_path) -> None:
     assert (CARD_READER_KIND.get(), CARD_READER_PORT.get()) == (SERIAL, simulator.port)
     qtbot.waitUntil(lambda: watching.watching, timeout=10_000)
     assert watching.config == ReaderConfig(SERIAL, simulator.port)
+    assert simulator.port in box.state.text()  # the box says the desk reads it now
     watching.stop()
     box.kind.setCurrentIndex(box.kind.findData(""))
     assert not watching.watching and not box.test_button.isEnabled()
+    assert box.state.text() == "前台没有在读取读卡器。"
 
 
 def test_the_window_polls_the_reader_this_computer_is_set_to(

@@ -4,6 +4,7 @@ computer's own (operator preferences, ui/preferences.py), applied at once."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -50,6 +51,9 @@ class CardReaderBox(QGroupBox):
         self.result = QLabel()
         self.result.setObjectName("cardReaderResult")
         self.result.setWordWrap(True)
+        # Whether the desk is reading this reader now: what support asks first.
+        self.state = QLabel()
+        self.state.setObjectName("cardReaderState")  # one line: wrapped, the form cut it short
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.result, 1)
@@ -61,6 +65,7 @@ class CardReaderBox(QGroupBox):
         form.addRow(self.tr("端口"), self.port)
         form.addRow(self.tr("读卡库文件"), self.library)
         form.addRow("", test_row)
+        form.addRow(self.tr("状态"), self.state)
         self.form = form
 
         self.kind.setCurrentIndex(max(0, self.kind.findData(str(CARD_READER_KIND.get() or ""))))
@@ -75,6 +80,22 @@ class CardReaderBox(QGroupBox):
     def attach(self, watcher: CardWatcher) -> None:
         self.watcher = watcher
         watcher.tested.connect(self._tested)
+        self._show_state()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._show_state()  # the main window may have started the desk's reader since
+        super().showEvent(event)
+
+    def _show_state(self) -> None:
+        watcher = self.watcher
+        if watcher is not None and watcher.watching and watcher.config is not None:
+            self.state.setText(
+                self.tr("前台正在读取此读卡器（{port}），放上身份证即可。").format(
+                    port=watcher.config.port
+                )
+            )
+        else:
+            self.state.setText(self.tr("前台没有在读取读卡器。"))
 
     def config(self) -> ReaderConfig | None:
         kind, port = str(self.kind.currentData() or ""), self.port.text().strip()
@@ -98,6 +119,7 @@ class CardReaderBox(QGroupBox):
         CARD_READER_LIBRARY.put(self.library.text().strip())
         if self.watcher is not None:
             self.watcher.start_from_preferences()
+        self._show_state()
 
     def test(self) -> None:
         config = self.config()
