@@ -9,7 +9,7 @@ RUN_DATA ?= $(HOME)/.local/share/Caseworker
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,upstream]'
+	$(PY) -m pip install --quiet -e '.[dev,upstream,build]'
 	touch $@
 
 venv: $(VENV)/.installed
