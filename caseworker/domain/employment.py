@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import apply_rate, format_yuan
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.households import problem
@@ -23,6 +24,14 @@ RESIDENT_COUNTERPART = {
     "employee_medical": "resident_medical",
 }
 RAISED, CUT = "raised_to_floor", "cut_to_ceiling"
+
+
+def leaving_is_involuntary(reason: str) -> bool | None:
+    """Whether a 减员 reason is 非因本人意愿中断就业 (which an unemployment benefit claim needs),
+    as the reason table says; None when it does not say (其他) or the code is unknown."""
+    entry = next((e for e in load_code_table("employment_end_reason") if e.code == reason), None)
+    flag = entry.extra.get("involuntary") if entry else None
+    return flag if isinstance(flag, bool) else None
 
 
 def base_range(params: SchemeParameters) -> tuple[int, int]:

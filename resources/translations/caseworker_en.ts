@@ -1727,6 +1727,14 @@
         <source>减员日期（最后参保日）</source>
         <translation>End date (last insured day)</translation>
     </message>
+    <message>
+        <source>属于非因本人意愿中断就业：参加失业保险满一年的，职工可按规定申领失业保险金。请如实选择。</source>
+        <translation>Involuntary loss of employment: after at least a year in unemployment insurance, the employee may claim unemployment benefit. Choose the true reason.</translation>
+    </message>
+    <message>
+        <source>属于本人原因中断就业：不符合申领失业保险金的条件。请如实选择。</source>
+        <translation>The employee's own reason: no claim to unemployment benefit. Choose the true reason.</translation>
+    </message>
 </context>
 <context>
     <name>LockScreen</name>

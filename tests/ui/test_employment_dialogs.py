@@ -120,7 +120,13 @@ def test_join_with_a_base_out_of_range_then_leave(qtbot, centre, runner):
     with qtbot.waitSignal(leave.save_failed):
         leave.save()
     assert "减员原因" in leave.errors["end_reason"].text()
+    assert leave.reason_note.text() == ""  # no reason chosen: nothing to say yet
+    leave.reason.setCurrentIndex(leave.reason.findData("dismissed"))
+    assert "非因本人意愿中断就业" in leave.reason_note.text()
+    leave.reason.setCurrentIndex(leave.reason.findData("other"))
+    assert leave.reason_note.text() == ""
     leave.reason.setCurrentIndex(leave.reason.findData("resigned"))
+    assert "不符合申领失业保险金的条件" in leave.reason_note.text()
     with qtbot.waitSignal(page.employees_listed):
         leave.save()
     assert page.employees.total == 0
@@ -186,7 +192,7 @@ def test_the_change_list_prints_from_the_page(qtbot, centre, runner):
         page.current.id,
         JoinInput(WORKER, TODAY, ["employee_pension"], 500_000),
     )
-    with qtbot.waitSignal(page.paper_ready):
+    with qtbot.waitSignal(page.paper_ready, timeout=60_000):  # reportlab loads on first paper
         page.print_paper("changes", today=TODAY)
     preview = page.preview
     assert preview is not None and preview.isVisible()

@@ -201,3 +201,16 @@ def test_load_code_table_is_cached_and_rejects_paths() -> None:
     assert load_code_table("sex") is load_code_table("sex")
     with pytest.raises(ValueError):
         load_code_table("../regions/gb2260")
+
+
+def test_leaving_reasons_say_which_count_as_involuntary_for_unemployment_benefit() -> None:
+    # 《失业保险金申领发放办法》第四条: the contract ended, the employer ended it, or the employee
+    # ended it for the employer's fault; the employee's own choice, retiring or dying do not.
+    from caseworker.domain.employment import leaving_is_involuntary
+
+    involuntary = {"contract_ended", "employer_closed", "dismissed", "employer_fault"}
+    for entry in load_code_table("employment_end_reason"):
+        expected = None if entry.code == "other" else entry.code in involuntary
+        assert leaving_is_involuntary(entry.code) is expected, entry.code
+    assert leaving_is_involuntary("no_such_reason") is None
+    assert load_code_table("employment_end_reason").find_by_name("辞退").code == "dismissed"

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from caseworker.domain.codes import load_code_table
-from caseworker.domain.employment import EMPLOYEE_SCHEMES
+from caseworker.domain.employment import EMPLOYEE_SCHEMES, leaving_is_involuntary
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
 from caseworker.services import employer_enrolment, employment
@@ -217,6 +217,30 @@ class LeaveDialog(ServiceDialog):
             self.reason.addItem(entry_label(entry), entry.code)
         self.add_row(self.tr("减员日期（最后参保日）"), self.end, "end_date")
         self.add_row(self.tr("减员原因"), self.reason, "end_reason")
+        # The reason decides whether the employee may claim unemployment benefit, so say so.
+        self.reason_note = QLabel()
+        self.reason_note.setObjectName("leaveReasonNote")
+        self.reason_note.setWordWrap(True)
+        self.add_row("", self.reason_note)
+        self.reason.currentIndexChanged.connect(self._explain_reason)
+        self._explain_reason()
+
+    def _explain_reason(self) -> None:
+        code = self.reason.currentData()
+        involuntary = leaving_is_involuntary(code) if code else None
+        if involuntary is None:
+            self.reason_note.setText("")
+        elif involuntary:
+            self.reason_note.setText(
+                self.tr(
+                    "属于非因本人意愿中断就业：参加失业保险满一年的，职工可按规定申领失业保险金。"
+                    "请如实选择。"
+                )
+            )
+        else:
+            self.reason_note.setText(
+                self.tr("属于本人原因中断就业：不符合申领失业保险金的条件。请如实选择。")
+            )
 
     def call(self) -> Callable[[], Any]:
         return partial(
