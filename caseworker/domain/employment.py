@@ -23,6 +23,14 @@ RESIDENT_COUNTERPART = {
     "employee_medical": "resident_medical",
 }
 RAISED, CUT = "raised_to_floor", "cut_to_ceiling"
+# A base this centre does not hold: another centre's stay comes through the township feed
+# without its wage base (least disclosure). Shown as a dash, never as 0, and left out of sums.
+NO_BASE = "—"
+
+
+def base_text(fen: int | None) -> str:
+    """A monthly base (or an amount computed from one) for display: ``NO_BASE`` when unknown."""
+    return NO_BASE if fen is None else format_yuan(fen)
 
 
 def base_range(params: SchemeParameters) -> tuple[int, int]:
