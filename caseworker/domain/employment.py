@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caseworker.domain import money
 from caseworker.domain.contributions import apply_rate, format_yuan
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.households import problem
@@ -30,7 +31,7 @@ NO_BASE = "—"
 
 def base_text(fen: int | None) -> str:
     """A monthly base (or an amount computed from one) for display: ``NO_BASE`` when unknown."""
-    return NO_BASE if fen is None else format_yuan(fen)
+    return NO_BASE if fen is None else money.format_yuan(fen)
 
 
 def base_range(params: SchemeParameters) -> tuple[int, int]:
