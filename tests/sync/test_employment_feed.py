@@ -46,7 +46,7 @@ from caseworker.upstream.db import open_upstream
 from caseworker.upstream.models import RegistryChange
 from tests.printing.conftest import compact, pdftotext
 from tests.services.test_employment import ALL, enrol_all
-from tests.sync.test_coverage_roundtrip import A_CODE, B_CODE, C_CODE, TOWNSHIP
+from tests.sync.test_coverage_roundtrip import A_CODE, B_CODE, C_CODE, TOWNSHIP, Device
 from tests.sync.test_coverage_roundtrip import county as county
 from tests.upstream.harness import (
     FAST_RETRY,
@@ -433,3 +433,42 @@ def test_a_pull_never_overwrites_a_stay_with_unsent_changes(township: Township):
         assert apply_registry_page(db, page).skipped == 1
     assert uuid.UUID(stranger["entity_id"]) not in _stays(t.b)
     assert set(run_sync(t.a.database, retry=FAST_RETRY).counts) == {"accepted"}
+
+
+def test_a_replayed_stay_batch_is_answered_again_and_files_nothing_twice(township: Township):
+    """A's device sends a stay change, then the very same bytes again (a retry after a lost
+    answer, or a listener replaying it): the stored answer, and one feed row, not two."""
+    t = township
+    device = Device(t.a, t.server)
+    version = _stays(t.a)[t.zhou_stay][8] + 1
+    payload = {
+        "id": str(t.zhou_stay),
+        "version": version,
+        "person_id": str(t.zhou),
+        "employer_id": str(t.employer),
+        "kind": "employee",
+        "start_date": "2026-12-01",
+        "end_date": "2026-12-31",
+        "end_reason": "dismissed",
+        "schemes": ALL,
+        "base_fen": ZHOU_BASE,
+    }
+    first, results = device.send(device.record("employment", payload))
+    assert [r["status"] for r in results] == ["updated"]
+
+    def filed() -> int:
+        db = open_upstream(t.server.db_url)
+        try:
+            with db.reading() as session:
+                query = select(func.count()).where(RegistryChange.entity_id == t.zhou_stay)
+                return session.scalar(query.select_from(RegistryChange))
+        finally:
+            db.close()
+
+    before = filed()
+    assert device.resend() == first
+    assert filed() == before
+    # B's next pull brings the new reason, still without the base.
+    run_sync(t.b.database, retry=FAST_RETRY)
+    zhou = _stays(t.b)[t.zhou_stay]
+    assert (zhou[5], zhou[7], zhou[8]) == ("dismissed", None, version)
