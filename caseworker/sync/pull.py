@@ -6,10 +6,10 @@ Rows pulled from the registry write no outbox entry: they are the county's, not 
 
 The registry feed carries persons, enrolments, households and coverage statuses, and (asked
 for with ``include``) employers and their stays; another centre's enrolments and stays come
-without their wage base. A coverage status updates the row the person already has here (triggers give every person
-one per line); it keeps the county's fields as sent, the original ``source`` included
-(a survey answer stays a survey answer: the person's owning centre, shown on the person,
-says it came from elsewhere).
+without their wage base. A coverage status updates the row the person already has here
+(triggers give every person one per line); it keeps the county's fields as sent, the
+original ``source`` included (a survey answer stays a survey answer: the person's owning
+centre, shown on the person, says it came from elsewhere).
 """
 
 from __future__ import annotations
