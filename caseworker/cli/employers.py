@@ -13,7 +13,7 @@ from typing import Any
 from caseworker.cli.common import fail, open_session, print_json, user_option
 from caseworker.cli.households import _day, _person_id
 from caseworker.domain.codes import label_or_code
-from caseworker.domain.employment import EMPLOYEE_SCHEMES
+from caseworker.domain.employment import EMPLOYEE_SCHEMES, base_text
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.money import format_yuan, parse_yuan
 from caseworker.services import (
@@ -243,7 +243,7 @@ def _spell_line(row: employer_rolls.SpellRow) -> str:
     )
     return (
         f"{row.name}  {row.masked_id_number}  {row.start_date}{end}  基数 "
-        f"{format_yuan(row.base_fen)}  {schemes}"
+        f"{base_text(row.base_fen)}  {schemes}"
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caseworker.domain import money
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.contributions import apply_rate, format_yuan
 from caseworker.domain.errors import InvalidValue
@@ -24,6 +25,14 @@ RESIDENT_COUNTERPART = {
     "employee_medical": "resident_medical",
 }
 RAISED, CUT = "raised_to_floor", "cut_to_ceiling"
+# A base this centre does not hold: another centre's stay comes through the township feed
+# without its wage base (least disclosure). Shown as a dash, never as 0, and left out of sums.
+NO_BASE = "—"
+
+
+def base_text(fen: int | None) -> str:
+    """A monthly base (or an amount computed from one) for display: ``NO_BASE`` when unknown."""
+    return NO_BASE if fen is None else money.format_yuan(fen)
 
 
 def leaving_is_involuntary(reason: str) -> bool | None:

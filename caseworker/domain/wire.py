@@ -130,19 +130,28 @@ class WireShape:
     operations: tuple[str, ...] = ("upsert",)
     # Payments are never edited, only voided: their snapshot carries no version.
     versioned: bool = True
+    # Least disclosure: fields the registry feed gives only to the record's own centre
+    # (a wage base); the township's other centres get the record without them.
+    owner_only: tuple[str, ...] = ()
+
+    def disclosed(self, payload: dict[str, Any], *, to_owner: bool) -> dict[str, Any]:
+        """What a centre may read of a payload: all of it if the record is its own."""
+        if to_owner or not self.owner_only:
+            return payload
+        return {k: v for k, v in payload.items() if k not in self.owner_only}
 
 
 SHAPES: dict[str, WireShape] = {
     shape.entity_type: shape
     for shape in (
         WireShape("person", PERSON_FIELDS),
-        WireShape("enrolment", ENROLMENT_FIELDS),
+        WireShape("enrolment", ENROLMENT_FIELDS, owner_only=("base_fen",)),
         WireShape("payment", PAYMENT_FIELDS, operations=("create", "void"), versioned=False),
         WireShape("employer", EMPLOYER_FIELDS),
         WireShape("household", HOUSEHOLD_FIELDS),
         WireShape("survey_entry", SURVEY_ENTRY_FIELDS),
         WireShape("coverage", COVERAGE_FIELDS),
-        WireShape("employment", EMPLOYMENT_FIELDS),
+        WireShape("employment", EMPLOYMENT_FIELDS, owner_only=("base_fen",)),
     )
 }
 ENTITY_TYPES = tuple(SHAPES)

@@ -81,22 +81,27 @@ def injury_rate(employer: Employer, params: object) -> int:
     return work_injury_rate_bp(params, employer.risk_class, employer.work_injury_float_bp)  # type: ignore[arg-type]
 
 
-def current_spells(session: Session, employer_id: uuid.UUID, day: date) -> list[Employment]:
+def current_spells(
+    session: Session, employer_id: uuid.UUID, day: date, *, own: bool = False
+) -> list[Employment]:
     """The employer's employees on ``day`` (joined by then, not left before); platform
-    workers (no labour relationship, no base) are not among them."""
-    return list(
-        session.scalars(
-            select(Employment)
-            .join(Person, Person.id == Employment.person_id)
-            .where(
-                Employment.employer_id == employer_id,
-                Employment.kind == "employee",
-                Employment.start_date <= day,
-                (Employment.end_date.is_(None)) | (Employment.end_date >= day),
-            )
-            .order_by(Person.name, Person.id_number)
+    workers (no labour relationship, no base) are not among them. ``own``: only the stays
+    of people this centre manages — another centre's employee came through the township
+    feed without a base, and that centre declares it."""
+    query = (
+        select(Employment)
+        .join(Person, Person.id == Employment.person_id)
+        .where(
+            Employment.employer_id == employer_id,
+            Employment.kind == "employee",
+            Employment.start_date <= day,
+            (Employment.end_date.is_(None)) | (Employment.end_date >= day),
         )
+        .order_by(Person.name, Person.id_number)
     )
+    if own:
+        query = query.where(Person.owner_centre_code.is_(None), Employment.base_fen.is_not(None))
+    return list(session.scalars(query))
 
 
 def _build(
@@ -112,7 +117,7 @@ def _build(
     rate = injury_rate(employer, params)
     floor, ceiling = base_range(params)
     rows = []
-    for spell in current_spells(session, employer_id, on or date(year, 1, 1)):
+    for spell in current_spells(session, employer_id, on or date(year, 1, 1), own=True):
         person = session.get_one(Person, spell.person_id)
         wage = wages.get(spell.id)
         clamped = clamp_base(wage, params) if wage is not None else None

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from caseworker.domain.codes import label_or_code, load_code_table
-from caseworker.domain.employment import EMPLOYEE_SCHEMES, monthly_amounts
+from caseworker.domain.employment import EMPLOYEE_SCHEMES, base_text, monthly_amounts
 from caseworker.domain.money import format_yuan
 from caseworker.printing.employer_papers import (
     EmployerList,
@@ -110,7 +110,7 @@ def _change_rows(rows: tuple[SpellRow, ...], left: bool) -> tuple[tuple[str, ...
             r.id_number,
             (r.end_date if left and r.end_date else r.start_date).isoformat(),
             _scheme_names(r.schemes),
-            format_yuan(r.base_fen),
+            base_text(r.base_fen),
             label_or_code("employment_end_reason", r.end_reason) if left and r.end_reason else "",
         )
         for n, r in enumerate(rows, start=1)
@@ -178,13 +178,18 @@ def roster_pdf(
     params = parameters_for(day, province_of(actor))
     with database.reading() as session:
         rate = injury_rate(session.get_one(Employer, employer_id), params)
-    lines, employer_total, employee_total = [], 0, 0
+    lines, employer_total, employee_total, elsewhere = [], 0, 0, 0
     for n, r in enumerate(rows, start=1):
-        amounts = monthly_amounts(r.base_fen, r.schemes, params, rate)
-        by_employer = sum(a.employer_fen for a in amounts)
-        by_employee = sum(a.employee_fen for a in amounts)
-        employer_total += by_employer
-        employee_total += by_employee
+        by_employer: int | None = None
+        by_employee: int | None = None
+        if r.base_fen is None:
+            elsewhere += 1  # another centre's employee: no base here, no amounts, not summed
+        else:
+            amounts = monthly_amounts(r.base_fen, r.schemes, params, rate)
+            by_employer = sum(a.employer_fen for a in amounts)
+            by_employee = sum(a.employee_fen for a in amounts)
+            employer_total += by_employer
+            employee_total += by_employee
         lines.append(
             (
                 str(n),
@@ -192,11 +197,16 @@ def roster_pdf(
                 r.id_number,
                 r.start_date.isoformat(),
                 _scheme_names(r.schemes),
-                format_yuan(r.base_fen),
-                format_yuan(by_employer),
-                format_yuan(by_employee),
+                base_text(r.base_fen),
+                base_text(by_employer),
+                base_text(by_employee),
             )
         )
+    total = (
+        f"每月合计：单位 {format_yuan(employer_total)} 元，个人 {format_yuan(employee_total)} 元"
+    )
+    if elsewhere:
+        total += f"（另有 {elsewhere} 人由其他服务中心办理，基数在该中心，未计入）"
     data = EmployerList(
         head=_head(database, employer, now),
         title="职工参保花名册（含缴费基数）",
@@ -207,8 +217,7 @@ def roster_pdf(
                 f"在职参保职工 {len(rows)} 人（金额单位：元）",
                 ROSTER_COLUMNS,
                 tuple(lines),
-                total=f"每月合计：单位 {format_yuan(employer_total)} 元，"
-                f"个人 {format_yuan(employee_total)} 元",
+                total=total,
             ),
         ),
         signatures=("单位经办人签字", "单位（盖章）"),

@@ -29,7 +29,7 @@ class SpellRow:
     end_date: date | None
     end_reason: str | None
     schemes: tuple[str, ...]
-    base_fen: int
+    base_fen: int | None  # None: another centre's employee (its base stays there)
     kind: str = "employee"
 
 

@@ -34,7 +34,9 @@ class Employment(Stamped, Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(30))  # employment_end_reason code
     schemes: Mapped[list[str]] = mapped_column(default=list)
-    base_fen: Mapped[int] = mapped_column(Integer)  # monthly contribution base
+    # The monthly contribution base; None for another centre's stay pulled from the township
+    # feed (the wage base goes only to the centre that made the stay, migration 0018).
+    base_fen: Mapped[int | None] = mapped_column(Integer)
 
 
 class BaseDeclaration(Base):

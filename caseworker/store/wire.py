@@ -76,8 +76,8 @@ _MODELS: dict[str, tuple[type[Any], bool]] = {
     "survey_entry": (CoverageSurveyEntry, False),
     # Keyed by (person, line) here, by coverage_id(person, line) on the wire.
     "coverage": (CoverageStatus, True),
-    # Sent, not yet in the township feed (the county keeps the stays of its centres).
-    "employment": (Employment, False),
+    # Pulled from the township feed; another centre's come without their base.
+    "employment": (Employment, True),
 }
 WIRE: dict[str, EntityWire] = {
     kind: EntityWire(shape, *_MODELS[kind]) for kind, shape in SHAPES.items()

@@ -25,6 +25,7 @@ from caseworker.sync.batches import Signer, SyncError
 from caseworker.sync.protocol import (
     DEVICE_HEADER,
     NONCE_HEADER,
+    REGISTRY_OPT_IN,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     AuditHashes,
@@ -205,10 +206,15 @@ class Transport:
         self._raise_for(response)
         return ReferenceFeed.model_validate_json(response.content)
 
-    def registry_feed(self, since: int, limit: int) -> RegistryFeed:
-        response = self.request(
-            "GET", f"/v1/feeds/registry?since={since}&limit={limit}", sign_get=True
+    def registry_feed(
+        self, since: int, limit: int, include: tuple[str, ...] = REGISTRY_OPT_IN
+    ) -> RegistryFeed:
+        """A page of the township's registry; this client reads every opt-in item type
+        (``include=()`` reads the feed as a client older than them does)."""
+        query = f"since={since}&limit={limit}" + (
+            f"&include={','.join(include)}" if include else ""
         )
+        response = self.request("GET", f"/v1/feeds/registry?{query}", sign_get=True)
         self._raise_for(response)
         return RegistryFeed.model_validate_json(response.content)
 

@@ -228,9 +228,19 @@ class ReferenceFeed(_Model):
     more: bool
 
 
+RegistryEntityType = Literal[
+    "person", "enrolment", "household", "coverage", "employer", "employment"
+]
+# Item types a client must ask for (``?include=employer,employment``): a client that does not
+# know them (its parser refuses an unknown type) is not sent them, and its cursor still moves
+# past them. Employers come with the stays because a stay names its employer.
+REGISTRY_OPT_IN = ("employer", "employment")
+REGISTRY_INCLUDE_PATTERN = r"^(employer|employment)(,(employer|employment))*$"
+
+
 class RegistryItem(_Model):
     seq: int
-    entity_type: Literal["person", "enrolment", "household", "coverage"]
+    entity_type: RegistryEntityType
     entity_id: uuid.UUID
     version: int
     centre_code: str

@@ -4,18 +4,21 @@ A pull never overwrites a local record that has unsent, rejected or conflicting 
 those rows are skipped (and counted), and the clerk's own change goes up and is answered.
 Rows pulled from the registry write no outbox entry: they are the county's, not ours.
 
-The registry feed carries persons, enrolments, households and coverage statuses. A
-coverage status updates the row the person already has here (triggers give every person
-one per line); it keeps the county's fields as sent, the original ``source`` included
-(a survey answer stays a survey answer: the person's owning centre, shown on the person,
-says it came from elsewhere).
+The registry feed carries persons, enrolments, households and coverage statuses, and (asked
+for with ``include``) employers and their stays; another centre's enrolments and stays come
+without their wage base. A coverage status updates the row the person already has here
+(triggers give every person one per line); it keeps the county's fields as sent, the
+original ``source`` included (a survey answer stays a survey answer: the person's owning
+centre, shown on the person, says it came from elsewhere).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -24,6 +27,8 @@ from sqlalchemy.orm import Session
 from caseworker.domain.coverage import coverage_id
 from caseworker.domain.wire import (
     COVERAGE_FIELDS,
+    EMPLOYER_FIELDS,
+    EMPLOYMENT_FIELDS,
     ENROLMENT_FIELDS,
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
@@ -33,6 +38,8 @@ from caseworker.services.journal import audit
 from caseworker.store.models import (
     Centre,
     CoverageStatus,
+    Employer,
+    Employment,
     Enrolment,
     Household,
     OutboxEntry,
@@ -114,44 +121,70 @@ def _apply_person(session: Session, item: RegistryItem) -> bool:
     return True
 
 
-def _apply_enrolment(session: Session, item: RegistryItem) -> bool:
-    enrolment = session.get(Enrolment, item.entity_id)
-    if enrolment is None:
-        person_id = _value("person_id", item.payload.get("person_id"))
-        if person_id is None or session.get(Person, person_id) is None:
+def _upsert(
+    session: Session,
+    model: type[Any],
+    item: RegistryItem,
+    fields: tuple[str, ...],
+    may_create: Callable[[], bool] = lambda: True,
+) -> bool:
+    """Create the row (if ``may_create`` says it fits here) or bring it to the county's
+    version; an older or equal version changes nothing."""
+    row = session.get(model, item.entity_id)
+    if row is None:
+        if not may_create():
             return False
-        taken = session.scalar(
-            select(Enrolment.id).where(
-                Enrolment.person_id == person_id, Enrolment.scheme == item.payload.get("scheme")
-            )
-        )
-        if taken is not None:
-            return False
-        enrolment = Enrolment(id=item.entity_id)
-        _set_fields(session, enrolment, item.payload, ENROLMENT_FIELDS)
-        enrolment.version = item.version
-        session.add(enrolment)
-        return True
-    if item.version <= enrolment.version:
+        row = model(id=item.entity_id)
+        session.add(row)
+    elif item.version <= row.version:
         return False
-    _set_fields(session, enrolment, item.payload, ENROLMENT_FIELDS)
-    enrolment.version = item.version
+    _set_fields(session, row, item.payload, fields)
+    row.version = item.version
     return True
+
+
+def _known(session: Session, model: type[Any], payload: dict[str, Any], name: str) -> bool:
+    value = _value(name, payload.get(name))
+    return value is not None and session.get(model, value) is not None
+
+
+def _apply_enrolment(session: Session, item: RegistryItem) -> bool:
+    def fits() -> bool:
+        if not _known(session, Person, item.payload, "person_id"):
+            return False
+        taken = select(Enrolment.id).where(
+            Enrolment.person_id == _value("person_id", item.payload["person_id"]),
+            Enrolment.scheme == item.payload.get("scheme"),
+        )
+        return session.scalar(taken) is None
+
+    return _upsert(session, Enrolment, item, ENROLMENT_FIELDS, fits)
 
 
 def _apply_household(session: Session, item: RegistryItem) -> bool:
-    household = session.get(Household, item.entity_id)
-    if household is None:
-        household = Household(id=item.entity_id)
-        _set_fields(session, household, item.payload, HOUSEHOLD_FIELDS)
-        household.version = item.version
-        session.add(household)
-        return True
-    if item.version <= household.version:
+    return _upsert(session, Household, item, HOUSEHOLD_FIELDS)
+
+
+def _apply_employer(session: Session, item: RegistryItem) -> bool:
+    """Another centre's employer, so its stays have somewhere to be (one per credit code:
+    the same code here under another id is this centre's own, answered by the county)."""
+
+    def fits() -> bool:
+        code = item.payload.get("credit_code")
+        return session.scalar(select(Employer.id).where(Employer.credit_code == code)) is None
+
+    return _upsert(session, Employer, item, EMPLOYER_FIELDS, fits)
+
+
+def _apply_employment(session: Session, item: RegistryItem) -> bool:
+    """A stay of a person and employer known here. Another centre's comes without its wage
+    base (the county gives it only to the stay's own centre): ``base_fen`` stays None."""
+    if not (
+        _known(session, Person, item.payload, "person_id")
+        and _known(session, Employer, item.payload, "employer_id")
+    ):
         return False
-    _set_fields(session, household, item.payload, HOUSEHOLD_FIELDS)
-    household.version = item.version
-    return True
+    return _upsert(session, Employment, item, EMPLOYMENT_FIELDS)
 
 
 # Which row a status names is its key, not something a payload may change.
@@ -182,6 +215,8 @@ _APPLY = {
     "enrolment": _apply_enrolment,
     "household": _apply_household,
     "coverage": _apply_coverage,
+    "employer": _apply_employer,
+    "employment": _apply_employment,
 }
 
 

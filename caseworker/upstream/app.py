@@ -24,6 +24,7 @@ from caseworker.sync.protocol import (
     FEED_PAGE_MAX,
     MAX_BATCH_BYTES,
     PROTOCOL_VERSIONS,
+    REGISTRY_INCLUDE_PATTERN,
     AuditHashes,
     BatchAnswer,
     BatchStatus,
@@ -48,6 +49,15 @@ from caseworker.upstream.signed import DeviceHeader, SignatureHeader, SignedDevi
 ERRORS = error_responses(400, 403, 404, 409, 413, 422, 503)
 Since = Annotated[int, Query(ge=0, le=2**62)]
 Limit = Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)]
+Include = Annotated[
+    str | None,
+    Query(
+        pattern=REGISTRY_INCLUDE_PATTERN,
+        max_length=60,
+        description="item types sent only on request, comma-separated: employer, employment "
+        "(a client that does not ask is not sent them; its cursor moves past them)",
+    ),
+]
 
 
 def _too_large() -> Refused:
@@ -161,10 +171,22 @@ def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
         responses=error_responses(400, 403, 422, 503),
     )
     def registry(
-        sender: SignedDevice, since: Since = 0, limit: Limit = FEED_PAGE_DEFAULT
+        sender: SignedDevice,
+        since: Since = 0,
+        limit: Limit = FEED_PAGE_DEFAULT,
+        include: Include = None,
     ) -> RegistryFeed:
-        """Person and enrolment changes in the device's township after cursor ``since``."""
-        return feeds.registry_feed(store, devices.device_township(store, sender), since, limit)
+        """Registry changes in the device's township after cursor ``since``: persons,
+        enrolments, households and coverage statuses, and the types named in ``include``.
+        Another centre's records come without their owner-only fields (wage bases)."""
+        return feeds.registry_feed(
+            store,
+            devices.device_township(store, sender),
+            sender.centre_code,
+            since,
+            limit,
+            feeds.parse_include(include),
+        )
 
     @app.post(
         "/v1/transfers",

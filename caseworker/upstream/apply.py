@@ -192,7 +192,12 @@ def _employer(store: Store, record: Record, origin: Origin) -> Outcome:
         code = parse_uscc(_text(p, "credit_code", 18)).code
     except InvalidValue as error:
         raise Rejected("invalid_credit_code", error.message) from None
-    return _upsert(store, EMPLOYER, record, _version(p), {"credit_code": code}, origin)[0]
+    version = _version(p)
+    outcome, written = _upsert(store, EMPLOYER, record, version, {"credit_code": code}, origin)
+    if written:
+        # Filed under the sending centre's township: the stays of its centres name it.
+        outcome.registry.append(("employer", record.entity_id, version, origin.township_code, p))
+    return outcome
 
 
 def _household_township(payload: dict[str, Any], origin: Origin) -> str | None:
@@ -225,13 +230,20 @@ def _survey(store: Store, record: Record, origin: Origin) -> Outcome:
 
 
 def _employment(store: Store, record: Record, origin: Origin) -> Outcome:
-    """A stay at an employer: the person's owner decides, as for survey entries."""
+    """A stay at an employer: the person's owner decides, as for survey entries. Each
+    accepted 增员, 减员 or base change goes into the person's township feed (the wage base
+    only to the owning centre: ``WireShape.owner_only``, applied as the feed is read)."""
     p = record.payload
     columns = {"person_id": _uuid(p, "person_id"), "employer_id": _uuid(p, "employer_id")}
     refused = _foreign_person(store, "employment", columns["person_id"], origin)
     if refused is not None:
         return refused
-    return _upsert(store, EMPLOYMENT, record, _version(p), columns, origin)[0]
+    version = _version(p)
+    outcome, written = _upsert(store, EMPLOYMENT, record, version, columns, origin)
+    if written:
+        township = store.township(columns["person_id"])
+        outcome.registry.append(("employment", record.entity_id, version, township, p))
+    return outcome
 
 
 def _coverage(store: Store, record: Record, origin: Origin) -> Outcome:

@@ -8,7 +8,14 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from caseworker.sync.protocol import ReferenceFeed, ReferenceItem, RegistryFeed, RegistryItem
+from caseworker.domain.wire import SHAPES
+from caseworker.sync.protocol import (
+    REGISTRY_OPT_IN,
+    ReferenceFeed,
+    ReferenceItem,
+    RegistryFeed,
+    RegistryItem,
+)
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.intake import Refused, append_feed
 from caseworker.upstream.models import ReferenceItem as ReferenceRow
@@ -91,7 +98,22 @@ def reference_feed(db: UpstreamDb, since: int, limit: int) -> ReferenceFeed:
     )
 
 
-def registry_feed(db: UpstreamDb, township: str | None, since: int, limit: int) -> RegistryFeed:
+def parse_include(include: str | None) -> frozenset[str]:
+    """The opt-in item types a client asked for (the route checked the pattern)."""
+    return frozenset(part for part in (include or "").split(",") if part in REGISTRY_OPT_IN)
+
+
+def registry_feed(
+    db: UpstreamDb,
+    township: str | None,
+    reader_centre: str,
+    since: int,
+    limit: int,
+    include: frozenset[str] = frozenset(),
+) -> RegistryFeed:
+    """A page of the township's registry changes after ``since``, as ``reader_centre`` may
+    read them: opt-in types only if asked for (the cursor moves past the others all the
+    same: no stall, no gap), and another centre's record without its owner-only fields."""
     with db.reading() as session:
         rows = session.scalars(
             select(RegistryChange)
@@ -109,9 +131,12 @@ def registry_feed(db: UpstreamDb, township: str | None, since: int, limit: int) 
                 entity_id=r.entity_id,
                 version=r.version,
                 centre_code=r.centre_code,
-                payload=r.payload,
+                payload=SHAPES[r.entity_type].disclosed(
+                    r.payload, to_owner=r.centre_code == reader_centre
+                ),
             )
             for r in page
+            if r.entity_type not in REGISTRY_OPT_IN or r.entity_type in include
         ],
         cursor=page[-1].seq if page else since,
         more=len(rows) > limit,

@@ -165,3 +165,47 @@ def test_a_person_managed_by_another_centre_says_so(qtbot, centre, runner, enrol
     shown(qtbot, view, person_id)
     assert not view.owner.isHidden()
     assert "320583102" in view.owner.text() and "申请转入" in view.owner.text()
+
+
+def test_an_employees_scheme_pulled_without_its_base_shows_a_dash(qtbot, centre, runner, enrolled):
+    """Another centre's employee comes through the township feed without the wage base: the
+    enrolment table says “—”, not an empty cell and not 0.00."""
+    from caseworker.store.models import OutboxEntry
+    from caseworker.sync.protocol import RegistryFeed, RegistryItem
+    from caseworker.sync.pull import apply_registry_page
+
+    person_id, _ = enrolled
+    enrolment_id = new_id()
+    payload = {
+        "id": str(enrolment_id),
+        "version": 1,
+        "person_id": str(person_id),
+        "scheme": "employee_pension",
+        "status": "active",
+        "tier_fen": None,
+        "start_date": "2026-12-01",
+        "documents": [],
+    }
+    with centre.database.writing() as session:
+        for entry in session.query(OutboxEntry):
+            entry.sync_state = "accepted"
+        item = RegistryItem(
+            seq=1,
+            entity_type="enrolment",
+            entity_id=enrolment_id,
+            version=1,
+            centre_code="3205831019",
+            payload=payload,
+        )
+        page = RegistryFeed(township_code=None, items=[item], cursor=1, more=False)
+        assert apply_registry_page(session, page).applied == 1
+    view = PersonView(centre, runner)
+    qtbot.addWidget(view)
+    shown(qtbot, view, person_id)
+    cells = {
+        view.enrolment_model.data(view.enrolment_model.index(row, 0)): view.enrolment_model.data(
+            view.enrolment_model.index(row, 2)
+        )
+        for row in range(view.enrolment_model.rowCount())
+    }
+    assert cells == {"职工养老": "—", "居民医保": ""}

@@ -9,9 +9,10 @@ from functools import partial
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 
 from caseworker.domain.dates import completed_years
+from caseworker.domain.employment import EMPLOYEE_SCHEMES, NO_BASE
 from caseworker.services.audit_words import ACTION_LABELS, words
 from caseworker.services.centre import OpenSession
-from caseworker.services.records import HistoryRecord, PaymentRecord
+from caseworker.services.records import EnrolmentRecord, HistoryRecord, PaymentRecord
 from caseworker.services.registry import summaries
 from caseworker.ui.i18n import in_language
 from caseworker.ui.models.labels import (
@@ -99,6 +100,14 @@ def household_columns(today: date) -> list[Column]:
     ]
 
 
+def _amount(enrolment: EnrolmentRecord) -> str:
+    """The tier or base; an employees' scheme whose base this centre does not hold (another
+    centre's employee, pulled without it) shows a dash, not nothing and not 0."""
+    if enrolment.tier_fen is None and enrolment.base_fen is None:
+        return NO_BASE if enrolment.scheme in EMPLOYEE_SCHEMES else ""
+    return money(enrolment.tier_fen or enrolment.base_fen)
+
+
 def enrolment_columns() -> list[Column]:
     return [
         Column(
@@ -107,7 +116,7 @@ def enrolment_columns() -> list[Column]:
         Column(QCoreApplication.translate("PeopleColumns", "状态"), lambda e: _status(e.status)),
         Column(
             QCoreApplication.translate("PeopleColumns", "档次/基数（元）"),
-            lambda e: money(e.tier_fen or e.base_fen),
+            lambda e: _amount(e),
             align_right=True,
         ),
         Column(
