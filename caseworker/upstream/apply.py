@@ -242,6 +242,14 @@ def _employment(store: Store, record: Record, origin: Origin) -> Outcome:
     outcome, written = _upsert(store, EMPLOYMENT, record, version, columns, origin)
     if written:
         township = store.township(columns["person_id"])
+        if township is not None and township != origin.township_code:
+            # A migrant worker's stay goes to the township of their hukou, which the
+            # employer's own feed rows never reach: its employer goes first, with it (feed
+            # rows carry the sender as their centre, so only when the sender owns it).
+            employer = store.employer(columns["employer_id"])
+            if employer is not None and employer.centre_code == origin.centre_code:
+                employer_row = ("employer", columns["employer_id"], employer.version)
+                outcome.registry.append((*employer_row, township, employer.payload))
         outcome.registry.append(("employment", record.entity_id, version, township, p))
     return outcome
 

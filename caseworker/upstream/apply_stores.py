@@ -161,6 +161,10 @@ class Store:
         """The centre that owns the person (None: no such person)."""
         raise NotImplementedError
 
+    def employer(self, employer_id: uuid.UUID | None) -> Any:
+        """The employer a stay names (version, payload, owner), read without a lock; or None."""
+        raise NotImplementedError
+
     def paid(
         self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
     ) -> PaidRow | None:
@@ -195,6 +199,15 @@ def _query_owner(conn: Connection, person_id: uuid.UUID | None) -> str | None:
     return conn.scalar(select(PERSON.c.centre_code).where(PERSON.c.id == person_id))
 
 
+def _query_employers(conn: Connection, ids: list[uuid.UUID]) -> dict[uuid.UUID, Current]:
+    found = conn.execute(
+        select(EMPLOYER.c.id, EMPLOYER.c.version, EMPLOYER.c.payload, EMPLOYER.c.centre_code).where(
+            EMPLOYER.c.id.in_(ids)
+        )
+    )
+    return {row.id: Current(row.version, row.payload, False, row.centre_code) for row in found}
+
+
 def query_centre_name(conn: Connection, code: str) -> str:
     return conn.scalar(select(Centre.name).where(Centre.code == code)) or code
 
@@ -211,6 +224,9 @@ class DirectStore(Store):
     def owner(self, person_id: uuid.UUID | None) -> str | None:
         return _query_owner(self.conn, person_id)
 
+    def employer(self, employer_id: uuid.UUID | None) -> Any:
+        return _query_employers(self.conn, [employer_id]).get(employer_id) if employer_id else None
+
     def paid(
         self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
     ) -> PaidRow | None:
@@ -224,8 +240,12 @@ PERSON_REFERENCES = ("enrolment", "payment", "survey_entry", "coverage", "employ
 def _person_ref(record: Record) -> uuid.UUID | None:
     if record.entity_type not in PERSON_REFERENCES:
         return None
+    return _uuid_or_none(record.payload.get("person_id"))
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
     try:
-        return uuid.UUID(str(record.payload.get("person_id")))
+        return uuid.UUID(str(value))
     except (ValueError, TypeError):
         return None
 
@@ -413,6 +433,19 @@ class BatchStore(Store):
                 self._townships[row.id] = row.township_code
                 self._owners[row.id] = row.centre_code
 
+        # The employers the batch's stays name, for a stay filed in another township's feed.
+        named = sorted(
+            {
+                employer
+                for r in records
+                if r.entity_type == "employment"
+                and (employer := _uuid_or_none(r.payload.get("employer_id"))) is not None
+            }
+        )
+        self._employers: dict[uuid.UUID, Current] = {}
+        for chunk in self._chunks(named):
+            self._employers.update(_query_employers(conn, chunk))
+
         # The live payments of the persons the batch's payments name, for the one-per-period
         # check; kept up to date as the batch writes and voids payments.
         self._paid: dict[uuid.UUID, list[PaidRow]] = {}
@@ -442,6 +475,10 @@ class BatchStore(Store):
         if person_id not in self._owners:
             return _query_owner(self.conn, person_id)
         return self._owners[person_id]
+
+    def employer(self, employer_id: uuid.UUID | None) -> Any:
+        written = self._rows.get(("employer", employer_id))  # this batch's own, newest
+        return written or self._employers.get(employer_id)  # type: ignore[arg-type]
 
     def paid(
         self, person_id: uuid.UUID | None, scheme: str, start: date, end: date

@@ -472,3 +472,40 @@ def test_a_replayed_stay_batch_is_answered_again_and_files_nothing_twice(townshi
     run_sync(t.b.database, retry=FAST_RETRY)
     zhou = _stays(t.b)[t.zhou_stay]
     assert (zhou[5], zhou[7], zhou[8]) == ("dismissed", None, version)
+
+
+def test_a_migrant_workers_stay_reaches_the_township_of_their_hukou_with_its_employer(
+    township: Township,
+):
+    """A takes on 吴小军, whose hukou is in C's township: his person record goes to C's feed, and
+    so must his stay and, before it, the employer it names (whose own rows go to A's township
+    only) — else C would skip the stay for want of the employer. Still without the base."""
+    t = township
+    wu_number = make_id_number("320583", date(1995, 3, 3), 315)
+    wu = enrol(
+        t.a.database,
+        t.a.actor,
+        PersonInput(id_number=wu_number, name="吴小军", hukou_village_code="320583102203"),
+        [],
+        today=TODAY,
+    ).person_id
+    stay = join_employee(
+        t.a.database, t.a.actor, t.employer, JoinInput(wu_number, date(2026, 12, 1), ALL, LIN_BASE)
+    ).employment_id
+    assert set(run_sync(t.a.database, retry=FAST_RETRY).counts) == {"accepted"}
+
+    report = run_sync(t.c.database, retry=FAST_RETRY)
+    assert report.registry_skipped == 0
+    c_stays = _stays(t.c)
+    assert set(c_stays) == {stay}
+    assert c_stays[stay][:2] == (wu, t.employer) and c_stays[stay][7] is None
+    with t.c.database.reading() as db:
+        assert db.get_one(Employer, t.employer).name == "昆山小蜜蜂网络科技有限公司"
+        assert db.scalar(select(func.count()).select_from(Person)) == 1  # 吴小军 only
+    # Nothing of A's other employees came with it.
+    attacker = register_raw_device(t.server, C_CODE, device_number=3)
+    feed = _feed(t.server, attacker, STAYS)
+    assert {i["entity_id"] for i in feed["items"] if i["entity_type"] == "employment"} == {
+        str(stay)
+    }
+    assert "base_fen" not in set(_values(feed))

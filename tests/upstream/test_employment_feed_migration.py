@@ -1,6 +1,7 @@
 """County migration 0011: the employers and stays the county held before they went into the
-registry feed are appended to it once — employers under their centre's township, stays under
-their person's — after every cursor handed out so far (SQLite and PostgreSQL)."""
+registry feed are appended to it once — employers under their centre's township and their
+stays' persons' townships, stays under their person's — after every cursor handed out so far
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -80,9 +81,11 @@ def test_0011_files_the_employers_and_stays_already_held(upstream_url: str):
             counter = session.get_one(FeedCounter, "registry").value
         assert filed[1:] == [
             (seq + 1, "320583101", "employer", employer, 2, "320583101"),
-            (seq + 2, "320583109", "employment", stay, 3, "320583101"),
+            # The person's township gets the employer too, before the stay that names it.
+            (seq + 2, "320583109", "employer", employer, 2, "320583101"),
+            (seq + 3, "320583109", "employment", stay, 3, "320583101"),
         ]
-        assert counter == seq + 2  # the next accepted change gets the next cursor
+        assert counter == seq + 3  # the next accepted change gets the next cursor
         assert {"id": str(stay), "base_fen": 500_000} in payloads  # kept whole, read redacted
     finally:
         db.close()

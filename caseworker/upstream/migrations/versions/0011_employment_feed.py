@@ -7,7 +7,8 @@ Create Date: 2026-12-01 23:00:00
 From now on every accepted employer and stay (增员 … 减员) is appended to the registry feed
 (issue 13). The ones the county received before are appended here, once, so a centre of the
 township that pulls gets them too and no stay names an employer it was never sent: employers
-under their centre's township first, then each stay under its person's township. Data only,
+under their centre's township first (and under each other township their stays' persons
+belong to), then each stay under its person's township. Data only,
 no schema change, so the revision can be re-chained behind another lane's.
 """
 
@@ -51,7 +52,9 @@ def _entity(name: str, *extra: sa.ColumnClause) -> sa.TableClause:
 def upgrade() -> None:
     conn = op.get_bind()
     employer = _entity("employer")
-    employment = _entity("employment", sa.column("person_id", sa.Uuid()))
+    employment = _entity(
+        "employment", sa.column("person_id", sa.Uuid()), sa.column("employer_id", sa.Uuid())
+    )
     employers = sa.select(
         employer.c.id,
         employer.c.version,
@@ -65,14 +68,24 @@ def upgrade() -> None:
         employment.c.centre_code,
         employment.c.payload,
         _PERSON.c.township_code,
+        employment.c.employer_id,
     ).outerjoin(_PERSON, _PERSON.c.id == employment.c.person_id)
-    rows = [
-        ("employer", *row)
-        for row in conn.execute(employers.order_by(employer.c.updated_at, employer.c.id))
-    ] + [
-        ("employment", *row)
-        for row in conn.execute(stays.order_by(employment.c.updated_at, employment.c.id))
-    ]
+    held = list(conn.execute(employers.order_by(employer.c.updated_at, employer.c.id)))
+    stay_rows = list(conn.execute(stays.order_by(employment.c.updated_at, employment.c.id)))
+    # A stay whose person's township is not its employer's takes the employer there too,
+    # before it, as the server now does at intake (a migrant worker's hukou township).
+    by_id = {row.id: row for row in held}
+    elsewhere: dict[tuple, tuple] = {}
+    for stay in stay_rows:
+        owner = by_id.get(stay.employer_id)
+        township = stay.township_code
+        if owner is not None and township is not None and township != owner.township_code:
+            elsewhere.setdefault((owner.id, township), (*owner[:4], township))
+    rows = (
+        [("employer", *row) for row in held]
+        + [("employer", *row) for row in elsewhere.values()]
+        + [("employment", *row[:5]) for row in stay_rows]
+    )
     if not rows:
         return
     # The counter row's lock held to commit, as the server takes it (upstream/intake.py).
