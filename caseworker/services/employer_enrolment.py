@@ -10,7 +10,12 @@ from datetime import date
 from caseworker.domain.employment import work_injury_rate_bp
 from caseworker.domain.households import problem
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.employment import chosen_schemes, employer_row, province_of
+from caseworker.services.employers import employer_managed_here
+from caseworker.services.employment import (
+    chosen_schemes,
+    employer_row,
+    province_of,
+)
 from caseworker.services.journal import record_change
 from caseworker.services.parameters import parameters_for
 from caseworker.services.validation import Collector
@@ -80,7 +85,7 @@ def enrol_employer(
             )
     collector.raise_if_any()
     with database.writing() as session:
-        employer = employer_row(session, employer_id)
+        employer = employer_managed_here(employer_row(session, employer_id))
         employer.schemes = schemes
         employer.insured_from = data.insured_from
         employer.risk_class = (

@@ -15,7 +15,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import parse_uscc
 from caseworker.domain.wire import EMPLOYER_FIELDS as EMPLOYER_FIELDS  # its old home
 from caseworker.services.actor import Actor, Permission
-from caseworker.services.errors import NotFound
+from caseworker.services.errors import NotFound, PermissionDenied
 from caseworker.services.journal import record_change
 from caseworker.services.left_out import left_out_counts, left_out_people
 from caseworker.services.validation import Collector, check_code
@@ -63,10 +63,26 @@ def _validate(data: EmployerInput) -> dict[str, object]:
     }
 
 
+def employer_managed_here(employer: Employer) -> Employer:
+    """Refuse a change to an employer another centre registered (the county would refuse it
+    too, as ``not_owner``); its employees' stays are still each person's centre's to make."""
+    if employer.owner_centre_code is not None:
+        raise PermissionDenied(
+            "not_owner",
+            f"{employer.name}由{employer.owner_centre_code}中心登记管理，本中心不能修改其单位信息"
+            "或参保登记；可为本中心管理的人员办理增员。",
+            f"{employer.name} is managed by centre {employer.owner_centre_code}: its details and "
+            "enrolment cannot be changed here (employees this centre manages can still join).",
+        )
+    return employer
+
+
 def save_employer(session: Session, actor: Actor, data: EmployerInput) -> uuid.UUID:
     values = _validate(data)
     employer = session.scalar(select(Employer).where(Employer.credit_code == values["credit_code"]))
     created = employer is None
+    if employer is not None:
+        employer_managed_here(employer)  # the same credit code, another centre's record
     if employer is None:
         employer = Employer(id=new_id(), created_by=actor.operator_id, version=0, schemes=[])
         session.add(employer)
@@ -124,6 +140,7 @@ class EmployerSummary:
     insured_from: date | None = None
     work_injury_float_bp: int | None = None
     left_out: int = 0  # known workers without any employees' scheme (services/left_out.py)
+    owner_centre_code: str | None = None  # another centre's, from the township feed
 
 
 def search_employer_ids(
@@ -184,6 +201,7 @@ def employer_summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[Emp
                 e.insured_from,
                 e.work_injury_float_bp,
                 left_out.get(e.id, 0),
+                e.owner_centre_code,
             )
             for e in rows
         }

@@ -118,6 +118,9 @@ class Employer(Stamped, Base):
     schemes: Mapped[list[str]] = mapped_column(default=list)
     insured_from: Mapped[date | None] = mapped_column(Date)
     work_injury_float_bp: Mapped[int | None] = mapped_column(Integer)
+    # Set when the employer came in the township feed from another centre (migration 0018):
+    # only its own centre changes it. None: this centre's.
+    owner_centre_code: Mapped[str | None] = mapped_column(String(12))
 
 
 class Household(Stamped, Base):

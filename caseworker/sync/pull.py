@@ -91,7 +91,7 @@ def has_unsettled_changes(session: Session, entity_id: uuid.UUID) -> bool:
 
 
 def _owner(session: Session, item: RegistryItem) -> str | None:
-    """Who manages the person at the county; None when it is this centre."""
+    """Who manages the person (or employer) at the county; None when it is this centre."""
     own = session.info.get("centre_code")
     if own is None:
         own = session.info["centre_code"] = session.scalars(select(Centre.code)).first()
@@ -173,7 +173,11 @@ def _apply_employer(session: Session, item: RegistryItem) -> bool:
         code = item.payload.get("credit_code")
         return session.scalar(select(Employer.id).where(Employer.credit_code == code)) is None
 
-    return _upsert(session, Employer, item, EMPLOYER_FIELDS, fits)
+    if not _upsert(session, Employer, item, EMPLOYER_FIELDS, fits):
+        return False
+    session.flush()  # a new row is found by id only once flushed
+    session.get_one(Employer, item.entity_id).owner_centre_code = _owner(session, item)
+    return True
 
 
 def _apply_employment(session: Session, item: RegistryItem) -> bool:

@@ -1101,6 +1101,10 @@
         <translation>Address: %1   Contact: %2</translation>
     </message>
     <message>
+        <source>由%1中心登记管理：本中心可为本中心管理的人员办理增员、减员。</source>
+        <translation>Managed by centre %1: this centre can add and remove the employees it manages.</translation>
+    </message>
+    <message>
         <source>有 %1 名已知职工未参加职工险种：请督促单位办理增员。</source>
         <translation>Known workers without an employees&apos; scheme: %1. Ask the employer to enrol them.</translation>
     </message>
@@ -1733,7 +1737,7 @@
     </message>
     <message>
         <source>属于本人原因中断就业：不符合申领失业保险金的条件。请如实选择。</source>
-        <translation>The employee's own reason: no claim to unemployment benefit. Choose the true reason.</translation>
+        <translation>The employee&apos;s own reason: no claim to unemployment benefit. Choose the true reason.</translation>
     </message>
 </context>
 <context>

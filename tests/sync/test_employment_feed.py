@@ -206,6 +206,7 @@ def test_a_centre_of_the_township_gets_the_stays_without_the_wage(township: Town
             ALL,
             12000,
         )
+        assert employer.owner_centre_code == A_CODE  # A's to change, not B's
         # The employees' enrolments came too, without their base either.
         pension = db.scalars(
             select(Enrolment).where(

@@ -268,3 +268,81 @@ def test_a_platform_links_a_worker_from_the_page(qtbot, centre, runner):
     with centre.database.reading() as session:
         injury = session.scalar(select(Enrolment))
     assert (injury.scheme, injury.status) == ("occupational_injury", "active")
+
+
+def test_another_centres_employer_from_the_feed_is_shown_as_theirs_and_not_changed_here(
+    qtbot, centre, runner
+):
+    """An employer that came in the township feed from centre 3205831019: the page says whose
+    it is and offers no 单位参保登记; the services refuse a change to it (the same credit code
+    registered again, or enrolled) with nothing written — the county would say not_owner."""
+    from caseworker.services.employer_enrolment import EmployerEnrolmentInput, enrol_employer
+    from caseworker.services.errors import PermissionDenied
+    from caseworker.store.models import OutboxEntry, new_id
+    from caseworker.sync.protocol import RegistryFeed, RegistryItem
+    from caseworker.sync.pull import apply_registry_page
+
+    employer_id = new_id()
+    item = RegistryItem(
+        seq=1,
+        entity_type="employer",
+        entity_id=employer_id,
+        version=3,
+        centre_code="3205831019",
+        payload={
+            "id": str(employer_id),
+            "version": 3,
+            "credit_code": CODE,
+            "name": "昆山小蜜蜂网络科技有限公司",
+            "employer_type": "internet_startup",
+            "risk_class": 2,
+            "schemes": ["employee_pension"],
+            "insured_from": "2026-01-01",
+        },
+    )
+    with centre.database.writing() as session:
+        page_of = RegistryFeed(township_code=None, items=[item], cursor=1, more=False)
+        assert apply_registry_page(session, page_of).applied == 1
+
+    def held() -> tuple:
+        with centre.database.reading() as session:
+            row = session.get_one(Employer, employer_id)
+            outbox = session.query(OutboxEntry).count()
+            return row.version, row.name, row.contact_name, tuple(row.schemes), outbox
+
+    before = held()
+    assert before[0] == 3
+    for attempt in (
+        lambda: register_employer(
+            centre.database,
+            centre.actor,
+            EmployerInput(
+                credit_code=CODE,
+                name="改名公司",
+                employer_type="internet_startup",
+                contact_name="冒名者",
+            ),
+        ),
+        lambda: enrol_employer(
+            centre.database,
+            centre.actor,
+            employer_id,
+            EmployerEnrolmentInput(["employee_medical"], date(2026, 6, 1)),
+        ),
+    ):
+        try:
+            attempt()
+        except PermissionDenied as refused:
+            assert refused.code == "not_owner" and "3205831019中心登记管理" in refused.message
+        else:
+            raise AssertionError("another centre's employer was changed here")
+        assert held() == before
+
+    page = EmployersPage(centre, runner)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.employees_listed):
+        page.refresh()
+    assert page.current is not None and page.current.owner_centre_code == "3205831019"
+    assert "由3205831019中心登记管理" in page.detail.text()
+    assert not page.enrol_employer_button.isEnabled()
+    assert page.join_button.isEnabled()  # its employees this centre manages can still join

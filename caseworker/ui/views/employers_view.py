@@ -268,7 +268,10 @@ class EmployersPage(QWidget):
     def _show_employer(self, employer: EmployerSummary | None) -> None:
         self.current = employer
         self.enrol_button.setEnabled(employer is not None)
-        self.enrol_employer_button.setEnabled(employer is not None)
+        # Another centre's employer: its details and 单位参保登记 are that centre's to change.
+        self.enrol_employer_button.setEnabled(
+            employer is not None and employer.owner_centre_code is None
+        )
         enrolled = employer is not None and bool(employer.schemes)
         is_platform = employer is not None and employer.employer_type == PLATFORM
         for button in (self.join_button, self.leave_button, self.declare_button):
@@ -297,6 +300,12 @@ class EmployersPage(QWidget):
             ),
             self._enrolment_line(employer),
         ]
+        if employer.owner_centre_code is not None:
+            lines.append(
+                self.tr("由%1中心登记管理：本中心可为本中心管理的人员办理增员、减员。").replace(
+                    "%1", employer.owner_centre_code
+                )
+            )
         if employer.left_out:
             lines.append(
                 self.tr("有 %1 名已知职工未参加职工险种：请督促单位办理增员。").replace(

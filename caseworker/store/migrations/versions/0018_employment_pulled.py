@@ -6,7 +6,8 @@ Create Date: 2026-12-01 23:00:00
 
 Stays now come back in the township registry feed (issue 13). The wage base goes only to the
 centre that made the stay; the township's other centres keep the stay with no base, so
-``employment.base_fen`` may be null.
+``employment.base_fen`` may be null. Employers come with them; one that another centre
+registered says so in ``employer.owner_centre_code``, and only its own centre changes it.
 
 A client before this one read the feed without asking for employers and stays, and its cursor
 moved past them; the registry cursor goes back to 0, so the first pull after the upgrade
@@ -29,6 +30,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("employment") as batch_op:
         batch_op.alter_column("base_fen", existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table("employer") as batch_op:
+        batch_op.add_column(sa.Column("owner_centre_code", sa.String(12), nullable=True))
     op.execute("UPDATE sync_cursor SET cursor = 0 WHERE feed = 'registry'")
 
 
@@ -37,3 +40,5 @@ def downgrade() -> None:
     op.execute("DELETE FROM employment WHERE base_fen IS NULL")
     with op.batch_alter_table("employment") as batch_op:
         batch_op.alter_column("base_fen", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("employer") as batch_op:
+        batch_op.drop_column("owner_centre_code")
