@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from reportlab import rl_config
@@ -142,6 +143,7 @@ def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None
     canvas.restoreState()
 
 
+@lru_cache(maxsize=4096)  # a batch prints one time of printing a thousand times
 def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 

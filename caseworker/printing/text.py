@@ -95,6 +95,7 @@ class Pen:
         # fonts keep a character's subset code once given.
         self._encoded: dict[tuple[str, str, float], str] = {}
         self._fills: dict[Color, tuple[str, float | None]] = {}
+        self._placed: dict[tuple, tuple[float, float, tuple[tuple[float, str], ...]]] = {}
         self._state = _TextCode()
 
     def text(
@@ -229,6 +230,27 @@ class Pen:
         """
         if not text:
             return size
+        key = (box, text, size, min_size, align, valign, wrap, padding)
+        placed = self._placed.get(key)
+        if placed is None:  # a batch fits the same words into the same cells again and again
+            placed = self._placed[key] = self._place(*key)
+        used, x, lines = placed
+        for baseline, line in lines:
+            self.text(x, baseline, line, used, align=align, bold=bold, color=color)
+        return used
+
+    def _place(
+        self,
+        box: Box,
+        text: str,
+        size: float,
+        min_size: float,
+        align: Align,
+        valign: VAlign,
+        wrap: bool,
+        padding: float,
+    ) -> tuple[float, float, tuple[tuple[float, str], ...]]:
+        """Where ``fit`` draws: (size, x, (baseline, line) for each line)."""
         inner = box.inset(padding, min(padding, box.h * 0.08))
         unit = self.chain.unit_width(text.replace("\n", ""))
         candidates = _sizes(size, SMALLEST)
@@ -238,38 +260,33 @@ class Pen:
             if s < one_line_floor:
                 break
             if "\n" not in text and unit * s <= inner.w and s * LEADING <= inner.h + s * 0.2:
-                return self._lines(inner, [text], s, align, valign, bold, color)
+                return _lines(inner, [text], s, align, valign)
         if wrap:
             for s in candidates:
                 lines = self.wrap(text, inner.w, s)
                 if len(lines) * s * LEADING <= inner.h + s * 0.2:
-                    return self._lines(inner, lines, s, align, valign, bold, color)
+                    return _lines(inner, lines, s, align, valign)
         raise LayoutOverflow(text, box.w, box.h)
 
-    def _lines(
-        self,
-        inner: Box,
-        lines: list[str],
-        size: float,
-        align: Align,
-        valign: VAlign,
-        bold: bool,
-        color: Color,
-    ) -> float:
-        block = len(lines) * size * LEADING
-        if valign == "top":
-            top = inner.top
-        elif valign == "bottom":
-            top = inner.y + block
-        else:
-            top = inner.y + (inner.h + block) / 2
-        # Baseline sits about 0.88 em below the top of a line for these CJK fonts.
-        baseline = top - size * (LEADING - 1) / 2 - size * 0.86
-        x = {"left": inner.x, "center": inner.x + inner.w / 2, "right": inner.right}[align]
-        for line in lines:
-            self.text(x, baseline, line, size, align=align, bold=bold, color=color)
-            baseline -= size * LEADING
-        return size
+
+def _lines(
+    inner: Box, lines: list[str], size: float, align: Align, valign: VAlign
+) -> tuple[float, float, tuple[tuple[float, str], ...]]:
+    block = len(lines) * size * LEADING
+    if valign == "top":
+        top = inner.top
+    elif valign == "bottom":
+        top = inner.y + block
+    else:
+        top = inner.y + (inner.h + block) / 2
+    # Baseline sits about 0.88 em below the top of a line for these CJK fonts.
+    baseline = top - size * (LEADING - 1) / 2 - size * 0.86
+    x = {"left": inner.x, "center": inner.x + inner.w / 2, "right": inner.right}[align]
+    placed = []
+    for line in lines:
+        placed.append((baseline, line))
+        baseline -= size * LEADING
+    return size, x, tuple(placed)
 
 
 @lru_cache(maxsize=256)  # a few sizes recur on every page of a batch
