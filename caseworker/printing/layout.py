@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Literal
 
 from reportlab import rl_config
 from reportlab.lib.colors import Color, black
+from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
 from reportlab.pdfgen.canvas import Canvas
 
 from caseworker.printing import qr
@@ -25,6 +28,11 @@ MM = 72 / 25.4
 LABEL_FILL = Color(0.93, 0.93, 0.93)
 STAMP_RED = Color(0.8, 0.05, 0.05)
 GREY = Color(0.35, 0.35, 0.35)
+
+# What a drawing call draws: everything, or one of its two layers — the blank form (rules,
+# shading, titles, labels: the same on every page of its kind, drawn once into a form
+# XObject by ``PdfDocument.form``) or the entries written into it.
+Layer = Literal["all", "form", "entries"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class PdfDocument:
         self.canvas.setAuthor("Caseworker")
         self.pen = Pen(self.canvas, chain)
         self.pages = 0
+        self._forms: dict[Hashable, str] = {}
 
     @property
     def width(self) -> float:
@@ -71,6 +80,40 @@ class PdfDocument:
         if self.pages:
             self.canvas.showPage()
         self.pages += 1
+
+    def form(self, key: Hashable, draw: Callable[[], None]) -> None:
+        """Put on this page what ``draw`` draws, drawn once per ``key`` as a form XObject
+        that every page asking for the same key references (a batch of a thousand receipts
+        carries its rules and labels once). ``key`` must hold everything ``draw`` reads, and
+        ``draw`` must set the graphics state it relies on (or the form must come first on
+        the page): it starts from the initial state, not the page's."""
+        name = self._forms.get(key)
+        if name is None:
+            name = self._forms[key] = f"Form{len(self._forms)}"
+            self.canvas.beginForm(name)
+            draw()
+            self.canvas.endForm()
+            self._give_form_its_states(name)
+        self.canvas.doForm(name)
+
+    def _give_form_its_states(self, name: str) -> None:
+        """reportlab leaves a form's graphics states (its opacities: the 副本 stamp) out of
+        the form's resources, where a page has them; put them there."""
+        doc = self.canvas._doc
+        form = doc.idToObject[doc.getXObjectName(name)]
+        if getattr(form, "ExtGState", None):
+            resources = PDFResourceDictionary()
+            resources.basicFonts()
+            resources.allProcs()  # what reportlab gives a form
+            resources.ExtGState = form.ExtGState
+            if form.XObjects:
+                resources.XObject = form.XObjects
+            form.Resources = resources
+
+    @property
+    def forms(self) -> int:
+        """How many form XObjects the document holds."""
+        return len(self._forms)
 
     def finish(self) -> PrintResult:
         self.canvas.showPage()
@@ -100,6 +143,7 @@ def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None
     canvas.restoreState()
 
 
+@lru_cache(maxsize=4096)  # a batch prints one time of printing a thousand times
 def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
@@ -153,6 +197,11 @@ class Cell:
     align: Align | None = None
     size: float | None = None
     options: Sequence[tuple[str, bool]] | None = None  # draw check boxes instead of text
+    fixed: bool | None = None  # the text belongs to the blank form (by default: labels)
+
+    @property
+    def on_form(self) -> bool:
+        return self.label if self.fixed is None else self.fixed
 
 
 def label(text: str, weight: float = 1.0) -> Cell:
@@ -164,32 +213,45 @@ def value(text: str | None, weight: float = 1.0, **kwargs: object) -> Cell:
 
 
 class Grid:
-    """Rows of bordered cells laid out top-down, the way a paper form is."""
+    """Rows of bordered cells laid out top-down, the way a paper form is; ``layer`` says
+    whether it draws everything, only the blank form or only the entries (the same rows
+    laid out, so both layers land in the same cells)."""
 
-    def __init__(self, pen: Pen, x: float, top: float, width: float, size: float = 9.5) -> None:
+    def __init__(
+        self,
+        pen: Pen,
+        x: float,
+        top: float,
+        width: float,
+        size: float = 9.5,
+        layer: Layer = "all",
+    ) -> None:
         self.pen = pen
         self.x = x
         self.top = top
         self.width = width
         self.size = size
         self.start = top
+        self.layer = layer
 
     def row(self, height: float, cells: Sequence[Cell]) -> Box:
         total = sum(cell.weight for cell in cells)
         x = self.x
         y = self.top - height
         c = self.pen.canvas
+        form, entries = self.layer != "entries", self.layer != "form"
         for index, cell in enumerate(cells):
             last = index == len(cells) - 1
             w = (self.x + self.width - x) if last else self.width * cell.weight / total
             box = Box(x, y, w, height)
-            if cell.label:
+            if cell.label and form:
                 c.setFillColor(LABEL_FILL)
                 c.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
                 c.setFillColor(black)
-            if cell.options is not None:
+            drawn = form if cell.on_form else entries
+            if drawn and cell.options is not None:
                 choices(self.pen, box, cell.options, cell.size or self.size - 1)
-            elif cell.text:
+            elif drawn and cell.text:
                 self.pen.fit(
                     box,
                     cell.text,
@@ -197,15 +259,18 @@ class Grid:
                     min_size=5.5,
                     align=cell.align or ("center" if cell.label else "left"),
                 )
-            c.setLineWidth(0.6)
-            c.setStrokeColor(black)
-            c.rect(box.x, box.y, box.w, box.h, stroke=1, fill=0)
+            if form:
+                c.setLineWidth(0.6)
+                c.setStrokeColor(black)
+                c.rect(box.x, box.y, box.w, box.h, stroke=1, fill=0)
             x += w
         self.top = y
         return Box(self.x, y, self.width, height)
 
     def frame(self) -> None:
         """A heavier outer border around everything drawn so far."""
+        if self.layer == "entries":
+            return
         c = self.pen.canvas
         c.setLineWidth(1.2)
         c.rect(self.x, self.top, self.width, self.start - self.top, stroke=1, fill=0)
@@ -222,32 +287,34 @@ def header(
     margin: float,
     title_size: float = 18,
     right_note: str = "",
+    layer: Layer = "all",
 ) -> float:
-    """Title centred, then form code / centre on the left and a note on the right.
-    Returns the y below the header."""
+    """Title centred, then form code / centre on the left and a note on the right (the
+    note is the entry, the rest the blank form). Returns the y below the header."""
     pen = doc.pen
-    pen.fit(
-        Box(margin, top - title_size * 1.5, doc.width - 2 * margin, title_size * 1.5),
-        title,
-        size=title_size,
-        min_size=title_size * 0.6,
-        align="center",
-        bold=True,
-        padding=0,
-        wrap=False,
-    )
     y = top - title_size * 1.5 - 4
     small = 8.5 if doc.width > 300 else 7
     half = (doc.width - 2 * margin) / 2
-    pen.fit(
-        Box(margin, y - small * 1.6, half, small * 1.6),
-        f"{form_code}　填报单位：{centre}",
-        size=small,
-        min_size=5,
-        padding=0,
-        wrap=False,
-    )
-    if right_note:
+    if layer != "entries":
+        pen.fit(
+            Box(margin, top - title_size * 1.5, doc.width - 2 * margin, title_size * 1.5),
+            title,
+            size=title_size,
+            min_size=title_size * 0.6,
+            align="center",
+            bold=True,
+            padding=0,
+            wrap=False,
+        )
+        pen.fit(
+            Box(margin, y - small * 1.6, half, small * 1.6),
+            f"{form_code}　填报单位：{centre}",
+            size=small,
+            min_size=5,
+            padding=0,
+            wrap=False,
+        )
+    if right_note and layer != "form":
         pen.fit(
             Box(margin + half, y - small * 1.6, half, small * 1.6),
             right_note,

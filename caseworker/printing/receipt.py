@@ -8,6 +8,7 @@ a live receipt.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Literal
 
 from reportlab.lib.pagesizes import A5, landscape
@@ -22,6 +23,7 @@ from caseworker.printing.layout import (
     STAMP_RED,
     Cell,
     Grid,
+    Layer,
     PdfDocument,
     PrintResult,
     check_value,
@@ -174,13 +176,26 @@ def _a5_pages(data: ReceiptData) -> list[tuple[int, tuple[ReceiptLineData, ...]]
 
 
 def _a5(doc: PdfDocument, data: ReceiptData) -> None:
+    """Each page as its blank form (drawn once for all the receipts that share it) and the
+    receipt's entries over it."""
     pages = _a5_pages(data)
     for number, (first, lines) in enumerate(pages, start=1):
         doc.new_page()
         note = f"No. {data.receipt_number}"
         if len(pages) > 1:
             note += f"　第{number}/{len(pages)}页"
-        _a5_page(doc, data, first, lines, last=number == len(pages), note=note)
+        last = number == len(pages)
+        page = partial(_a5_page, doc, data, first, lines, last=last, note=note)
+        doc.form(_a5_form_key(data, first, len(lines), last), partial(page, layer="form"))
+        page(layer="entries")
+
+
+def _a5_form_key(data: ReceiptData, first: int, count: int, last: bool) -> tuple[object, ...]:
+    """Everything the blank form of an A5 page reads: the title (copy, void), the centre,
+    the receipt's number of lines (row heights, 合计（N项）), whether it has a status row,
+    which lines the page holds and whether it is the last."""
+    centre = data.centre.name
+    return ("a5", _heading(data), centre, len(data.lines), bool(_status(data)), first, count, last)
 
 
 def _a5_page(
@@ -191,8 +206,10 @@ def _a5_page(
     *,
     last: bool,
     note: str,
+    layer: Layer,
 ) -> None:
     pen, c = doc.pen, doc.canvas
+    form, entries = layer != "entries", layer != "form"
     margin = 12 * MM
     width = doc.width - 2 * margin
     top = header(
@@ -204,9 +221,10 @@ def _a5_page(
         margin=margin,
         title_size=17,
         right_note=note,
+        layer=layer,
     )
     h = _a5_row(len(data.lines))
-    grid = Grid(pen, margin, top, width, size=10)
+    grid = Grid(pen, margin, top, width, size=10, layer=layer)
     grid.row(
         h,
         [
@@ -244,7 +262,8 @@ def _a5_page(
     if not last:
         grid.row(h, [Cell("（续下页）", label=True, size=10)])
         grid.frame()
-        _stamps(doc, data, Box(margin, grid.top, width, top - grid.top))
+        if entries:
+            _stamps(doc, data, Box(margin, grid.top, width, top - grid.top))
         return
     grid.row(
         h,
@@ -255,7 +274,7 @@ def _a5_page(
         ],
     )
     qr_w = 92.0
-    totals = Grid(pen, margin, grid.top, width - qr_w, size=10)
+    totals = Grid(pen, margin, grid.top, width - qr_w, size=10, layer=layer)
     totals.row(h + 4, [label("金额（大写）"), value(_capitals(data), 4.4, size=13)])
     totals.row(h, [label("金额构成"), value(_breakdown(data), 4.4, size=9)])
     totals.row(
@@ -268,41 +287,51 @@ def _a5_page(
         ],
     )
     status = _status(data)
-    if status:
-        totals.row(h, [Cell(status, label=True, align="left", size=10)])
+    if status:  # shaded like a label, but the receipt's own words
+        totals.row(h, [Cell(status, label=True, align="left", size=10, fixed=False)])
     qr_box = Box(margin + width - qr_w, totals.top, qr_w, grid.top - totals.top)
-    payload, check = qr_payload(data)
-    c.setLineWidth(0.6)
-    c.rect(qr_box.x, qr_box.y, qr_box.w, qr_box.h, stroke=1, fill=0)
-    side = min(qr_box.w - 16, qr_box.h - 22)
-    draw_qr(c, payload, qr_box.x + (qr_box.w - side) / 2, qr_box.top - side - 4, side)
-    pen.fit(Box(qr_box.x, qr_box.y + 2, qr_box.w, 14), f"校验码 {check}", size=8, align="center")
+    if form:
+        c.setLineWidth(0.6)
+        c.rect(qr_box.x, qr_box.y, qr_box.w, qr_box.h, stroke=1, fill=0)
+    if entries:
+        payload, check = qr_payload(data)
+        side = min(qr_box.w - 16, qr_box.h - 22)
+        draw_qr(c, payload, qr_box.x + (qr_box.w - side) / 2, qr_box.top - side - 4, side)
+        box = Box(qr_box.x, qr_box.y + 2, qr_box.w, 14)
+        pen.fit(box, f"校验码 {check}", size=8, align="center")
     grid.top = totals.top
     grid.frame()
     foot = grid.top - 14
-    pen.text(
-        margin,
-        foot,
-        "本凭证为参保人缴费凭据，请妥善保管；可扫描二维码或持收据号到服务中心核验。",
-        8,
-        color=GREY,
-    )
-    pen.text(
-        doc.width - margin,
-        foot,
-        f"打印：{format_time(data.printed_at)}",
-        8,
-        align="right",
-        color=GREY,
-    )
-    _stamps(doc, data, Box(margin, grid.top, width - qr_w, top - grid.top))
+    if form:
+        pen.text(
+            margin,
+            foot,
+            "本凭证为参保人缴费凭据，请妥善保管；可扫描二维码或持收据号到服务中心核验。",
+            8,
+            color=GREY,
+        )
+    if entries:
+        pen.text(
+            doc.width - margin,
+            foot,
+            f"打印：{format_time(data.printed_at)}",
+            8,
+            align="right",
+            color=GREY,
+        )
+        _stamps(doc, data, Box(margin, grid.top, width - qr_w, top - grid.top))
 
 
 def _stamps(doc: PdfDocument, data: ReceiptData, box: Box) -> None:
+    """副本 or 已作废 across the entries, a form of its own: the same on every copy."""
     if data.void:
-        stamp(doc.pen, box, "已作废")
+        word, color, angle = "已作废", STAMP_RED, 25.0
     elif data.reprint:
-        stamp(doc.pen, box, "副本", color=GREY, angle=20)
+        word, color, angle = "副本", GREY, 20.0
+    else:
+        return
+    draw = partial(stamp, doc.pen, box, word, color=color, angle=angle)
+    doc.form(("stamp", word, color, angle, box), draw)
 
 
 # -- 80 mm roll: one column, height follows the content ---------------------------------

@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Literal
 
 from reportlab.lib.colors import Color, black, red
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from caseworker.printing.fonts import FontChain
@@ -67,6 +69,20 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+class _TextCode:
+    """The operators of one text object, where reportlab's graphics state appends its
+    ``gs`` (it writes to whatever ``_code`` it is handed)."""
+
+    __slots__ = ("_code",)
+
+    def __init__(self) -> None:
+        self._code: list[str] = []
+
+    def start(self, origin: str) -> list[str]:
+        self._code = ["BT", origin]
+        return self._code
+
+
 class Pen:
     """Writes on one canvas with one font chain, remembering every character no font has."""
 
@@ -74,6 +90,13 @@ class Pen:
         self.canvas = canvas
         self.chain = chain
         self.missing: dict[str, None] = {}
+        # A run's text operators, by (font, text, size): a batch draws the same labels,
+        # amounts and names again and again. Valid for this canvas's document only, whose
+        # fonts keep a character's subset code once given.
+        self._encoded: dict[tuple[str, str, float], str] = {}
+        self._fills: dict[Color, tuple[str, float | None]] = {}
+        self._placed: dict[tuple, tuple[float, float, tuple[tuple[float, str], ...]]] = {}
+        self._state = _TextCode()
 
     def text(
         self,
@@ -86,35 +109,71 @@ class Pen:
         bold: bool = False,
         color: Color = black,
     ) -> float:
-        """One line at baseline ``y``; returns its width."""
+        """One line at baseline ``y``; returns its width.
+
+        Writes the operators reportlab's text object would (the same bytes), without its
+        per-call layers: colour objects, width measured again, subsets split again."""
         if not text:
             return 0.0
-        for ch in self.chain.missing(text):
+        chain = self.chain
+        for ch in chain.missing(text):
             self.missing.setdefault(ch)
-        width = self.chain.unit_width(text) * size
+        width = chain.unit_width(text) * size
         if align == "center":
             x -= width / 2
         elif align == "right":
             x -= width
         c = self.canvas
-        t = c.beginText(x, y)
         if bold:  # CJK fonts have no bold face: fill and stroke the outline instead
             c.setLineWidth(size * 0.035)
             c.setStrokeColor(color)
-            t.setTextRenderMode(2)
-        t.setFillColor(color)
-        for name, piece, marker in self.chain.runs(text):
-            t.setFont(name, size)
+        code = self._state.start(f"1 0 0 1 {fp_str(x, y)} Tm")
+        if bold:
+            code.append("2 Tr")
+        self._fill(color)
+        encoded = self._encoded
+        for name, piece, marker in chain.runs(text):
+            key = (name, piece, size)
+            run = encoded.get(key)
+            if run is None:
+                run = encoded[key] = self._encode(name, piece, size)
             if marker:
-                t.setFillColor(red)
-                t.textOut(piece)
-                t.setFillColor(color)
+                self._fill(red)
+                code.append(run)
+                self._fill(color)
             else:
-                t.textOut(piece)
+                code.append(run)
         if bold:  # the render mode outlives the text object: put it back
-            t.setTextRenderMode(0)
-        c.drawText(t)
+            code.append("0 Tr")
+        code.append("ET")
+        c._code.append(" ".join(code))
         return width
+
+    def _fill(self, color: Color) -> None:
+        """``rg`` and, when the opacity changes, the graphics state that sets it: what the
+        text object's ``setFillColor`` writes."""
+        fill = self._fills.get(color)
+        if fill is None:
+            alpha = getattr(color, "alpha", None)
+            fill = self._fills[color] = (f"{fp_str(color.red, color.green, color.blue)} rg", alpha)
+            if alpha is not None:
+                self.canvas._doc.ensureMinPdfVersion("transparency")
+        self._state._code.append(fill[0])
+        if fill[1] is not None:
+            self.canvas._extgstate.set(self._state, "ca", fill[1])
+
+    def _encode(self, name: str, piece: str, size: float) -> str:
+        c = self.canvas
+        font = pdfmetrics.getFont(name)
+        doc = c._doc
+        out, subset_now = [], -1
+        for subset, chunk in font.splitString(piece, doc):
+            if subset != subset_now:
+                internal = font.getSubsetInternalName(subset, doc)
+                out.append(f"{internal} {fp_str(size)} Tf {fp_str(size * 1.2)} TL")
+                subset_now = subset
+            out.append(f"({c._escape(chunk)}) Tj")
+        return " ".join(out)
 
     def width(self, text: str, size: float) -> float:
         return self.chain.unit_width(text) * size
@@ -171,6 +230,27 @@ class Pen:
         """
         if not text:
             return size
+        key = (box, text, size, min_size, align, valign, wrap, padding)
+        placed = self._placed.get(key)
+        if placed is None:  # a batch fits the same words into the same cells again and again
+            placed = self._placed[key] = self._place(*key)
+        used, x, lines = placed
+        for baseline, line in lines:
+            self.text(x, baseline, line, used, align=align, bold=bold, color=color)
+        return used
+
+    def _place(
+        self,
+        box: Box,
+        text: str,
+        size: float,
+        min_size: float,
+        align: Align,
+        valign: VAlign,
+        wrap: bool,
+        padding: float,
+    ) -> tuple[float, float, tuple[tuple[float, str], ...]]:
+        """Where ``fit`` draws: (size, x, (baseline, line) for each line)."""
         inner = box.inset(padding, min(padding, box.h * 0.08))
         unit = self.chain.unit_width(text.replace("\n", ""))
         candidates = _sizes(size, SMALLEST)
@@ -180,38 +260,33 @@ class Pen:
             if s < one_line_floor:
                 break
             if "\n" not in text and unit * s <= inner.w and s * LEADING <= inner.h + s * 0.2:
-                return self._lines(inner, [text], s, align, valign, bold, color)
+                return _lines(inner, [text], s, align, valign)
         if wrap:
             for s in candidates:
                 lines = self.wrap(text, inner.w, s)
                 if len(lines) * s * LEADING <= inner.h + s * 0.2:
-                    return self._lines(inner, lines, s, align, valign, bold, color)
+                    return _lines(inner, lines, s, align, valign)
         raise LayoutOverflow(text, box.w, box.h)
 
-    def _lines(
-        self,
-        inner: Box,
-        lines: list[str],
-        size: float,
-        align: Align,
-        valign: VAlign,
-        bold: bool,
-        color: Color,
-    ) -> float:
-        block = len(lines) * size * LEADING
-        if valign == "top":
-            top = inner.top
-        elif valign == "bottom":
-            top = inner.y + block
-        else:
-            top = inner.y + (inner.h + block) / 2
-        # Baseline sits about 0.88 em below the top of a line for these CJK fonts.
-        baseline = top - size * (LEADING - 1) / 2 - size * 0.86
-        x = {"left": inner.x, "center": inner.x + inner.w / 2, "right": inner.right}[align]
-        for line in lines:
-            self.text(x, baseline, line, size, align=align, bold=bold, color=color)
-            baseline -= size * LEADING
-        return size
+
+def _lines(
+    inner: Box, lines: list[str], size: float, align: Align, valign: VAlign
+) -> tuple[float, float, tuple[tuple[float, str], ...]]:
+    block = len(lines) * size * LEADING
+    if valign == "top":
+        top = inner.top
+    elif valign == "bottom":
+        top = inner.y + block
+    else:
+        top = inner.y + (inner.h + block) / 2
+    # Baseline sits about 0.88 em below the top of a line for these CJK fonts.
+    baseline = top - size * (LEADING - 1) / 2 - size * 0.86
+    x = {"left": inner.x, "center": inner.x + inner.w / 2, "right": inner.right}[align]
+    placed = []
+    for line in lines:
+        placed.append((baseline, line))
+        baseline -= size * LEADING
+    return size, x, tuple(placed)
 
 
 @lru_cache(maxsize=256)  # a few sizes recur on every page of a batch
