@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -83,6 +83,38 @@ def signer_of(operator_id: uuid.UUID | None) -> str:
 
 def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
     return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
+
+
+def new_entry(
+    key: Ed25519PrivateKey,
+    signer: str,
+    *,
+    id: uuid.UUID,
+    prev_hash: str,
+    operator_id: uuid.UUID | None,
+    operator_name: str,
+    action: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None,
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """A new entry's columns, hashed and signed: the one recipe for the journal (ORM), the
+    bulk writer and the login's DB-API writes."""
+    entry: dict[str, Any] = {
+        "id": id,
+        "at": datetime.now(UTC),
+        "operator_id": operator_id,
+        "operator_name": operator_name,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "detail": to_jsonable(detail),
+        "prev_hash": prev_hash,
+    }
+    entry["hash"] = entry_hash(**entry)
+    entry["signature"] = sign_entry(key, entry["hash"])
+    entry["signer"] = signer
+    return entry
 
 
 def signature_valid(public_key: bytes, signature: bytes | None, hash_hex: str) -> bool:

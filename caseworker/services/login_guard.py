@@ -9,14 +9,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
+from caseworker.domain.audit_chain import DEVICE_SIGNER, new_entry
 from caseworker.paths import DataPaths
 from caseworker.services.errors import ServiceError
-from caseworker.services.journal import audit
 from caseworker.store import failed_logins
+from caseworker.store.direct import insert_audit
 from caseworker.store.failed_logins import FailedLogin
+from caseworker.store.rows import new_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 Clock = Callable[[], datetime]
 FAILURES_BEFORE_WAIT = 5
@@ -93,13 +97,29 @@ def record_failure(paths: DataPaths, username: str, reason: str, now: datetime) 
     failed_logins.add_failure(paths.failed_logins, username, reason, now)
 
 
-def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
-    """Move the kept failures into the audit chain (in the caller's transaction)."""
+def audit_kept_failures(
+    connection: Any, paths: DataPaths, head: str
+) -> tuple[list[FailedLogin], str]:
+    """Move the kept failures into the audit chain after ``head``, on a DB-API connection in
+    the caller's write transaction; returns them and the new head."""
     failures = failed_logins.load(paths.failed_logins).failures
+    if not failures:
+        return failures, head
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    row = connection.execute("SELECT signing_key FROM device ORDER BY created_at LIMIT 1")
+    found = row.fetchone()
+    if found is None:
+        raise ValueError("no device key to sign with")
+    device_key = Ed25519PrivateKey.from_private_bytes(bytes(found[0]))
     for failure in failures:
-        audit(
-            session,
-            None,
+        entry = new_entry(
+            device_key,
+            DEVICE_SIGNER,
+            id=new_id(),
+            prev_hash=head,
+            operator_id=None,
+            operator_name=FAILED_SIGNER_NAME,
             action=FAILED_ACTION,
             entity_type="operator",
             entity_id=None,
@@ -109,8 +129,23 @@ def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
                 "failed_at": failure.at.isoformat(),
                 "failure_id": failure.id,
             },
-            operator_name=FAILED_SIGNER_NAME,
         )
+        insert_audit(connection, entry)
+        head = entry["hash"]
+    return failures, head
+
+
+def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
+    """``audit_kept_failures`` in an ORM write session (the recovery key's login)."""
+    from caseworker.store.direct import audit_head, dbapi_of
+    from caseworker.store.marks import note_written
+
+    connection = dbapi_of(session)
+    head = session.info.get("audit_head") or audit_head(connection)
+    failures, head = audit_kept_failures(connection, paths, head)
+    if failures:
+        session.info["audit_head"] = head
+        note_written(session)
     return failures
 
 
