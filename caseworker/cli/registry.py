@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from caseworker.cli.common import fail, open_session, print_json, user_option
+from caseworker.cli.common import fail, looking_up, open_session, print_json, user_option
 from caseworker.domain.codes import label_or_code, load_code_table
 from caseworker.domain.money import format_yuan
 from caseworker.domain.regions import load_region_directory
 from caseworker.domain.search_keys import complete_id_error, query_plan
 from caseworker.printing.labels import ID_KIND_LABELS, METHOD_LABELS, SEX_LABELS, STATUS_LABELS
-from caseworker.services.records import PersonDetail
-from caseworker.services.registry import person_detail, search
+
+if TYPE_CHECKING:
+    from caseworker.services.records import PersonDetail
+
+# `find` runs without SQLAlchemy (cli.common.looking_up): what it needs after the login is
+# imported while argon2 derives the key; `show` still reads the person through the ORM.
+FIND_MODULES = ("caseworker.services.people_search",)
 
 
 def _check_query(text: str) -> None:
@@ -32,11 +37,10 @@ def _check_query(text: str) -> None:
 
 def cmd_find(args: Any) -> int:
     _check_query(args.query)
-    session = open_session(args)
-    try:
-        found = search(session.database, args.query, limit=args.limit)
-    finally:
-        session.close()
+    with looking_up(args, *FIND_MODULES) as connection:
+        from caseworker.services.people_search import find_people
+
+        found = find_people(connection, args.query, limit=args.limit)
     today = date.today()
     if args.json:
         print_json(
@@ -79,6 +83,8 @@ def _status(status: str) -> str:
 
 
 def cmd_show(args: Any) -> int:
+    from caseworker.services.registry import person_detail
+
     _check_query(args.reference)
     session = open_session(args)
     try:

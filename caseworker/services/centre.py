@@ -6,6 +6,7 @@ import contextlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives import serialization
@@ -19,17 +20,13 @@ from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
-from caseworker.services.login_guard import Clock, utc_now
-from caseworker.services.sign_in import (
-    actor_of,
-    b64,
-    complete_login,
-    unlock,
-)
+from caseworker.services.login_guard import Clock, unlock, utc_now
+from caseworker.services.sign_in import actor_of, b64, complete_login
 from caseworker.store.database import Database, create_database, open_database
 from caseworker.store.direct import dbapi_of
 from caseworker.store.keys import (
     KeyFile,
+    Unlocked,
     new_database_key,
     new_recovery_key,
     raw_public_key,
@@ -242,6 +239,13 @@ def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_no
     """
     attempted_at = now()
     key_file, unlocked = unlock(paths, username, password, attempted_at)
+    return login_unlocked(paths, username, attempted_at, key_file, unlocked)
+
+
+def login_unlocked(
+    paths: DataPaths, username: str, attempted_at: datetime, key_file: KeyFile, unlocked: Unlocked
+) -> OpenSession:
+    """``login`` once the operator's key slot is open."""
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
     database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)

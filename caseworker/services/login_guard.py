@@ -7,20 +7,15 @@ The clock is a parameter everywhere (``Clock``), so tests move time instead of s
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
-from caseworker.domain.audit_chain import DEVICE_SIGNER, new_entry
 from caseworker.paths import DataPaths
 from caseworker.services.errors import ServiceError
 from caseworker.store import failed_logins
-from caseworker.store.direct import insert_audit
 from caseworker.store.failed_logins import FailedLogin
-from caseworker.store.rows import new_id
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from caseworker.store.keys import KeyFile, Unlocked, WrongPassword
 
 Clock = Callable[[], datetime]
 FAILURES_BEFORE_WAIT = 5
@@ -97,58 +92,45 @@ def record_failure(paths: DataPaths, username: str, reason: str, now: datetime) 
     failed_logins.add_failure(paths.failed_logins, username, reason, now)
 
 
-def audit_kept_failures(
-    connection: Any, paths: DataPaths, head: str
-) -> tuple[list[FailedLogin], str]:
-    """Move the kept failures into the audit chain after ``head``, on a DB-API connection in
-    the caller's write transaction; returns them and the new head."""
-    failures = failed_logins.load(paths.failed_logins).failures
-    if not failures:
-        return failures, head
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    row = connection.execute("SELECT signing_key FROM device ORDER BY created_at LIMIT 1")
-    found = row.fetchone()
-    if found is None:
-        raise ValueError("no device key to sign with")
-    device_key = Ed25519PrivateKey.from_private_bytes(bytes(found[0]))
-    for failure in failures:
-        entry = new_entry(
-            device_key,
-            DEVICE_SIGNER,
-            id=new_id(),
-            prev_hash=head,
-            operator_id=None,
-            operator_name=FAILED_SIGNER_NAME,
-            action=FAILED_ACTION,
-            entity_type="operator",
-            entity_id=None,
-            detail={
-                "username": failure.username,
-                "reason": failure.reason,
-                "failed_at": failure.at.isoformat(),
-                "failure_id": failure.id,
-            },
-        )
-        insert_audit(connection, entry)
-        head = entry["hash"]
-    return failures, head
-
-
-def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
-    """``audit_kept_failures`` in an ORM write session (the recovery key's login)."""
-    from caseworker.store.direct import audit_head, dbapi_of
-    from caseworker.store.marks import note_written
-
-    connection = dbapi_of(session)
-    head = session.info.get("audit_head") or audit_head(connection)
-    failures, head = audit_kept_failures(connection, paths, head)
-    if failures:
-        session.info["audit_head"] = head
-        note_written(session)
-    return failures
-
-
 def forget_failures(paths: DataPaths, audited: list[FailedLogin], username: str) -> None:
     """After the commit: the audited failures leave the file, and the operator's run ends."""
     failed_logins.forget(paths.failed_logins, audited, username)
+
+
+def unlock(
+    paths: DataPaths, username: str, password: str, attempted_at: datetime
+) -> tuple[KeyFile, Unlocked]:
+    """The operator's key slot opened; a wrong password or unknown name is kept as a failure."""
+    check_not_locked(paths, username, attempted_at)
+    key_file = KeyFile.load(paths.key_file)
+    try:
+        return key_file, key_file.unlock_operator(username, password)
+    except WrongPassword:
+        known = key_file.has_operator(username)
+        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
+        raise
+
+
+def unlock_on_thread(
+    paths: DataPaths, username: str, password: str, attempted_at: datetime
+) -> Callable[[], tuple[KeyFile, Unlocked]]:
+    """``unlock`` on a thread: argon2 releases the GIL, so the caller imports what comes next
+    meanwhile. The function returned waits and gives the result, or raises its error."""
+    outcome: list[tuple[KeyFile, Unlocked] | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(unlock(paths, username, password, attempted_at))
+        except BaseException as error:  # handed to the waiting caller
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, name="unlock", daemon=True)
+    thread.start()
+
+    def result() -> tuple[KeyFile, Unlocked]:
+        thread.join()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    return result

@@ -9,11 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import mask_id_number, parse_id_number
 from caseworker.services.errors import NotFound
+from caseworker.services.people_search import find_people, summaries_on
 from caseworker.services.records import (
     EnrolmentRecord,
     HistoryRecord,
@@ -22,34 +23,15 @@ from caseworker.services.records import (
     PersonSummary,
 )
 from caseworker.store.database import Database
+from caseworker.store.direct import dbapi_of
 from caseworker.store.models import AuditEntry, Enrolment, Operator, OutboxEntry, Payment, Person
 from caseworker.store.search_index import search_person_ids
-
-
-def _summary(person: Person) -> PersonSummary:
-    return PersonSummary(
-        id=person.id,
-        id_number=person.id_number,
-        name=person.name,
-        sex=person.sex,
-        birth_date=person.birth_date,
-        village_code=person.hukou_village_code,
-        schemes=tuple(e.scheme for e in person.enrolments if e.status == "active"),
-        phone=person.phone,
-    )
 
 
 def search(database: Database, text: str, *, limit: int = 50) -> list[PersonSummary]:
     """The one search box: ID number or tail, name (any part), pinyin or initials, phone."""
     with database.reading() as session:
-        ids = search_person_ids(session, text, limit=limit)
-        if not ids:
-            return []
-        people = session.scalars(
-            select(Person).where(Person.id.in_(ids)).options(selectinload(Person.enrolments))
-        ).all()
-    order = {person_id: position for position, person_id in enumerate(ids)}
-    return [_summary(p) for p in sorted(people, key=lambda p: order[p.id])]
+        return find_people(dbapi_of(session), text, limit=limit)
 
 
 def _resolve(session: Session, reference: str) -> Person | None:
@@ -68,7 +50,7 @@ def _resolve(session: Session, reference: str) -> Person | None:
 def find_by_id_number(database: Database, text: str) -> PersonSummary | None:
     with database.reading() as session:
         person = _resolve(session, text)
-        return _summary(person) if person else None
+        return summaries_on(dbapi_of(session), [person.id])[0] if person else None
 
 
 def _who(staff: dict[uuid.UUID, Any], operator_id: uuid.UUID | None) -> dict[str, str | None]:
@@ -233,11 +215,7 @@ def summaries(database: Database, ids: Sequence[uuid.UUID]) -> list[PersonSummar
     if not ids:
         return []
     with database.reading() as session:
-        people = session.scalars(
-            select(Person).where(Person.id.in_(list(ids))).options(selectinload(Person.enrolments))
-        ).all()
-        by_id = {person.id: _summary(person) for person in people}
-    return [by_id[person_id] for person_id in ids if person_id in by_id]
+        return summaries_on(dbapi_of(session), ids)
 
 
 def household_members(database: Database, person_id: uuid.UUID) -> list[HouseholdMember]:

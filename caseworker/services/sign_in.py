@@ -20,24 +20,31 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from caseworker.domain.audit_chain import new_entry
+from caseworker.domain.audit_chain import DEVICE_SIGNER, new_entry
 from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor, Role
 from caseworker.services.errors import ServiceError
 from caseworker.services.login_guard import (
-    audit_kept_failures,
-    check_not_locked,
+    FAILED_ACTION,
+    FAILED_SIGNER_NAME,
     forget_failures,
     record_failure,
 )
-from caseworker.store.direct import audit_head, insert_audit
+from caseworker.store import failed_logins
+from caseworker.store.direct import DirectStore, audit_head, dbapi_of, insert_audit, open_direct
 from caseworker.store.failed_logins import FailedLogin
-from caseworker.store.keys import KeyFile, Unlocked, WrongPassword, raw_public_key
+from caseworker.store.keys import KeyFile, Unlocked, raw_public_key
+from caseworker.store.marks import note_written
 from caseworker.store.rows import datetime_value, new_id, uuid_of, uuid_value
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from caseworker.services.centre import OpenSession
 
 
 class InactiveOperator(ServiceError):
@@ -66,20 +73,6 @@ def actor_of(
         signing_key=signing_key,
         agency=operator.agency,
     )
-
-
-def unlock(
-    paths: DataPaths, username: str, password: str, attempted_at: datetime
-) -> tuple[KeyFile, Unlocked]:
-    """The operator's key slot opened; a wrong password or unknown name is kept as a failure."""
-    check_not_locked(paths, username, attempted_at)
-    key_file = KeyFile.load(paths.key_file)
-    try:
-        return key_file, key_file.unlock_operator(username, password)
-    except WrongPassword:
-        known = key_file.has_operator(username)
-        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
-        raise
 
 
 @dataclass(frozen=True)
@@ -113,6 +106,53 @@ def complete_login(
         raise
     forget_failures(paths, done.failures, username)
     return done.actor
+
+
+def audit_kept_failures(
+    connection: Any, paths: DataPaths, head: str
+) -> tuple[list[FailedLogin], str]:
+    """Move the kept failures into the audit chain after ``head``, on a DB-API connection in
+    the caller's write transaction; returns them and the new head."""
+    failures = failed_logins.load(paths.failed_logins).failures
+    if not failures:
+        return failures, head
+    row = connection.execute("SELECT signing_key FROM device ORDER BY created_at LIMIT 1")
+    found = row.fetchone()
+    if found is None:
+        raise ValueError("no device key to sign with")
+    device_key = Ed25519PrivateKey.from_private_bytes(bytes(found[0]))
+    for failure in failures:
+        entry = new_entry(
+            device_key,
+            DEVICE_SIGNER,
+            id=new_id(),
+            prev_hash=head,
+            operator_id=None,
+            operator_name=FAILED_SIGNER_NAME,
+            action=FAILED_ACTION,
+            entity_type="operator",
+            entity_id=None,
+            detail={
+                "username": failure.username,
+                "reason": failure.reason,
+                "failed_at": failure.at.isoformat(),
+                "failure_id": failure.id,
+            },
+        )
+        insert_audit(connection, entry)
+        head = entry["hash"]
+    return failures, head
+
+
+def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
+    """``audit_kept_failures`` in an ORM write session (the recovery key's login)."""
+    connection = dbapi_of(session)
+    head = session.info.get("audit_head") or audit_head(connection)
+    failures, head = audit_kept_failures(connection, paths, head)
+    if failures:
+        session.info["audit_head"] = head
+        note_written(session)
+    return failures
 
 
 def _one(connection: Any, sql: str, parameters: tuple[Any, ...]) -> SimpleNamespace | None:
@@ -215,3 +255,34 @@ def _signing_key(
     signing_key = key_file.give_signing_key(unlocked, int(last) + 1)
     _record_key(connection, operator_id, raw_public_key(signing_key), int(last) + 1)
     return signing_key, True
+
+
+@dataclass
+class DirectSession:
+    """A login on the direct store (``store/direct.py``): what ``caseworker find`` works in."""
+
+    store: DirectStore
+    actor: Actor
+
+    @property
+    def database(self) -> DirectStore:  # what the store's warnings read (loss, marks_note)
+        return self.store
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def login_direct(
+    paths: DataPaths, username: str, attempted_at: datetime, key_file: KeyFile, unlocked: Unlocked
+) -> DirectSession | OpenSession:
+    """The login once the slot is open (``login_guard.unlock``), on the direct store; a file
+    to be migrated is opened the full way instead (``centre.login_unlocked``)."""
+    store = open_direct(paths, unlocked.database_key, key_file.file_id)
+    if store is None:
+        from caseworker.services.centre import login_unlocked
+
+        return login_unlocked(paths, username, attempted_at, key_file, unlocked)
+    actor = complete_login(
+        paths, username, attempted_at, key_file, unlocked, store.writing, store.close
+    )
+    return DirectSession(store, actor)

@@ -16,8 +16,19 @@ from caseworker.cli import COMMAND_MODULES, _command_in, _modules_for, build_par
 from tests.cli.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
-# What a quick look-up must never pay for: PDFs, HTTP, spreadsheets, migrations, Qt.
-HEAVY = ("reportlab", "httpx", "alembic", "mako", "openpyxl", "PySide6", "PIL", "segno")
+# What a quick look-up must never pay for: PDFs, HTTP, spreadsheets, migrations, Qt, and
+# SQLAlchemy (importing it alone takes longer than `find` may: see store/direct.py).
+HEAVY = (
+    "reportlab",
+    "httpx",
+    "alembic",
+    "mako",
+    "openpyxl",
+    "PySide6",
+    "PIL",
+    "segno",
+    "sqlalchemy",
+)
 LOADED = """
 import json, sys
 from caseworker.cli import main
