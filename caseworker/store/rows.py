@@ -10,16 +10,30 @@ through ``json.dumps`` — so a row written either way reads back the same eithe
 from __future__ import annotations
 
 import json
+import secrets
+import threading
+import time
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-import uuid6
+_last_ms = 0
+_last_ms_lock = threading.Lock()
 
 
 def new_id() -> uuid.UUID:
-    """Every entity's id: time-ordered (UUIDv7), so new rows go to the end of the index."""
-    return uuid6.uuid7()
+    """Every entity's id: time-ordered (UUIDv7, RFC 9562), so new rows go to the end of the
+    index. Written here rather than taken from the uuid6 package, whose import reads package
+    metadata (a tenth of a second of `caseworker find`'s budget); the milliseconds never
+    repeat within a process, so ids made one after another sort in the order made."""
+    global _last_ms
+    with _last_ms_lock:
+        _last_ms = max(time.time_ns() // 1_000_000, _last_ms + 1)
+        ms = _last_ms
+    value = (ms & 0xFFFF_FFFF_FFFF) << 80 | secrets.randbits(76)
+    value = value & ~(0xF000 << 64) | 7 << 76  # the version
+    value = value & ~(0xC000 << 48) | 0x8000 << 48  # the RFC 9562 variant
+    return uuid.UUID(int=value)
 
 
 def uuid_value(value: uuid.UUID | None) -> str | None:
