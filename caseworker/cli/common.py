@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
-import sqlcipher3.dbapi2 as sqlcipher
-
 from caseworker.domain.errors import InvalidValue
 from caseworker.logs import log_defect
 from caseworker.paths import DataPaths, resolve_data_dir
@@ -97,18 +95,27 @@ def open_session(args: Any) -> OpenSession:
 
 
 @contextmanager
-def looking_up(args: Any, *modules: str) -> Iterator[Any]:
+def looking_up(args: Any, check: Callable[[], None] = lambda: None, *modules: str) -> Iterator[Any]:
     """A read transaction's DB-API connection for a look-up, after the same login as
     ``open_session`` but without SQLAlchemy when the file is at the head revision
-    (``sign_in.login_direct``). ``modules`` are imported while argon2 derives the key."""
+    (``sign_in.login_direct``).
+
+    argon2 releases the GIL, so the key is derived on a thread while ``check`` (the command's
+    own refusals, said before anything about the login, as without the thread) runs and
+    ``modules`` are imported. A refusal before the slot is asked for keeps no failed login."""
     import importlib
 
     from caseworker.services.login_guard import unlock_on_thread, utc_now
 
-    username, paths = _login_target(args)
-    password = read_password(f"{username} 的密码 / password: ")
     attempted_at = utc_now()
-    unlocked = unlock_on_thread(paths, username, password, attempted_at)
+    try:
+        username, paths = _login_target(args)
+        password = read_password(f"{username} 的密码 / password: ")
+        unlocked = unlock_on_thread(paths, username, password, attempted_at)
+    except Exception:
+        check()  # the command's own refusal comes first, as it did before the login
+        raise
+    check()
     from caseworker.services.sign_in import DirectSession, login_direct
 
     for module in modules:
@@ -158,8 +165,9 @@ def print_json(value: Any) -> None:
 
 def _is_damage(error: BaseException) -> bool:
     """A DatabaseError from SQLite/SQLCipher that means the file itself is broken."""
+    sqlcipher = sys.modules.get("sqlcipher3.dbapi2")  # not loaded: not the driver's error
     original = getattr(error, "orig", error)  # SQLAlchemy wraps the driver's error (DBAPIError)
-    if not isinstance(original, sqlcipher.DatabaseError):
+    if sqlcipher is None or not isinstance(original, sqlcipher.DatabaseError):
         return False
     if type(original) is sqlcipher.DatabaseError:  # not Integrity/Programming/Operational
         return True

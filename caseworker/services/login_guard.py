@@ -101,36 +101,39 @@ def unlock(
     paths: DataPaths, username: str, password: str, attempted_at: datetime
 ) -> tuple[KeyFile, Unlocked]:
     """The operator's key slot opened; a wrong password or unknown name is kept as a failure."""
-    check_not_locked(paths, username, attempted_at)
-    key_file = KeyFile.load(paths.key_file)
-    try:
-        return key_file, key_file.unlock_operator(username, password)
-    except WrongPassword:
-        known = key_file.has_operator(username)
-        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
-        raise
+    return unlock_on_thread(paths, username, password, attempted_at)()
 
 
 def unlock_on_thread(
     paths: DataPaths, username: str, password: str, attempted_at: datetime
 ) -> Callable[[], tuple[KeyFile, Unlocked]]:
-    """``unlock`` on a thread: argon2 releases the GIL, so the caller imports what comes next
-    meanwhile. The function returned waits and gives the result, or raises its error."""
-    outcome: list[tuple[KeyFile, Unlocked] | BaseException] = []
+    """``unlock`` with the key derivation on a thread: argon2 releases the GIL, so the caller
+    imports what comes next meanwhile. A name in its wait is refused here, before any
+    derivation; the function returned waits for the slot, and keeps a wrong password or an
+    unknown name as a failed login (on the caller's thread: a caller that gives up before
+    asking keeps nothing)."""
+    check_not_locked(paths, username, attempted_at)
+    key_file = KeyFile.load(paths.key_file)
+    outcome: list[Unlocked | BaseException] = []
 
-    def run() -> None:
+    def derive() -> None:
         try:
-            outcome.append(unlock(paths, username, password, attempted_at))
+            outcome.append(key_file.unlock_operator(username, password))
         except BaseException as error:  # handed to the waiting caller
             outcome.append(error)
 
-    thread = threading.Thread(target=run, name="unlock", daemon=True)
+    thread = threading.Thread(target=derive, name="unlock", daemon=True)
     thread.start()
 
     def result() -> tuple[KeyFile, Unlocked]:
         thread.join()
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
+        found = outcome[0]
+        if isinstance(found, WrongPassword):
+            known = key_file.has_operator(username)
+            reason = "wrong_password" if known else "unknown_user"
+            record_failure(paths, username, reason, attempted_at)
+        if isinstance(found, BaseException):
+            raise found
+        return key_file, found
 
     return result

@@ -9,8 +9,10 @@ opens the file, it is opened the same way. The database key is raw 256-bit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlcipher3.dbapi2 as sqlcipher
+if TYPE_CHECKING:
+    import sqlcipher3.dbapi2 as sqlcipher
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -56,6 +58,8 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> sqlcipher.Connec
     Transactions are the caller's: the driver's implicit ones are off (``isolation_level
     None``), so SQLAlchemy (or the direct path) emits BEGIN itself.
     """
+    import sqlcipher3.dbapi2 as sqlcipher  # here: the CLI's error handling imports this module
+
     mode = "rwc" if create else "rw"
     uri = f"{path.as_uri()}?mode={mode}"
     connection = sqlcipher.connect(uri, uri=True, check_same_thread=False)

@@ -162,7 +162,7 @@ def _parse_slot(raw: bytes, database_key: bytes, file_id: str | None) -> Marks:
             (uuid.UUID(row["device_id"]), int(row["year"])): int(row["last_sequence"])
             for row in data["receipts"]
         }
-        written = datetime.strptime(data["written_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        written = datetime.fromisoformat(data["written_at"])  # "…Z": no strptime import
         return Marks(
             data["file_id"],
             int(data["audit"]["seq"]),
