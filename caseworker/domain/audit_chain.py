@@ -85,32 +85,14 @@ def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
     return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
 
 
-def new_entry(
-    key: Ed25519PrivateKey,
-    signer: str,
-    *,
-    id: uuid.UUID,
-    prev_hash: str,
-    operator_id: uuid.UUID | None,
-    operator_name: str,
-    action: str,
-    entity_type: str,
-    entity_id: uuid.UUID | None,
-    detail: dict[str, Any],
-) -> dict[str, Any]:
+def new_entry(key: Ed25519PrivateKey, signer: str, **fields: Any) -> dict[str, Any]:
     """A new entry's columns, hashed and signed: the one recipe for the journal (ORM), the
-    bulk writer and the login's DB-API writes."""
-    entry: dict[str, Any] = {
-        "id": id,
-        "at": datetime.now(UTC),
-        "operator_id": operator_id,
-        "operator_name": operator_name,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "detail": to_jsonable(detail),
-        "prev_hash": prev_hash,
-    }
+    bulk writer and the login's DB-API writes. ``fields`` are the ``HASHED_FIELDS`` but
+    ``at`` (now)."""
+    given = {"at": datetime.now(UTC), **fields}
+    if set(given) != set(HASHED_FIELDS):
+        raise TypeError(f"an audit entry has exactly the fields {HASHED_FIELDS}")
+    entry: dict[str, Any] = given | {"detail": to_jsonable(given["detail"])}
     entry["hash"] = entry_hash(**entry)
     entry["signature"] = sign_entry(key, entry["hash"])
     entry["signer"] = signer

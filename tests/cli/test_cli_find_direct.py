@@ -160,6 +160,14 @@ def test_refusals_before_the_login_are_the_apps(demo: DataPaths, capsys):
     for query, words in ((wrong, "校验"), ("12", "至少输入4位")):
         code, _, err = _cli(capsys, demo, DEMO_PASSWORD, "find", query, "--user", "clerk")
         assert code == 2 and words in err, err
+        # Said first, whatever the login would say; and the key being derived meanwhile
+        # (a thread) keeps no failed login for a wrong password.
+        for user in ("clerk", "nobody"):
+            code, _, err = _cli(capsys, demo, "not it", "find", query, "--user", user)
+            assert code == 2 and words in err, err
+        code, _, err = _cli(capsys, demo, DEMO_PASSWORD, "find", query)
+        assert code == 2 and words in err, err
+    assert failed_logins.load(demo.failed_logins).failures == []
 
 
 def test_the_direct_login_is_taken_and_audited_like_the_full_one(centre: OpenSession):
