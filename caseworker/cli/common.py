@@ -107,15 +107,20 @@ def looking_up(args: Any, check: Callable[[], None] = lambda: None, *modules: st
 
     from caseworker.services.login_guard import unlock_on_thread, utc_now
 
-    attempted_at = utc_now()
+    typed = not os.environ.get(PASSWORD_ENV)
+    if typed:  # asked at a prompt: a refused query is said before the password is asked for
+        check()
     try:
         username, paths = _login_target(args)
         password = read_password(f"{username} 的密码 / password: ")
+        attempted_at = utc_now()
         unlocked = unlock_on_thread(paths, username, password, attempted_at)
     except Exception:
-        check()  # the command's own refusal comes first, as it did before the login
+        if not typed:
+            check()  # the command's own refusal comes first, as it did before the login
         raise
-    check()
+    if not typed:
+        check()
     from caseworker.services.sign_in import DirectSession, login_direct
 
     for module in modules:

@@ -7,18 +7,24 @@ import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from caseworker.cli.common import fail, looking_up, open_session, print_json, user_option
+from caseworker.cli.common import fail, looking_up, print_json, user_option
 
 if TYPE_CHECKING:
     from caseworker.services.records import PersonDetail
 
-# `find` runs without SQLAlchemy (cli.common.looking_up), and what it needs besides the key
-# slot is imported while argon2 derives the key: hence the imports inside the functions.
-# `show` still reads the person through the ORM.
+# `find` and `show` run without SQLAlchemy (cli.common.looking_up), and what they need besides
+# the key slot is imported while argon2 derives the key: hence the imports in the functions.
 FIND_MODULES = (
     "caseworker.services.people_search",
     "caseworker.printing.labels",
     "caseworker.domain.codes",
+)
+SHOW_MODULES = (
+    "caseworker.services.person_record",
+    "caseworker.printing.labels",
+    "caseworker.domain.codes",
+    "caseworker.domain.money",
+    "caseworker.domain.regions",
 )
 
 
@@ -94,16 +100,13 @@ def _status(status: str) -> str:
 
 
 def cmd_show(args: Any) -> int:
+    with looking_up(args, lambda: _check_query(args.reference), *SHOW_MODULES) as connection:
+        from caseworker.services.person_record import person_detail_on
+
+        detail = person_detail_on(connection, args.reference)
     from caseworker.domain.money import format_yuan
     from caseworker.printing.labels import ID_KIND_LABELS, METHOD_LABELS, SEX_LABELS
-    from caseworker.services.registry import person_detail
 
-    _check_query(args.reference)
-    session = open_session(args)
-    try:
-        detail = person_detail(session.database, args.reference)
-    finally:
-        session.close()
     if args.json:  # codes, as the services keep them
         print_json(dataclasses.asdict(detail))
         return 0

@@ -1,7 +1,7 @@
-"""`caseworker find` runs without SQLAlchemy (store/direct.py, services/sign_in.py): the same
-answers as the app's search service, the same login refusals and records as `show` (which
-logs in through the ORM), the same treatment of a store behind its marks or of another
-schema revision."""
+"""`caseworker find` and `show` run without SQLAlchemy (store/direct.py, services/sign_in.py):
+the same answers as the app's services, the same login refusals and records as the app's
+login (centre.login, through the ORM), the same treatment of a store behind its marks or of
+another schema revision."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dataclasses
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
@@ -21,7 +22,7 @@ from caseworker.services.centre import OpenSession, login
 from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
 from caseworker.services.journal import verify_audit_chain
 from caseworker.services.login_guard import FAILURES_BEFORE_WAIT, unlock, utc_now
-from caseworker.services.registry import search
+from caseworker.services.registry import person_detail, search
 from caseworker.services.sign_in import DirectSession, login_direct
 from caseworker.store import failed_logins, revisions
 from caseworker.store.connect import unlock_connection
@@ -86,7 +87,7 @@ def _queries(paths: DataPaths) -> dict[str, str]:
     }
 
 
-def test_find_gives_what_the_apps_search_gives(demo: DataPaths, capsys):
+def test_find_and_show_give_what_the_apps_services_give(demo: DataPaths, capsys):
     queries = _queries(demo)
     app = login(demo, "clerk", DEMO_PASSWORD)
     try:
@@ -102,6 +103,13 @@ def test_find_gives_what_the_apps_search_gives(demo: DataPaths, capsys):
             )
             assert code == 0, err
             assert json.loads(out) == to_jsonable(expected), kind
+        for reference in (queries["full_id"], str(expected[0]["id"])):
+            detail = person_detail(app.database, reference)
+            code, out, err = _cli(
+                capsys, demo, DEMO_PASSWORD, "show", reference, "--json", "--user", "clerk"
+            )
+            assert code == 0, err
+            assert json.loads(out) == to_jsonable(dataclasses.asdict(detail))
     finally:
         app.close()
 
@@ -200,32 +208,48 @@ def _streak(paths: DataPaths, name: str) -> int:
     return streak.count if streak else 0
 
 
-def test_wrong_passwords_lockout_and_disabled_operators_are_refused_as_show_refuses_them(
+def _app_refusal(paths: DataPaths, username: str, password: str) -> Any:
+    """What the app's login (through the ORM) says to the same attempt."""
+    with pytest.raises(Exception) as refused:
+        login(paths, username, password)
+    return refused.value
+
+
+def _refusals(capsys, paths: DataPaths, password: str) -> list[tuple[int, str, str]]:
+    return [
+        _cli(capsys, paths, password, *command, "--user", "clerk")
+        for command in (("find", "0016"), ("show", "320583198001010016"))
+    ]
+
+
+def test_wrong_passwords_lockout_and_disabled_operators_are_refused_as_the_app_refuses_them(
     centre: OpenSession, capsys
 ):
     paths = centre.database.paths
-    show = ("show", "320583198001010016", "--user", "clerk")
-    find = ("find", "0016", "--user", "clerk")
-    for command in (find, show):
-        before = _streak(paths, "clerk")
-        code, _, err = _cli(capsys, paths, "not the password", *command)
-        assert code == 1 and "用户名或密码不正确" in err, err
-        assert _streak(paths, "clerk") == before + 1
+    app = _app_refusal(paths, "clerk", "not the password")
+    for code, _, err in _refusals(capsys, paths, "not the password"):
+        assert code == 1 and f"错误：{app.message}" in err, err
+    assert _streak(paths, "clerk") == 3  # the app's login, then find and show: one each
     while _streak(paths, "clerk") < FAILURES_BEFORE_WAIT:
-        _cli(capsys, paths, "not the password", *find)
-    refusals = [_cli(capsys, paths, CLERK_PASSWORD, *command) for command in (find, show)]
-    assert refusals[0][0] == refusals[1][0] == 1
-    assert "连续5次登录失败" in refusals[0][2] and refusals[0][2] == refusals[1][2]
+        _cli(capsys, paths, "not the password", "find", "0016", "--user", "clerk")
+    kept = failed_logins.load(paths.failed_logins).failures
+    assert {f.reason for f in kept} == {"wrong_password"}
+    app = _app_refusal(paths, "clerk", CLERK_PASSWORD)
+    assert "连续5次登录失败" in app.message  # the wait: the password is not even tried
+    for code, _, err in _refusals(capsys, paths, CLERK_PASSWORD):
+        assert code == 1 and "连续5次登录失败" in err, err
+    assert failed_logins.load(paths.failed_logins).failures == kept  # nothing tried, nothing kept
 
     failed_logins.forget(paths.failed_logins, [], "clerk")  # the wait is over
     with centre.database.writing() as db:  # disabled by another computer's change, slot kept
         db.execute(update(Operator).where(Operator.username == "clerk").values(active=False))
     centre.close()
-    refusals = [_cli(capsys, paths, CLERK_PASSWORD, *command) for command in (find, show)]
-    assert refusals[0][0] == refusals[1][0] == 1
-    assert "已停用" in refusals[0][2] and refusals[0][2] == refusals[1][2]
+    app = _app_refusal(paths, "clerk", CLERK_PASSWORD)
+    assert "已停用" in app.message
+    for code, _, err in _refusals(capsys, paths, CLERK_PASSWORD):
+        assert code == 1 and f"错误：{app.message}" in err, err
     kept = failed_logins.load(paths.failed_logins).failures
-    assert [f.reason for f in kept][-2:] == ["inactive", "inactive"]
+    assert [f.reason for f in kept][-3:] == ["inactive"] * 3
 
     # The admin's next login (here the direct one) moves every kept failure into the chain.
     code, _, err = _cli(capsys, paths, ADMIN_PASSWORD, "find", "0016", "--user", "admin")
@@ -243,17 +267,20 @@ def test_wrong_passwords_lockout_and_disabled_operators_are_refused_as_show_refu
         full.close()
 
 
-def test_a_store_behind_its_marks_is_said_as_show_says_it(
+def test_a_store_behind_its_marks_is_said_as_the_full_login_says_it(
     centre: OpenSession, tmp_path: Path, capsys
 ):
     crash = _crash_with_damaged_wal(centre, tmp_path / "crashed", keep_shm=True)
     found = _cli(capsys, crash.paths, CLERK_PASSWORD, "find", "0016", "--user", "clerk")
+    assert "注意" in found[2] and crash.lost[-1] in found[2]
+    assert len(list((crash.paths.root / "backups").glob("*found-behind.db"))) == 1  # as found
     shown = _cli(
         capsys, crash.paths, CLERK_PASSWORD, "show", "320583198001010016", "--user", "clerk"
     )
-    assert "注意" in found[2] and crash.lost[-1] in found[2]
-    assert found[2].splitlines()[:2] == shown[2].splitlines()[:2]
-    assert (crash.paths.root / "backups").is_dir()  # kept as found, the first time
+    # `audit verify` logs in through the ORM (cli.common.open_session).
+    verified = _cli(capsys, crash.paths, CLERK_PASSWORD, "audit", "verify", "--user", "clerk")
+    assert found[2].splitlines()[:2] == shown[2].splitlines()[:2] == verified[2].splitlines()[:2]
+    assert len(list((crash.paths.root / "backups").glob("*found-behind.db"))) == 1
 
 
 def _set_revision(paths: DataPaths, key: bytes, revision: str) -> None:
