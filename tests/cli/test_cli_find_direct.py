@@ -315,3 +315,20 @@ def test_a_newer_schema_is_refused_and_an_older_one_is_left_to_the_full_open(
     assert store is not None
     store.close()
     open_database(paths, key, file_id=file_id).close()  # and the full open agrees
+
+
+def test_a_store_to_be_migrated_is_logged_into_the_full_way_and_migrated(
+    centre: OpenSession, capsys
+):
+    paths, key = centre.database.paths, centre.database_key
+    older = revisions.revision_graph()[revisions.head_revision()]
+    assert older is not None
+    centre.database.downgrade(older)
+    centre.close()
+    code, _, err = _cli(capsys, paths, CLERK_PASSWORD, "find", "0016", "--user", "clerk")
+    assert code == 1, err  # it ran: nothing enrolled, nothing found
+    assert list((paths.root / "backups").glob(f"*before-upgrade-from-{older}*"))
+    file_id = KeyFile.load(paths.key_file).file_id
+    store = open_direct(paths, key, file_id)  # at head again: the direct way opens it
+    assert store is not None
+    store.close()
