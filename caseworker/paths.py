@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "Caseworker"
 HOME_ENV = "CASEWORKER_HOME"
 
@@ -62,5 +60,7 @@ def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> DataPath
     elif os.environ.get(HOME_ENV):
         root = Path(os.environ[HOME_ENV])
     else:
+        import platformdirs  # only here: a command given its folder does not pay for it
+
         root = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     return DataPaths(root.expanduser().resolve())

@@ -7,21 +7,23 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, NoReturn
-
-import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy.exc import DBAPIError
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from caseworker.domain.errors import InvalidValue
 from caseworker.logs import log_defect
 from caseworker.paths import DataPaths, resolve_data_dir
-from caseworker.services.centre import OpenSession, login
 from caseworker.services.errors import ServiceError
-from caseworker.services.store_guard import restriction_words
-from caseworker.store.engine import StoreOpenError
-from caseworker.store.inspect import damaged_error
-from caseworker.store.keys import KeyFileError
+from caseworker.store.connect import StoreOpenError
+from caseworker.store.key_errors import KeyFileError
+
+if TYPE_CHECKING:
+    from caseworker.services.centre import OpenSession
+    from caseworker.services.sign_in import DirectSession
+
+# Nothing here imports SQLAlchemy: `caseworker find` runs without it (see looking_up), and
+# the commands that use the ORM import it through their services.
 
 PASSWORD_ENV = "CASEWORKER_PASSWORD"
 USER_ENV = "CASEWORKER_USER"
@@ -70,7 +72,7 @@ def read_password(prompt: str, *, env: str = PASSWORD_ENV, confirm: bool = False
     return password
 
 
-def open_session(args: Any) -> OpenSession:
+def _login_target(args: Any) -> tuple[str, DataPaths]:
     username = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not username:
         fail("请用 --user 指定操作员用户名。", "Name the operator with --user.")
@@ -80,13 +82,68 @@ def open_session(args: Any) -> OpenSession:
             f"数据文件夹 {paths.root} 中没有服务中心数据。请先运行 caseworker setup 或 caseworker demo。",
             f"No centre in {paths.root}; run `caseworker setup` or `caseworker demo` first.",
         )
+    return username, paths
+
+
+def open_session(args: Any) -> OpenSession:
+    from caseworker.services.centre import login
+
+    username, paths = _login_target(args)
     session = login(paths, username, read_password(f"{username} 的密码 / password: "))
     _warn_about_store(session)
     return session
 
 
-def _warn_about_store(session: OpenSession) -> None:
+@contextmanager
+def looking_up(args: Any, check: Callable[[], None] = lambda: None, *modules: str) -> Iterator[Any]:
+    """A read transaction's DB-API connection for a look-up, after the same login as
+    ``open_session`` but without SQLAlchemy when the file is at the head revision
+    (``sign_in.login_direct``).
+
+    argon2 releases the GIL, so the key is derived on a thread while ``check`` (the command's
+    own refusals, said before anything about the login, as without the thread) runs and
+    ``modules`` are imported. A refusal before the slot is asked for keeps no failed login."""
+    import importlib
+
+    from caseworker.services.login_guard import unlock_on_thread, utc_now
+
+    typed = not os.environ.get(PASSWORD_ENV)
+    if typed:  # asked at a prompt: a refused query is said before the password is asked for
+        check()
+    try:
+        username, paths = _login_target(args)
+        password = read_password(f"{username} 的密码 / password: ")
+        attempted_at = utc_now()
+        unlocked = unlock_on_thread(paths, username, password, attempted_at)
+    except Exception:
+        if not typed:
+            check()  # the command's own refusal comes first, as it did before the login
+        raise
+    if not typed:
+        check()
+    from caseworker.services.sign_in import DirectSession, login_direct
+
+    for module in modules:
+        importlib.import_module(module)
+    session = login_direct(paths, username, attempted_at, *unlocked())
+    try:
+        _warn_about_store(session)
+        if isinstance(session, DirectSession):
+            with session.store.reading() as connection:
+                yield connection
+        else:
+            from caseworker.store.direct import dbapi_of
+
+            with session.database.reading() as orm_session:
+                yield dbapi_of(orm_session)
+    finally:
+        session.close()
+
+
+def _warn_about_store(session: OpenSession | DirectSession) -> None:
     """A restricted store or re-created marks are said at every command, not only on refusal."""
+    from caseworker.services.store_guard import restriction_words
+
     words = restriction_words(session.database, session.actor)
     if words is not None:
         print(f"注意：{words[0]}", file=sys.stderr)
@@ -113,8 +170,9 @@ def print_json(value: Any) -> None:
 
 def _is_damage(error: BaseException) -> bool:
     """A DatabaseError from SQLite/SQLCipher that means the file itself is broken."""
-    original = getattr(error, "orig", error)  # SQLAlchemy wraps the driver's error
-    if not isinstance(original, sqlcipher.DatabaseError):
+    sqlcipher = sys.modules.get("sqlcipher3.dbapi2")  # not loaded: not the driver's error
+    original = getattr(error, "orig", error)  # SQLAlchemy wraps the driver's error (DBAPIError)
+    if sqlcipher is None or not isinstance(original, sqlcipher.DatabaseError):
         return False
     if type(original) is sqlcipher.DatabaseError:  # not Integrity/Programming/Operational
         return True
@@ -126,9 +184,11 @@ def _damage_named(command: Callable[[], int | None], data_dir: str | None) -> in
     """A page that fails its check while a command runs is a damaged store, never a defect."""
     try:
         return command()
-    except (sqlcipher.DatabaseError, DBAPIError) as error:
+    except Exception as error:
         if not _is_damage(error):
             raise
+        from caseworker.store.inspect import damaged_error
+
         raise damaged_error(resolve_data_dir(data_dir).database) from error
 
 

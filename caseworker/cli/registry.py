@@ -5,20 +5,33 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from caseworker.cli.common import fail, open_session, print_json, user_option
-from caseworker.domain.codes import label_or_code, load_code_table
-from caseworker.domain.money import format_yuan
-from caseworker.domain.regions import load_region_directory
-from caseworker.domain.search_keys import complete_id_error, query_plan
-from caseworker.printing.labels import ID_KIND_LABELS, METHOD_LABELS, SEX_LABELS, STATUS_LABELS
-from caseworker.services.records import PersonDetail
-from caseworker.services.registry import person_detail, search
+from caseworker.cli.common import fail, looking_up, print_json, user_option
+
+if TYPE_CHECKING:
+    from caseworker.services.records import PersonDetail
+
+# `find` and `show` run without SQLAlchemy (cli.common.looking_up), and what they need besides
+# the key slot is imported while argon2 derives the key: hence the imports in the functions.
+FIND_MODULES = (
+    "caseworker.services.people_search",
+    "caseworker.printing.labels",
+    "caseworker.domain.codes",
+)
+SHOW_MODULES = (
+    "caseworker.services.person_record",
+    "caseworker.printing.labels",
+    "caseworker.domain.codes",
+    "caseworker.domain.money",
+    "caseworker.domain.regions",
+)
 
 
 def _check_query(text: str) -> None:
     """What the app's search box says before searching: too short, or a number that cannot be."""
+    from caseworker.domain.search_keys import complete_id_error, query_plan
+
     if query_plan(text).reason == "too_short":
         fail(
             "请至少输入4位数字（身份证号或手机号的末几位），或输入姓名、拼音。",
@@ -31,12 +44,12 @@ def _check_query(text: str) -> None:
 
 
 def cmd_find(args: Any) -> int:
-    _check_query(args.query)
-    session = open_session(args)
-    try:
-        found = search(session.database, args.query, limit=args.limit)
-    finally:
-        session.close()
+    with looking_up(args, lambda: _check_query(args.query), *FIND_MODULES) as connection:
+        from caseworker.services.people_search import find_people
+
+        found = find_people(connection, args.query, limit=args.limit)
+    from caseworker.printing.labels import SEX_LABELS
+
     today = date.today()
     if args.json:
         print_json(
@@ -59,6 +72,8 @@ def cmd_find(args: Any) -> int:
 
 def _short_scheme(code: str) -> str:
     """居民医保 rather than 城乡居民基本医疗保险: a result line holds several."""
+    from caseworker.domain.codes import load_code_table
+
     table = load_code_table("scheme")
     return (
         str(table.get(code).extra.get("short_zh") or table.label(code)) if code in table else code
@@ -66,25 +81,32 @@ def _short_scheme(code: str) -> str:
 
 
 def _code(table: str, code: str | None) -> str:
+    from caseworker.domain.codes import label_or_code
+
     return label_or_code(table, code) if code else "-"
 
 
 def _place(detail: PersonDetail) -> str:
+    from caseworker.domain.regions import load_region_directory
+
     code = detail.hukou_village_code or detail.hukou_region_code
     return load_region_directory().name_path(code) if code else "-"
 
 
 def _status(status: str) -> str:
+    from caseworker.printing.labels import STATUS_LABELS
+
     return "参保中" if status == "active" else STATUS_LABELS.get(status, status)
 
 
 def cmd_show(args: Any) -> int:
-    _check_query(args.reference)
-    session = open_session(args)
-    try:
-        detail = person_detail(session.database, args.reference)
-    finally:
-        session.close()
+    with looking_up(args, lambda: _check_query(args.reference), *SHOW_MODULES) as connection:
+        from caseworker.services.person_record import person_detail_on
+
+        detail = person_detail_on(connection, args.reference)
+    from caseworker.domain.money import format_yuan
+    from caseworker.printing.labels import ID_KIND_LABELS, METHOD_LABELS, SEX_LABELS
+
     if args.json:  # codes, as the services keep them
         print_json(dataclasses.asdict(detail))
         return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -83,6 +83,20 @@ def signer_of(operator_id: uuid.UUID | None) -> str:
 
 def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
     return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
+
+
+def new_entry(key: Ed25519PrivateKey, signer: str, **fields: Any) -> dict[str, Any]:
+    """A new entry's columns, hashed and signed: the one recipe for the journal (ORM), the
+    bulk writer and the login's DB-API writes. ``fields`` are the ``HASHED_FIELDS`` but
+    ``at`` (now)."""
+    given = {"at": datetime.now(UTC), **fields}
+    if set(given) != set(HASHED_FIELDS):
+        raise TypeError(f"an audit entry has exactly the fields {HASHED_FIELDS}")
+    entry: dict[str, Any] = given | {"detail": to_jsonable(given["detail"])}
+    entry["hash"] = entry_hash(**entry)
+    entry["signature"] = sign_entry(key, entry["hash"])
+    entry["signer"] = signer
+    return entry
 
 
 def signature_valid(public_key: bytes, signature: bytes | None, hash_hex: str) -> bool:

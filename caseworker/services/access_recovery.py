@@ -32,13 +32,13 @@ from caseworker.services.errors import PermissionDenied
 from caseworker.services.journal import audit
 from caseworker.services.login_guard import (
     Clock,
-    audit_failures,
     check_not_locked,
     forget_failures,
     record_failure,
     utc_now,
 )
 from caseworker.services.operators import rotate_signing_key
+from caseworker.services.sign_in import audit_failures
 from caseworker.store.database import open_database
 from caseworker.store.keys import KeyFile, WrongRecoveryKey
 from caseworker.store.models import Centre, Device, Operator

@@ -17,13 +17,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from caseworker.domain.audit_chain import GENESIS_HASH, entry_hash, sign_entry, to_jsonable
+from caseworker.domain.audit_chain import GENESIS_HASH, new_entry, to_jsonable
 from caseworker.services.actor import Actor
 from caseworker.services.journal import change_detail
 from caseworker.store.models import (
@@ -164,20 +163,19 @@ class BulkWriter:
         entity_id: uuid.UUID | None,
         detail: dict[str, Any],
     ) -> None:
-        entry: dict[str, Any] = {
-            "id": new_id(),
-            "at": datetime.now(UTC),
-            "operator_id": self.actor.operator_id,
-            "operator_name": self.actor.username,
-            "action": action,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "detail": to_jsonable(detail),
-            "prev_hash": self._head,
-        }
-        entry["hash"] = self._head = entry_hash(**entry)
-        entry["signature"] = sign_entry(self._key, entry["hash"])
-        entry["signer"] = str(self.actor.operator_id)
+        entry = new_entry(
+            self._key,
+            str(self.actor.operator_id),
+            id=new_id(),
+            prev_hash=self._head,
+            operator_id=self.actor.operator_id,
+            operator_name=self.actor.username,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            detail=detail,
+        )
+        self._head = entry["hash"]
         self._inserts[AuditEntry.__table__].append(entry)
         self.changes += 1
         self._count()

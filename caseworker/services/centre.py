@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives import serialization
@@ -19,24 +20,19 @@ from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
-from caseworker.services.login_guard import (
-    Clock,
-    audit_failures,
-    check_not_locked,
-    forget_failures,
-    record_failure,
-    utc_now,
-)
+from caseworker.services.login_guard import Clock, unlock, utc_now
+from caseworker.services.sign_in import actor_of, b64, complete_login
 from caseworker.store.database import Database, create_database, open_database
+from caseworker.store.direct import dbapi_of
 from caseworker.store.keys import (
     KeyFile,
     Unlocked,
-    WrongPassword,
     new_database_key,
     new_recovery_key,
     raw_public_key,
 )
-from caseworker.store.models import Centre, Device, Operator, OperatorKey
+from caseworker.store.marks import note_written
+from caseworker.store.models import Centre, Device, Operator
 
 
 class SessionLocked(ServiceError):
@@ -148,31 +144,6 @@ def _new_device(centre: Centre, device_number: int) -> Device:
     )
 
 
-def actor_of(
-    session_operator: Operator,
-    centre: Centre,
-    device: Device,
-    signing_key: Ed25519PrivateKey | None,
-) -> Actor:
-    return Actor(
-        operator_id=session_operator.id,
-        username=session_operator.username,
-        display_name=session_operator.display_name,
-        role=Role(session_operator.role),
-        centre_id=centre.id,
-        centre_code=centre.code,
-        centre_name=centre.name,
-        device_id=device.id,
-        device_number=device.device_number,
-        signing_key=signing_key,
-        agency=session_operator.agency,
-    )
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def setup_centre(
     paths: DataPaths,
     *,
@@ -264,97 +235,32 @@ def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_no
 
     A failure is kept beside the key file and audited at the next successful login; after
     five in a row that name must wait (``LoginLocked``) before the password is even tried.
+    The login's own writes are ``sign_in.sign_in``, shared with the command line's quick path.
     """
     attempted_at = now()
-    check_not_locked(paths, username, attempted_at)
-    key_file = KeyFile.load(paths.key_file)
-    try:
-        unlocked = key_file.unlock_operator(username, password)
-    except WrongPassword:
-        known = key_file.has_operator(username)
-        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
-        raise
+    key_file, unlocked = unlock(paths, username, password, attempted_at)
+    return login_unlocked(paths, username, attempted_at, key_file, unlocked)
+
+
+def login_unlocked(
+    paths: DataPaths, username: str, attempted_at: datetime, key_file: KeyFile, unlocked: Unlocked
+) -> OpenSession:
+    """``login`` once the operator's key slot is open."""
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
     database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)
-    try:
-        with database.writing() as session:
-            operator = session.scalar(
-                select(Operator).where(
-                    func.lower(Operator.username) == unicodedata.normalize("NFC", username).lower()
-                )
-            )
-            if operator is None or not operator.active:
-                raise InactiveOperator()
-            failures = audit_failures(session, paths)
-            centre = session.get_one(Centre, operator.centre_id)
-            device = session.scalars(select(Device).where(Device.centre_id == centre.id)).one()
-            signing_key = _login_signing_key(session, key_file, unlocked, operator)
-            actor = actor_of(operator, centre, device, signing_key)
-            if unlocked.signing_key is None:
-                _audit_new_key(session, actor, signing_key)
-            audit(
-                session,
-                actor,
-                action="operator.login",
-                entity_type="operator",
-                entity_id=operator.id,
-                detail={},
-            )
-        if unlocked.signing_key is None:
-            key_file.save()  # the upgraded slot, once the database has its public key
-    except BaseException as error:
-        database.close()
-        if isinstance(error, InactiveOperator):
-            record_failure(paths, username, "inactive", attempted_at)
-        raise
-    forget_failures(paths, failures, username)
+    actor = complete_login(
+        paths, username, attempted_at, key_file, unlocked, lambda: _sql_of(database), database.close
+    )
     return OpenSession(database, actor, unlocked.database_key, key_file)
 
 
-class InactiveOperator(ServiceError):
-    def __init__(self) -> None:
-        super().__init__(
-            "inactive",
-            "该操作员账号已停用或不存在，请联系管理员。",
-            "This operator account is disabled or unknown; ask an administrator.",
-        )
-
-
-def _login_signing_key(
-    session: Session, key_file: KeyFile, unlocked: Unlocked, operator: Operator
-) -> Ed25519PrivateKey:
-    """The operator's signing key; a version-1 slot gets one now (the password is known).
-
-    Entries before this one stay unsigned and ``audit verify`` reports them as written
-    before signing keys. The key file is saved by the caller just before the commit.
-    """
-    known = session.scalar(
-        select(OperatorKey.valid_from_seq).where(OperatorKey.operator_id == operator.id).limit(1)
-    )
-    if unlocked.signing_key is not None:
-        if known is None and unlocked.public_key and unlocked.valid_from_seq:
-            # The key file was saved but the database commit was lost: the slot (which only
-            # this operator's password opens) is the authority on its own public key.
-            record_operator_key(session, operator.id, unlocked.public_key, unlocked.valid_from_seq)
-        return unlocked.signing_key
-    valid_from = next_audit_seq(session)
-    signing_key = key_file.give_signing_key(unlocked, valid_from)
-    public_key = raw_public_key(signing_key)
-    record_operator_key(session, operator.id, public_key, valid_from)
-    return signing_key
-
-
-def _audit_new_key(session: Session, actor: Actor, signing_key: Ed25519PrivateKey) -> None:
-    """The upgrade's own entry, the first signed with the new key (at its valid_from_seq)."""
-    audit(
-        session,
-        actor,
-        action="operator.signing_key",
-        entity_type="operator",
-        entity_id=actor.operator_id,
-        detail={"public_key": b64(raw_public_key(signing_key))},
-    )
+@contextlib.contextmanager
+def _sql_of(database: Database) -> Iterator[Any]:
+    """A write session's DB-API connection; the marks follow what is written on it."""
+    with database.writing() as session:
+        yield dbapi_of(session)
+        note_written(session)
 
 
 def add_operator(

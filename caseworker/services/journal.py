@@ -6,7 +6,7 @@ import hashlib
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,7 +19,7 @@ from caseworker.domain.audit_chain import (
     canonical_json,
     hash_of,
     key_at,
-    sign_entry,
+    new_entry,
     signature_valid,
     signer_of,
     to_jsonable,
@@ -68,20 +68,21 @@ def audit(
     if actor is not None and actor.by_sync:
         detail = {**detail, "on_behalf_of": actor.username}
         operator_name, actor = "sync", None
+    key, signer = _signing_key(session, actor)
     entry = AuditEntry(
-        id=new_id(),
-        at=datetime.now(UTC),
-        operator_id=actor.operator_id if actor else None,
-        operator_name=actor.username if actor else (operator_name or "system"),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        detail=to_jsonable(detail),
-        prev_hash=previous or GENESIS_HASH,
+        **new_entry(
+            key,
+            signer,
+            id=new_id(),
+            prev_hash=previous or GENESIS_HASH,
+            operator_id=actor.operator_id if actor else None,
+            operator_name=actor.username if actor else (operator_name or "system"),
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            detail=detail,
+        )
     )
-    entry.hash = audit_hash(entry)
-    key, entry.signer = _signing_key(session, actor)
-    entry.signature = sign_entry(key, entry.hash)
     session.add(entry)
     session.info["audit_head"] = entry.hash
     return entry

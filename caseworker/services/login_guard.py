@@ -7,16 +7,15 @@ The clock is a parameter everywhere (``Clock``), so tests move time instead of s
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from caseworker.paths import DataPaths
 from caseworker.services.errors import ServiceError
-from caseworker.services.journal import audit
 from caseworker.store import failed_logins
 from caseworker.store.failed_logins import FailedLogin
+from caseworker.store.keys import KeyFile, Unlocked, WrongPassword
 
 Clock = Callable[[], datetime]
 FAILURES_BEFORE_WAIT = 5
@@ -93,27 +92,48 @@ def record_failure(paths: DataPaths, username: str, reason: str, now: datetime) 
     failed_logins.add_failure(paths.failed_logins, username, reason, now)
 
 
-def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
-    """Move the kept failures into the audit chain (in the caller's transaction)."""
-    failures = failed_logins.load(paths.failed_logins).failures
-    for failure in failures:
-        audit(
-            session,
-            None,
-            action=FAILED_ACTION,
-            entity_type="operator",
-            entity_id=None,
-            detail={
-                "username": failure.username,
-                "reason": failure.reason,
-                "failed_at": failure.at.isoformat(),
-                "failure_id": failure.id,
-            },
-            operator_name=FAILED_SIGNER_NAME,
-        )
-    return failures
-
-
 def forget_failures(paths: DataPaths, audited: list[FailedLogin], username: str) -> None:
     """After the commit: the audited failures leave the file, and the operator's run ends."""
     failed_logins.forget(paths.failed_logins, audited, username)
+
+
+def unlock(
+    paths: DataPaths, username: str, password: str, attempted_at: datetime
+) -> tuple[KeyFile, Unlocked]:
+    """The operator's key slot opened; a wrong password or unknown name is kept as a failure."""
+    return unlock_on_thread(paths, username, password, attempted_at)()
+
+
+def unlock_on_thread(
+    paths: DataPaths, username: str, password: str, attempted_at: datetime
+) -> Callable[[], tuple[KeyFile, Unlocked]]:
+    """``unlock`` with the key derivation on a thread: argon2 releases the GIL, so the caller
+    imports what comes next meanwhile. A name in its wait is refused here, before any
+    derivation; the function returned waits for the slot, and keeps a wrong password or an
+    unknown name as a failed login (on the caller's thread: a caller that gives up before
+    asking keeps nothing)."""
+    check_not_locked(paths, username, attempted_at)
+    key_file = KeyFile.load(paths.key_file)
+    outcome: list[Unlocked | BaseException] = []
+
+    def derive() -> None:
+        try:
+            outcome.append(key_file.unlock_operator(username, password))
+        except BaseException as error:  # handed to the waiting caller
+            outcome.append(error)
+
+    thread = threading.Thread(target=derive, name="unlock", daemon=True)
+    thread.start()
+
+    def result() -> tuple[KeyFile, Unlocked]:
+        thread.join()
+        found = outcome[0]
+        if isinstance(found, WrongPassword):
+            known = key_file.has_operator(username)
+            reason = "wrong_password" if known else "unknown_user"
+            record_failure(paths, username, reason, attempted_at)
+        if isinstance(found, BaseException):
+            raise found
+        return key_file, found
+
+    return result

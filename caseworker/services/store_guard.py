@@ -6,11 +6,16 @@ them at login, the desktop app shows them in a banner, and the refused services 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from caseworker.domain.receipts import format_receipt_number
 from caseworker.services.actor import Actor
 from caseworker.services.errors import ServiceError
-from caseworker.store.database import Database
 from caseworker.store.inspect import LossReport
+
+if TYPE_CHECKING:
+    from caseworker.store.database import Database
+    from caseworker.store.direct import DirectStore
 
 WHAT_TO_DO = (
     "为避免重复使用已打印的收据号，已暂停开收据和参保登记。请管理员：① 运行 caseworker db backups "
@@ -91,7 +96,7 @@ def refuse_if_behind(database: Database | None, actor: Actor) -> None:
         raise StoreBehind(database.loss, actor.centre_code)
 
 
-def restriction_words(database: Database, actor: Actor) -> tuple[str, str] | None:
+def restriction_words(database: Database | DirectStore, actor: Actor) -> tuple[str, str] | None:
     """The words to show after login, or None when the store is whole."""
     loss = database.loss
     return None if loss is None else loss_words(loss, actor.centre_code)

@@ -9,7 +9,6 @@ A file behind its marks opens restricted: ``Database.loss`` says what is missing
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,12 +19,11 @@ from sqlalchemy import Engine, text
 
 from caseworker.paths import DataPaths
 from caseworker.store import revisions
-from caseworker.store.backups import keep_raw_copy
-from caseworker.store.checked import forget as forget_check
-from caseworker.store.checked import last_full_check, record_clean_close
-from caseworker.store.engine import StoreOpenError, open_engine
-from caseworker.store.inspect import LossReport, find_loss, inspect_store, marks_of
-from caseworker.store.marks import MarkKeeper, Marks, MarksProblem, load_marks, read_marks_from
+from caseworker.store.checked import record_clean_close
+from caseworker.store.engine import open_engine
+from caseworker.store.inspect import LossReport
+from caseworker.store.marks import MarkKeeper, Marks, read_marks_from
+from caseworker.store.opening import claim, examine
 from caseworker.store.sessions import Transactions
 
 if TYPE_CHECKING:
@@ -149,71 +147,25 @@ def create_database(paths: DataPaths, key: bytes) -> Database:
     return database
 
 
-def _marks_and_loss(
-    paths: DataPaths, key: bytes, file_id: str | None, *, full_check: bool = True
-) -> tuple[Marks | None, LossReport | None, str | None]:
-    """Check the file without changing it; compare it with its marks."""
-    problem: str | None = None
-    try:
-        marks = load_marks(paths.marks, key, file_id)
-    except MarksProblem as error:
-        log.warning("the high-water marks cannot be trusted (%s): %s", error.kind, error)
-        marks, problem = None, error.kind
-    state = inspect_store(
-        paths.database,
-        key,
-        audit_seq_of_interest=marks.audit_seq if marks else None,
-        full_check=full_check,
-    )
-    if problem is not None:
-        return marks_of(state, file_id), LossReport(f"marks_{problem}", state.audit_seq), None
-    if marks is None:
-        note = "created" if state.audit_seq else None
-        if note:
-            log.warning("no high-water marks for a database with audit entries: created them")
-        return marks_of(state, file_id), None, note
-    return marks, find_loss(marks, state), None
-
-
 def open_database(
     paths: DataPaths, key: bytes, *, migrate: bool = True, file_id: str | None = None
 ) -> Database:
     """Open an existing file; back it up and migrate it when it is behind.
 
-    A wrong key or a damaged file raises before any connection that could write is made,
-    so a failed open leaves every file in the folder as it was.
+    A wrong key, a damaged file or a file a newer program wrote raises before any connection
+    that could write is made, so a failed open leaves every file in the folder as it was.
     """
     if not paths.database.exists():
         open_engine(paths.database, key)  # raises the clear "missing" error
     file_id = file_id or _key_file_id(paths)
-    checked_before = last_full_check(paths.database)
-    marks, loss, note = _marks_and_loss(paths, key, file_id, full_check=checked_before is None)
-    # From here the file is ours to write: until a clean close, the next open checks it.
-    forget_check(paths.database)
-    if loss is not None and marks is not None and marks.audit_held_when_found is None:
-        # Found behind for the first time: the first write (the login) overwrites the WAL
-        # frames after the damage, so keep the file and its WAL as found, for a technician.
-        keep_raw_copy(paths, reason="found-behind")
-    keeper = MarkKeeper(paths.marks, key, file_id, marks)
-    database = Database(paths, open_engine(paths.database, key), keeper, loss, note)
-    database.checked_at = checked_before or datetime.now(UTC)
-    keeper.frozen = loss is not None
-    current = database.current_revision()
-    if current is not None and current not in revisions.known_revisions():
-        database.close()
-        raise StoreOpenError(
-            "newer_schema",
-            "这个数据库由更新版本的程序写入，请先升级本程序。",
-            "This database was written by a newer version of Caseworker; upgrade the app first.",
-        )
-    if loss is not None:
-        if loss.reason == "behind":  # untrusted marks stay as found, for the administrator
-            keeper.note_loss(loss.audit_held)
-    elif marks is not None and (note == "created" or marks.audit_held_when_found is not None):
-        # First marks for this file, or a loss that a restore has made good.
-        keeper.replace(dataclasses.replace(marks, audit_held_when_found=None))
-    if migrate and current != head_revision():
-        database.backup(reason=f"before-upgrade-from-{current or 'empty'}")
+    examined = examine(paths, key, file_id)
+    keeper = claim(paths, key, file_id, examined)
+    database = Database(
+        paths, open_engine(paths.database, key), keeper, examined.loss, examined.note
+    )
+    database.checked_at = examined.checked_at
+    if migrate and not examined.at_head:
+        database.backup(reason=f"before-upgrade-from-{examined.revision or 'empty'}")
         database.upgrade()
     return database
 

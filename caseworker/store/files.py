@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -20,6 +19,8 @@ def fsync_directory(folder: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync the folder."""
+    import tempfile  # here: the login's key slot is read before this module's callers write
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from caseworker.store.engine import StoreOpenError, unlock_connection
+from caseworker.store.connect import StoreOpenError, unlock_connection
 from caseworker.store.marks import Marks, ReceiptKey
+from caseworker.store.revisions import sqlite_revision
 
 QUICK_CHECK_OK = "ok"
 
@@ -92,6 +93,7 @@ class StoreState:
     audit_hash_at: dict[int, str]  # the hash of the entry at a sequence asked about
     receipts: dict[ReceiptKey, int]
     device_numbers: dict[uuid.UUID, int]
+    revision: str | None = None  # the migration the file is at (None: never migrated)
 
 
 def inspect_store(
@@ -120,8 +122,10 @@ def inspect_store(
             if full_check and check != QUICK_CHECK_OK:
                 raise damaged_error(path, check[:200])
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            revision = sqlite_revision(connection)
             if not {"audit_entry", "receipt_counter", "device"} <= tables:
-                return StoreState(check, 0, None, {}, {}, {})  # an empty file, not yet migrated
+                # an empty file, not yet migrated
+                return StoreState(check, 0, None, {}, {}, {}, revision)
             head = connection.execute(
                 "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
             ).fetchone() or (0, None)
@@ -144,7 +148,7 @@ def inspect_store(
             }
         except sqlcipher.DatabaseError as error:  # a page that fails its HMAC, a broken tree
             raise damaged_error(path, str(error)[:200]) from error
-    return StoreState(check, int(head[0]), head[1], hashes, receipts, devices)
+    return StoreState(check, int(head[0]), head[1], hashes, receipts, devices, revision)
 
 
 @dataclass(frozen=True)

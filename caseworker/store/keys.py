@@ -55,7 +55,7 @@ from typing import Any
 from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -157,13 +157,13 @@ def _canonical(value: Any) -> bytes:
 
 
 def raw_public_key(key: Ed25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    # The *_raw methods need no import of the serialization package (its SSH support is a
+    # good part of the key slot's import at every login).
+    return key.public_key().public_bytes_raw()
 
 
 def _raw_private(key: Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
+    return key.private_bytes_raw()
 
 
 @dataclass

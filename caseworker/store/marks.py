@@ -28,15 +28,18 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from caseworker.store.files import atomic_write
-from caseworker.store.models import AuditEntry, ReceiptCounter
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The session hooks below import SQLAlchemy when they are used: the command line's quick
+# look-up (store/direct.py) keeps the marks without it.
 
 FORMAT = "caseworker-marks"
 VERSION = 1
@@ -159,7 +162,7 @@ def _parse_slot(raw: bytes, database_key: bytes, file_id: str | None) -> Marks:
             (uuid.UUID(row["device_id"]), int(row["year"])): int(row["last_sequence"])
             for row in data["receipts"]
         }
-        written = datetime.strptime(data["written_at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+        written = datetime.fromisoformat(data["written_at"])  # "…Z": no strptime import
         return Marks(
             data["file_id"],
             int(data["audit"]["seq"]),
@@ -175,14 +178,9 @@ def _parse_slot(raw: bytes, database_key: bytes, file_id: str | None) -> Marks:
 
 def read_marks_from(session: Session, file_id: str | None) -> Marks:
     """The current audit head and every receipt counter, read inside a transaction."""
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    counters = session.execute(
-        select(ReceiptCounter.device_id, ReceiptCounter.year, ReceiptCounter.last_sequence)
-    ).all()
-    receipts = {(device, year): sequence for device, year, sequence in counters}
-    return Marks(file_id, head[0] if head else 0, head[1] if head else None, receipts)
+    from caseworker.store.direct import dbapi_of, marks_in
+
+    return marks_in(dbapi_of(session), file_id)
 
 
 _path_locks: dict[Path, threading.Lock] = {}
@@ -276,6 +274,8 @@ class MarkKeeper:
 
     def watch(self, sessions: sessionmaker[Session]) -> None:
         """Hook the write sessions: read the marks before commit, write them after it."""
+        from sqlalchemy import event
+
         event.listen(sessions, "after_flush", _note_touched)
         event.listen(sessions, "before_commit", self._before_commit)
         event.listen(sessions, "after_commit", self._after_commit)
@@ -298,8 +298,11 @@ class MarkKeeper:
 
     def _after_commit(self, session: Session) -> None:
         seen = session.info.pop("marks_seen", None)
-        if seen is None:
-            return
+        if seen is not None:
+            self.committed(seen)
+
+    def committed(self, seen: Marks) -> None:
+        """After a commit that saw ``seen`` (the engine's write sessions, the direct path)."""
         try:
             self.advance(seen)
         except OSError:
@@ -309,6 +312,8 @@ class MarkKeeper:
 
 def _note_touched(session: Session, _context: object) -> None:
     """Collect the audit head and counters this flush wrote (their keys are assigned now)."""
+    from caseworker.store.models import AuditEntry, ReceiptCounter
+
     flushed = None
     for row in (*session.new, *session.dirty):
         if isinstance(row, AuditEntry | ReceiptCounter):
@@ -327,3 +332,10 @@ def _note_touched(session: Session, _context: object) -> None:
 def _forget(session: Session) -> None:
     for name in ("marks_seen", "marks_flushed", "marks_read_back"):
         session.info.pop(name, None)
+
+
+def note_written(session: Session) -> None:
+    """SQL run on the session's DB-API connection (``direct.dbapi_of``) wrote audit entries or
+    counters the flush hook cannot see: read the marks back before the commit."""
+    session.info.setdefault("marks_flushed", {"audit": (0, None), "receipts": {}})
+    session.info["marks_read_back"] = True

@@ -11,7 +11,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-import uuid6
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -31,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from caseworker.dbtypes import NAMING_CONVENTION, UtcDateTime, utc_now
 from caseworker.domain.coverage import coverage_id
+from caseworker.store.rows import new_id
 
 # Partial indexes of migration 0014; the worklists' queries name the same terms literally
 # (SQLite takes a partial index only when the query's WHERE says what the index's does).
@@ -40,10 +40,6 @@ EMPLOYEE_PENSION_WHERE = (
 RECEIVING_PENSION_WHERE = (
     "line = 'pension' AND status = 'not_applicable' AND reason = 'receiving_pension'"
 )
-
-
-def new_id() -> uuid.UUID:
-    return uuid6.uuid7()
 
 
 class Base(DeclarativeBase):

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, inspect, text
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
 _ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*=\s*(None|['\"]([^'\"]+)['\"])", re.M)
@@ -46,8 +48,34 @@ def head_revision(versions_dir: Path = VERSIONS_DIR) -> str:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the open file is at (None for a file Alembic never touched)."""
+    from sqlalchemy import inspect, text
+
     # Asked first, not caught: on PostgreSQL (the county's store) a failed statement would
     # abort the caller's transaction.
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def sqlite_revision(connection: Any) -> str | None:
+    """``current_revision`` on an SQLite DB-API connection (the file before it is opened for
+    work, and the command line's quick look-up, which runs without SQLAlchemy)."""
+    if not connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone():
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def newer_schema_error(current: str | None) -> Exception | None:
+    """The refusal of a file a newer version of the program wrote, or None."""
+    from caseworker.store.connect import StoreOpenError
+
+    if current is None or current in known_revisions():
+        return None
+    return StoreOpenError(
+        "newer_schema",
+        "这个数据库由更新版本的程序写入，请先升级本程序。",
+        "This database was written by a newer version of Caseworker; upgrade the app first.",
+    )

@@ -1,26 +1,18 @@
-"""The registry search over precomputed, indexed keys (see caseworker.domain.search_keys).
-
-Every lookup is an indexed range scan (``col >= p AND col < upper(p)``), never a leading
-wildcard, so a 500,000-person registry answers in milliseconds.
-"""
+"""A person's search columns and name keys (see caseworker.domain.search_keys); the search
+itself is ``store/search_sql.py``, run on the session's connection."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, select, union
 from sqlalchemy.orm import Session
 
 from caseworker.domain.contact import phone_digits
-from caseworker.domain.search_keys import (
-    QueryPlan,
-    name_keys,
-    prefix_upper_bound,
-    query_plan,
-    reversed_key,
-)
+from caseworker.domain.search_keys import name_keys, reversed_key
+from caseworker.store.direct import dbapi_of
 from caseworker.store.models import Person, PersonSearchKey
+from caseworker.store.search_sql import person_ids
 
 
 @dataclass(frozen=True)
@@ -52,47 +44,6 @@ def index_person(session: Session, person: Person, *, is_new: bool = False) -> N
     ]
 
 
-def _in_range(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
-    return (column >= prefix) & (column < prefix_upper_bound(prefix))
-
-
-def _lookups(plan: QueryPlan, limit: int) -> list[Select[tuple[uuid.UUID]]]:
-    found: list[Select[tuple[uuid.UUID]]] = []
-    if plan.id_exact:
-        found.append(select(Person.id).where(Person.id_number == plan.id_exact))
-    if plan.id_prefix:
-        found.append(select(Person.id).where(_in_range(Person.id_number, plan.id_prefix)))
-    if plan.id_reversed_prefix:
-        found.append(
-            select(Person.id).where(_in_range(Person.id_number_reversed, plan.id_reversed_prefix))
-        )
-    if plan.phone_reversed_prefix:
-        found.append(
-            select(Person.id).where(_in_range(Person.phone_reversed, plan.phone_reversed_prefix))
-        )
-    if plan.phone_prefix:
-        found.append(select(Person.id).where(_in_range(Person.phone, plan.phone_prefix)))
-    if plan.name_key_prefix:
-        # A person has several keys (full pinyin, initials, each name part): one row each
-        # would list them once per key that matches the prefix.
-        found.append(
-            select(PersonSearchKey.person_id)
-            .where(_in_range(PersonSearchKey.key, plan.name_key_prefix))
-            .distinct()
-        )
-    # Each branch is limited on its own so a one-letter pinyin prefix stays cheap; SQLite
-    # accepts a LIMIT inside a UNION only within a subquery.
-    limited = [lookup.limit(limit).subquery() for lookup in found]
-    return [select(sub.c[0]) for sub in limited]
-
-
 def search_person_ids(session: Session, text: str, *, limit: int = 50) -> list[uuid.UUID]:
-    plan = query_plan(text)
-    if plan.is_empty:
-        return []
-    lookups = _lookups(plan, limit)
-    statement = lookups[0] if len(lookups) == 1 else union(*lookups)
-    # Once each, in the order found: the same person can match two lookups (an ID tail that
-    # is also the tail of their phone number).
-    ids = list(dict.fromkeys(session.scalars(statement)))
-    return ids[:limit]
+    """``search_sql.person_ids`` in a session's transaction."""
+    return person_ids(dbapi_of(session), text, limit=limit)

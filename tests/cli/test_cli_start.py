@@ -16,8 +16,19 @@ from caseworker.cli import COMMAND_MODULES, _command_in, _modules_for, build_par
 from tests.cli.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
-# What a quick look-up must never pay for: PDFs, HTTP, spreadsheets, migrations, Qt.
-HEAVY = ("reportlab", "httpx", "alembic", "mako", "openpyxl", "PySide6", "PIL", "segno")
+# What a quick look-up must never pay for: PDFs, HTTP, spreadsheets, migrations, Qt, and
+# SQLAlchemy (importing it alone takes longer than `find` may: see store/direct.py).
+HEAVY = (
+    "reportlab",
+    "httpx",
+    "alembic",
+    "mako",
+    "openpyxl",
+    "PySide6",
+    "PIL",
+    "segno",
+    "sqlalchemy",
+)
 LOADED = """
 import json, sys
 from caseworker.cli import main
@@ -65,14 +76,18 @@ def test_a_mistyped_command_is_refused_with_the_list_of_commands(home: Path):
     assert "'find'" in result.stderr and "'worklist'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "answer_in_stderr"),
+    [(["find", "002X"], ""), (["show", "320583198001010016"], "没有")],
+)
 def test_find_in_a_fresh_interpreter_loads_no_pdf_http_spreadsheet_or_migration_code(
-    home: Path,
+    home: Path, command: list[str], answer_in_stderr: str
 ):
     # A fresh interpreter on purpose (not the tests' fork server, which has imported it all).
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKER_")}
     environment |= {"CASEWORKER_HOME": str(home), "CASEWORKER_PASSWORD": "admin password 1"}
     result = subprocess.run(
-        [sys.executable, "-c", LOADED, "find", "002X", "--user", "admin"],
+        [sys.executable, "-c", LOADED, *command, "--user", "admin"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -83,8 +98,9 @@ def test_find_in_a_fresh_interpreter_loads_no_pdf_http_spreadsheet_or_migration_
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.splitlines()[-1])
     assert answer["code"] == 1  # it ran: an empty registry, nothing found
+    assert answer_in_stderr in result.stderr
     heavy = sorted({m for m in answer["modules"] if m.split(".")[0] in HEAVY})
-    assert not heavy, f"`caseworker find` imported {heavy}"
+    assert not heavy, f"`caseworker {command[0]}` imported {heavy}"
     other_commands = {f"caseworker.cli.{m}" for m in COMMAND_MODULES.values()} - {
         "caseworker.cli.registry"
     }
