@@ -1,12 +1,14 @@
 """The launch, from the login dialog to a usable main window (``caseworker.app`` and
 ``bench/launch_probe.py`` both go through here, so the benchmark times what the clerk gets).
 
-``preload``: the login dialog needs little, the main window every page's module (about 0.4 s
-of imports). Started as the login dialog opens, they load while the password is typed and the
-key is derived (argon2 releases the interpreter). Importing on another thread is safe:
-Python's import locks serialise it with the UI thread, and nothing here creates a widget.
+``preload``: the login needs SQLAlchemy and the models (their mappers configured), the main
+window its own module and the page the operator lands on (the other pages' modules load when
+those pages are first shown). Started as the login dialog opens, they load while the password
+is typed and the key is derived (argon2 releases the interpreter). Importing on another thread
+is safe: Python's import locks serialise it with the UI thread, and nothing here creates a
+widget.
 
-``open_main_window``: the window built and shown first, the pages' first readings after.
+``open_main_window``: the window built and shown first, the first readings after.
 """
 
 from __future__ import annotations
@@ -27,11 +29,18 @@ MAIN_WINDOW = "caseworker.ui.main_window"
 
 def preload(module: str = MAIN_WINDOW) -> threading.Thread:
     """Start importing ``module`` in a daemon thread; returns the thread (tests join it)."""
-    thread = threading.Thread(
-        target=importlib.import_module, args=(module,), name="cw-preload", daemon=True
-    )
+    thread = threading.Thread(target=_load, args=(module,), name="cw-preload", daemon=True)
     thread.start()
     return thread
+
+
+def _load(module: str) -> None:
+    # The models first, with their mappers configured (otherwise the login's first query
+    # does it, on the thread waiting for the login): the login needs them before the window.
+    from caseworker.store import models
+
+    models.configure()
+    importlib.import_module(module)
 
 
 def open_main_window(session: OpenSession, runner: TaskRunner) -> MainWindow:
