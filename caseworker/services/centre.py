@@ -1,4 +1,4 @@
-"""Setting up a centre, adding operators, and logging in (which opens the database)."""
+"""Setting up a centre, adding operators, and the database half of logging in (``open_session``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import base64
 import contextlib
 import unicodedata
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 from cryptography.hazmat.primitives import serialization
@@ -19,19 +20,14 @@ from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
-from caseworker.services.login_guard import (
-    Clock,
-    audit_failures,
-    check_not_locked,
-    forget_failures,
-    record_failure,
-    utc_now,
-)
+
+# Logging in is ``services.login`` (the key half needs no SQLAlchemy); callers reach it here too.
+from caseworker.services.login import login as login
+from caseworker.services.login_guard import audit_failures, forget_failures, record_failure
 from caseworker.store.database import Database, create_database, open_database
 from caseworker.store.keys import (
     KeyFile,
     Unlocked,
-    WrongPassword,
     new_database_key,
     new_recovery_key,
     raw_public_key,
@@ -259,21 +255,10 @@ def setup_centre(
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
 
 
-def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_now) -> OpenSession:
-    """Unlock the database key with the operator's password and open (and migrate) the store.
-
-    A failure is kept beside the key file and audited at the next successful login; after
-    five in a row that name must wait (``LoginLocked``) before the password is even tried.
-    """
-    attempted_at = now()
-    check_not_locked(paths, username, attempted_at)
-    key_file = KeyFile.load(paths.key_file)
-    try:
-        unlocked = key_file.unlock_operator(username, password)
-    except WrongPassword:
-        known = key_file.has_operator(username)
-        record_failure(paths, username, "wrong_password" if known else "unknown_user", attempted_at)
-        raise
+def open_session(
+    paths: DataPaths, username: str, key_file: KeyFile, unlocked: Unlocked, attempted_at: datetime
+) -> OpenSession:
+    """The database half of ``services.login.login``, once the key is unlocked."""
     # A damaged file or a wrong key raises here, before any file is touched; a file behind
     # its high-water marks opens restricted (``database.loss``) so the operator can be told.
     database = open_database(paths, unlocked.database_key, file_id=key_file.file_id)

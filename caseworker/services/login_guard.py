@@ -9,14 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from caseworker.paths import DataPaths
 from caseworker.services.errors import ServiceError
-from caseworker.services.journal import audit
 from caseworker.store import failed_logins
 from caseworker.store.failed_logins import FailedLogin
+
+if TYPE_CHECKING:
+    # Neither is needed before the key is unlocked (``services.login``: the launch derives
+    # the key while SQLAlchemy loads on another thread).
+    from sqlalchemy.orm import Session
 
 Clock = Callable[[], datetime]
 FAILURES_BEFORE_WAIT = 5
@@ -95,6 +98,8 @@ def record_failure(paths: DataPaths, username: str, reason: str, now: datetime) 
 
 def audit_failures(session: Session, paths: DataPaths) -> list[FailedLogin]:
     """Move the kept failures into the audit chain (in the caller's transaction)."""
+    from caseworker.services.journal import audit
+
     failures = failed_logins.load(paths.failed_logins).failures
     for failure in failures:
         audit(

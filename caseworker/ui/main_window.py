@@ -34,15 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services import coverage
 from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
-from caseworker.services.front_page import FrontPage, front_page
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.card_watcher import CardWatcher
-from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
-from caseworker.ui.drafts import DraftInfo
+from caseworker.ui.drafts import ENROLMENT, DraftInfo, DraftStore
 from caseworker.ui.i18n import (
     current_language,
     install_language,
@@ -54,10 +51,11 @@ from caseworker.ui.models.labels import role_label as role_words
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
+    from caseworker.services.front_page import FrontPage
+    from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
     from caseworker.ui.views.enrolment_form import EnrolmentForm
 
 PAGES = (
@@ -107,6 +105,11 @@ PAGE_CLASSES = {
 }
 # Pages that save (their data_changed moves the status bar and the worklists' counts).
 SAVING_PAGES = ("front_desk", "employers", "worklists", "visits", "rosters")
+
+
+def landing_module() -> str:
+    """The module of the page the window opens on (the launch loads it ahead)."""
+    return PAGE_CLASSES[PAGES[MainWindow._remembered_page()]][0]
 
 
 class _Page:
@@ -526,6 +529,8 @@ class MainWindow(QMainWindow):
         database, actor, day = self.session.database, self.session.actor, self.today()
 
         def job(control: object) -> int:
+            from caseworker.services import coverage  # not needed before the window is up
+
             if not coverage.needs_refresh(database, day):
                 return 0
             return coverage.refresh(database, actor, day)
@@ -547,9 +552,14 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         """The front page's figures, in one reading on the runner (``services.front_page``)."""
         database, actor, day = self.session.database, self.session.actor, self.today()
-        self.runner.submit(
-            lambda control: front_page(database, actor, day), on_success=self._figures_read
-        )
+
+        def job(control: object) -> FrontPage:
+            # Imported here, on the runner: the counts' queries are not needed to show the window.
+            from caseworker.services.front_page import front_page
+
+            return front_page(database, actor, day)
+
+        self.runner.submit(job, on_success=self._figures_read)
 
     def _figures_read(self, figures: FrontPage) -> None:
         self.figures = figures
@@ -681,14 +691,18 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> None:
         """This operator's drafts left by a crash, a closed window or the idle lock."""
-        session = self.session
+        paths, key = self.session.database.paths, self.session.database_key
+        username = self.session.actor.username
         self.runner.submit(
-            lambda control: EnrolmentDrafts.pending_drafts(session), on_success=self._offer
+            lambda control: DraftStore(paths, key).pending_of(ENROLMENT, username),
+            on_success=self._offer,
         )
 
     def _offer(self, drafts: list[DraftInfo]) -> None:
         if not drafts or self.is_locked:
             return
+        from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
+
         self.drafts_dialog = DraftsDialog(self.session, drafts, self)
         self.drafts_dialog.restore_requested.connect(self._restore_offered)
         self.drafts_dialog.open()
