@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
+        self._reserve_status_room()
         self.show_page(landing)
         self._show_status()
         self.store_banner.refresh()
@@ -605,6 +606,32 @@ class MainWindow(QMainWindow):
             )
         self.sync_label.setText(self._sync_age_text())
         self.network_label.setText(self._network_text())
+
+    def _reserve_status_room(self) -> None:
+        """The status labels as wide as their widest text from the start: their figures
+        arrive after the window is shown, and nothing beside them may shift when they do."""
+        widest = {
+            self.pending_label: [self.tr("待上传 %1 条").replace("%1", "000000")],
+            self.sync_label: [
+                self.tr("从未同步"),
+                self.tr("上次同步：%n 分钟前", "", 59),
+                self.tr("上次同步：%n 小时前", "", 47),
+                self.tr("上次同步：%n 天前", "", 999),
+            ],
+            self.network_label: [
+                self.tr("在线"),
+                self.tr("离线"),
+                self.tr("仅局域网"),
+                self.tr("网络状态未知"),
+            ],
+        }
+        for label, texts in widest.items():
+            label.ensurePolished()  # the style sheet's padding counts
+            width = 0
+            for text in texts:
+                label.setText(text)
+                width = max(width, label.sizeHint().width())
+            label.setMinimumWidth(width)
 
     def _sync_age_text(self) -> str:
         if self._last_sync is None:

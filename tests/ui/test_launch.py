@@ -129,3 +129,27 @@ def test_preload_imports_the_main_window_on_a_thread():
     thread = preload("caseworker.ui.main_window")
     thread.join(timeout=60)
     assert not thread.is_alive() and "caseworker.ui.main_window" in sys.modules
+
+
+def test_nothing_moves_when_the_first_figures_arrive(qtbot, centre, runner):
+    window = open_main_window(centre, runner)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    strip = window.front_desk.worklist_strip
+    assert all("…" in button.text() for button in strip.buttons.values())  # not read yet
+
+    def places() -> list[object]:
+        # The status bar's labels by where they stand to its last one (Qt adds the size grip
+        # at the right edge once events run, moving them all alike).
+        labels = (window.who_label, window.pending_label, window.sync_label, window.network_label)
+        last = window.network_label.x()
+        return [b.geometry() for b in strip.buttons.values()] + [
+            (label.x() - last, label.width()) for label in labels
+        ]
+
+    shown = places()
+    with qtbot.waitSignal(window.status_refreshed, timeout=10_000):
+        pass
+    QApplication.processEvents()  # the layouts settle on the new texts
+    assert not any("…" in button.text() for button in strip.buttons.values())
+    assert places() == shown
