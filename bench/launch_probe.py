@@ -26,7 +26,11 @@ def main() -> None:
 
     preload()  # as the app does while its login dialog is up (caseworker.app)
     from caseworker.paths import DataPaths
-    from caseworker.services.login import login  # as the login dialog does (ui/login_panel)
+
+    try:
+        from caseworker.services.login import login  # as the login dialog does (ui/login_panel)
+    except ImportError:  # a checkout from before services.login (``bench.launch --before``)
+        from caseworker.services.centre import login
     from caseworker.ui.style import apply_style
     from caseworker.ui.tasks import TaskRunner
 
