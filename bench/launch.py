@@ -8,19 +8,25 @@ one; it takes minutes, so build it once and reuse it). Each run is a fresh proce
 
 The baseline, in the same run: a bare PySide6 window, shown and painted, in a fresh process.
 ``--before DIR`` also times the probe with another checkout's code on ``PYTHONPATH`` (the
-commit before a change), interleaved with this one so both see the same machine load.
+commit before a change), interleaved with this one so both see the same machine load; the
+probe itself is always this checkout's.
 
 Figures (JSON lines through ``bench.emit``, medians of ``--runs``):
 
 - ``bare_pyside6_window``: the baseline.
-- ``launch_to_usable_window``: this checkout, with ``baseline_seconds`` and ``persons``.
+- ``launch_to_usable_window``: this checkout, with ``baseline_seconds``, ``ratio`` (to the
+  baseline) and ``persons``.
 - ``launch_to_usable_window_before``: the ``--before`` checkout, when given.
+- ``…_cpu``: the CPU seconds (all threads) each process used until its window was usable
+  (the machine is shared: CPU moves less with other load than wall time), when the probe
+  reports it (an older checkout's probe may not).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,7 +46,9 @@ window = QLabel("window")
 window.show()
 window.repaint()
 app.processEvents()
-print(f"{time.time() - float(sys.argv[1]):.4f} 1", flush=True)
+import resource
+used = resource.getrusage(resource.RUSAGE_SELF)
+print(f"{time.time() - float(sys.argv[1]):.4f} {used.ru_utime + used.ru_stime:.4f} 1", flush=True)
 """
 
 
@@ -51,8 +59,9 @@ def _bare(started: float) -> list[str]:
     return [sys.executable, "-c", BARE, str(started)]
 
 
-def timed(command: Command, code_root: Path) -> float:
-    """Seconds from just before the process is spawned to its usable window."""
+def timed(command: Command, code_root: Path) -> tuple[float, float | None]:
+    """Seconds from just before the process is spawned to its usable window, and the CPU
+    seconds it used until then (None from a probe that does not say)."""
     started = time.time()
     env = {
         **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
@@ -70,15 +79,16 @@ def timed(command: Command, code_root: Path) -> float:
         cwd=code_root,
     ).stdout.split()
     assert output[-1] == "1", "the window was not usable"
-    return float(output[-2])
+    return float(output[0]), float(output[1]) if len(output) > 2 else None
 
 
 def probe_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
     def command(started: float) -> list[str]:
+        # This checkout's probe (run as a file, so its folder, not the checkout, is first on
+        # the path) times each checkout's code the same way.
         return [
             sys.executable,
-            "-m",
-            "bench.launch_probe",
+            str(HERE / "bench" / "launch_probe.py"),
             "--started",
             str(started),
             "--data-dir",
@@ -115,21 +125,32 @@ def main() -> None:
     args = parser.parse_args()
     persons = persons_in(args.data_dir)
     probe = probe_command(args.data_dir)
-    bare, after, before = [], [], []
+    runs: dict[str, list[tuple[float, float | None]]] = {"bare": [], "after": [], "before": []}
     # Warm the file cache and compile the bytecode once, so the first run is not an outlier.
     timed(probe, HERE)
     if args.before:
         timed(probe, args.before)
     for _ in range(args.runs):
-        bare.append(timed(_bare, HERE))
-        after.append(timed(probe, HERE))
+        runs["bare"].append(timed(_bare, HERE))
+        runs["after"].append(timed(probe, HERE))
         if args.before:
-            before.append(timed(probe, args.before))
-    base = sorted(bare)[len(bare) // 2]
-    emit("bare_pyside6_window", bare, "s")
-    if before:
-        emit("launch_to_usable_window_before", before, "s", persons=persons, baseline_seconds=base)
-    emit("launch_to_usable_window", after, "s", persons=persons, baseline_seconds=base)
+            runs["before"].append(timed(probe, args.before))
+    base = statistics.median(wall for wall, _cpu in runs["bare"])
+    for key, name in (
+        ("bare", "bare_pyside6_window"),
+        ("before", "launch_to_usable_window_before"),
+        ("after", "launch_to_usable_window"),
+    ):
+        if not runs[key]:
+            continue
+        walls = [wall for wall, _cpu in runs[key]]
+        extra = {} if key == "bare" else {"persons": persons, "baseline_seconds": round(base, 3)}
+        if key != "bare":
+            extra["ratio"] = round(statistics.median(walls) / base, 2)
+        emit(name, walls, "s", **extra)
+        cpus = [cpu for _wall, cpu in runs[key] if cpu is not None]
+        if cpus:
+            emit(f"{name}_cpu", cpus, "s")
 
 
 if __name__ == "__main__":

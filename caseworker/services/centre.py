@@ -1,4 +1,4 @@
-"""Setting up a centre, adding operators, and logging in (which opens the database)."""
+"""Setting up a centre, adding operators, and the database half of logging in (``login_unlocked``)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from caseworker.services.actor import Actor, Permission, Role
 from caseworker.services.agency import check_agency_role, clean_agency
 from caseworker.services.errors import NotFound, ServiceError, ValidationFailed
 from caseworker.services.journal import audit, next_audit_seq, record_operator_key
-from caseworker.services.login_guard import Clock, unlock, utc_now
+
+# Logging in is ``services.login`` (the key half needs no SQLAlchemy); callers reach it here too.
+from caseworker.services.login import login as login
 from caseworker.services.sign_in import actor_of, b64, complete_login
 from caseworker.store.database import Database, create_database, open_database
 from caseworker.store.direct import dbapi_of
@@ -228,18 +230,6 @@ def setup_centre(
             },
         )
     return SetupResult(OpenSession(database, actor, database_key, key_file), recovery_key)
-
-
-def login(paths: DataPaths, username: str, password: str, *, now: Clock = utc_now) -> OpenSession:
-    """Unlock the database key with the operator's password and open (and migrate) the store.
-
-    A failure is kept beside the key file and audited at the next successful login; after
-    five in a row that name must wait (``LoginLocked``) before the password is even tried.
-    The login's own writes are ``sign_in.sign_in``, shared with the command line's quick path.
-    """
-    attempted_at = now()
-    key_file, unlocked = unlock(paths, username, password, attempted_at)
-    return login_unlocked(paths, username, attempted_at, key_file, unlocked)
 
 
 def login_unlocked(

@@ -244,19 +244,24 @@ def review_items(
 
 def returned_to(database: Database, actor: Actor) -> list[ReviewItem]:
     """What a supervisor sent back to this operator and they have not corrected yet."""
-    actor.require(Permission.VIEW)
     with database.reading() as session:
-        pairs = session.execute(
-            select(OutboxEntry, OutboxReview)
-            .join(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
-            .where(
-                OutboxReview.state == RETURNED,
-                OutboxEntry.operator_id == actor.operator_id,
-                OutboxEntry.sync_state == "pending",
-            )
-            .order_by(OutboxEntry.seq)
-        ).all()
-        return [item for item in _items(session, list(pairs)) if item.state == RETURNED]
+        return returned_in(session, actor)
+
+
+def returned_in(session: Session, actor: Actor) -> list[ReviewItem]:
+    """``returned_to`` inside a caller's transaction (the front page's figures)."""
+    actor.require(Permission.VIEW)
+    pairs = session.execute(
+        select(OutboxEntry, OutboxReview)
+        .join(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
+        .where(
+            OutboxReview.state == RETURNED,
+            OutboxEntry.operator_id == actor.operator_id,
+            OutboxEntry.sync_state == "pending",
+        )
+        .order_by(OutboxEntry.seq)
+    ).all()
+    return [item for item in _items(session, list(pairs)) if item.state == RETURNED]
 
 
 def operators(database: Database) -> list[tuple[uuid.UUID, str]]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.coverage import STATUSES, line_codes
@@ -225,21 +226,26 @@ def _stamp(session, ctx: Context, database: Database) -> tuple[object, ...]:
 
 def counts(database: Database, actor: Actor, day: date) -> dict[str, int]:
     """How many rows each list holds today, in ``KINDS`` order: the front page's figures."""
+    with database.reading() as session:
+        return counts_in(session, database, actor, day)
+
+
+def counts_in(session: Session, database: Database, actor: Actor, day: date) -> dict[str, int]:
+    """``counts`` inside a caller's transaction (the front page's figures)."""
     actor.require(Permission.VIEW)
     ctx = context(actor, day)
-    with database.reading() as session:
-        stamp = _stamp(session, ctx, database)
-        queried = _remembered.get(stamp)
-        if queried is None:
-            queried = {kind: _count(session, kind, ctx, WorklistSpec(kind)) for kind in _QUERIED}
-            _remembered.clear()  # one store and day at a time
-            _remembered[stamp] = queried
-        return {
-            kind.code: queried[kind.code]
-            if kind.code in queried
-            else _count(session, kind.code, ctx, WorklistSpec(kind.code))
-            for kind in KINDS
-        }
+    stamp = _stamp(session, ctx, database)
+    queried = _remembered.get(stamp)
+    if queried is None:
+        queried = {kind: _count(session, kind, ctx, WorklistSpec(kind)) for kind in _QUERIED}
+        _remembered.clear()  # one store and day at a time
+        _remembered[stamp] = queried
+    return {
+        kind.code: queried[kind.code]
+        if kind.code in queried
+        else _count(session, kind.code, ctx, WorklistSpec(kind.code))
+        for kind in KINDS
+    }
 
 
 def count(database: Database, actor: Actor, spec: WorklistSpec, day: date) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Uuid,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, relationship
 
 from caseworker.dbtypes import NAMING_CONVENTION, UtcDateTime, utc_now
 from caseworker.domain.coverage import coverage_id
@@ -790,3 +790,9 @@ class ImportHousehold(Base):
 # Employment spells and base declarations live in their own module (this one is long enough);
 # imported here so every user of the models has them on the same metadata.
 from caseworker.store.employment_models import BaseDeclaration, Employment  # noqa: E402, F401
+
+
+def configure() -> None:
+    """Set up every mapper now rather than at the first query, which is the login's, on
+    the thread that is waiting for it: the launch calls this on its preload thread."""
+    configure_mappers()

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from caseworker.paths import DataPaths
 
 FORMAT_VERSION = 1
+ENROLMENT = "enrolment"  # the kind of the enrolment form's drafts
 SUFFIX = ".draft"
 _HKDF_INFO = b"caseworker/drafts/v1"
 _NONCE_BYTES = 12
@@ -127,6 +128,12 @@ class DraftStore:
             operator=document["operator"],
             summary=document["summary"],
         )
+
+    def pending_of(self, kind: str, operator: str) -> list[DraftInfo]:
+        """One operator's drafts of one kind, newest first (every operator's drafts share the
+        centre's key: the name tells them apart)."""
+        mine = operator.casefold()
+        return [d for d in self.pending(kind) if d.operator.casefold() == mine]
 
     def pending(self, kind: str | None = None) -> list[DraftInfo]:
         """Readable drafts, newest first. Unreadable files are skipped, not deleted: they may

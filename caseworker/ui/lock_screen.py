@@ -16,7 +16,6 @@ from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.ui.i18n import with_note
-from caseworker.ui.login_panel import LoginPanel
 from caseworker.ui.tasks import TaskRunner
 
 _INPUT_EVENTS = {
@@ -101,6 +100,8 @@ class LockScreen(QWidget):
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.centre = QLabel(with_note(actor.centre_name, actor.centre_code))
         self.centre.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        from caseworker.ui.login_panel import LoginPanel  # the login dialog has it loaded
+
         self.panel = LoginPanel(
             paths, runner, clock=clock, username=actor.username, button_text=self.tr("解锁")
         )

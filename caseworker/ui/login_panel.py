@@ -15,8 +15,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession, login
+from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
+from caseworker.services.login import login
 from caseworker.services.login_guard import Clock, locked_until, seconds_left, utc_now
 from caseworker.store.engine import StoreOpenError
 from caseworker.store.keys import KeyFileError

@@ -1,13 +1,22 @@
 """The main window: navigation between the pages, shortcuts, status bar, remembered layout.
 
-Pages are built by ``_build_pages`` and rebuilt whole when the language changes, so every
-string switches at once without each widget having to retranslate itself.
+Each page is built (and its module imported) the first time it is shown or reached from
+elsewhere (``page``): the launch builds the page the operator lands on and nothing else.
+Until then its place in the stack holds an empty widget. Pages are thrown away and built
+again as needed when the language changes, so every string switches at once without each
+widget having to retranslate itself.
+
+The first screen's figures (pending uploads, last sync, the worklists' counts, what was sent
+back) come from one reading, ``services.front_page``, at launch, after each save and every
+minute; a page built later starts from the latest figures and reads its own on first show.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,15 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseworker.services import coverage
 from caseworker.services.actor import ROLE_LABELS, Permission, Role
 from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
-from caseworker.services.registry import pending_upload_count
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.card_watcher import CardWatcher
-from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
-from caseworker.ui.drafts import DraftInfo
+from caseworker.ui.drafts import ENROLMENT, DraftInfo, DraftStore
 from caseworker.ui.i18n import (
     current_language,
     install_language,
@@ -45,20 +51,12 @@ from caseworker.ui.models.labels import role_label as role_words
 from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.views.audit_view import AuditView
-from caseworker.ui.views.employers_view import EmployersPage
-from caseworker.ui.views.field_visit_view import FieldVisitPage
-from caseworker.ui.views.front_desk import FrontDeskPage
-from caseworker.ui.views.operators_view import OperatorsPage
-from caseworker.ui.views.payments_view import PaymentsPage
-from caseworker.ui.views.reports_view import ReportsPage
-from caseworker.ui.views.review_view import ReviewPage
-from caseworker.ui.views.rosters_view import RostersPage
-from caseworker.ui.views.settings_view import SettingsPage
-from caseworker.ui.views.sync_view import SyncView
-from caseworker.ui.views.worklists_view import WorklistsPage
-from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 from caseworker.ui.widgets.store_banner import StoreBanner
+
+if TYPE_CHECKING:
+    from caseworker.services.front_page import FrontPage
+    from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
+    from caseworker.ui.views.enrolment_form import EnrolmentForm
 
 PAGES = (
     "front_desk",
@@ -90,6 +88,38 @@ PAGE_SHORTCUTS = {
     "rosters": "Ctrl+Shift+I",
 }
 STATUS_REFRESH_MS = 60_000
+# Each page's class, by module (imported when the page is first built) and name.
+PAGE_CLASSES = {
+    "front_desk": ("caseworker.ui.views.front_desk", "FrontDeskPage"),
+    "employers": ("caseworker.ui.views.employers_view", "EmployersPage"),
+    "payments": ("caseworker.ui.views.payments_view", "PaymentsPage"),
+    "sync": ("caseworker.ui.views.sync_view", "SyncView"),
+    "reports": ("caseworker.ui.views.reports_view", "ReportsPage"),
+    "settings": ("caseworker.ui.views.settings_view", "SettingsPage"),
+    "review": ("caseworker.ui.views.review_view", "ReviewPage"),
+    "audit": ("caseworker.ui.views.audit_view", "AuditView"),
+    "operators": ("caseworker.ui.views.operators_view", "OperatorsPage"),
+    "worklists": ("caseworker.ui.views.worklists_view", "WorklistsPage"),
+    "visits": ("caseworker.ui.views.field_visit_view", "FieldVisitPage"),
+    "rosters": ("caseworker.ui.views.rosters_view", "RostersPage"),
+}
+# Pages that save (their data_changed moves the status bar and the worklists' counts).
+SAVING_PAGES = ("front_desk", "employers", "worklists", "visits", "rosters")
+
+
+def landing_module() -> str:
+    """The module of the page the window opens on (the launch loads it ahead)."""
+    return PAGE_CLASSES[PAGES[MainWindow._remembered_page()]][0]
+
+
+class _Page:
+    """A page reached as an attribute (``window.employers``): built the first time."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None) -> Any:
+        return self if window is None else window.page(self.name)
 
 
 class MainWindow(QMainWindow):
@@ -99,6 +129,20 @@ class MainWindow(QMainWindow):
     drafts_offered = Signal()  # the operator's drafts are on screen to restore or discard
     unlocked = Signal()
     coverage_refreshed = Signal(int)  # statuses that ran out or were unseen, looked at again
+    page_built = Signal(str)  # the page's name: built on its first showing (or first use)
+
+    front_desk = _Page("front_desk")
+    employers = _Page("employers")
+    payments = _Page("payments")
+    sync_page = _Page("sync")
+    reports = _Page("reports")
+    settings_page = _Page("settings")
+    review_page = _Page("review")
+    audit_page = _Page("audit")
+    operators_page = _Page("operators")
+    worklists = _Page("worklists")
+    visits_page = _Page("visits")
+    rosters = _Page("rosters")
 
     def __init__(
         self,
@@ -119,6 +163,8 @@ class MainWindow(QMainWindow):
         self._restoring = True  # page changes while building are not the clerk's choice
         self._last_sync: datetime | None = None
         self.pending_uploads: int | None = None
+        self.figures: FrontPage | None = None  # the latest front-page reading
+        self._built: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -144,7 +190,6 @@ class MainWindow(QMainWindow):
         self.screens.setObjectName("screens")
         self.screens.addWidget(frame)
         self.setCentralWidget(self.screens)
-        self.session_lock = SessionLock(self, clock)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.who_label = QLabel()
@@ -162,11 +207,14 @@ class MainWindow(QMainWindow):
 
         # The desk's ID card reader: one poller for the window's life, pages attach to it.
         self.card_watcher = CardWatcher(self)
-        self._build()
+        self._build(self._remembered_page())
         self.card_watcher.start_from_preferences()
         self.resize(QSize(1180, 760))
-        self.restore_layout()
+        self._restore_geometry()
         self._restoring = False
+        # Made once the pages are built: its application-wide event filter (the idle time)
+        # would otherwise be called for each of the thousands of events the building makes.
+        self.session_lock = SessionLock(self, clock)
         self._may_close = False  # set once unsaved input has been asked about
         self.drafts_dialog: DraftsDialog | None = None
 
@@ -174,82 +222,94 @@ class MainWindow(QMainWindow):
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
         self.status_timer.start()
-        # The pending count comes with the Sync page's first reading (status_changed): the
-        # outbox is the largest table, counted once at launch, not once per place it shows.
-        self.worklists.refresh_counts()
+        self.refresh_status()  # the first screen's figures, in one reading
         self.refresh_coverage()
         self.offer_drafts()
 
     # -- building (and rebuilding on a language change) --------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, landing: int) -> None:
+        """Every page thrown away; the one at ``landing`` (or the first the operator may see)
+        built and shown, the others when first shown."""
         self._build_pages()
         self._build_actions()
-        self._retranslate_frame()
+        self._retranslate_frame(landing)
 
     def _build_pages(self) -> None:
         while self.stack.count():
             page = self.stack.widget(0)
             self.stack.removeWidget(page)
             page.deleteLater()
-        session, runner = self.session, self.runner
-        self.front_desk = FrontDeskPage(session, runner)
-        self.employers = EmployersPage(session, runner)
-        self.payments = PaymentsPage(session, runner)
-        self.sync_page = SyncView(session, runner)
-        self.reports = ReportsPage(session, runner)
-        self.settings_page = SettingsPage(session, runner)
-        self.review_page = ReviewPage(session, runner)
-        self.review_page.changed.connect(self.refresh_status)
-        self.audit_page = AuditView(session, runner)
-        self.operators_page = OperatorsPage(session, runner, clock=self.clock)
-        self.visits_page = FieldVisitPage(session, runner)
-        self.worklists = WorklistsPage(session, runner)
-        self.rosters = RostersPage(session, runner)
-        for page, name in zip(self._pages(), PAGES, strict=True):
-            if not page.objectName():
-                page.setObjectName(f"page_{name}")
-            self.stack.addWidget(page)
-        # Something was saved: the status bar and the worklists' counts follow; an open list
-        # reloads (in place) when next looked at.
-        for page in (
-            self.front_desk,
-            self.employers,
-            self.worklists,
-            self.visits_page,
-            self.rosters,
-        ):
-            page.data_changed.connect(self.worklists.mark_stale)
-            page.data_changed.connect(self.refresh_status)
-        self.worklists.counts_loaded.connect(self.front_desk.worklist_strip.show_counts)
-        self.worklists.edit_person.connect(self._edit_person)
-        self.worklists.trip_requested.connect(self.plan_trip_from_spec)
-        self.front_desk.worklist_strip.chosen.connect(
-            lambda kind: self.show_worklist(WorklistSpec(kind))
-        )
-        self.employers.open_person.connect(self.open_person)
-        self.employers.enrol_employee.connect(self._enrol_for_employer)
-        self.settings_page.language_chosen.connect(self.apply_language)
-        self.front_desk.attach_card_reader(self.card_watcher)
-        self.settings_page.card_reader.attach(self.card_watcher)
-        self.reports.worklist_requested.connect(self.show_worklist)
-        self.sync_page.status_changed.connect(self._sync_status)  # it reads once when built
+        self._built = {}
+        for name in PAGES:
+            placeholder = QWidget()
+            placeholder.setObjectName(f"page_{name}_unbuilt")
+            self.stack.addWidget(placeholder)
 
-    def _pages(self) -> list[QWidget]:
-        return [
-            self.front_desk,
-            self.employers,
-            self.payments,
-            self.sync_page,
-            self.reports,
-            self.settings_page,
-            self.review_page,
-            self.audit_page,
-            self.operators_page,
-            self.worklists,
-            self.visits_page,
-            self.rosters,
-        ]
+    def page(self, name: str) -> QWidget:
+        """The page ``name``, built the first time it is asked for: shown, reached by its
+        shortcut, or opened from another page."""
+        page = self._built.get(name)
+        if page is not None:
+            return page
+        module, class_name = PAGE_CLASSES[name]
+        page_class = getattr(importlib.import_module(module), class_name)
+        if name == "front_desk":
+            page = page_class(self.session, self.runner, fed=True)
+        elif name == "operators":
+            page = page_class(self.session, self.runner, clock=self.clock)
+        else:
+            page = page_class(self.session, self.runner)
+        if not page.objectName():
+            page.setObjectName(f"page_{name}")
+        self._built[name] = page
+        # In the placeholder's place; the stack's current page stays what it was.
+        position = PAGES.index(name)
+        current = self.stack.currentIndex()
+        placeholder = self.stack.widget(position)
+        self.stack.insertWidget(position, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self._connect(name, page)
+        self.page_built.emit(name)
+        return page
+
+    def built_page(self, name: str) -> QWidget | None:
+        """The page if it has been built (nothing is built by asking)."""
+        return self._built.get(name)
+
+    def _connect(self, name: str, page: Any) -> None:
+        """A new page's links to the window (and through it to the other pages)."""
+        if name in SAVING_PAGES:
+            # Something was saved: the status bar and the worklists' counts follow; an open
+            # list reloads (in place) when next looked at.
+            page.data_changed.connect(self._data_changed)
+        if name == "front_desk":
+            page.worklist_strip.chosen.connect(lambda kind: self.show_worklist(WorklistSpec(kind)))
+            page.attach_card_reader(self.card_watcher)
+            if self.figures is not None:
+                page.show_front_page(self.figures)
+            if not self._restoring:
+                self.refresh_status()  # what was sent back may have changed since the launch
+        elif name == "worklists":
+            page.counts_loaded.connect(self._worklist_counts)
+            page.edit_person.connect(self._edit_person)
+            page.trip_requested.connect(self.plan_trip_from_spec)
+        elif name == "employers":
+            page.open_person.connect(self.open_person)
+            page.enrol_employee.connect(self._enrol_for_employer)
+            # The page's own button has the same shortcut; one owner avoids an ambiguous key.
+            page.register_button.setShortcut(QKeySequence())
+        elif name == "settings":
+            page.language_chosen.connect(self.apply_language)
+            page.card_reader.attach(self.card_watcher)
+        elif name == "reports":
+            page.worklist_requested.connect(self.show_worklist)
+        elif name == "sync":
+            page.status_changed.connect(self._sync_status)  # it reads once when built
+        elif name == "review":
+            page.changed.connect(self.refresh_status)
 
     def _page_titles(self) -> list[str]:
         return [
@@ -289,8 +349,6 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         pages.addSeparator()
         self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
-        # The page's own button has the same shortcut; one owner avoids an ambiguous key.
-        self.employers.register_button.setShortcut(QKeySequence())
 
     def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
@@ -301,7 +359,7 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _retranslate_frame(self) -> None:
+    def _retranslate_frame(self, landing: int) -> None:
         actor = self.session.actor
         role = self.role_label(actor.role)
         self.setWindowTitle(
@@ -316,7 +374,6 @@ class MainWindow(QMainWindow):
             f"{with_note(actor.centre_name, actor.centre_code)} | "
             f"{with_note(actor.display_name, who)}"
         )
-        row = max(0, self.nav.currentRow())
         self.nav.blockSignals(True)
         self.nav.clear()
         for position, title in enumerate(self._page_titles()):
@@ -326,7 +383,8 @@ class MainWindow(QMainWindow):
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
-        self.show_page(row)
+        self._reserve_status_room()
+        self.show_page(landing)
         self._show_status()
         self.store_banner.refresh()
 
@@ -338,7 +396,11 @@ class MainWindow(QMainWindow):
         so unsaved enrolment input asks first; a draft kept comes back in the new form."""
         if code == current_language():
             return
-        self.front_desk.leave_form(lambda draft: self._switch_language(code, draft))
+        desk = self.built_page("front_desk")
+        if desk is None:
+            self._switch_language(code, None)
+        else:
+            desk.leave_form(lambda draft: self._switch_language(code, draft))  # type: ignore[attr-defined]
 
     def _switch_language(self, code: str, draft: object) -> None:
         app = QApplication.instance()
@@ -346,9 +408,9 @@ class MainWindow(QMainWindow):
         install_language(app, code)
         save_language(code)
         page = self.stack.currentIndex()
-        query = self.front_desk.search.search_box.text()
-        self._build()
-        self.show_page(page)
+        desk: Any = self.built_page("front_desk")
+        query = desk.search.search_box.text() if desk is not None else ""
+        self._build(page)
         if query:
             self.front_desk.search.search_box.setText(query)
         if draft is not None:
@@ -373,23 +435,26 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, position: int) -> None:
         if position < 0:
             return
+        name = PAGES[position]
+        page: Any = self.page(name)  # built on its first showing
         self.stack.setCurrentIndex(position)
-        page = self.stack.currentWidget()
-        if page is self.employers and not self.employers.model.ids:
-            self.employers.refresh()
-        elif page is self.payments:
-            self.payments.refresh()
-        elif page is self.audit_page and not self.audit_page.model.rows:
-            self.audit_page.refresh()
-        elif page is self.review_page:
-            self.review_page.refresh()
-        elif page is self.operators_page:
-            self.operators_page.refresh()
-        elif page is self.worklists and self.worklists.needs_loading:
-            self.worklists.refresh()
+        if self._reads_on_showing(name, page):
+            page.refresh()
         page.setFocus()
         if not self._restoring:
             WINDOW_PAGE.put(PAGES[position])
+
+    @staticmethod
+    def _reads_on_showing(name: str, page: Any) -> bool:
+        """Pages whose figures move while they are away read again when shown; lists that
+        keep their place read once (their own refresh, or F5, reads again)."""
+        if name in ("payments", "review", "operators"):
+            return True
+        if name == "employers":
+            return not page.model.ids
+        if name == "audit":
+            return not page.model.rows
+        return name == "worklists" and page.needs_loading
 
     def current_page_name(self) -> str:
         return PAGES[self.stack.currentIndex()]
@@ -406,6 +471,12 @@ class MainWindow(QMainWindow):
     @property
     def search_box(self) -> QLineEdit:
         return self.front_desk.search.search_box
+
+    @property
+    def enrolment_form(self) -> EnrolmentForm | None:
+        """The front desk's enrolment form, if it was ever opened (nothing is built)."""
+        desk: Any = self.built_page("front_desk")
+        return None if desk is None else desk.form
 
     def focus_search(self) -> None:
         self.show_page(PAGES.index("front_desk"))
@@ -459,6 +530,8 @@ class MainWindow(QMainWindow):
         database, actor, day = self.session.database, self.session.actor, self.today()
 
         def job(control: object) -> int:
+            from caseworker.services import coverage  # not needed before the window is up
+
             if not coverage.needs_refresh(database, day):
                 return 0
             return coverage.refresh(database, actor, day)
@@ -478,16 +551,41 @@ class MainWindow(QMainWindow):
     # -- status bar -----------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        database = self.session.database
-        self.runner.submit(
-            lambda control: pending_upload_count(database), on_success=self._pending_counted
-        )
-        self.worklists.refresh_counts()
+        """The front page's figures, in one reading on the runner (``services.front_page``)."""
+        database, actor, day = self.session.database, self.session.actor, self.today()
 
-    def _pending_counted(self, count: int) -> None:
-        self.pending_uploads = count
+        def job(control: object) -> FrontPage:
+            # Imported here, on the runner: the counts' queries are not needed to show the window.
+            from caseworker.services.front_page import front_page
+
+            return front_page(database, actor, day)
+
+        self.runner.submit(job, on_success=self._figures_read)
+
+    def _figures_read(self, figures: FrontPage) -> None:
+        self.figures = figures
+        self.pending_uploads = figures.pending_uploads
+        self._last_sync = figures.last_sync
         self._show_status()
+        desk: Any = self.built_page("front_desk")
+        if desk is not None:
+            desk.show_front_page(figures)
+        worklists: Any = self.built_page("worklists")
+        if worklists is not None:
+            worklists.show_counts(figures.worklist_counts)
         self.status_refreshed.emit()
+
+    def _worklist_counts(self, figures: dict[str, int]) -> None:
+        """The worklists page read its counts: the front desk's strip shows the same."""
+        desk: Any = self.built_page("front_desk")
+        if desk is not None:
+            desk.worklist_strip.show_counts(figures)
+
+    def _data_changed(self) -> None:
+        worklists: Any = self.built_page("worklists")
+        if worklists is not None:
+            worklists.mark_stale()  # an unbuilt page reads fresh when first shown anyway
+        self.refresh_status()
 
     def set_last_sync(self, when: datetime | None) -> None:
         """The time of the last successful sync (UTC)."""
@@ -508,6 +606,32 @@ class MainWindow(QMainWindow):
             )
         self.sync_label.setText(self._sync_age_text())
         self.network_label.setText(self._network_text())
+
+    def _reserve_status_room(self) -> None:
+        """The status labels as wide as their widest text from the start: their figures
+        arrive after the window is shown, and nothing beside them may shift when they do."""
+        widest = {
+            self.pending_label: [self.tr("待上传 %1 条").replace("%1", "000000")],
+            self.sync_label: [
+                self.tr("从未同步"),
+                self.tr("上次同步：%n 分钟前", "", 59),
+                self.tr("上次同步：%n 小时前", "", 47),
+                self.tr("上次同步：%n 天前", "", 999),
+            ],
+            self.network_label: [
+                self.tr("在线"),
+                self.tr("离线"),
+                self.tr("仅局域网"),
+                self.tr("网络状态未知"),
+            ],
+        }
+        for label, texts in widest.items():
+            label.ensurePolished()  # the style sheet's padding counts
+            width = 0
+            for text in texts:
+                label.setText(text)
+                width = max(width, label.sizeHint().width())
+            label.setMinimumWidth(width)
 
     def _sync_age_text(self) -> str:
         if self._last_sync is None:
@@ -545,14 +669,21 @@ class MainWindow(QMainWindow):
     # -- remembered layout ----------------------------------------------------------------------
 
     def restore_layout(self) -> None:
+        self._restore_geometry()
+        self.show_page(self._remembered_page())
+
+    def _restore_geometry(self) -> None:
         geometry = WINDOW_GEOMETRY.get()
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
         state = WINDOW_STATE.get()
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+
+    @staticmethod
+    def _remembered_page() -> int:
         page = str(WINDOW_PAGE.get() or PAGES[0])
-        self.show_page(PAGES.index(page) if page in PAGES else 0)
+        return PAGES.index(page) if page in PAGES else 0
 
     def save_layout(self) -> None:
         WINDOW_GEOMETRY.put(self.saveGeometry())
@@ -572,8 +703,10 @@ class MainWindow(QMainWindow):
         """Another operator logged in at the lock screen: a clean window for them."""
         self.session = session
         self.store_banner.session = session
-        self._build()
-        self.show_page(0)
+        self.figures = None  # the first operator's; the unlock reads the new one's
+        self._restoring = True  # not the new operator's choice of page
+        self._build(0)
+        self._restoring = False
         self.refresh_coverage()
         self.offer_drafts()
 
@@ -585,14 +718,18 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> None:
         """This operator's drafts left by a crash, a closed window or the idle lock."""
-        session = self.session
+        paths, key = self.session.database.paths, self.session.database_key
+        username = self.session.actor.username
         self.runner.submit(
-            lambda control: EnrolmentDrafts.pending_drafts(session), on_success=self._offer
+            lambda control: DraftStore(paths, key).pending_of(ENROLMENT, username),
+            on_success=self._offer,
         )
 
     def _offer(self, drafts: list[DraftInfo]) -> None:
         if not drafts or self.is_locked:
             return
+        from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
+
         self.drafts_dialog = DraftsDialog(self.session, drafts, self)
         self.drafts_dialog.restore_requested.connect(self._restore_offered)
         self.drafts_dialog.open()
@@ -603,7 +740,7 @@ class MainWindow(QMainWindow):
         self.front_desk.restore_draft(draft_id)  # type: ignore[arg-type]
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        form = self.front_desk.form
+        form = self.enrolment_form
         if not self._may_close and not self.is_locked and form is not None and form.is_dirty():
             event.ignore()  # unsaved enrolment input asks first; the answer closes again
             form.leave(self._close_after_asking)

@@ -96,7 +96,7 @@ class SessionLock(QObject):
         window.runner.when_idle(self._close_store)
 
     def _close_store(self) -> None:
-        form = self.window.front_desk.form
+        form = self.window.enrolment_form
         if form is not None:
             form.lock_drafts()  # under the operator who locked: it stays theirs
         self.window.session.lock()
@@ -116,7 +116,7 @@ class SessionLock(QObject):
         same = session.actor.operator_id == window.session.actor.operator_id
         if same:
             window.session.resume(session)
-            form = window.front_desk.form
+            form = window.enrolment_form
             if form is not None:
                 form.unlock_drafts()
         else:

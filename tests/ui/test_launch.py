@@ -4,13 +4,15 @@ reading while the pages are built; the readings follow once the window is up. No
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from caseworker.ui.launch import open_main_window, preload
+from caseworker.ui.launch import SOON, open_main_window, preload
+from tests.conftest import ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +32,72 @@ def test_the_main_window_imports_neither_alembic_nor_the_sync_client_nor_reportl
         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip() == "[]"
+
+
+LAUNCH = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from caseworker.ui.launch import open_main_window, preload
+preload().join()  # as at the desk, where it is done while the password is typed
+from caseworker.services.login import login
+from caseworker.ui.tasks import TaskRunner
+app = QApplication([])
+runner = TaskRunner()
+session = login(__import__("caseworker.paths").paths.DataPaths(Path(sys.argv[1])), "admin", sys.argv[2])
+window = open_main_window(session, runner)
+shown = sorted(sys.modules)  # before the event loop runs: what showing the window needed
+window.repaint()
+app.processEvents()
+print(json.dumps({
+    "usable": window.isVisible() and window.search_box.isEnabled(),
+    "built": [name for name in __import__("caseworker.ui.main_window").ui.main_window.PAGES
+              if window.built_page(name) is not None],
+    "loaded": shown,
+}))
+window.close()
+runner.shutdown()
+session.close()
+"""
+
+
+def test_the_key_half_of_logging_in_loads_no_sqlalchemy():
+    """What lets the launch derive the key while SQLAlchemy and the models load."""
+    probe = (
+        "import sys, caseworker.services.login;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy'"
+        " or m in ('caseworker.store.models', 'caseworker.services.centre')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_launch_builds_only_the_landing_page_and_loads_no_other_page(centre):
+    """A fresh process logs in and opens the window as the app does: the front desk is the
+    only page built; no other page's module, nor the person view, the enrolment form or the
+    charts, is loaded to show it."""
+    centre.close()  # the store is the subprocess's now
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCH, str(centre.database.paths.root), ADMIN_PASSWORD],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "CASEWORKER_HOME": str(centre.database.paths.root),
+            "XDG_CONFIG_HOME": str(centre.database.paths.root / "config"),  # preferences
+        },
+    )
+    launched = json.loads(result.stdout.strip().splitlines()[-1])
+    assert launched["usable"] and launched["built"] == ["front_desk"]
+    views = {m for m in launched["loaded"] if m.startswith("caseworker.ui.views.")}
+    assert views == {"caseworker.ui.views.front_desk", "caseworker.ui.views.search_view"}
+    for module in (*SOON, "matplotlib", "PySide6.QtCharts", "caseworker.ui.dialogs.drafts_dialog"):
+        assert module not in launched["loaded"]
 
 
 def test_held_jobs_wait_for_release_and_then_run_in_order(qtbot, runner):
@@ -61,3 +129,27 @@ def test_preload_imports_the_main_window_on_a_thread():
     thread = preload("caseworker.ui.main_window")
     thread.join(timeout=60)
     assert not thread.is_alive() and "caseworker.ui.main_window" in sys.modules
+
+
+def test_nothing_moves_when_the_first_figures_arrive(qtbot, centre, runner):
+    window = open_main_window(centre, runner)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    strip = window.front_desk.worklist_strip
+    assert all("…" in button.text() for button in strip.buttons.values())  # not read yet
+
+    def places() -> list[object]:
+        # The status bar's labels by where they stand to its last one (Qt adds the size grip
+        # at the right edge once events run, moving them all alike).
+        labels = (window.who_label, window.pending_label, window.sync_label, window.network_label)
+        last = window.network_label.x()
+        return [b.geometry() for b in strip.buttons.values()] + [
+            (label.x() - last, label.width()) for label in labels
+        ]
+
+    shown = places()
+    with qtbot.waitSignal(window.status_refreshed, timeout=10_000):
+        pass
+    QApplication.processEvents()  # the layouts settle on the new texts
+    assert not any("…" in button.text() for button in strip.buttons.values())
+    assert places() == shown

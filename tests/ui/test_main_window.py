@@ -147,6 +147,8 @@ def test_sync_page_is_the_sync_view_and_feeds_the_status_bar(qtbot, clerk, runne
 
 def test_every_input_has_an_object_name_and_an_accessible_name(qtbot, clerk, runner):
     window = open_window(qtbot, clerk, runner)
+    for name in PAGES:
+        window.page(name)  # pages not shown yet count too: built here
     window.front_desk.person.show()  # hidden pages count too
     inputs = [
         widget
@@ -173,3 +175,73 @@ def _inside_other_modules(widget: QWidget) -> bool:
             return True
         parent = parent.parentWidget()
     return False
+
+
+def built(window: MainWindow) -> list[str]:
+    return [name for name in PAGES if window.built_page(name) is not None]
+
+
+def test_a_page_is_built_when_first_reached_by_its_key_and_refreshes_after_a_write(
+    qtbot, clerk, runner
+):
+    result = enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(),
+        [EnrolmentChoice("resident_medical"), EnrolmentChoice("resident_pension", tier_fen=50_000)],
+        today=date.today(),
+    )
+    record_payment(
+        clerk.database, clerk.actor, person_id=result.person_id, scheme="resident_medical"
+    )
+    window = open_window(qtbot, clerk, runner)
+    assert built(window) == ["front_desk"]  # the launch built the landing page only
+    assert window.stack.widget(PAGES.index("payments")).objectName() == "page_payments_unbuilt"
+    with qtbot.waitSignal(window.page_built) as building:
+        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert building.args == ["payments"] and built(window) == ["front_desk", "payments"]
+    payments = window.built_page("payments")
+    assert window.stack.currentWidget() is payments and window.nav.currentRow() == 2
+    qtbot.waitUntil(lambda: payments.model.rowCount() == 1, timeout=10_000)
+    # Written elsewhere (another desk, the command line): F5 reads again, as on any page.
+    record_payment(
+        clerk.database, clerk.actor, person_id=result.person_id, scheme="resident_pension"
+    )
+    with qtbot.waitSignal(payments.loaded, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert payments.model.rowCount() == 2
+    assert "共 2 笔" in payments.summary.text()
+    # Shown again, nothing is built twice.
+    window.show_page(0)
+    window.show_page(PAGES.index("payments"))
+    assert window.built_page("payments") is payments and window.stack.count() == len(PAGES)
+
+
+def test_a_save_before_a_page_is_built_is_not_lost(qtbot, clerk, runner):
+    """The front desk saves (data_changed): the status bar and the desk's counts follow at
+    once; the worklists page, not built yet, shows the saved person when first shown."""
+    window = open_window(qtbot, clerk, runner)
+    strip = window.front_desk.worklist_strip
+    before = {code: button.text() for code, button in strip.buttons.items()}
+    assert not any("…" in text for text in before.values())  # the front page's reading
+    enrol(
+        clerk.database,
+        clerk.actor,
+        farmer(),
+        [EnrolmentChoice("resident_medical")],
+        today=date.today(),
+    )
+    with qtbot.waitSignal(window.status_refreshed, timeout=10_000):
+        window.front_desk.data_changed.emit()  # what the desk's form does once it saved
+    assert window.pending_label.text() == f"待上传 {pending_upload_count(clerk.database)} 条"
+    assert {code: button.text() for code, button in strip.buttons.items()} != before
+    assert window.built_page("worklists") is None
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_L, shift)
+    worklists = window.built_page("worklists")
+    assert worklists is not None and window.current_page_name() == "worklists"
+    qtbot.waitUntil(lambda: worklists.figures == window.figures.worklist_counts, timeout=10_000)
+    assert worklists.figures["not_covered"] >= 1
+    # Built now, the page hears of the next save (its open list reloads when next shown).
+    window.front_desk.data_changed.emit()
+    assert worklists.needs_loading

@@ -66,10 +66,11 @@ def test_the_supervisor_approves_and_sends_back_and_the_clerk_sees_it(
     enrol_and_pay(clerk, 1, pay=False)
     window = MainWindow(supervisor, runner)
     qtbot.addWidget(window)
-    window.show_page(PAGES.index("review"))
+    page = window.review_page  # built here (on first use); it reads when shown
+    with qtbot.waitSignal(page.loaded, timeout=10_000):  # both its lists, not only the first
+        window.show_page(PAGES.index("review"))
     assert window.current_page_name() == "review"
-    page = window.review_page
-    qtbot.waitUntil(lambda: page.model.rowCount() == 7, timeout=10_000)
+    assert page.model.rowCount() == 7
     assert "待审 7 条" in page.summary.text()
 
     # Send back the first person's creation, with a comment (Enter in the comment box).

@@ -1,13 +1,14 @@
 """The front desk: search → person → enrolment form, on one page.
 
-The enrolment form is built on first use, and the payment dialog opens over the page.
+The person view and the enrolment form are built on first use (the launch shows the search
+only), and the payment dialog opens over the page.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
@@ -21,26 +22,36 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
-from caseworker.ui.dialogs.payment_dialog import PaymentDialog
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.views.enrolment_form import EnrolmentForm
-from caseworker.ui.views.person_view import PersonView
 from caseworker.ui.views.search_view import SearchView
 from caseworker.ui.widgets.returned_panel import ReturnedPanel
 from caseworker.ui.widgets.worklist_strip import WorklistStrip
+
+if TYPE_CHECKING:
+    from caseworker.services.front_page import FrontPage
+    from caseworker.ui.views.enrolment_form import EnrolmentForm
+    from caseworker.ui.views.person_view import PersonView
 
 
 class FrontDeskPage(QWidget):
     data_changed = Signal()  # something was saved: status bar counts may have moved
 
     def __init__(
-        self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
+        self,
+        session: OpenSession,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        fed: bool = False,
     ) -> None:
+        """``fed``: the main window reads what was sent back with its front-page figures
+        (``show_front_page``); on its own the page reads the list itself."""
         super().__init__(parent)
         self.session = session
         self.runner = runner
+        self._fed = fed
         self.search = SearchView(session, runner)
-        self.person = PersonView(session, runner)
+        self._person: PersonView | None = None  # built the first time a person is opened
         self.form: Any = None  # the EnrolmentForm, built the first time it is needed
         self.payment_dialog: Any = None
 
@@ -54,7 +65,7 @@ class FrontDeskPage(QWidget):
         # What a supervisor sent back to this clerk, with the comment (hidden when nothing).
         self.returned = ReturnedPanel(session, runner)
         self.returned.open_person.connect(self.open_person)
-        self.returned.refresh()
+        self._refresh_returned()
 
         self.form_holder = QWidget()
         self.form_holder.setObjectName("enrolmentFormHolder")
@@ -72,7 +83,6 @@ class FrontDeskPage(QWidget):
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self.search)
-        self.stack.addWidget(self.person)
         self.stack.addWidget(self.form_holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,11 +96,31 @@ class FrontDeskPage(QWidget):
 
         self.search.open_person.connect(self.open_person)
         self.search.new_enrolment.connect(self.new_enrolment)
-        self.person.back_requested.connect(self.show_search)
-        self.person.open_person.connect(self.open_person)
-        self.person.edit_requested.connect(self.edit_person)
-        self.person.payment_requested.connect(self.record_payment)
-        self.person.tax_payment_requested.connect(self.record_tax_payment)
+
+    @property
+    def person(self) -> PersonView:
+        """The person view, built (and its module imported) the first time it is needed."""
+        if self._person is None:
+            from caseworker.ui.views.person_view import PersonView
+
+            person = PersonView(self.session, self.runner)
+            person.back_requested.connect(self.show_search)
+            person.open_person.connect(self.open_person)
+            person.edit_requested.connect(self.edit_person)
+            person.payment_requested.connect(self.record_payment)
+            person.tax_payment_requested.connect(self.record_tax_payment)
+            self.stack.insertWidget(1, person)  # between the search and the form
+            self._person = person
+        return self._person
+
+    def show_front_page(self, figures: FrontPage) -> None:
+        """The main window's front-page reading: the worklists' counts, what was sent back."""
+        self.worklist_strip.show_counts(figures.worklist_counts)
+        self.returned.show_items(figures.returned)
+
+    def _refresh_returned(self) -> None:
+        if not self._fed:
+            self.returned.refresh()
 
     def attach_card_reader(self, watcher: Any) -> None:
         """A card placed on the desk's reader finds the person or fills the form."""
@@ -132,10 +162,10 @@ class FrontDeskPage(QWidget):
         self.person.setFocus()
 
     def refresh(self) -> None:
-        self.returned.refresh()
+        self._refresh_returned()
         current = self.stack.currentWidget()
-        if current is self.person:
-            self.person.reload()
+        if self._person is not None and current is self._person:
+            self._person.reload()
         elif current is self.search:
             self.search.refresh()
 
@@ -151,6 +181,8 @@ class FrontDeskPage(QWidget):
 
     def _form(self) -> EnrolmentForm:
         if self.form is None:
+            from caseworker.ui.views.enrolment_form import EnrolmentForm
+
             self.form = EnrolmentForm(self.session, self.runner, self.form_holder)
             self.form.setObjectName("enrolmentForm")
             self.form.saved.connect(self._form_saved)
@@ -192,13 +224,15 @@ class FrontDeskPage(QWidget):
         form.setFocus()
 
     def _form_saved(self, person_id: uuid.UUID) -> None:
-        self.returned.refresh()  # a correction takes its entry off the sent-back list
+        self._refresh_returned()  # a correction takes its entry off the sent-back list
         self.data_changed.emit()
         self.open_person(person_id)
 
     # -- payments ---------------------------------------------------------------------------
 
     def record_payment(self, person_id: uuid.UUID) -> None:
+        from caseworker.ui.dialogs.payment_dialog import PaymentDialog
+
         self.payment_dialog = PaymentDialog(self.session, self.runner, person_id, self)
         self.payment_dialog.finished.connect(self._payment_closed)
         self.payment_dialog.open()

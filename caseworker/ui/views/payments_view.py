@@ -29,7 +29,7 @@ from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.payments import DayPaymentsModel
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import shortcut_button
+from caseworker.ui.widgets.common import hide_unless, shortcut_button
 
 
 class PaymentsPage(QWidget):
@@ -70,13 +70,13 @@ class PaymentsPage(QWidget):
         self.remittance_button = shortcut_button(
             "remittanceList", self.tr("解缴清单"), "Ctrl+Shift+M", self.remittance
         )
-        self.remittance_button.setVisible(session.actor.may(Permission.VIEW_REMITTANCE))
+        hide_unless(self.remittance_button, session.actor.may(Permission.VIEW_REMITTANCE))
         self.tax_list_button = shortcut_button(
             "importTaxList", self.tr("导入税务缴费清单"), "Ctrl+Shift+O", self.import_tax_list
         )
         # (Ctrl+Shift+O: Ctrl+Shift+I is the roster import page's.) Matching the tax
         # authority's list is a supervisor's check: hidden from clerks.
-        self.tax_list_button.setVisible(session.actor.may(Permission.IMPORT_TAX_LIST))
+        hide_unless(self.tax_list_button, session.actor.may(Permission.IMPORT_TAX_LIST))
         self.file_dialog: QFileDialog | None = None
         self.match_dialog = None
         self.match_problem: QMessageBox | None = None

@@ -51,7 +51,7 @@ from caseworker.ui.models.people import (
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import record_table
+from caseworker.ui.widgets.common import hide_unless, record_table
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class PersonView(QWidget):
         self.tax_pay_button = self._button(
             "personTaxPay", self.tr("登记税务渠道缴费（Ctrl+Shift+J）"), "Ctrl+Shift+J"
         )
-        self.tax_pay_button.setVisible(session.actor.may(Permission.RECORD_TAX_PAYMENT))
+        hide_unless(self.tax_pay_button, session.actor.may(Permission.RECORD_TAX_PAYMENT))
         self.print_button = self._button("personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P")
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button.clicked.connect(self._edit)
@@ -108,7 +108,7 @@ class PersonView(QWidget):
         self.coverage_button = self._button(
             "personRecordCoverage", self.tr("记录参保状态（Ctrl+Shift+G）"), "Ctrl+Shift+G"
         )
-        self.coverage_button.setVisible(session.actor.may(Permission.RECORD_COVERAGE))
+        hide_unless(self.coverage_button, session.actor.may(Permission.RECORD_COVERAGE))
         self.coverage_button.clicked.connect(self._record_coverage)
         self.coverage_dialog: CoverageAnswerDialog | None = None
         buttons = QHBoxLayout()

@@ -42,7 +42,12 @@ from caseworker.ui.i18n import current_language, entry_label, in_language, messa
 from caseworker.ui.models.worklist import WorklistTableModel, row_key
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.person_view import PersonView
-from caseworker.ui.widgets.common import ERROR_COLOUR, set_column_widths, shortcut_button
+from caseworker.ui.widgets.common import (
+    ERROR_COLOUR,
+    hide_unless,
+    set_column_widths,
+    shortcut_button,
+)
 
 UNKNOWN_REASON = "__unknown__"  # the reason filter's "not yet verified" (a status, not a reason)
 
@@ -135,7 +140,7 @@ class WorklistsPage(QWidget):
         self.full_ids = QCheckBox(self.tr("完整身份证号"))
         self.full_ids.setObjectName("worklistExportFullIds")
         self.full_ids.setAccessibleName(self.tr("导出时写入完整身份证号"))
-        self.full_ids.setVisible(session.actor.may(Permission.EXPORT_PERSONAL_DATA))
+        hide_unless(self.full_ids, session.actor.may(Permission.EXPORT_PERSONAL_DATA))
         self.consent: ExportConsentDialog | None = None
         # The list's households become a field trip (the field visit page plans it).
         self.trip_button = shortcut_button(
@@ -238,11 +243,12 @@ class WorklistsPage(QWidget):
         database, actor, day = self.session.database, self.session.actor, date.today()
         self.runner.submit(
             lambda _c: counts(database, actor, day),
-            on_success=self._show_counts,
+            on_success=self.show_counts,
             on_failure=self._show_error,
         )
 
-    def _show_counts(self, figures: dict[str, int]) -> None:
+    def show_counts(self, figures: dict[str, int]) -> None:
+        """The counts as read (here, or with the main window's front-page figures)."""
         self.figures = dict(figures)
         for position, kind in enumerate(KINDS):
             title = in_language(kind.title_zh, kind.title_en)

@@ -307,3 +307,11 @@ def error_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def hide_unless(widget: QWidget, allowed: bool) -> None:
+    """Hide what the operator may not use. Never ``setVisible(True)`` on a widget not yet in
+    a layout: it opens as a window of its own and takes the focus from the main window (pages
+    are built while the window is on screen, when first shown)."""
+    if not allowed:
+        widget.hide()

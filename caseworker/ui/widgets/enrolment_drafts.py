@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from caseworker.domain.ids import mask_id_number
 from caseworker.services.centre import OpenSession
+from caseworker.ui.drafts import ENROLMENT as DRAFT_KIND
 from caseworker.ui.drafts import DraftInfo, DraftStore
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
 from caseworker.ui.widgets.person_fields import PersonFields
 from caseworker.ui.widgets.scheme_chooser import SchemeChooser
 
-DRAFT_KIND = "enrolment"
 DRAFT_DELAY_MS = 800  # after the last keystroke: often enough to lose nothing, rarely enough
 
 
@@ -47,11 +47,9 @@ class EnrolmentDrafts:
     @staticmethod
     def pending_drafts(session: OpenSession) -> list[DraftInfo]:
         """This operator's enrolment drafts left by a crash, a closed window or the idle lock,
-        newest first (every operator's drafts share the centre's key: the name tells them
-        apart)."""
+        newest first."""
         store = DraftStore(session.database.paths, session.database_key)
-        mine = session.actor.username.casefold()
-        return [d for d in store.pending(DRAFT_KIND) if d.operator.casefold() == mine]
+        return store.pending_of(DRAFT_KIND, session.actor.username)
 
     @staticmethod
     def discard_draft(session: OpenSession, draft_id: uuid.UUID) -> None:

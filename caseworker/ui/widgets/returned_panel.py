@@ -51,11 +51,12 @@ class ReturnedPanel(QFrame):
         database, actor = self.session.database, self.session.actor
         self.runner.submit(
             lambda control: review.returned_to(database, actor),
-            on_success=self._show,
+            on_success=self.show_items,
             on_failure=lambda _error: self.loaded.emit(),
         )
 
-    def _show(self, items: list[ReviewItem]) -> None:
+    def show_items(self, items: list[ReviewItem]) -> None:
+        """The list as read (by ``refresh``, or with the main window's front-page figures)."""
         self.items = items
         self.list.clear()
         for item in items:

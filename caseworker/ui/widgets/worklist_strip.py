@@ -33,6 +33,12 @@ class WorklistStrip(QWidget):
             button.setToolTip(in_language(kind.counts_zh, kind.counts_en))
             button.setStyleSheet("QPushButton { color: #1d4f8c; padding: 1px 6px; }")
             button.clicked.connect(lambda _checked=False, code=kind.code: self.chosen.emit(code))
+            # As wide as a five-digit count from the start: the counts arrive after the
+            # window is shown, and the strip must not shift when they do.
+            title = in_language(kind.short_zh, kind.short_en)
+            button.setText(f"{title} (00000)")
+            button.ensurePolished()  # the style sheet's padding counts
+            button.setMinimumWidth(button.sizeHint().width())
             self.buttons[kind.code] = button
             layout.addWidget(button)
         layout.addStretch(1)

@@ -1,0 +1,35 @@
+"""What the first screen after login shows, in one read: the status bar's pending uploads and
+last sync, the worklists' counts on the front desk, and what a supervisor sent back to this
+operator. The main window asks once at launch and again whenever something was saved (and
+every minute), instead of one reading per place a figure shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from caseworker.services.actor import Actor
+from caseworker.services.registry import pending_uploads_in
+from caseworker.services.review import ReviewItem, returned_in
+from caseworker.services.worklists import counts_in
+from caseworker.store.database import Database
+from caseworker.store.models import SyncLink
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    pending_uploads: int
+    last_sync: datetime | None  # the last successful sync, UTC
+    worklist_counts: dict[str, int]  # {kind: rows}, as ``worklists.counts``
+    returned: list[ReviewItem]  # as ``review.returned_to``
+
+
+def front_page(database: Database, actor: Actor, day: date) -> FrontPage:
+    with database.reading() as session:
+        link = session.get(SyncLink, 1)
+        return FrontPage(
+            pending_uploads=pending_uploads_in(session),
+            last_sync=link.last_success_at if link else None,
+            worklist_counts=counts_in(session, database, actor, day),
+            returned=returned_in(session, actor),
+        )
