@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from caseworker.domain.audit_chain import GENESIS_HASH, entry_hash, sign_entry, to_jsonable
@@ -84,6 +86,7 @@ class BulkWriter:
         self._head = self._head or GENESIS_HASH
         self._device = session.get_one(Device, actor.device_id)
         self._hlc = self._device.last_hlc
+        self._sender = RowSender(session)
         self.changes = 0
 
     # -- rows ----------------------------------------------------------------------------
@@ -201,14 +204,7 @@ class BulkWriter:
         for table in _INSERT_ORDER[:2]:
             self._send_inserts(table)
         for (table, names), rows in self._updates.items():
-            if table is CoverageStatus.__table__:
-                where = (table.c.person_id == bindparam("_person")) & (
-                    table.c.line == bindparam("_line")
-                )
-            else:
-                where = table.c.id == bindparam("_id")
-            statement = update(table).where(where).values({n: bindparam(n) for n in names})
-            session.execute(statement, rows)
+            self._sender.update(table, names, rows)
         self._updates = {}
         for table in _INSERT_ORDER[2:]:
             self._send_inserts(table)
@@ -219,7 +215,7 @@ class BulkWriter:
         if table is PersonSearchKey.__table__:
             rows.sort(key=lambda row: row["key"])  # in index order: fewer pages touched
         if rows:
-            self.session.execute(insert(table), rows)
+            self._sender.insert(table, rows)
             self._inserts[table] = []
 
     def close(self) -> None:
@@ -245,3 +241,132 @@ def rows_by(session: Session, column: Any, values: Iterable[Any], *columns: Any)
         for row in session.execute(select(column, *columns).where(column.in_(chunk))):
             found[row[0]] = row
     return found
+
+
+class RowSender:
+    """Rows sent with the driver's own ``executemany``, each statement compiled once per table
+    and set of columns: SQLAlchemy's per-row parameter processing costs as much as SQLite's
+    own insert. Values go through the very bind processors SQLAlchemy would apply (UUIDs,
+    dates, JSON), and the columns a row leaves out get their Python-side defaults (and, for
+    an update, their ``onupdate``), so what is stored is what ``insert(table)`` would store.
+    Other databases than SQLite go through SQLAlchemy unchanged."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect
+        self._raw = self.dialect.name == "sqlite"
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not self._raw:
+            self.session.execute(insert(table), rows)
+            return
+        start = 0
+        for end in range(1, len(rows) + 1):  # consecutive rows of one column set at a time
+            if end == len(rows) or rows[end].keys() != rows[start].keys():
+                plan = self._insert_plan(table, tuple(rows[start]))
+                self._executemany(plan, rows[start:end])
+                start = end
+
+    def update(self, table: Table, names: frozenset[str], rows: list[dict[str, Any]]) -> None:
+        """``rows`` carry the new values by name and the key as ``_id`` (or, for coverage
+        status, ``_person`` and ``_line``)."""
+        if not self._raw:
+            keys = _update_keys(table)
+            where = and_(*(table.c[column] == bindparam(param) for param, column in keys))
+            statement = update(table).where(where).values({n: bindparam(n) for n in names})
+            self.session.execute(statement, rows)
+            return
+        self._executemany(self._update_plan(table, names), rows)
+
+    def _insert_plan(self, table: Table, names: tuple[str, ...]) -> _Plan:
+        key = ("insert", table.name, names)
+        plan = self._plans.get(key)
+        if plan is None:
+            given = set(names)
+            defaulted = tuple(c for c in table.c if c.name not in given and c.default is not None)
+            columns = [table.c[name] for name in names] + list(defaulted)
+            sql = (
+                f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})"
+            )
+            plan = self._plans[key] = _Plan(
+                sql, names, self._processors(columns), _defaults(defaulted)
+            )
+        return plan
+
+    def _update_plan(self, table: Table, names: frozenset[str]) -> _Plan:
+        key = ("update", table.name, names)
+        plan = self._plans.get(key)
+        if plan is None:
+            ordered = tuple(c.name for c in table.c if c.name in names)
+            stamped = tuple(c for c in table.c if c.name not in names and c.onupdate is not None)
+            keys = _update_keys(table)
+            sets = [table.c[n] for n in ordered] + list(stamped)
+            sql = (
+                f"UPDATE {table.name} SET {', '.join(f'{c.name} = ?' for c in sets)}"
+                f" WHERE {' AND '.join(f'{column} = ?' for _, column in keys)}"
+            )
+            # Parameters in statement order: the values, the stamps, then the key.
+            columns = sets + [table.c[column] for _, column in keys]
+            plan = self._plans[key] = _Plan(
+                sql,
+                ordered + tuple(param for param, _ in keys),
+                self._processors(columns),
+                _defaults(stamped, onupdate=True),
+                stamps_before=len(ordered),
+            )
+        return plan
+
+    def _processors(self, columns: list[Any]) -> tuple[Any, ...]:
+        return tuple(c.type._cached_bind_processor(self.dialect) for c in columns)
+
+    def _executemany(self, plan: _Plan, rows: list[dict[str, Any]]) -> None:
+        names, processors, defaults = plan.names, plan.processors, plan.defaults
+        cut = plan.stamps_before
+        params = []
+        for row in rows:
+            values = [row[name] for name in names]
+            if defaults:
+                stamps = [make() for make in defaults]
+                values = values + stamps if cut is None else values[:cut] + stamps + values[cut:]
+            params.append(
+                [
+                    value if process is None else process(value)
+                    for process, value in zip(processors, values, strict=True)
+                ]
+            )
+        cursor = self.session.connection().connection.driver_connection.cursor()
+        try:
+            cursor.executemany(plan.sql, params)
+        finally:
+            cursor.close()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    names: tuple[str, ...]  # what each row gives, in the statement's order
+    processors: tuple[Any, ...]  # one per parameter: SQLAlchemy's bind processor, or None
+    defaults: tuple[Callable[[], Any], ...]  # the columns a row leaves out
+    stamps_before: int | None = None  # an update's stamps go between its values and its key
+
+
+def _defaults(columns: Iterable[Any], *, onupdate: bool = False) -> tuple[Callable[[], Any], ...]:
+    made = []
+    for column in columns:
+        default = column.onupdate if onupdate else column.default
+        if default.is_callable:
+            made.append(partial(default.arg, None))  # SQLAlchemy wraps it to take a context
+        elif default.is_scalar:
+            made.append(partial(lambda value: value, default.arg))
+        else:
+            raise ValueError(f"{column} has a default the bulk path cannot compute")
+    return tuple(made)
+
+
+def _update_keys(table: Table) -> tuple[tuple[str, str], ...]:
+    """(parameter, column) pairs an update finds its row by."""
+    if table is CoverageStatus.__table__:
+        return (("_person", "person_id"), ("_line", "line"))
+    return (("_id", "id"),)
