@@ -33,22 +33,24 @@ from caseworker.store.models import (
 
 DAY = date(2026, 11, 27)
 
-# What the ORM path wrote for 120 people, seed 1, on DAY (before the demo moved).
+# What the ORM path wrote for 120 people, seed 1, on DAY (before the demo moved), less the
+# 89 statuses it derived after an enrolment and derived again after the payment of the same
+# visit: the demo now journals only the second (the statuses themselves are unchanged).
 BEFORE = {
     Person: 120,
     Household: 39,
     Employer: 5,
     Enrolment: 176,
     Payment: 146,
-    OutboxEntry: 1034,
-    AuditEntry: 1041,
+    OutboxEntry: 1034 - 89,
+    AuditEntry: 1041 - 89,
     CoverageSurveyEntry: 127,
-    OutboxReview: 1034,
+    OutboxReview: 1034 - 89,
     PersonSearchKey: 949,
 }
 BEFORE_ACTIONS = {
     "centre.setup": 1,
-    "coverage.derive": 294,
+    "coverage.derive": 294 - 89,
     "coverage.record": 127,
     "employer.create": 5,
     "enrolment.create": 176,
@@ -115,7 +117,7 @@ def test_a_bulk_demo_keeps_the_rules_and_the_counts_of_a_seed(tmp_path) -> None:
                     select(CoverageStatus.version, func.count()).group_by(CoverageStatus.version)
                 ).all()
             )
-            assert versions == {0: 28, 1: 243, 2: 89}
+            assert versions == {0: 28, 1: 243 + 89}  # each status written once
             # The triggers' tallies agree with the rows the writer updated in bulk.
             assert db.scalar(select(func.sum(CoverageTally.n))) == 360
 
