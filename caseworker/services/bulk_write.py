@@ -4,7 +4,8 @@ Imports and the demo write thousands of people at once. Through the ORM each per
 few milliseconds (objects, identity map, a flush per look-up); here rows are plain dicts sent
 with ``executemany`` a few thousand at a time. What a change must carry is the same as
 ``journal.record_change``: the outbox row that goes upstream, the audit entry that links into
-the hash chain and is signed by the operator, a hybrid logical clock that never goes
+the hash chain and is signed by the operator (as runs of up to ``RUN_MAX`` entries, each run
+closed by one signed checkpoint: see ``audit_chain.SignedRuns``), a hybrid logical clock that never goes
 backwards, and the person's search keys. The chain is built in memory in order and the rows
 are inserted in that order, so seqs are contiguous exactly as one-at-a-time writes leave them.
 
@@ -25,7 +26,15 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from caseworker.domain.audit_chain import GENESIS_HASH, entry_hash, sign_entry, to_jsonable
+from caseworker.domain.audit_chain import (
+    CHECKPOINT_ACTION,
+    GENESIS_HASH,
+    RUN_MAX,
+    checkpoint_detail,
+    entry_hash,
+    sign_entry,
+    to_jsonable,
+)
 from caseworker.services.actor import Actor
 from caseworker.services.journal import change_detail
 from caseworker.store.models import (
@@ -87,6 +96,7 @@ class BulkWriter:
         self._device = session.get_one(Device, actor.device_id)
         self._hlc = self._device.last_hlc
         self._sender = RowSender(session)
+        self._run = 0  # entries since the last signed one
         self.changes = 0
 
     # -- rows ----------------------------------------------------------------------------
@@ -178,12 +188,39 @@ class BulkWriter:
             "detail": to_jsonable(detail),
             "prev_hash": self._head,
         }
+        self._append_entry(entry, signed=False)
+        self.changes += 1
+        self._run += 1
+        if self._run >= RUN_MAX:
+            self._checkpoint()
+        self._count()
+
+    def _append_entry(self, entry: dict[str, Any], *, signed: bool) -> None:
         entry["hash"] = self._head = entry_hash(**entry)
-        entry["signature"] = sign_entry(self._key, entry["hash"])
+        entry["signature"] = sign_entry(self._key, entry["hash"]) if signed else None
         entry["signer"] = str(self.actor.operator_id)
         self._inserts[AuditEntry.__table__].append(entry)
-        self.changes += 1
-        self._count()
+
+    def _checkpoint(self) -> None:
+        """Close the open run: one entry, signed by the operator, that counts the run's
+        entries before it (``SignedRuns`` says why that signs each of them)."""
+        if not self._run:
+            return
+        self._append_entry(
+            {
+                "id": new_id(),
+                "at": datetime.now(UTC),
+                "operator_id": self.actor.operator_id,
+                "operator_name": self.actor.username,
+                "action": CHECKPOINT_ACTION,
+                "entity_type": "audit_entry",
+                "entity_id": None,
+                "detail": checkpoint_detail(self._run),
+                "prev_hash": self._head,
+            },
+            signed=True,
+        )
+        self._run = 0
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -195,6 +232,7 @@ class BulkWriter:
     def flush(self) -> None:
         """Send everything queued, parents first; the journal last, in chain order."""
         session = self.session
+        self._checkpoint()  # nothing unsigned is left in the store between sends
         if self._drop_keys:
             session.execute(
                 delete(PersonSearchKey).where(PersonSearchKey.person_id.in_(self._drop_keys))
@@ -209,6 +247,7 @@ class BulkWriter:
         for table in _INSERT_ORDER[2:]:
             self._send_inserts(table)
         self._pending = 0
+        session.info["audit_head"] = self._head  # an ORM entry between sends links on
 
     def _send_inserts(self, table: Table) -> None:
         rows = self._inserts[table]
