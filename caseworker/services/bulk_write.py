@@ -37,8 +37,10 @@ from caseworker.domain.audit_chain import (
 )
 from caseworker.services.actor import Actor
 from caseworker.services.journal import change_detail
+from caseworker.store.counters import count_bulk_people
 from caseworker.store.models import (
     AuditEntry,
+    BulkPerson,
     CoverageStatus,
     CoverageSurveyEntry,
     Device,
@@ -56,10 +58,12 @@ from caseworker.store.search_index import search_columns
 
 FLUSH_EVERY = 2_000  # changes held before they are sent: memory stays flat, round trips few
 
-# Inserts are sent parents first (foreign keys are on), then the journal.
+# Inserts are sent parents first (foreign keys are on), then the journal; the new people's
+# list before the people, so that their status rows' triggers leave them to the send's count.
 _INSERT_ORDER: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[attr-defined]
     for model in (
+        BulkPerson,
         Household,
         Person,
         PersonSearchKey,
@@ -78,7 +82,14 @@ class BulkWriter:
     """Rows and changes queued in memory and sent in large batches inside the caller's
     transaction. Call :meth:`close` (or use it as a context manager) before the commit."""
 
-    def __init__(self, session: Session, actor: Actor, *, flush_every: int = FLUSH_EVERY) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        flush_every: int = FLUSH_EVERY,
+        set_based_counters: bool = True,
+    ) -> None:
         actor_key = actor.signing_key
         if actor_key is None:
             raise ValueError(f"operator {actor.username} has no signing key unwrapped")
@@ -97,6 +108,9 @@ class BulkWriter:
         self._hlc = self._device.last_hlc
         self._sender = RowSender(session)
         self._run = 0  # entries since the last signed one
+        # New people's status rows are counted once per send (``store.counters``), not by
+        # the triggers at each insert and update.
+        self._set_based_counters, self._new_people = set_based_counters, False
         self.changes = 0
 
     # -- rows ----------------------------------------------------------------------------
@@ -121,6 +135,9 @@ class BulkWriter:
         }
         person_id = values["id"]
         if is_new:
+            if self._set_based_counters:
+                self._inserts[BulkPerson.__table__].append({"id": person_id})
+                self._new_people = True
             self.insert(Person, values)
         else:
             self.update(Person, person_id, {k: v for k, v in values.items() if k != "id"})
@@ -239,13 +256,16 @@ class BulkWriter:
             )
             self._drop_keys = []
         # Updates before inserts of search keys and journal, after inserts of parents.
-        for table in _INSERT_ORDER[:2]:
+        for table in _INSERT_ORDER[:3]:
             self._send_inserts(table)
         for (table, names), rows in self._updates.items():
             self._sender.update(table, names, rows)
         self._updates = {}
-        for table in _INSERT_ORDER[2:]:
+        for table in _INSERT_ORDER[3:]:
             self._send_inserts(table)
+        if self._new_people:
+            count_bulk_people(session)
+            self._new_people = False
         self._pending = 0
         session.info["audit_head"] = self._head  # an ORM entry between sends links on
 
