@@ -24,6 +24,7 @@ from caseworker.sync.protocol import (
     BatchUpload,
     ChainHead,
 )
+from caseworker.upstream.chain_reset import accept_device_loss
 from caseworker.upstream.intake import Refused
 from tests.services.test_bulk_write import _people, _write
 from tests.upstream.harness import new_centre, register_in_process
@@ -160,3 +161,33 @@ def test_a_segment_cut_inside_a_run_is_refused(upstream_url: str, tmp_path: Path
     finally:
         db.close()
         admin.close()
+
+
+def test_the_county_re_anchors_at_a_checkpoint_never_inside_a_run(
+    upstream_url: str, tmp_path: Path
+) -> None:
+    admin = new_centre(tmp_path / "a")
+    db = register_in_process(admin, upstream_url)
+    try:
+        _send(db, admin)
+        _bulk(admin, 12)
+        _send(db, admin)
+        (checkpoint,) = _checkpoints(admin)
+        before = county_state(db, admin)
+        device = admin.actor.device_id
+        with pytest.raises(Refused) as refused:
+            accept_device_loss(db, device, checkpoint - 5, "县级管理员", "测试：中心报告丢失")
+        assert refused.value.code == "inside_signed_run"
+        assert county_state(db, admin) == before
+        accept_device_loss(db, device, checkpoint - 13, "县级管理员", "测试：中心报告丢失")
+        assert county_state(db, admin)[0][0] == checkpoint - 13
+    finally:
+        db.close()
+        admin.close()
+
+
+def _checkpoints(session: OpenSession) -> list[int]:
+    with session.database.reading() as local:
+        return list(
+            local.scalars(select(AuditEntry.seq).where(AuditEntry.action == CHECKPOINT_ACTION))
+        )
