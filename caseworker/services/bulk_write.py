@@ -4,9 +4,9 @@ Imports and the demo write thousands of people at once. Through the ORM each per
 few milliseconds (objects, identity map, a flush per look-up); here rows are plain dicts sent
 with ``executemany`` a few thousand at a time. What a change must carry is the same as
 ``journal.record_change``: the outbox row that goes upstream, the audit entry that links into
-the hash chain and is signed by the operator (as runs of up to ``RUN_MAX`` entries, each run
-closed by one signed checkpoint: see ``audit_chain.SignedRuns``), a hybrid logical clock that never goes
-backwards, and the person's search keys. The chain is built in memory in order and the rows
+the hash chain and is signed by the operator (in runs of up to ``RUN_MAX`` entries, each
+closed by one signed checkpoint: see ``audit_chain.SignedRuns``), a hybrid logical clock that
+never goes backwards, and the person's search keys. The chain is built in memory in order and the rows
 are inserted in that order, so seqs are contiguous exactly as one-at-a-time writes leave them.
 
 The caller owns the transaction (``database.writing()``): a failure or a cancel anywhere rolls
