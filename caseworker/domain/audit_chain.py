@@ -20,6 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from caseworker.domain.wire import to_jsonable
 
 GENESIS_HASH = "0" * 64
+# A signed checkpoint: one operator's signature over a run of their consecutive entries.
+CHECKPOINT_ACTION = "audit.checkpoint"
+# At most this many entries in a run, so a run always fits in one batch's audit segment.
+RUN_MAX = 128
 # Who signed an entry that has no operator (sync bookkeeping): the device key.
 DEVICE_SIGNER = "device"
 _SIGNING_PREFIX = b"caseworker-audit-v1\x00"
@@ -85,16 +89,19 @@ def sign_entry(key: Ed25519PrivateKey, hash_hex: str) -> bytes:
     return key.sign(_SIGNING_PREFIX + bytes.fromhex(hash_hex))
 
 
-def new_entry(key: Ed25519PrivateKey, signer: str, **fields: Any) -> dict[str, Any]:
+def new_entry(
+    key: Ed25519PrivateKey, signer: str, *, signed: bool = True, **fields: Any
+) -> dict[str, Any]:
     """A new entry's columns, hashed and signed: the one recipe for the journal (ORM), the
     bulk writer and the login's DB-API writes. ``fields`` are the ``HASHED_FIELDS`` but
-    ``at`` (now)."""
+    ``at`` (now). ``signed=False`` only inside a bulk run, which its checkpoint signs
+    (``SignedRuns``)."""
     given = {"at": datetime.now(UTC), **fields}
     if set(given) != set(HASHED_FIELDS):
         raise TypeError(f"an audit entry has exactly the fields {HASHED_FIELDS}")
     entry: dict[str, Any] = given | {"detail": to_jsonable(given["detail"])}
     entry["hash"] = entry_hash(**entry)
-    entry["signature"] = sign_entry(key, entry["hash"])
+    entry["signature"] = sign_entry(key, entry["hash"]) if signed else None
     entry["signer"] = signer
     return entry
 
@@ -123,3 +130,83 @@ def key_fingerprint(public_key: bytes) -> str:
     first 16 hex digits of its SHA-256, grouped 4-4-4-4 (``1a2b-3c4d-5e6f-7a8b``)."""
     digest = hashlib.sha256(public_key).hexdigest()[:16]
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def awaits_checkpoint(signature: object, signer: str | None) -> bool:
+    """An entry of a signed run: no signature of its own, its operator named as the signer
+    (an entry from before signing keys has neither)."""
+    return signature is None and signer is not None
+
+
+def checkpoint_detail(count: int) -> dict[str, Any]:
+    return {"count": count}
+
+
+class SignedRuns:
+    """The rule of signed runs, the same for ``audit verify`` and the county.
+
+    A bulk write signs its entries as runs: each entry of a run carries no signature but
+    names its operator as signer, and the run is closed by a checkpoint entry
+    (``audit.checkpoint``, detail ``{"count": n}``) that the same operator signs. The
+    checkpoint's hash covers the hash of the entry before it, and so the whole run (and all
+    before it): whoever holds only the database key can alter, insert, remove or reorder an
+    entry of a run only by rehashing the checkpoint, whose signature then fails. So a run is
+    accepted only when a valid checkpoint of its own operator follows it directly and counts
+    exactly its entries; an open run at the end, a run left open before another entry, or a
+    run that mixes operators is refused. Call :meth:`see` for each entry in chain order
+    (after its hash and link are checked) and :meth:`end` after the last one.
+    """
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.operator_id: Any = None
+
+    def see(
+        self, operator_id: Any, action: str, detail: Any, signature: object, signer: str | None
+    ) -> tuple[bool, tuple[str, str] | None]:
+        """Whether the entry belongs to a run (its own signature is then not checked: its
+        checkpoint's is), and the problem in words (zh, en), if any."""
+        if awaits_checkpoint(signature, signer):
+            if operator_id is None or signer != str(operator_id):
+                return True, (
+                    "签名者不符：待签记录的签名者不是记录中的操作员",
+                    "An entry awaiting its checkpoint names another signer than its operator",
+                )
+            if self.pending and self.operator_id != operator_id:
+                return True, (
+                    "一段待签记录混有不同操作员的记录（可能有人用数据库密钥插入了记录）",
+                    "A run of entries awaiting a checkpoint mixes operators",
+                )
+            if self.pending >= RUN_MAX:
+                return True, (
+                    f"连续超过{RUN_MAX}条记录没有签名",
+                    f"More than {RUN_MAX} entries in a row are not signed",
+                )
+            self.pending += 1
+            self.operator_id = operator_id
+            return True, None
+        if action == CHECKPOINT_ACTION and signature is not None:
+            count = detail.get("count") if isinstance(detail, dict) else None
+            pending, self.pending = self.pending, 0
+            if not pending or count != pending or self.operator_id != operator_id:
+                return False, (
+                    f"签名检查点不符：它签署{count}条，其前有{pending}条待签记录"
+                    "（可能有人用数据库密钥插入、删除或改写了记录）",
+                    f"A checkpoint signs {count} entries but {pending} before it await one "
+                    "(entries were inserted, removed or rewritten with the database key)",
+                )
+            return False, None
+        if self.pending:
+            return False, self._open()
+        return False, None
+
+    def end(self) -> tuple[str, str] | None:
+        """The problem if the last entries seen await a checkpoint that never came."""
+        return self._open() if self.pending else None
+
+    def _open(self) -> tuple[str, str]:
+        return (
+            f"{self.pending}条记录没有签名检查点（可能有人用数据库密钥添加或改写了记录）",
+            f"{self.pending} entries are not closed by a signed checkpoint (entries were added "
+            "or rewritten with the database key)",
+        )

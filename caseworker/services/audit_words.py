@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, Words] = {
     "operator.signing_key": ("启用签名密钥", "Signing key issued"),
     "operator.add": ("添加操作员", "Operator added"),
     "operator.key_rotated": ("更换签名密钥", "Signing key replaced"),
+    # CHECKPOINT_ACTION of domain.audit_chain: one signature over a bulk write's run.
+    "audit.checkpoint": ("签署批量记录", "Bulk entries signed"),
     "operator.password_changed": ("修改密码", "Password changed"),
     "person.create": ("登记人员", "Person registered"),
     "person.update": ("修改人员信息", "Person changed"),

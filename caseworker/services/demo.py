@@ -390,7 +390,6 @@ class _BulkDemo:
                 payload=snapshot(enrolments[choice.scheme], ENROLMENT_FIELDS),
             )
             person.enrolments.append(EnrolmentFact(choice.scheme, "active", day))
-        self._follow(person)
         for demo_enrolment in member.enrolments:
             scheme = demo_enrolment.scheme
             paid = demo_enrolment.last_paid_year == day.year
@@ -403,6 +402,11 @@ class _BulkDemo:
             desk = paid and scheme.startswith("resident") and not renews_later
             if desk and self.collecting[scheme]:
                 self._paid_at_desk(person, enrolments[scheme])
+        # What the records say of coverage, once they are all written: at a desk the status
+        # would be derived after the enrolment and again after the payment of the same visit,
+        # the first value overwritten before anyone could see it, so the demo journals only
+        # the second.
+        self._follow(person)
         return person
 
     # -- payments ------------------------------------------------------------------------
@@ -463,7 +467,6 @@ class _BulkDemo:
             )
         )
         self.payments += 1
-        self._follow(person)
 
     # -- coverage ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from caseworker.domain.audit_chain import (
     DEVICE_SIGNER,
     GENESIS_HASH,
+    SignedRuns,
     canonical_json,
     hash_of,
     key_at,
@@ -262,8 +263,9 @@ def _key_file_mismatch(
 
 
 def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> ChainReport:
-    """Hash chain, contiguous seqs, each signature against its signer's key at that seq, and
-    (given the key file) each operator's current key in the database against their key slot.
+    """Hash chain, contiguous seqs, each signature against its signer's key at that seq (a
+    bulk write's run of entries by its signed checkpoint: ``SignedRuns``), and (given the key
+    file) each operator's current key in the database against their key slot.
 
     Entries without a signature are accepted only before the first signed one and, given the
     key file, below the lowest seq any slot signs from: stripping signatures is not a way out.
@@ -274,6 +276,7 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
     floor = key_file.signing_key_floor() if key_file is not None else None
     mismatch = _key_file_mismatch(session, key_file, history) if key_file is not None else None
     previous, previous_seq, count, unsigned, signed_seen = GENESIS_HASH, 0, 0, 0, False
+    runs, last = SignedRuns(), None
     for row in session.execute(select(*AUDIT_COLUMNS).order_by(AuditEntry.seq)):
         count += 1
         if row.seq != previous_seq + 1:
@@ -296,15 +299,20 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
             return _bad(
                 count, row, unsigned, "内容被修改：哈希值不符", "Content altered: hash differs"
             )
-        problem = _signature_problem(row, history, device_key, signed_seen, floor)
+        in_run, problem = runs.see(
+            row.operator_id, row.action, row.detail, row.signature, row.signer
+        )
+        if problem is None and not in_run:
+            problem = _signature_problem(row, history, device_key, signed_seen, floor)
         if problem is not None:
             return _bad(count, row, unsigned, *problem)
-        if row.signature is None:
+        if row.signature is None and not in_run:
             unsigned += 1
         else:
             signed_seen = True
         if (
             mismatch is not None
+            and not in_run  # a run is signed by its checkpoint, checked in its turn
             and row.operator_id == mismatch.operator_id
             and row.seq >= mismatch.valid_from_seq
             and not signature_valid(mismatch.public_key, row.signature, row.hash)
@@ -319,7 +327,10 @@ def verify_audit_chain(session: Session, key_file: KeyFile | None = None) -> Cha
                 "fails against the public key in their key slot, and the key in the database "
                 "was rewritten",
             )
-        previous, previous_seq = row.hash, row.seq
+        previous, previous_seq, last = row.hash, row.seq, row
+    problem = runs.end()
+    if problem is not None:
+        return _bad(count, last, unsigned, *problem)
     if mismatch is not None:
         return ChainReport(
             count,

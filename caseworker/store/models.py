@@ -779,6 +779,16 @@ class ImportRow(Base):
     problems: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
+class BulkPerson(Base):
+    """A person a bulk writer is sending: the triggers that count status rows skip them, and
+    the writer counts their rows set-based at the end of the send (migration 0019,
+    ``store.counters``). Empty outside a send."""
+
+    __tablename__ = "bulk_person"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+
+
 class ImportHousehold(Base):
     """The household made (or found) for each household key of the file being imported."""
 

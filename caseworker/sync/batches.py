@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from caseworker.domain.audit_chain import awaits_checkpoint
 from caseworker.services.journal import AUDIT_COLUMNS
 from caseworker.services.review import upload_candidates
 from caseworker.store.database import Database
@@ -185,7 +186,7 @@ def audit_part(session: Session, budget: int, start: int | None = None) -> Audit
         return None
     entries: list[str] = []
     size = 200  # the segment's own envelope
-    last = rows[0]
+    last, closed = rows[0], 0  # entries up to the last one a signature closes
     for row in rows:
         text = AuditWireEntry(
             seq=row.seq,
@@ -202,11 +203,18 @@ def audit_part(session: Session, budget: int, start: int | None = None) -> Audit
             signature=_b64(row.signature) if row.signature is not None else None,
             signer=row.signer,
         ).model_dump_json()
-        if entries and size + len(text.encode()) + 1 > budget:
+        if closed and size + len(text.encode()) + 1 > budget:
             break
         entries.append(text)
         size += len(text.encode()) + 1
-        last = row
+        if not awaits_checkpoint(row.signature, row.signer):
+            closed, last = len(entries), row
+    # A segment never ends inside a signed run: the county checks a run by its checkpoint.
+    # (A run with no checkpoint at all is not the store's doing: it goes, and is refused.)
+    if closed:
+        entries = entries[:closed]
+    else:
+        last = rows[len(entries) - 1]
     keys = session.execute(
         select(OperatorKey.operator_id, Operator.username, OperatorKey.public_key)
         .add_columns(OperatorKey.valid_from_seq)

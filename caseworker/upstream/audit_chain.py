@@ -4,7 +4,8 @@ A batch may carry the device's audit entries since its last batch. They are take
 they continue the last head the county accepted for that device (the same seq + 1 and the
 same previous hash; entries the county already has must match it), each hash recomputes
 from the entry's content, and each signature is valid under the signer's pinned key (the
-device's registered key for bookkeeping entries). Otherwise the whole batch is refused and
+device's registered key for bookkeeping entries; a bulk write's run of entries by the signed
+checkpoint that closes it, in the same segment: ``audit_chain.SignedRuns``). Otherwise the whole batch is refused and
 nothing of it is kept: a device whose chain was rewritten or cut cannot go on quietly.
 
 Operators' keys are pinned per device at first sight. A later key for a known operator is a
@@ -33,6 +34,7 @@ from sqlalchemy.engine import Connection
 from caseworker.domain.audit_chain import (
     DEVICE_SIGNER,
     GENESIS_HASH,
+    SignedRuns,
     hash_of,
     key_at,
     key_fingerprint,
@@ -230,13 +232,16 @@ def _check_rotation(
     )
 
 
+def _check_hash(entry: AuditWireEntry) -> None:
+    if hash_of(entry) != entry.hash:
+        raise _broken(entry.seq, "的哈希值与内容不符", "its hash does not match its content")
+
+
 def _check_entry(
     entry: AuditWireEntry, keys: Keys, device_key: bytes, unsigned_allowed: bool
 ) -> bool:
     """Hash and signature of one entry; returns whether it is signed."""
-    recomputed = hash_of(entry)
-    if recomputed != entry.hash:
-        raise _broken(entry.seq, "的哈希值与内容不符", "its hash does not match its content")
+    _check_hash(entry)
     if entry.signature is None:
         if not unsigned_allowed:
             raise _bad_signature(
@@ -319,6 +324,7 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
         )  # the entry's signature is checked with the others below
     previous, previous_hash = head.seq, head.hash
     signed_from = row.signed_from_seq if row else None
+    runs = SignedRuns()  # the county's head is always where a signature closed the chain
     for entry in entries:
         if entry.seq == previous + 1 and entry.prev_hash != previous_hash:
             # The entry follows the head by number, not by hash: the two chains part at or
@@ -337,9 +343,20 @@ def accept_segment(conn: Connection, device: Any, segment: AuditSegment | None) 
                 f"it does not continue the head the county holds ({previous}): entries were "
                 "removed, rewritten or reordered",
             )
-        if _check_entry(entry, keys, bytes(device.public_key), signed_from is None):
+        in_run, problem = runs.see(
+            entry.operator_id, entry.action, entry.detail, entry.signature, entry.signer
+        )
+        if problem is not None:
+            raise _bad_signature(entry.seq, f"：{problem[0]}", problem[1])
+        if in_run:
+            _check_hash(entry)  # its signature is its checkpoint's, checked in its turn
+            signed_from = signed_from or entry.seq
+        elif _check_entry(entry, keys, bytes(device.public_key), signed_from is None):
             signed_from = signed_from or entry.seq
         previous, previous_hash = entry.seq, entry.hash
+    problem = runs.end()
+    if problem is not None:  # a segment ends where a signature closes it (sync.batches)
+        raise _bad_signature(previous, f"：{problem[0]}", problem[1])
     if not entries:
         return head
     now = datetime.now(UTC)

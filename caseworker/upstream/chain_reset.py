@@ -105,9 +105,25 @@ def accept_device_loss(
         if from_seq == 0:
             anchor_hash = GENESIS_HASH
         else:
-            anchor_hash = conn.scalar(
-                select(ENTRY.c.hash).where(ENTRY.c.device_id == device_id, ENTRY.c.seq == from_seq)
-            )
+            anchor = conn.execute(
+                select(ENTRY.c.hash, ENTRY.c.signature).where(
+                    ENTRY.c.device_id == device_id, ENTRY.c.seq == from_seq
+                )
+            ).first()
+            anchor_hash = anchor.hash if anchor else None
+            signed_from = head.signed_from_seq
+            if anchor and anchor.signature is None and signed_from and from_seq >= signed_from:
+                # Inside a bulk write's signed run: the device's next segment would start
+                # mid-run, and its checkpoint could not count the run (audit_chain.SignedRuns).
+                raise Refused(
+                    409,
+                    "inside_signed_run",
+                    f"县级保存的第{from_seq}条审计记录处于一段批量签名记录的中间，不能作为链头："
+                    "请改用其后最近的签名检查点（audit.checkpoint）或单独签名的记录。",
+                    f"Audit entry {from_seq} lies inside a signed run of a bulk write and "
+                    "cannot be the head: name the checkpoint (audit.checkpoint) that closes "
+                    "the run, or an entry signed on its own.",
+                )
             if anchor_hash is None:
                 raise Refused(
                     409,

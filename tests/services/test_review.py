@@ -168,3 +168,37 @@ def test_the_demo_keeps_review_on_and_its_history_approved(tmp_path):
         assert pending > 0 and approved == pending
     finally:
         session.close()
+
+
+def test_approve_all_pending_approves_what_approve_would(clerk, supervisor, clerks_day):
+    """Set-based over every pending change: the unreviewed and the sent back are approved,
+    the approved stay as they were, and one audit entry names the runs of seqs."""
+    from datetime import date
+
+    from caseworker.services.review import approve_all_pending
+
+    items = review_items(supervisor.database, supervisor.actor, date.today())
+    approve(supervisor.database, supervisor.actor, [items[1].seq])
+    send_back(supervisor.database, supervisor.actor, items[0].seq, "户籍地址与户口簿不符")
+    with supervisor.database.reading() as db:
+        pending = db.scalars(
+            select(OutboxEntry.seq).where(OutboxEntry.sync_state == "pending")
+        ).all()
+        first = db.scalar(select(OutboxReview).where(OutboxReview.outbox_seq == items[1].seq))
+    assert approve_all_pending(supervisor.database, supervisor.actor) == len(pending) - 1
+    assert approve_all_pending(supervisor.database, supervisor.actor) == 0
+    with supervisor.database.reading() as db:
+        reviews = db.scalars(select(OutboxReview).order_by(OutboxReview.outbox_seq)).all()
+        entry = db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "review.approve")
+            .order_by(AuditEntry.seq.desc())
+        ).first()
+    assert [r.outbox_seq for r in reviews] == sorted(pending)
+    assert {r.state for r in reviews} == {"approved"} and {r.comment for r in reviews} == {None}
+    assert {r.reviewed_by for r in reviews} == {supervisor.actor.operator_id}
+    again = next(r for r in reviews if r.outbox_seq == items[1].seq)
+    assert again.reviewed_at == first.reviewed_at  # approved before: left as it was
+    assert entry.detail["count"] == len(pending) - 1
+    assert [items[1].seq] * 2 not in entry.detail["seqs"]
+    assert sum(b - a + 1 for a, b in entry.detail["seqs"]) == len(pending) - 1
