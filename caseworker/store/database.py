@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
+from caseworker import __version__
 from caseworker.paths import DataPaths
 from caseworker.store import revisions
 from caseworker.store.backups import keep_raw_copy
@@ -149,6 +150,19 @@ def create_database(paths: DataPaths, key: bytes) -> Database:
     return database
 
 
+def newer_schema_error(revision: str) -> StoreOpenError:
+    """The words for a data folder written by a newer release than this one."""
+    return StoreOpenError(
+        "newer_schema",
+        f"这个数据库由更新版本的程序写入（数据库结构 {revision}，本程序 {__version__} 只认识到 "
+        f"{head_revision()}）。本程序不会打开或改动它：请安装新版本后再打开，"
+        "数据文件夹里的文件都未改动。",
+        f"This database was written by a newer version of Caseworker (schema {revision}; this "
+        f"app, version {__version__}, knows up to {head_revision()}). It was not opened and no "
+        "file was changed: install the newer version to open it.",
+    )
+
+
 def _marks_and_loss(
     paths: DataPaths, key: bytes, file_id: str | None, *, full_check: bool = True
 ) -> tuple[Marks | None, LossReport | None, str | None]:
@@ -165,6 +179,10 @@ def _marks_and_loss(
         audit_seq_of_interest=marks.audit_seq if marks else None,
         full_check=full_check,
     )
+    if state.revision is not None and state.revision not in revisions.known_revisions():
+        # Refused before anything writes (stamps, marks, the WAL): an older app must not touch
+        # a newer app's data, and a failed open changes no file.
+        raise newer_schema_error(state.revision)
     if problem is not None:
         return marks_of(state, file_id), LossReport(f"marks_{problem}", state.audit_seq), None
     if marks is None:
@@ -199,13 +217,6 @@ def open_database(
     database.checked_at = checked_before or datetime.now(UTC)
     keeper.frozen = loss is not None
     current = database.current_revision()
-    if current is not None and current not in revisions.known_revisions():
-        database.close()
-        raise StoreOpenError(
-            "newer_schema",
-            "这个数据库由更新版本的程序写入，请先升级本程序。",
-            "This database was written by a newer version of Caseworker; upgrade the app first.",
-        )
     if loss is not None:
         if loss.reason == "behind":  # untrusted marks stay as found, for the administrator
             keeper.note_loss(loss.audit_held)

@@ -92,6 +92,7 @@ class StoreState:
     audit_hash_at: dict[int, str]  # the hash of the entry at a sequence asked about
     receipts: dict[ReceiptKey, int]
     device_numbers: dict[uuid.UUID, int]
+    revision: str | None = None  # alembic_version: a newer app's file is refused unopened
 
 
 def inspect_store(
@@ -120,8 +121,13 @@ def inspect_store(
             if full_check and check != QUICK_CHECK_OK:
                 raise damaged_error(path, check[:200])
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
             if not {"audit_entry", "receipt_counter", "device"} <= tables:
-                return StoreState(check, 0, None, {}, {}, {})  # an empty file, not yet migrated
+                # An empty file, not yet migrated.
+                return StoreState(check, 0, None, {}, {}, {}, revision)
             head = connection.execute(
                 "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
             ).fetchone() or (0, None)
@@ -144,7 +150,7 @@ def inspect_store(
             }
         except sqlcipher.DatabaseError as error:  # a page that fails its HMAC, a broken tree
             raise damaged_error(path, str(error)[:200]) from error
-    return StoreState(check, int(head[0]), head[1], hashes, receipts, devices)
+    return StoreState(check, int(head[0]), head[1], hashes, receipts, devices, revision)
 
 
 @dataclass(frozen=True)
