@@ -69,14 +69,20 @@ def app_modules() -> list[str]:
 
 def _import_everything() -> str:
     names = app_modules()
-    failed = []
+    failed: dict[str, list[str]] = {}  # the cause → the modules it stops
     for name in names:
         try:
             importlib.import_module(name)
         except Exception as error:
-            failed.append(f"{name} ({type(error).__name__}: {error})")
+            failed.setdefault(f"{type(error).__name__}: {error}", []).append(name)
     if failed:
-        raise ImportError("cannot import " + "; ".join(failed))
+        raise ImportError(
+            "; ".join(
+                f"{cause} (stops {len(stopped)} module(s): {', '.join(stopped[:3])}"
+                f"{', …' if len(stopped) > 3 else ''})"
+                for cause, stopped in failed.items()
+            )
+        )
     return f"{len(names)} modules"
 
 

@@ -62,6 +62,14 @@ def _modules_for(argv: Sequence[str] | None) -> list[str]:
     return [module] if module else everything
 
 
+class _Version(argparse.Action):
+    """The version line as written (argparse's own action rewraps it to the terminal)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(build_info().version_line())
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``argv`` (every command when ``argv`` is None)."""
     parser = argparse.ArgumentParser(
@@ -69,7 +77,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="乡镇社会保障服务中心参保登记系统 / Caseworker for township service centres. "
         "Run with no command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=build_info().version_line())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and build")
     parser.add_argument(
         "--selftest",
         action="store_true",
