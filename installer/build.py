@@ -136,7 +136,12 @@ def build_app(dist: Path, work: Path) -> Built:
 
 
 def folder_size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    """Bytes on disk, each file once (the bundle's symlinks are not followed)."""
+    return sum(
+        path.lstat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
 
 
 def package_linux(built: Built, out: Path) -> Path:
