@@ -13,7 +13,7 @@ child's user + system time):
 - ``python_bare``: ``python -c pass``, the floor of any Python command (the baseline).
 - ``version_source`` / ``version_frozen``: ``caseworker --version``: interpreter (or the
   bootloader unpacking nothing: one folder) and the CLI's first imports.
-- ``find_source`` / ``find_frozen``: ``caseworker find 002X --user clerk``: a command that
+- ``find_source`` / ``find_frozen``: ``caseworker find 王 --user clerk``: a command that
   unlocks the key (argon2id), opens the encrypted store and searches.
 - ``*_ratio``: frozen / source, from the medians.
 """
@@ -74,7 +74,7 @@ def main() -> None:
         bare = [_timed([sys.executable, "-c", "pass"], env) for _ in range(args.runs)]
         emit("python_bare", [wall for wall, _ in bare], "s")
         _pair("version", [*frozen, "--version"], [*python, "--version"], env, args.runs)
-        find = ["find", "002X", "--user", "clerk", "--limit", "20"]
+        find = ["find", "王", "--user", "clerk", "--limit", "20"]  # the commonest surname
         _pair("find", [*frozen, *find], [*python, *find], env, args.runs, persons=args.persons)
 
 
