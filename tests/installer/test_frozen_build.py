@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[build.Built, Path]:
     package = build.package_linux(made, root / "dist")
     size = build.folder_size(made.app_dir)
     print(
-        f"\nfrozen build: {made.seconds:.0f} s; bundle {size / 1e6:.0f} MB in "
+        f"\nfrozen build: {made.seconds:.0f} s ({made.cpu_seconds:.0f} s of CPU); bundle {size / 1e6:.0f} MB in "
         f"{sum(1 for _ in made.app_dir.rglob('*'))} files; package {package.stat().st_size / 1e6:.0f} MB"
     )
     return made, package
