@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "installer" / "caseworker.spec"
 LINUX = ROOT / "installer" / "linux"
 
-# Fonts bundled because their licences allow redistribution, with the licence beside them.
-# WenQuanYi Micro Hei (Apache-2.0, or GPL-3+ with the font exception): 5 MB and it covers the
-# common characters of names. AR PL UMing (Arphic Public License) and HanaMin (Hanazono
-# licence / SIL OFL) may be shipped too, but add 21 MB and 53 MB; the app finds them on the
-# system (fonts-arphic-uming, fonts-hanazono) when rarer characters need them. Windows'
-# own SimSun / Microsoft YaHei may not be redistributed and are never bundled.
+# Fonts bundled because their licences allow redistribution, with the licence beside them:
+# - WenQuanYi Micro Hei (Apache-2.0, or GPL-3+ with the font exception), 5 MB: the common
+#   characters of names, in a Hei face like the forms';
+# - HanaMin B (SIL OFL 1.1 or the Hanazono font licence), 31 MB: CJK Extensions B–F, the rare
+#   characters some names have (𠮷 𡒄 𬱖 …), which Windows' SimSun-ExtB covers only in part.
+# AR PL UMing (Arphic Public License, 21 MB) and HanaMin A (23 MB) may be shipped too but add
+# little the two above do not; the app uses them from the system where they are installed.
+# Windows' own SimSun / Microsoft YaHei may not be redistributed and are never bundled.
 BUNDLED_FONTS = (
     (
         "wqy-microhei.ttc",
@@ -36,6 +38,11 @@ BUNDLED_FONTS = (
             Path("/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc"),
         ),
         Path("/usr/share/doc/fonts-wqy-microhei/copyright"),
+    ),
+    (
+        "HanaMinB.ttf",
+        (Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),),
+        Path("/usr/share/doc/fonts-hanazono/copyright"),
     ),
 )
 
@@ -96,17 +103,20 @@ def write_build_info(folder: Path) -> Path:
 
 def gather_fonts(folder: Path) -> list[str]:
     """Copy the redistributable fonts found on this machine, each with its licence."""
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # the spec bundles all the folder holds
+    folder.mkdir(parents=True)
     found: list[str] = []
-    for name, candidates, licence in BUNDLED_FONTS:
+    for order, (name, candidates, licence) in enumerate(BUNDLED_FONTS, start=1):
         source = next((path for path in candidates if path.is_file()), None)
         if source is None:
             print(f"build: {name} not found on this machine; not bundled", file=sys.stderr)
             continue
-        shutil.copyfile(source, folder / name)
+        # Numbered: the app tries the bundled fonts in the order of their names.
+        target = folder / f"{order}-{name}"
+        shutil.copyfile(source, target)
         if licence.is_file():
-            shutil.copyfile(licence, folder / f"{Path(name).stem}.LICENSE.txt")
-        found.append(name)
+            shutil.copyfile(licence, folder / f"{target.stem}.LICENSE.txt")
+        found.append(target.name)
     return found
 
 

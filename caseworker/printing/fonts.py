@@ -87,7 +87,8 @@ def default_sources() -> list[FontSource]:
 
 def bundled_sources() -> list[FontSource]:
     """Fonts shipped inside the frozen app (installer/build.py: those whose licences allow
-    it), last: the system's own fonts come first where they exist."""
+    it), last: the system's own fonts come first where they exist. Their file names are
+    numbered in the order they are tried (1-wqy-microhei.ttc, 2-HanaMinB.ttf)."""
     if not getattr(sys, "frozen", False):
         return []
     folder = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "fonts"

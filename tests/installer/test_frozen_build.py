@@ -65,7 +65,12 @@ def test_the_frozen_app_passes_its_selftest_and_names_its_build(built, tmp_path:
     assert ", commit " in version or not (Path(build.ROOT) / ".git").exists()
     # Only the fonts whose licences allow it are shipped, each with its licence.
     fonts = sorted(p.name for p in (made.app_dir / "_internal" / "fonts").iterdir())
-    assert fonts == ["wqy-microhei.LICENSE.txt", "wqy-microhei.ttc"]
+    assert fonts == [
+        "1-wqy-microhei.LICENSE.txt",
+        "1-wqy-microhei.ttc",
+        "2-HanaMinB.LICENSE.txt",
+        "2-HanaMinB.ttf",
+    ]
     # What the client does not need stays out.
     internal = made.app_dir / "_internal"
     for absent in ("fastapi", "uvicorn", "psycopg", "pytest", "caseworker/upstream", "tests"):
