@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUN_DATA ?= $(HOME)/.local/share/Caseworker
 
-.PHONY: run test lint format bench system-packages docs-packages venv translations update-translations clean
+.PHONY: run test lint format bench build system-packages docs-packages venv translations update-translations clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,19 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# What needs the venv in place: ours (.venv) is made and kept up to date here; one given
+# from outside (`make build VENV=/opt/cw-venv`) is used as it is, never installed into.
+ifeq ($(VENV),.venv)
+VENV_READY := $(VENV)/.installed
+else
+VENV_READY :=
+endif
+
 # Qt translations: .ts sources are kept in git, .qm files are built from them.
 TS_FILES := $(wildcard resources/translations/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
 
-%.qm: %.ts $(VENV)/.installed
+%.qm: %.ts $(VENV_READY)
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM_FILES)
@@ -57,5 +65,11 @@ format:
 bench: venv
 	$(PY) -m bench
 
+# The frozen one-folder app (installer/caseworker.spec) in dist/caseworker, and on Linux
+# dist/caseworker-VERSION-linux-ARCH.tar.gz (install.sh inside installs for one user);
+# on Windows then compile installer/windows/caseworker.iss with Inno Setup (README).
+build: $(VENV_READY) translations
+	$(PY) -m installer.build --dist dist --work build
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist

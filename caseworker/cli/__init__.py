@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from caseworker import __version__
+from caseworker.buildinfo import build_info
 from caseworker.logs import install_logging
 from caseworker.paths import resolve_data_dir
 
@@ -62,6 +62,14 @@ def _modules_for(argv: Sequence[str] | None) -> list[str]:
     return [module] if module else everything
 
 
+class _Version(argparse.Action):
+    """The version line as written (argparse's own action rewraps it to the terminal)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(build_info().version_line())
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``argv`` (every command when ``argv`` is None)."""
     parser = argparse.ArgumentParser(
@@ -69,7 +77,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="乡镇社会保障服务中心参保登记系统 / Caseworker for township service centres. "
         "Run with no command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"caseworker {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and build")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check this installation (a temporary encrypted database, migrations, every "
+        "printed document, Qt offscreen, fonts) and exit; touches no data folder",
+    )
     parser.add_argument(
         "--data-dir", help="data folder (default: $CASEWORKER_HOME or the user data folder)"
     )
@@ -82,6 +96,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(argv).parse_args(argv)
+    if args.selftest:
+        from caseworker.selftest import run_selftest
+
+        return run_selftest()
     if args.command is None:
         from caseworker.app import run_gui  # Qt is imported only when the window is wanted
 

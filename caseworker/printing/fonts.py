@@ -10,6 +10,7 @@ anything is printed, and it is drawn as a visible ``[U+XXXX]`` marker, never a s
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,19 @@ def default_sources() -> list[FontSource]:
         # HanaMin (fonts-hanazono) covers Extensions A-F: the rarest characters in names.
         FontSource(linux / "truetype/hanazono/HanaMinA.ttf", 0, "HanaMinA 花园明朝A"),
         FontSource(linux / "truetype/hanazono/HanaMinB.ttf", 0, "HanaMinB 花园明朝B"),
+        *bundled_sources(),
     ]
+
+
+def bundled_sources() -> list[FontSource]:
+    """Fonts shipped inside the frozen app (installer/build.py: those whose licences allow
+    it), last: the system's own fonts come first where they exist. Their file names are
+    numbered in the order they are tried (1-wqy-microhei.ttc, 2-HanaMinB.ttf)."""
+    if not getattr(sys, "frozen", False):
+        return []
+    folder = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "fonts"
+    files = sorted(folder.glob("*.tt[fc]")) if folder.is_dir() else []
+    return [FontSource(path, 0, f"{path.stem}（随程序附带）") for path in files]
 
 
 @dataclass

@@ -70,12 +70,17 @@ def sqlite_revision(connection: Any) -> str | None:
 
 def newer_schema_error(current: str | None) -> Exception | None:
     """The refusal of a file a newer version of the program wrote, or None."""
+    from caseworker import __version__
     from caseworker.store.connect import StoreOpenError
 
     if current is None or current in known_revisions():
         return None
     return StoreOpenError(
         "newer_schema",
-        "这个数据库由更新版本的程序写入，请先升级本程序。",
-        "This database was written by a newer version of Caseworker; upgrade the app first.",
+        f"这个数据库由更新版本的程序写入（数据库结构 {current}，本程序 {__version__} 只认识到 "
+        f"{head_revision()}）。本程序不会打开或改动它：请安装新版本后再打开，"
+        "数据文件夹里的文件都未改动。",
+        f"This database was written by a newer version of Caseworker (schema {current}; this "
+        f"app, version {__version__}, knows up to {head_revision()}). It was not opened and no "
+        "file was changed: install the newer version to open it.",
     )

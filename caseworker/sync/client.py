@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from caseworker import __version__
 from caseworker.sync.batches import Signer, SyncError
 from caseworker.sync.protocol import (
     DEVICE_HEADER,
@@ -40,6 +41,7 @@ from caseworker.sync.protocol import (
     TransferStatus,
     new_nonce,
     request_signing_bytes,
+    version_key,
 )
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -171,6 +173,7 @@ class Transport:
         meta = Meta.model_validate_json(response.content)
         # The server read its clock about halfway through the exchange.
         self.clock_offset = meta.server_time - (received - response.elapsed / 2)
+        check_app_version(meta)
         return meta
 
     def register(self, registration: DeviceRegistration) -> DeviceRegistered:
@@ -252,3 +255,21 @@ class Transport:
         if response.status_code >= 400:
             error = server_error(response)
             raise SyncError(error.code, error.message, error.message_en)
+
+
+def check_app_version(meta: Meta, version: str = __version__) -> None:
+    """An app older than the county accepts stops here, before sending or pulling anything,
+    with words for the operator (SyncError ``app_too_old``)."""
+    try:
+        accepted = version_key(meta.min_client_version)
+    except ValueError:
+        return  # a county's malformed setting is the county's to fix, not a reason to stop
+    if version_key(version) < accepted:
+        lowest = meta.min_client_version
+        raise SyncError(
+            "app_too_old",
+            f"本程序版本为 {version}，县级服务器只接受 {lowest} 或更新的版本，"
+            "请联系县社保局或管理员升级本程序后再同步。数据都保存在本机，没有发送。",
+            f"This app is version {version}; the county accepts {lowest} or newer: ask for an "
+            "upgrade, then sync again. Everything is kept on this computer; nothing was sent.",
+        )

@@ -52,11 +52,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """``"0.10.2"`` → ``(0, 10, 2)``, so versions compare as numbers; ValueError otherwise."""
+    parts = version.strip().split(".")
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ValueError(f"not a version number: {version!r} (digits and dots, e.g. 0.2.0)")
+    return tuple(int(part) for part in parts)
+
+
 class Meta(_Model):
     server: str
     version: str
     protocol_versions: list[str]
     server_time: datetime
+    # The lowest desktop app version the county accepts (a county setting); an older app
+    # stops its sync there and says so. Servers before 0.1.0's installer sent none.
+    min_client_version: str = "0"
 
 
 class ErrorBody(_Model):

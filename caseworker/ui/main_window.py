@@ -349,6 +349,16 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         pages.addSeparator()
         self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.about_action = self._action(help_menu, self.tr("关于社保经办…"), "", self.show_about)
+
+    def show_about(self) -> None:
+        from caseworker.ui.dialogs.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.session.database.paths.root, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, no nested event loop
+        self.about_dialog = dialog
 
     def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)

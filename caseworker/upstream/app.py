@@ -39,6 +39,7 @@ from caseworker.sync.protocol import (
     TransferStatus,
 )
 from caseworker.upstream import audit_chain, devices, errors, feeds, transfers
+from caseworker.upstream.county_settings import CountySettings
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.errors import error_responses
 from caseworker.upstream.intake import Refused, receive_batch
@@ -83,20 +84,25 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def create_app(db: UpstreamDb | str | None = None) -> FastAPI:
+def create_app(
+    db: UpstreamDb | str | None = None, settings: CountySettings | None = None
+) -> FastAPI:
     store = db if isinstance(db, UpstreamDb) else open_upstream(db)
+    county = settings or CountySettings.load()
     app = FastAPI(title="Caseworker upstream", version=__version__)
     app.state.db = store
     errors.install(app)
 
     @app.get("/v1/meta", response_model=Meta, responses=error_responses())
     def meta() -> Meta:
-        """Protocol versions this server speaks and its clock (clients warn on skew)."""
+        """Protocol versions this server speaks, its clock (clients warn on skew) and the
+        lowest app version it accepts (older apps stop and ask for an upgrade)."""
         return Meta(
             server="caseworker-upstream",
             version=__version__,
             protocol_versions=PROTOCOL_VERSIONS,
             server_time=datetime.now(UTC),
+            min_client_version=county.min_client_version,
         )
 
     @app.post(

@@ -18,6 +18,7 @@ from typing import Any
 
 from caseworker import __version__
 from caseworker.logs import install_logging, log_defect
+from caseworker.upstream import county_settings
 
 
 def _db(args: Any) -> Any:
@@ -50,8 +51,9 @@ def cmd_serve(args: Any) -> int:
     print(f"listening on http://{host}:{port}", flush=True)
     # log_config=None: uvicorn's records (a 500's traceback among them) go to our redacting
     # log, not raw to stderr. No access log: a URL is not worth a line per request.
+    settings = county_settings.CountySettings.load(args.min_client_version)
     config = uvicorn.Config(
-        create_app(_db(args)), log_level="warning", log_config=None, access_log=False
+        create_app(_db(args), settings), log_level="warning", log_config=None, access_log=False
     )
     uvicorn.Server(config).run(sockets=[listener])
     return 0
@@ -265,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "serve the intake API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600)
+    serve.add_argument(
+        "--min-client-version",
+        help="lowest desktop app version accepted (default: "
+        "$CASEWORKER_UPSTREAM_MIN_CLIENT_VERSION, else "
+        f"{county_settings.DEFAULT_MIN_CLIENT_VERSION})",
+    )
 
     centre = commands.add_parser("centre", help="service centres").add_subparsers(
         dest="action", required=True

@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>关于社保经办</source>
+        <translation>About Caseworker</translation>
+    </message>
+    <message>
+        <source>版本信息</source>
+        <translation>Version information</translation>
+    </message>
+    <message>
+        <source>安装版，构建于 %1</source>
+        <translation>installed build, built %1</translation>
+    </message>
+    <message>
+        <source>（提交 %1）</source>
+        <translation> (commit %1)</translation>
+    </message>
+    <message>
+        <source>从源代码运行</source>
+        <translation>running from source</translation>
+    </message>
+    <message>
+        <source>乡镇社会保障服务中心参保登记系统</source>
+        <translation>Caseworker for township social-security service centres</translation>
+    </message>
+    <message>
+        <source>版本：%1</source>
+        <translation>Version: %1</translation>
+    </message>
+    <message>
+        <source>构建：%1</source>
+        <translation>Build: %1</translation>
+    </message>
+    <message>
+        <source>数据库结构：%1</source>
+        <translation>Database schema: %1</translation>
+    </message>
+    <message>
+        <source>数据文件夹：%1</source>
+        <translation>Data folder: %1</translation>
+    </message>
+    <message>
+        <source>运行环境：Python %1，Qt %2（PySide6 %3），%4</source>
+        <translation>Running on: Python %1, Qt %2 (PySide6 %3), %4</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>第一位管理员</source>
@@ -1878,6 +1925,14 @@
     <message>
         <source>刷新</source>
         <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>关于社保经办…</source>
+        <translation>About Caseworker…</translation>
     </message>
     <message>
         <source>社保经办 — %1 — %2（%3）</source>

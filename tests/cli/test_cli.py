@@ -40,7 +40,7 @@ def test_version():
     result = subprocess.run(
         [sys.executable, "-m", "caseworker", "--version"], capture_output=True, text=True
     )
-    assert result.stdout.strip() == f"caseworker {__version__}"
+    assert result.stdout.strip() == f"caseworker {__version__} (source)"  # not frozen
 
 
 def test_operator_add_then_that_operator_logs_in(home: Path):

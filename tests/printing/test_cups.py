@@ -1,196 +1,187 @@
-"""A real print queue: CUPS with a CUPS-PDF printer as the system default, printed to from
-the app's own Qt code, and the spooled PDF read back.
+"""A real print queue: the app's own Qt printing code sends a receipt to the default printer of
+a CUPS scheduler, and the spooled job is read back.
 
-Needs root (to start cupsd and add the queue) and the Debian packages cups, cups-client and
-printer-driver-cups-pdf (installer/system-packages.sh). Anywhere else it is skipped, with
-the reason printed.
-
-The machine is left as it was found: the queue removed and the earlier default printer back;
-when the test started the scheduler itself (``cupsd -f``, stopped by its pid), the files the
-scheduler rewrites (its configuration with their ``.O`` backups, cache, logs, spool) are put
-back byte for byte; the spooled PDF is deleted, and its folder if the test made it.
+The scheduler is private to the test: a ``cupsd`` of its own with its configuration, spool,
+cache, logs and socket in a temporary folder, and a queue whose backend writes each job into
+that folder. The printing runs in a child process pointed at that scheduler (``CUPS_SERVER``,
+its own HOME for lpoptions), so the system's scheduler is never asked: no queue is added to
+it and its default printer is not changed, and the test checks that the system's CUPS
+files are byte for byte as they were. Needs cupsd (the Debian package cups) and root (cupsd
+refuses to run its backends as root from a user's folder otherwise); skipped with the
+reason anywhere else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import pwd
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+QUEUE = "CaseworkerTest"
+CUPSD = shutil.which("cupsd") or "/usr/sbin/cupsd"
+SYSTEM_CUPS = Path("/usr/lib/cups")
+# The system's CUPS state, compared before and after: the test must not touch it.
+SYSTEM_FILES = (Path("/etc/cups"), Path("/var/cache/cups"), Path("/var/spool/cups"))
+
+# The queue's backend: no arguments lists the device; a job's bytes go to the folder the
+# device URI names (capture:/folder), one file per job.
+BACKEND = """#!/bin/sh
+[ $# -eq 0 ] && { echo 'direct capture "Unknown" "Capture to a folder"'; exit 0; }
+out="${DEVICE_URI#capture:}"
+if [ -n "$6" ]; then cat "$6"; else cat; fi > "$out/job-$1.part" && mv "$out/job-$1.part" "$out/job-$1.pdf"
+"""
+
+# What the child runs: a receipt built with the app's fonts, printed through ui.printing on
+# the default printer Qt finds (the private scheduler's, through CUPS_SERVER).
+PRINT_RECEIPT = """
+import sys
+from PySide6.QtWidgets import QApplication
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from caseworker.printing.fonts import load_chain
 from caseworker.printing.receipt import build_receipt
+from caseworker.ui.printing import print_pdf
 from tests.printing import samples
 
-QUEUE = "CaseworkerPDF"
-TITLE = f"cw-cups-test-{os.getpid()}"  # the job's name, and so the spooled file's
-CONFIG = Path("/etc/cups/cups-pdf.conf")
-PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
-# What a scheduler run rewrites: restored when the test started (and stopped) the scheduler.
-SCHEDULER_FILES = (
-    Path("/etc/cups"),
-    Path("/var/cache/cups"),
-    Path("/var/log/cups"),
-    Path("/var/spool/cups"),
-    Path("/run/cups/printcap"),
-)
+app = QApplication(["cups-test"])
+default = QPrinterInfo.defaultPrinter()
+printer = QPrinter(default, QPrinter.PrinterMode.HighResolution)
+printer.setResolution(150)
+printer.setDocName("cw-cups-test")
+assert printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+pages = print_pdf(build_receipt(samples.visit_receipt(), load_chain()).pdf, printer)
+print(default.printerName(), pages)
+"""
 
 
-class Snapshot:
-    """Every file under ``roots`` (bytes and mode) now, so that ``restore`` can put them
-    back and remove what appeared since."""
-
-    def __init__(self, roots: tuple[Path, ...]) -> None:
-        self.roots = roots
-        self.files = {path: (path.read_bytes(), path.stat().st_mode) for path in self._walk()}
-        self.dirs = {path for root in roots if root.is_dir() for path in root.rglob("*")}
-        self.dirs = {path for path in self.dirs if path.is_dir()}
-
-    def _walk(self) -> list[Path]:
-        found: list[Path] = []
-        for root in self.roots:
-            if root.is_file():
-                found.append(root)
-            elif root.is_dir():
-                found += [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
-        return found
-
-    def restore(self) -> None:
-        for path in self._walk():
-            if path not in self.files:
-                path.unlink()
-        for path, (data, mode) in self.files.items():
-            if not path.exists() or path.read_bytes() != data:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-            os.chmod(path, mode)
-        for root in self.roots:
-            if root.is_dir():
-                for path in sorted(root.rglob("*"), reverse=True):
-                    if path.is_dir() and path not in self.dirs:
-                        with suppress(OSError):
-                            path.rmdir()
+def _digest(roots: tuple[Path, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file() and not path.is_symlink():
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 def _skip_unless_possible() -> None:
     if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("CUPS test needs root to start cupsd and add a queue (not root here)")
-    for tool in ("cupsd", "lpadmin", "lpstat"):
-        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
-            pytest.skip(f"CUPS test: {tool} not installed (run installer/system-packages.sh)")
-    if not PPD.exists() or not CONFIG.exists():
-        pytest.skip("CUPS test: printer-driver-cups-pdf is not installed")
+        pytest.skip("CUPS test needs root to run a private cupsd (not root here)")
+    if not Path(CUPSD).exists() or shutil.which("lpadmin") is None:
+        pytest.skip("CUPS test: cupsd / lpadmin not installed (run installer/system-packages.sh)")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+@dataclass
+class Scheduler:
+    folder: Path
+    socket: Path
+    out: Path
+    process: subprocess.Popen
+
+    def env(self) -> dict[str, str]:
+        home = self.folder / "home"
+        home.mkdir(exist_ok=True)
+        return dict(os.environ, CUPS_SERVER=str(self.socket), HOME=str(home))
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(args, capture_output=True, text=True, timeout=60, env=self.env())
 
 
-def _output_dir() -> Path:
-    """Where CUPS-PDF writes a job of this user: its Out setting, ${HOME}/${USER} expanded."""
-    out = "/var/spool/cups-pdf/${USER}"
-    for line in CONFIG.read_text().splitlines():
-        match = re.match(r"\s*Out\s+(\S+)", line)
-        if match:
-            out = match.group(1)
-    user = pwd.getpwuid(os.geteuid())
-    return Path(out.replace("${HOME}", user.pw_dir).replace("${USER}", user.pw_name))
+def _write_config(folder: Path) -> tuple[Path, Path, Path]:
+    conf, out = folder / "conf", folder / "out"
+    for sub in ("conf", "cache", "state", "spool/tmp", "logs", "out", "serverbin/backend"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / "spool" / "tmp").chmod(0o1777)
+    # The system's filters and helpers, with our backend beside them.
+    for part in ("filter", "daemon", "cgi-bin", "notifier", "monitor", "driver"):
+        if (SYSTEM_CUPS / part).exists():
+            (folder / "serverbin" / part).symlink_to(SYSTEM_CUPS / part)
+    backend = folder / "serverbin" / "backend" / "capture"
+    backend.write_text(BACKEND)
+    backend.chmod(0o700)  # 0700 and root's: cupsd runs it as root, so it may write to out/
+    socket = folder / "cups.sock"
+    (conf / "cupsd.conf").write_text(
+        f"Listen {socket}\nLogLevel info\nWebInterface No\nBrowsing No\n"
+        "DefaultAuthType None\n<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+        "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+    )
+    (conf / "cups-files.conf").write_text(
+        f"ServerRoot {conf}\nCacheDir {folder / 'cache'}\nStateDir {folder / 'state'}\n"
+        f"RequestRoot {folder / 'spool'}\nTempDir {folder / 'spool' / 'tmp'}\n"
+        f"AccessLog {folder / 'logs/access_log'}\nErrorLog {folder / 'logs/error_log'}\n"
+        f"PageLog {folder / 'logs/page_log'}\nServerBin {folder / 'serverbin'}\n"
+        "DataDir /usr/share/cups\n"
+    )
+    return conf, socket, out
 
 
 @pytest.fixture(scope="module")
-def queue() -> Iterator[str]:
-    """The CUPS-PDF queue as the default printer; afterwards the machine is as it was: the
-    queue removed, the earlier default back, and cupsd stopped if this started it."""
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scheduler]:
+    """A private cupsd with one queue, the default there; stopped by its pid afterwards."""
     _skip_unless_possible()
-    scheduler: subprocess.Popen | None = None
-    before: Snapshot | None = None
-    if _run("lpstat", "-r").returncode != 0 or "not running" in _run("lpstat", "-r").stdout:
-        before = Snapshot(SCHEDULER_FILES)
-        cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
-        # In the foreground, so this test holds its pid and stops exactly this scheduler.
-        scheduler = subprocess.Popen([cupsd, "-f"], stderr=subprocess.PIPE)
-        for _ in range(100):  # waiting for the scheduler, not timing anything
-            if "is running" in _run("lpstat", "-r").stdout or scheduler.poll() is not None:
+    system_before = _digest(SYSTEM_FILES)
+    folder = tmp_path_factory.mktemp("cups")
+    conf, socket, out = _write_config(folder)
+    process = subprocess.Popen(
+        [CUPSD, "-f", "-c", str(conf / "cupsd.conf"), "-s", str(conf / "cups-files.conf")],
+        stderr=subprocess.PIPE,
+    )
+    running = Scheduler(folder, socket, out, process)
+    try:
+        for _ in range(200):  # waiting for the scheduler to listen, not timing anything
+            if "is running" in running.run("lpstat", "-r").stdout or process.poll() is not None:
                 break
-            time.sleep(0.1)
-        if "is running" not in _run("lpstat", "-r").stdout:
-            _stop(scheduler, before)
-            pytest.skip("CUPS test: cupsd did not come up")
-    earlier = _run("lpstat", "-d").stdout.partition(":")[2].strip()
-    existed = _run("lpstat", "-p", QUEUE).returncode == 0
-    out_dir = _output_dir()
-    out_existed = out_dir.exists()
-    try:
-        added = _run("lpadmin", "-p", QUEUE, "-v", "cups-pdf:/", "-E", "-P", str(PPD))
-        if added.returncode != 0:
-            pytest.skip(f"CUPS test: could not add the CUPS-PDF queue: {added.stderr.strip()}")
-        made_default = _run("lpadmin", "-d", QUEUE)
+            time.sleep(0.05)
+        if "is running" not in running.run("lpstat", "-r").stdout:
+            pytest.skip(f"CUPS test: the private cupsd did not start: {running.folder}")
+        added = running.run("lpadmin", "-p", QUEUE, "-v", f"capture:{out}", "-E")
+        assert added.returncode == 0, added.stderr
+        made_default = running.run("lpadmin", "-d", QUEUE)
         assert made_default.returncode == 0, made_default.stderr
-        yield QUEUE
+        yield running
     finally:
-        if not existed:
-            _run("lpadmin", "-x", QUEUE)
-        if earlier and earlier != QUEUE:
-            _run("lpadmin", "-d", earlier)
-        for spooled in out_dir.glob(f"{TITLE}*") if out_dir.exists() else ():
-            spooled.unlink()
-        if not out_existed and out_dir.exists() and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        assert not list(out_dir.glob(f"{TITLE}*")) if out_dir.exists() else True
-        if scheduler is not None:
-            _stop(scheduler, before)
-            assert before is not None and Snapshot(SCHEDULER_FILES).files == before.files
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)
+        if process.stderr is not None:
+            process.stderr.close()
+    # Whatever happened above, the system's scheduler was never asked to change anything.
+    assert _digest(SYSTEM_FILES) == system_before
 
 
-def _stop(scheduler: subprocess.Popen, before: Snapshot | None) -> None:
-    """Stop the scheduler this test started (by its pid), then put its files back."""
-    scheduler.terminate()
-    try:
-        scheduler.wait(30)
-    except subprocess.TimeoutExpired:
-        scheduler.kill()
-        scheduler.wait(30)
-    if scheduler.stderr is not None:
-        scheduler.stderr.close()
-    if before is not None:
-        before.restore()
-
-
-def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, tmp_path):
-    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
-
-    from caseworker.ui.printing import print_pdf
-
-    assert QPrinterInfo.defaultPrinterName() == queue
-    out_dir = _output_dir()
-    before = set(out_dir.glob("*.pdf")) if out_dir.exists() else set()
-    title = TITLE
-    result = build_receipt(samples.visit_receipt(), chain)
-
-    printer = QPrinter(QPrinterInfo.defaultPrinter(), QPrinter.PrinterMode.HighResolution)
-    printer.setResolution(150)
-    printer.setDocName(title)
-    assert printer.printerName() == queue
-    assert printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
-    assert print_pdf(result.pdf, printer) == 1
+def test_print_through_qprinter_to_the_default_cups_queue(scheduler: Scheduler, tmp_path):
+    assert scheduler.run("lpstat", "-d").stdout.strip().endswith(QUEUE)
+    child = subprocess.run(
+        [sys.executable, "-c", PRINT_RECEIPT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(scheduler.env(), QT_QPA_PLATFORM="offscreen"),
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == [QUEUE, "1"]
 
     spooled: list[Path] = []
-    for _ in range(600):  # CUPS-PDF converts in the background: wait for the file
-        spooled = [p for p in set(out_dir.glob("*.pdf")) - before if p.stat().st_size > 0]
-        if spooled and "Jobs" not in _run("lpstat", "-o", queue).stdout:
+    for _ in range(600):  # the scheduler hands the job to the backend in the background
+        spooled = list(scheduler.out.glob("job-*.pdf"))
+        if spooled and "Jobs" not in scheduler.run("lpstat", "-o", QUEUE).stdout:
             break
         time.sleep(0.1)
-    assert spooled, f"no PDF appeared in {out_dir}; lpstat: {_run('lpstat', '-t').stdout}"
-    pdf = max(spooled, key=lambda p: p.stat().st_mtime)
-    info = _run("pdfinfo", str(pdf)).stdout
+    assert spooled, f"no job reached the queue; lpstat: {scheduler.run('lpstat', '-t').stdout}"
+    pdf = spooled[0]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+1", info), info
-    assert pdf.name.startswith(title)  # CUPS-PDF names the file after the app's job title
     # The app prints rendered pages: the spooled page must carry the receipt's ink.
     subprocess.run(
         ["pdftoppm", "-gray", "-r", "30", "-singlefile", str(pdf), str(tmp_path / "page")],
@@ -200,4 +191,16 @@ def test_print_through_qprinter_to_the_default_cups_queue(queue, qtbot, chain, t
 
     pixels = Image.open(tmp_path / "page.pgm").tobytes()
     inked = sum(1 for p in pixels if p < 128) / len(pixels)
-    assert 0.01 < inked < 0.5, inked
+    assert 0.003 < inked < 0.5, inked  # a blank page is 0
+
+
+def test_the_system_scheduler_knows_nothing_of_the_test_queue(scheduler: Scheduler):
+    system = subprocess.run(
+        ["lpstat", "-v"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "CUPS_SERVER"},
+    )
+    assert QUEUE not in system.stdout
+    assert QUEUE in scheduler.run("lpstat", "-v").stdout

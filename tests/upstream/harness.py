@@ -88,8 +88,15 @@ def upstream_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 class Server:
     """`caseworker-upstream serve` in a subprocess; can be stopped and started again."""
 
-    def __init__(self, url: str, port: int | None = None, log_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        port: int | None = None,
+        log_dir: Path | None = None,
+        serve_args: tuple[str, ...] = (),
+    ) -> None:
         self.db_url = url
+        self.serve_args = serve_args  # more options of `serve` (county settings)
         self.port = port or 0  # 0: the server binds a free port and announces it
         self.process: procs.Popen | None = None
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
@@ -120,6 +127,7 @@ class Server:
                 str(self.port),
                 "--log-dir",
                 str(self.log_dir),
+                *self.serve_args,
             ],
             stdout=procs.PIPE,
             # A file, not a pipe: nobody reads while it runs, and a full pipe would stall it.
