@@ -6,8 +6,11 @@ A real centre: a start-up registered, enrolled in the four employees' schemes wi
 work-injury rate, three employees taken on (one of them coming from the residents' pension)
 and one let go; a noodle shop whose known cook holds no employees' scheme. Shots: the employers page with its warnings (employer-page), the employer
 enrolment dialog (employer-enrolment), adding an employee with a base out of range
-(employer-join), the base declaration with both ends clamped (employer-declaration), the employers with known workers left out (employer-left-out); and the
-printed change list and registration form rendered with pdftoppm (print-employer-*.png).
+(employer-join), the base declaration with both ends clamped (employer-declaration), the
+employers with known workers left out (employer-left-out), 减员 with a reason that counts as
+involuntary for unemployment benefit (employer-leave), an employer another centre of the
+township registered, as the feed brought it (employer-other-centre); and the printed change
+list and registration form rendered with pdftoppm (print-employer-*.png).
 """
 
 from __future__ import annotations
@@ -34,11 +37,18 @@ from caseworker.services.employment import (
 )
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.validation import PersonInput
+from caseworker.store.models import new_id
+from caseworker.sync.protocol import RegistryFeed, RegistryItem
+from caseworker.sync.pull import apply_registry_page
 from caseworker.ui.dialogs.base_declaration_dialog import BaseDeclarationDialog
-from caseworker.ui.dialogs.employment_dialogs import EmployerEnrolmentDialog, JoinDialog
+from caseworker.ui.dialogs.employment_dialogs import (
+    EmployerEnrolmentDialog,
+    JoinDialog,
+    LeaveDialog,
+)
 from caseworker.ui.i18n import install_language
 from caseworker.ui.models.declaration import DeclarationModel
-from caseworker.ui.views.employers_view import EmployersPage
+from caseworker.ui.views.employers_view import ROW_ROLE, EmployersPage
 from docs.take_screenshots import OUT, save, scratch_app, wait, wait_for
 
 TODAY = date(2026, 11, 27)
@@ -116,6 +126,31 @@ def a_centre(folder: Path):
         [],
         today=TODAY,
     )
+    # A factory registered by the township's other centre, as the registry feed brings it.
+    factory = new_id()
+    payload = {
+        "id": str(factory),
+        "version": 2,
+        "credit_code": make_uscc("91", "320583", "MA2468135"),
+        "name": "昆山玉山精密机械有限公司",
+        "employer_type": "company",
+        "industry": "通用设备制造业",
+        "risk_class": 4,
+        "schemes": ALL,
+        "insured_from": "2025-03-01",
+    }
+    item = RegistryItem(
+        seq=1,
+        entity_type="employer",
+        entity_id=factory,
+        version=2,
+        centre_code="3205831019",
+        payload=payload,
+    )
+    with db.writing() as db_session:
+        apply_registry_page(
+            db_session, RegistryFeed(township_code=None, items=[item], cursor=1, more=False)
+        )
     return session, employer
 
 
@@ -169,6 +204,36 @@ def shoot(app, runner, session, lang: str) -> None:
     wait_for(page.employees_listed)
     wait(500)
     save(page, "employer-left-out", lang)
+    page.left_out_only.setChecked(False)
+    wait_for(page.employees_listed)
+
+    def choose(wanted) -> None:
+        for row in range(page.model.rowCount()):
+            if wanted(page.model.data(page.model.index(row, 0), ROW_ROLE)):
+                page.table.setCurrentIndex(page.model.index(row, 0))
+                wait_for(page.employees_listed)
+                return
+        raise SystemExit("no such employer on the page")
+
+    choose(lambda e: e.name == "昆山小蜜蜂网络科技有限公司")
+    page.employee_table.setCurrentIndex(page.employees.index(0, 0))
+    page.leave()
+    for _ in range(100):
+        if isinstance(page.dialog, LeaveDialog):
+            break
+        wait(100)
+    else:
+        raise SystemExit(f"no leave dialog: {page.notice.text()}")
+    leave = page.dialog
+    leave.reason.setCurrentIndex(leave.reason.findData("dismissed"))
+    leave.resize(leave.width(), leave.sizeHint().height())
+    wait(300)
+    save(leave, "employer-leave", lang)
+    leave.close()
+
+    choose(lambda e: e.owner_centre_code is not None)
+    wait(300)
+    save(page, "employer-other-centre", lang)
     page.close()
 
 

@@ -221,6 +221,8 @@ class LeaveDialog(ServiceDialog):
         self.reason_note = QLabel()
         self.reason_note.setObjectName("leaveReasonNote")
         self.reason_note.setWordWrap(True)
+        # Room for the longest note from the start, so the dialog neither clips nor jumps.
+        self.reason_note.setMinimumHeight(self.reason_note.fontMetrics().lineSpacing() * 4)
         self.add_row("", self.reason_note)
         self.reason.currentIndexChanged.connect(self._explain_reason)
         self._explain_reason()
