@@ -355,15 +355,7 @@ def approve(database: Database, actor: Actor, seqs: Sequence[int]) -> int:
                 [{"_seq": seq} for seq in again],
             )
         changed = sorted(first + again)
-        if changed:
-            audit(
-                session,
-                actor,
-                action="review.approve",
-                entity_type="outbox_entry",
-                entity_id=None,
-                detail={"count": len(changed), "seqs": _ranges(changed)},
-            )
+        _audit_approved(session, actor, changed)
         return len(changed)
 
 
@@ -443,6 +435,17 @@ def approve_all_pending(database: Database, actor: Actor) -> int:
                 ).where(OutboxEntry.sync_state == "pending", ~exists().where(review)),
             )
         )
+        _audit_approved(session, actor, changed)
+        return len(changed)
+
+
+def _pending_seqs() -> Any:
+    return select(OutboxEntry.seq).where(OutboxEntry.sync_state == "pending")
+
+
+def _audit_approved(session: Session, actor: Actor, changed: list[int]) -> None:
+    """One audit entry for the entries a supervisor approved at once (none: no entry)."""
+    if changed:
         audit(
             session,
             actor,
@@ -451,8 +454,3 @@ def approve_all_pending(database: Database, actor: Actor) -> int:
             entity_id=None,
             detail={"count": len(changed), "seqs": _ranges(changed)},
         )
-        return len(changed)
-
-
-def _pending_seqs() -> Any:
-    return select(OutboxEntry.seq).where(OutboxEntry.sync_state == "pending")
