@@ -110,11 +110,6 @@ class PdfDocument:
                 resources.XObject = form.XObjects
             form.Resources = resources
 
-    @property
-    def forms(self) -> int:
-        """How many form XObjects the document holds."""
-        return len(self._forms)
-
     def finish(self) -> PrintResult:
         self.canvas.showPage()
         self.canvas.save()

@@ -152,13 +152,8 @@ def payments_on(database: Database, day: date) -> list[DayPayment]:
         ]
 
 
-def pending_upload_count(database: Database) -> int:
-    """Changes written here and not yet sent upstream (outbox entries still pending)."""
-    with database.reading() as session:
-        return pending_uploads_in(session)
-
-
 def pending_uploads_in(session: Session) -> int:
-    """``pending_upload_count`` inside a caller's transaction (the front page's figures)."""
+    """Changes written here and not yet sent upstream (outbox entries still pending), inside the
+    caller's transaction (the front page's figures)."""
     statement = select(func.count()).select_from(OutboxEntry)
     return int(session.scalar(statement.where(OutboxEntry.sync_state == "pending")) or 0)

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -29,6 +29,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from caseworker.paths import DataPaths
 
 FORMAT_VERSION = 1
+if TYPE_CHECKING:
+    from caseworker.services.centre import OpenSession
+
 ENROLMENT = "enrolment"  # the kind of the enrolment form's drafts
 SUFFIX = ".draft"
 _HKDF_INFO = b"caseworker/drafts/v1"
@@ -154,3 +157,10 @@ class DraftStore:
     def delete(self, draft_id: uuid.UUID) -> None:
         with contextlib.suppress(FileNotFoundError):
             self._path(draft_id).unlink()
+
+
+def enrolment_drafts_of(session: OpenSession) -> list[DraftInfo]:
+    """The logged-in operator's enrolment drafts left by a crash, a closed window or the idle
+    lock, newest first (offered back after login)."""
+    store = DraftStore(session.database.paths, session.database_key)
+    return store.pending_of(ENROLMENT, session.actor.username)

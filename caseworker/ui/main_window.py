@@ -39,7 +39,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.card_watcher import CardWatcher
-from caseworker.ui.drafts import ENROLMENT, DraftInfo, DraftStore
+from caseworker.ui.drafts import DraftInfo, enrolment_drafts_of
 from caseworker.ui.i18n import (
     current_language,
     install_language,
@@ -728,12 +728,8 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> None:
         """This operator's drafts left by a crash, a closed window or the idle lock."""
-        paths, key = self.session.database.paths, self.session.database_key
-        username = self.session.actor.username
-        self.runner.submit(
-            lambda control: DraftStore(paths, key).pending_of(ENROLMENT, username),
-            on_success=self._offer,
-        )
+        session = self.session
+        self.runner.submit(lambda control: enrolment_drafts_of(session), on_success=self._offer)
 
     def _offer(self, drafts: list[DraftInfo]) -> None:
         if not drafts or self.is_locked:

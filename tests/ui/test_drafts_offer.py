@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from caseworker.services.centre import OpenSession, login
+from caseworker.ui.drafts import enrolment_drafts_of
 from caseworker.ui.main_window import MainWindow
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
@@ -53,7 +54,7 @@ def test_drafts_left_by_a_crash_are_offered_after_login(qtbot, clerk, runner):
     assert dialog.table.item(0, 1).text().startswith(str(TODAY.year)[:2])  # when, local time
 
     click(qtbot, dialog, "discardDraft")  # the newest goes
-    assert dialog.table.rowCount() == 1 and len(EnrolmentForm.pending_drafts(clerk)) == 1
+    assert dialog.table.rowCount() == 1 and len(enrolment_drafts_of(clerk)) == 1
     click(qtbot, dialog, "restoreDraft")
     assert not dialog.isVisible()
     form = window.front_desk.form
@@ -70,8 +71,8 @@ def test_another_operators_drafts_are_not_offered(qtbot, clerk, runner):
         window = open_window(qtbot, supervisor, runner)
         qtbot.waitUntil(lambda: not runner._active)  # the look-up for drafts has answered
         assert window.drafts_dialog is None
-        assert EnrolmentForm.pending_drafts(supervisor) == []
-        assert len(EnrolmentForm.pending_drafts(clerk)) == 1
+        assert enrolment_drafts_of(supervisor) == []
+        assert len(enrolment_drafts_of(clerk)) == 1
     finally:
         window.close()
         supervisor.close()
@@ -99,14 +100,14 @@ def test_leaving_the_form_asks_keep_discard_or_cancel(qtbot, clerk, runner):
     qtbot.mouseClick(front.form_back, Qt.MouseButton.LeftButton)
     click(qtbot, form.leave_box, "keepDraft")
     assert front.stack.currentWidget() is front.search
-    (draft,) = EnrolmentForm.pending_drafts(clerk)
+    (draft,) = enrolment_drafts_of(clerk)
     assert draft.summary.startswith("单雄信")
 
     form = start_typing(qtbot, window)
     window.front_desk.show_search()
     click(qtbot, form.leave_box, "discardInput")
     assert front.stack.currentWidget() is front.search
-    assert [d.draft_id for d in EnrolmentForm.pending_drafts(clerk)] == [draft.draft_id]
+    assert [d.draft_id for d in enrolment_drafts_of(clerk)] == [draft.draft_id]
 
 
 def test_closing_the_window_with_unsaved_input_asks_first(qtbot, clerk, runner):
@@ -119,7 +120,7 @@ def test_closing_the_window_with_unsaved_input_asks_first(qtbot, clerk, runner):
     window.close()
     click(qtbot, form.leave_box, "keepDraft")
     qtbot.waitUntil(lambda: not window.isVisible())
-    assert len(EnrolmentForm.pending_drafts(clerk)) == 1
+    assert len(enrolment_drafts_of(clerk)) == 1
 
 
 def test_switching_language_asks_and_the_kept_draft_comes_back(qtbot, clerk, runner):

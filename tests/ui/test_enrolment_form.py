@@ -23,7 +23,7 @@ from caseworker.services.employers import EmployerInput, register_employer
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.registry import person_detail
 from caseworker.store.models import OutboxEntry, Person
-from caseworker.ui.drafts import DraftStore
+from caseworker.ui.drafts import DraftStore, enrolment_drafts_of
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 from tests.conftest import TODAY
@@ -422,7 +422,7 @@ def test_draft_survives_a_crash_and_restores_every_field(qtbot, centre, runner):
     del form
     QApplication.processEvents()  # let deleteLater happen, as the event loop would
 
-    drafts = EnrolmentForm.pending_drafts(centre)
+    drafts = enrolment_drafts_of(centre)
     assert len(drafts) == 1
     assert drafts[0].summary == "单雄信 3202**********0172"
     assert drafts[0].operator == "admin"
@@ -438,15 +438,15 @@ def test_draft_survives_a_crash_and_restores_every_field(qtbot, centre, runner):
     for box in restored.documents.boxes.values():
         box.setChecked(True)
     save_and_wait(qtbot, restored)
-    assert EnrolmentForm.pending_drafts(centre) == []
+    assert enrolment_drafts_of(centre) == []
 
 
 def test_a_declined_draft_can_be_discarded(qtbot, form, centre):
     qtbot.keyClicks(form.person.id_number, ADULT_ID)
     form.write_draft()
-    (draft,) = EnrolmentForm.pending_drafts(centre)
+    (draft,) = enrolment_drafts_of(centre)
     EnrolmentForm.discard_draft(centre, draft.draft_id)
-    assert EnrolmentForm.pending_drafts(centre) == []
+    assert enrolment_drafts_of(centre) == []
 
 
 def test_new_with_an_id_number_and_employer(qtbot, form, centre):

@@ -11,12 +11,18 @@ from PySide6.QtWidgets import QDialog
 
 from caseworker.services.centre import OpenSession, SessionLocked, login
 from caseworker.services.centre_settings import IDLE_LOCK_MINUTES, change_setting
-from caseworker.services.registry import pending_upload_count
+from caseworker.services.registry import pending_uploads_in
+from caseworker.ui.drafts import enrolment_drafts_of
 from caseworker.ui.main_window import MainWindow
-from caseworker.ui.views.enrolment_form import EnrolmentForm
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD
 from tests.ui.test_enrolment_form import fill_adult
 from tests.ui.test_main_window import open_window
+
+
+def pending_upload_count(database) -> int:
+    """What the status bar counts (``front_page``'s figure), read on its own."""
+    with database.reading() as session:
+        return pending_uploads_in(session)
 
 
 @pytest.fixture
@@ -85,7 +91,7 @@ def test_the_same_operator_comes_back_to_the_same_screen(qtbot, clerk, runner):
     assert form.person.name.text() == "单雄信" and form.is_dirty()
     assert all(action.isEnabled() for action in window.actions() if action.isVisible())
     assert pending_upload_count(clerk.database) == 0  # the store is open again
-    (draft,) = EnrolmentForm.pending_drafts(clerk)  # written when it locked, under the clerk
+    (draft,) = enrolment_drafts_of(clerk)  # written when it locked, under the clerk
     assert draft.operator == "clerk" and draft.summary.startswith("单雄信")
     assert window.session_lock.watch.timer.isActive()
 
@@ -102,11 +108,11 @@ def test_another_operator_gets_a_clean_screen_and_the_first_keeps_a_draft(qtbot,
     assert "supervisor" in window.windowTitle()
     assert window.front_desk.form is None  # a clean front desk
     assert window.current_page_name() == "front_desk"
-    assert EnrolmentForm.pending_drafts(supervisor) == []  # not theirs to see
+    assert enrolment_drafts_of(supervisor) == []  # not theirs to see
     # The clerk's input is the clerk's draft, offered at their next login.
     again = login(supervisor.database.paths, "clerk", CLERK_PASSWORD)
     try:
-        (draft,) = EnrolmentForm.pending_drafts(again)
+        (draft,) = enrolment_drafts_of(again)
         assert draft.summary.startswith("单雄信")
     finally:
         again.close()

@@ -19,10 +19,16 @@ from PySide6.QtWidgets import (
 from caseworker.services.centre import OpenSession, login
 from caseworker.services.enrolment import EnrolmentChoice, enrol
 from caseworker.services.payments import record_payment
-from caseworker.services.registry import pending_upload_count
+from caseworker.services.registry import pending_uploads_in
 from caseworker.ui.main_window import PAGE_SHORTCUTS, PAGES, MainWindow
 from tests.conftest import CLERK_PASSWORD
 from tests.services.test_enrolment import farmer
+
+
+def pending_upload_count(database) -> int:
+    """What the status bar counts (``front_page``'s figure), read on its own."""
+    with database.reading() as session:
+        return pending_uploads_in(session)
 
 
 @pytest.fixture

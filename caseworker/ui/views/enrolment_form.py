@@ -2,7 +2,7 @@
 
 Contract with the main window: ``EnrolmentForm(session, runner, parent)``, ``new(id_number,
 employer_id)``, ``edit(person_id)``, signals ``saved(person_id)`` and
-``open_person_requested(person_id)``; ``pending_drafts(session)`` / ``restore_draft(id)``
+``open_person_requested(person_id)``; ``drafts.enrolment_drafts_of(session)`` / ``restore_draft(id)``
 offer unsaved work back after a crash.
 
 Reads and writes go through services on the runner (writes on its single write lane); the

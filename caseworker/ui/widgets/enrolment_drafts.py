@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from caseworker.domain.ids import mask_id_number
 from caseworker.services.centre import OpenSession
 from caseworker.ui.drafts import ENROLMENT as DRAFT_KIND
-from caseworker.ui.drafts import DraftInfo, DraftStore
+from caseworker.ui.drafts import DraftStore
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
 from caseworker.ui.widgets.person_fields import PersonFields
@@ -43,13 +43,6 @@ class EnrolmentDrafts:
     _dirty: bool
     _loading: int
     leave_box: QMessageBox | None
-
-    @staticmethod
-    def pending_drafts(session: OpenSession) -> list[DraftInfo]:
-        """This operator's enrolment drafts left by a crash, a closed window or the idle lock,
-        newest first."""
-        store = DraftStore(session.database.paths, session.database_key)
-        return store.pending_of(DRAFT_KIND, session.actor.username)
 
     @staticmethod
     def discard_draft(session: OpenSession, draft_id: uuid.UUID) -> None:
