@@ -17,6 +17,11 @@ Figures (JSON lines through ``bench.emit``, medians of ``--runs``):
 - ``launch_to_usable_window``: this checkout, with ``baseline_seconds``, ``ratio`` (to the
   baseline) and ``persons``.
 - ``launch_to_usable_window_before``: the ``--before`` checkout, when given.
+- ``login_dialog_usable``, ``typing_covers_preload`` and ``enter_to_usable_window``: the
+  same launch as the clerk lives it (``bench.launch_phases_probe``): process start → the
+  login dialog painted and ready for typing; how long the password must take to type for the
+  preload to be done; Enter → the main window usable. What the clerk waits for is the first
+  and the last, ``clerk_waits`` their sum per run; ``ratio`` for each is to the bare window.
 - ``…_cpu``: the CPU seconds (all threads) each process used until its window was usable
   (the machine is shared: CPU moves less with other load than wall time), when the probe
   reports it (an older checkout's probe may not).
@@ -102,6 +107,40 @@ def probe_command(data_dir: Path, *, user: str = "admin", password: str = "demo"
     return command
 
 
+def phases_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
+    def command(started: float) -> list[str]:
+        return [
+            sys.executable,
+            str(HERE / "bench" / "launch_phases_probe.py"),
+            "--started",
+            str(started),
+            "--data-dir",
+            str(data_dir),
+            "--user",
+            user,
+            "--password",
+            password,
+        ]
+
+    return command
+
+
+def timed_phases(command: Command, code_root: Path) -> list[float]:
+    """The phases probe's figures: dialog, typing, after_enter, cpu."""
+    started = time.time()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPYCACHEPREFIX": str(PYCACHE),
+        "PYTHONPATH": str(code_root),
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    }
+    output = subprocess.run(
+        command(started), capture_output=True, text=True, check=True, env=env, cwd=code_root
+    ).stdout.split()
+    assert output[-1] == "1", "the window was not usable"
+    return [float(value) for value in output[:4]]
+
+
 def persons_in(data_dir: Path) -> int:
     from sqlalchemy import func, select
 
@@ -126,13 +165,17 @@ def main() -> None:
     persons = persons_in(args.data_dir)
     probe = probe_command(args.data_dir)
     runs: dict[str, list[tuple[float, float | None]]] = {"bare": [], "after": [], "before": []}
+    phases = phases_command(args.data_dir)
+    phase_runs: list[list[float]] = []
     # Warm the file cache and compile the bytecode once, so the first run is not an outlier.
     timed(probe, HERE)
+    timed_phases(phases_command(args.data_dir), HERE)
     if args.before:
         timed(probe, args.before)
     for _ in range(args.runs):
         runs["bare"].append(timed(_bare, HERE))
         runs["after"].append(timed(probe, HERE))
+        phase_runs.append(timed_phases(phases, HERE))
         if args.before:
             runs["before"].append(timed(probe, args.before))
     base = statistics.median(wall for wall, _cpu in runs["bare"])
@@ -151,6 +194,16 @@ def main() -> None:
         cpus = [cpu for _wall, cpu in runs[key] if cpu is not None]
         if cpus:
             emit(f"{name}_cpu", cpus, "s")
+    for index, name in enumerate(
+        ("login_dialog_usable", "typing_covers_preload", "enter_to_usable_window")
+    ):
+        walls = [run[index] for run in phase_runs]
+        emit(name, walls, "s", persons=persons, ratio=round(statistics.median(walls) / base, 2))
+    # What the clerk waits for in all: the dialog, then the window after Enter (the typing
+    # in between is theirs, and the preload is done well within it: typing_covers_preload).
+    waits = [run[0] + run[2] for run in phase_runs]
+    emit("clerk_waits", waits, "s", persons=persons, target_s=0.7)
+    emit("phases_cpu", [run[3] for run in phase_runs], "s")
 
 
 if __name__ == "__main__":

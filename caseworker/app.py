@@ -48,14 +48,15 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
     """First run: the set-up wizard (which logs the new administrator in); else the login."""
     from PySide6.QtWidgets import QDialog
 
-    from caseworker.ui.launch import open_main_window, preload
+    from caseworker.ui.launch import open_main_window, show_then_preload
     from caseworker.ui.login import LoginDialog
-    from caseworker.ui.wizard import SetupWizard
 
-    preload()  # the main window's modules load while the operator logs in
-
+    # The first window shown, then the main window's modules load while the operator logs in.
     if not paths.exists():
+        from caseworker.ui.wizard import SetupWizard
+
         wizard = SetupWizard(paths, runner)
+        show_then_preload(wizard)
         accepted = wizard.exec() == QDialog.DialogCode.Accepted
         session = wizard.session
         if not accepted or session is None:
@@ -64,6 +65,7 @@ def _run(app: QApplication, paths: DataPaths, runner: TaskRunner) -> int:
             return 0
     else:
         dialog = LoginDialog(paths, runner)
+        show_then_preload(dialog)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
             return 0
         session = dialog.session

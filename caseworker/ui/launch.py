@@ -19,6 +19,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from caseworker.services.centre import OpenSession
@@ -36,6 +37,16 @@ SOON = (
     "caseworker.ui.views.enrolment_form",
     "caseworker.ui.dialogs.payment_dialog",
 )
+
+
+def show_then_preload(first: QWidget) -> threading.Thread:
+    """Show and paint the first window (the login dialog or the set-up wizard), then start
+    the preload: started before, its imports would hold the interpreter while the dialog is
+    built, and the clerk would wait longer to type."""
+    first.show()
+    first.repaint()
+    QApplication.processEvents()
+    return preload()
 
 
 def preload(module: str = MAIN_WINDOW) -> threading.Thread:

@@ -6,6 +6,8 @@ lock screen; this dialog adds the centre's name and the way out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,14 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.store.keys import KeyFile, KeyFileError
-from caseworker.ui.dialogs.recovery_dialog import RecoveryDialog
 from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.login_panel import LOGIN_ERRORS, LoginPanel
 from caseworker.ui.preferences import LAST_USERNAME
-from caseworker.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The first window the clerk sees imports no SQLAlchemy (the session's modules load on
+    # the preload thread while the password is typed; the recovery dialog when asked for).
+    from caseworker.services.centre import OpenSession
+    from caseworker.ui.dialogs.recovery_dialog import RecoveryDialog
+    from caseworker.ui.tasks import TaskRunner
 
 __all__ = ["LOGIN_ERRORS", "LoginDialog"]
 
@@ -103,6 +109,8 @@ class LoginDialog(QDialog):
 
     def open_recovery(self) -> None:
         """The administrator lost their password: the printed recovery key instead."""
+        from caseworker.ui.dialogs.recovery_dialog import RecoveryDialog
+
         self.recovery = RecoveryDialog(
             self.paths, self.runner, username=self.username.text(), clock=self.clock, parent=self
         )

@@ -9,21 +9,24 @@ injected clock, so tests move time instead of sleeping.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.paths import DataPaths
-from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ServiceError
 from caseworker.services.login import login
 from caseworker.services.login_guard import Clock, locked_until, seconds_left, utc_now
-from caseworker.store.engine import StoreOpenError
+from caseworker.store.connect import StoreOpenError
 from caseworker.store.keys import KeyFileError
 from caseworker.ui.i18n import message_for
-from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import error_label, named_line
+
+if TYPE_CHECKING:
+    from caseworker.services.centre import OpenSession
+    from caseworker.ui.tasks import TaskRunner
 
 LOGIN_ERRORS = (KeyFileError, StoreOpenError, ServiceError)
 COUNTDOWN_MS = 1000

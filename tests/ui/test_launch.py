@@ -34,6 +34,34 @@ def test_the_main_window_imports_neither_alembic_nor_the_sync_client_nor_reportl
     assert result.stdout.strip() == "[]"
 
 
+def test_the_login_dialog_loads_without_sqlalchemy_and_the_preload_starts_once_it_is_shown():
+    # The first window the clerk sees: SQLAlchemy and the models load after it is painted,
+    # on the preload thread, while the password is typed.
+    probe = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from caseworker.ui.launch import show_then_preload\n"
+        "from caseworker.ui.login import LoginDialog\n"
+        "from caseworker.paths import DataPaths\n"
+        "app = QApplication([])\n"
+        "dialog = LoginDialog(DataPaths(__import__('pathlib').Path(sys.argv[1])))\n"
+        "before = 'sqlalchemy' in sys.modules\n"
+        "thread = show_then_preload(dialog)\n"
+        "visible = dialog.isVisible()\n"
+        "thread.join(60)\n"
+        "print(before, visible, 'caseworker.ui.main_window' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "no-such-data-folder")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.split() == ["False", "True", "True"], result.stdout + result.stderr
+
+
 LAUNCH = """
 import json, sys
 from pathlib import Path
