@@ -221,6 +221,8 @@ class MainWindow(QMainWindow):
 
         # The desk's ID card reader: one poller for the window's life, pages attach to it.
         self.card_watcher = CardWatcher(self)
+        # Connected before any page is built, so it runs before the front desk's own handler.
+        self.card_watcher.card_placed.connect(self._card_on_home)
         self._build(LANDING)
         self.card_watcher.start_from_preferences()
         self.resize(fitted_size(PREFERRED_SIZE, self))
@@ -540,6 +542,18 @@ class MainWindow(QMainWindow):
         """A field trip to the households of a worklist's people (for the worklists page)."""
         self.show_page(PAGES.index("visits"))
         self.visits_page.plan_from_worklist(person_ids, spec)  # type: ignore[arg-type]
+
+    def _card_on_home(self, card: object) -> None:
+        """A card placed on the reader while 今日 is up: the front desk takes it, as if the
+        clerk had gone there first (other pages leave the reader alone, as before)."""
+        if self.current_page_name() != "home" or not self.isVisible():
+            return
+        if self.is_locked or QApplication.activeModalWidget() is not None:
+            return
+        fresh = self.built_page("front_desk") is None
+        self.show_page(PAGES.index("front_desk"))
+        if fresh:  # built just now: its handler was not connected when the signal went out
+            self.front_desk.cards.card_placed(card)
 
     def close_day_of(self, day: date) -> None:
         """今日's days not closed: the review page's 日结 tab on that day."""

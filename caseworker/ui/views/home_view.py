@@ -10,6 +10,7 @@ Kept light: the page is the launch's landing page, so it imports no other page's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,6 @@ from caseworker.ui.tasks import TaskRunner
 if TYPE_CHECKING:
     from caseworker.services.home import DayWork, HomeFigures
 
-WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 # At most this many attention items get a key of their own (Alt+1 …).
 KEYED_ITEMS = 9
 
@@ -70,6 +70,7 @@ class HomePage(QWidget):
         self.figures: HomeFigures | None = None
         self.drafts: list[DraftInfo] = []
         self.attention: list[QPushButton] = []
+        self._go: list[Callable[[], None]] = []  # where each attention button leads
 
         self.title = QLabel()
         self.title.setObjectName("homeTitle")
@@ -173,10 +174,19 @@ class HomePage(QWidget):
     def _show_title(self) -> None:
         day = self.figures.day if self.figures is not None else date.today()
         actor = self.session.actor
+        weekdays = (
+            self.tr("星期一"),
+            self.tr("星期二"),
+            self.tr("星期三"),
+            self.tr("星期四"),
+            self.tr("星期五"),
+            self.tr("星期六"),
+            self.tr("星期日"),
+        )
         self.title.setText(
-            self.tr("今日 · %1 星期%2 · %3")
+            self.tr("今日 · %1 %2 · %3")
             .replace("%1", day.isoformat())
-            .replace("%2", self.tr(WEEKDAYS[day.weekday()]))
+            .replace("%2", weekdays[day.weekday()])
             .replace("%3", actor.display_name)
         )
 
@@ -239,11 +249,19 @@ class HomePage(QWidget):
     # -- what needs attention -------------------------------------------------------------------
 
     def _show_attention(self) -> None:
+        items = self._attention_items()
+        shown = [(b.objectName(), b.accessibleName()) for b in self.attention]
+        if shown == [(f"homeAttention_{name}", text) for name, text, _go in items]:
+            # Nothing new (the minute's reading): the buttons stay, and a click under way (a
+            # key animates one for a moment) is not lost with a button thrown away.
+            self._go = [go for _name, _text, go in items]
+            return
         for button in self.attention:
             self.attention_layout.removeWidget(button)
             button.deleteLater()
         self.attention = []
-        for name, text, go in self._attention_items():
+        self._go = [go for _name, _text, go in items]
+        for name, text, _go in items:
             position = len(self.attention) + 1
             button = self._button(f"homeAttention_{name}", text)
             button.setStyleSheet("text-align: left;")
@@ -253,15 +271,17 @@ class HomePage(QWidget):
                 button.setText(f"{text}\t{keys}")
                 button.setShortcut(QKeySequence(keys))
                 button.setToolTip(keys)
-            button.clicked.connect(lambda _c=False, go=go: go())
+            # The latest reading's target (a day not closed moves when it is closed).
+            button.clicked.connect(lambda _c=False, at=position - 1: self._go[at]())
             self.attention_layout.addWidget(button)
+            button.show()  # now, not on the next turn of the loop: its key works at once
             self.attention.append(button)
         self.attention_calm.setVisible(not self.attention and self.figures is not None)
 
-    def _attention_items(self) -> list[tuple[str, str, object]]:
+    def _attention_items(self) -> list[tuple[str, str, Callable[[], None]]]:
         """(name, words, where it leads), the most pressing first."""
         figures = self.figures
-        items: list[tuple[str, str, object]] = []
+        items: list[tuple[str, str, Callable[[], None]]] = []
         if figures is None:
             return items
         guard = figures.guardrail
