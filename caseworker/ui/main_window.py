@@ -177,7 +177,9 @@ class MainWindow(QMainWindow):
         self._restoring = True  # page changes while building are not the clerk's choice
         self._last_sync: datetime | None = None
         self.pending_uploads: int | None = None
-        self.figures: HomeFigures | None = None  # the latest reading (the front page's and the day's)
+        self.figures: HomeFigures | None = (
+            None  # the latest reading (the front page's and the day's)
+        )
         self._built: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
