@@ -50,9 +50,8 @@ def settle(runner: Any) -> None:
     """Until no job of the runner is running or waiting (their answers lay the window out)."""
     for _round in range(5):  # an answer may ask for another reading
         loop = QEventLoop()
-        runner.when_idle(lambda: QTimer.singleShot(0, loop.quit))
-        guard = QTimer.singleShot(WAIT_MS, loop.quit)
-        del guard
+        runner.when_idle(lambda loop=loop: QTimer.singleShot(0, loop.quit))
+        QTimer.singleShot(WAIT_MS, loop.quit)  # a reading that never answers fails below
         loop.exec()
         QApplication.processEvents()
         if runner._active == 0:
