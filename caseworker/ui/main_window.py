@@ -479,17 +479,19 @@ class MainWindow(QMainWindow):
         name = PAGES[position]
         page: Any = self.page(name)  # built on its first showing
         self.stack.setCurrentIndex(position)
-        if self._reads_on_showing(name, page):
+        if name == "home":
+            if not self._restoring:  # the launch reads both anyway (offer_drafts, the status)
+                page.refresh()  # its drafts
+                self.refresh_status()  # the day's figures as they are now
+        elif self._reads_on_showing(name, page):
             page.refresh()
-        if name == "home" and not self._restoring:
-            self.refresh_status()  # the day's figures as they are now (the launch reads anyway)
         page.setFocus()
 
     @staticmethod
     def _reads_on_showing(name: str, page: Any) -> bool:
         """Pages whose figures move while they are away read again when shown; lists that
         keep their place read once (their own refresh, or F5, reads again)."""
-        if name in ("home", "payments", "review", "operators"):
+        if name in ("payments", "review", "operators"):
             return True
         if name == "employers":
             return not page.model.ids
@@ -778,6 +780,9 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda control: enrolment_drafts_of(session), on_success=self._offer)
 
     def _offer(self, drafts: list[DraftInfo]) -> None:
+        home: Any = self.built_page("home")
+        if home is not None:
+            home.show_drafts(drafts)  # the same folder 今日 reads when shown
         if not drafts or self.is_locked:
             return
         from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
