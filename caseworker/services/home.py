@@ -90,9 +90,14 @@ def _day_work(session: Session, day: date, operator_id: uuid.UUID | None) -> Day
     """``operator_id`` None: every operator's. Desk takings as the daily close counts them
     (``day_close.day_totals``, per operator), so the home page and the close never differ."""
     start, end = day_bounds(day)
-    # The audit trail's day index: no scan of the enrolments (nor an index only for this).
+    # The audit trail's day index (``at``): no scan of the enrolments, nor an index only for
+    # this. The action is compared as an expression (``action || ''``) so that SQLite does not
+    # take the action's index instead, which holds every enrolment ever made (0.2 s at 20,000
+    # people, against under a millisecond for a day's range).
     enrolled = select(func.count()).where(
-        AuditEntry.at >= start, AuditEntry.at < end, AuditEntry.action == "enrolment.create"
+        AuditEntry.at >= start,
+        AuditEntry.at < end,
+        AuditEntry.action.op("||")("") == "enrolment.create",
     )
     lines = select(func.count()).where(Payment.business_date == day, Payment.voided_at.is_(None))
     operators = (
