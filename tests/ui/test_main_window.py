@@ -254,3 +254,21 @@ def test_a_save_before_a_page_is_built_is_not_lost(qtbot, clerk, runner):
     # Built now, the page hears of the next save (its open list reloads when next shown).
     window.front_desk.data_changed.emit()
     assert worklists.needs_loading
+
+
+def test_a_window_remembered_on_a_larger_screen_opens_inside_this_one(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    room = window.screen().availableGeometry()
+    # As saved on a 1920×1080 desk: larger than this screen, and partly off it.
+    window.setGeometry(room.width() // 2, room.height() // 2, room.width() * 2, room.height() * 2)
+    window.close()
+    again = open_window(qtbot, clerk, runner)
+    assert room.contains(again.frameGeometry()), (again.frameGeometry(), room)
+    assert again.size().width() < room.width() * 2
+
+
+def test_a_new_window_is_no_larger_than_the_screen(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    room = window.screen().availableGeometry()  # the test screen is smaller than 1180×760
+    assert window.width() <= min(1180, room.width()) and window.height() <= room.height()
+    assert room.contains(window.frameGeometry())
