@@ -41,7 +41,8 @@ def main() -> None:
     window = open_main_window(session, runner)  # as the app opens it (caseworker.app)
     window.repaint()
     app.processEvents()
-    usable = window.isVisible() and window.search_box.isEnabled()
+    # The page it opens on, ready (今日 now, the front desk's search before it).
+    usable = window.isVisible() and window.stack.currentWidget().isEnabled()
     elapsed = time.time() - args.started
     used = resource.getrusage(resource.RUSAGE_SELF)
     print(f"{elapsed:.4f} {used.ru_utime + used.ru_stime:.4f} {int(usable)}", flush=True)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from caseworker.services.actor import Actor
 from caseworker.services.registry import pending_uploads_in
@@ -26,10 +29,18 @@ class FrontPage:
 
 def front_page(database: Database, actor: Actor, day: date) -> FrontPage:
     with database.reading() as session:
-        link = session.get(SyncLink, 1)
-        return FrontPage(
-            pending_uploads=pending_uploads_in(session),
-            last_sync=link.last_success_at if link else None,
-            worklist_counts=counts_in(session, database, actor, day),
-            returned=returned_in(session, actor),
-        )
+        return FrontPage(**front_page_fields(session, database, actor, day))
+
+
+def front_page_fields(
+    session: Session, database: Database, actor: Actor, day: date
+) -> dict[str, Any]:
+    """The front page's figures inside a caller's transaction (the home page's reading adds
+    the day's own to them)."""
+    link = session.get(SyncLink, 1)
+    return {
+        "pending_uploads": pending_uploads_in(session),
+        "last_sync": link.last_success_at if link else None,
+        "worklist_counts": counts_in(session, database, actor, day),
+        "returned": returned_in(session, actor),
+    }

@@ -135,7 +135,7 @@ class ReviewItem:
         return self.state != UPLOADED
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
+def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The operator's local day, in UTC (outbox times are UTC)."""
     start = datetime.combine(day, time.min).astimezone()
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
@@ -230,7 +230,7 @@ def review_items(
 ) -> list[ReviewItem]:
     """Every change recorded on ``day`` (local time), of one operator or all, oldest first."""
     actor.require(Permission.REVIEW)
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     with database.reading() as session:
         query = (
             select(OutboxEntry, OutboxReview)

@@ -105,7 +105,7 @@ class BatchRow:
     answered_at: datetime | None
 
 
-def _unresolved() -> Any:
+def unresolved() -> Any:
     return ~exists().where(SyncResolution.outbox_seq == OutboxEntry.seq)
 
 
@@ -119,7 +119,7 @@ def sync_status(database: Database) -> SyncStatus:
         }
         issues = session.scalar(
             select(func.count()).where(
-                OutboxEntry.sync_state.in_(("rejected", "conflict")), _unresolved()
+                OutboxEntry.sync_state.in_(("rejected", "conflict")), unresolved()
             )
         )
         waiting = session.scalar(
@@ -207,7 +207,7 @@ def queue(database: Database) -> list[QueueItem]:
     with database.reading() as session:
         entries = session.scalars(
             select(OutboxEntry)
-            .where(OutboxEntry.sync_state.in_(("rejected", "conflict")), _unresolved())
+            .where(OutboxEntry.sync_state.in_(("rejected", "conflict")), unresolved())
             .order_by(OutboxEntry.seq)
         ).all()
         items = []
@@ -439,7 +439,7 @@ def resolve_entries_of(
         select(OutboxEntry).where(
             OutboxEntry.entity_id == entity_id,
             OutboxEntry.sync_state.in_(("rejected", "conflict")),
-            _unresolved(),
+            unresolved(),
         )
     ).all()
     for entry in entries:
@@ -471,7 +471,7 @@ def requeue_person_records(
             .where(
                 OutboxEntry.entity_id.in_(ids),
                 OutboxEntry.sync_state.in_(("rejected", "conflict")),
-                _unresolved(),
+                unresolved(),
             )
             .order_by(OutboxEntry.seq)
         ).all()
@@ -511,7 +511,7 @@ def requeue_merged_coverage(
             select(OutboxEntry).where(
                 OutboxEntry.entity_id == coverage_id(old_id, line),
                 OutboxEntry.sync_state.in_(("rejected", "conflict")),
-                _unresolved(),
+                unresolved(),
             )
         ).all()
         row = session.get(CoverageStatus, (person_id, line))

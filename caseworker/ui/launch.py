@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 
 MAIN_WINDOW = "caseworker.ui.main_window"
 # What the first minute at the desk needs soon after the window is up: the first readings'
-# services and the front desk's person view, form and payment dialog (each built on first
-# use). Loaded on a thread once the window is shown, so the first use only builds.
+# services, the front desk with its search, and its person view, form and payment dialog (each
+# built on first use). Loaded on a thread once the window is shown, so the first use only builds.
 SOON = (
-    "caseworker.services.front_page",
+    "caseworker.services.home",
     "caseworker.services.coverage",
+    "caseworker.ui.views.front_desk",  # the search, one key (Ctrl+F) from the home page
     "caseworker.ui.views.person_view",
     "caseworker.ui.views.enrolment_form",
     "caseworker.ui.dialogs.payment_dialog",

@@ -1,15 +1,16 @@
 """The main window: navigation between the pages, shortcuts, status bar, remembered layout.
 
-Each page is built (and its module imported) the first time it is shown or reached from
-elsewhere (``page``): the launch builds the page the operator lands on and nothing else.
-Until then its place in the stack holds an empty widget. Pages are thrown away and built
-again as needed when the language changes, so every string switches at once without each
-widget having to retranslate itself.
+The window opens on 今日 (the home page) after every login. Each page is built (and its
+module imported) the first time it is shown or reached from elsewhere (``page``): the launch
+builds the home page and nothing else. Until then its place in the stack holds an empty
+widget. Pages are thrown away and built again as needed when the language changes, so every
+string switches at once without each widget having to retranslate itself.
 
-The first screen's figures (pending uploads, last sync, the worklists' counts, what was sent
-back) come from one reading, ``services.front_page``, at launch, after each save and every
-minute; a page built later starts from the latest figures and reads its own on first show.
-"""
+The first screen's figures (the day's work, pending uploads, last sync, the worklists' counts,
+what was sent back, what needs attention) come from one reading, ``services.home``, at launch,
+after each save, when 今日 is shown and every minute; a page built later starts from the latest
+figures and reads its own on first show. The window is sized from the screen's available
+geometry (``ui.screen_fit``)."""
 
 from __future__ import annotations
 
@@ -48,17 +49,19 @@ from caseworker.ui.i18n import (
     with_note,
 )
 from caseworker.ui.models.labels import role_label as role_words
-from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
+from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_STATE
+from caseworker.ui.screen_fit import fitted_size, keep_on_screen
 from caseworker.ui.session_lock import SessionLock
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.store_banner import StoreBanner
 
 if TYPE_CHECKING:
-    from caseworker.services.front_page import FrontPage
+    from caseworker.services.home import HomeFigures
     from caseworker.ui.dialogs.drafts_dialog import DraftsDialog
     from caseworker.ui.views.enrolment_form import EnrolmentForm
 
 PAGES = (
+    "home",
     "front_desk",
     "employers",
     "payments",
@@ -80,9 +83,11 @@ PAGE_PERMISSIONS = {
     "operators": Permission.MANAGE_OPERATORS,
     "rosters": Permission.IMPORT_ROSTER,
 }
-# Ctrl+1 … Ctrl+9 by position; pages past the ninth have their own keys.
+# Ctrl+1 … Ctrl+9 by position (今日 is Ctrl+1), Ctrl+0 the tenth; later pages have their own
+# keys.
 PAGE_SHORTCUTS = {
     **{name: f"Ctrl+{position + 1}" for position, name in enumerate(PAGES[:9])},
+    PAGES[9]: "Ctrl+0",
     "worklists": "Ctrl+Shift+L",
     "visits": "Ctrl+Shift+F",
     "rosters": "Ctrl+Shift+I",
@@ -90,6 +95,7 @@ PAGE_SHORTCUTS = {
 STATUS_REFRESH_MS = 60_000
 # Each page's class, by module (imported when the page is first built) and name.
 PAGE_CLASSES = {
+    "home": ("caseworker.ui.views.home_view", "HomePage"),
     "front_desk": ("caseworker.ui.views.front_desk", "FrontDeskPage"),
     "employers": ("caseworker.ui.views.employers_view", "EmployersPage"),
     "payments": ("caseworker.ui.views.payments_view", "PaymentsPage"),
@@ -107,9 +113,16 @@ PAGE_CLASSES = {
 SAVING_PAGES = ("front_desk", "employers", "worklists", "visits", "rosters")
 
 
+# The window opens on 今日 after every login (the day at a glance, the search one key away).
+LANDING = 0
+# The window's preferred size, shrunk to the screen's available room (a 1366×768 laptop at
+# 125 or 150 % has far less than this).
+PREFERRED_SIZE = QSize(1180, 760)
+
+
 def landing_module() -> str:
     """The module of the page the window opens on (the launch loads it ahead)."""
-    return PAGE_CLASSES[PAGES[MainWindow._remembered_page()]][0]
+    return PAGE_CLASSES[PAGES[LANDING]][0]
 
 
 class _Page:
@@ -131,6 +144,7 @@ class MainWindow(QMainWindow):
     coverage_refreshed = Signal(int)  # statuses that ran out or were unseen, looked at again
     page_built = Signal(str)  # the page's name: built on its first showing (or first use)
 
+    home = _Page("home")
     front_desk = _Page("front_desk")
     employers = _Page("employers")
     payments = _Page("payments")
@@ -163,7 +177,9 @@ class MainWindow(QMainWindow):
         self._restoring = True  # page changes while building are not the clerk's choice
         self._last_sync: datetime | None = None
         self.pending_uploads: int | None = None
-        self.figures: FrontPage | None = None  # the latest front-page reading
+        self.figures: HomeFigures | None = (
+            None  # the latest reading (the front page's and the day's)
+        )
         self._built: dict[str, QWidget] = {}
 
         self.nav = QListWidget()
@@ -207,9 +223,11 @@ class MainWindow(QMainWindow):
 
         # The desk's ID card reader: one poller for the window's life, pages attach to it.
         self.card_watcher = CardWatcher(self)
-        self._build(self._remembered_page())
+        # Connected before any page is built, so it runs before the front desk's own handler.
+        self.card_watcher.card_placed.connect(self._card_on_home)
+        self._build(LANDING)
         self.card_watcher.start_from_preferences()
-        self.resize(QSize(1180, 760))
+        self.resize(fitted_size(PREFERRED_SIZE, self))
         self._restore_geometry()
         self._restoring = False
         # Made once the pages are built: its application-wide event filter (the idle time)
@@ -281,6 +299,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self, name: str, page: Any) -> None:
         """A new page's links to the window (and through it to the other pages)."""
+        if name == "home":
+            self._connect_home(page)
         if name in SAVING_PAGES:
             # Something was saved: the status bar and the worklists' counts follow; an open
             # list reloads (in place) when next looked at.
@@ -311,8 +331,19 @@ class MainWindow(QMainWindow):
         elif name == "review":
             page.changed.connect(self.refresh_status)
 
+    def _connect_home(self, page: Any) -> None:
+        page.page_requested.connect(lambda name: self.show_page(PAGES.index(name)))
+        page.worklist_chosen.connect(lambda kind: self.show_worklist(WorklistSpec(kind)))
+        page.close_day_requested.connect(self.close_day_of)
+        page.drafts_requested.connect(self._offer)
+        page.search_requested.connect(self.focus_search)
+        page.new_enrolment_requested.connect(self.new_enrolment)
+        if self.figures is not None:
+            page.show_figures(self.figures)
+
     def _page_titles(self) -> list[str]:
         return [
+            self.tr("今日"),
             self.tr("前台"),
             self.tr("用人单位"),
             self.tr("缴费"),
@@ -448,11 +479,13 @@ class MainWindow(QMainWindow):
         name = PAGES[position]
         page: Any = self.page(name)  # built on its first showing
         self.stack.setCurrentIndex(position)
-        if self._reads_on_showing(name, page):
+        if name == "home":
+            if not self._restoring:  # the launch reads both anyway (offer_drafts, the status)
+                page.refresh()  # its drafts
+                self.refresh_status()  # the day's figures as they are now
+        elif self._reads_on_showing(name, page):
             page.refresh()
         page.setFocus()
-        if not self._restoring:
-            WINDOW_PAGE.put(PAGES[position])
 
     @staticmethod
     def _reads_on_showing(name: str, page: Any) -> bool:
@@ -514,6 +547,23 @@ class MainWindow(QMainWindow):
         self.show_page(PAGES.index("visits"))
         self.visits_page.plan_from_worklist(person_ids, spec)  # type: ignore[arg-type]
 
+    def _card_on_home(self, card: object) -> None:
+        """A card placed on the reader while 今日 is up: the front desk takes it, as if the
+        clerk had gone there first (other pages leave the reader alone, as before)."""
+        if self.current_page_name() != "home" or not self.isVisible():
+            return
+        if self.is_locked or QApplication.activeModalWidget() is not None:
+            return
+        fresh = self.built_page("front_desk") is None
+        self.show_page(PAGES.index("front_desk"))
+        if fresh:  # built just now: its handler was not connected when the signal went out
+            self.front_desk.cards.card_placed(card)
+
+    def close_day_of(self, day: date) -> None:
+        """今日's days not closed: the review page's 日结 tab on that day."""
+        self.show_page(PAGES.index("review"))
+        self.review_page.show_close_of(day)
+
     def show_worklist(self, spec: WorklistSpec) -> None:
         """The worklists page with the list ``spec`` names (front-desk counts, charts)."""
         self.show_page(PAGES.index("worklists"))
@@ -564,15 +614,15 @@ class MainWindow(QMainWindow):
         """The front page's figures, in one reading on the runner (``services.front_page``)."""
         database, actor, day = self.session.database, self.session.actor, self.today()
 
-        def job(control: object) -> FrontPage:
+        def job(control: object) -> HomeFigures:
             # Imported here, on the runner: the counts' queries are not needed to show the window.
-            from caseworker.services.front_page import front_page
+            from caseworker.services.home import home_figures
 
-            return front_page(database, actor, day)
+            return home_figures(database, actor, day)
 
         self.runner.submit(job, on_success=self._figures_read)
 
-    def _figures_read(self, figures: FrontPage) -> None:
+    def _figures_read(self, figures: HomeFigures) -> None:
         self.figures = figures
         self.pending_uploads = figures.pending_uploads
         self._last_sync = figures.last_sync
@@ -583,6 +633,9 @@ class MainWindow(QMainWindow):
         worklists: Any = self.built_page("worklists")
         if worklists is not None:
             worklists.show_counts(figures.worklist_counts)
+        home: Any = self.built_page("home")
+        if home is not None:
+            home.show_figures(figures)
         self.status_refreshed.emit()
 
     def _worklist_counts(self, figures: dict[str, int]) -> None:
@@ -680,25 +733,20 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         self._restore_geometry()
-        self.show_page(self._remembered_page())
+        self.show_page(LANDING)
 
     def _restore_geometry(self) -> None:
         geometry = WINDOW_GEOMETRY.get()
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
+            keep_on_screen(self)  # remembered on a larger screen, or at another scale
         state = WINDOW_STATE.get()
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
 
-    @staticmethod
-    def _remembered_page() -> int:
-        page = str(WINDOW_PAGE.get() or PAGES[0])
-        return PAGES.index(page) if page in PAGES else 0
-
     def save_layout(self) -> None:
         WINDOW_GEOMETRY.put(self.saveGeometry())
         WINDOW_STATE.put(self.saveState())
-        WINDOW_PAGE.put(self.current_page_name())
 
     # -- the idle lock (ui/session_lock.py) -----------------------------------------------
 
@@ -732,6 +780,9 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda control: enrolment_drafts_of(session), on_success=self._offer)
 
     def _offer(self, drafts: list[DraftInfo]) -> None:
+        home: Any = self.built_page("home")
+        if home is not None:
+            home.show_drafts(drafts)  # the same folder 今日 reads when shown
         if not drafts or self.is_locked:
             return
         from caseworker.ui.dialogs.drafts_dialog import DraftsDialog

@@ -37,7 +37,6 @@ LANGUAGE = Preference("ui/language", "zh")
 LAST_USERNAME = Preference("login/last_username", "")
 WINDOW_GEOMETRY = Preference("window/geometry")
 WINDOW_STATE = Preference("window/state")
-WINDOW_PAGE = Preference("window/page")
 # This desk's ID card reader: a machine's device, not the centre's (empty kind: none).
 CARD_READER_KIND = Preference("devices/card_reader_kind", "")
 CARD_READER_PORT = Preference("devices/card_reader_port", "")

@@ -74,6 +74,7 @@ def _active_window(qtbot, centre, runner):
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.focus_search()  # Ctrl+F from 今日, where the window opens: the desk's keys begin here
     return window
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from caseworker.services.centre import OpenSession, login
 from caseworker.ui.drafts import enrolment_drafts_of
-from caseworker.ui.main_window import MainWindow
+from caseworker.ui.main_window import PAGES, MainWindow
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 from tests.conftest import CLERK_PASSWORD, SUPERVISOR_PASSWORD, TODAY
 from tests.ui.test_enrolment_form import ADULT_ID, fill_adult, type_chinese
@@ -126,7 +126,7 @@ def test_closing_the_window_with_unsaved_input_asks_first(qtbot, clerk, runner):
 def test_switching_language_asks_and_the_kept_draft_comes_back(qtbot, clerk, runner):
     window = open_window(qtbot, clerk, runner)
     form = start_typing(qtbot, window)
-    window.show_page(5)  # settings, where the language is chosen
+    window.show_page(PAGES.index("settings"))  # where the language is chosen
     window.apply_language("en")
     assert form.leave_box.isVisible()
     click(qtbot, form.leave_box, "stayOnForm")

@@ -69,12 +69,12 @@ def test_switching_language_changes_the_windows_strings_and_is_saved(
 ):
     window = MainWindow(centre, runner)
     qtbot.addWidget(window)
-    assert window.nav.item(0).text().startswith("前台")
+    assert window.nav.item(PAGES.index("front_desk")).text().startswith("前台")
     window.show_page(PAGES.index("settings"))
     combo = window.settings_page.language
     with qtbot.waitSignal(window.language_changed):
         combo.setCurrentIndex(combo.findData("en"))
-    assert window.nav.item(0).text().startswith("Front desk")
+    assert window.nav.item(PAGES.index("front_desk")).text().startswith("Front desk")
     assert window.windowTitle().startswith("Caseworker — ")
     assert "(Administrator)" in window.windowTitle()
     assert window.search_box.accessibleName() == "Find a person"
@@ -84,7 +84,7 @@ def test_switching_language_changes_the_windows_strings_and_is_saved(
     # And back.
     with qtbot.waitSignal(window.language_changed):
         window.settings_page.language.setCurrentIndex(0)
-    assert window.nav.item(0).text().startswith("前台")
+    assert window.nav.item(PAGES.index("front_desk")).text().startswith("前台")
     assert i18n.saved_language() == "zh"
 
 
@@ -99,7 +99,7 @@ def test_a_missing_translation_is_said_on_the_settings_page(
     with qtbot.waitSignal(window.language_changed):
         combo.setCurrentIndex(combo.findData("en"))
     # The window falls back to its Chinese source text, and says why in both languages.
-    assert window.nav.item(0).text().startswith("前台")
+    assert window.nav.item(PAGES.index("front_desk")).text().startswith("前台")
     warning = window.settings_page.language_warning
     assert warning.isVisibleTo(window)
     assert "make translations" in warning.text()

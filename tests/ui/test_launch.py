@@ -78,7 +78,7 @@ shown = sorted(sys.modules)  # before the event loop runs: what showing the wind
 window.repaint()
 app.processEvents()
 print(json.dumps({
-    "usable": window.isVisible() and window.search_box.isEnabled(),
+    "usable": window.isVisible() and window.built_page("home").search_button.isEnabled(),
     "built": [name for name in __import__("caseworker.ui.main_window").ui.main_window.PAGES
               if window.built_page(name) is not None],
     "loaded": shown,
@@ -103,9 +103,9 @@ def test_the_key_half_of_logging_in_loads_no_sqlalchemy():
 
 
 def test_the_launch_builds_only_the_landing_page_and_loads_no_other_page(centre):
-    """A fresh process logs in and opens the window as the app does: the front desk is the
-    only page built; no other page's module, nor the person view, the enrolment form or the
-    charts, is loaded to show it."""
+    """A fresh process logs in and opens the window as the app does: 今日 is the only page
+    built; no other page's module, nor the front desk, the person view, the enrolment form or
+    the charts, is loaded to show it."""
     centre.close()  # the store is the subprocess's now
     result = subprocess.run(
         [sys.executable, "-c", LAUNCH, str(centre.database.paths.root), ADMIN_PASSWORD],
@@ -121,9 +121,9 @@ def test_the_launch_builds_only_the_landing_page_and_loads_no_other_page(centre)
         },
     )
     launched = json.loads(result.stdout.strip().splitlines()[-1])
-    assert launched["usable"] and launched["built"] == ["front_desk"]
+    assert launched["usable"] and launched["built"] == ["home"]
     views = {m for m in launched["loaded"] if m.startswith("caseworker.ui.views.")}
-    assert views == {"caseworker.ui.views.front_desk", "caseworker.ui.views.search_view"}
+    assert views == {"caseworker.ui.views.home_view"}
     for module in (*SOON, "matplotlib", "PySide6.QtCharts", "caseworker.ui.dialogs.drafts_dialog"):
         assert module not in launched["loaded"]
 

@@ -126,7 +126,9 @@ def test_ctrl_n_opens_a_new_enrolment(qtbot, clerk, runner):
     assert window.front_desk.form.person_id is None  # a fresh, empty form
 
 
-def test_layout_and_last_page_are_remembered(qtbot, clerk, runner, _isolated_preferences):
+def test_layout_is_remembered_and_the_window_opens_on_today(
+    qtbot, clerk, runner, _isolated_preferences
+):
     window = open_window(qtbot, clerk, runner)
     window.resize(QSize(700, 520))
     window.move(QPoint(40, 30))
@@ -134,7 +136,7 @@ def test_layout_and_last_page_are_remembered(qtbot, clerk, runner, _isolated_pre
     window.close()
     assert list(_isolated_preferences.rglob("*.ini"))  # written in the test's folder only
     again = open_window(qtbot, clerk, runner)
-    assert again.current_page_name() == "employers"
+    assert again.current_page_name() == "home"  # 今日 after every login, whatever was last
     assert again.size() == QSize(700, 520)
 
 
@@ -201,13 +203,13 @@ def test_a_page_is_built_when_first_reached_by_its_key_and_refreshes_after_a_wri
         clerk.database, clerk.actor, person_id=result.person_id, scheme="resident_medical"
     )
     window = open_window(qtbot, clerk, runner)
-    assert built(window) == ["front_desk"]  # the launch built the landing page only
+    assert built(window) == ["home"]  # the launch built the landing page only
     assert window.stack.widget(PAGES.index("payments")).objectName() == "page_payments_unbuilt"
     with qtbot.waitSignal(window.page_built) as building:
-        qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert building.args == ["payments"] and built(window) == ["front_desk", "payments"]
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert building.args == ["payments"] and built(window) == ["home", "payments"]
     payments = window.built_page("payments")
-    assert window.stack.currentWidget() is payments and window.nav.currentRow() == 2
+    assert window.stack.currentWidget() is payments and window.nav.currentRow() == 3
     qtbot.waitUntil(lambda: payments.model.rowCount() == 1, timeout=10_000)
     # Written elsewhere (another desk, the command line): F5 reads again, as on any page.
     record_payment(
@@ -227,7 +229,8 @@ def test_a_save_before_a_page_is_built_is_not_lost(qtbot, clerk, runner):
     """The front desk saves (data_changed): the status bar and the desk's counts follow at
     once; the worklists page, not built yet, shows the saved person when first shown."""
     window = open_window(qtbot, clerk, runner)
-    strip = window.front_desk.worklist_strip
+    with qtbot.waitSignal(window.status_refreshed):
+        strip = window.front_desk.worklist_strip  # built now, it reads again (sent back)
     before = {code: button.text() for code, button in strip.buttons.items()}
     assert not any("…" in text for text in before.values())  # the front page's reading
     enrol(
@@ -251,3 +254,21 @@ def test_a_save_before_a_page_is_built_is_not_lost(qtbot, clerk, runner):
     # Built now, the page hears of the next save (its open list reloads when next shown).
     window.front_desk.data_changed.emit()
     assert worklists.needs_loading
+
+
+def test_a_window_remembered_on_a_larger_screen_opens_inside_this_one(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    room = window.screen().availableGeometry()
+    # As saved on a 1920×1080 desk: larger than this screen, and partly off it.
+    window.setGeometry(room.width() // 2, room.height() // 2, room.width() * 2, room.height() * 2)
+    window.close()
+    again = open_window(qtbot, clerk, runner)
+    assert room.contains(again.frameGeometry()), (again.frameGeometry(), room)
+    assert again.size().width() < room.width() * 2
+
+
+def test_a_new_window_is_no_larger_than_the_screen(qtbot, clerk, runner):
+    window = open_window(qtbot, clerk, runner)
+    room = window.screen().availableGeometry()  # the test screen is smaller than 1180×760
+    assert window.width() <= min(1180, room.width()) and window.height() <= room.height()
+    assert room.contains(window.frameGeometry())

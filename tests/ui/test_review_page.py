@@ -53,7 +53,7 @@ def test_a_clerk_cannot_reach_the_review_page(qtbot, clerk, runner):
     assert window.nav.item(position).isHidden()
     assert not window.page_actions[position].isEnabled()
     window.show_page(position)
-    assert window.current_page_name() == "front_desk"
+    assert window.current_page_name() == "home"
     page = ReviewPage(clerk, runner)
     qtbot.addWidget(page)
     assert not page.allowed and page.findChild(object, "approveSelected") is None

@@ -358,7 +358,7 @@ def test_a_clerk_does_not_see_the_page_and_a_supervisor_does(qtbot, clerk, super
     assert window.nav.item(position).isHidden()
     assert not window.page_actions[position].isEnabled()
     window.show_page(position)
-    assert window.current_page_name() == "front_desk"
+    assert window.current_page_name() == "home"
 
     other = MainWindow(supervisor, runner)
     qtbot.addWidget(other)

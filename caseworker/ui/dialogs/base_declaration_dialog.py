@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from caseworker.services.employers import EmployerSummary
 from caseworker.ui.dialogs.service_dialog import error_label, save_cancel_buttons
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.declaration import DeclarationModel
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 
 PREVIEW_DELAY_MS = 150
@@ -54,7 +55,7 @@ class BaseDeclarationDialog(QDialog):
         self.declaration: Declaration | None = None
         self._generation = 0
         self.setWindowTitle(self.tr("缴费基数申报：%1").replace("%1", employer.name))
-        self.resize(1240, 560)  # fits a 1366×768 screen
+        fit_to_screen(self, QSize(1240, 560))
         self.year = QSpinBox()
         self.year.setObjectName("declarationYear")
         self.year.setAccessibleName(self.tr("申报年度"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from caseworker.domain.ids import mask_id_number
 from caseworker.services.roster_file import FIELD_LABELS, FieldLabel, RosterLayout
 from caseworker.ui.i18n import is_english, join_list, with_note
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, WARNING_COLOUR
 
 SAMPLES_SHOWN = 3
@@ -174,7 +175,7 @@ class ColumnMappingDialog(QDialog):
         column.addWidget(self.buttons)
         self._check()
         # As tall as the columns need, up to what a small screen holds (the grid scrolls).
-        self.resize(980, min(640, 210 + 32 * len(layout.headings)))
+        fit_to_screen(self, QSize(980, min(640, 210 + 32 * len(layout.headings))))
         first = next(iter(layout.unknown), 0)
         if first in self.combos:
             self.combos[first].setFocus()  # the first column to decide

@@ -11,15 +11,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.coverage import ANSWER_STATUSES, StatusAnswer, record_answers
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.i18n import code_label, is_english, message_for
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 
 FIELDS = ("status", "reason", "insured_where", "note")
@@ -67,6 +70,13 @@ class CoverageAnswerDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        # The lines scroll on a small screen at a large scale (four boxes of four rows).
+        body = QWidget()
+        boxes = QVBoxLayout(body)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(objectName="coverageAnswerScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         for line in lines():
             box = QGroupBox(line.name_en if is_english() else line.name_zh)
             form = QFormLayout(box)
@@ -97,13 +107,18 @@ class CoverageAnswerDialog(QDialog):
                 lambda _i, code=line.code: self._status_changed(code)
             )
             self._status_changed(line.code)
-            layout.addWidget(box)
+            boxes.addWidget(box)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        whole = body.sizeHint()  # as tall as every line where the screen has the room
+        extra = self.buttons.sizeHint().height() + self.banner.sizeHint().height()
+        fit_to_screen(self, QSize(whole.width() + 40, whole.height() + extra + 48))
 
     def _status_changed(self, line: str) -> None:
         status = self.statuses[line].currentData()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.centre import OpenSession
 from caseworker.ui.drafts import DraftInfo
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 
 SUMMARY, SAVED_AT = range(2)
@@ -37,7 +38,7 @@ class DraftsDialog(QDialog):
         self.session = session
         self.drafts = list(drafts)
         self.setWindowTitle(self.tr("未保存的登记表"))
-        self.resize(560, 320)
+        fit_to_screen(self, QSize(560, 320))
         intro = QLabel(
             self.tr("上次未保存的登记表（程序异常退出、关闭窗口或自动锁定时留下）：")
             + "\n"

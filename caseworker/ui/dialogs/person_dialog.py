@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from caseworker.ui.screen_fit import fit_to_screen
 
 
 def frame_person_dialog(
@@ -48,5 +50,5 @@ def frame_person_dialog(
     layout.addWidget(banner)
     layout.addWidget(scroll, 1)
     layout.addWidget(buttons)
-    dialog.resize(760, 820)
+    fit_to_screen(dialog, QSize(760, 820))
     return ok

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.special_groups import KIND_WORDS, SpecialGroupResult, Unmarked
 from caseworker.ui.i18n import code_label, in_language, message_for
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, record_table
 
@@ -87,7 +88,7 @@ class SpecialGroupDialog(QDialog):
         self.path: Path | None = None
         self.file_dialog: QFileDialog | None = None
         self.setWindowTitle(self.tr("导入民政特殊群体名单"))
-        self.resize(1100, 600)
+        fit_to_screen(self, QSize(1100, 600))
 
         self.banner = Banner("specialGroupBanner", self)
         self.file_label = QLabel(self.tr("（未选择）"), objectName="specialGroupFile")

@@ -7,9 +7,11 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.services.centre import OpenSession
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.enrolment_form import EnrolmentForm
 
@@ -41,7 +43,7 @@ class SpotEnrolmentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.form, 1)
         layout.addLayout(bar)
-        self.resize(1100, 820)
+        fit_to_screen(self, QSize(1100, 820))
         self.form.edit(person_id)
 
     def _saved(self, _person_id: object) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,6 +27,7 @@ from caseworker.services.tax_list_file import TaxLine
 from caseworker.ui.i18n import in_language, scheme_short
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.widgets.common import record_table
 
 
@@ -109,7 +110,7 @@ class TaxListMatchDialog(QDialog):
         self.setObjectName("taxListMatch")
         self.result = result
         self.setWindowTitle(self.tr("税务缴费清单核对结果"))
-        self.resize(1500, 640)
+        fit_to_screen(self, QSize(1500, 640))
         self.summary = QLabel(objectName="taxListSummary")
         self.summary.setWordWrap(True)
         self.summary.setText(

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from caseworker.services.errors import ServiceError
 from caseworker.services.trips import TripProgress
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import message_for
+from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 
@@ -88,7 +89,7 @@ class TripPlanDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(520, 420)
+        fit_to_screen(self, QSize(520, 420))
         self.name.setFocus()
 
     def chosen(self) -> list[str]:

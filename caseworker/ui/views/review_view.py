@@ -190,6 +190,14 @@ class ReviewPage(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
 
+    def show_close_of(self, day: date) -> None:
+        """The 日结 tab on ``day`` (今日's days not closed lead here)."""
+        if not self.allowed:
+            return
+        self.tabs.setCurrentIndex(1)
+        if self.chosen_day() != day:
+            self.day.setDate(QDate(day.year, day.month, day.day))  # reads again
+
     def chosen_day(self) -> date:
         return self.day.date().toPython()  # type: ignore[no-any-return]
 

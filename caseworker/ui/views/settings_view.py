@@ -26,11 +26,13 @@ from caseworker.ui.widgets.printer_settings import ReceiptPrinterBox
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
 SHORTCUTS = (
     (
-        "Ctrl+1 … Ctrl+9",
+        "Ctrl+1 … Ctrl+9, Ctrl+0",
         QT_TRANSLATE_NOOP(
-            "SettingsPage", "切换页面：前台、单位、缴费、同步、报表、设置、审核、审计、操作员"
+            "SettingsPage",
+            "切换页面：今日、前台、单位、缴费、同步、报表、设置、审核、审计、操作员",
         ),
     ),
+    ("Alt+1 … Alt+9", QT_TRANSLATE_NOOP("SettingsPage", "今日页面：打开第几项需要处理的事项")),
     ("Ctrl+Shift+L", QT_TRANSLATE_NOOP("SettingsPage", "工作清单（打开人员后按 Esc 回到原位置）")),
     (
         "Ctrl+Shift+I",

@@ -161,6 +161,9 @@ class SyncView(QWidget):
             button.setEnabled(False)
             button.clicked.connect(lambda _=False, a=action: self._resolve(a))
 
+        # Two rows each for the buttons above and below the lists: one row of all of them was
+        # wider than a 1366×768 screen at 150 %.
+        self.summary.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.sync_button)
@@ -168,16 +171,20 @@ class SyncView(QWidget):
         # What `caseworker sync export` / `import-answer` do, for a desk with no network.
         self.files = SyncFileButtons(session, runner)
         self.files.finished.connect(self._files_done)
-        top.addWidget(self.files)
+        files_row = QHBoxLayout()
+        files_row.addStretch(1)
+        files_row.addWidget(self.files)
         actions = QHBoxLayout()
         actions.addWidget(self.resubmit_button)
         actions.addWidget(self.accept_button)
-        actions.addWidget(self.transfer_reason, 1)
-        actions.addWidget(self.transfer_button)
         actions.addWidget(self.dismiss_note, 1)
         actions.addWidget(self.dismiss_button)
+        transfer = QHBoxLayout()
+        transfer.addWidget(self.transfer_reason, 1)
+        transfer.addWidget(self.transfer_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(files_row)
         layout.addWidget(self.warning)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
@@ -186,6 +193,7 @@ class SyncView(QWidget):
         layout.addWidget(QLabel(self.tr("退回与冲突（审核员处理冲突）")))
         layout.addWidget(self.issues_table, 1)
         layout.addLayout(actions)
+        layout.addLayout(transfer)
         self.refresh()
 
     def _kind(self, entity_type: str) -> str:
