@@ -5,7 +5,7 @@
 2. the clerk types the password: the probe waits for the preload thread (the modules the
    main window needs, loading while the password is typed) and reports how long it took
    from the dialog (``typing``: a password typed faster than this would wait for it);
-3. Enter → the main window painted and its search box usable: ``after_enter`` (the key
+3. Enter → the main window painted and the page it opens on (今日) usable: ``after_enter`` (the key
    derivation, the login transaction, the window and its first screen).
 
 Prints ``dialog typing after_enter cpu usable`` (seconds; CPU of every thread until the
@@ -55,7 +55,7 @@ def main() -> None:
     window = open_main_window(dialog.session, runner)
     window.repaint()
     app.processEvents()
-    usable = window.isVisible() and window.search_box.isEnabled()
+    usable = window.isVisible() and window.stack.currentWidget().isEnabled()  # 今日
     done = time.time()
     used = resource.getrusage(resource.RUSAGE_SELF)
     print(
