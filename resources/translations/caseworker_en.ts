@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
     <name>AboutDialog</name>
@@ -56,7 +55,7 @@
     </message>
     <message>
         <source>管理员可以添加操作员、管理本机设置。密码至少8个字符，请牢记。</source>
-        <translation>The administrator can add operators and manage this computer&apos;s settings. The password must be at least 8 characters; do not forget it.</translation>
+        <translation>The administrator can add operators and manage this computer's settings. The password must be at least 8 characters; do not forget it.</translation>
     </message>
     <message>
         <source>管理员用户名</source>
@@ -241,7 +240,7 @@
     </message>
     <message>
         <source>职工缴费基数</source>
-        <translation>Employees&apos; contribution bases</translation>
+        <translation>Employees' contribution bases</translation>
     </message>
     <message>
         <source>保存申报（Ctrl+S）</source>
@@ -253,7 +252,7 @@
     </message>
     <message>
         <source>在“上年月平均工资”一栏填写每位职工的工资；基数超出范围的按上下限核定。</source>
-        <translation>Type each employee&apos;s average monthly wage of last year; a base outside the range is set to the floor or the ceiling.</translation>
+        <translation>Type each employee's average monthly wage of last year; a base outside the range is set to the floor or the ceiling.</translation>
     </message>
     <message>
         <source>%1年度基数范围：%2 至 %3 元</source>
@@ -268,7 +267,7 @@
     <name>CardDesk</name>
     <message>
         <source>读卡后查找失败：{e}</source>
-        <translation>Looking up the card&apos;s holder failed: {e}</translation>
+        <translation>Looking up the card's holder failed: {e}</translation>
     </message>
     <message>
         <source>身份证阅读器：{message}</source>
@@ -276,7 +275,7 @@
     </message>
     <message>
         <source>放在读卡器上的身份证（{card}）不是正在修改的人员（{held}）的，未填入。请放本人的证件，或返回查找该证件的人员。</source>
-        <translation>The card on the reader ({card}) is not the card of the person being edited ({held}); nothing was filled in. Place this person&apos;s own card, or go back to the search to find the card&apos;s holder.</translation>
+        <translation>The card on the reader ({card}) is not the card of the person being edited ({held}); nothing was filled in. Place this person's own card, or go back to the search to find the card's holder.</translation>
     </message>
     <message>
         <source>表中已输入另一个身份证号（{held}），未用此卡（{card}）覆盖。请先保存或清空本表，再放卡。</source>
@@ -487,7 +486,7 @@
     </message>
     <message>
         <source>原户主的新关系</source>
-        <translation>Former head&apos;s new relationship</translation>
+        <translation>Former head's new relationship</translation>
     </message>
     <message>
         <source>（请选择）</source>
@@ -510,7 +509,7 @@
     <name>ColumnMappingDialog</name>
     <message>
         <source>核对名册的列</source>
-        <translation>Check the roster&apos;s columns</translation>
+        <translation>Check the roster's columns</translation>
     </message>
     <message>
         <source>名册 %1，工作表“%2”，第 %3 行是表头。请为每一列选择它对应的字段。</source>
@@ -786,7 +785,7 @@
     </message>
     <message>
         <source>上年月平均工资（元）</source>
-        <translation>Last year&apos;s monthly wage (yuan)</translation>
+        <translation>Last year's monthly wage (yuan)</translation>
     </message>
     <message>
         <source>申报基数</source>
@@ -809,7 +808,7 @@
     <name>DeskPrinting</name>
     <message>
         <source>这台电脑没有默认打印机：请在系统设置里设定默认打印机，或在设置页填写卷纸打印机端口；也可以按 Ctrl+Shift+P 预览后选择打印机。</source>
-        <translation>This computer has no default printer: set one in the system settings, or enter the roll printer&apos;s port on the Settings page; or press Ctrl+Shift+P to preview and choose a printer.</translation>
+        <translation>This computer has no default printer: set one in the system settings, or enter the roll printer's port on the Settings page; or press Ctrl+Shift+P to preview and choose a printer.</translation>
     </message>
     <message>
         <source>卷纸打印机 %1 没有收到收据（%2）：请检查电源、纸和连接线后再按打印。</source>
@@ -839,7 +838,7 @@
     </message>
     <message>
         <source>选择一份恢复继续填写，或丢弃；以后再说则下次登录时再提示。</source>
-        <translation>Restore one to carry on, or discard it; &quot;Later&quot; offers them again at the next login.</translation>
+        <translation>Restore one to carry on, or discard it; "Later" offers them again at the next login.</translation>
     </message>
     <message>
         <source>草稿列表</source>
@@ -1066,7 +1065,7 @@
     </message>
     <message>
         <source>已知在该单位工作、但未参加任何职工险种的人员（来自花名册、调查或登记库）</source>
-        <translation>People known to work there (rosters, surveys, the registry) who hold no employees&apos; scheme</translation>
+        <translation>People known to work there (rosters, surveys, the registry) who hold no employees' scheme</translation>
     </message>
     <message>
         <source>单位列表</source>
@@ -1106,7 +1105,7 @@
     </message>
     <message>
         <source>打印单位表格</source>
-        <translation>Print the employer&apos;s papers</translation>
+        <translation>Print the employer's papers</translation>
     </message>
     <message>
         <source>参保单位登记表</source>
@@ -1114,7 +1113,7 @@
     </message>
     <message>
         <source>本月增减员表</source>
-        <translation>This month&apos;s change list</translation>
+        <translation>This month's change list</translation>
     </message>
     <message>
         <source>职工花名册（含缴费基数）</source>
@@ -1140,11 +1139,11 @@
         <translation>Link a worker</translation>
     </message>
     <message>
-        <source>类型：%1&#x3000;行业：%2&#x3000;工伤风险类别：%3</source>
+        <source>类型：%1　行业：%2　工伤风险类别：%3</source>
         <translation>Type: %1   Industry: %2   Work-injury risk class: %3</translation>
     </message>
     <message>
-        <source>地址：%1&#x3000;联系人：%2</source>
+        <source>地址：%1　联系人：%2</source>
         <translation>Address: %1   Contact: %2</translation>
     </message>
     <message>
@@ -1153,7 +1152,7 @@
     </message>
     <message>
         <source>有 %1 名已知职工未参加职工险种：请督促单位办理增员。</source>
-        <translation>Known workers without an employees&apos; scheme: %1. Ask the employer to enrol them.</translation>
+        <translation>Known workers without an employees' scheme: %1. Ask the employer to enrol them.</translation>
     </message>
     <message>
         <source>尚未办理单位参保登记。</source>
@@ -1164,7 +1163,7 @@
         <translation>Schemes: %1 (from %2)</translation>
     </message>
     <message>
-        <source>&#x3000;工伤浮动费率：基准的%1%</source>
+        <source>　工伤浮动费率：基准的%1%</source>
         <translation>   Work-injury rate floated to %1% of the benchmark</translation>
     </message>
     <message>
@@ -1243,7 +1242,7 @@
     </message>
     <message>
         <source>正在读取人员信息……</source>
-        <translation>Loading the person&apos;s details…</translation>
+        <translation>Loading the person's details…</translation>
     </message>
     <message>
         <source>参保登记（新增）</source>
@@ -1325,7 +1324,7 @@
     </message>
     <message>
         <source>本次导出将记入审计日志（导出人、时间、文件名和文件校验值）。请妥善保管该文件，不要转发或上传到网盘、聊天工具，用完即删。</source>
-        <translation>This export is recorded in the audit trail (who, when, the file&apos;s name and checksum). Keep the file safe: do not forward it or upload it to cloud drives or chats, and delete it when done.</translation>
+        <translation>This export is recorded in the audit trail (who, when, the file's name and checksum). Keep the file safe: do not forward it or upload it to cloud drives or chats, and delete it when done.</translation>
     </message>
     <message>
         <source>确认导出</source>
@@ -1471,7 +1470,7 @@
     </message>
     <message>
         <source>他中心管理</source>
-        <translation>Another centre&apos;s</translation>
+        <translation>Another centre's</translation>
     </message>
     <message>
         <source>已记录</source>
@@ -1635,6 +1634,117 @@
     </message>
 </context>
 <context>
+    <name>HomePage</name>
+    <message>
+        <source>查找人员（Ctrl+F）</source>
+        <translation>Find person (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>新参保登记（Ctrl+N）</source>
+        <translation>New enrolment (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>今日工作</source>
+        <translation>Today's work</translation>
+    </message>
+    <message>
+        <source>今天还没有办理业务。</source>
+        <translation>Nothing has been done yet today.</translation>
+    </message>
+    <message>
+        <source>需要处理</source>
+        <translation>Needs attention</translation>
+    </message>
+    <message>
+        <source>没有需要处理的事项。</source>
+        <translation>Nothing needs attention.</translation>
+    </message>
+    <message>
+        <source>工作清单（Ctrl+Shift+L）</source>
+        <translation>Worklists (Ctrl+Shift+L)</translation>
+    </message>
+    <message>
+        <source>星期一</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>星期二</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>星期三</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>星期四</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>星期五</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>星期六</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>星期日</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>今日 · %1 %2 · %3</source>
+        <translation>Today · %2 %1 · %3</translation>
+    </message>
+    <message>
+        <source>参保登记</source>
+        <translation>Enrolments</translation>
+    </message>
+    <message>
+        <source>缴费（笔）</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>收据（张）</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>现金收取</source>
+        <translation>Cash taken</translation>
+    </message>
+    <message>
+        <source>其他方式</source>
+        <translation>Other means</translation>
+    </message>
+    <message>
+        <source>本人</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>全中心</source>
+        <translation>Whole centre</translation>
+    </message>
+    <message>
+        <source>审核员退回 %1 条记录待更正 → 前台</source>
+        <translation>%1 record(s) sent back by the reviewer to correct → Front desk</translation>
+    </message>
+    <message>
+        <source>同步队列 %1 条待处理（冲突 %2，被拒 %3）→ 数据同步</source>
+        <translation>%1 in the sync queue to resolve (%2 conflicts, %3 refused) → Sync</translation>
+    </message>
+    <message>
+        <source>%1 个经办日未日结（最早 %2 %3）→ 审核·日结</source>
+        <translation>%1 working day(s) not closed (earliest %2, %3) → Review · Day close</translation>
+    </message>
+    <message>
+        <source>%1 份未完成的登记草稿（最近：%2）→ 继续或放弃</source>
+        <translation>%1 unfinished enrolment draft(s) (latest: %2) → resume or discard</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdWalk</name>
     <message>
         <source>家庭成员</source>
@@ -1685,7 +1795,7 @@
         <translation>Reading the household…</translation>
     </message>
     <message>
-        <source>%1 %2&#x3000;户主：%3</source>
+        <source>%1 %2　户主：%3</source>
         <translation>%1 %2 · head: %3</translation>
     </message>
     <message>
@@ -1784,7 +1894,7 @@
     </message>
     <message>
         <source>属于本人原因中断就业：不符合申领失业保险金的条件。请如实选择。</source>
-        <translation>The employee&apos;s own reason: no claim to unemployment benefit. Choose the true reason.</translation>
+        <translation>The employee's own reason: no claim to unemployment benefit. Choose the true reason.</translation>
     </message>
 </context>
 <context>
@@ -1803,7 +1913,7 @@
     </message>
     <message>
         <source>其他操作员登录将打开新的页面，原操作员未保存的登记表留作其草稿。</source>
-        <translation>another operator logging in gets a clean window, and the unsaved form stays as the first operator&apos;s draft.</translation>
+        <translation>another operator logging in gets a clean window, and the unsaved form stays as the first operator's draft.</translation>
     </message>
     <message>
         <source>解锁</source>
@@ -1845,7 +1955,7 @@
     </message>
     <message>
         <source>登录失败次数过多：操作员“%1”须等待 %2 后才能再试。</source>
-        <translation>Too many failed logins: operator &quot;%1&quot; must wait %2 before trying again.</translation>
+        <translation>Too many failed logins: operator "%1" must wait %2 before trying again.</translation>
     </message>
 </context>
 <context>
@@ -1986,6 +2096,10 @@
     <message>
         <source>在线</source>
         <translation>Online</translation>
+    </message>
+    <message>
+        <source>今日</source>
+        <translation>Today</translation>
     </message>
     <message>
         <source>仅局域网</source>
@@ -2229,7 +2343,7 @@
     </message>
     <message>
         <source>本中心，或外包机构名称</source>
-        <translation>This centre, or the contracted agency&apos;s name</translation>
+        <translation>This centre, or the contracted agency's name</translation>
     </message>
     <message>
         <source>密码</source>
@@ -2241,7 +2355,7 @@
     </message>
     <message>
         <source>外包机构的人员只能担任经办员；审核、作废和管理由本中心人员负责。</source>
-        <translation>Staff of a contracted agency may only be clerks; review, voids and administration stay with the centre&apos;s own staff.</translation>
+        <translation>Staff of a contracted agency may only be clerks; review, voids and administration stay with the centre's own staff.</translation>
     </message>
     <message>
         <source>新密码</source>
@@ -2273,7 +2387,7 @@
     </message>
     <message>
         <source>外包机构的人员只能担任经办员：请把角色改为“经办员”，或把机构改为“本中心”。</source>
-        <translation>Staff of a contracted agency may only be clerks: choose &quot;Clerk&quot;, or set the agency to this centre.</translation>
+        <translation>Staff of a contracted agency may only be clerks: choose "Clerk", or set the agency to this centre.</translation>
     </message>
     <message>
         <source>两次输入的密码不一致，请重新输入。</source>
@@ -2368,7 +2482,7 @@
     </message>
     <message>
         <source>停用“%1”？停用后该操作员不能再登录，其密钥槽和签名密钥从密钥文件中删除；</source>
-        <translation>Disable &quot;%1&quot;? They can no longer log in, and their key slot and signing key are removed from the key file; </translation>
+        <translation>Disable "%1"? They can no longer log in, and their key slot and signing key are removed from the key file; </translation>
     </message>
     <message>
         <source>其以前的记录仍可核验。</source>
@@ -2541,7 +2655,7 @@
     </message>
     <message>
         <source>直接打印到本机的收据打印机（Ctrl+P）</source>
-        <translation>Print straight to this desk&apos;s receipt printer (Ctrl+P)</translation>
+        <translation>Print straight to this desk's receipt printer (Ctrl+P)</translation>
     </message>
     <message>
         <source>预览…</source>
@@ -2672,11 +2786,11 @@
     <name>PaymentsPage</name>
     <message>
         <source>当日缴费</source>
-        <translation>Today&apos;s payments</translation>
+        <translation>Today's payments</translation>
     </message>
     <message>
         <source>打印当日收据</source>
-        <translation>Print today&apos;s receipts</translation>
+        <translation>Print today's receipts</translation>
     </message>
     <message>
         <source>日报表</source>
@@ -2704,7 +2818,7 @@
     </message>
     <message>
         <source>选择税务部门的缴费清单</source>
-        <translation>Choose the tax authority&apos;s list of payments</translation>
+        <translation>Choose the tax authority's list of payments</translation>
     </message>
     <message>
         <source>缴费清单 (*.csv *.xlsx);;所有文件 (*)</source>
@@ -2937,7 +3051,7 @@
     </message>
     <message>
         <source>本人银行卡或社保卡金融账户</source>
-        <translation>Own bank card, or the social security card&apos;s bank account</translation>
+        <translation>Own bank card, or the social security card's bank account</translation>
     </message>
     <message>
         <source>发证地</source>
@@ -3200,7 +3314,7 @@
     <name>ReceiptPreviewDialog</name>
     <message>
         <source>这是收据原件，只出具一次：打印或保存之后，再打印的都是副本。</source>
-        <translation>This is the receipt&apos;s original, issued once: once it is printed or saved, every later print is a copy.</translation>
+        <translation>This is the receipt's original, issued once: once it is printed or saved, every later print is a copy.</translation>
     </message>
     <message>
         <source>副本：原件已经出具。每次打印或保存副本都记入审计日志。</source>
@@ -3211,7 +3325,7 @@
     <name>ReceiptPrinterBox</name>
     <message>
         <source>本机收据打印机</source>
-        <translation>This desk&apos;s receipt printer</translation>
+        <translation>This desk's receipt printer</translation>
     </message>
     <message>
         <source>卷纸打印机端口</source>
@@ -3223,7 +3337,7 @@
     </message>
     <message>
         <source>填写 80 毫米 ESC/POS 卷纸打印机的串口或设备文件，收据按 Ctrl+P 直接打印到它；留空则打印到系统默认打印机（A5 收据按中心设置放在纸上）。</source>
-        <translation>The serial port or device file of an 80 mm ESC/POS roll printer: Ctrl+P prints receipts straight to it. Leave it empty to print on the system&apos;s default printer (A5 receipts placed on the paper as the centre sets).</translation>
+        <translation>The serial port or device file of an 80 mm ESC/POS roll printer: Ctrl+P prints receipts straight to it. Leave it empty to print on the system's default printer (A5 receipts placed on the paper as the centre sets).</translation>
     </message>
 </context>
 <context>
@@ -3234,7 +3348,7 @@
     </message>
     <message>
         <source>管理员忘记密码时，用设置服务中心时打印的恢复密钥打开数据，并设定新密码。该管理员会得到新的签名密钥；其他操作员的密码可随后在“操作员”页面重置。</source>
-        <translation>An administrator who forgot their password opens the data with the recovery key printed at setup and sets a new password. They get a new signing key; other operators&apos; passwords can then be reset on the Operators page.</translation>
+        <translation>An administrator who forgot their password opens the data with the recovery key printed at setup and sets a new password. They get a new signing key; other operators' passwords can then be reset on the Operators page.</translation>
     </message>
     <message>
         <source>恢复密钥</source>
@@ -3242,7 +3356,7 @@
     </message>
     <message>
         <source>管理员用户名</source>
-        <translation>Administrator&apos;s username</translation>
+        <translation>Administrator's username</translation>
     </message>
     <message>
         <source>新密码</source>
@@ -3274,7 +3388,7 @@
     </message>
     <message>
         <source>请填写管理员的用户名。</source>
-        <translation>Enter the administrator&apos;s username.</translation>
+        <translation>Enter the administrator's username.</translation>
     </message>
     <message>
         <source>两次输入的新密码不一致，请重新输入。</source>
@@ -3660,7 +3774,7 @@
     </message>
     <message>
         <source>当日变更</source>
-        <translation>The day&apos;s changes</translation>
+        <translation>The day's changes</translation>
     </message>
     <message>
         <source>通过所选 (Ctrl+Shift+A)</source>
@@ -3688,7 +3802,7 @@
     </message>
     <message>
         <source>各收款人当日收款</source>
-        <translation>Each collector&apos;s takings of the day</translation>
+        <translation>Each collector's takings of the day</translation>
     </message>
     <message>
         <source>日结… (Ctrl+Shift+J)</source>
@@ -3740,11 +3854,11 @@
     </message>
     <message>
         <source>%1 的当日已日结；如需更正，请先写明原因撤销日结。</source>
-        <translation>%1&apos;s day is already closed; to correct it, reopen it with a reason first.</translation>
+        <translation>%1's day is already closed; to correct it, reopen it with a reason first.</translation>
     </message>
     <message>
         <source>%1 的 %2 已日结。</source>
-        <translation>%1&apos;s %2 is closed.</translation>
+        <translation>%1's %2 is closed.</translation>
     </message>
     <message>
         <source>请选中一个已日结的收款人。</source>
@@ -3793,7 +3907,7 @@
     </message>
     <message>
         <source>村（居）委会的户籍花名册导入登记库：先试导入检查每一行，再导入。有未通过的行时整个文件都不导入（除非选择只导入正确的行）。</source>
-        <translation>A village committee&apos;s household roster into the registry: a dry run checks every row first, then import. If any row fails, nothing of the file is imported (unless you choose to import the valid rows only).</translation>
+        <translation>A village committee's household roster into the registry: a dry run checks every row first, then import. If any row fails, nothing of the file is imported (unless you choose to import the valid rows only).</translation>
     </message>
     <message>
         <source>选择名册文件…</source>
@@ -3885,11 +3999,11 @@
     </message>
     <message>
         <source>民政特殊群体名单</source>
-        <translation>Civil affairs&apos; special-group lists</translation>
+        <translation>Civil affairs' special-group lists</translation>
     </message>
     <message>
         <source>民政部门的低保、特困、残疾等名单：按身份证号标记登记库中的人员。</source>
-        <translation>Civil affairs&apos; lists (minimum living allowance, extreme poverty, disability …): the people in the registry are marked by ID number.</translation>
+        <translation>Civil affairs' lists (minimum living allowance, extreme poverty, disability …): the people in the registry are marked by ID number.</translation>
     </message>
     <message>
         <source>导入名单…</source>
@@ -3933,7 +4047,7 @@
     </message>
     <message>
         <source>未知（CSV 文件读完才知道）</source>
-        <translation>unknown (a CSV file&apos;s length is known once it is read)</translation>
+        <translation>unknown (a CSV file's length is known once it is read)</translation>
     </message>
     <message>
         <source>%1 ← 第 %2 列“%3”</source>
@@ -4092,7 +4206,7 @@
     </message>
     <message>
         <source>由用人单位按行业风险类别缴费，在单位页面办理</source>
-        <translation>Paid by the employer according to the industry risk class; handle it on the employer&apos;s page</translation>
+        <translation>Paid by the employer according to the industry risk class; handle it on the employer's page</translation>
     </message>
     <message>
         <source>平台按单缴费，个人无需缴费</source>
@@ -4177,8 +4291,12 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <source>切换页面：前台、单位、缴费、同步、报表、设置、审核、审计、操作员</source>
-        <translation>Switch pages: front desk, employers, payments, sync, reports, settings, review, audit, operators</translation>
+        <source>切换页面：今日、前台、单位、缴费、同步、报表、设置、审核、审计、操作员</source>
+        <translation>Switch pages: today, front desk, employers, payments, sync, reports, settings, review, audit, operators</translation>
+    </message>
+    <message>
+        <source>今日页面：打开第几项需要处理的事项</source>
+        <translation>Today page: open the nth item that needs attention</translation>
     </message>
     <message>
         <source>工作清单（打开人员后按 Esc 回到原位置）</source>
@@ -4186,7 +4304,7 @@
     </message>
     <message>
         <source>名册导入（村居户籍名册、民政特殊群体名单）</source>
-        <translation>Rosters (village household rosters, civil affairs&apos; special-group lists)</translation>
+        <translation>Rosters (village household rosters, civil affairs' special-group lists)</translation>
     </message>
     <message>
         <source>查找人员</source>
@@ -4202,7 +4320,7 @@
     </message>
     <message>
         <source>修改人员信息</source>
-        <translation>Edit a person&apos;s details</translation>
+        <translation>Edit a person's details</translation>
     </message>
     <message>
         <source>登记缴费</source>
@@ -4214,7 +4332,7 @@
     </message>
     <message>
         <source>缴费后：收据直接打印到本机收据打印机</source>
-        <translation>After a payment: print the receipt straight to this desk&apos;s receipt printer</translation>
+        <translation>After a payment: print the receipt straight to this desk's receipt printer</translation>
     </message>
     <message>
         <source>缴费后：预览收据，选择打印机</source>
@@ -4344,7 +4462,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>按名单中的类别列</source>
-        <translation>From the list&apos;s category column</translation>
+        <translation>From the list's category column</translation>
     </message>
     <message>
         <source>认定机关</source>
@@ -4380,7 +4498,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>选择民政部门的特殊群体名单</source>
-        <translation>Choose civil affairs&apos; special-group list</translation>
+        <translation>Choose civil affairs' special-group list</translation>
     </message>
     <message>
         <source>名单 (*.xlsx *.csv);;所有文件 (*)</source>
@@ -4648,7 +4766,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>重复缴费，本机收据应作废：{detail}</source>
-        <translation>Paid twice; void this computer&apos;s receipt: {detail}</translation>
+        <translation>Paid twice; void this computer's receipt: {detail}</translation>
     </message>
     <message>
         <source>已处理。</source>
@@ -4684,7 +4802,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>已申请转入，等待县级审批；批准后下次同步即由本中心管理。</source>
-        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre&apos;s.</translation>
+        <translation>Transfer requested; the county decides. Once approved, the next sync makes the person this centre's.</translation>
     </message>
     <message>
         <source>转入申请未送达：{error}</source>
@@ -4789,7 +4907,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>缴费人已通过税务渠道缴费：按完税（缴费）凭证登记，本中心不开收据。</source>
-        <translation>The person paid through the tax authority&apos;s channels: record it from the tax voucher; this centre issues no receipt.</translation>
+        <translation>The person paid through the tax authority's channels: record it from the tax voucher; this centre issues no receipt.</translation>
     </message>
     <message>
         <source>险种</source>
@@ -4849,7 +4967,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>正在读取参保信息……</source>
-        <translation>Loading the person&apos;s schemes…</translation>
+        <translation>Loading the person's schemes…</translation>
     </message>
     <message>
         <source>缴费人：{name}（{id}）</source>
@@ -5006,11 +5124,11 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
     </message>
     <message>
         <source>审核员用户名</source>
-        <translation>Supervisor&apos;s username</translation>
+        <translation>Supervisor's username</translation>
     </message>
     <message>
         <source>审核员密码</source>
-        <translation>Supervisor&apos;s password</translation>
+        <translation>Supervisor's password</translation>
     </message>
     <message>
         <source>作废须由审核员在此输入自己的用户名和密码确认，作废记录由审核员签名；当前登录的操作员（%1）保持登录。收据号不会再次使用。</source>
@@ -5041,7 +5159,7 @@ The English translation file %1 is missing, so the interface stays in Chinese. B
         <translation>This receipt was voided on %1 by %2 (reason: %3); it cannot be voided again.</translation>
     </message>
     <message>
-        <source>%1&#x3000;%2&#x3000;%3 至 %4&#x3000;¥%5</source>
+        <source>%1　%2　%3 至 %4　¥%5</source>
         <translation>%1  %2  %3 to %4  ¥%5</translation>
     </message>
     <message>
