@@ -252,16 +252,30 @@ def returned_to(database: Database, actor: Actor) -> list[ReviewItem]:
 def returned_in(session: Session, actor: Actor) -> list[ReviewItem]:
     """``returned_to`` inside a caller's transaction (the front page's figures)."""
     actor.require(Permission.VIEW)
-    pairs = session.execute(
-        select(OutboxEntry, OutboxReview)
-        .join(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
-        .where(
-            OutboxReview.state == RETURNED,
-            OutboxEntry.operator_id == actor.operator_id,
-            OutboxEntry.sync_state == "pending",
+    # The few returned reviews first (by their state's index), then their entries by key:
+    # joined in one statement, SQLite walks every pending entry in seq order instead (1.7 s
+    # on a 100,000-person store whose reviews are nearly all approvals).
+    returned = list(
+        session.scalars(
+            select(OutboxReview.outbox_seq)
+            .where(OutboxReview.state == RETURNED)
+            .order_by(OutboxReview.outbox_seq)
         )
-        .order_by(OutboxEntry.seq)
-    ).all()
+    )
+    pairs = [
+        pair
+        for start in range(0, len(returned), 500)
+        for pair in session.execute(
+            select(OutboxEntry, OutboxReview)
+            .join(OutboxReview, OutboxReview.outbox_seq == OutboxEntry.seq)
+            .where(
+                OutboxEntry.seq.in_(returned[start : start + 500]),
+                OutboxEntry.operator_id == actor.operator_id,
+                OutboxEntry.sync_state == "pending",
+            )
+            .order_by(OutboxEntry.seq)
+        ).all()
+    ]
     return [item for item in _items(session, list(pairs)) if item.state == RETURNED]
 
 
