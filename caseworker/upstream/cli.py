@@ -34,13 +34,43 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _refuse_workers_on_sqlite(url: str, workers: int) -> bool:
+    from sqlalchemy.engine import make_url
+
+    if workers > 1 and make_url(url).get_backend_name() == "sqlite":
+        print(
+            "错误：SQLite 数据库只能由一个服务进程使用（--workers 1）；多个进程请使用 PostgreSQL。\n"
+            "Error: a SQLite county is served by one process (--workers 1): its writers queue "
+            "on one file lock. For several workers use PostgreSQL (--db postgresql+psycopg://...).",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
 def cmd_serve(args: Any) -> int:
+    import os
     import socket
 
     import uvicorn
 
-    from caseworker.upstream.app import create_app
+    from caseworker.upstream import metrics
+    from caseworker.upstream.app import LOG_DIR_ENV, create_app
+    from caseworker.upstream.db import DB_ENV, default_url, open_upstream
 
+    url = args.db or default_url()
+    if args.workers < 1:
+        print("错误：--workers 至少为 1。 Error: --workers is at least 1.", file=sys.stderr)
+        return 2
+    if _refuse_workers_on_sqlite(url, args.workers):
+        return 2
+    settings = county_settings.CountySettings.load(args.min_client_version)
+    readers = metrics.parse_networks(
+        args.metrics_from
+        or os.environ.get(metrics.METRICS_FROM_ENV)
+        or metrics.DEFAULT_METRICS_FROM
+    )
+    db = open_upstream(url)  # migrated here, once, before any worker starts
     # Bind first, then announce the address: with --port 0 the system picks a free port, and
     # whoever started the server (a test, a supervisor script) learns it from this line
     # instead of guessing a port that another process may take in between.
@@ -48,14 +78,32 @@ def cmd_serve(args: Any) -> int:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((args.host, args.port))
     host, port = listener.getsockname()[:2]
-    print(f"listening on http://{host}:{port}", flush=True)
     # log_config=None: uvicorn's records (a 500's traceback among them) go to our redacting
-    # log, not raw to stderr. No access log: a URL is not worth a line per request.
-    settings = county_settings.CountySettings.load(args.min_client_version)
-    config = uvicorn.Config(
-        create_app(_db(args), settings), log_level="warning", log_config=None, access_log=False
-    )
-    uvicorn.Server(config).run(sockets=[listener])
+    # log, not raw to stderr. No access log: our own request line (request_log) replaces it.
+    options: dict[str, Any] = {"log_level": "warning", "log_config": None, "access_log": False}
+    if args.workers == 1:
+        config = uvicorn.Config(create_app(db, settings, readers), **options)
+        print(f"listening on http://{host}:{port}", flush=True)
+        uvicorn.Server(config).run(sockets=[listener])
+        return 0
+    from uvicorn.supervisors import Multiprocess
+
+    db.close()
+    # The workers are new interpreters (spawned): what they need goes through the environment,
+    # read by the app factory (app.app_from_environment).
+    os.environ[DB_ENV] = url
+    os.environ[county_settings.MIN_CLIENT_VERSION_ENV] = settings.min_client_version
+    os.environ[metrics.METRICS_FROM_ENV] = ",".join(str(n) for n in readers)
+    os.environ[LOG_DIR_ENV] = str(log_folder(args.log_dir, args.db).resolve())
+    with metrics.multiprocess_folder():
+        config = uvicorn.Config(
+            "caseworker.upstream.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            **options,
+        )
+        print(f"listening on http://{host}:{port}", flush=True)
+        Multiprocess(config, sockets=[listener]).run()
     return 0
 
 
@@ -268,6 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600)
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on one PostgreSQL database (SQLite: 1 only; default 1)",
+    )
+    serve.add_argument(
+        "--metrics-from",
+        help="addresses or networks (CIDR, comma-separated) that may read /metrics, never "
+        "through the proxy (default: $CASEWORKER_UPSTREAM_METRICS_FROM, else loopback)",
+    )
+    serve.add_argument(
         "--min-client-version",
         help="lowest desktop app version accepted (default: "
         "$CASEWORKER_UPSTREAM_MIN_CLIENT_VERSION, else "
@@ -384,6 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from caseworker.upstream.db import UpstreamDbError
         from caseworker.upstream.intake import Refused
+        from caseworker.upstream.request_log import JsonFormatter
     except ImportError:
         print(
             "缺少服务器组件：请安装 caseworker[upstream]。\n"
@@ -391,7 +451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    install_logging(log_folder(args.log_dir, args.db).resolve(), "upstream")
+    install_logging(
+        log_folder(args.log_dir, args.db).resolve(),
+        "upstream",
+        formatter=JsonFormatter(),
+        # With several workers every process appends to the one file: none may rotate it.
+        rotate=getattr(args, "workers", 1) == 1,
+    )
     try:
         return args.handler(args) or 0
     except Refused as error:
