@@ -216,14 +216,22 @@ def cmd_reference_load(args: Any) -> int:
 
 
 def cmd_stats(args: Any) -> int:
+    from caseworker.upstream.activity import activity, render
     from caseworker.upstream.admin import stats
 
-    counts = stats(_db(args))
+    if args.silent_days < 0:
+        print("错误：--silent-days 不能为负。 Error: --silent-days is 0 or more.", file=sys.stderr)
+        return 2
+    db = _db(args)
+    counts = stats(db)
+    report = activity(db, args.silent_days)
     if args.json:
-        _print_json(counts)
-    else:
-        for name, value in counts.items():
-            print(f"{name:<20}{value:>10}")
+        _print_json({**counts, **report.as_dict()})
+        return 0
+    for name, value in counts.items():
+        print(f"{name:<20}{value:>10}")
+    print()
+    print(render(report))
     return 0
 
 
@@ -413,7 +421,18 @@ def build_parser() -> argparse.ArgumentParser:
         decide.add_argument("--by", required=True, help="who decides (kept in the county audit)")
         decide.add_argument("--note", help="why (required to refuse)")
 
-    command("stats", cmd_stats, "counts").add_argument("--json", action="store_true")
+    stats = command(
+        "stats",
+        cmd_stats,
+        "counts; records in, rejected and conflicts by township, centre and device; last sync",
+    )
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument(
+        "--silent-days",
+        type=int,
+        default=7,
+        help="name the devices not seen for more than this many days (default 7)",
+    )
     imp = command("import", cmd_import, "apply an offline batch file, write an answer file")
     imp.add_argument("file")
     imp.add_argument("--out", help="answer file (default: FILE.answers.json)")

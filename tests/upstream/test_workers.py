@@ -54,8 +54,20 @@ def test_several_workers_are_refused_on_sqlite(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'county.db'}"
     for workers, said in (("2", "For several workers use PostgreSQL"), ("0", "at least 1")):
         done = procs.run(
-            [sys.executable, "-m", "caseworker.upstream.cli", "serve", "--db", url]
-            + ["--port", "0", "--workers", workers, "--log-dir", str(tmp_path / "logs")],
+            [
+                sys.executable,
+                "-m",
+                "caseworker.upstream.cli",
+                "serve",
+                "--db",
+                url,
+                "--port",
+                "0",
+                "--workers",
+                workers,
+                "--log-dir",
+                str(tmp_path / "logs"),
+            ],
             capture_output=True,
             text=True,
             timeout=60,
