@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from caseworker.store.revisions import current_revision, head_revision, revision_graph
-from caseworker.upstream.db import MIGRATIONS_DIR, UpstreamDb
-
-VERSIONS = MIGRATIONS_DIR / "versions"
+from caseworker.upstream.db import UpstreamDb, head_revision, known_revisions
 
 # Per statement, on PostgreSQL: a database that hangs must not hang the probe too.
 READY_STATEMENT_TIMEOUT_MS = 3000
@@ -31,20 +28,24 @@ class Readiness:
 
 
 def readiness(db: UpstreamDb) -> Readiness:
-    head = head_revision(VERSIONS)  # read once from the scripts, without Alembic
+    head = head_revision()
     try:
         with db.engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(
                     text(f"SET LOCAL statement_timeout = {READY_STATEMENT_TIMEOUT_MS}")
                 )
-            revision = current_revision(connection)
+            revision = (
+                connection.scalar(text("SELECT version_num FROM alembic_version"))
+                if inspect(connection).has_table("alembic_version")  # asked, not caught:
+                else None  # a failed statement would abort the transaction on PostgreSQL
+            )
     except SQLAlchemyError:
         return Readiness(False, "database_unavailable", None, head)
     if revision != head:
         # Behind: `caseworker-upstream serve` (or alembic) has not migrated it yet. Unknown:
         # newer code migrated it (an upgrade half rolled out, or rolled back).
-        known = revision in revision_graph(VERSIONS)
+        known = revision in known_revisions()
         return Readiness(
             False,
             "schema_behind" if known or revision is None else "schema_unknown",

@@ -78,8 +78,13 @@ def test_readyz_is_503_while_the_schema_is_behind_or_unknown(server: Server):
             assert answer.status_code == 503
             assert answer.json() == {"status": code, "revision": revision, "head": head}
             assert httpx.get(f"{server.base}/healthz", timeout=5).status_code == 200
+        with db.engine.begin() as conn:  # never stamped: behind, at no revision
+            conn.execute(text("DELETE FROM alembic_version"))
+        answer = httpx.get(f"{server.base}/readyz", timeout=10)
+        assert (answer.status_code, answer.json()["status"]) == (503, "schema_behind")
+        assert answer.json()["revision"] is None
         with db.engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
         assert httpx.get(f"{server.base}/readyz", timeout=10).status_code == 200
     finally:
         db.close()
