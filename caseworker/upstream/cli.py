@@ -49,6 +49,7 @@ def _refuse_workers_on_sqlite(url: str, workers: int) -> bool:
 
 
 def cmd_serve(args: Any) -> int:
+    import contextlib
     import os
     import socket
 
@@ -82,9 +83,13 @@ def cmd_serve(args: Any) -> int:
     # log, not raw to stderr. No access log: our own request line (request_log) replaces it.
     options: dict[str, Any] = {"log_level": "warning", "log_config": None, "access_log": False}
     if args.workers == 1:
-        config = uvicorn.Config(create_app(db, settings, readers), **options)
-        print(f"listening on http://{host}:{port}", flush=True)
-        uvicorn.Server(config).run(sockets=[listener])
+        # One process keeps its metrics in memory, unless the operator set a multi-process
+        # folder anyway: then it is emptied of an earlier run's samples, as for several.
+        given = os.environ.get(metrics.MULTIPROC_ENV)
+        with metrics.multiprocess_folder() if given else contextlib.nullcontext():
+            config = uvicorn.Config(create_app(db, settings, readers), **options)
+            print(f"listening on http://{host}:{port}", flush=True)
+            uvicorn.Server(config).run(sockets=[listener])
         return 0
     from uvicorn.supervisors import Multiprocess
 

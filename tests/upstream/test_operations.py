@@ -268,3 +268,27 @@ def test_the_log_is_json_lines_without_personal_data(server: Server, tmp_path: P
     assert feeds and all(r["centre_code"] == "320583101" for r in feeds)
     assert chosen in {r["request_id"] for r in requests}
     assert len({r["request_id"] for r in requests}) == len(requests)
+
+
+def test_the_multiprocess_folder_starts_empty_and_a_private_one_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from caseworker.upstream.metrics import MULTIPROC_ENV, multiprocess_folder
+
+    given = tmp_path / "metrics"
+    given.mkdir()
+    (given / "counter_4242.db").write_bytes(b"an earlier run's samples")
+    (given / "notes.txt").write_text("not ours")
+    monkeypatch.setenv(MULTIPROC_ENV, str(given))
+    with multiprocess_folder() as folder:
+        assert folder == str(given)
+        assert sorted(p.name for p in given.iterdir()) == ["notes.txt"]
+    assert given.exists()
+
+    monkeypatch.delenv(MULTIPROC_ENV)
+    with multiprocess_folder() as folder:
+        import os
+
+        assert os.environ[MULTIPROC_ENV] == folder
+        assert (Path(folder).stat().st_mode & 0o777) == 0o700
+    assert not Path(folder).exists() and MULTIPROC_ENV not in os.environ
