@@ -55,8 +55,6 @@ from caseworker.upstream.intake import Refused, receive_batch
 from caseworker.upstream.models import Batch
 from caseworker.upstream.signed import DeviceHeader, SignatureHeader, SignedDevice
 
-# Where a worker of `serve --workers N` writes upstream.log (set by the supervisor).
-LOG_DIR_ENV = "CASEWORKER_UPSTREAM_LOG_DIR"
 # Every refusal a route can give; a route lists its own with error_responses(...).
 ERRORS = error_responses(400, 403, 404, 409, 413, 422, 503)
 Since = Annotated[int, Query(ge=0, le=2**62)]
@@ -104,6 +102,7 @@ def app_from_environment() -> FastAPI:
 
     from caseworker.logs import install_logging
     from caseworker.upstream.request_log import JsonFormatter
+    from caseworker.upstream.serving import LOG_DIR_ENV
 
     folder = os.environ.get(LOG_DIR_ENV)
     if folder:

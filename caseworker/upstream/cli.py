@@ -34,82 +34,32 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _refuse_workers_on_sqlite(url: str, workers: int) -> bool:
-    from sqlalchemy.engine import make_url
+def cmd_serve(args: Any) -> int:
+    from caseworker.upstream import metrics
+    from caseworker.upstream.db import default_url
+    from caseworker.upstream.serving import serve
 
-    if workers > 1 and make_url(url).get_backend_name() == "sqlite":
+    try:
+        readers = (
+            metrics.parse_networks(args.metrics_from)
+            if args.metrics_from
+            else metrics.readers_from_environment()
+        )
+    except ValueError as error:
         print(
-            "错误：SQLite 数据库只能由一个服务进程使用（--workers 1）；多个进程请使用 PostgreSQL。\n"
-            "Error: a SQLite county is served by one process (--workers 1): its writers queue "
-            "on one file lock. For several workers use PostgreSQL (--db postgresql+psycopg://...).",
+            f"错误：--metrics-from 不是地址或网段。\nError: --metrics-from: {error}",
             file=sys.stderr,
         )
-        return True
-    return False
-
-
-def cmd_serve(args: Any) -> int:
-    import contextlib
-    import os
-    import socket
-
-    import uvicorn
-
-    from caseworker.upstream import metrics
-    from caseworker.upstream.app import LOG_DIR_ENV, create_app
-    from caseworker.upstream.db import DB_ENV, default_url, open_upstream
-
-    url = args.db or default_url()
-    if args.workers < 1:
-        print("错误：--workers 至少为 1。 Error: --workers is at least 1.", file=sys.stderr)
         return 2
-    if _refuse_workers_on_sqlite(url, args.workers):
-        return 2
-    settings = county_settings.CountySettings.load(args.min_client_version)
-    readers = metrics.parse_networks(
-        args.metrics_from
-        or os.environ.get(metrics.METRICS_FROM_ENV)
-        or metrics.DEFAULT_METRICS_FROM
+    return serve(
+        args.db or default_url(),
+        args.host,
+        args.port,
+        args.workers,
+        county_settings.CountySettings.load(args.min_client_version),
+        readers,
+        log_folder(args.log_dir, args.db).resolve(),
     )
-    db = open_upstream(url)  # migrated here, once, before any worker starts
-    # Bind first, then announce the address: with --port 0 the system picks a free port, and
-    # whoever started the server (a test, a supervisor script) learns it from this line
-    # instead of guessing a port that another process may take in between.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((args.host, args.port))
-    host, port = listener.getsockname()[:2]
-    # log_config=None: uvicorn's records (a 500's traceback among them) go to our redacting
-    # log, not raw to stderr. No access log: our own request line (request_log) replaces it.
-    options: dict[str, Any] = {"log_level": "warning", "log_config": None, "access_log": False}
-    if args.workers == 1:
-        # One process keeps its metrics in memory, unless the operator set a multi-process
-        # folder anyway: then it is emptied of an earlier run's samples, as for several.
-        given = os.environ.get(metrics.MULTIPROC_ENV)
-        with metrics.multiprocess_folder() if given else contextlib.nullcontext():
-            config = uvicorn.Config(create_app(db, settings, readers), **options)
-            print(f"listening on http://{host}:{port}", flush=True)
-            uvicorn.Server(config).run(sockets=[listener])
-        return 0
-    from uvicorn.supervisors import Multiprocess
-
-    db.close()
-    # The workers are new interpreters (spawned): what they need goes through the environment,
-    # read by the app factory (app.app_from_environment).
-    os.environ[DB_ENV] = url
-    os.environ[county_settings.MIN_CLIENT_VERSION_ENV] = settings.min_client_version
-    os.environ[metrics.METRICS_FROM_ENV] = ",".join(str(n) for n in readers)
-    os.environ[LOG_DIR_ENV] = str(log_folder(args.log_dir, args.db).resolve())
-    with metrics.multiprocess_folder():
-        config = uvicorn.Config(
-            "caseworker.upstream.app:app_from_environment",
-            factory=True,
-            workers=args.workers,
-            **options,
-        )
-        print(f"listening on http://{host}:{port}", flush=True)
-        Multiprocess(config, sockets=[listener]).run()
-    return 0
 
 
 def cmd_centre_add(args: Any) -> int:

@@ -52,7 +52,11 @@ ACCEPTED = ("created", "updated", "already_applied")
 
 def test_several_workers_are_refused_on_sqlite(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'county.db'}"
-    for workers, said in (("2", "For several workers use PostgreSQL"), ("0", "at least 1")):
+    for options, said in (
+        (("--workers", "2"), "For several workers use PostgreSQL"),
+        (("--workers", "0"), "at least 1"),
+        (("--metrics-from", "the county office"), "--metrics-from"),
+    ):
         done = procs.run(
             [
                 sys.executable,
@@ -63,8 +67,7 @@ def test_several_workers_are_refused_on_sqlite(tmp_path: Path):
                 url,
                 "--port",
                 "0",
-                "--workers",
-                workers,
+                *options,
                 "--log-dir",
                 str(tmp_path / "logs"),
             ],
@@ -74,6 +77,7 @@ def test_several_workers_are_refused_on_sqlite(tmp_path: Path):
         )
         assert done.returncode == 2, done.stderr
         assert said in done.stderr and "listening" not in done.stdout
+    assert not (tmp_path / "county.db").exists()  # refused before anything was opened
 
 
 @pytest.fixture
