@@ -254,6 +254,7 @@ def test_the_log_is_json_lines_without_personal_data(server: Server, tmp_path: P
 
     files = assert_clean(server.log_dir, secrets)
     assert files == [server.log_dir / "upstream.log"]
+    assert not [s for s in secrets if s in server.errors()]  # nor on stderr
     lines = [json.loads(line) for line in files[0].read_text("utf-8").splitlines()]
     base = {"time", "level", "logger", "pid", "message"}
     for line in lines:
