@@ -51,6 +51,7 @@ FIELDS = (
     "centre_code",
     "code",
 )
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 CENTRE_KEY = "caseworker.centre_code"  # set in the scope by a signed read (signed.py)
 UPLOAD_ROUTE = "/v1/batches/{batch_id}"
 _ERROR_BODY_MAX = 4096
@@ -144,6 +145,8 @@ class ObservedApp:
     def _observe(scope: Scope, request_id: str, answer: dict[str, Any], seconds: float) -> None:
         route = getattr(scope.get("route"), "path", None) or metrics.UNMATCHED
         method = scope.get("method", "")
+        if method not in METHODS:  # any token is a method to HTTP: never one a client chose
+            method = "other"
         status = int(answer["status"])
         code = _error_code(answer["body"]) if status >= 400 else None
         metrics.request_answered(route, method, status, seconds)

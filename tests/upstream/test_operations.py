@@ -176,6 +176,8 @@ def test_metrics_count_batches_and_records_and_carry_no_personal_data(
         timeout=5,
     )
     assert refused.status_code == 400
+    odd = httpx.request(f"X{id_number}", f"{server.base}/healthz", timeout=5)
+    assert odd.status_code == 405
 
     # Names, addresses, whole ID numbers and phones nowhere on the page; the shorter digit
     # runs (a birth date, a phone's last eight) nowhere in a label (a float can hold them).
@@ -198,6 +200,9 @@ def test_metrics_count_batches_and_records_and_carry_no_personal_data(
     assert sample(samples, "caseworker_feed_lag_changes_bucket", feed="registry", le="0.0") >= 1
     assert sample(samples, "caseworker_feed_head", feed="registry") == 3 * PEOPLE
     assert sample(samples, "caseworker_requests_total", route=UNMATCHED, method="GET", status="404")
+    assert sample(
+        samples, "caseworker_requests_total", route="/healthz", method="other", status="405"
+    )
 
     # Every label value of ours is a route template, a number, a code, a status (the
     # library's own process and interpreter metrics carry none from a request).
@@ -219,8 +224,10 @@ def test_metrics_count_batches_and_records_and_carry_no_personal_data(
                 ), (name, key, value)
             elif key == "code":
                 assert value == "" or value.replace("_", "").isalpha(), (name, value)
+            elif key == "method":
+                assert value in ("GET", "PUT", "POST", "other"), (name, value)
             else:
-                assert key in ("method", "via", "feed"), (name, key)
+                assert key in ("via", "feed"), (name, key)
 
 
 def test_metrics_are_not_served_through_the_proxy_or_to_other_networks(tmp_path: Path):
