@@ -7,9 +7,12 @@ township's feed has every change once, walked by cursor. SQLite refuses several 
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -95,9 +98,39 @@ def _worker_pids(server: Server) -> set[int]:
     found = set()
     for task in Path(f"/proc/{server.process.pid}/task").iterdir():
         for pid in (task / "children").read_text().split():
-            if "multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_text():
+            try:  # a worker that just ended (a zombie has no command line) is not one
+                command = Path(f"/proc/{pid}/cmdline").read_text()
+            except FileNotFoundError:
+                continue
+            if "multiprocessing.spawn" in command:
                 found.add(int(pid))
     return found
+
+
+@pytest.mark.parametrize("upstream_url", ["postgresql"], indirect=True)
+def test_a_worker_that_dies_is_replaced_and_its_counts_are_kept(workers):
+    server = workers
+    before = _worker_pids(server)
+    for _ in range(12):
+        assert httpx.get(f"{server.base}/healthz", timeout=10).status_code == 200
+    counted = sample(
+        scrape(server), "caseworker_requests_total", route="/healthz", method="GET", status="200"
+    )
+    assert counted == 12
+
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while (now := _worker_pids(server)) == before or len(now) < WORKERS:
+        assert time.monotonic() < deadline, "the supervisor did not replace the worker"
+        time.sleep(0.2)
+    assert victim not in now and len(now) == WORKERS
+    assert httpx.get(f"{server.base}/readyz", timeout=10).status_code == 200
+    # The dead worker's requests still count: its samples stay in the multi-process folder.
+    after = sample(
+        scrape(server), "caseworker_requests_total", route="/healthz", method="GET", status="200"
+    )
+    assert after == 12
 
 
 def _devices(tmp_path: Path, server: Server) -> list[OpenSession]:
