@@ -6,6 +6,7 @@ township's feed has every change once, walked by cursor. SQLite refuses several 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -96,14 +97,17 @@ def _worker_pids(server: Server) -> set[int]:
     """The supervisor's child processes that serve (uvicorn spawns them)."""
     assert server.process is not None
     found = set()
+    children: list[str] = []
     for task in Path(f"/proc/{server.process.pid}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            try:  # a worker that just ended (a zombie has no command line) is not one
-                command = Path(f"/proc/{pid}/cmdline").read_text()
-            except FileNotFoundError:
-                continue
-            if "multiprocessing.spawn" in command:
-                found.add(int(pid))
+        with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+            children += (task / "children").read_text().split()
+    for pid in children:
+        try:  # a worker that just ended (a zombie has no command line) is not one
+            command = Path(f"/proc/{pid}/cmdline").read_text()
+        except FileNotFoundError:
+            continue
+        if "multiprocessing.spawn" in command:
+            found.add(int(pid))
     return found
 
 
