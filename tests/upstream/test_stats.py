@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from sqlalchemy import update
 
 from caseworker.sync.run import run_sync
@@ -23,6 +24,7 @@ from tests.upstream.harness import (
     enrol_people,
     new_centre,
     register_raw_device,
+    signed_get,
 )
 
 YUSHAN, ZHOUSHI, YUSHAN_OFFICE = "320583101", "320583102", "320583101001"
@@ -140,3 +142,26 @@ def test_stats_refuse_negative_silent_days(tmp_path: Path):
         timeout=60,
     )
     assert done.returncode == 2 and "--silent-days" in done.stderr
+
+
+def test_a_device_that_only_pulls_is_seen(server: Server):
+    signer = register_raw_device(server)
+    db = open_upstream(server.db_url)
+    try:
+
+        def seen() -> datetime | None:
+            with db.reading() as session:
+                return session.get_one(Device, signer.device_id).last_seen_at
+
+        assert seen() is None
+        path = "/v1/feeds/registry?since=0"
+        assert httpx.get(server.base + path, headers=signed_get(signer, path)).status_code == 200
+        first = seen()
+        assert first is not None
+        # Again within the minute: the row is left alone (reads do not churn it).
+        assert httpx.get(server.base + path, headers=signed_get(signer, path)).status_code == 200
+        assert seen() == first
+        [row] = activity(db, 7).devices
+        assert (row.last_sync, row.silent) == (first, False)
+    finally:
+        db.close()
