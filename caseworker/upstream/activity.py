@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.intake import ACCEPTED
 from caseworker.upstream.models import Batch, Centre, Device
 
 DEFAULT_SILENT_DAYS = 7
@@ -94,7 +95,7 @@ def _per_device(db: UpstreamDb) -> dict[Any, Counts]:
                 Batch.device_id,
                 func.count(),
                 func.coalesce(func.sum(Batch.record_count), 0),
-                _status("created") + _status("updated") + _status("already_applied"),
+                sum((_status(status) for status in ACCEPTED), start=literal(0)),
                 _status("rejected"),
                 _status("conflict"),
             ).group_by(Batch.device_id)

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, get_args
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -41,6 +41,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
+
+from caseworker.sync.protocol import RecordStatus
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 METRICS_FROM_ENV = "CASEWORKER_UPSTREAM_METRICS_FROM"
@@ -83,7 +85,7 @@ FEED_LAG = Histogram(
     buckets=_CHANGES,
 )
 VIA = ("http", "file")
-RECORD_STATUSES = ("created", "updated", "already_applied", "conflict", "rejected")
+RECORD_STATUSES: tuple[str, ...] = get_args(RecordStatus)
 
 
 def batch_applied(via: str, counts: dict[str, int]) -> None:
