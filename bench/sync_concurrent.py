@@ -43,7 +43,7 @@ from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER, DeviceRegi
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.devices import add_centre, issue_token, register_device
 from caseworker.upstream.models import Person, RegistryChange
-from tests.upstream.harness import Server
+from tests.upstream.harness import Server, review_off
 
 CENTRES = 4
 DEVICES_PER_CENTRE = 2
@@ -103,14 +103,18 @@ def build_devices(work: Path, people: int, overlap: float) -> list[Device]:
     for slot in range(CENTRES * DEVICES_PER_CENTRE):
         centre, number = divmod(slot, DEVICES_PER_CENTRE)
         code, name = f"32058310{centre}", f"镇{centre}"
-        session = setup_centre(
-            DataPaths(work / f"device{slot}"),
-            centre_code=code,
-            centre_name=name,
-            admin_username="admin",
-            admin_password="admin password 1",
-            device_number=number + 1,
-        ).session
+        # Review off: with the default (a supervisor approves each change first) nothing
+        # would be sealed but the audit trail, and the batches would carry no records.
+        session = review_off(
+            setup_centre(
+                DataPaths(work / f"device{slot}"),
+                centre_code=code,
+                centre_name=name,
+                admin_username="admin",
+                admin_password="admin password 1",
+                device_number=number + 1,
+            ).session
+        )
         try:
             own = people - shared
             numbers = list(range(shared)) + list(
@@ -235,11 +239,11 @@ def copy_ceiling(payloads: list[dict]) -> float:
         drop_schema(schema)
 
 
-def one_run(devices: list[Device], seconds: float) -> dict:
+def one_run(devices: list[Device], seconds: float, workers: int = 1) -> dict:
     schema, url = fresh_schema()
     try:
         register_all(url, devices)
-        server = Server(url).start()
+        server = Server(url, serve_args=("--workers", str(workers)) if workers > 1 else ()).start()
         try:
             outcomes, sent, wall = upload(server, devices, seconds)
         finally:
@@ -260,23 +264,8 @@ def one_run(devices: list[Device], seconds: float) -> dict:
         drop_schema(schema)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=3000, help="people per device")
-    parser.add_argument("--overlap", type=float, default=0.1, help="share of them on all")
-    parser.add_argument("--seconds", type=float, default=10.0, help="load time per run")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        devices = build_devices(Path(tmp), args.people, args.overlap)
-    setup = {
-        "devices": len(devices),
-        "people_per_device": args.people,
-        "overlap": args.overlap,
-        "seconds": args.seconds,
-        "database": "postgresql 127.0.0.1",
-    }
-    runs = [one_run(devices, args.seconds) for _ in range(args.runs)]
+def report(devices: list[Device], args: argparse.Namespace, setup: dict, workers: int) -> None:
+    runs = [one_run(devices, args.seconds, workers) for _ in range(args.runs)]
     for n, run in enumerate(runs, start=1):
         emit(
             "concurrent_intake_run",
@@ -295,6 +284,33 @@ def main() -> None:
     totals = {k: sum(r[k] for r in runs) for k in ("errors_5xx", "duplicates", "feed_gaps")}
     print(json.dumps({"name": "concurrent_intake_errors", **totals, **setup}), flush=True)
     emit("postgres_bulk_insert", [r["ceiling"] for r in runs], "records/s", **setup)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=3000, help="people per device")
+    parser.add_argument("--overlap", type=float, default=0.1, help="share of them on all")
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="server processes, comma-separated to compare in one run (e.g. 1,4; the first "
+        "is the baseline)",
+    )
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        devices = build_devices(Path(tmp), args.people, args.overlap)
+    setup = {
+        "devices": len(devices),
+        "people_per_device": args.people,
+        "overlap": args.overlap,
+        "seconds": args.seconds,
+        "database": "postgresql 127.0.0.1",
+    }
+    for workers in counts:
+        report(devices, args, {**setup, "workers": workers}, workers)
 
 
 if __name__ == "__main__":

@@ -125,11 +125,20 @@ def _private_folder(folder: Path) -> None:
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A rotating file created 0600 in a 0700 folder, on the first record only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, formatter: logging.Formatter | None = None, *, rotate: bool = True
+    ) -> None:
+        # rotate=False: several processes write the file (the county server's workers), and
+        # each rotating on its own would shuffle the others' lines; logrotate's copytruncate
+        # (or the service manager) rotates it instead.
         super().__init__(
-            path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+            path,
+            maxBytes=LOG_FILE_BYTES if rotate else 0,
+            backupCount=LOG_BACKUPS,
+            encoding="utf-8",
+            delay=True,
         )
-        self.setFormatter(RedactingFormatter())
+        self.setFormatter(formatter or RedactingFormatter())
         self.write_failed = False
 
     def _open(self) -> Any:
@@ -164,12 +173,20 @@ def log_file(folder: Path, program: str) -> Path:
     return folder / f"{program}.log"
 
 
-def install_logging(folder: Path, program: str, *, level: int = logging.INFO) -> Path:
+def install_logging(
+    folder: Path,
+    program: str,
+    *,
+    level: int = logging.INFO,
+    formatter: logging.Formatter | None = None,
+    rotate: bool = True,
+) -> Path:
     """Send every logger's records (ours at ``level``, libraries' at WARNING) to
-    ``folder/program.log``; replaces an earlier installation. Returns the file's path."""
+    ``folder/program.log``; replaces an earlier installation. Returns the file's path.
+    ``formatter`` must redact as ``RedactingFormatter`` does (the county's JSON lines do)."""
     uninstall_logging()
     path = log_file(folder, program)
-    handler = PrivateRotatingFileHandler(path)
+    handler = PrivateRotatingFileHandler(path, formatter, rotate=rotate)
     root = logging.getLogger()
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
@@ -38,7 +39,15 @@ from caseworker.sync.protocol import (
     TransferRequest,
     TransferStatus,
 )
-from caseworker.upstream import audit_chain, devices, errors, feeds, transfers
+from caseworker.upstream import (
+    audit_chain,
+    devices,
+    errors,
+    feeds,
+    metrics,
+    operations,
+    transfers,
+)
 from caseworker.upstream.county_settings import CountySettings
 from caseworker.upstream.db import UpstreamDb, open_upstream
 from caseworker.upstream.errors import error_responses
@@ -84,14 +93,35 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``serve --workers N`` (uvicorn's factory, called in each
+    worker process): database, county settings, log folder and metrics readers from the
+    environment the supervisor set. The supervisor migrated the database before starting any
+    worker, so a worker only opens it (N workers migrating at once would race)."""
+    import os
+
+    from caseworker.logs import install_logging
+    from caseworker.upstream.request_log import JsonFormatter
+    from caseworker.upstream.serving import LOG_DIR_ENV
+
+    folder = os.environ.get(LOG_DIR_ENV)
+    if folder:
+        install_logging(Path(folder), "upstream", formatter=JsonFormatter(), rotate=False)
+    return create_app(open_upstream(migrate=False), CountySettings.load())
+
+
 def create_app(
-    db: UpstreamDb | str | None = None, settings: CountySettings | None = None
+    db: UpstreamDb | str | None = None,
+    settings: CountySettings | None = None,
+    metrics_from: list[Any] | None = None,
 ) -> FastAPI:
     store = db if isinstance(db, UpstreamDb) else open_upstream(db)
     county = settings or CountySettings.load()
+    readers = metrics_from if metrics_from is not None else metrics.readers_from_environment()
     app = FastAPI(title="Caseworker upstream", version=__version__)
     app.state.db = store
     errors.install(app)
+    operations.install(app, store, readers)
 
     @app.get("/v1/meta", response_model=Meta, responses=error_responses())
     def meta() -> Meta:
@@ -169,7 +199,9 @@ def create_app(
         sender: SignedDevice, since: Since = 0, limit: Limit = FEED_PAGE_DEFAULT
     ) -> ReferenceFeed:
         """Code tables, regions and scheme parameters loaded after cursor ``since``."""
-        return feeds.reference_feed(store, since, limit)
+        page = feeds.reference_feed(store, since, limit)
+        metrics.observe_reference_lag(store, page)
+        return page
 
     @app.get(
         "/v1/feeds/registry",
@@ -185,14 +217,12 @@ def create_app(
         """Registry changes in the device's township after cursor ``since``: persons,
         enrolments, households and coverage statuses, and the types named in ``include``.
         Another centre's records come without their owner-only fields (wage bases)."""
-        return feeds.registry_feed(
-            store,
-            devices.device_township(store, sender),
-            sender.centre_code,
-            since,
-            limit,
-            feeds.parse_include(include),
+        township = devices.device_township(store, sender)
+        page = feeds.registry_feed(
+            store, township, sender.centre_code, since, limit, feeds.parse_include(include)
         )
+        metrics.observe_registry_lag(store, township, page)
+        return page
 
     @app.post(
         "/v1/transfers",

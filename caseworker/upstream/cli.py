@@ -35,28 +35,31 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_serve(args: Any) -> int:
-    import socket
+    from caseworker.upstream import metrics
+    from caseworker.upstream.db import default_url
+    from caseworker.upstream.serving import serve
 
-    import uvicorn
-
-    from caseworker.upstream.app import create_app
-
-    # Bind first, then announce the address: with --port 0 the system picks a free port, and
-    # whoever started the server (a test, a supervisor script) learns it from this line
-    # instead of guessing a port that another process may take in between.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((args.host, args.port))
-    host, port = listener.getsockname()[:2]
-    print(f"listening on http://{host}:{port}", flush=True)
-    # log_config=None: uvicorn's records (a 500's traceback among them) go to our redacting
-    # log, not raw to stderr. No access log: a URL is not worth a line per request.
-    settings = county_settings.CountySettings.load(args.min_client_version)
-    config = uvicorn.Config(
-        create_app(_db(args), settings), log_level="warning", log_config=None, access_log=False
+    try:
+        readers = (
+            metrics.parse_networks(args.metrics_from)
+            if args.metrics_from
+            else metrics.readers_from_environment()
+        )
+    except ValueError as error:
+        print(
+            f"错误：--metrics-from 不是地址或网段。\nError: --metrics-from: {error}",
+            file=sys.stderr,
+        )
+        return 2
+    return serve(
+        args.db or default_url(),
+        args.host,
+        args.port,
+        args.workers,
+        county_settings.CountySettings.load(args.min_client_version),
+        readers,
+        log_folder(args.log_dir, args.db).resolve(),
     )
-    uvicorn.Server(config).run(sockets=[listener])
-    return 0
 
 
 def cmd_centre_add(args: Any) -> int:
@@ -168,14 +171,22 @@ def cmd_reference_load(args: Any) -> int:
 
 
 def cmd_stats(args: Any) -> int:
+    from caseworker.upstream.activity import activity, render
     from caseworker.upstream.admin import stats
 
-    counts = stats(_db(args))
+    if args.silent_days < 0:
+        print("错误：--silent-days 不能为负。 Error: --silent-days is 0 or more.", file=sys.stderr)
+        return 2
+    db = _db(args)
+    counts = stats(db)
+    report = activity(db, args.silent_days)
     if args.json:
-        _print_json(counts)
-    else:
-        for name, value in counts.items():
-            print(f"{name:<20}{value:>10}")
+        _print_json({**counts, **report.as_dict()})
+        return 0
+    for name, value in counts.items():
+        print(f"{name:<20}{value:>10}")
+    print()
+    print(render(report))
     return 0
 
 
@@ -268,6 +279,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600)
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on one PostgreSQL database (SQLite: 1 only; default 1)",
+    )
+    serve.add_argument(
+        "--metrics-from",
+        help="addresses or networks (CIDR, comma-separated) that may read /metrics, never "
+        "through the proxy (default: $CASEWORKER_UPSTREAM_METRICS_FROM, else loopback)",
+    )
+    serve.add_argument(
         "--min-client-version",
         help="lowest desktop app version accepted (default: "
         "$CASEWORKER_UPSTREAM_MIN_CLIENT_VERSION, else "
@@ -354,7 +376,18 @@ def build_parser() -> argparse.ArgumentParser:
         decide.add_argument("--by", required=True, help="who decides (kept in the county audit)")
         decide.add_argument("--note", help="why (required to refuse)")
 
-    command("stats", cmd_stats, "counts").add_argument("--json", action="store_true")
+    stats = command(
+        "stats",
+        cmd_stats,
+        "counts; records in, rejected and conflicts by township, centre and device; last sync",
+    )
+    stats.add_argument("--json", action="store_true")
+    stats.add_argument(
+        "--silent-days",
+        type=int,
+        default=7,
+        help="name the devices not seen for more than this many days (default 7)",
+    )
     imp = command("import", cmd_import, "apply an offline batch file, write an answer file")
     imp.add_argument("file")
     imp.add_argument("--out", help="answer file (default: FILE.answers.json)")
@@ -384,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from caseworker.upstream.db import UpstreamDbError
         from caseworker.upstream.intake import Refused
+        from caseworker.upstream.request_log import JsonFormatter
     except ImportError:
         print(
             "缺少服务器组件：请安装 caseworker[upstream]。\n"
@@ -391,7 +425,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    install_logging(log_folder(args.log_dir, args.db).resolve(), "upstream")
+    install_logging(
+        log_folder(args.log_dir, args.db).resolve(),
+        "upstream",
+        formatter=JsonFormatter(),
+        # With several workers every process appends to the one file: none may rotate it.
+        rotate=getattr(args, "workers", 1) == 1,
+    )
     try:
         return args.handler(args) or 0
     except Refused as error:

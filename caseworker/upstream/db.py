@@ -8,6 +8,7 @@ starts with ``BEGIN IMMEDIATE`` so concurrent batch uploads queue instead of dea
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_ENV = "CASEWORKER_UPSTREAM_DB"
 DEFAULT_URL = "sqlite:///caseworker-upstream.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 10
 
 
 class UpstreamDbError(Exception):
@@ -42,10 +44,17 @@ def _alembic_config() -> Config:
     return config
 
 
+@functools.cache  # the scripts do not change while the server runs (readyz asks often)
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+@functools.cache
+def known_revisions() -> frozenset[str]:
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    return frozenset(script.revision for script in scripts.walk_revisions())
 
 
 def _create_private(path: Path) -> None:
@@ -86,7 +95,14 @@ def make_engine(url: str) -> Engine:
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(
-            parsed, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+            parsed,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            # A database host that does not answer fails a request (503) and /readyz in
+            # seconds, instead of after the system's TCP timeout.
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
         )
     raise UpstreamDbError(
         f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or "

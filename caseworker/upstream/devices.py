@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from caseworker.sync.protocol import (
@@ -37,6 +37,8 @@ from caseworker.upstream.intake import (
 from caseworker.upstream.models import Centre, Device, EnrolmentToken, RequestNonce
 
 NONCES = RequestNonce.__table__
+DEVICES = Device.__table__
+SEEN_EVERY_S = 60
 
 
 def _token_hash(token: str) -> str:
@@ -254,6 +256,19 @@ def _remember_nonce(
             session.execute(delete(NONCES).where(NONCES.c.expires_at < now))
             session.execute(
                 insert(NONCES).values(device_id=device_id, nonce=nonce, expires_at=expires)
+            )
+            # A device that only pulls (nothing to send) is seen too: `stats` names the
+            # silent ones. At most once a minute per device, so reads do not churn its row.
+            session.execute(
+                update(DEVICES)
+                .where(
+                    DEVICES.c.id == device_id,
+                    or_(
+                        DEVICES.c.last_seen_at.is_(None),
+                        DEVICES.c.last_seen_at < now - timedelta(seconds=SEEN_EVERY_S),
+                    ),
+                )
+                .values(last_seen_at=now)
             )
     except IntegrityError:
         raise Refused(

@@ -56,6 +56,7 @@ from caseworker.upstream.apply_stores import (
 from caseworker.upstream.collisions import likely_to_collide
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.locks import lock_for_records
+from caseworker.upstream.metrics import batch_applied
 from caseworker.upstream.models import AppliedRecord, Batch, Centre, Device, FeedCounter
 from caseworker.upstream.models import RegistryChange as RegistryChangeRow
 
@@ -459,4 +460,5 @@ def receive_batch(
         if stored is None:
             raise
         return stored
+    batch_applied(via, counts)  # committed: counted once (a replay returned above)
     return answer

@@ -23,6 +23,7 @@ from caseworker.sync.protocol import (
     TIMESTAMP_HEADER,
 )
 from caseworker.upstream import devices
+from caseworker.upstream.request_log import CENTRE_KEY
 
 DeviceHeader = Annotated[
     str,
@@ -74,7 +75,7 @@ def signed_device(
     signature: SignatureHeader,
 ) -> Any:
     """The device that signed this GET (or a ``Refused``)."""
-    return devices.authenticate_read(
+    device = devices.authenticate_read(
         request.app.state.db,
         request.method,
         signed_path(request),
@@ -83,6 +84,8 @@ def signed_device(
         signature,
         nonce,
     )
+    request.scope[CENTRE_KEY] = device.centre_code  # for the request's log line
+    return device
 
 
 SignedDevice = Annotated[Any, Depends(signed_device)]

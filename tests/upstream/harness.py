@@ -155,8 +155,17 @@ class Server:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=20)
+            if "--workers" in self.serve_args:
+                # The supervisor stops its workers on SIGTERM; killed, it would orphan them.
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=20)
+            else:
+                self.process.kill()
+                self.process.wait(timeout=20)
         self.process = None
 
 

@@ -3,6 +3,7 @@ no ID numbers, names or phones in it, and it is private. SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -60,7 +61,9 @@ def test_a_server_error_leaves_no_personal_data_in_the_log(server: Server, tmp_p
     assert httpx.get(f"{server.base}/v1/meta", timeout=5).status_code == 200
     files = assert_clean(server.log_dir, secrets_of(persons))
     assert files == [server.log_dir / "upstream.log"]
-    log = files[0].read_text(encoding="utf-8")
+    # JSON lines (request_log): the words of each message and exception, unescaped.
+    lines = [json.loads(line) for line in files[0].read_text(encoding="utf-8").splitlines()]
+    log = "\n".join(f"{line['message']}\n{line.get('exception', '')}" for line in lines)
     assert "Exception in ASGI application" in log
     assert 'File "caseworker/upstream/intake.py"' in log
     if on_sqlite:  # SQLAlchemy's statement error, its parameters withheld by the engine
