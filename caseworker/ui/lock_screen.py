@@ -16,6 +16,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.ui.i18n import with_note
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 
 _INPUT_EVENTS = {
@@ -84,7 +85,7 @@ class LockScreen(QWidget):
         self.actor = actor
         title = QLabel(self.tr("屏幕已锁定"))
         title.setObjectName("lockTitle")
-        title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        set_role(title, "display")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who = QLabel(
             self.tr("%1 — 长时间无操作，已自动锁定。数据库已关闭。").replace(

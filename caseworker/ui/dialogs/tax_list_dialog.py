@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -27,7 +26,8 @@ from caseworker.services.tax_list_file import TaxLine
 from caseworker.ui.i18n import in_language, scheme_short
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.table import Column, RecordTableModel
-from caseworker.ui.widgets.common import record_table
+from caseworker.ui.style import set_role
+from caseworker.ui.widgets.common import add_dialog_buttons, record_table
 
 
 def _period(start: date, end: date) -> str:
@@ -181,7 +181,7 @@ class TaxListMatchDialog(QDialog):
             side_layout = QVBoxLayout(side)
             side_layout.setContentsMargins(0, 0, 0, 0)
             heading = QLabel(self.captions[name], objectName=f"{name}Title")
-            heading.setStyleSheet("font-weight: 600;")
+            set_role(heading, "strong")
             side_layout.addWidget(heading)
             side_layout.addWidget(self.tables[name], 1)
             sides.addWidget(side)
@@ -196,10 +196,7 @@ class TaxListMatchDialog(QDialog):
         close = QPushButton(self.tr("关闭"), objectName="closeTaxList")
         close.setAccessibleName(self.tr("关闭"))
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, dismiss=close)

@@ -35,6 +35,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail, PersonSummary
 from caseworker.services.registry import find_by_id_number, person_detail
 from caseworker.ui.drafts import DraftStore
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
@@ -82,7 +83,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
     def _build(self) -> None:
         self.title = QLabel()
         self.title.setObjectName("formTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        set_role(self.title, "title")
         self.banner = Banner("formBanner", self, reserve=True)  # appearing, it moves no field
         self.person = PersonFields(self.session, self.runner, self.today())
         self.schemes = SchemeChooser()

@@ -50,6 +50,7 @@ from caseworker.ui.models.people import (
     payment_columns,
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import hide_unless, record_table
 
@@ -81,14 +82,14 @@ class PersonView(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("personTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.owner = QLabel(objectName="personOwner")
         self.owner.setAccessibleName(self.tr("管理中心"))
         self.owner.setWordWrap(True)
         self.owner.hide()
         self.error = QLabel()
         self.error.setObjectName("personError")
-        self.error.setStyleSheet("color: #b3261e;")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
 
@@ -131,7 +132,7 @@ class PersonView(QWidget):
             self.fact_labels[key] = value
             row, pair = divmod(position, 3)
             caption_label = QLabel(caption + self.tr("："))
-            caption_label.setStyleSheet("color: #555;")
+            set_tone(caption_label, "hint")
             self.facts.addWidget(caption_label, row, pair * 2)
             self.facts.addWidget(value, row, pair * 2 + 1)
         for column in (1, 3, 5):
