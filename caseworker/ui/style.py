@@ -75,7 +75,7 @@ def stylesheet(scale: float = 1.0) -> str:
     tokens = palette()
     values: dict[str, object] = dict(tokens.colours)
     values.update({f"space_{name}": px for name, px in tokens.spacing.items()})
-    values.update({f"type_{name}": round(pt * scale, 1) for name, pt in tokens.type_scale.items()})
+    values.update({f"type_{name}": round(pt * scale, 2) for name, pt in tokens.type_scale.items()})
     values["radius"] = tokens.radius
     return _template().substitute(values)
 
