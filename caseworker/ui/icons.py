@@ -1,30 +1,32 @@
-"""The app's icons, by what they mean: one name → glyph map over Material Design Icons (the
-``mdi6`` font that qtawesome ships; icons Apache-2.0, the font's licence beside it in the
-frozen build).
+"""The app's icons, by what they mean: one name → glyph map over Material Design Icons, the
+``mdi6`` font that the qtawesome package ships (icons Apache-2.0; the font's licence travels
+beside it in the frozen build).
 
-Only that one font is loaded (qtawesome's own ``icon()`` loads all of its ten fonts), on the
-first icon asked for; qtawesome and qtpy (~0.1 s of imports) are imported with this module,
-which the main window imports, so the launch loads them on the preload thread while the
-password is typed (``ui/launch.preload``), not before the first window.
+The glyphs are drawn here, from qtawesome's font file and charmap, by a small icon engine (as
+qtawesome's own CharIconPainter draws them): importing qtawesome would import qtpy, whose
+star-imports of QtCore, QtGui and QtWidgets cost 0.1 s of CPU at every launch
+(docs/architecture.md has the figures), and load its ten fonts where one is used. The font
+loads on the first icon asked for (9 ms), the package is found without importing it.
 """
 
 from __future__ import annotations
 
-import os
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
 
-# qtpy would pick PyQt5 first if one is installed beside PySide6: two Qt bindings in one process.
-os.environ.setdefault("QT_API", "pyside6")
-
-from PySide6.QtGui import QIcon
-from qtawesome.iconic_font import IconicFont
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QIconEngine, QPainter, QPixmap
 
 from caseworker.ui.style import colour
 
-PREFIX = "mdi6"
 FONT_FILE = "materialdesignicons6-webfont-6.9.96.ttf"
 CHARMAP_FILE = "materialdesignicons6-webfont-charmap-6.9.96.json"
+GLYPH_SHARE = 0.875  # of the icon's height, as qtawesome draws its glyphs
 
-# What an icon means → its glyph. Pages by their names in main_window.PAGES.
+# What an icon means → its glyph's name in the charmap. Pages by their names in
+# main_window.PAGES.
 GLYPHS = {
     # pages
     "home": "home-outline",
@@ -65,28 +67,76 @@ GLYPHS = {
     "pending": "clock-outline",
 }
 
-_font: list[IconicFont] = []
-_cache: dict[str, QIcon] = {}
+
+def font_folder() -> Path:
+    """qtawesome's fonts/ folder, found without importing the package (in the frozen build the
+    folder is all there is of it, found the same way as a namespace package)."""
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("qtawesome (the icon font) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts"
 
 
-def _iconic() -> IconicFont:
-    if not _font:
-        _font.append(IconicFont((PREFIX, FONT_FILE, CHARMAP_FILE)))
-    return _font[0]
+@cache
+def _family() -> str:
+    font_id = QFontDatabase.addApplicationFont(str(font_folder() / FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    if not families:
+        raise FileNotFoundError(f"the icon font {FONT_FILE} cannot be loaded")
+    return families[0]
+
+
+@cache
+def charmap() -> dict[str, str]:
+    """Glyph name → its character in the font."""
+    codes = json.loads((font_folder() / CHARMAP_FILE).read_text(encoding="utf-8"))
+    return {name: chr(int(code, 16)) for name, code in codes.items()}
+
+
+class GlyphEngine(QIconEngine):
+    """One glyph of the icon font, in the palette's colour for each mode: muted text, the
+    text colour when active, the accent's text colour when selected (the navigation's current
+    page), faded when disabled."""
+
+    def __init__(self, glyph: str) -> None:
+        super().__init__()
+        self.glyph = glyph
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        tones = {
+            QIcon.Mode.Normal: "text_muted",
+            QIcon.Mode.Active: "text",
+            QIcon.Mode.Selected: "accent_text",
+            QIcon.Mode.Disabled: "text_disabled",
+        }
+        painter.save()
+        font = QFont(_family())
+        font.setPixelSize(max(1, round(GLYPH_SHARE * rect.height())))
+        painter.setFont(font)
+        painter.setPen(QColor(colour(tones.get(mode, "text_muted"))))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self.glyph)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return GlyphEngine(self.glyph)
+
+
+_made: dict[str, tuple[QIcon, GlyphEngine]] = {}  # the engine kept with its icon
 
 
 def icon(meaning: str) -> QIcon:
-    """The icon for ``meaning`` (a key of ``GLYPHS``): muted text colour, the accent's text
-    colour when selected (navigation), faded when disabled."""
-    cached = _cache.get(meaning)
-    if cached is not None:
-        return cached
-    made = _iconic().icon(
-        f"{PREFIX}.{GLYPHS[meaning]}",
-        color=colour("text_muted"),
-        color_active=colour("text"),
-        color_selected=colour("accent_text"),
-        color_disabled=colour("text_disabled"),
-    )
-    _cache[meaning] = made
-    return made
+    """The icon for ``meaning`` (a key of ``GLYPHS``)."""
+    made = _made.get(meaning)
+    if made is None:
+        engine = GlyphEngine(charmap()[GLYPHS[meaning]])
+        made = (QIcon(engine), engine)
+        _made[meaning] = made
+    return made[0]
