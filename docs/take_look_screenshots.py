@@ -48,8 +48,11 @@ def save(widget: QWidget, name: str) -> None:
     print(f"{name}.png")
 
 
-def person_page(app: QApplication, paths: DataPaths, runner: TaskRunner, name: str) -> None:
-    """The clerk's window filling the laptop's screen, a search for 王 and its first person."""
+def person_page(
+    app: QApplication, paths: DataPaths, runner: TaskRunner, name: str, *, payment: str = ""
+) -> None:
+    """The clerk's window filling the laptop's screen, a search for 王 and its first person;
+    with ``payment``, that person's payment dialog too (saved under that name)."""
     window = MainWindow(login(paths, "clerk", DEMO_PASSWORD), runner)
     screen = app.primaryScreen().availableGeometry()
     window.setGeometry(screen)
@@ -61,6 +64,13 @@ def person_page(app: QApplication, paths: DataPaths, runner: TaskRunner, name: s
     desk.open_person(desk.search.model.row(0).id)
     wait_for(desk.person.loaded)
     save(window, name)
+    if payment:
+        desk.record_payment(desk.search.model.row(0).id)
+        dialog = desk.payment_dialog
+        wait(1500)
+        dialog.method.setFocus()  # the focus ring, on a combo box
+        save(dialog, payment)
+        dialog.reject()
     session = window.session
     window.close()
     session.close()
@@ -85,7 +95,9 @@ def main() -> None:
             session = login(paths, "clerk", DEMO_PASSWORD)
             TEXT_SIZE.of(session.actor.operator_id).put("large")
             session.close()
-            person_page(app, paths, runner, "large-text-person-zh")
+            person_page(
+                app, paths, runner, "large-text-person-zh", payment="large-text-payment-dialog-zh"
+            )
     runner.shutdown()
 
 

@@ -121,6 +121,14 @@ def current_text_size(app: QApplication) -> str:
     return str(app.property("textSize") or DEFAULT_TEXT_SIZE)
 
 
+def scaled(px: int) -> int:
+    """A width laid out for the normal text, at the text size on screen (fixed widths that
+    hold text: with larger text they grow with it, or the text is cut)."""
+    app = QApplication.instance()
+    size = current_text_size(app) if isinstance(app, QApplication) else DEFAULT_TEXT_SIZE
+    return round(px * text_scale(size))
+
+
 def _set(widget: QWidget, name: str, value: str | None) -> None:
     """A style property set and the widget restyled (the stylesheet selects on it)."""
     if widget.property(name) == value:

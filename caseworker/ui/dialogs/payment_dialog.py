@@ -45,7 +45,7 @@ from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.payments import PAYMENT_METHODS, Receipt, VisitLine, record_visit_payment
 from caseworker.ui.i18n import is_english, message_for, scheme_name
 from caseworker.ui.models.payments import method_label
-from caseworker.ui.style import set_role, set_tone
+from caseworker.ui.style import scaled, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, add_dialog_buttons
 from caseworker.ui.widgets.scheme_chooser import yuan
@@ -109,7 +109,7 @@ class PaymentDialog(QDialog):
         self._printing = False
         self.printed = 0  # receipts this dialog sent straight to the printer
         self.setWindowTitle(self.tr("收费"))
-        self.setMinimumWidth(860)
+        self.setMinimumWidth(scaled(860))  # its lines do not scroll sideways
 
         self.who = QLabel()
         self.who.setObjectName("paymentPerson")
