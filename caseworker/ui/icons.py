@@ -94,17 +94,18 @@ def charmap() -> dict[str, str]:
 
 
 class GlyphEngine(QIconEngine):
-    """One glyph of the icon font, in the palette's colour for each mode: muted text, the
-    text colour when active, the accent's text colour when selected (the navigation's current
-    page), faded when disabled."""
+    """One glyph of the icon font, in the palette's colour for each mode: ``tone`` (muted
+    text unless a status says otherwise), the text colour when active, the accent's text
+    colour when selected (the navigation's current page), faded when disabled."""
 
-    def __init__(self, glyph: str) -> None:
+    def __init__(self, glyph: str, tone: str = "text_muted") -> None:
         super().__init__()
         self.glyph = glyph
+        self.tone = tone
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         tones = {
-            QIcon.Mode.Normal: "text_muted",
+            QIcon.Mode.Normal: self.tone,
             QIcon.Mode.Active: "text",
             QIcon.Mode.Selected: "accent_text",
             QIcon.Mode.Disabled: "text_disabled",
@@ -113,7 +114,7 @@ class GlyphEngine(QIconEngine):
         font = QFont(_family())
         font.setPixelSize(max(1, round(GLYPH_SHARE * rect.height())))
         painter.setFont(font)
-        painter.setPen(QColor(colour(tones.get(mode, "text_muted"))))
+        painter.setPen(QColor(colour(tones.get(mode, self.tone))))
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self.glyph)
         painter.restore()
 
@@ -126,17 +127,31 @@ class GlyphEngine(QIconEngine):
         return pixmap
 
     def clone(self) -> QIconEngine:
-        return GlyphEngine(self.glyph)
+        return GlyphEngine(self.glyph, self.tone)
 
 
-_made: dict[str, tuple[QIcon, GlyphEngine]] = {}  # the engine kept with its icon
+_made: dict[tuple[str, str], tuple[QIcon, GlyphEngine]] = {}  # the engine kept with its icon
 
 
-def icon(meaning: str) -> QIcon:
-    """The icon for ``meaning`` (a key of ``GLYPHS``)."""
-    made = _made.get(meaning)
+def icon(meaning: str, tone: str = "text_muted") -> QIcon:
+    """The icon for ``meaning`` (a key of ``GLYPHS``) in the palette colour ``tone``."""
+    made = _made.get((meaning, tone))
     if made is None:
-        engine = GlyphEngine(charmap()[GLYPHS[meaning]])
+        engine = GlyphEngine(charmap()[GLYPHS[meaning]], tone)
         made = (QIcon(engine), engine)
-        _made[meaning] = made
+        _made[(meaning, tone)] = made
     return made[0]
+
+
+# A banner's kind → its icon and the colour of its words (a status is never colour alone).
+STATUS_ICONS = {
+    "error": ("error", "error_text"),
+    "warning": ("warning", "warning_text"),
+    "info": ("info", "info_text"),
+    "success": ("ok", "success_text"),
+}
+
+
+def status_icon(kind: str) -> QIcon:
+    meaning, tone = STATUS_ICONS[kind]
+    return icon(meaning, tone)

@@ -382,3 +382,33 @@ def test_an_unknown_saved_size_is_read_as_normal(qtbot, restored_style, clerk, r
     qtbot.addWidget(window)
     assert current_text_size(restored_style) == "normal"
     assert _points(window.search_box) == pytest.approx(palette().type_scale["body"])
+
+
+def test_a_banner_tells_its_status_by_an_icon_and_words_as_well_as_colour(qtbot):
+    from caseworker.ui.widgets.common import Banner
+
+    banner = Banner("testBanner", reserve=True)
+    qtbot.addWidget(banner)
+    banner.show_message("保存失败：缺少身份证号", "error")
+    assert banner.property("banner") == "error" and banner.text() == "保存失败：缺少身份证号"
+    drawn = banner.glyph.pixmap().toImage()
+    inked = [
+        drawn.pixelColor(x, y)
+        for y in range(drawn.height())
+        for x in range(drawn.width())
+        if drawn.pixelColor(x, y).alpha() > 0
+    ]
+    assert inked  # a glyph, drawn in the banner's words' colour (not the muted icon colour)
+    darkest = max(inked, key=lambda c: c.alpha())
+    assert _distance(darkest, QColor(palette().colours["error_text"])) < 12
+    assert _distance(darkest, QColor(palette().colours["text_muted"])) > 40
+    banner.clear()
+    assert banner.property("banner") == "none" and banner.glyph.pixmap().isNull()
+
+
+def _distance(first: QColor, second: QColor) -> int:
+    return max(
+        abs(first.red() - second.red()),
+        abs(first.green() - second.green()),
+        abs(first.blue() - second.blue()),
+    )

@@ -44,6 +44,7 @@ from caseworker.services.contribution_periods import (
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.payments import PAYMENT_METHODS, Receipt, VisitLine, record_visit_payment
 from caseworker.ui.i18n import is_english, message_for, scheme_name
+from caseworker.ui.icons import icon
 from caseworker.ui.models.payments import method_label
 from caseworker.ui.style import scaled, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
@@ -159,17 +160,17 @@ class PaymentDialog(QDialog):
         set_tone(self.receipt_label, "success")
         self.receipt_label.hide()
 
-        self.confirm_button = QPushButton(self.tr("确认收费"))
+        self.confirm_button = QPushButton(icon("pay"), self.tr("确认收费"))
         self.confirm_button.setObjectName("confirmPayment")
         self.confirm_button.setAccessibleName(self.tr("确认收费"))
         self.confirm_button.setDefault(True)
         # One key prints on this desk's receipt printer; the preview is the next key.
-        self.print_button = QPushButton(self.tr("打印收据"))
+        self.print_button = QPushButton(icon("print"), self.tr("打印收据"))
         self.print_button.setObjectName("printReceipt")
         self.print_button.setAccessibleName(self.tr("打印收据"))
         self.print_button.setToolTip(self.tr("直接打印到本机的收据打印机（Ctrl+P）"))
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
-        self.preview_button = QPushButton(self.tr("预览…"))
+        self.preview_button = QPushButton(icon("preview"), self.tr("预览…"))
         self.preview_button.setObjectName("previewReceipt")
         self.preview_button.setAccessibleName(self.tr("预览收据"))
         self.preview_button.setToolTip(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.codes import load_code_table
 from caseworker.ui.i18n import entry_label
+from caseworker.ui.icons import status_icon
 from caseworker.ui.style import set_banner, set_invalid, set_tone
 
 
@@ -108,6 +109,8 @@ class Banner(QFrame):
         super().__init__(parent)
         self.reserve = reserve
         self.setObjectName(name)
+        self.glyph = QLabel()  # the status's icon, beside its words
+        self.glyph.setObjectName(f"{name}Icon")
         self.label = QLabel()
         self.label.setObjectName(f"{name}Text")
         self.label.setWordWrap(True)
@@ -118,6 +121,7 @@ class Banner(QFrame):
         self.button.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.glyph, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         self._action: Callable[[], None] | None = None
@@ -147,6 +151,9 @@ class Banner(QFrame):
     ) -> None:
         self.kind = kind
         set_banner(self, kind)
+        side = self.label.fontMetrics().height()
+        self.glyph.setPixmap(status_icon(kind).pixmap(side, side))
+        self.glyph.show()
         self.label.setText(text)
         self.button.setText(action or "")
         self.button.setAccessibleName(action or "")
@@ -157,6 +164,8 @@ class Banner(QFrame):
     def clear(self) -> None:
         self.kind = ""
         self.label.clear()
+        self.glyph.clear()
+        self.glyph.hide()
         self._action = None
         self.button.hide()
         if self.reserve:
