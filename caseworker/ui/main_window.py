@@ -51,7 +51,7 @@ from caseworker.ui.icons import icon
 from caseworker.ui.models.labels import role_label as role_words
 from caseworker.ui.preferences import TEXT_SIZE, WINDOW_GEOMETRY, WINDOW_PAGE, WINDOW_STATE
 from caseworker.ui.session_lock import SessionLock
-from caseworker.ui.style import apply_text_size
+from caseworker.ui.style import apply_text_size, icon_px
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.store_banner import StoreBanner
 
@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
             self.nav.item(position).setIcon(icon(PAGES[position]))
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
         # As wide as its widest entry at this text size (a larger text needs more room).
+        self.nav.setIconSize(QSize(icon_px("navigation"), icon_px("navigation")))
         self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)

@@ -37,6 +37,7 @@ class Palette:
     contrast: dict[str, list[list[str]]]
     spacing: dict[str, int]
     radius: int
+    icon_sizes: dict[str, int]
     type_scale: dict[str, float]
     text_sizes: dict[str, float]
 
@@ -49,6 +50,7 @@ def palette() -> Palette:
         contrast=data["contrast"],
         spacing=data["spacing"],
         radius=data["radius"],
+        icon_sizes=data["icon_sizes"],
         type_scale=data["type"],
         text_sizes=data["text_sizes"],
     )
@@ -77,6 +79,8 @@ def stylesheet(scale: float = 1.0) -> str:
     values.update({f"space_{name}": px for name, px in tokens.spacing.items()})
     values.update({f"type_{name}": round(pt * scale, 2) for name, pt in tokens.type_scale.items()})
     values["radius"] = tokens.radius
+    # Icons grow with the text.
+    values.update({f"icon_{name}": round(px * scale) for name, px in tokens.icon_sizes.items()})
     return _template().substitute(values)
 
 
@@ -119,6 +123,12 @@ def _apply(app: QApplication, size: str) -> None:
 
 def current_text_size(app: QApplication) -> str:
     return str(app.property("textSize") or DEFAULT_TEXT_SIZE)
+
+
+def icon_px(kind: str) -> int:
+    """An icon's side (``button``, ``navigation``) at the text size on screen, where the
+    stylesheet cannot set it (a list's items)."""
+    return scaled(palette().icon_sizes[kind])
 
 
 def scaled(px: int) -> int:
