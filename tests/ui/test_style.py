@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from caseworker.resources import resource_path
 from caseworker.ui import icons
+from caseworker.ui.dialogs.export_consent_dialog import ExportConsentDialog
+from caseworker.ui.dialogs.payment_dialog import PaymentDialog
 from caseworker.ui.main_window import PAGES, MainWindow
 from caseworker.ui.preferences import TEXT_SIZE
 from caseworker.ui.style import (
@@ -42,6 +45,8 @@ from caseworker.ui.style import (
     set_tone,
     stylesheet,
 )
+from tests.conftest import TODAY
+from tests.ui import test_payment_dialog
 
 QSS = resource_path("style", "caseworker.qss")
 HEX = re.compile(r"#[0-9a-fA-F]{3,8}\b")
@@ -412,3 +417,36 @@ def _distance(first: QColor, second: QColor) -> int:
         abs(first.green() - second.green()),
         abs(first.blue() - second.blue()),
     )
+
+
+# -- dialog buttons in one order -----------------------------------------------------------
+
+farmer_id = test_payment_dialog.farmer_id  # the fixture: a farmer with pension and medical
+
+
+def _order(box: QDialogButtonBox, confirm: QPushButton, dismiss: QPushButton) -> bool:
+    """True when the confirming button comes first in the box's row."""
+    assert confirm.parent() is box and dismiss.parent() is box
+    return confirm.x() < dismiss.x()
+
+
+def test_dialogs_put_confirm_and_dismiss_in_one_button_box_in_the_same_order(
+    qtbot, centre, runner, farmer_id, tmp_path
+):
+    consent = ExportConsentDialog(3, tmp_path / "名单.xlsx")
+    qtbot.addWidget(consent)
+    payment = PaymentDialog(centre, runner, farmer_id, today=lambda: TODAY)
+    qtbot.addWidget(payment)
+    for dialog in (consent, payment):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    consent_box = consent.findChild(QDialogButtonBox, "dialogButtons")
+    payment_box = payment.findChild(QDialogButtonBox, "dialogButtons")
+    first = _order(consent_box, consent.yes, consent.cancel)
+    assert _order(payment_box, payment.confirm_button, payment.close_button) == first
+    # The default each dialog chose survives the box: Enter cancels the export, and confirms
+    # a payment (test_desk_keys presses it).
+    assert consent.cancel.isDefault() and not consent.yes.isDefault()
+    assert payment.confirm_button.isDefault()
+    with qtbot.waitSignal(consent.rejected):
+        qtbot.keyClick(consent.cancel, Qt.Key.Key_Return)
