@@ -79,6 +79,8 @@ def stylesheet(scale: float = 1.0) -> str:
     values.update({f"space_{name}": px for name, px in tokens.spacing.items()})
     values.update({f"type_{name}": round(pt * scale, 2) for name, pt in tokens.type_scale.items()})
     values["radius"] = tokens.radius
+    # The arrows' pictures beside the stylesheet (forward slashes: Qt's url() on Windows too).
+    values["style_dir"] = resource_path("style").as_posix()
     # Icons grow with the text.
     values.update({f"icon_{name}": round(px * scale) for name, px in tokens.icon_sizes.items()})
     return _template().substitute(values)

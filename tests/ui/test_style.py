@@ -450,3 +450,12 @@ def test_dialogs_put_confirm_and_dismiss_in_one_button_box_in_the_same_order(
     assert payment.confirm_button.isDefault()
     with qtbot.waitSignal(consent.rejected):
         qtbot.keyClick(consent.cancel, Qt.Key.Key_Return)
+
+
+def test_the_arrows_beside_the_stylesheet_are_drawn_in_palette_colours_and_found():
+    colours = set(palette().colours.values())
+    pictures = sorted(QSS.parent.glob("*.svg"))
+    assert pictures
+    for picture in pictures:
+        assert set(HEX.findall(picture.read_text(encoding="utf-8"))) <= colours, picture.name
+        assert f'url("{picture.as_posix()}")' in stylesheet(), picture.name
