@@ -445,21 +445,34 @@ class MainWindow(QMainWindow):
         self._rebuild_after(switch, lambda: self.language_changed.emit(code))
 
     def apply_text_size(self, size: str) -> None:
-        """This operator's text size, now (the settings page saved it for their next login).
-        The pages are rebuilt at the new size, as for a language change."""
-        self._rebuild_after(
-            lambda: apply_text_size(_app(), size), lambda: self.text_size_changed.emit(size)
-        )
+        """This operator's text size, now and at their next login. The pages are rebuilt at
+        the new size, as for a language change (unsaved enrolment input asks first)."""
+
+        def change() -> None:
+            TEXT_SIZE.of(self.session.actor.operator_id).put(size)
+            apply_text_size(_app(), size)
+
+        # Posted: a new application stylesheet repolishes every widget, not to be done inside
+        # the click or the combo box's choice that asked for it.
+        self._rebuild_after(change, lambda: self.text_size_changed.emit(size), posted=True)
 
     def _apply_operator_text_size(self) -> None:
         apply_text_size(_app(), str(TEXT_SIZE.of(self.session.actor.operator_id).get()))
 
-    def _rebuild_after(self, change: Callable[[], object], done: Callable[[], object]) -> None:
+    def _rebuild_after(
+        self, change: Callable[[], object], done: Callable[[], object], *, posted: bool = False
+    ) -> None:
+        def rebuild(draft: object) -> None:
+            if posted:
+                QTimer.singleShot(0, lambda: self._rebuild(change, done, draft))
+            else:
+                self._rebuild(change, done, draft)
+
         desk = self.built_page("front_desk")
         if desk is None:
-            self._rebuild(change, done, None)
+            rebuild(None)
         else:
-            desk.leave_form(lambda draft: self._rebuild(change, done, draft))  # type: ignore[attr-defined]
+            desk.leave_form(rebuild)  # type: ignore[attr-defined]
 
     def _rebuild(
         self, change: Callable[[], object], done: Callable[[], object], draft: object

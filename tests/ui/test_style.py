@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 from PySide6.QtWidgets import (
     QApplication,
@@ -154,6 +154,10 @@ def test_a_colour_pair_missing_from_the_checks_is_found():
 def restored_style(qapp: QApplication) -> Iterator[QApplication]:
     """The application's font, stylesheet and text size put back after the test (the other
     tests run on the plain look)."""
+    # Windows of earlier tests, closed but not yet deleted (pytest tears them down outside an
+    # event loop), deleted now: a new stylesheet restyles every widget, and restyling one of
+    # those (its session and runner shut) crashed the process. The app deletes them in its loop.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     font, sheet, size = QFont(qapp.font()), qapp.styleSheet(), qapp.property("textSize")
     yield qapp
     qapp.setStyleSheet(sheet)
@@ -459,3 +463,28 @@ def test_the_arrows_beside_the_stylesheet_are_drawn_in_palette_colours_and_found
     for picture in pictures:
         assert set(HEX.findall(picture.read_text(encoding="utf-8"))) <= colours, picture.name
         assert f'url("{picture.as_posix()}")' in stylesheet(), picture.name
+
+
+def test_a_new_text_size_asks_about_unsaved_input_first_and_keeps_the_draft(
+    qtbot, restored_style, clerk, runner
+):
+    from tests.ui.test_drafts_offer import click, start_typing
+    from tests.ui.test_main_window import open_window
+
+    apply_style(restored_style)
+    window = open_window(qtbot, clerk, runner)
+    form = start_typing(qtbot, window)
+    window.apply_text_size("largest")
+    assert form.leave_box.isVisible()
+    click(qtbot, form.leave_box, "stayOnForm")
+    # Nothing changed: neither on screen nor for the next login.
+    assert window.front_desk.form is form
+    assert current_text_size(restored_style) == "normal"
+    assert TEXT_SIZE.of(clerk.actor.operator_id).get() == "normal"
+    with qtbot.waitSignal(window.text_size_changed):
+        window.apply_text_size("largest")
+        click(qtbot, form.leave_box, "keepDraft")
+    rebuilt = window.front_desk.form
+    assert rebuilt is not form and rebuilt.person.name.text() == "单雄信"
+    assert _points(rebuilt.person.name) == pytest.approx(palette().type_scale["body"] * 1.5)
+    assert TEXT_SIZE.of(clerk.actor.operator_id).get() == "largest"

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.centre import OpenSession
 from caseworker.ui.i18n import current_language, translation_file, translation_missing
-from caseworker.ui.preferences import TEXT_SIZE
 from caseworker.ui.style import current_text_size, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.card_reader_settings import CardReaderBox
@@ -64,13 +63,12 @@ def shortcut_rows() -> list[tuple[str, str]]:
 
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
-    text_size_chosen = Signal(str)  # saved for this operator already; the window applies it
+    text_size_chosen = Signal(str)  # the window applies it and keeps it for this operator
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.operator_id = session.actor.operator_id
         self.language = QComboBox()
         self.language.setObjectName("languageChoice")
         self.language.setAccessibleName(self.tr("界面语言"))
@@ -152,9 +150,7 @@ class SettingsPage(QWidget):
             )
 
     def _text_size_chosen(self, _index: int) -> None:
-        size = str(self.text_size.currentData())
-        TEXT_SIZE.of(self.operator_id).put(size)
-        self.text_size_chosen.emit(size)
+        self.text_size_chosen.emit(str(self.text_size.currentData()))
 
     def _chosen(self, _index: int) -> None:
         self._update_warning()
