@@ -301,8 +301,20 @@ def _qt(pdf: bytes | None) -> str:
     icon = QImageReader(str(resource_path("icons", "caseworker.svg"))).read()
     if icon.isNull():
         raise RuntimeError("the app's icon cannot be read")
+    _look(app)
     del app
     return f"platform {', '.join(sorted(wanted))}; {printers} printer(s) known; {rendered}"
+
+
+def _look(app: object) -> None:
+    """The palette and stylesheet render (resources/style), and the icon font draws."""
+    from caseworker.ui import icons, style
+
+    if "${" in style.stylesheet(style.text_scale("largest")):
+        raise RuntimeError("the stylesheet has a token the palette does not define")
+    image = icons.icon("front_desk").pixmap(16, 16).toImage()
+    if not any(image.pixelColor(x, y).alpha() for y in range(16) for x in range(16)):
+        raise RuntimeError("the icon font (qtawesome's Material Design Icons) draws nothing")
 
 
 def run_selftest() -> int:

@@ -16,6 +16,7 @@ from caseworker.paths import DataPaths
 from caseworker.services.actor import Actor
 from caseworker.services.login_guard import Clock, utc_now
 from caseworker.ui.i18n import with_note
+from caseworker.ui.style import scaled, set_role
 from caseworker.ui.tasks import TaskRunner
 
 _INPUT_EVENTS = {
@@ -84,7 +85,7 @@ class LockScreen(QWidget):
         self.actor = actor
         title = QLabel(self.tr("屏幕已锁定"))
         title.setObjectName("lockTitle")
-        title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        set_role(title, "display")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who = QLabel(
             self.tr("%1 — 长时间无操作，已自动锁定。数据库已关闭。").replace(
@@ -106,7 +107,7 @@ class LockScreen(QWidget):
             paths, runner, clock=clock, username=actor.username, button_text=self.tr("解锁")
         )
         self.panel.logged_in.connect(self.unlocked)
-        self.panel.setFixedWidth(420)
+        self.panel.setFixedWidth(scaled(420))
         # Until the store is closed (see ``store_closed``).
         self.panel.setEnabled(False)
         self.panel.ok_button.setEnabled(False)
@@ -121,7 +122,7 @@ class LockScreen(QWidget):
         column.addWidget(self.panel, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.panel.ok_button, 0, Qt.AlignmentFlag.AlignHCenter)
         # A fixed width: wrapped labels in a centred box get no width to wrap against.
-        box.setFixedWidth(640)
+        box.setFixedWidth(scaled(640))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)

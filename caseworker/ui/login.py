@@ -24,6 +24,8 @@ from caseworker.store.keys import KeyFile, KeyFileError
 from caseworker.ui.i18n import message_for, with_note
 from caseworker.ui.login_panel import LOGIN_ERRORS, LoginPanel
 from caseworker.ui.preferences import LAST_USERNAME
+from caseworker.ui.style import set_tone
+from caseworker.ui.widgets.common import add_dialog_buttons
 
 if TYPE_CHECKING:
     # The first window the clerk sees imports no SQLAlchemy (the session's modules load on
@@ -57,7 +59,7 @@ class LoginDialog(QDialog):
         self.recovery_button.setObjectName("recoveryLink")
         self.recovery_button.setFlat(True)
         self.recovery_button.setAutoDefault(False)
-        self.recovery_button.setStyleSheet("color: #1a5fb4; text-decoration: underline;")
+        set_tone(self.recovery_button, "link")
         self.recovery_button.setEnabled(paths.key_file.exists())
         self.recovery_button.clicked.connect(self.open_recovery)
         self.recovery: RecoveryDialog | None = None
@@ -67,13 +69,11 @@ class LoginDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.recovery_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.panel.ok_button)
-        buttons.addWidget(self.quit_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.centre_label)
         layout.addWidget(self.panel)
         layout.addLayout(buttons)
+        add_dialog_buttons(buttons, confirm=self.panel.ok_button, dismiss=self.quit_button)
         self.panel.start_focus()
 
     # The form's parts, as callers and tests have always reached them.

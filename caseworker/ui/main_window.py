@@ -48,10 +48,12 @@ from caseworker.ui.i18n import (
     save_language,
     with_note,
 )
+from caseworker.ui.icons import icon
 from caseworker.ui.models.labels import role_label as role_words
-from caseworker.ui.preferences import WINDOW_GEOMETRY, WINDOW_STATE
+from caseworker.ui.preferences import TEXT_SIZE, WINDOW_GEOMETRY, WINDOW_STATE
 from caseworker.ui.screen_fit import fitted_size, keep_on_screen
 from caseworker.ui.session_lock import SessionLock
+from caseworker.ui.style import apply_text_size, icon_px
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.store_banner import StoreBanner
 
@@ -137,6 +139,7 @@ class _Page:
 
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
+    text_size_changed = Signal(str)
     status_refreshed = Signal()
     locked = Signal()  # the lock screen is up (the store closes once no job uses it)
     drafts_offered = Signal()  # the operator's drafts are on screen to restore or discard
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
             None  # the latest reading (the front page's and the day's)
         )
         self._built: dict[str, QWidget] = {}
+        self._apply_operator_text_size()  # before any page is built: they open at its size
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -217,7 +221,6 @@ class MainWindow(QMainWindow):
         self.network_label = QLabel()
         self.network_label.setObjectName("statusNetwork")
         for label in (self.who_label, self.pending_label, self.sync_label, self.network_label):
-            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #c8cdd4;")
             self.statusBar().addPermanentWidget(label)
         self._network = self._network_information()
 
@@ -323,6 +326,7 @@ class MainWindow(QMainWindow):
             page.register_button.setShortcut(QKeySequence())
         elif name == "settings":
             page.language_chosen.connect(self.apply_language)
+            page.text_size_chosen.connect(self.apply_text_size)
             page.card_reader.attach(self.card_watcher)
         elif name == "reports":
             page.worklist_requested.connect(self.show_worklist)
@@ -364,24 +368,37 @@ class MainWindow(QMainWindow):
         self.menuBar().clear()
         work = self.menuBar().addMenu(self.tr("办理(&W)"))
         pages = self.menuBar().addMenu(self.tr("页面(&V)"))
-        self.find_action = self._action(work, self.tr("查找人员"), "Ctrl+F", self.focus_search)
-        self.new_action = self._action(work, self.tr("新参保登记"), "Ctrl+N", self.new_enrolment)
+        self.find_action = self._action(
+            work, self.tr("查找人员"), "Ctrl+F", self.focus_search, "search"
+        )
+        self.new_action = self._action(
+            work, self.tr("新参保登记"), "Ctrl+N", self.new_enrolment, "new_enrolment"
+        )
         self.employer_action = self._action(
-            work, self.tr("登记用人单位"), "Ctrl+Shift+N", self._register_employer
+            work,
+            self.tr("登记用人单位"),
+            "Ctrl+Shift+N",
+            self._register_employer,
+            "register_employer",
         )
         work.addSeparator()
-        self.quit_action = self._action(work, self.tr("退出"), "Ctrl+Q", self.close)
+        self.quit_action = self._action(work, self.tr("退出"), "Ctrl+Q", self.close, "quit")
         self.page_actions = []
         for position, title in enumerate(self._page_titles()):
+            name = PAGES[position]
             action = self._action(
-                pages, title, PAGE_SHORTCUTS[PAGES[position]], lambda p=position: self.show_page(p)
+                pages, title, PAGE_SHORTCUTS[name], lambda p=position: self.show_page(p), name
             )
             action.setEnabled(self.may_see(PAGES[position]))
             self.page_actions.append(action)
         pages.addSeparator()
-        self.refresh_action = self._action(pages, self.tr("刷新"), "F5", self.refresh_page)
+        self.refresh_action = self._action(
+            pages, self.tr("刷新"), "F5", self.refresh_page, "refresh"
+        )
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
-        self.about_action = self._action(help_menu, self.tr("关于社保经办…"), "", self.show_about)
+        self.about_action = self._action(
+            help_menu, self.tr("关于社保经办…"), "", self.show_about, "about"
+        )
 
     def show_about(self) -> None:
         from caseworker.ui.dialogs.about_dialog import AboutDialog
@@ -391,8 +408,18 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, no nested event loop
         self.about_dialog = dialog
 
-    def _action(self, menu: QMenu, text: str, keys: str, slot: Callable[[], object]) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        keys: str,
+        slot: Callable[[], object],
+        meaning: str | None = None,
+    ) -> QAction:
+        """A menu action with its shortcut and, where ``meaning`` names one, its icon."""
         action = QAction(text, self)
+        if meaning is not None:
+            action.setIcon(icon(meaning))
         action.setShortcut(QKeySequence(keys))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
@@ -421,7 +448,11 @@ class MainWindow(QMainWindow):
             # Shift as ⇧ in the navigation: "Ctrl+Shift+L" would not fit its column.
             keys = PAGE_SHORTCUTS[PAGES[position]].replace("Shift+", "⇧")
             self.nav.addItem(f"{title}\t{keys}")
+            self.nav.item(position).setIcon(icon(PAGES[position]))
             self.nav.item(position).setHidden(not self.may_see(PAGES[position]))
+        # As wide as its widest entry at this text size (a larger text needs more room).
+        self.nav.setIconSize(QSize(icon_px("navigation"), icon_px("navigation")))
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))
         self.nav.setAccessibleName(self.tr("页面导航"))
         self.nav.blockSignals(False)
         self._reserve_status_room()
@@ -437,17 +468,47 @@ class MainWindow(QMainWindow):
         so unsaved enrolment input asks first; a draft kept comes back in the new form."""
         if code == current_language():
             return
+
+        def switch() -> None:
+            install_language(_app(), code)
+            save_language(code)
+
+        self._rebuild_after(switch, lambda: self.language_changed.emit(code))
+
+    def apply_text_size(self, size: str) -> None:
+        """This operator's text size, now and at their next login. The pages are rebuilt at
+        the new size, as for a language change (unsaved enrolment input asks first)."""
+
+        def change() -> None:
+            TEXT_SIZE.of(self.session.actor.operator_id).put(size)
+            apply_text_size(_app(), size)
+
+        # Posted: a new application stylesheet repolishes every widget, not to be done inside
+        # the click or the combo box's choice that asked for it.
+        self._rebuild_after(change, lambda: self.text_size_changed.emit(size), posted=True)
+
+    def _apply_operator_text_size(self) -> None:
+        apply_text_size(_app(), str(TEXT_SIZE.of(self.session.actor.operator_id).get()))
+
+    def _rebuild_after(
+        self, change: Callable[[], object], done: Callable[[], object], *, posted: bool = False
+    ) -> None:
+        def rebuild(draft: object) -> None:
+            if posted:
+                QTimer.singleShot(0, lambda: self._rebuild(change, done, draft))
+            else:
+                self._rebuild(change, done, draft)
+
         desk = self.built_page("front_desk")
         if desk is None:
-            self._switch_language(code, None)
+            rebuild(None)
         else:
-            desk.leave_form(lambda draft: self._switch_language(code, draft))  # type: ignore[attr-defined]
+            desk.leave_form(rebuild)  # type: ignore[attr-defined]
 
-    def _switch_language(self, code: str, draft: object) -> None:
-        app = QApplication.instance()
-        assert app is not None
-        install_language(app, code)
-        save_language(code)
+    def _rebuild(
+        self, change: Callable[[], object], done: Callable[[], object], draft: object
+    ) -> None:
+        change()
         page = self.stack.currentIndex()
         desk: Any = self.built_page("front_desk")
         query = desk.search.search_box.text() if desk is not None else ""
@@ -456,7 +517,7 @@ class MainWindow(QMainWindow):
             self.front_desk.search.search_box.setText(query)
         if draft is not None:
             self.front_desk.restore_draft(draft)  # type: ignore[arg-type]
-        self.language_changed.emit(code)
+        done()
 
     # -- pages ----------------------------------------------------------------------------------
 
@@ -763,6 +824,7 @@ class MainWindow(QMainWindow):
         self.store_banner.session = session
         self.figures = None  # the first operator's; the unlock reads the new one's
         self._restoring = True  # not the new operator's choice of page
+        self._apply_operator_text_size()
         self._build(0)
         self._restoring = False
         self.refresh_coverage()
@@ -809,3 +871,9 @@ class MainWindow(QMainWindow):
         if self._own_runner:
             self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app

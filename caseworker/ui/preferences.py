@@ -33,7 +33,22 @@ class Preference:
         settings.sync()
 
 
+@dataclass(frozen=True)
+class OperatorPreference:
+    """A preference of each operator on this computer, apart: the desk's PC (and its system
+    account) is shared by the clerks who log in to it, so the key carries the operator's id."""
+
+    name: str
+    default: Any = None
+
+    def of(self, operator_id: object) -> Preference:
+        return Preference(f"operators/{operator_id}/{self.name}", self.default)
+
+
 LANGUAGE = Preference("ui/language", "zh")
+# Larger text for one operator (normal, large, largest: resources/style/palette.json),
+# applied at their login and at once when changed (ui/style.apply_text_size).
+TEXT_SIZE = OperatorPreference("text_size", "normal")
 LAST_USERNAME = Preference("login/last_username", "")
 WINDOW_GEOMETRY = Preference("window/geometry")
 WINDOW_STATE = Preference("window/state")

@@ -57,7 +57,9 @@ from caseworker.services import documents
 from caseworker.services.centre import OpenSession
 from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
+from caseworker.ui.widgets.common import add_dialog_buttons
 
 
 class PdfError(Exception):
@@ -160,7 +162,8 @@ class PrintPreviewDialog(QDialog):
         self.warning = QLabel(self)
         self.warning.setObjectName("missingCharacters")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b00000; font-weight: bold;")
+        set_role(self.warning, "strong")
+        set_tone(self.warning, "error")
         self.warning.setVisible(bool(result.missing))
         if result.missing:
             self.warning.setText(
@@ -182,24 +185,21 @@ class PrintPreviewDialog(QDialog):
         buttons = QHBoxLayout()
         self.pages = QLabel(self.tr("共 %1 页").replace("%1", str(self.document.pageCount())))
         buttons.addWidget(self.pages)
-        buttons.addStretch(1)
-        self.print_button = self._button(
-            buttons, "printButton", self.tr("打印…"), self.choose_printer
-        )
-        self.save_button = self._button(buttons, "saveButton", self.tr("另存为 PDF…"), self.save_as)
-        self._button(buttons, "closeButton", self.tr("关闭"), self.reject)
         layout.addLayout(buttons)
+        self.print_button = self._button("printButton", self.tr("打印…"), self.choose_printer)
+        self.save_button = self._button("saveButton", self.tr("另存为 PDF…"), self.save_as)
+        close = self._button("closeButton", self.tr("关闭"), self.reject)
+        add_dialog_buttons(
+            buttons, confirm=self.print_button, dismiss=close, actions=(self.save_button,)
+        )
         QShortcut(QKeySequence.StandardKey.Print, self, self.choose_printer)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
 
-    def _button(
-        self, row: QHBoxLayout, name: str, text: str, slot: Callable[[], object]
-    ) -> QPushButton:
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAccessibleName(text)
         button.clicked.connect(slot)
-        row.addWidget(button)
         return button
 
     def confirm_missing(self) -> bool:

@@ -23,6 +23,7 @@ from caseworker.services.errors import ServiceError
 from caseworker.services.receipt_issue import ReceiptOutput
 from caseworker.ui.i18n import message_for
 from caseworker.ui.printing import Placement, PrintPreviewDialog, run_batch, show_preview, tell
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 
 
@@ -77,10 +78,12 @@ class ReceiptPreviewDialog(PrintPreviewDialog):
             self.edition.setText(
                 self.tr("这是收据原件，只出具一次：打印或保存之后，再打印的都是副本。")
             )
-            self.edition.setStyleSheet("color: #1e5e33; font-weight: bold;")
+            set_role(self.edition, "strong")
+            set_tone(self.edition, "success")
         else:
             self.edition.setText(self.tr("副本：原件已经出具。每次打印或保存副本都记入审计日志。"))
-            self.edition.setStyleSheet("color: #7a4b00; font-weight: bold;")
+            set_role(self.edition, "strong")
+            set_tone(self.edition, "warning")
 
     def delivered(self, medium: str) -> None:
         """The paper or file exists now: record it, and after the original show the copy."""

@@ -9,7 +9,7 @@ page, so once the centre exists nobody can go back and try to create it twice.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
+from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from caseworker.services.centre import OpenSession, SetupResult, setup_centre
 from caseworker.services.errors import ValidationFailed
 from caseworker.store.keys import password_problem
 from caseworker.ui.i18n import message_for, with_note
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 
 CENTRE_NAME_SUFFIX = "社会保障服务中心"
@@ -52,7 +53,7 @@ def _line(name: str, accessible: str) -> QLineEdit:
 def _error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet("color: #b3261e;")
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label
@@ -256,13 +257,8 @@ class RecoveryKeyPage(QWizardPage):
         self.key.setObjectName("recoveryKey")
         self.key.setAccessibleName(self.tr("恢复密钥"))
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(14)
-        font.setBold(True)
-        self.key.setFont(font)
+        set_role(self.key, "key")  # monospace, large, framed (caseworker.qss)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key.setStyleSheet("background: #fff; border: 1px solid #c8cdd4; padding: 12px;")
         self.print_button = QPushButton(self.tr("打印恢复密钥…"))
         self.print_button.setObjectName("printRecoveryKey")
         self.print_button.setAccessibleName(self.tr("打印恢复密钥"))

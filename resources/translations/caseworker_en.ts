@@ -753,6 +753,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>%1 元（不符）</source>
+        <translation>%1 yuan (does not match)</translation>
+    </message>
+    <message>
         <source>0.00 元（相符）</source>
         <translation>0.00 yuan (matches)</translation>
     </message>
@@ -4367,8 +4371,28 @@
         <translation>Interface language</translation>
     </message>
     <message>
+        <source>文字大小</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <source>标准</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>大（125%）</source>
+        <translation>Large (125%)</translation>
+    </message>
+    <message>
+        <source>特大（150%）</source>
+        <translation>Largest (150%)</translation>
+    </message>
+    <message>
         <source>界面</source>
         <translation>Interface</translation>
+    </message>
+    <message>
+        <source>文字大小（仅本操作员）</source>
+        <translation>Text size (this operator only)</translation>
     </message>
     <message>
         <source>键盘快捷键</source>

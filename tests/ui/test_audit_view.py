@@ -17,7 +17,6 @@ from caseworker.store.models import AuditEntry, Person
 from caseworker.ui.main_window import PAGES, MainWindow
 from caseworker.ui.models.audit import AuditTableModel
 from caseworker.ui.views.audit_view import AuditView
-from caseworker.ui.widgets.common import ERROR_COLOUR
 from tests.ui.helpers import AUDIT_BANK_CARD, AUDIT_ID_NUMBER, AUDIT_PHONES, audit_demo_centre
 
 ROLES = (
@@ -199,4 +198,4 @@ def test_verify_names_the_entry_a_key_holder_rewrote(qtbot, runner, supervisor):
     assert "审计链有问题：内容被修改：哈希值不符" in words
     assert f"第一条有问题的记录：第 {seq} 条" in words
     assert "操作员 clerk，修改人员信息" in words
-    assert view.verify_result.styleSheet().startswith(f"color: {ERROR_COLOUR}")
+    assert view.verify_result.property("tone") == "error"

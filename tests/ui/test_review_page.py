@@ -140,7 +140,7 @@ def test_the_close_dialog_computes_the_difference_live_and_needs_a_note(
     assert not dialog.confirm_button.isEnabled()
     dialog.counted.clear()
     qtbot.keyClicks(dialog.counted, "490.50")  # typed as the supervisor types it
-    assert dialog.difference.text() == "-9.50 元"
+    assert dialog.difference.text() == "-9.50 元（不符）"
     assert not dialog.confirm_button.isEnabled() and dialog.note_box.text()
     with supervisor.database.reading() as db:
         assert db.scalar(select(func.count()).select_from(DayClose)) == 0

@@ -27,14 +27,12 @@ from caseworker.domain.ids import mask_id_number
 from caseworker.services.roster_file import FIELD_LABELS, FieldLabel, RosterLayout
 from caseworker.ui.i18n import is_english, join_list, with_note
 from caseworker.ui.screen_fit import fit_to_screen
-from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, WARNING_COLOUR
+from caseworker.ui.style import set_banner, set_tone
 
 SAMPLES_SHOWN = 3
 # What looks like an ID number is masked on screen, as everywhere else; the first and last
 # four characters are enough to tell the column.
 _ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}|[A-Za-z]{3}\d{12}")  # 18, old 15, foreigner 2017
-_UNKNOWN_STYLE = "background: #fff4e0; color: #6b4500; padding: 2px 4px;"
-_HEADER_STYLE = "background: #eef1f5; font-weight: 600; padding: 4px;"
 
 
 def column_letter(index: int) -> str:
@@ -80,7 +78,7 @@ class ColumnMappingDialog(QDialog):
         self.required_label.setWordWrap(True)
         self.problem_label = QLabel(objectName="mappingProblem")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        set_tone(self.problem_label, "error")
         self.problem_label.hide()
         unknown = len(layout.unknown)
         self.unknown_label = QLabel(objectName="mappingUnknown")
@@ -91,7 +89,7 @@ class ColumnMappingDialog(QDialog):
                     "有 %1 列的表头没有认出（标为“未识别”）：请选择它们对应的字段，或不导入。"
                 ).replace("%1", str(unknown))
             )
-            self.unknown_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+            set_tone(self.unknown_label, "warning")
         else:
             self.unknown_label.hide()
 
@@ -104,7 +102,7 @@ class ColumnMappingDialog(QDialog):
             (self.tr("列"), self.tr("表头（原样）"), self.tr("示例"), self.tr("导入为"))
         ):
             header = QLabel(title)
-            header.setStyleSheet(_HEADER_STYLE)
+            set_banner(header, "info")
             grid.addWidget(header, 0, column)
         self.combos: dict[int, QComboBox] = {}
         self.heading_labels: dict[int, QLabel] = {}
@@ -116,7 +114,7 @@ class ColumnMappingDialog(QDialog):
             heading_label = QLabel(objectName=f"mappingHeading{index}")
             if index in layout.unknown:
                 heading_label.setText(with_note(shown, self.tr("未识别")))
-                heading_label.setStyleSheet(_UNKNOWN_STYLE)
+                set_banner(heading_label, "warning")  # and the words say 未识别
             else:
                 heading_label.setText(shown)
             self.heading_labels[index] = heading_label
@@ -127,7 +125,7 @@ class ColumnMappingDialog(QDialog):
                 if index < len(sample) and sample[index]
             ]
             sample_label = QLabel(" · ".join(samples), objectName=f"mappingSamples{index}")
-            sample_label.setStyleSheet(f"color: {HINT_COLOUR};")
+            set_tone(sample_label, "hint")
             sample_label.setToolTip("\n".join(samples))
             grid.addWidget(sample_label, row, 2)
             combo = QComboBox(objectName=f"mappingField{index}")

@@ -33,6 +33,7 @@ from caseworker.services.coverage import ANSWER_STATUSES, StatusAnswer, record_a
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.i18n import code_label, is_english, message_for
 from caseworker.ui.screen_fit import fit_to_screen
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
 
 FIELDS = ("status", "reason", "insured_where", "note")
@@ -40,7 +41,7 @@ FIELDS = ("status", "reason", "insured_where", "note")
 
 def _error_label(name: str) -> QLabel:
     label = QLabel(objectName=name)
-    label.setStyleSheet("color: #b3261e;")
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,8 +27,9 @@ from caseworker.services.day_close import NOTE_MIN, CloseRecord, DayTotals, clos
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.payments import method_label
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import ERROR_COLOUR, Banner, FieldBox
+from caseworker.ui.widgets.common import Banner, FieldBox, add_dialog_buttons
 
 
 class DayCloseDialog(QDialog):
@@ -56,7 +56,7 @@ class DayCloseDialog(QDialog):
             .replace("%2", totals.day.isoformat())
         )
         title.setObjectName("dayCloseTitle")
-        title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_role(title, "heading")
         self.banner = Banner("dayCloseBanner")
         form = QFormLayout()
         self.values: dict[str, QLabel] = {}
@@ -97,7 +97,7 @@ class DayCloseDialog(QDialog):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = label
             form.addRow(caption, label)
-        self.values["expected"].setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_role(self.values["expected"], "heading")
 
         self.counted = QLineEdit()
         self.counted.setObjectName("countedCash")
@@ -110,7 +110,7 @@ class DayCloseDialog(QDialog):
         self.difference = QLabel("—")
         self.difference.setObjectName("dayCloseDifference")
         self.difference.setAccessibleName(self.tr("差额"))
-        self.difference.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_role(self.difference, "heading")
         form.addRow(self.tr("差额（实点−应收）"), self.difference)
         self.note = QLineEdit()
         self.note.setObjectName("dayCloseNote")
@@ -129,15 +129,11 @@ class DayCloseDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.setObjectName("cancelDayClose")
         self.cancel_button.setAccessibleName(self.tr("取消"))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.confirm_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, confirm=self.confirm_button, dismiss=self.cancel_button)
 
         self.counted.textChanged.connect(self._update)
         self.note.textChanged.connect(self._update)
@@ -168,17 +164,17 @@ class DayCloseDialog(QDialog):
             self.counted_box.clear()
         if fen is None:
             self.difference.setText("—")
-            self.difference.setStyleSheet("font-size: 13pt; font-weight: 600;")
+            set_tone(self.difference, None)
             self.confirm_button.setEnabled(False)
             return
         difference = fen - self.totals.expected_cash_fen
-        colour = ERROR_COLOUR if difference else "#1e5e33"
+        # In words as well as colour: 不符 or 相符.
         self.difference.setText(
-            self.tr("%1 元").replace("%1", format_yuan(difference))
+            self.tr("%1 元（不符）").replace("%1", format_yuan(difference))
             if difference
             else self.tr("0.00 元（相符）")
         )
-        self.difference.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {colour};")
+        set_tone(self.difference, "error" if difference else "success")
         note_missing = bool(difference) and len(self.note.text().strip()) < NOTE_MIN
         if note_missing:
             self.note_box.set_warning(self.tr("有差额时必须写明原因（至少2个字）。"))

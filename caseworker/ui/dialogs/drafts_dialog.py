@@ -9,7 +9,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from caseworker.services.centre import OpenSession
 from caseworker.ui.drafts import DraftInfo
 from caseworker.ui.screen_fit import fit_to_screen
+from caseworker.ui.widgets.common import add_dialog_buttons
 from caseworker.ui.widgets.enrolment_drafts import EnrolmentDrafts
 
 SUMMARY, SAVED_AT = range(2)
@@ -68,15 +68,12 @@ class DraftsDialog(QDialog):
         later = QPushButton(self.tr("以后再说"))
         later.setObjectName("draftsLater")
         later.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.discard_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.restore_button)
-        buttons.addWidget(later)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        add_dialog_buttons(
+            layout, confirm=self.restore_button, dismiss=later, destructive=(self.discard_button,)
+        )
         self._fill()
 
     def _fill(self) -> None:

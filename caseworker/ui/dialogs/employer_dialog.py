@@ -27,6 +27,7 @@ from caseworker.services.employers import EmployerInput, register_employer
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.dialogs.service_dialog import save_cancel_buttons
 from caseworker.ui.i18n import current_language, message_for
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
 
 # Which input shows a service error, by the error's field name.
@@ -42,7 +43,7 @@ FIELD_INPUTS = {
 def _error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet("color: #b3261e;")
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

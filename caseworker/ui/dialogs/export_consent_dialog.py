@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.services.xlsx_export import personal_words
 from caseworker.ui.i18n import in_language
+from caseworker.ui.style import set_role
+from caseworker.ui.widgets.common import add_dialog_buttons
 
 
 class ExportConsentDialog(QDialog):
@@ -38,7 +40,7 @@ class ExportConsentDialog(QDialog):
         self.recorded.setObjectName("exportConsentAudit")
         for label in (self.what, self.where, self.recorded):
             label.setWordWrap(True)
-        self.what.setStyleSheet("font-weight: 600;")
+        set_role(self.what, "strong")
 
         self.yes = QPushButton(self.tr("确认导出"))
         self.yes.setObjectName("exportConsentYes")
@@ -48,12 +50,8 @@ class ExportConsentDialog(QDialog):
         self.cancel.setObjectName("exportConsentCancel")
         self.cancel.setDefault(True)  # Enter cancels: a yes is a deliberate click
         self.cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.yes)
-        buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
         for label in (self.what, self.where, self.recorded):
             layout.addWidget(label)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, confirm=self.yes, dismiss=self.cancel)
         self.cancel.setFocus()

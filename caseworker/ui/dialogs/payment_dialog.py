@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -45,9 +44,11 @@ from caseworker.services.contribution_periods import (
 from caseworker.services.errors import ServiceError, ValidationFailed
 from caseworker.services.payments import PAYMENT_METHODS, Receipt, VisitLine, record_visit_payment
 from caseworker.ui.i18n import is_english, message_for, scheme_name
+from caseworker.ui.icons import icon
 from caseworker.ui.models.payments import method_label
+from caseworker.ui.style import scaled, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner
+from caseworker.ui.widgets.common import Banner, add_dialog_buttons
 from caseworker.ui.widgets.scheme_chooser import yuan
 
 
@@ -109,7 +110,7 @@ class PaymentDialog(QDialog):
         self._printing = False
         self.printed = 0  # receipts this dialog sent straight to the printer
         self.setWindowTitle(self.tr("收费"))
-        self.setMinimumWidth(860)
+        self.setMinimumWidth(scaled(860))  # its lines do not scroll sideways
 
         self.who = QLabel()
         self.who.setObjectName("paymentPerson")
@@ -136,7 +137,7 @@ class PaymentDialog(QDialog):
 
         self.total = QLabel()
         self.total.setObjectName("paymentTotal")
-        self.total.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        set_role(self.total, "figure")
         self.capitals = QLabel()
         self.capitals.setObjectName("paymentCapitals")
         self.method = QComboBox()
@@ -155,20 +156,21 @@ class PaymentDialog(QDialog):
         self.receipt_label = QLabel()
         self.receipt_label.setObjectName("receiptNumber")
         self.receipt_label.setWordWrap(True)
-        self.receipt_label.setStyleSheet("font-size: 13pt; font-weight: 600; color: #1e5e33;")
+        set_role(self.receipt_label, "heading")
+        set_tone(self.receipt_label, "success")
         self.receipt_label.hide()
 
-        self.confirm_button = QPushButton(self.tr("确认收费"))
+        self.confirm_button = QPushButton(icon("pay"), self.tr("确认收费"))
         self.confirm_button.setObjectName("confirmPayment")
         self.confirm_button.setAccessibleName(self.tr("确认收费"))
         self.confirm_button.setDefault(True)
         # One key prints on this desk's receipt printer; the preview is the next key.
-        self.print_button = QPushButton(self.tr("打印收据"))
+        self.print_button = QPushButton(icon("print"), self.tr("打印收据"))
         self.print_button.setObjectName("printReceipt")
         self.print_button.setAccessibleName(self.tr("打印收据"))
         self.print_button.setToolTip(self.tr("直接打印到本机的收据打印机（Ctrl+P）"))
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
-        self.preview_button = QPushButton(self.tr("预览…"))
+        self.preview_button = QPushButton(icon("preview"), self.tr("预览…"))
         self.preview_button.setObjectName("previewReceipt")
         self.preview_button.setAccessibleName(self.tr("预览收据"))
         self.preview_button.setToolTip(
@@ -181,22 +183,18 @@ class PaymentDialog(QDialog):
         # Enter confirms wherever the focus is, even on 关闭 after tabbing past the method: a
         # dialog's buttons take Enter for themselves when focused (autoDefault) otherwise.
         self.close_button.setAutoDefault(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (
-            self.preview_button,
-            self.print_button,
-            self.close_button,
-            self.confirm_button,
-        ):
-            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.who)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
         layout.addLayout(form)
         layout.addWidget(self.receipt_label)
-        layout.addLayout(buttons)
+        add_dialog_buttons(
+            layout,
+            confirm=self.confirm_button,
+            dismiss=self.close_button,
+            actions=(self.preview_button, self.print_button),
+        )
         # Ctrl+Enter confirms from anywhere (Enter alone may be taken by a list).
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm)
 
@@ -225,7 +223,8 @@ class PaymentDialog(QDialog):
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("color: #555; font-weight: 600;")
+        set_role(label, "strong")
+        set_tone(label, "hint")
         return label
 
     # --- filling the lines ---------------------------------------------------------------
@@ -305,7 +304,7 @@ class PaymentDialog(QDialog):
             # Arrears are still open, but the period being collected is paid: say so.
             note = QLabel(self._paid_text(scheme))
             note.setObjectName(f"payPaid{number}")
-            note.setStyleSheet("color: #1e5e33;")
+            set_tone(note, "success")
             self.lines.addWidget(note, line + 1, 1, 1, 4)
         return row
 

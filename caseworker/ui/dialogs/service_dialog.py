@@ -24,13 +24,14 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import code_label
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
 
 
 def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet("color: #b3261e;")
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

@@ -29,7 +29,7 @@ from caseworker.ui.i18n import code_label, in_language, message_for
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner, record_table
+from caseworker.ui.widgets.common import Banner, add_dialog_buttons, record_table
 
 
 def _masked(row: Unmarked) -> str:
@@ -133,19 +133,18 @@ class SpecialGroupDialog(QDialog):
         self.import_button.clicked.connect(self.run_import)
         self.save_button.clicked.connect(self.choose_report)
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        add_dialog_buttons(
+            layout,
+            confirm=self.import_button,
+            dismiss=close,
+            actions=(self.preview_button, self.save_button),
+        )
         self._enable()
 
     # -- choosing ---------------------------------------------------------------------------

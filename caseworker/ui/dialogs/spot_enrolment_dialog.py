@@ -8,12 +8,13 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout, QWidget
 
 from caseworker.services.centre import OpenSession
 from caseworker.ui.screen_fit import fit_to_screen
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.enrolment_form import EnrolmentForm
+from caseworker.ui.widgets.common import add_dialog_buttons
 
 
 class SpotEnrolmentDialog(QDialog):
@@ -37,12 +38,9 @@ class SpotEnrolmentDialog(QDialog):
         close.setAccessibleName(self.tr("关闭"))
         close.setAutoDefault(False)
         close.clicked.connect(self.close_form)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form, 1)
-        layout.addLayout(bar)
+        add_dialog_buttons(layout, dismiss=close)
         fit_to_screen(self, QSize(1100, 820))
         self.form.edit(person_id)
 

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -28,7 +27,8 @@ from caseworker.ui.i18n import in_language, scheme_short
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.table import Column, RecordTableModel
 from caseworker.ui.screen_fit import fit_to_screen
-from caseworker.ui.widgets.common import record_table
+from caseworker.ui.style import set_role
+from caseworker.ui.widgets.common import add_dialog_buttons, record_table
 
 
 def _period(start: date, end: date) -> str:
@@ -182,7 +182,7 @@ class TaxListMatchDialog(QDialog):
             side_layout = QVBoxLayout(side)
             side_layout.setContentsMargins(0, 0, 0, 0)
             heading = QLabel(self.captions[name], objectName=f"{name}Title")
-            heading.setStyleSheet("font-weight: 600;")
+            set_role(heading, "strong")
             side_layout.addWidget(heading)
             side_layout.addWidget(self.tables[name], 1)
             sides.addWidget(side)
@@ -197,10 +197,7 @@ class TaxListMatchDialog(QDialog):
         close = QPushButton(self.tr("关闭"), objectName="closeTaxList")
         close.setAccessibleName(self.tr("关闭"))
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, dismiss=close)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,8 +37,9 @@ from caseworker.services.records import PersonDetail
 from caseworker.services.tax_payments import TaxPayment, record_tax_payment
 from caseworker.ui.i18n import message_for, scheme_name
 from caseworker.ui.models.payments import method_label
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner, FieldBox
+from caseworker.ui.widgets.common import Banner, FieldBox, add_dialog_buttons
 
 MONTHS_BACK = 12  # monthly schemes: periods offered from a year back to next month
 
@@ -82,7 +82,7 @@ class TaxPaymentDialog(QDialog):
         )
         self.note.setObjectName("taxPaymentNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #4a5568;")
+        set_tone(self.note, "hint")
 
         self.scheme = self._combo("taxScheme", self.tr("险种"))
         self.period = self._combo("taxPeriod", self.tr("缴费期间"))
@@ -106,7 +106,7 @@ class TaxPaymentDialog(QDialog):
         self.amount.setAccessibleName(self.tr("凭证金额"))
         self.amount.setPlaceholderText(self.tr("可不填；填写则与应缴金额核对"))
         self.due = QLabel(objectName="taxDue")
-        self.due.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_role(self.due, "heading")
         self.due.setWordWrap(True)
 
         self.boxes = {
@@ -139,16 +139,12 @@ class TaxPaymentDialog(QDialog):
         self.close_button = QPushButton(self.tr("关闭"))
         self.close_button.setObjectName("closeTaxPayment")
         self.close_button.setAccessibleName(self.tr("关闭"))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.confirm_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.who)
         layout.addWidget(self.note)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, confirm=self.confirm_button, dismiss=self.close_button)
 
         self.scheme.currentIndexChanged.connect(self._scheme_changed)
         self.period.currentIndexChanged.connect(self._update_due)

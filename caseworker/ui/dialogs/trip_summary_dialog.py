@@ -18,6 +18,7 @@ from caseworker.domain.money import format_yuan
 from caseworker.services.trip_summary import TripSummary
 from caseworker.ui.i18n import code_label
 from caseworker.ui.models.field_visit import outcome_label
+from caseworker.ui.widgets.common import add_dialog_buttons
 
 
 class TripSummaryDialog(QDialog):
@@ -60,13 +61,9 @@ class TripSummaryDialog(QDialog):
         close = QPushButton(self.tr("关闭"))
         close.setObjectName("closeTripSummary")
         close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
-        layout.addLayout(buttons)
+        add_dialog_buttons(layout, dismiss=close, actions=(self.print_button,))
 
     def figures(self) -> list[tuple[str, str]]:
         s = self.summary

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,8 +30,9 @@ from caseworker.services.payments import VoidedReceipt, check_void_reason, void_
 from caseworker.services.reauth import authorise
 from caseworker.services.void_slips import receipt_summary
 from caseworker.ui.i18n import message_for, scheme_name
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskControl, TaskRunner
-from caseworker.ui.widgets.common import Banner
+from caseworker.ui.widgets.common import Banner, add_dialog_buttons
 
 
 class VoidDialog(QDialog):
@@ -60,7 +60,7 @@ class VoidDialog(QDialog):
         self.receipt = QLabel()
         self.receipt.setObjectName("voidReceipt")
         self.receipt.setWordWrap(True)
-        self.receipt.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        set_role(self.receipt, "emphasis")
         self.lines = QLabel()
         self.lines.setObjectName("voidLines")
         self.lines.setWordWrap(True)
@@ -80,7 +80,7 @@ class VoidDialog(QDialog):
         )
         self.note.setObjectName("voidNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        set_tone(self.note, "hint")
         form = QFormLayout()
         form.addRow(self.tr("作废原因"), self.reason)
         form.addRow(self.tr("审核员用户名"), self.username)
@@ -92,17 +92,18 @@ class VoidDialog(QDialog):
         self.slip_button.hide()
         self.close_button = self._button("closeVoid", self.tr("取消"))
         self.confirm_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.slip_button, self.close_button, self.confirm_button):
-            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.receipt)
         layout.addWidget(self.lines)
         layout.addLayout(form)
         layout.addWidget(self.note)
-        layout.addLayout(buttons)
+        add_dialog_buttons(
+            layout,
+            confirm=self.confirm_button,
+            dismiss=self.close_button,
+            actions=(self.slip_button,),
+        )
         self.setTabOrder(self.reason, self.username)
         self.setTabOrder(self.username, self.password)
         self.setTabOrder(self.password, self.confirm_button)

@@ -22,6 +22,7 @@ from caseworker.domain.money import format_yuan, parse_yuan
 from caseworker.services.base_declaration import Declaration, DeclarationRow
 from caseworker.ui.i18n import in_language
 from caseworker.ui.models.table import ROW_ROLE
+from caseworker.ui.style import colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -105,7 +106,8 @@ class DeclarationModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         clamped = row.clamped is not None and row.clamped.clamp is not None
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.REASON and clamped:
-            return QColor("#9a5b00")  # a base moved to a limit stands out
+            # A base moved to a limit stands out; the reason column says so in words.
+            return QColor(colour("warning"))
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

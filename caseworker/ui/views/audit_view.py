@@ -34,14 +34,12 @@ from caseworker.services.audit_words import ACTION_LABELS, words
 from caseworker.services.centre import OpenSession
 from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.audit import AuditTableModel
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import ERROR_COLOUR, set_column_widths, shortcut_button
+from caseworker.ui.widgets.common import set_column_widths, shortcut_button
 
 if TYPE_CHECKING:
     from caseworker.sync.audit_check import AuditVerification
-
-OK_STYLE = "color: #1d6b2f;"
-BROKEN_STYLE = f"color: {ERROR_COLOUR}; font-weight: bold;"
 
 
 def _verify(database: Any, key_file: Any) -> AuditVerification:
@@ -65,7 +63,7 @@ class AuditView(QWidget):
         self._choices_loaded = False
 
         title = QLabel(self.tr("审计日志"))
-        title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(title, "heading")
         self.by_day = QCheckBox(self.tr("按日期"))
         self.by_day.setObjectName("auditByDay")
         self.by_day.setAccessibleName(self.tr("按日期筛选"))
@@ -251,7 +249,7 @@ class AuditView(QWidget):
         if not self.allowed:
             return
         self.verify_button.setEnabled(False)
-        self.verify_result.setStyleSheet("")
+        set_tone(self.verify_result, None)
         self.verify_result.setText(self.tr("正在校验审计链…"))
         self.verify_result.show()
         database, key_file = self.session.database, self.session.key_file
@@ -266,12 +264,12 @@ class AuditView(QWidget):
     def _show_verification(self, found: AuditVerification) -> None:
         self.verify_button.setEnabled(True)
         self.verify_result.setText(self.verification_text(found))
-        self.verify_result.setStyleSheet(OK_STYLE if found.ok else BROKEN_STYLE)
+        set_tone(self.verify_result, "success" if found.ok else "error")  # the words say it too
         self.verified.emit(found)
 
     def _verify_failed(self, error: BaseException) -> None:
         self.verify_button.setEnabled(True)
-        self.verify_result.setStyleSheet(BROKEN_STYLE)
+        set_tone(self.verify_result, "error")
         self.verify_result.setText(self.tr("校验未能完成：") + message_for(error))
 
     def verification_text(self, found: AuditVerification) -> str:

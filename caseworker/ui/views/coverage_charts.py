@@ -30,8 +30,9 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.coverage_report import coverage_report, coverage_report_pdf
 from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import current_language, message_for
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
-from caseworker.ui.widgets.common import ERROR_COLOUR, shortcut_button
+from caseworker.ui.widgets.common import shortcut_button
 from caseworker.ui.widgets.figure_chart import FigureChart
 
 
@@ -50,11 +51,11 @@ class FigurePanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         title = QLabel(figure.title.text(lang))
-        title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        set_role(title, "emphasis")
         self.caption = QLabel()
         self.caption.setObjectName(f"caption_{figure.key}")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #555b63;")
+        set_tone(self.caption, "hint")
         counts = figure.counts_what.text(lang)
         note = f" {figure.note.text(lang)}" if figure.note else ""
         self.caption.setText(
@@ -64,7 +65,7 @@ class FigurePanel(QFrame):
         self.chart = FigureChart(figure, lang, self)
         self.current = QLabel()
         self.current.setObjectName(f"current_{figure.key}")
-        self.current.setStyleSheet("color: #1d4f91;")
+        set_tone(self.current, "accent")
         self.chart.current_changed.connect(self._show_current)
         layout.addWidget(title)
         layout.addWidget(self.caption)
@@ -133,7 +134,7 @@ class CoveragePicture(QWidget):
         self.hint = QLabel(
             self.tr("点击柱形（或用方向键选中后按回车）可查看其中未参保、未核实人员的名单。")
         )
-        self.hint.setStyleSheet("color: #555b63;")
+        set_tone(self.hint, "hint")
 
         self.grid_holder = QWidget()
         self.grid = QGridLayout(self.grid_holder)
@@ -168,7 +169,7 @@ class CoveragePicture(QWidget):
             self.chosen_line(),
             self.today(),
         )
-        self.summary.setStyleSheet("")
+        set_tone(self.summary, None)
         self.summary.setText(self.tr("正在统计…"))
         self.task = self.runner.submit(
             lambda control: coverage_report(database, actor, day, line),
@@ -178,7 +179,7 @@ class CoveragePicture(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         text = self.tr("参保覆盖情况统计失败：%1").replace("%1", message_for(error))
-        self.summary.setStyleSheet(f"color: {ERROR_COLOUR};")
+        set_tone(self.summary, "error")
         self.summary.setText(text)
         self.failed.emit(text)
 

@@ -47,6 +47,7 @@ from caseworker.ui.models.employers import EmployerTableModel, risk_label
 from caseworker.ui.models.labels import code_label, schemes_text
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE, LazyTableModel
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.search_view import DEBOUNCE_MS, RESULT_WIDTHS
 from caseworker.ui.widgets.common import set_column_widths, widen_to_contents
@@ -153,7 +154,7 @@ class EmployersPage(QWidget):
         self.notice.setObjectName("employmentNotice")
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setStyleSheet("color: #6b4e00;")
+        set_tone(self.notice, "warning")
         self.notice.hide()
         actions = QHBoxLayout()
         for button in (

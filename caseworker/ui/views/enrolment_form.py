@@ -35,6 +35,8 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonDetail, PersonSummary
 from caseworker.services.registry import find_by_id_number, person_detail
 from caseworker.ui.drafts import DraftStore
+from caseworker.ui.icons import icon
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
@@ -82,7 +84,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
     def _build(self) -> None:
         self.title = QLabel()
         self.title.setObjectName("formTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        set_role(self.title, "title")
         self.banner = Banner("formBanner", self, reserve=True)  # appearing, it moves no field
         self.person = PersonFields(self.session, self.runner, self.today())
         self.schemes = SchemeChooser()
@@ -111,14 +113,14 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
 
-        self.save_button = QPushButton(self.tr("保存（Ctrl+S）"))
+        self.save_button = QPushButton(icon("save"), self.tr("保存（Ctrl+S）"))
         self.save_button.setObjectName("saveButton")
         self.save_button.setAccessibleName(self.tr("保存"))
         self.save_button.setDefault(False)
-        self.print_button = QPushButton(self.tr("打印参保登记表"))
+        self.print_button = QPushButton(icon("print"), self.tr("打印参保登记表"))
         self.print_button.setObjectName("printButton")
         self.print_button.setAccessibleName(self.tr("打印参保登记表"))
-        self.pay_button = QPushButton(self.tr("收费"))
+        self.pay_button = QPushButton(icon("pay"), self.tr("收费"))
         self.pay_button.setObjectName("payButton")
         self.pay_button.setAccessibleName(self.tr("收费"))
         buttons = QHBoxLayout()

@@ -34,6 +34,7 @@ from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.field_visit import TripHouseholdsModel
 from caseworker.ui.models.table import ROW_ROLE
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskControl, TaskRunner
 from caseworker.ui.widgets.common import Banner, shortcut_button
 from caseworker.ui.widgets.household_walk import HouseholdWalk
@@ -68,7 +69,7 @@ class FieldVisitPage(QWidget):
         self._villages: list[tuple[str, str]] = []
 
         heading = QLabel(self.tr("入户走访"))
-        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(heading, "heading")
         self.banner = Banner("fieldVisitBanner")
         self.trip_box = QComboBox()
         self.trip_box.setObjectName("tripChooser")
@@ -96,7 +97,7 @@ class FieldVisitPage(QWidget):
         self.close_button = shortcut_button("closeTrip", self.tr("结束行程"), "", self.close_trip)
         self.figures = QLabel()
         self.figures.setObjectName("tripProgress")
-        self.figures.setStyleSheet("font-size: 11pt;")
+        set_role(self.figures, "emphasis")
         self.model = TripHouseholdsModel(self)
         self.table = QTableView()
         self.table.setObjectName("tripHouseholds")

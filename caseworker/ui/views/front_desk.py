@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseworker.services.centre import OpenSession
+from caseworker.ui.style import set_banner
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.search_view import SearchView
 from caseworker.ui.widgets.returned_panel import ReturnedPanel
@@ -58,9 +59,7 @@ class FrontDeskPage(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("frontDeskNotice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(
-            "background: #fff4d6; border: 1px solid #e8c66a; padding: 6px; border-radius: 3px;"
-        )
+        set_banner(self.notice, "warning")
         self.notice.hide()
         # What a supervisor sent back to this clerk, with the comment (hidden when nothing).
         self.returned = ReturnedPanel(session, runner)

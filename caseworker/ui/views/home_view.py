@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +34,8 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.worklists import KINDS
 from caseworker.ui.drafts import DraftInfo, enrolment_drafts_of
 from caseworker.ui.i18n import in_language
+from caseworker.ui.icons import icon, status_icon
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -41,13 +43,6 @@ if TYPE_CHECKING:
 
 # At most this many attention items get a key of their own (Alt+1 …).
 KEYED_ITEMS = 9
-
-
-def _bigger(widget: QWidget, factor: float) -> None:
-    """Relative to the application's font, so the larger-text setting scales it too."""
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    widget.setFont(font)
 
 
 class HomePage(QWidget):
@@ -74,10 +69,12 @@ class HomePage(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("homeTitle")
-        _bigger(self.title, 1.4)
+        set_role(self.title, "title")
         self.search_button = self._button("homeSearch", self.tr("查找人员（Ctrl+F）"))
+        self.search_button.setIcon(icon("search"))
         self.search_button.clicked.connect(self.search_requested.emit)
         self.new_button = self._button("homeNewEnrolment", self.tr("新参保登记（Ctrl+N）"))
+        self.new_button.setIcon(icon("new_enrolment"))
         self.new_button.clicked.connect(self.new_enrolment_requested.emit)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
@@ -238,7 +235,7 @@ class HomePage(QWidget):
                 cell = QLabel(value)
                 cell.setObjectName(f"homeWork_{scope}_{column}")
                 cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                _bigger(cell, 1.25)
+                set_role(cell, "figure")
                 grid.addWidget(cell, row, column)
                 cells.append(cell)
             self.work_cells[scope] = cells
@@ -264,7 +261,8 @@ class HomePage(QWidget):
         for name, text, _go in items:
             position = len(self.attention) + 1
             button = self._button(f"homeAttention_{name}", text)
-            button.setStyleSheet("text-align: left;")
+            set_role(button, "item")  # text at the left, as a list reads
+            button.setIcon(status_icon("warning"))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             if position <= KEYED_ITEMS:
                 keys = f"Alt+{position}"

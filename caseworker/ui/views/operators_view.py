@@ -37,6 +37,7 @@ from caseworker.ui.dialogs.operator_dialog import Mode, OperatorDialog, Operator
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import role_label
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 
 REFUSALS = (ServiceError, KeyFileError)
@@ -112,7 +113,7 @@ class OperatorsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.disable_button)
         title = QLabel(self.tr("操作员管理"))
-        title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        set_role(title, "heading")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.notice)

@@ -28,6 +28,7 @@ from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.labels import money
 from caseworker.ui.models.payments import DayPaymentsModel
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import hide_unless, shortcut_button
 
@@ -45,7 +46,7 @@ class PaymentsPage(QWidget):
         self.day = date.today()
         self.title = QLabel()
         self.title.setObjectName("paymentsTitle")
-        self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(self.title, "heading")
         self.summary = QLabel()
         self.summary.setObjectName("paymentsSummary")
         self.model = DayPaymentsModel(self)

@@ -36,6 +36,7 @@ from caseworker.services.special_groups import MembershipView, memberships_of
 from caseworker.ui.dialogs.coverage_answer_dialog import CoverageAnswerDialog
 from caseworker.ui.dialogs.void_dialog import VoidDialog
 from caseworker.ui.i18n import is_english, list_separator, message_for, with_note
+from caseworker.ui.icons import icon
 from caseworker.ui.models.labels import (
     code_label,
     codes_text,
@@ -50,6 +51,7 @@ from caseworker.ui.models.people import (
     payment_columns,
 )
 from caseworker.ui.models.table import ROW_ROLE, RecordTableModel
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import hide_unless, record_table
 
@@ -81,25 +83,29 @@ class PersonView(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("personTitle")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        set_role(self.title, "title")
         self.owner = QLabel(objectName="personOwner")
         self.owner.setAccessibleName(self.tr("管理中心"))
         self.owner.setWordWrap(True)
         self.owner.hide()
         self.error = QLabel()
         self.error.setObjectName("personError")
-        self.error.setStyleSheet("color: #b3261e;")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
 
-        self.back_button = self._button("personBack", self.tr("返回查找（Esc）"), "Esc")
-        self.edit_button = self._button("personEdit", self.tr("修改信息（Ctrl+E）"), "Ctrl+E")
-        self.pay_button = self._button("personPay", self.tr("登记缴费（Ctrl+J）"), "Ctrl+J")
+        self.back_button = self._button("personBack", self.tr("返回查找（Esc）"), "Esc", "back")
+        self.edit_button = self._button(
+            "personEdit", self.tr("修改信息（Ctrl+E）"), "Ctrl+E", "edit"
+        )
+        self.pay_button = self._button("personPay", self.tr("登记缴费（Ctrl+J）"), "Ctrl+J", "pay")
         self.tax_pay_button = self._button(
-            "personTaxPay", self.tr("登记税务渠道缴费（Ctrl+Shift+J）"), "Ctrl+Shift+J"
+            "personTaxPay", self.tr("登记税务渠道缴费（Ctrl+Shift+J）"), "Ctrl+Shift+J", "pay"
         )
         hide_unless(self.tax_pay_button, session.actor.may(Permission.RECORD_TAX_PAYMENT))
-        self.print_button = self._button("personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P")
+        self.print_button = self._button(
+            "personPrint", self.tr("打印登记表（Ctrl+P）"), "Ctrl+P", "print"
+        )
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button.clicked.connect(self._edit)
         self.pay_button.clicked.connect(self._pay)
@@ -131,7 +137,7 @@ class PersonView(QWidget):
             self.fact_labels[key] = value
             row, pair = divmod(position, 3)
             caption_label = QLabel(caption + self.tr("："))
-            caption_label.setStyleSheet("color: #555;")
+            set_tone(caption_label, "hint")
             self.facts.addWidget(caption_label, row, pair * 2)
             self.facts.addWidget(value, row, pair * 2 + 1)
         for column in (1, 3, 5):
@@ -200,8 +206,10 @@ class PersonView(QWidget):
         self.payment_table.selectionModel().selectionChanged.connect(self._payment_selected)
         self._payment_selected()
 
-    def _button(self, name: str, text: str, shortcut: str) -> QPushButton:
-        button = QPushButton(text)
+    def _button(
+        self, name: str, text: str, shortcut: str, meaning: str | None = None
+    ) -> QPushButton:
+        button = QPushButton(icon(meaning), text) if meaning else QPushButton(text)
         button.setObjectName(name)
         button.setAccessibleName(text)
         button.setShortcut(QKeySequence(shortcut))

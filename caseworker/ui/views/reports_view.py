@@ -43,9 +43,9 @@ from caseworker.services.xlsx_export import (
 )
 from caseworker.ui.dialogs.export_consent_dialog import ExportConsentDialog
 from caseworker.ui.i18n import in_language, message_for
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
 from caseworker.ui.views.coverage_charts import CoveragePicture
-from caseworker.ui.widgets.common import ERROR_COLOUR
 
 
 class ReportsPage(QWidget):
@@ -60,7 +60,7 @@ class ReportsPage(QWidget):
         self.batch = None
 
         heading = QLabel(self.tr("报表"))
-        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(heading, "heading")
 
         self.village = QComboBox()
         self.village.setObjectName("surveyVillage")
@@ -324,5 +324,5 @@ class ExportPanel(QWidget):
             self.task = None
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.result.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        set_tone(self.result, "error" if error else None)
         self.result.setText(text)

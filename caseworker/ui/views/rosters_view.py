@@ -53,10 +53,9 @@ from caseworker.ui.dialogs.column_mapping_dialog import (
 from caseworker.ui.dialogs.special_group_dialog import SpecialGroupDialog
 from caseworker.ui.i18n import in_language, message_for
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Cancelled, Task, TaskControl, TaskRunner
 from caseworker.ui.widgets.common import (
-    ERROR_COLOUR,
-    HINT_COLOUR,
     Banner,
     record_table,
     shortcut_button,
@@ -112,7 +111,7 @@ class RostersPage(QWidget):
         self._villages_loaded = False
 
         heading = QLabel(self.tr("名册导入"), objectName="rostersHeading")
-        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(heading, "heading")
         what = QLabel(
             self.tr(
                 "村（居）委会的户籍花名册导入登记库：先试导入检查每一行，再导入。"
@@ -121,7 +120,7 @@ class RostersPage(QWidget):
             objectName="rostersWhat",
         )
         what.setWordWrap(True)
-        what.setStyleSheet(f"color: {HINT_COLOUR};")
+        set_tone(what, "hint")
 
         self.choose_button = shortcut_button(
             "rosterChoose", self.tr("选择名册文件…"), "Ctrl+O", self.choose_file
@@ -238,7 +237,7 @@ class RostersPage(QWidget):
         self.summary = QLabel(objectName="rosterSummary")
         self.summary.setWordWrap(True)
         self.problems_title = QLabel(objectName="rosterProblemsTitle")
-        self.problems_title.setStyleSheet("font-weight: 600;")
+        set_role(self.problems_title, "strong")
         self.problems_title.hide()
         self.model = RecordTableModel(_problem_columns(), self)
         self.table = record_table("rosterProblems", self.tr("未通过的行"), self.model)
@@ -436,12 +435,12 @@ class RostersPage(QWidget):
         if not needed:
             return
         if self.village.currentData() is None:
-            self.village_note.setStyleSheet(f"color: {ERROR_COLOUR};")
+            set_tone(self.village_note, "error")
             self.village_note.setText(
                 self.tr("名册中没有村（居）委会列：请选择这份名册的人所在的村（居）委会。")
             )
         else:
-            self.village_note.setStyleSheet(f"color: {HINT_COLOUR};")
+            set_tone(self.village_note, "hint")
             self.village_note.setText(self.tr("名册中的新登记人员都登记在所选的村（居）委会。"))
 
     # -- the report ------------------------------------------------------------------------

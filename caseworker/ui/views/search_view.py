@@ -29,6 +29,7 @@ from caseworker.services.centre import OpenSession
 from caseworker.services.records import PersonSummary
 from caseworker.services.registry import SEARCH_ID_LIMIT, search_ids, summaries
 from caseworker.ui.i18n import message_for
+from caseworker.ui.icons import icon
 from caseworker.ui.models.people import PersonResultsModel
 from caseworker.ui.models.table import ROW_ROLE
 from caseworker.ui.tasks import TaskControl, TaskRunner
@@ -118,7 +119,7 @@ class SearchView(QWidget):
         self.offer.setObjectName("newEnrolmentOffer")
         self.offer_label = QLabel()
         self.offer_label.setObjectName("newEnrolmentOfferText")
-        self.offer_button = QPushButton(self.tr("新参保登记（Ctrl+N）"))
+        self.offer_button = QPushButton(icon("new_enrolment"), self.tr("新参保登记（Ctrl+N）"))
         self.offer_button.setObjectName("newEnrolmentButton")
         self.offer_button.setAccessibleName(self.tr("为此身份证号新参保登记"))
         offer_layout = QHBoxLayout(self.offer)

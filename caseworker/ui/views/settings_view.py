@@ -1,4 +1,5 @@
 """The Settings page: this computer's interface language, ID card reader and receipt printer;
+the operator's own text size (kept for them alone, applied at once and at their next login);
 the centre's settings (every one declared in ``services.centre_settings``, editable by the
 roles that may change it); and a list of keyboard shortcuts."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from caseworker.services.centre import OpenSession
 from caseworker.ui.i18n import current_language, translation_file, translation_missing
+from caseworker.ui.style import current_text_size, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.card_reader_settings import CardReaderBox
 from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
@@ -62,6 +65,7 @@ def shortcut_rows() -> list[tuple[str, str]]:
 
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
+    text_size_chosen = Signal(str)  # the window applies it and keeps it for this operator
 
     def __init__(
         self, session: OpenSession, runner: TaskRunner, parent: QWidget | None = None
@@ -78,14 +82,25 @@ class SettingsPage(QWidget):
         self.language_warning = QLabel()
         self.language_warning.setObjectName("languageWarning")
         self.language_warning.setWordWrap(True)
-        self.language_warning.setStyleSheet("color: #8a5a00;")
+        set_tone(self.language_warning, "warning")
         self._update_warning()
+        self.text_size = QComboBox()
+        self.text_size.setObjectName("textSizeChoice")
+        self.text_size.setAccessibleName(self.tr("文字大小"))
+        self.text_size.addItem(self.tr("标准"), "normal")
+        self.text_size.addItem(self.tr("大（125%）"), "large")
+        self.text_size.addItem(self.tr("特大（150%）"), "largest")
+        self.text_size.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        app = QApplication.instance()
+        shown = current_text_size(app) if isinstance(app, QApplication) else "normal"
+        self.text_size.setCurrentIndex(max(0, self.text_size.findData(shown)))
 
         language_box = QGroupBox(self.tr("界面"))
         form = QFormLayout(language_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.tr("界面语言"), self.language)
         form.addRow(self.language_warning)
+        form.addRow(self.tr("文字大小（仅本操作员）"), self.text_size)
         self.centre = CentreSettingsBox(session, runner)
         self.card_reader = CardReaderBox()  # this computer's reader (main window attaches it)
         self.printer = ReceiptPrinterBox()
@@ -94,7 +109,7 @@ class SettingsPage(QWidget):
         keys = QFormLayout(keys_box)
         for keys_text, meaning in shortcut_rows():
             key_label = QLabel(keys_text)
-            key_label.setStyleSheet("font-family: monospace; font-weight: bold;")
+            set_role(key_label, "code")
             keys.addRow(key_label, QLabel(meaning))
 
         # Scrolls as a whole: a small laptop screen still reaches the shortcuts at the end.
@@ -116,6 +131,7 @@ class SettingsPage(QWidget):
         outer.addWidget(scroll)
         self.setFocusProxy(self.language)
         self.language.currentIndexChanged.connect(self._chosen)
+        self.text_size.currentIndexChanged.connect(self._text_size_chosen)
         self.centre.refresh()
 
     def refresh(self) -> None:
@@ -134,6 +150,9 @@ class SettingsPage(QWidget):
                     "Chinese. Build it with: make translations"
                 ).replace("%1", str(translation_file(code).name))
             )
+
+    def _text_size_chosen(self, _index: int) -> None:
+        self.text_size_chosen.emit(str(self.text_size.currentData()))
 
     def _chosen(self, _index: int) -> None:
         self._update_warning()

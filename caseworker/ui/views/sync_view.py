@@ -42,6 +42,7 @@ from caseworker.services.sync_queue import (
 )
 from caseworker.ui.i18n import code_label, in_language, message_for, scheme_short
 from caseworker.ui.models.table import Column, RecordTableModel
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import Cancelled, TaskControl, TaskRunner
 from caseworker.ui.widgets.sync_files import SyncFileButtons
 
@@ -87,7 +88,7 @@ class SyncView(QWidget):
         self.summary.setAccessibleName(self.tr("同步概况"))
         self.warning = QLabel(objectName="syncGuardrail")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b00020;")
+        set_tone(self.warning, "error")
         self.message = QLabel(objectName="syncMessage")
         self.message.setWordWrap(True)
         self.progress = QProgressBar(objectName="syncProgress")

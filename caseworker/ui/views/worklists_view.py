@@ -40,10 +40,10 @@ from caseworker.services.xlsx_export import ExportResult
 from caseworker.ui.dialogs.export_consent_dialog import ExportConsentDialog
 from caseworker.ui.i18n import current_language, entry_label, in_language, message_for
 from caseworker.ui.models.worklist import WorklistTableModel, row_key
+from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.views.person_view import PersonView
 from caseworker.ui.widgets.common import (
-    ERROR_COLOUR,
     hide_unless,
     set_column_widths,
     shortcut_button,
@@ -100,11 +100,11 @@ class WorklistsPage(QWidget):
 
         self.heading = QLabel()
         self.heading.setObjectName("worklistHeading")
-        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        set_role(self.heading, "heading")
         self.what = QLabel()
         self.what.setObjectName("worklistWhat")
         self.what.setWordWrap(True)
-        self.what.setStyleSheet("color: #4a5568;")
+        set_tone(self.what, "hint")
 
         self.village = self._combo("worklistVillage", self.tr("村（居）"))
         self.village.addItem(self.tr("全部村（居）"), None)
@@ -332,7 +332,7 @@ class WorklistsPage(QWidget):
         extra = self._chart_filters()
         self.spec_note.setText(self.tr("另按图表筛选：") + extra if extra else "")
         self.spec_note.setVisible(bool(extra))
-        self.summary.setStyleSheet("")
+        set_tone(self.summary, None)
         self.summary.setText(self.tr("正在读取…"))
         self._place = None
         database, actor, spec, day = (
@@ -373,7 +373,7 @@ class WorklistsPage(QWidget):
         self.loaded.emit()
 
     def _show_error(self, error: BaseException) -> None:
-        self.summary.setStyleSheet(f"color: {ERROR_COLOUR};")
+        set_tone(self.summary, "error")
         self.summary.setText(self.tr("读取出错：") + message_for(error))
         self.loaded.emit()
 
@@ -511,7 +511,7 @@ class WorklistsPage(QWidget):
         self.consent.open()
 
     def _export_declined(self) -> None:
-        self.summary.setStyleSheet("")
+        set_tone(self.summary, None)
         self.summary.setText(self.tr("已取消导出，未写入文件。"))
         self.export_declined.emit()
 
@@ -541,7 +541,7 @@ class WorklistsPage(QWidget):
         )
 
     def _exported(self, result: ExportResult) -> None:
-        self.summary.setStyleSheet("")
+        set_tone(self.summary, None)
         self.summary.setText(
             self.tr("已导出 %1 条到 %2（已记入审计日志）")
             .replace("%1", str(result.rows))

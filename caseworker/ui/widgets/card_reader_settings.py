@@ -20,6 +20,7 @@ from caseworker.devices.reader import SDTAPI, SERIAL, TERMB, ReaderError
 from caseworker.ui.card_watcher import CardWatcher, ReaderConfig, ReaderTest
 from caseworker.ui.i18n import message_for
 from caseworker.ui.preferences import CARD_READER_KIND, CARD_READER_LIBRARY, CARD_READER_PORT
+from caseworker.ui.style import set_tone
 
 
 class CardReaderBox(QGroupBox):
@@ -154,5 +155,5 @@ class CardReaderBox(QGroupBox):
         self._show(text, ok=True)
 
     def _show(self, text: str, *, ok: bool) -> None:
-        self.result.setStyleSheet("" if ok else "color: #b3261e;")
+        set_tone(self.result, None if ok else "error")
         self.result.setText(text)

@@ -38,10 +38,10 @@ from caseworker.services.centre_settings_edit import (
 )
 from caseworker.services.errors import ValidationFailed
 from caseworker.ui.i18n import in_language, join_list, message_for
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import ERROR_COLOUR, shortcut_button
+from caseworker.ui.widgets.common import shortcut_button
 
-ERROR_STYLE = f"color: {ERROR_COLOUR};"
 NUMBER_LIMIT = 1_000_000  # wide on purpose: the service's check, not the spin box, has the words
 
 
@@ -153,7 +153,7 @@ class CentreSettingsBox(QGroupBox):
         self.note = QLabel()
         self.note.setObjectName("centreSettingsNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #5a6270;")
+        set_tone(self.note, "hint")
         self.status = QLabel()
         self.status.setObjectName("centreSettingsStatus")
         self.status.setWordWrap(True)
@@ -182,7 +182,7 @@ class CentreSettingsBox(QGroupBox):
             editor = SettingEditor(setting)
             error = QLabel()
             error.setObjectName(editor.objectName() + "_error")
-            error.setStyleSheet(ERROR_STYLE)
+            set_tone(error, "error")
             error.setWordWrap(True)
             error.hide()
             column = QWidget()
@@ -219,7 +219,7 @@ class CentreSettingsBox(QGroupBox):
         self.loaded.emit()
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
+        set_tone(self.status, "error")
         self.status.setText(self.tr("读取中心设置出错：") + message_for(error))
         self.loaded.emit()
 
@@ -238,7 +238,7 @@ class CentreSettingsBox(QGroupBox):
         for error in self.errors.values():
             error.hide()
         if not changes:
-            self.status.setStyleSheet("")
+            set_tone(self.status, None)
             self.status.setText(self.tr("没有改动。"))
             return
         self.save_button.setEnabled(False)
@@ -269,13 +269,13 @@ class CentreSettingsBox(QGroupBox):
         saved = [key for key in results if key not in refused]
         names = join_list([_label(self.states[key].setting) for key in saved])
         if refused:
-            self.status.setStyleSheet(ERROR_STYLE)
+            set_tone(self.status, "error")
             self.status.setText(
                 self.tr("有 %1 项未保存，请按提示修改。").replace("%1", str(len(refused)))
                 + (self.tr("已保存：%1。").replace("%1", names) if saved else "")
             )
         else:
-            self.status.setStyleSheet("")
+            set_tone(self.status, None)
             self.status.setText(self.tr("已保存：%1。").replace("%1", names))
         self.saved.emit(results)
 

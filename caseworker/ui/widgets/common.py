@@ -7,7 +7,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
+    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -23,17 +25,8 @@ from PySide6.QtWidgets import (
 
 from caseworker.domain.codes import load_code_table
 from caseworker.ui.i18n import entry_label
-
-ERROR_COLOUR = "#b3261e"
-WARNING_COLOUR = "#8a5a00"
-HINT_COLOUR = "#4a5568"
-_INVALID_EDIT = f"QLineEdit {{ border: 1px solid {ERROR_COLOUR}; border-radius: 2px; }}"
-_BANNER_STYLES = {
-    "error": "background: #fdecea; border: 1px solid #f5c2c0; color: #8c1d18;",
-    "warning": "background: #fff4e0; border: 1px solid #f0d49a; color: #6b4500;",
-    "info": "background: #e8f1fb; border: 1px solid #b9d3f0; color: #1d4f8c;",
-    "success": "background: #e7f5ec; border: 1px solid #b5dfc3; color: #1e5e33;",
-}
+from caseworker.ui.icons import status_icon
+from caseworker.ui.style import set_banner, set_invalid, set_tone
 
 
 class FieldBox(QWidget):
@@ -77,9 +70,9 @@ class FieldBox(QWidget):
         layout.addWidget(self.message)
         self.kind = ""
 
-    def _show(self, text: str, colour: str, kind: str) -> None:
+    def _show(self, text: str, kind: str) -> None:
         self.kind = kind if text else ""
-        self.message.setStyleSheet(f"color: {colour};")
+        set_tone(self.message, kind or None)
         self.message.setText(text)
         self.message.setVisible(bool(text) or self.reserve)
         for widget in self.inputs:
@@ -87,19 +80,19 @@ class FieldBox(QWidget):
             widget.setAccessibleDescription(text)
             if isinstance(widget, QLineEdit) and not widget.isReadOnly():
                 # A red frame too: the eye finds the field before reading the message.
-                widget.setStyleSheet(_INVALID_EDIT if kind == "error" and text else "")
+                set_invalid(widget, kind == "error" and bool(text))
 
     def set_error(self, text: str) -> None:
-        self._show(text, ERROR_COLOUR, "error")
+        self._show(text, "error")
 
     def set_warning(self, text: str) -> None:
-        self._show(text, WARNING_COLOUR, "warning")
+        self._show(text, "warning")
 
     def set_hint(self, text: str) -> None:
-        self._show(text, HINT_COLOUR, "hint")
+        self._show(text, "hint")
 
     def clear(self) -> None:
-        self._show("", HINT_COLOUR, "")
+        self._show("", "")
 
     def text(self) -> str:
         return self.message.text() if self.message.isVisibleTo(self) else ""
@@ -116,6 +109,8 @@ class Banner(QFrame):
         super().__init__(parent)
         self.reserve = reserve
         self.setObjectName(name)
+        self.glyph = QLabel()  # the status's icon, beside its words
+        self.glyph.setObjectName(f"{name}Icon")
         self.label = QLabel()
         self.label.setObjectName(f"{name}Text")
         self.label.setWordWrap(True)
@@ -126,6 +121,7 @@ class Banner(QFrame):
         self.button.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.glyph, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         self._action: Callable[[], None] | None = None
@@ -154,8 +150,10 @@ class Banner(QFrame):
         on_action: Callable[[], None] | None = None,
     ) -> None:
         self.kind = kind
-        self.setStyleSheet(f"#{self.objectName()} {{ {_BANNER_STYLES[kind]} border-radius: 4px; }}")
-        self.label.setStyleSheet("border: none; background: transparent;")
+        set_banner(self, kind)
+        side = self.label.fontMetrics().height()
+        self.glyph.setPixmap(status_icon(kind).pixmap(side, side))
+        self.glyph.show()
         self.label.setText(text)
         self.button.setText(action or "")
         self.button.setAccessibleName(action or "")
@@ -166,10 +164,12 @@ class Banner(QFrame):
     def clear(self) -> None:
         self.kind = ""
         self.label.clear()
+        self.glyph.clear()
+        self.glyph.hide()
         self._action = None
         self.button.hide()
         if self.reserve:
-            self.setStyleSheet(f"#{self.objectName()} {{ background: transparent; border: none; }}")
+            set_banner(self, "none")
             if self.parentWidget() is not None:  # shown without one, it is a window of its own
                 self.show()
         else:
@@ -289,6 +289,43 @@ def widen_to_contents(table: QTableView) -> None:
             table.setColumnWidth(column, wanted)
 
 
+def add_dialog_buttons(
+    layout: QBoxLayout,
+    *,
+    confirm: QPushButton | None = None,
+    dismiss: QPushButton | None = None,
+    actions: tuple[QPushButton, ...] = (),
+    destructive: tuple[QPushButton, ...] = (),
+) -> QDialogButtonBox:
+    """A dialog's buttons in one row in the platform's order (a QDialogButtonBox), added at
+    the end of ``layout`` (already on its dialog): every dialog orders them alike.
+
+    The buttons keep their own handlers (the box's signals are not used). The confirming
+    button takes YesRole, not AcceptRole: the box would make an AcceptRole button the
+    default on its own and Enter would confirm where the dialog chose otherwise (the day
+    close goes from the count to the note first). Whichever button was the default before
+    is the default of the dialog again once in the box."""
+    role = QDialogButtonBox.ButtonRole
+    placed = [(button, role.ActionRole) for button in actions]
+    placed += [(button, role.DestructiveRole) for button in destructive]
+    if confirm is not None:
+        placed.append((confirm, role.YesRole))
+    if dismiss is not None:
+        placed.append((dismiss, role.RejectRole))
+    defaults = [button for button, _role in placed if button.isDefault()]
+    box = QDialogButtonBox()
+    box.setObjectName("dialogButtons")
+    for button, button_role in placed:
+        box.addButton(button, button_role)
+    layout.addWidget(box)
+    for button in defaults:
+        # Set anew, now that it is in the dialog: the dialog records its default only when
+        # the flag changes, and without that record it makes its first button the default.
+        button.setDefault(False)
+        button.setDefault(True)
+    return box
+
+
 def named_line(name: str, accessible: str, *, secret: bool = False) -> QLineEdit:
     """A line edit with its object name and accessible name (echo hidden for a secret)."""
     line = QLineEdit()
@@ -303,7 +340,7 @@ def error_label(name: str) -> QLabel:
     """A red, wrapping message line, hidden until there is something to say."""
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    set_tone(label, "error")
     label.setWordWrap(True)
     label.hide()
     return label

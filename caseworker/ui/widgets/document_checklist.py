@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from caseworker.services.form_support import ChecklistItem, documents_seen
 from caseworker.ui.i18n import in_language
-from caseworker.ui.widgets.common import HINT_COLOUR
+from caseworker.ui.style import set_tone
 
 
 def item_label(item: ChecklistItem) -> str:
@@ -25,7 +25,7 @@ class DocumentChecklist(QWidget):
         self._layout.setSpacing(4)
         self.empty = QLabel(self.tr("填写身份证号和就业类别后列出需查验的材料"))
         self.empty.setObjectName("documentsEmpty")
-        self.empty.setStyleSheet(f"color: {HINT_COLOUR};")
+        set_tone(self.empty, "hint")
         self.empty.setWordWrap(True)
         self._layout.addWidget(self.empty)
         self.items: list[ChecklistItem] = []

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from caseworker.services.centre import OpenSession
 from caseworker.services.employers import find_employers
 from caseworker.ui.i18n import message_for
+from caseworker.ui.style import set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR
 
 SEARCH_DELAY_MS = 250
 
@@ -90,13 +90,13 @@ class EmployerPicker(QWidget):
         if rows:
             self.results.setCurrentRow(0)
         elif self.search.text().strip():
-            self.chosen.setStyleSheet(f"color: {HINT_COLOUR};")
+            set_tone(self.chosen, "hint")
             self.chosen.setText(self.tr("没有找到该单位；请先在“用人单位”中登记。"))
         self.searched.emit()
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
-            self.chosen.setStyleSheet(f"color: {ERROR_COLOUR};")
+            set_tone(self.chosen, "error")
             self.chosen.setText(self.tr("查找单位失败：{error}").format(error=message_for(error)))
             self.searched.emit()
 
@@ -120,7 +120,7 @@ class EmployerPicker(QWidget):
         self._show_chosen()
 
     def _show_chosen(self) -> None:
-        self.chosen.setStyleSheet(f"color: {HINT_COLOUR};")
+        set_tone(self.chosen, "hint")
         if self.employer_id is None:
             self.chosen.setText(self.tr("尚未选择单位"))
         else:

@@ -107,5 +107,5 @@ def line_edit(name: str, accessible: str, *, read_only: bool = False) -> QLineEd
     if read_only:
         # Filled from the ID number: not a stop on the way through the form.
         edit.setFocusPolicy(edit.focusPolicy().NoFocus)
-        edit.setStyleSheet("background: #f3f5f8;")
+        # Greyed by the stylesheet (QLineEdit:read-only).
     return edit

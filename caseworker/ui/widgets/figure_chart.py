@@ -26,11 +26,13 @@ from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from caseworker.domain.coverage_figures import NEW_EMPLOYMENT, Bar, Figure
+from caseworker.ui.style import colour
 
-BAR = QColor("#2f6db5")
-NEW_EMPLOYMENT_BAR = QColor("#d9822b")
-UNKNOWN_BAR = QColor("#9aa3ad")
-SERIES = (QColor("#2f6db5"), QColor("#c8507a"), QColor("#7d8a96"))
+# The palette's chart colours (resources/style/palette.json); each bar is labelled in words.
+BAR = QColor(colour("chart_1"))
+NEW_EMPLOYMENT_BAR = QColor(colour("chart_new"))
+UNKNOWN_BAR = QColor(colour("chart_unknown"))
+SERIES = tuple(QColor(colour(name)) for name in ("chart_1", "chart_2", "chart_3"))
 ROW_PX = 26
 
 

@@ -45,6 +45,7 @@ from caseworker.services.trip_visit import (
 from caseworker.ui.i18n import message_for
 from caseworker.ui.models.field_visit import WalkMembersModel, WalkRow, outcome_label
 from caseworker.ui.models.table import ROW_ROLE
+from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.common import Banner, shortcut_button
 from caseworker.ui.widgets.member_editor import MemberEditor
@@ -74,7 +75,7 @@ class HouseholdWalk(QWidget):
 
         self.title = QLabel()
         self.title.setObjectName("walkTitle")
-        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        set_role(self.title, "heading")
         self.banner = Banner("walkBanner")
         self.model = WalkMembersModel(today(), self)
         self.table = QTableView()

@@ -25,6 +25,7 @@ from caseworker.domain.coverage import lines, reason_table
 from caseworker.services.trip_visit import LineAnswer
 from caseworker.ui.i18n import code_label, entry_label, in_language
 from caseworker.ui.models.field_visit import WalkRow
+from caseworker.ui.style import set_role
 
 ANSWERABLE = ("insured_here", "insured_elsewhere", "not_insured", "not_applicable")
 
@@ -117,7 +118,7 @@ class MemberEditor(QWidget):
         self.row: WalkRow | None = None
         self.title = QLabel()
         self.title.setObjectName("memberTitle")
-        self.title.setStyleSheet("font-weight: 600;")
+        set_role(self.title, "strong")
         self.here = QRadioButton(self.tr("在户(&C)"))
         self.here.setObjectName("changeConfirmed")
         self.away = QRadioButton(self.tr("迁出(&M)"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from caseworker.ui.preferences import ROLL_PRINTER
+from caseworker.ui.style import set_tone
 
 
 class ReceiptPrinterBox(QGroupBox):
@@ -25,7 +26,7 @@ class ReceiptPrinterBox(QGroupBox):
             )
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        set_tone(note, "hint")
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.tr("卷纸打印机端口"), self.device)

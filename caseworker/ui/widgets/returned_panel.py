@@ -15,6 +15,7 @@ from caseworker.services import review
 from caseworker.services.centre import OpenSession
 from caseworker.services.review import ReviewItem
 from caseworker.ui.models.review import item_detail, kind_label
+from caseworker.ui.style import set_banner, set_role
 from caseworker.ui.tasks import TaskRunner
 
 
@@ -27,15 +28,13 @@ class ReturnedPanel(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("returnedPanel")
-        self.setStyleSheet(
-            "#returnedPanel { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; }"
-        )
+        set_banner(self, "error")
         self.session = session
         self.runner = runner
         self.items: list[ReviewItem] = []
         self.title = QLabel()
         self.title.setObjectName("returnedTitle")
-        self.title.setStyleSheet("color: #8c1d18; font-weight: 600; border: none;")
+        set_role(self.title, "strong")
         self.list = QListWidget()
         self.list.setObjectName("returnedList")
         self.list.setAccessibleName(self.tr("退回待更正"))

@@ -27,9 +27,8 @@ from caseworker.domain.contributions import (
 from caseworker.domain.money import format_yuan
 from caseworker.domain.schemes import SCHEME_CODES
 from caseworker.ui.i18n import in_language, is_english, scheme_name
-from caseworker.ui.widgets.common import ERROR_COLOUR, HINT_COLOUR, fit_popup
-
-_MUTED = "#7a828c"
+from caseworker.ui.style import set_tone
+from caseworker.ui.widgets.common import fit_popup
 
 
 def yuan(fen: int) -> str:
@@ -62,6 +61,8 @@ class _Row:
         self.detail = QLabel(parent)
         self.detail.setObjectName(f"detail_{scheme}")
         self.detail.setWordWrap(True)
+        self.detail.setContentsMargins(22, 0, 0, 0)  # under the check box's text
+        set_tone(self.detail, "hint")
         self.option: SchemeOption | None = None
         self.wanted = False  # ticked by the clerk, kept while the scheme is closed
         self.tier_fen: int | None = None
@@ -114,12 +115,12 @@ class SchemeChooser(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("schemeNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {HINT_COLOUR};")
+        set_tone(self.note, "hint")
         layout.addWidget(self.note, len(SCHEME_CODES) * lines + 1, 0, 1, 3)
         self.error = QLabel(self)
         self.error.setObjectName("schemeMessage")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        set_tone(self.error, "error")
         # Two lines kept while empty (a refusal lists the tiers allowed), measured with Chinese
         # text (its fallback font's lines are taller): one appearing moves nothing below.
         self.error.setText("缴\n缴")
@@ -161,11 +162,11 @@ class SchemeChooser(QWidget):
         row.tier.setVisible(eligible and isinstance(option.choices, tuple))
         row.base.setVisible(eligible and isinstance(option.choices, BaseRange | EmployeeRates))
         if option is None:
-            self._detail(row, "", _MUTED)
+            self._detail(row, "")
             return
         if not eligible:
             reason = in_language(option.reason_zh, option.reason_en)
-            self._detail(row, self.tr("不能参加：") + reason, _MUTED)
+            self._detail(row, self.tr("不能参加：") + reason)
             return
         choices = option.choices
         if isinstance(choices, tuple):
@@ -233,13 +234,11 @@ class SchemeChooser(QWidget):
             text = self.tr("由用人单位按行业风险类别缴费，在单位页面办理")
         elif isinstance(choices, PlatformPaid):
             text = self.tr("平台按单缴费，个人无需缴费")
-        self._detail(row, text, HINT_COLOUR)
+        self._detail(row, text)
 
     @staticmethod
-    def _detail(row: _Row, text: str, colour: str) -> None:
-        row.detail.setText(text)
-        row.detail.setStyleSheet(f"color: {colour}; margin-left: 22px;")
-        row.check.setStyleSheet("" if row.check.isEnabled() or row.locked else f"color: {_MUTED};")
+    def _detail(row: _Row, text: str) -> None:
+        row.detail.setText(text)  # a check box that cannot be ticked is greyed by the style
 
     # ------------------------------------------------------------------ clerk input
 

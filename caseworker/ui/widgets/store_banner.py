@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from caseworker.services.centre import OpenSession
 from caseworker.services.store_guard import restriction_words
 from caseworker.ui.i18n import in_language
+from caseworker.ui.style import set_banner
 
 
 class StoreBanner(QLabel):
@@ -22,9 +23,7 @@ class StoreBanner(QLabel):
         self.setObjectName("storeBehindBanner")
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setStyleSheet(
-            "background: #fdecea; color: #8c1d18; border: 1px solid #b3261e; padding: 8px;"
-        )
+        set_banner(self, "error")
         self.refresh()
 
     def refresh(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 
 from caseworker.services.worklists import KINDS
 from caseworker.ui.i18n import in_language
+from caseworker.ui.style import set_tone
 
 
 class WorklistStrip(QWidget):
@@ -23,7 +24,7 @@ class WorklistStrip(QWidget):
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(4)
         caption = QLabel(self.tr("工作清单："))
-        caption.setStyleSheet("color: #4a5568;")
+        set_tone(caption, "hint")
         layout.addWidget(caption)
         self.buttons: dict[str, QPushButton] = {}
         for kind in KINDS:
@@ -31,7 +32,7 @@ class WorklistStrip(QWidget):
             button.setObjectName(f"worklistCount_{kind.code}")
             button.setFlat(True)
             button.setToolTip(in_language(kind.counts_zh, kind.counts_en))
-            button.setStyleSheet("QPushButton { color: #1d4f8c; padding: 1px 6px; }")
+            set_tone(button, "accent")
             button.clicked.connect(lambda _checked=False, code=kind.code: self.chosen.emit(code))
             # As wide as a five-digit count from the start: the counts arrive after the
             # window is shown, and the strip must not shift when they do.
