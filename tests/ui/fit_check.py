@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QRect, QSize, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QWidget
 
 SCREEN = QSize(1366, 768)
 WAIT_MS = 30_000  # the longest a window's readings may take on a loaded machine
@@ -73,6 +73,15 @@ def problems_of(widget: QWidget, name: str, space: QRect) -> list[str]:
         found.append(
             f"{name}: at {frame.x()},{frame.y()} {frame.width()}×{frame.height()}, outside the room"
         )
+    # A box that promises to be as wide as its entries, squeezed by its layout, cuts the
+    # chosen entry off under its arrow.
+    for box in widget.findChildren(QComboBox):
+        adjusts = box.sizeAdjustPolicy() == QComboBox.SizeAdjustPolicy.AdjustToContents
+        if adjusts and box.isVisible() and box.width() < box.sizeHint().width():
+            found.append(
+                f"{name}: {box.objectName() or 'a combo box'} is {box.width()} wide, its"
+                f" entries need {box.sizeHint().width()}"
+            )
     return found
 
 

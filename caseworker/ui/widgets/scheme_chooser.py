@@ -192,6 +192,9 @@ class SchemeChooser(QWidget):
         index = row.tier.findData(row.tier_fen) if row.tier_fen is not None else 0
         row.tier.setCurrentIndex(max(index, 0))
         fit_popup(row.tier)
+        # The closed box shows the whole tier: a combo box's minimum is a few characters, and
+        # a narrow window's layout cut "…个人缴400元" off under the arrow.
+        row.tier.setMinimumWidth(row.tier.sizeHint().width())
 
     def _describe(self, row: _Row) -> None:
         choices = row.option.choices if row.option else None
