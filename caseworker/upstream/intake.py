@@ -6,8 +6,9 @@ bytes under a known id are refused (409).
 
 First everything the batch writes is locked, in one order (``caseworker.upstream.locks``:
 concurrent uploads queue, never deadlock). Then the batch is applied in one go: its rows
-read in a few queries, its writes sent in record order through psycopg's pipeline mode,
-under one savepoint. Records that will collide (another person holds the ID number, and
+read in a few queries, each record answered from memory, its writes sent set-based at the
+end (per table one COPY of the new rows and one UPDATE of the changed ones; see
+``caseworker.upstream.apply_stores``), under one savepoint. Records that will collide (another person holds the ID number, and
 what names that person; see ``caseworker.upstream.collisions``) are cut out and applied
 alone, each in its own savepoint, so the failing record is answered alone and the others
 go through; a part where a constraint fires unforeseen (an enrolment's person missing) is
@@ -21,7 +22,6 @@ import base64
 import binascii
 import hashlib
 import uuid
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from caseworker.sync.protocol import (
     MAX_BATCH_BYTES,
@@ -205,13 +205,6 @@ class _StartOver(Exception):
     """The batch cannot be applied in one go; roll back and apply it record by record."""
 
 
-def _pipeline(conn: Connection) -> AbstractContextManager[Any]:
-    """psycopg's pipeline mode: statements go out without waiting for each answer."""
-    if conn.dialect.driver == "psycopg":
-        return conn.connection.driver_connection.pipeline()  # type: ignore[union-attr]
-    return nullcontext()
-
-
 def _outcome(store: Store, record: Record, origin: Origin) -> Outcome:
     try:
         return apply_record(store, record, origin)
@@ -220,34 +213,27 @@ def _outcome(store: Store, record: Record, origin: Origin) -> Outcome:
 
 
 def _apply_together(conn: Connection, records: list[Record], origin: Origin) -> list[Outcome]:
-    """The fast path: the batch's rows read in a few queries, its writes pipelined, one
-    savepoint for all. Raises ``_StartOver`` (everything undone) if a constraint fires."""
+    """The fast path: the part's rows read in a few queries, its writes sent set-based (a
+    few statements per table), one savepoint for all. Raises ``_StartOver`` (everything
+    undone) if a constraint fires."""
     store = BatchStore(conn, records)
     integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)  # type: ignore[union-attr]
-    failed: Exception | None = None
     outcomes: list[Outcome] = []
     savepoint = conn.begin_nested()
     try:
-        with raw_errors(conn), _pipeline(conn):
-            try:
-                for record in records:
-                    writes = store.writes
-                    outcome = _outcome(store, record, origin)
-                    if outcome.status == "rejected" and store.writes != writes:
-                        raise _StartOver  # (no applier rejects after writing; if one ever did)
-                    outcomes.append(outcome)
-            except (_StartOver, *integrity) as error:
-                # Leave the pipeline quietly: it reports itself aborted on the way out.
-                failed = error
-    except DBAPIError as error:  # the pipeline's last answers, or its being aborted
-        if failed is None and not isinstance(error, IntegrityError):
-            raise
-        failed = failed or error
+        with raw_errors(conn):
+            for record in records:
+                writes = store.writes
+                outcome = _outcome(store, record, origin)
+                if outcome.status == "rejected" and store.writes != writes:
+                    raise _StartOver  # (no applier rejects after writing; if one ever did)
+                outcomes.append(outcome)
+            store.flush()
+    except (_StartOver, *integrity) as error:
+        savepoint.rollback()
+        raise _StartOver from error
     finally:
         store.close()
-    if failed is not None:
-        savepoint.rollback()
-        raise _StartOver from failed
     savepoint.commit()
     return outcomes
 
