@@ -33,12 +33,12 @@ from sqlalchemy.engine import Connection
 
 from caseworker.domain.codes import label_or_code
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.ids import parse_uscc
 from caseworker.domain.periods import Period
 from caseworker.domain.wire import SHAPES
 from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
 from caseworker.upstream.apply_checks import Rejected as Rejected
-from caseworker.upstream.apply_checks import coverage_key
+from caseworker.upstream.apply_checks import coverage_key, id_number_of
 from caseworker.upstream.apply_checks import text_field as _text
 from caseworker.upstream.apply_checks import uuid_field as _uuid
 from caseworker.upstream.apply_checks import version_field as _version
@@ -152,7 +152,7 @@ def _upsert(
 def _person(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
     try:
-        identity = parse_id_number(_text(p, "id_number", 18))
+        identity = id_number_of(_text(p, "id_number", 18))
     except InvalidValue as error:
         raise Rejected("invalid_id_number", error.message) from None
     name = _text(p, "name", 60)

@@ -70,8 +70,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.ids import parse_uscc
 from caseworker.sync.protocol import Record
+from caseworker.upstream.apply_checks import id_number_of
 
 _LOCK_IN_ORDER = text(
     "SELECT count(*) FROM ("
@@ -105,7 +106,7 @@ def _normalised(parse: Callable[[str], str], value: object) -> str | None:
 
 
 def _id_number(text: str) -> str:
-    return parse_id_number(text).number
+    return id_number_of(text).number
 
 
 def normalised_id_number(payload: dict) -> str | None:
