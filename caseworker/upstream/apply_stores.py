@@ -31,7 +31,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import JSON, Table, TypeDecorator, bindparam, insert, select, update
+from sqlalchemy import ARRAY, JSON, Table, TypeDecorator, any_, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -92,6 +92,15 @@ _PAID_COLUMNS = (
 )
 
 
+def among(conn: Connection, column: Any, values: list[Any]) -> Any:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(array)``: one short statement
+    whatever the count, which psycopg parses and prepares once (an IN list of 500 is a new
+    statement text for every length)."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _paid_row(row: Any) -> PaidRow:
     voucher = row.payload.get("voucher_number") if isinstance(row.payload, dict) else None
     return PaidRow(
@@ -108,7 +117,7 @@ def _query_paid(conn: Connection, person_ids: list[uuid.UUID]) -> list[tuple[uui
     """Live payments with a period of these persons (read under the persons' locks)."""
     found = conn.execute(
         select(*_PAID_COLUMNS).where(
-            PAYMENT.c.person_id.in_(person_ids),
+            among(conn, PAYMENT.c.person_id, person_ids),
             PAYMENT.c.voided.is_(False),
             PAYMENT.c.period_start.is_not(None),
         )
@@ -247,7 +256,7 @@ def _query_owner(conn: Connection, person_id: uuid.UUID | None) -> str | None:
 def _query_employers(conn: Connection, ids: list[uuid.UUID]) -> dict[uuid.UUID, Current]:
     found = conn.execute(
         select(EMPLOYER.c.id, EMPLOYER.c.version, EMPLOYER.c.payload, EMPLOYER.c.centre_code).where(
-            EMPLOYER.c.id.in_(ids)
+            among(conn, EMPLOYER.c.id, ids)
         )
     )
     return {row.id: Current(row.version, row.payload, False, row.centre_code) for row in found}
@@ -473,7 +482,7 @@ class BatchStore(Store):
             for chunk in self._chunks(ids):
                 found = conn.execute(
                     select(table.c.id, *_row_columns(table), *extra)
-                    .where(table.c.id.in_(chunk))
+                    .where(among(conn, table.c.id, chunk))
                     .order_by(table.c.id)
                     .with_for_update()
                 )
@@ -492,7 +501,7 @@ class BatchStore(Store):
         for chunk in self._chunks(sorted(wanted)):
             found = conn.execute(
                 select(PERSON.c.id, PERSON.c.township_code, PERSON.c.centre_code).where(
-                    PERSON.c.id.in_(chunk)
+                    among(conn, PERSON.c.id, chunk)
                 )
             )
             for row in found:
@@ -525,7 +534,7 @@ class BatchStore(Store):
         self._enrolments_held: set[uuid.UUID] = set()
         for chunk in self._chunks(enrolments):
             self._enrolments_held.update(
-                conn.scalars(select(ENROLMENT.c.id).where(ENROLMENT.c.id.in_(chunk)))
+                conn.scalars(select(ENROLMENT.c.id).where(among(conn, ENROLMENT.c.id, chunk)))
             )
 
         # The live payments of the persons the batch's payments name, for the one-per-period

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from caseworker.sync.protocol import Record
-from caseworker.upstream.apply_stores import PERSON
+from caseworker.upstream.apply_stores import PERSON, among
 from caseworker.upstream.locks import NAMES_A_PERSON, normalised_id_number, person_named_by
 
 CHUNK = 500
@@ -42,7 +42,7 @@ def likely_to_collide(conn: Connection, records: list[Record]) -> set[uuid.UUID]
     for start in range(0, len(numbers), CHUNK):
         rows = conn.execute(
             select(PERSON.c.id_number, PERSON.c.id).where(
-                PERSON.c.id_number.in_(numbers[start : start + CHUNK])
+                among(conn, PERSON.c.id_number, numbers[start : start + CHUNK])
             )
         )
         held.update((row.id_number, row.id) for row in rows)

@@ -50,6 +50,7 @@ from caseworker.upstream.apply_stores import (
     BatchStore,
     DirectStore,
     Store,
+    among,
     insert_rows,
     raw_errors,
 )
@@ -294,7 +295,9 @@ def _apply_all(
     for start in range(0, len(ids), 500):
         done.update(
             conn.scalars(
-                select(APPLIED.c.record_id).where(APPLIED.c.record_id.in_(ids[start : start + 500]))
+                select(APPLIED.c.record_id).where(
+                    among(conn, APPLIED.c.record_id, ids[start : start + 500])
+                )
             )
         )
     todo = [r for r in upload.records if r.id not in done]
