@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import random
 import tempfile
 import threading
@@ -33,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
 from bench import emit
-from bench.sync import PG, drop_schema, fresh_schema, write_outbox
+from bench.sync import PG, drop_schema, fresh_schema, process_cpu, write_outbox
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
@@ -43,7 +44,7 @@ from caseworker.sync.protocol import DEVICE_HEADER, SIGNATURE_HEADER, DeviceRegi
 from caseworker.upstream.db import open_upstream
 from caseworker.upstream.devices import add_centre, issue_token, register_device
 from caseworker.upstream.models import Person, RegistryChange
-from tests.upstream.harness import Server
+from tests.upstream.harness import Server, review_off
 
 CENTRES = 4
 DEVICES_PER_CENTRE = 2
@@ -112,6 +113,7 @@ def build_devices(work: Path, people: int, overlap: float) -> list[Device]:
             device_number=number + 1,
         ).session
         try:
+            review_off(session)  # otherwise nothing is approved, and only the audit trail goes
             own = people - shared
             numbers = list(range(shared)) + list(
                 range(shared + slot * own, shared + (slot + 1) * own)
@@ -241,7 +243,11 @@ def one_run(devices: list[Device], seconds: float) -> dict:
         register_all(url, devices)
         server = Server(url).start()
         try:
+            pid = server.process.pid  # type: ignore[union-attr]
+            cpu = process_cpu(pid)
             outcomes, sent, wall = upload(server, devices, seconds)
+            after = process_cpu(pid)
+            server_cpu = None if cpu is None or after is None else round(after - cpu, 2)
         finally:
             server.stop()
         by_id = {batch_id: p for d in devices for batch_id, p in d.payloads.items()}
@@ -254,6 +260,8 @@ def one_run(devices: list[Device], seconds: float) -> dict:
             "errors_5xx": sum(1 for status, _, _ in outcomes if status >= 500),
             "errors_other": sum(1 for status, _, _ in outcomes if 300 <= status < 500),
             "ceiling": copy_ceiling([p for b in sent for p in by_id[b]]),
+            "server_cpu_s": server_cpu,
+            "load": round(os.getloadavg()[0], 2),
             **check(url),
         }
     finally:
