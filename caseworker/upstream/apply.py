@@ -10,9 +10,10 @@ The appliers read and write through a ``Store`` (see ``caseworker.upstream.apply
 ``DirectStore`` asks the database for every row it needs (locking it), one record at a
 time. ``BatchStore`` reads, in a few queries, every row a whole batch will touch
 (locked, in key order) and then answers from memory, updating what it holds as records
-are written; its writes are the very same statements in the same order, so a batch
-applied through it ends as if applied record by record, as long as no constraint fires
-(the caller then starts over, record by record).
+are written; it sends the writes set-based at the end of the part (only those whose place
+in the record order cannot matter; the others at their place), so a batch applied through
+it ends as if applied record by record, as long as no constraint fires (the caller then
+starts over, record by record).
 
 Ownership (``caseworker.upstream.ownership``): a row keeps the centre that created it; a
 record from another centre that would change it, or that enrols, pays for, surveys or

@@ -35,7 +35,7 @@ transaction that is already past the step, so waits form no cycle):
    holding nothing);
 2. these advisory keys, ascending;
 3. the rows themselves: ``BatchStore`` reads them ``FOR UPDATE`` per table in key order,
-   the writes follow in record order, the record-by-record fallback in record order too;
+   the writes follow per table (set-based), the record-by-record fallback in record order;
    every row and unique entry written is covered by a key of step 2, so these never wait
    on another upload;
 4. ``applied_record`` (record ids are one device's own, never in two uploads at once);
