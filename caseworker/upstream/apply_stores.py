@@ -611,15 +611,21 @@ class BatchStore(Store):
     def _remember(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
         key = (table.name, entity_id)
         held = self._rows.get(key)
-        keys = dict(held.keys) if held else {}
-        keys.update((name, values[name]) for name in KEY_COLUMNS[table.name] if name in values)
-        self._rows[key] = Current(
-            values.get("version", held.version if held else 0),
-            values.get("payload", held.payload if held else {}),
-            values.get("voided", held.voided if held else False),
-            values.get("centre_code", held.centre_code if held else ""),
-            keys,
-        )
+        names = KEY_COLUMNS[table.name]
+        if held is None:
+            self._rows[key] = Current(
+                values.get("version", 0),
+                values.get("payload", {}),
+                values.get("voided", False),
+                values.get("centre_code", ""),
+                {name: values.get(name) for name in names},
+            )
+        else:  # what the appliers read is always the newest, so changed in place
+            held.version = values.get("version", held.version)
+            held.payload = values.get("payload", held.payload)
+            held.voided = values.get("voided", held.voided)
+            held.centre_code = values.get("centre_code", held.centre_code)
+            held.keys.update((name, values[name]) for name in names if name in values)
         if table is PERSON and "township_code" in values:
             self._townships[entity_id] = values["township_code"]
         if table is PERSON and "centre_code" in values:
