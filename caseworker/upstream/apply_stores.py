@@ -287,6 +287,60 @@ class DirectStore(Store):
         return _query_overlap(self.conn, person_id, scheme, start, end)
 
 
+class WriteWouldFail(Exception):
+    """The write would break a constraint for certain, so it was not sent."""
+
+
+class AloneStore(DirectStore):
+    """``DirectStore`` for a record applied alone: its savepoint opens at its first write,
+    and a write certain to break a constraint (its person is not in the registry; its ID
+    number is another person's) is not sent but raises ``WriteWouldFail``. Either way the
+    caller then explains the record from the registry as it stood before it, as it would
+    after a failed write and the savepoint's rollback; a record that collides costs no
+    savepoint and no failed statement. (Certain: the batch holds the locks on both.)"""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self.savepoint: Any = None
+        self._owners: dict[uuid.UUID | None, str | None] = {}
+
+    def owner(self, person_id: uuid.UUID | None) -> str | None:
+        if person_id not in self._owners:
+            self._owners[person_id] = _query_owner(self.conn, person_id)
+        return self._owners[person_id]
+
+    def _certain_to_fail(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> bool:
+        person = values.get("person_id")
+        if "person_id" in table.c and person is not None and self.owner(person) is None:
+            return True
+        if table is PERSON and "id_number" in values:
+            holder = self.conn.scalar(
+                select(PERSON.c.id).where(PERSON.c.id_number == values["id_number"])
+            )
+            return holder is not None and holder != entity_id
+        return False
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        if self._certain_to_fail(table, values["id"], values):
+            raise WriteWouldFail
+        self.savepoint = self.savepoint or self.conn.begin_nested()
+        super().insert(table, values)
+
+    def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        if self._certain_to_fail(table, entity_id, values):
+            raise WriteWouldFail
+        self.savepoint = self.savepoint or self.conn.begin_nested()
+        super().update(table, entity_id, values)
+
+    def commit(self) -> None:
+        if self.savepoint is not None:
+            self.savepoint.commit()
+
+    def rollback(self) -> None:
+        if self.savepoint is not None:
+            self.savepoint.rollback()
+
+
 # Records that belong to a person: the person's owner decides whether they are accepted.
 PERSON_REFERENCES = ("enrolment", "payment", "survey_entry", "coverage", "employment")
 

@@ -47,9 +47,10 @@ from caseworker.upstream.apply import (
     explain_integrity,
 )
 from caseworker.upstream.apply_stores import (
+    AloneStore,
     BatchStore,
-    DirectStore,
     Store,
+    WriteWouldFail,
     among,
     insert_rows,
     raw_errors,
@@ -240,19 +241,19 @@ def _apply_together(conn: Connection, records: list[Record], origin: Origin) -> 
 
 
 def _apply_alone(conn: Connection, record: Record, origin: Origin) -> Outcome:
-    """The record-by-record path: its own savepoint, its own queries."""
-    savepoint = conn.begin_nested()
+    """The record-by-record path: its own savepoint (from its first write), its own queries."""
+    store = AloneStore(conn)
     try:
-        outcome = apply_record(DirectStore(conn), record, origin)
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
+        outcome = apply_record(store, record, origin)
+        store.commit()
+    except (IntegrityError, WriteWouldFail):
+        store.rollback()
         try:
             outcome = explain_integrity(conn, record, origin)
         except Rejected as rejected:
             outcome = Outcome("rejected", rejected.code, rejected.message)
     except Rejected as rejected:
-        savepoint.rollback()
+        store.rollback()
         outcome = Outcome("rejected", rejected.code, rejected.message)
     return outcome
 

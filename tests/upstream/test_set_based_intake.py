@@ -242,3 +242,51 @@ def test_another_centre_cannot_overwrite_within_a_set_based_batch(devices, serve
     assert [row for row in after["person"] if B_CODE not in row] == before["person"]
     assert after["enrolment"] == before["enrolment"]
     assert all(A_CODE in row for row in before["person"])
+
+
+def test_a_write_certain_to_fail_is_answered_as_if_sent(two_urls, monkeypatch):  # noqa: F811
+    """Alone, a record whose person is missing or whose ID number another person holds is
+    answered without sending its write: exactly as when the write is sent and fails."""
+    colliding = [
+        ("person", {**person(90), "id_number": person(1)["id_number"]}),  # held by person 1
+        ("enrolment", enrolment(90, 90)),  # its person was turned away
+        ("survey_entry", {"id": uid(6090), "person_id": uid(1090)}),
+        ("person", {**person(2, 2), "id_number": person(3)["id_number"]}),  # an update
+        ("person", person(91)),
+        ("enrolment", enrolment(91, 91)),
+    ]
+    fast, slow = (county(url) for url in two_urls)
+    sent: list[bool] = []
+    certain = intake.AloneStore._certain_to_fail
+
+    def watched(store, table, entity_id, values):
+        sent.append(certain(store, table, entity_id, values))
+        return sent[-1]
+
+    _forced_alone(monkeypatch)
+    monkeypatch.setattr(intake.AloneStore, "_certain_to_fail", watched)
+    try:
+        fast_answers = [
+            send(fast, uid(640 + n), batch(b, start=100 * (n + 1)))
+            for n, b in enumerate((SEED, colliding, MIXED))
+        ]
+        assert sent.count(True) >= 4  # the four writes above were never sent
+        monkeypatch.setattr(intake.AloneStore, "_certain_to_fail", lambda *args: False)
+        slow_answers = [
+            send(slow, uid(640 + n), batch(b, start=100 * (n + 1)))
+            for n, b in enumerate((SEED, colliding, MIXED))
+        ]
+        assert fast_answers == slow_answers
+        assert registry_contents(fast) == registry_contents(slow)
+    finally:
+        fast.close()
+        slow.close()
+    codes = [(r["status"], r.get("code")) for r in fast_answers[1]]
+    assert codes == [
+        ("conflict", "duplicate_id_number"),
+        ("rejected", "unknown_person"),
+        ("rejected", "unknown_person"),
+        ("conflict", "duplicate_id_number"),
+        ("created", None),
+        ("created", None),
+    ]
