@@ -8,12 +8,13 @@ First everything the batch writes is locked, in one order (``caseworker.upstream
 concurrent uploads queue, never deadlock). Then the batch is applied in one go: its rows
 read in a few queries, each record answered from memory, its writes sent set-based at the
 end (per table one COPY of the new rows and one UPDATE of the changed ones; see
-``caseworker.upstream.apply_stores``), under one savepoint. Records that will collide (another person holds the ID number, and
-what names that person; see ``caseworker.upstream.collisions``) are cut out and applied
-alone, each in its own savepoint, so the failing record is answered alone and the others
-go through; a part where a constraint fires unforeseen (an enrolment's person missing) is
-rolled back and applied again in halves, down to single records. Either way every record
-gets its own answer, and the same one as record by record.
+``caseworker.upstream.apply_stores``), under one savepoint. Records that will collide
+(another person holds the ID number, and what names that person; see
+``caseworker.upstream.collisions``) are cut out and applied alone, each in its own
+savepoint (or none, when its write is certain to fail), so the failing record is answered
+alone and the others go through; a part where a constraint fires unforeseen (an
+enrolment's person missing) is rolled back and applied again in halves, down to single
+records. Either way every record gets its own answer, and the same one as record by record.
 """
 
 from __future__ import annotations
