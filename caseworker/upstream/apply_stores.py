@@ -404,11 +404,11 @@ def _json(wrap: Any, none_as_null: bool, value: Any) -> Any:
 
 
 class _PsycopgWriter:
-    """The same INSERTs and UPDATEs as SQLAlchemy would send, straight to a psycopg cursor.
-
-    In pipeline mode a statement costs little more than building it, so SQLAlchemy's own
-    per-statement work would be most of the batch; rows are filled and bound as SQLAlchemy
-    would (see ``_Plan``).
+    """The same rows as SQLAlchemy would send, straight to a psycopg cursor: a table's new
+    rows as one COPY, its changed rows as one ``UPDATE … FROM (VALUES …)``, and single
+    INSERTs and UPDATEs for the writes sent at their place. Rows are filled and bound as
+    SQLAlchemy would (see ``_Plan``); going through SQLAlchemy per row would cost more than
+    the statements.
     """
 
     _plans: dict[str, _Plan] = {}

@@ -5,7 +5,7 @@ A person whose ID number the registry (or an earlier record of the same batch) h
 under another UUID will be answered as a conflict; an enrolment, payment or survey entry
 of that person then finds no person. One such record used to send the whole batch down
 the slow path (a savepoint and a few round trips per record); cut around, the rest goes
-through in a few pipelined parts.
+through in a few set-based parts.
 
 Read under the batch's advisory locks (``caseworker.upstream.locks``): no other upload
 writes these ID numbers before this transaction ends, so what is read stays true. A wrong
