@@ -113,7 +113,8 @@ def _set_state(session: Session, seqs: list[int], **values: object) -> None:
 
 
 def _record_json(entry: Any) -> str:
-    return Record(
+    # The store's own typed values: serialised as they are, not validated again.
+    return Record.model_construct(
         id=entry.id,
         seq=entry.seq,
         entity_type=entry.entity_type,
