@@ -55,3 +55,44 @@ def test_a_sync_writes_about_one_transaction_per_batch(server, tmp_path: Path): 
             assert tuple(attempts.one()) == (1, 1)  # each counted once, before it went
     finally:
         session.close()
+
+
+def test_a_sealed_record_is_the_outbox_entry(tmp_path: Path):
+    """Records are written into the batch from the store's own text (UUIDs, times, payload
+    JSON): each reads back as the entry it came from, field for field."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from caseworker.sync.batches import RECORD_COLUMNS, _record_json
+    from caseworker.sync.protocol import Record
+
+    session = new_centre(tmp_path / "centre")
+    try:
+        enrol_people(session, 3)  # names in Chinese, nulls, dates, nested lists
+        with session.database.writing() as db:
+            first = db.scalar(select(func.min(OutboxEntry.seq)))
+            whole_second = datetime(2026, 11, 27, 8, 0, 0, tzinfo=UTC)  # no microseconds
+            db.execute(
+                update(OutboxEntry).where(OutboxEntry.seq == first).values(created_at=whole_second)
+            )
+        with session.database.reading() as db:
+            raw = db.execute(select(*RECORD_COLUMNS).order_by(OutboxEntry.seq)).all()
+            entries = db.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
+            assert len(raw) == len(entries) == 9
+            for row, entry in zip(raw, entries, strict=True):
+                sealed = Record.model_validate_json(_record_json(row))
+                assert sealed == Record(
+                    id=entry.id,
+                    seq=entry.seq,
+                    entity_type=entry.entity_type,
+                    entity_id=entry.entity_id,
+                    operation=entry.operation,
+                    hlc=entry.hlc,
+                    operator_id=entry.operator_id,
+                    created_at=entry.created_at,
+                    payload=entry.payload,
+                )
+            assert entries[0].created_at == whole_second
+    finally:
+        session.close()
