@@ -7,6 +7,11 @@ Three figures for the same N records (half persons, half enrolments), as JSON li
   commit), the same batch bytes fed in-process, no HTTP;
 - ``postgres_bulk_insert``: a plain COPY of the same payloads into a bare table: the ceiling.
 
+Each figure carries its ratio to the ceiling of the same run (``x_ceiling``), the CPU
+seconds spent (``cpu_s``: the server process's for end to end, read from /proc, and the
+client's; the intake's own process for intake alone) and the load average at the start, since
+the machine may be shared.
+
 The outbox rows are written straight into the client store (the enrolment services have
 their own benchmark); each run gets fresh PostgreSQL schemas, dropped afterwards.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -140,6 +146,15 @@ def write_outbox(session, rows: list, operator: uuid.UUID, hlc: int) -> None:
         )
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(records: int, work: Path) -> dict[str, float]:
     client_schema, client_url = fresh_schema()
     intake_schema, intake_url = fresh_schema()
@@ -152,11 +167,16 @@ def one_run(records: int, work: Path) -> dict[str, float]:
             connect(session, server)
             payloads = fill_outbox(session, records)
             count = len(payloads)
+            pid = server.process.pid  # type: ignore[union-attr]
+            server_cpu, client_cpu = process_cpu(pid), time.process_time()
             started = time.perf_counter()
             report = run_sync(
                 session.database, retry=RetryPolicy(read_timeout=300), pull_feeds=False
             )
             end_to_end = count / (time.perf_counter() - started)
+            client_cpu = time.process_time() - client_cpu
+            server_after = process_cpu(pid)
+            server_cpu = None if server_cpu is None else server_after - server_cpu  # type: ignore[operator]
             assert report.counts == {"accepted": count}, report.counts
         finally:
             server.stop()
@@ -182,12 +202,13 @@ def one_run(records: int, work: Path) -> dict[str, float]:
                 public_key=base64.b64encode(key).decode(),
             ),
         )
-        started = time.perf_counter()
+        started, intake_cpu = time.perf_counter(), time.process_time()
         for batch_id, body, signature in batches:
             receive_batch(
                 intake, batch_id, body, str(signer.device_id), base64.b64encode(signature).decode()
             )
         server_intake = count / (time.perf_counter() - started)
+        intake_cpu = time.process_time() - intake_cpu
         intake.close()
         # The ceiling: COPY the same payloads into a bare table.
         with psycopg.connect(PG, options=f"-csearch_path={ceiling_schema}") as conn:
@@ -202,6 +223,9 @@ def one_run(records: int, work: Path) -> dict[str, float]:
             "end_to_end": end_to_end,
             "intake": server_intake,
             "ceiling": ceiling,
+            "server_cpu": server_cpu,
+            "client_cpu": client_cpu,
+            "intake_cpu": intake_cpu,
             "records": count,
             "batches": len(batches),
         }
@@ -214,18 +238,42 @@ def one_run(records: int, work: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    load = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as tmp:
         results = [one_run(args.records, Path(tmp)) for _ in range(args.runs)]
     extra = {
         "records": results[0]["records"],
         "batches": results[0]["batches"],
         "database": "postgresql 127.0.0.1",
+        "load_at_start": load,
     }
-    emit("sync_end_to_end", [r["end_to_end"] for r in results], **extra)
-    emit("sync_server_intake", [r["intake"] for r in results], **extra)
+
+    def median(key: str) -> float | None:
+        values = [r[key] for r in results if r[key] is not None]
+        return round(statistics.median(values), 2) if values else None
+
+    def x_ceiling(key: str) -> float:
+        return round(statistics.median(r["ceiling"] / r[key] for r in results), 1)
+
+    emit(
+        "sync_end_to_end",
+        [r["end_to_end"] for r in results],
+        x_ceiling=x_ceiling("end_to_end"),
+        server_cpu_s=median("server_cpu"),
+        client_cpu_s=median("client_cpu"),
+        **extra,
+    )
+    emit(
+        "sync_server_intake",
+        [r["intake"] for r in results],
+        x_ceiling=x_ceiling("intake"),
+        cpu_s=median("intake_cpu"),
+        **extra,
+    )
     emit("postgres_bulk_insert", [r["ceiling"] for r in results], **extra)
+    print(json.dumps({"name": "load_at_end", "load": round(os.getloadavg()[0], 2)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import random
 import tempfile
 import threading
@@ -33,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
 from bench import emit
-from bench.sync import PG, drop_schema, fresh_schema, write_outbox
+from bench.sync import PG, drop_schema, fresh_schema, process_cpu, write_outbox
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
@@ -116,6 +117,7 @@ def build_devices(work: Path, people: int, overlap: float) -> list[Device]:
             ).session
         )
         try:
+            review_off(session)  # otherwise nothing is approved, and only the audit trail goes
             own = people - shared
             numbers = list(range(shared)) + list(
                 range(shared + slot * own, shared + (slot + 1) * own)
@@ -245,7 +247,11 @@ def one_run(devices: list[Device], seconds: float, workers: int = 1) -> dict:
         register_all(url, devices)
         server = Server(url, serve_args=("--workers", str(workers)) if workers > 1 else ()).start()
         try:
+            pid = server.process.pid  # type: ignore[union-attr]
+            cpu = process_cpu(pid)
             outcomes, sent, wall = upload(server, devices, seconds)
+            after = process_cpu(pid)
+            server_cpu = None if cpu is None or after is None else round(after - cpu, 2)
         finally:
             server.stop()
         by_id = {batch_id: p for d in devices for batch_id, p in d.payloads.items()}
@@ -258,6 +264,8 @@ def one_run(devices: list[Device], seconds: float, workers: int = 1) -> dict:
             "errors_5xx": sum(1 for status, _, _ in outcomes if status >= 500),
             "errors_other": sum(1 for status, _, _ in outcomes if 300 <= status < 500),
             "ceiling": copy_ceiling([p for b in sent for p in by_id[b]]),
+            "server_cpu_s": server_cpu,
+            "load": round(os.getloadavg()[0], 2),
             **check(url),
         }
     finally:

@@ -70,6 +70,8 @@ _EXTRA_DASHES = frozenset("\u2212\u30fc")  # minus sign, katakana long-vowel mar
 
 def _normalise(text: str) -> str:
     """Fold full-width forms (NFKC), drop spaces, dashes and invisible marks, upper-case."""
+    if text.isascii() and text.isalnum():
+        return text.upper()  # nothing to fold or drop (the usual case: the county's intake)
     folded = unicodedata.normalize("NFKC", text)
     kept = (
         ch

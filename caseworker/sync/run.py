@@ -150,38 +150,71 @@ def register(
 def _record_attempt(database: Database, batch_id: uuid.UUID) -> SyncBatch:
     with database.writing() as session:
         batch = session.get_one(SyncBatch, batch_id)
-        batch.attempts += 1
-        batch.last_attempt_at = datetime.now(UTC)
+        _count_attempt(batch)
         return batch
 
 
+def _count_attempt(batch: SyncBatch) -> None:
+    """Counted before the bytes go: a batch counted may have reached the county, so the
+    next try asks for its answer first."""
+    batch.attempts += 1
+    batch.last_attempt_at = datetime.now(UTC)
+
+
 def _apply(
-    database: Database, batch_id: uuid.UUID, answer_bytes: bytes, via: str
-) -> dict[str, int]:
+    database: Database,
+    batch_id: uuid.UUID,
+    answer_bytes: bytes,
+    via: str,
+    next_batch: uuid.UUID | None = None,
+) -> tuple[dict[str, int], bool]:
+    """The answer applied, and in the same transaction the next batch's attempt counted
+    if it was never tried (one commit per batch); returns the counts and whether it was."""
     answer = BatchAnswer.model_validate_json(answer_bytes)
     with database.writing() as session:
-        return apply_answer(
+        counts = apply_answer(
             session, session.get_one(SyncBatch, batch_id), answer, answer_bytes, via
         )
+        following = session.get(SyncBatch, next_batch) if next_batch is not None else None
+        fresh = following is not None and following.state == "sealed" and following.attempts == 0
+        if fresh:
+            _count_attempt(following)  # type: ignore[arg-type]
+        return counts, fresh
 
 
-def send_batch(database: Database, transport: Transport, batch_id: uuid.UUID) -> dict[str, int]:
-    """Deliver one sealed batch and apply its answer; returns counts by final state."""
-    with database.reading() as session:
-        tried = session.get_one(SyncBatch, batch_id).attempts > 0
-    if tried:
-        status = transport.get_batch(batch_id)  # the answer may have been lost after commit
-        if status is not None:
-            return _apply(
-                database,
-                batch_id,
-                status.answer.model_dump_json(exclude_none=True).encode(),
-                "http",
-            )
-    batch = _record_attempt(database, batch_id)
+def send_batch(
+    database: Database,
+    transport: Transport,
+    batch_id: uuid.UUID,
+    *,
+    counted: bool = False,
+    next_batch: uuid.UUID | None = None,
+) -> tuple[dict[str, int], bool]:
+    """Deliver one sealed batch and apply its answer; returns counts by final state, and
+    whether ``next_batch``'s attempt was counted with this answer.
+
+    ``counted``: this run counted the attempt already (with the previous batch's answer)
+    and the batch was never tried before, so there is no answer to look up first."""
+    if not counted:
+        with database.reading() as session:
+            tried = session.get_one(SyncBatch, batch_id).attempts > 0
+        if tried:
+            status = transport.get_batch(batch_id)  # the answer may have been lost after commit
+            if status is not None:
+                return _apply(
+                    database,
+                    batch_id,
+                    status.answer.model_dump_json(exclude_none=True).encode(),
+                    "http",
+                    next_batch,
+                )
+        batch = _record_attempt(database, batch_id)
+    else:
+        with database.reading() as session:
+            batch = session.get_one(SyncBatch, batch_id)
     response = transport.put_batch(batch_id, batch.body, batch.signature)
     if response.status_code == 200:
-        return _apply(database, batch_id, response.content, "http")
+        return _apply(database, batch_id, response.content, "http", next_batch)
     error = server_error(response)
     if response.status_code in FINAL_REFUSALS:
         audit_refusal = error.code in AUDIT_REFUSALS
@@ -204,7 +237,7 @@ def send_batch(database: Database, transport: Transport, batch_id: uuid.UUID) ->
         if audit_refusal:
             # Not a record's fault: every later batch would be refused alike, so stop and say it.
             raise SyncError(error.code, error.message, error.message_en)
-        return {"rejected": batch.record_count}
+        return {"rejected": batch.record_count}, False
     with database.writing() as session:
         session.get_one(SyncBatch, batch_id).last_error = f"{error.code}: {error.message}"
     raise SyncError(error.code, error.message, error.message_en)
@@ -248,11 +281,16 @@ def _send_all(
             audit_from = resend_point(session, county)
     report.sealed += seal_pending(database, audit_from=audit_from)
     pending = unanswered(database)
+    counted = False  # the batch's attempt was counted with the previous answer
     for n, batch_id in enumerate(pending):
         if progress:
             progress(n, len(pending), f"batch {n + 1}/{len(pending)}")
         transport.check()
-        for state, count in send_batch(database, transport, batch_id).items():
+        following = pending[n + 1] if n + 1 < len(pending) else None
+        counts, counted = send_batch(
+            database, transport, batch_id, counted=counted, next_batch=following
+        )
+        for state, count in counts.items():
             report.counts[state] = report.counts.get(state, 0) + count
         report.batches_sent += 1
 

@@ -10,9 +10,10 @@ The appliers read and write through a ``Store`` (see ``caseworker.upstream.apply
 ``DirectStore`` asks the database for every row it needs (locking it), one record at a
 time. ``BatchStore`` reads, in a few queries, every row a whole batch will touch
 (locked, in key order) and then answers from memory, updating what it holds as records
-are written; its writes are the very same statements in the same order, so a batch
-applied through it ends as if applied record by record, as long as no constraint fires
-(the caller then starts over, record by record).
+are written; it sends the writes set-based at the end of the part (only those whose place
+in the record order cannot matter; the others at their place), so a batch applied through
+it ends as if applied record by record, as long as no constraint fires (the caller then
+starts over, record by record).
 
 Ownership (``caseworker.upstream.ownership``): a row keeps the centre that created it; a
 record from another centre that would change it, or that enrols, pays for, surveys or
@@ -33,12 +34,12 @@ from sqlalchemy.engine import Connection
 
 from caseworker.domain.codes import label_or_code
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.ids import parse_uscc
 from caseworker.domain.periods import Period
 from caseworker.domain.wire import SHAPES
 from caseworker.sync.protocol import OwnerInfo, Record, RegisteredElsewhere
 from caseworker.upstream.apply_checks import Rejected as Rejected
-from caseworker.upstream.apply_checks import coverage_key
+from caseworker.upstream.apply_checks import coverage_key, id_number_of
 from caseworker.upstream.apply_checks import text_field as _text
 from caseworker.upstream.apply_checks import uuid_field as _uuid
 from caseworker.upstream.apply_checks import version_field as _version
@@ -152,7 +153,7 @@ def _upsert(
 def _person(store: Store, record: Record, origin: Origin) -> Outcome:
     p = record.payload
     try:
-        identity = parse_id_number(_text(p, "id_number", 18))
+        identity = id_number_of(_text(p, "id_number", 18))
     except InvalidValue as error:
         raise Rejected("invalid_id_number", error.message) from None
     name = _text(p, "name", 60)

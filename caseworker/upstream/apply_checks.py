@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from caseworker.domain.codes import load_code_table
 from caseworker.domain.coverage import coverage_id, lines, reason_table
+from caseworker.domain.ids import IdNumber, parse_id_number
 
 
 class Rejected(Exception):
@@ -21,6 +23,17 @@ class Rejected(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+@lru_cache(maxsize=4096)
+def _id_number_on(text: str, today: date) -> IdNumber:
+    return parse_id_number(text, today=today)
+
+
+def id_number_of(text: str) -> IdNumber:
+    """``parse_id_number``, remembered for the day: each person of a batch has its number
+    parsed by the locks, the collision guess and the applier. Raises ``InvalidIdNumber``."""
+    return _id_number_on(text, date.today())
 
 
 def uuid_field(payload: dict[str, Any], name: str, *, required: bool = True) -> uuid.UUID | None:

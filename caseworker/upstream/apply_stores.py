@@ -3,9 +3,22 @@
 ``DirectStore`` asks the database for every row it needs (locking it), one record at a
 time. ``BatchStore`` reads, in a few queries, every row a whole batch will touch
 (locked, in key order) and then answers from memory, updating what it holds as records
-are written; its writes are the very same statements in the same order, so a batch
-applied through it ends as if applied record by record, as long as no constraint fires
-(the caller then starts over, record by record).
+are written. Its writes are held and sent set-based when the part ends (``flush``): per
+table, one COPY of the new rows (a multi-row INSERT off PostgreSQL) and one
+``UPDATE … FROM (VALUES …)`` of the changed ones (executemany off PostgreSQL), tables in
+foreign-key order. A part applied through it ends as if applied record by record, as
+long as no constraint fires (the caller then starts over, record by record).
+
+Why sending the writes grouped by table cannot change an answer: a held write is one
+whose success does not depend on its place in the record order. An insert is held only
+when the rows it refers to exist already (in the registry, or inserted earlier in the
+batch, and so earlier in the flush); an update only when it leaves its row's unique and
+foreign-key columns (``KEY_COLUMNS``) as they were. Any other write (an ID number
+corrected, an enrolment moved to another scheme, an enrolment whose person is not known)
+flushes what is held and goes out alone at its place, so everything before it is written
+before it, as record by record. Held inserts of one table keep their record order; a
+row's later updates are folded into its held insert or update (its final values, as
+record by record leaves them).
 """
 
 from __future__ import annotations
@@ -13,12 +26,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import JSON, Table, TypeDecorator, bindparam, insert, select, update
+from sqlalchemy import ARRAY, JSON, Table, TypeDecorator, any_, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -79,6 +92,15 @@ _PAID_COLUMNS = (
 )
 
 
+def among(conn: Connection, column: Any, values: list[Any]) -> Any:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(array)``: one short statement
+    whatever the count, which psycopg parses and prepares once (an IN list of 500 is a new
+    statement text for every length)."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _paid_row(row: Any) -> PaidRow:
     voucher = row.payload.get("voucher_number") if isinstance(row.payload, dict) else None
     return PaidRow(
@@ -95,7 +117,7 @@ def _query_paid(conn: Connection, person_ids: list[uuid.UUID]) -> list[tuple[uui
     """Live payments with a period of these persons (read under the persons' locks)."""
     found = conn.execute(
         select(*_PAID_COLUMNS).where(
-            PAYMENT.c.person_id.in_(person_ids),
+            among(conn, PAYMENT.c.person_id, person_ids),
             PAYMENT.c.voided.is_(False),
             PAYMENT.c.period_start.is_not(None),
         )
@@ -119,6 +141,31 @@ def _query_overlap(
     return _first_overlap(rows, scheme, start, end)
 
 
+# The columns a constraint watches besides the primary key (unique or foreign key): an
+# update that changes one of them is written at its place in the record order.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("id_number",),
+    "employer": ("credit_code",),
+    "enrolment": ("person_id", "scheme"),
+    "payment": ("receipt_number", "receipt_line", "person_id", "enrolment_id"),
+    "survey_entry": ("person_id",),
+    "employment": ("person_id",),
+    "coverage": ("person_id",),
+    "household": (),
+}
+# Parents before children: a held row's parent is written by an earlier statement.
+WRITE_ORDER = (
+    "person",
+    "household",
+    "employer",
+    "enrolment",
+    "survey_entry",
+    "coverage",
+    "employment",
+    "payment",
+)
+
+
 @dataclass
 class Current:
     """What the registry holds for an entity (as ``BatchStore`` remembers it)."""
@@ -127,13 +174,20 @@ class Current:
     payload: dict[str, Any]
     voided: bool = False
     centre_code: str = ""
+    keys: dict[str, Any] = field(default_factory=dict)  # the KEY_COLUMNS' values
 
 
 def _row_columns(table: Table) -> list[Any]:
     columns = [table.c.version, table.c.payload, table.c.centre_code]
     if table is PAYMENT:
         columns.append(PAYMENT.c.voided)
-    return columns
+    return columns + [table.c[name] for name in KEY_COLUMNS[table.name]]
+
+
+def _current(table: Table, row: Any) -> Current:
+    voided = bool(row.voided) if table is PAYMENT else False
+    keys = {name: getattr(row, name) for name in KEY_COLUMNS[table.name]}
+    return Current(row.version, row.payload, voided, row.centre_code, keys)
 
 
 _UPDATES = {
@@ -202,7 +256,7 @@ def _query_owner(conn: Connection, person_id: uuid.UUID | None) -> str | None:
 def _query_employers(conn: Connection, ids: list[uuid.UUID]) -> dict[uuid.UUID, Current]:
     found = conn.execute(
         select(EMPLOYER.c.id, EMPLOYER.c.version, EMPLOYER.c.payload, EMPLOYER.c.centre_code).where(
-            EMPLOYER.c.id.in_(ids)
+            among(conn, EMPLOYER.c.id, ids)
         )
     )
     return {row.id: Current(row.version, row.payload, False, row.centre_code) for row in found}
@@ -231,6 +285,60 @@ class DirectStore(Store):
         self, person_id: uuid.UUID | None, scheme: str, start: date, end: date
     ) -> PaidRow | None:
         return _query_overlap(self.conn, person_id, scheme, start, end)
+
+
+class WriteWouldFail(Exception):
+    """The write would break a constraint for certain, so it was not sent."""
+
+
+class AloneStore(DirectStore):
+    """``DirectStore`` for a record applied alone: its savepoint opens at its first write,
+    and a write certain to break a constraint (its person is not in the registry; its ID
+    number is another person's) is not sent but raises ``WriteWouldFail``. Either way the
+    caller then explains the record from the registry as it stood before it, as it would
+    after a failed write and the savepoint's rollback; a record that collides costs no
+    savepoint and no failed statement. (Certain: the batch holds the locks on both.)"""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self.savepoint: Any = None
+        self._owners: dict[uuid.UUID | None, str | None] = {}
+
+    def owner(self, person_id: uuid.UUID | None) -> str | None:
+        if person_id not in self._owners:
+            self._owners[person_id] = _query_owner(self.conn, person_id)
+        return self._owners[person_id]
+
+    def _certain_to_fail(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> bool:
+        person = values.get("person_id")
+        if "person_id" in table.c and person is not None and self.owner(person) is None:
+            return True
+        if table is PERSON and "id_number" in values:
+            holder = self.conn.scalar(
+                select(PERSON.c.id).where(PERSON.c.id_number == values["id_number"])
+            )
+            return holder is not None and holder != entity_id
+        return False
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        if self._certain_to_fail(table, values["id"], values):
+            raise WriteWouldFail
+        self.savepoint = self.savepoint or self.conn.begin_nested()
+        super().insert(table, values)
+
+    def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        if self._certain_to_fail(table, entity_id, values):
+            raise WriteWouldFail
+        self.savepoint = self.savepoint or self.conn.begin_nested()
+        super().update(table, entity_id, values)
+
+    def commit(self) -> None:
+        if self.savepoint is not None:
+            self.savepoint.commit()
+
+    def rollback(self) -> None:
+        if self.savepoint is not None:
+            self.savepoint.rollback()
 
 
 # Records that belong to a person: the person's owner decides whether they are accepted.
@@ -296,11 +404,11 @@ def _json(wrap: Any, none_as_null: bool, value: Any) -> Any:
 
 
 class _PsycopgWriter:
-    """The same INSERTs and UPDATEs as SQLAlchemy would send, straight to a psycopg cursor.
-
-    In pipeline mode a statement costs little more than building it, so SQLAlchemy's own
-    per-statement work would be most of the batch; rows are filled and bound as SQLAlchemy
-    would (see ``_Plan``).
+    """The same rows as SQLAlchemy would send, straight to a psycopg cursor: a table's new
+    rows as one COPY, its changed rows as one ``UPDATE … FROM (VALUES …)``, and single
+    INSERTs and UPDATEs for the writes sent at their place. Rows are filled and bound as
+    SQLAlchemy would (see ``_Plan``); going through SQLAlchemy per row would cost more than
+    the statements.
     """
 
     _plans: dict[str, _Plan] = {}
@@ -350,6 +458,27 @@ class _PsycopgWriter:
             )
         self._cursor.execute(sql, {**self._plan(table).bind(values), "entity_key": entity_id})
 
+    def update_many(self, table: Table, changes: list[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+        """Many rows (distinct ids, the same columns) changed by one statement: each row of
+        ``VALUES`` cast to its column's type, joined to the table by id."""
+        plan = self._plan(table)
+        names = list(changes[0][1])
+        casts = ["UUID"] + [table.c[name].type.compile(dialect=self._dialect) for name in names]
+        one = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
+        sets = ", ".join(f"{self._quote(name)} = v.{self._quote(name)}" for name in names)
+        columns = ", ".join(["entity_key", *(self._quote(name) for name in names)])
+        sql = (
+            f"UPDATE {self._quote(table.name)} AS t SET {sets} "
+            f"FROM (VALUES {', '.join([one] * len(changes))}) AS v({columns}) "
+            "WHERE t.id = v.entity_key"
+        )
+        params: list[Any] = []
+        for entity_id, values in changes:
+            bound = plan.bind(values)
+            params.append(entity_id)
+            params.extend(bound[name] for name in names)
+        self._cursor.execute(sql, params)
+
     def close(self) -> None:
         self._cursor.close()
 
@@ -381,7 +510,8 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 class BatchStore(Store):
     """Reads a batch's rows up front (a few queries, locks taken in key order), then from
-    memory; writes go out at once, in record order, and update what it remembers."""
+    memory; holds its writes and sends them set-based (``flush``; see the module's words
+    on why the answers stay those of record by record)."""
 
     CHUNK = 500
 
@@ -391,7 +521,9 @@ class BatchStore(Store):
         self._rows: dict[tuple[str, uuid.UUID], Current | None] = {}
         self._townships: dict[uuid.UUID, str | None] = {}
         self._owners: dict[uuid.UUID, str | None] = {}
-        # Read now: inside psycopg's pipeline a query's answer is not there to read yet.
+        # Held writes by table, in record order: new rows, and changes to existing ones.
+        self._inserts: dict[str, dict[uuid.UUID, dict[str, Any]]] = {n: {} for n in TABLES}
+        self._updates: dict[str, dict[uuid.UUID, dict[str, Any]]] = {n: {} for n in TABLES}
         self._centre_names = {row.code: row.name for row in conn.execute(select(Centre))}
         for name, table in TABLES.items():
             ids = sorted({r.entity_id for r in records if r.entity_type == name})
@@ -404,15 +536,12 @@ class BatchStore(Store):
             for chunk in self._chunks(ids):
                 found = conn.execute(
                     select(table.c.id, *_row_columns(table), *extra)
-                    .where(table.c.id.in_(chunk))
+                    .where(among(conn, table.c.id, chunk))
                     .order_by(table.c.id)
                     .with_for_update()
                 )
                 for row in found:
-                    voided = bool(row.voided) if table is PAYMENT else False
-                    self._rows[(name, row.id)] = Current(
-                        row.version, row.payload, voided, row.centre_code
-                    )
+                    self._rows[(name, row.id)] = _current(table, row)
                     if table is PERSON:
                         self._townships[row.id] = row.township_code
                         self._owners[row.id] = row.centre_code
@@ -426,7 +555,7 @@ class BatchStore(Store):
         for chunk in self._chunks(sorted(wanted)):
             found = conn.execute(
                 select(PERSON.c.id, PERSON.c.township_code, PERSON.c.centre_code).where(
-                    PERSON.c.id.in_(chunk)
+                    among(conn, PERSON.c.id, chunk)
                 )
             )
             for row in found:
@@ -446,6 +575,22 @@ class BatchStore(Store):
         for chunk in self._chunks(named):
             self._employers.update(_query_employers(conn, chunk))
 
+        # The enrolments the batch's payments name and the registry holds (their foreign
+        # key is then met wherever the payment's insert goes).
+        enrolments = sorted(
+            {
+                ref
+                for r in records
+                if r.entity_type == "payment"
+                and (ref := _uuid_or_none(r.payload.get("enrolment_id"))) is not None
+            }
+        )
+        self._enrolments_held: set[uuid.UUID] = set()
+        for chunk in self._chunks(enrolments):
+            self._enrolments_held.update(
+                conn.scalars(select(ENROLMENT.c.id).where(among(conn, ENROLMENT.c.id, chunk)))
+            )
+
         # The live payments of the persons the batch's payments name, for the one-per-period
         # check; kept up to date as the batch writes and voids payments.
         self._paid: dict[uuid.UUID, list[PaidRow]] = {}
@@ -460,19 +605,26 @@ class BatchStore(Store):
     def _chunks(self, ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
         return [ids[start : start + self.CHUNK] for start in range(0, len(ids), self.CHUNK)]
 
+    # Reads of rows the batch does not name (appliers never do this) ask the database,
+    # after sending what is held, so they see the batch's own writes.
+
     def row(self, table: Table, entity_id: uuid.UUID) -> Any:
         key = (table.name, entity_id)
-        if key not in self._rows:  # not named by the batch (appliers never do this): ask
-            self._rows[key] = _query_row(self.conn, table, entity_id)
+        if key not in self._rows:
+            self.flush()
+            found = _query_row(self.conn, table, entity_id)
+            self._rows[key] = None if found is None else _current(table, found)
         return self._rows[key]
 
     def township(self, person_id: uuid.UUID | None) -> str | None:
         if person_id not in self._townships:
+            self.flush()
             return _query_township(self.conn, person_id)
         return self._townships[person_id]
 
     def owner(self, person_id: uuid.UUID | None) -> str | None:
         if person_id not in self._owners:
+            self.flush()
             return _query_owner(self.conn, person_id)
         return self._owners[person_id]
 
@@ -485,7 +637,8 @@ class BatchStore(Store):
     ) -> PaidRow | None:
         if person_id is None:
             return None
-        if person_id not in self._paid_loaded:  # not named by the batch's payments: ask
+        if person_id not in self._paid_loaded:
+            self.flush()
             return _query_overlap(self.conn, person_id, scheme, start, end)
         return _first_overlap(self._paid.get(person_id, []), scheme, start, end)
 
@@ -512,37 +665,119 @@ class BatchStore(Store):
     def _remember(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
         key = (table.name, entity_id)
         held = self._rows.get(key)
-        self._rows[key] = Current(
-            values.get("version", held.version if held else 0),
-            values.get("payload", held.payload if held else {}),
-            values.get("voided", held.voided if held else False),
-            values.get("centre_code", held.centre_code if held else ""),
-        )
+        names = KEY_COLUMNS[table.name]
+        if held is None:
+            self._rows[key] = Current(
+                values.get("version", 0),
+                values.get("payload", {}),
+                values.get("voided", False),
+                values.get("centre_code", ""),
+                {name: values.get(name) for name in names},
+            )
+        else:  # what the appliers read is always the newest, so changed in place
+            held.version = values.get("version", held.version)
+            held.payload = values.get("payload", held.payload)
+            held.voided = values.get("voided", held.voided)
+            held.centre_code = values.get("centre_code", held.centre_code)
+            held.keys.update((name, values[name]) for name in names if name in values)
         if table is PERSON and "township_code" in values:
             self._townships[entity_id] = values["township_code"]
         if table is PERSON and "centre_code" in values:
             self._owners[entity_id] = values["centre_code"]
 
+    def _parents_known(self, table: Table, values: dict[str, Any]) -> bool:
+        """Whether the rows a new row refers to are in the registry or written before it."""
+        if "person_id" in table.c and self._owners.get(values.get("person_id")) is None:
+            return False
+        if table is PAYMENT:
+            enrolment = values.get("enrolment_id")
+            return enrolment in self._enrolments_held or (
+                self._rows.get(("enrolment", enrolment)) is not None
+            )
+        return True
+
+    def _moves_a_key(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> bool:
+        held = self._rows.get((table.name, entity_id))
+        if held is None:
+            return True  # (appliers update only rows they read)
+        return any(
+            name in values and values[name] != held.keys.get(name)
+            for name in KEY_COLUMNS[table.name]
+        )
+
     def insert(self, table: Table, values: dict[str, Any]) -> None:
-        if self._writer is None:
-            super().insert(table, values)
-        else:
-            self.writes += 1
-            self._writer.insert(table, values)
+        self.writes += 1
+        if self._parents_known(table, values):
+            self._inserts[table.name][values["id"]] = dict(values)
+        else:  # it may fail its foreign key: at its place, as record by record
+            self.flush()
+            self._write_insert(table, values)
         self._remember(table, values["id"], values)
         if table is PAYMENT:
             self._remember_paid(values)
 
     def update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
-        if self._writer is None:
-            super().update(table, entity_id, values)
+        self.writes += 1
+        new_rows, changes = self._inserts[table.name], self._updates[table.name]
+        if self._moves_a_key(table, entity_id, values):
+            self.flush()
+            self._write_update(table, entity_id, values)
+        elif entity_id in new_rows:
+            new_rows[entity_id].update(values)  # written once, as it ends
+        elif entity_id in changes:
+            changes[entity_id].update(values)
         else:
-            self.writes += 1
-            self._writer.update(table, entity_id, values)
+            changes[entity_id] = dict(values)
         self._remember(table, entity_id, values)
         if table is PAYMENT and values.get("voided"):
             self._forget_paid(entity_id)
 
+    def _write_insert(self, table: Table, values: dict[str, Any]) -> None:
+        if self._writer is None:
+            self.conn.execute(insert(table), values)
+        else:
+            self._writer.insert(table, values)
+
+    def _write_update(self, table: Table, entity_id: uuid.UUID, values: dict[str, Any]) -> None:
+        if self._writer is None:
+            self.conn.execute(_UPDATES[table.name], {**values, "entity_key": entity_id})
+        else:
+            self._writer.update(table, entity_id, values)
+
+    def flush(self) -> None:
+        """Send the held writes: per table (parents first) one statement for the new rows
+        and one for the changed ones (per set of columns)."""
+        for name in WRITE_ORDER:
+            table = TABLES[name]
+            for rows in _same_columns(list(self._inserts[name].values())):
+                if self._writer is None:
+                    self.conn.execute(insert(table), rows)
+                else:
+                    self._writer.copy(table, rows)
+            self._inserts[name].clear()
+            changes = list(self._updates[name].items())
+            for group in _same_columns([values for _, values in changes]):
+                chosen = changes[: len(group)]
+                changes = changes[len(group) :]
+                if self._writer is None:
+                    self.conn.execute(
+                        _UPDATES[name], [{**v, "entity_key": key} for key, v in chosen]
+                    )
+                else:
+                    self._writer.update_many(table, chosen)
+            self._updates[name].clear()
+
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+
+
+def _same_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Consecutive rows with the same columns, grouped (one statement each), order kept."""
+    groups: list[list[dict[str, Any]]] = []
+    for row in rows:
+        if groups and groups[-1][0].keys() == row.keys():
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups

@@ -5,7 +5,7 @@ A person whose ID number the registry (or an earlier record of the same batch) h
 under another UUID will be answered as a conflict; an enrolment, payment or survey entry
 of that person then finds no person. One such record used to send the whole batch down
 the slow path (a savepoint and a few round trips per record); cut around, the rest goes
-through in a few pipelined parts.
+through in a few set-based parts.
 
 Read under the batch's advisory locks (``caseworker.upstream.locks``): no other upload
 writes these ID numbers before this transaction ends, so what is read stays true. A wrong
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from caseworker.sync.protocol import Record
-from caseworker.upstream.apply_stores import PERSON
+from caseworker.upstream.apply_stores import PERSON, among
 from caseworker.upstream.locks import NAMES_A_PERSON, normalised_id_number, person_named_by
 
 CHUNK = 500
@@ -42,7 +42,7 @@ def likely_to_collide(conn: Connection, records: list[Record]) -> set[uuid.UUID]
     for start in range(0, len(numbers), CHUNK):
         rows = conn.execute(
             select(PERSON.c.id_number, PERSON.c.id).where(
-                PERSON.c.id_number.in_(numbers[start : start + CHUNK])
+                among(conn, PERSON.c.id_number, numbers[start : start + CHUNK])
             )
         )
         held.update((row.id_number, row.id) for row in rows)

@@ -6,13 +6,15 @@ bytes under a known id are refused (409).
 
 First everything the batch writes is locked, in one order (``caseworker.upstream.locks``:
 concurrent uploads queue, never deadlock). Then the batch is applied in one go: its rows
-read in a few queries, its writes sent in record order through psycopg's pipeline mode,
-under one savepoint. Records that will collide (another person holds the ID number, and
-what names that person; see ``caseworker.upstream.collisions``) are cut out and applied
-alone, each in its own savepoint, so the failing record is answered alone and the others
-go through; a part where a constraint fires unforeseen (an enrolment's person missing) is
-rolled back and applied again in halves, down to single records. Either way every record
-gets its own answer, and the same one as record by record.
+read in a few queries, each record answered from memory, its writes sent set-based at the
+end (per table one COPY of the new rows and one UPDATE of the changed ones; see
+``caseworker.upstream.apply_stores``), under one savepoint. Records that will collide
+(another person holds the ID number, and what names that person; see
+``caseworker.upstream.collisions``) are cut out and applied alone, each in its own
+savepoint (or none, when its write is certain to fail), so the failing record is answered
+alone and the others go through; a part where a constraint fires unforeseen (an
+enrolment's person missing) is rolled back and applied again in halves, down to single
+records. Either way every record gets its own answer, and the same one as record by record.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import base64
 import binascii
 import hashlib
 import uuid
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import ValidationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from caseworker.sync.protocol import (
     MAX_BATCH_BYTES,
@@ -47,9 +48,11 @@ from caseworker.upstream.apply import (
     explain_integrity,
 )
 from caseworker.upstream.apply_stores import (
+    AloneStore,
     BatchStore,
-    DirectStore,
     Store,
+    WriteWouldFail,
+    among,
     insert_rows,
     raw_errors,
 )
@@ -206,13 +209,6 @@ class _StartOver(Exception):
     """The batch cannot be applied in one go; roll back and apply it record by record."""
 
 
-def _pipeline(conn: Connection) -> AbstractContextManager[Any]:
-    """psycopg's pipeline mode: statements go out without waiting for each answer."""
-    if conn.dialect.driver == "psycopg":
-        return conn.connection.driver_connection.pipeline()  # type: ignore[union-attr]
-    return nullcontext()
-
-
 def _outcome(store: Store, record: Record, origin: Origin) -> Outcome:
     try:
         return apply_record(store, record, origin)
@@ -221,52 +217,45 @@ def _outcome(store: Store, record: Record, origin: Origin) -> Outcome:
 
 
 def _apply_together(conn: Connection, records: list[Record], origin: Origin) -> list[Outcome]:
-    """The fast path: the batch's rows read in a few queries, its writes pipelined, one
-    savepoint for all. Raises ``_StartOver`` (everything undone) if a constraint fires."""
+    """The fast path: the part's rows read in a few queries, its writes sent set-based (a
+    few statements per table), one savepoint for all. Raises ``_StartOver`` (everything
+    undone) if a constraint fires."""
     store = BatchStore(conn, records)
     integrity = (IntegrityError, conn.dialect.dbapi.IntegrityError)  # type: ignore[union-attr]
-    failed: Exception | None = None
     outcomes: list[Outcome] = []
     savepoint = conn.begin_nested()
     try:
-        with raw_errors(conn), _pipeline(conn):
-            try:
-                for record in records:
-                    writes = store.writes
-                    outcome = _outcome(store, record, origin)
-                    if outcome.status == "rejected" and store.writes != writes:
-                        raise _StartOver  # (no applier rejects after writing; if one ever did)
-                    outcomes.append(outcome)
-            except (_StartOver, *integrity) as error:
-                # Leave the pipeline quietly: it reports itself aborted on the way out.
-                failed = error
-    except DBAPIError as error:  # the pipeline's last answers, or its being aborted
-        if failed is None and not isinstance(error, IntegrityError):
-            raise
-        failed = failed or error
+        with raw_errors(conn):
+            for record in records:
+                writes = store.writes
+                outcome = _outcome(store, record, origin)
+                if outcome.status == "rejected" and store.writes != writes:
+                    raise _StartOver  # (no applier rejects after writing; if one ever did)
+                outcomes.append(outcome)
+            store.flush()
+    except (_StartOver, *integrity) as error:
+        savepoint.rollback()
+        raise _StartOver from error
     finally:
         store.close()
-    if failed is not None:
-        savepoint.rollback()
-        raise _StartOver from failed
     savepoint.commit()
     return outcomes
 
 
 def _apply_alone(conn: Connection, record: Record, origin: Origin) -> Outcome:
-    """The record-by-record path: its own savepoint, its own queries."""
-    savepoint = conn.begin_nested()
+    """The record-by-record path: its own savepoint (from its first write), its own queries."""
+    store = AloneStore(conn)
     try:
-        outcome = apply_record(DirectStore(conn), record, origin)
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
+        outcome = apply_record(store, record, origin)
+        store.commit()
+    except (IntegrityError, WriteWouldFail):
+        store.rollback()
         try:
             outcome = explain_integrity(conn, record, origin)
         except Rejected as rejected:
             outcome = Outcome("rejected", rejected.code, rejected.message)
     except Rejected as rejected:
-        savepoint.rollback()
+        store.rollback()
         outcome = Outcome("rejected", rejected.code, rejected.message)
     return outcome
 
@@ -309,7 +298,9 @@ def _apply_all(
     for start in range(0, len(ids), 500):
         done.update(
             conn.scalars(
-                select(APPLIED.c.record_id).where(APPLIED.c.record_id.in_(ids[start : start + 500]))
+                select(APPLIED.c.record_id).where(
+                    among(conn, APPLIED.c.record_id, ids[start : start + 500])
+                )
             )
         )
     todo = [r for r in upload.records if r.id not in done]
@@ -338,7 +329,8 @@ def _apply_all(
             )
         registry.extend(outcome.registry)
         results.append(
-            RecordResult(
+            # Built from our own values: no need to validate each again (500 a batch).
+            RecordResult.model_construct(
                 record_id=record.id,
                 entity_type=record.entity_type,
                 entity_id=record.entity_id,

@@ -35,7 +35,7 @@ transaction that is already past the step, so waits form no cycle):
    holding nothing);
 2. these advisory keys, ascending;
 3. the rows themselves: ``BatchStore`` reads them ``FOR UPDATE`` per table in key order,
-   the writes follow in record order, the record-by-record fallback in record order too;
+   the writes follow per table (set-based), the record-by-record fallback in record order;
    every row and unique entry written is covered by a key of step 2, so these never wait
    on another upload;
 4. ``applied_record`` (record ids are one device's own, never in two uploads at once);
@@ -70,8 +70,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from caseworker.domain.errors import InvalidValue
-from caseworker.domain.ids import parse_id_number, parse_uscc
+from caseworker.domain.ids import parse_uscc
 from caseworker.sync.protocol import Record
+from caseworker.upstream.apply_checks import id_number_of
 
 _LOCK_IN_ORDER = text(
     "SELECT count(*) FROM ("
@@ -105,7 +106,7 @@ def _normalised(parse: Callable[[str], str], value: object) -> str | None:
 
 
 def _id_number(text: str) -> str:
-    return parse_id_number(text).number
+    return id_number_of(text).number
 
 
 def normalised_id_number(payload: dict) -> str | None:
