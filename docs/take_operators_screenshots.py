@@ -26,6 +26,7 @@ from caseworker.services.actor import Role
 from caseworker.services.centre import add_operator, login
 from caseworker.services.demo import DEMO_PASSWORD, build_demo_centre
 from caseworker.store.keys import WrongPassword
+from caseworker.ui.drafts import DraftStore, enrolment_drafts_of
 from caseworker.ui.i18n import install_language
 from caseworker.ui.login import LoginDialog
 from caseworker.ui.main_window import PAGES, MainWindow
@@ -108,8 +109,9 @@ def shoot(app: QApplication, paths: DataPaths, runner: TaskRunner, lang: str) ->
     screen.panel.password.setText(DEMO_PASSWORD)
     screen.panel.try_login()
     wait_for(window.unlocked)
-    for draft in EnrolmentForm.pending_drafts(window.session):
-        EnrolmentForm.discard_draft(window.session, draft.draft_id)
+    store = DraftStore(window.session.database.paths, window.session.database_key)
+    for draft in enrolment_drafts_of(window.session):
+        store.delete(draft.draft_id)
     window.front_desk.form.new()
     window.close()
     window.session.close()
