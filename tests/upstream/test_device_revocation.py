@@ -335,3 +335,35 @@ def county_state_in(conn: Any) -> dict[str, int]:
         table.name: conn.scalar(select(func.count()).select_from(table))
         for table in Base.metadata.sorted_tables
     }
+
+
+def test_a_revoked_devices_batch_file_is_refused_and_its_records_wait(
+    server: Server, centre: OpenSession, tmp_path: Path
+):
+    """By USB stick too: `caseworker-upstream import` refuses the batches, and the centre's
+    import of the answer file keeps them sealed (not the records' fault, not rejected)."""
+    from caseworker.sync.files import export_batches, import_answers
+    from caseworker.upstream.admin import import_transfer
+
+    enrol_people(centre, 2)
+    out = tmp_path / "batches.json"
+    assert export_batches(centre.database, out) == 1
+    assert revoke(server, centre.actor.device_id).returncode == 0
+    before = county_state(server)
+    db = open_upstream(server.db_url)
+    try:
+        answers = import_transfer(db, out)
+    finally:
+        db.close()
+    (answer,) = answers.answers
+    assert answer.error is not None and answer.error.code == "device_revoked"
+    assert county_state(server) == before
+    answer_file = tmp_path / "answers.json"
+    answer_file.write_text(answers.model_dump_json(), encoding="utf-8")
+    local = pending_here(centre)
+    report = import_answers(centre.database, answer_file)
+    assert report.refused == 0 and report.batches == 0
+    assert pending_here(centre) == local
+    with centre.database.reading() as session:
+        (batch,) = session.scalars(select(SyncBatch)).all()
+        assert batch.state == "sealed" and batch.last_error.startswith("device_revoked")
