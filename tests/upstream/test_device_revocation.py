@@ -149,6 +149,18 @@ def test_a_revoked_device_is_refused_everywhere_and_nothing_changes(
             fresh = httpx.get(f"{server.base}{path}", headers=signed_get(signer, path), timeout=10)
             assert fresh.status_code == 403, path
             assert "new enrolment token" in fresh.json()["message_en"]
+        body = b'{"id_number": "320583196001010019", "reason": "moved"}'
+        transfer = httpx.post(
+            f"{server.base}/v1/transfers",
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                DEVICE_HEADER: str(signer.device_id),
+                SIGNATURE_HEADER: base64.b64encode(signer.sign(body)).decode(),
+            },
+            timeout=10,
+        )
+        assert transfer.status_code == 403 and transfer.json()["code"] == "device_revoked"
         assert county_state(server) == before
 
         # Another centre's device is not touched.
