@@ -14,7 +14,7 @@ from sqlalchemy import select
 from caseworker.store.database import Database
 from caseworker.store.models import SyncBatch
 from caseworker.sync.batches import SyncError, apply_answer, load_signer, refuse_batch, seal_pending
-from caseworker.sync.protocol import AnswerFile, TransferBatch, TransferFile
+from caseworker.sync.protocol import DEVICE_REVOKED, AnswerFile, TransferBatch, TransferFile
 
 
 def export_batches(database: Database, out: Path) -> int:
@@ -82,6 +82,7 @@ def import_answers(database: Database, path: Path) -> ImportReport:
                 if batch.state == "sealed" and item.error.code not in (
                     "unknown_device",
                     "bad_signature",
+                    DEVICE_REVOKED,  # not the records' fault: they stay pending here
                 ):
                     refuse_batch(session, batch, item.error.code, item.error.message)
                     report.refused += 1

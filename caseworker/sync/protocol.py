@@ -38,6 +38,8 @@ NONCE_HEADER = "X-Caseworker-Nonce"
 # still gets through; the server remembers each nonce for the window, so a captured request
 # cannot be sent again, and the window bounds how long it must remember.
 REQUEST_SIGNATURE_WINDOW_S = 5 * 60
+# The county retired this device's key (stolen or replaced computer): nothing it signs is taken.
+DEVICE_REVOKED = "device_revoked"
 NONCE_BYTES = 16
 # Wire shapes of the signing headers (the OpenAPI declares them; the server checks them).
 NONCE_PATTERN = r"^[A-Za-z0-9_-]{22}$"  # 16 bytes, base64url without padding

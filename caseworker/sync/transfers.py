@@ -48,7 +48,7 @@ from caseworker.store.models import (
 from caseworker.store.search_index import index_person
 from caseworker.sync.batches import SyncError, load_signer
 from caseworker.sync.client import RetryPolicy, server_error
-from caseworker.sync.protocol import RegistryFeed, TransferRequest, TransferStatus
+from caseworker.sync.protocol import DEVICE_REVOKED, RegistryFeed, TransferRequest, TransferStatus
 from caseworker.sync.pull import _set_fields
 
 if TYPE_CHECKING:
@@ -151,8 +151,8 @@ def refresh_transfers(database: Database, transport: Transport) -> int:
                     _note_status(session, row, status)
                     info = info_of(row)
         except SyncError as error:
-            if error.code == "unreachable":
-                raise
+            if error.code in ("unreachable", DEVICE_REVOKED):
+                raise  # not this request's fault: the whole sync stops and says why
             continue  # kept in the request's last_error; the clerk sees it
         decided += info.state in ("approved", "refused")
     return decided

@@ -128,7 +128,8 @@ def activity(
             name=device.name,
             last_sync=device.last_seen_at,
             silent_days=max(0, quiet.days),
-            silent=quiet > timedelta(days=silent_days),
+            # A revoked device is meant to be silent: not a centre to chase.
+            silent=quiet > timedelta(days=silent_days) and device.revoked_at is None,
         )
         row.add(counts.get(device.id, Counts()))
         report.devices.append(row)

@@ -50,6 +50,10 @@ def list_devices(db: UpstreamDb) -> list[dict[str, Any]]:
                 "name": d.name,
                 "registered_at": d.registered_at,
                 "last_seen_at": d.last_seen_at,
+                "state": "revoked" if d.revoked_at else "active",
+                "revoked_at": d.revoked_at,
+                "revoked_by": d.revoked_by,
+                "revoke_note": d.revoke_note,
                 "audit_head_seq": seq or 0,
                 "audit_head_hash": hash_,
             }

@@ -22,6 +22,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from caseworker.domain.audit_chain import GENESIS_HASH
+from caseworker.sync.protocol import DEVICE_REVOKED
 from caseworker.upstream.audit_chain import ENTRY, HEAD, KEY, current_head
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.intake import Refused
@@ -68,14 +69,29 @@ def required_text(value: str, option: str, what: str, what_en: str) -> str:
     return text
 
 
-def registered_device(conn: Connection, device_id: uuid.UUID) -> Any:
-    device = conn.execute(select(Device.__table__).where(Device.id == device_id)).first()
+def registered_device(
+    conn: Connection, device_id: uuid.UUID, *, lock: bool = False, revoked_ok: bool = False
+) -> Any:
+    """The device's row for a decision by county staff; a revoked device takes none (its
+    key is no longer trusted) unless ``revoked_ok``."""
+    query = select(Device.__table__).where(Device.id == device_id)
+    device = conn.execute(query.with_for_update() if lock else query).first()
     if device is None:
         raise Refused(
             404,
             "unknown_device",
             f"县级没有登记编号为 {device_id} 的设备（用 device list 查看）。",
             f"No device {device_id} is registered here (see `device list`).",
+        )
+    if device.revoked_at is not None and not revoked_ok:
+        raise Refused(
+            409,
+            DEVICE_REVOKED,
+            f"设备 {device_id} 已于 {device.revoked_at:%Y-%m-%d %H:%M} UTC 由 {device.revoked_by} "
+            "停用，不能再为它作出决定：请中心用新令牌登记新设备。",
+            f"Device {device_id} was revoked on {device.revoked_at:%Y-%m-%d %H:%M} UTC by "
+            f"{device.revoked_by}; no decision can be made for it: the centre enrols a new "
+            "device with a new token.",
         )
     return device
 

@@ -86,8 +86,18 @@ def cmd_devices(args: Any) -> int:
     for row in [] if args.json else rows:
         print(
             f"{row['centre_code']}  #{row['device_number']:02d}  {row['device_id']}  {row['name']}  last seen {row['last_seen_at'] or '-'}"
+            + _revoked_words(row)
         )
     return 0
+
+
+def _revoked_words(row: dict[str, Any]) -> str:
+    if row["state"] != "revoked":
+        return ""
+    return (
+        f"  已停用 REVOKED {row['revoked_at']:%Y-%m-%d %H:%M} UTC by {row['revoked_by']}: "
+        f"{row['revoke_note']}"
+    )
 
 
 def cmd_device_list(args: Any) -> int:
@@ -105,8 +115,26 @@ def cmd_device_list(args: Any) -> int:
         seen = f"{row['last_seen_at']:%Y-%m-%d %H:%M}" if row["last_seen_at"] else "-"
         print(
             f"{row['centre_code']}  #{row['device_number']:02d}  {row['device_id']}  "
-            f"{row['name']}  last seen {seen}  audit head {head} {hash_}"
+            f"{row['name']}  last seen {seen}  audit head {head} {hash_}" + _revoked_words(row)
         )
+    return 0
+
+
+def cmd_device_revoke(args: Any) -> int:
+    from caseworker.upstream.chain_reset import parse_device_id
+    from caseworker.upstream.revocation import revoke_device
+
+    done = revoke_device(_db(args), parse_device_id(args.device_id), args.by, args.note)
+    print(
+        f"已停用：{done.centre_code} #{done.device_number:02d} {done.name}（{done.device_id}），"
+        f"自 {done.revoked_at:%Y-%m-%d %H:%M} UTC 起该设备签署的任何请求都被拒绝。停用不可撤销："
+        "该中心须用新令牌登记新设备。"
+    )
+    print(
+        f"Revoked: device {done.device_id} ({done.centre_code} #{done.device_number:02d}); "
+        "from now on every request it signs is refused. This is permanent: the centre enrols "
+        f"a new device with a new token (county audit #{done.county_audit_seq})."
+    )
     return 0
 
 
@@ -318,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     command(
-        "list", cmd_device_list, "devices: centre, number, last seen, audit head", device
+        "list", cmd_device_list, "devices: centre, number, last seen, audit head, revoked", device
     ).add_argument("--json", action="store_true")
     reanchor = command(
         "accept-loss",
@@ -350,6 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the key fingerprint the centre read out (XXXX-XXXX-XXXX-XXXX)",
     )
     accept_key.add_argument("--by", required=True, help="who confirms (kept in the county audit)")
+    revoke = command(
+        "revoke",
+        cmd_device_revoke,
+        "retire a stolen or replaced computer's key for good: everything it signs is refused",
+        device,
+    )
+    revoke.add_argument("device_id")
+    revoke.add_argument("--by", required=True, help="who decides (kept in the county audit)")
+    revoke.add_argument("--note", required=True, help="why (stolen, retired, ...)")
     batches = command("batches", cmd_batches, "received batches, newest first")
     batches.add_argument("--json", action="store_true")
     batches.add_argument("--limit", type=int, default=50)

@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from caseworker.sync.protocol import (
     DEVICE_HEADER,
+    DEVICE_REVOKED,
     NONCE_HEADER,
     NONCE_PATTERN,
     REQUEST_SIGNATURE_WINDOW_S,
@@ -112,6 +114,36 @@ def _number_taken(number: int) -> Refused:
     )
 
 
+def revoked_refusal(revoked_at: datetime) -> Refused:
+    """What a revoked device hears, whatever it signed: nothing of it is taken any more."""
+    when = f"{revoked_at:%Y-%m-%d %H:%M} UTC"
+    return Refused(
+        403,
+        DEVICE_REVOKED,
+        f"县级已于 {when} 停用本机（本机的密钥不再有效），本次请求未被受理，县级数据没有任何改动。"
+        "本机数据仍保存在本机。请向县社保局申请新的登记令牌，把这台电脑作为新设备重新设置并登记。",
+        f"The county revoked this computer on {when} (its key is no longer valid): this "
+        "request was not taken and nothing at the county changed. Everything is still kept on "
+        "this computer. Ask the county for a new enrolment token and set this computer up "
+        "again as a new device.",
+    )
+
+
+def hold_device(conn: Connection, device_id: uuid.UUID) -> None:
+    """At the start of an intake transaction: lock the device's row and refuse if it was
+    revoked since the signature was checked. The lock is the one the transaction's
+    ``last_seen_at`` update takes anyway, taken first: a revocation committed before waits
+    no one and is seen here; one begun after waits until this batch has committed (the
+    batch was then received before the revocation). SQLite writers are serialised whole."""
+    revoked_at = conn.scalar(
+        select(DEVICES.c.revoked_at)
+        .where(DEVICES.c.id == device_id)
+        .with_for_update(key_share=True)
+    )
+    if revoked_at is not None:
+        raise revoked_refusal(revoked_at)
+
+
 def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegistered:
     key = _public_key(request.public_key)
     with db.writing() as session:
@@ -128,6 +160,9 @@ def register_device(db: UpstreamDb, request: DeviceRegistration) -> DeviceRegist
                 "This token was issued for another centre.",
             )
         device = session.get(Device, request.device_id)
+        if device is not None and device.revoked_at is not None:
+            # A revoked id stays revoked: a new token does not revive it (nor is it used up).
+            raise revoked_refusal(device.revoked_at)
         if token.used_at is not None and token.device_id != request.device_id:
             raise Refused(
                 403,

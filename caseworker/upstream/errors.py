@@ -20,7 +20,8 @@ from caseworker.upstream.intake import Refused
 
 _DESCRIPTIONS = {
     400: "A signing header is missing or malformed, or the request contradicts itself",
-    403: "Not this device's to do: unknown device, bad signature, stale or replayed request",
+    403: "Not this device's to do: unknown or revoked device, bad signature, stale or replayed "
+    "request",
     404: "No such resource",
     409: "Conflicts with what the server holds",
     413: "The body is too large",

@@ -129,6 +129,10 @@ def load_device(conn: Connection, device_id: uuid.UUID) -> Any:
             "该设备未在县级登记，请先用登记令牌注册。",
             "This device is not registered; register it with an enrolment token first.",
         )
+    if device.revoked_at is not None:
+        from caseworker.upstream.devices import revoked_refusal  # devices imports this module
+
+        raise revoked_refusal(device.revoked_at)
     return device
 
 
@@ -379,6 +383,10 @@ def receive_batch(
     try:
         with db.writing() as session:
             conn = session.connection()
+            # Revoked while this request was on its way: refused, nothing written.
+            from caseworker.upstream.devices import hold_device
+
+            hold_device(conn, device_id)
             township = conn.scalar(
                 select(Centre.township_code).where(Centre.code == device.centre_code)
             )

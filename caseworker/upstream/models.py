@@ -66,6 +66,10 @@ class Device(Base):
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set once by `device revoke` (never cleared): from then on nothing it signs is taken.
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(60))
+    revoke_note: Mapped[str | None] = mapped_column(String(200))
 
 
 class Batch(Base):

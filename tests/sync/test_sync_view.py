@@ -160,3 +160,36 @@ def test_a_person_registered_elsewhere_is_shown_masked_and_a_transfer_requested(
     finally:
         a.close()
         b.close()
+
+
+def test_sync_screen_shows_the_countys_words_when_this_computer_was_revoked(
+    qtbot, runner, server, tmp_path: Path
+):
+    from caseworker.upstream.db import open_upstream
+    from caseworker.upstream.revocation import revoke_device
+
+    clerk = new_centre(tmp_path / "a")
+    try:
+        connect(clerk, server)
+        enrol_people(clerk, 1)
+        county = open_upstream(server.db_url)
+        try:
+            revoke_device(county, clerk.actor.device_id, "县社保局 李明", "电脑被盗")
+        finally:
+            county.close()
+        view = SyncView(clerk, runner)
+        qtbot.addWidget(view)
+        qtbot.waitUntil(view.sync_button.isEnabled, timeout=10_000)
+        with qtbot.waitSignal(view.sync_finished, timeout=60_000) as finished:
+            view.sync_button.click()
+        assert finished.args[0].code == "device_revoked"
+        shown = view.message.text()
+        assert shown.startswith("同步未完成：") and "停用本机" in shown and "登记令牌" in shown
+        # Everything still waits here, counted as it was.
+        qtbot.waitUntil(lambda: "待上传 3 条" in view.summary.text(), timeout=10_000)
+        assert "停用本机" in view.message.text()  # the refresh after it keeps the words
+        with clerk.database.reading() as db:
+            states = set(db.scalars(select(OutboxEntry.sync_state)))
+        assert "rejected" not in states and "accepted" not in states  # all still here
+    finally:
+        clerk.close()
