@@ -55,7 +55,7 @@ from caseworker.store.models import (
 )
 from caseworker.store.search_index import search_columns
 
-FLUSH_EVERY = 2_000  # changes held before they are sent: memory stays flat, round trips few
+FLUSH_EVERY = 8_000  # changes held before they are sent: memory stays flat, round trips few
 
 # Inserts are sent parents first (foreign keys are on), then the journal; the new people's
 # list before the people, so that their status rows' triggers leave them to the send's count.
