@@ -17,7 +17,12 @@ from caseworker.services.centre import OpenSession, login, setup_centre
 from caseworker.services.errors import PermissionDenied, ServiceError
 from caseworker.services.journal import verify_audit_chain
 from caseworker.services.registry import person_detail, search
-from caseworker.services.roster_import import ImportCancelled, ImportOptions, import_roster
+from caseworker.services.roster_import import (
+    CHUNK,
+    ImportCancelled,
+    ImportOptions,
+    import_roster,
+)
 from caseworker.store.models import (
     AuditEntry,
     CoverageStatus,
@@ -218,7 +223,7 @@ def test_a_cancel_rolls_back_the_rows_already_written(admin: OpenSession, tmp_pa
             "街西村",
             f"{n}号",
         ]
-        for n in range(1, 1201)
+        for n in range(1, 2 * CHUNK + 201)  # two chunks and part of a third
     ]
     asked = []
 
