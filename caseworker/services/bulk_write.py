@@ -393,8 +393,10 @@ class RowSender:
                     values += stamps
                 else:
                     values[cut:cut] = stamps
-            for index, process in processed:
-                values[index] = process(values[index])
+            for index, process, keeps_none in processed:
+                value = values[index]
+                if value is not None or not keeps_none:
+                    values[index] = process(value)
             append(values)
         cursor = self.session.connection().connection.driver_connection.cursor()
         try:
@@ -411,15 +413,18 @@ class _Plan:
     defaults: tuple[Callable[[], Any], ...]  # the columns a row leaves out
     stamps_before: int | None = None  # an update's stamps go between its values and its key
     # Per row, the given values in one C call and only the parameters that have a processor
-    # visited: most columns are plain text and numbers.
+    # visited (most columns are plain text and numbers), and a None passed by where the
+    # processor itself leaves None as it is (all but JSON's, which stores 'null').
     take: Callable[[dict[str, Any]], tuple[Any, ...]] = field(init=False)
-    processed: tuple[tuple[int, Any], ...] = field(init=False)
+    processed: tuple[tuple[int, Any, bool], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         names = self.names
         take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
         object.__setattr__(self, "take", take)
-        processed = tuple((i, p) for i, p in enumerate(self.processors) if p is not None)
+        processed = tuple(
+            (i, p, p(None) is None) for i, p in enumerate(self.processors) if p is not None
+        )
         object.__setattr__(self, "processed", processed)
 
 
