@@ -29,10 +29,18 @@ DEVICE_SIGNER = "device"
 _SIGNING_PREFIX = b"caseworker-audit-v1\x00"
 
 
+# One encoder for every hash: json.dumps with these options builds a new one at each call.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode()
+    return plain_canonical_json(to_jsonable(value))
+
+
+def plain_canonical_json(plain: Any) -> bytes:
+    """``canonical_json`` of a value that is plain JSON already (``to_jsonable``'s result):
+    a bulk write hashes each payload and entry without converting it again."""
+    return _CANONICAL.encode(plain).encode()
 
 
 # What an entry's hash covers, in the client's rows and on the wire alike.
@@ -47,6 +55,7 @@ HASHED_FIELDS = (
     "detail",
     "prev_hash",
 )
+_HASHED = frozenset(HASHED_FIELDS)
 
 
 def hash_of(entry: Any) -> str:
@@ -66,18 +75,44 @@ def entry_hash(
     detail: dict[str, Any],
     prev_hash: str,
 ) -> str:
+    return _hash(
+        id,
+        at,
+        operator_id,
+        operator_name,
+        action,
+        entity_type,
+        entity_id,
+        to_jsonable(detail),
+        prev_hash,
+    )
+
+
+def _hash(
+    id: Any,
+    at: Any,
+    operator_id: Any,
+    operator_name: Any,
+    action: Any,
+    entity_type: Any,
+    entity_id: Any,
+    plain_detail: Any,
+    prev_hash: Any,
+) -> str:
+    """``entry_hash`` with the detail plain already: each field made plain as
+    ``canonical_json`` would make the whole, the detail not walked twice."""
     content = {
-        "id": id,
-        "at": at,
-        "operator_id": operator_id,
-        "operator_name": operator_name,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "detail": detail,
-        "prev_hash": prev_hash,
+        "id": to_jsonable(id),
+        "at": to_jsonable(at),
+        "operator_id": to_jsonable(operator_id),
+        "operator_name": to_jsonable(operator_name),
+        "action": to_jsonable(action),
+        "entity_type": to_jsonable(entity_type),
+        "entity_id": to_jsonable(entity_id),
+        "detail": plain_detail,
+        "prev_hash": to_jsonable(prev_hash),
     }
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(content).encode()).hexdigest()
 
 
 def signer_of(operator_id: uuid.UUID | None) -> str:
@@ -97,10 +132,10 @@ def new_entry(
     ``at`` (now). ``signed=False`` only inside a bulk run, which its checkpoint signs
     (``SignedRuns``)."""
     given = {"at": datetime.now(UTC), **fields}
-    if set(given) != set(HASHED_FIELDS):
+    if given.keys() != _HASHED:
         raise TypeError(f"an audit entry has exactly the fields {HASHED_FIELDS}")
     entry: dict[str, Any] = given | {"detail": to_jsonable(given["detail"])}
-    entry["hash"] = entry_hash(**entry)
+    entry["hash"] = _hash(*(entry[name] for name in HASHED_FIELDS))
     entry["signature"] = sign_entry(key, entry["hash"]) if signed else None
     entry["signer"] = signer
     return entry

@@ -270,8 +270,13 @@ def _compute_name_keys(name: str) -> set[str]:
         preferred = [single.get(surname, [])]
     keys |= _pinyin_keys(_position_readings(compact, preferred))
     if given:
-        keys |= _pinyin_keys(_position_readings(given), initials=False)
+        keys |= _given_name_keys(given)
     return keys
+
+
+@lru_cache(maxsize=65536)  # given names repeat far more than whole names (伟, 秀英 …)
+def _given_name_keys(given: str) -> frozenset[str]:
+    return frozenset(_pinyin_keys(_position_readings(given), initials=False))
 
 
 # --- query plan -----------------------------------------------------------------------------

@@ -186,6 +186,8 @@ def to_jsonable(value: Any) -> Any:
             k if type(k) is str else str(k): v if type(v) in _PLAIN else to_jsonable(v)
             for k, v in value.items()
         }
+    if kind is list:
+        return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime):

@@ -18,8 +18,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
@@ -54,7 +55,7 @@ from caseworker.store.models import (
 )
 from caseworker.store.search_index import search_columns
 
-FLUSH_EVERY = 2_000  # changes held before they are sent: memory stays flat, round trips few
+FLUSH_EVERY = 8_000  # changes held before they are sent: memory stays flat, round trips few
 
 # Inserts are sent parents first (foreign keys are on), then the journal; the new people's
 # list before the people, so that their status rows' triggers leave them to the send's count.
@@ -376,20 +377,27 @@ class RowSender:
         return tuple(c.type._cached_bind_processor(self.dialect) for c in columns)
 
     def _executemany(self, plan: _Plan, rows: list[dict[str, Any]]) -> None:
-        names, processors, defaults = plan.names, plan.processors, plan.defaults
-        cut = plan.stamps_before
+        take, processed, defaults, cut = (
+            plan.take,
+            plan.processed,
+            plan.defaults,
+            plan.stamps_before,
+        )
         params = []
+        append = params.append
         for row in rows:
-            values = [row[name] for name in names]
+            values = list(take(row))
             if defaults:
                 stamps = [make() for make in defaults]
-                values = values + stamps if cut is None else values[:cut] + stamps + values[cut:]
-            params.append(
-                [
-                    value if process is None else process(value)
-                    for process, value in zip(processors, values, strict=True)
-                ]
-            )
+                if cut is None:
+                    values += stamps
+                else:
+                    values[cut:cut] = stamps
+            for index, process, keeps_none in processed:
+                value = values[index]
+                if value is not None or not keeps_none:
+                    values[index] = process(value)
+            append(values)
         cursor = self.session.connection().connection.driver_connection.cursor()
         try:
             cursor.executemany(plan.sql, params)
@@ -404,6 +412,20 @@ class _Plan:
     processors: tuple[Any, ...]  # one per parameter: SQLAlchemy's bind processor, or None
     defaults: tuple[Callable[[], Any], ...]  # the columns a row leaves out
     stamps_before: int | None = None  # an update's stamps go between its values and its key
+    # Per row, the given values in one C call and only the parameters that have a processor
+    # visited (most columns are plain text and numbers), and a None passed by where the
+    # processor itself leaves None as it is (all but JSON's, which stores 'null').
+    take: Callable[[dict[str, Any]], tuple[Any, ...]] = field(init=False)
+    processed: tuple[tuple[int, Any, bool], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = self.names
+        take = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        object.__setattr__(self, "take", take)
+        processed = tuple(
+            (i, p, p(None) is None) for i, p in enumerate(self.processors) if p is not None
+        )
+        object.__setattr__(self, "processed", processed)
 
 
 def _defaults(columns: Iterable[Any], *, onupdate: bool = False) -> tuple[Callable[[], Any], ...]:

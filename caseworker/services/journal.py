@@ -21,6 +21,7 @@ from caseworker.domain.audit_chain import (
     hash_of,
     key_at,
     new_entry,
+    plain_canonical_json,
     signature_valid,
     signer_of,
     to_jsonable,
@@ -166,10 +167,11 @@ def record_change(
 def change_detail(
     outbox_id: uuid.UUID, payload: dict[str, Any], detail: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """What the audit entry of a change holds: the outbox row it names and the payload's hash."""
+    """What the audit entry of a change holds: the outbox row it names and the payload's hash.
+    ``payload`` is plain JSON already (``to_jsonable``), as the outbox row stores it."""
     return {
         "outbox_id": outbox_id,
-        "payload_sha256": hashlib.sha256(canonical_json(payload)).hexdigest(),
+        "payload_sha256": hashlib.sha256(plain_canonical_json(payload)).hexdigest(),
         **(detail or {}),
     }
 

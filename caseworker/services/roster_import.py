@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -52,9 +51,11 @@ from caseworker.services.sync_guard import enforce_sync_guardrails
 from caseworker.services.validation import PersonInput, validate_person
 from caseworker.store.database import Database
 from caseworker.store.models import Household, ImportHousehold, ImportRow, Person, new_id
-from caseworker.store.wire import WIRE, snapshot
+from caseworker.store.wire import WIRE, snapshot_values
 
-CHUNK = 500  # rows looked up together (IN lists) and sent together
+CHUNK = 2_000  # rows looked up together and sent together: each send's counters cost a few
+# statements whatever its size (``store.counters``), so fewer and larger sends cost less
+LOOKUP = 500  # ID numbers per IN (…) list
 SHOWN_PROBLEMS = 200  # problems carried in the result for the screen; the report has all
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 # Where a checked field of the person comes from in the roster, for naming the column.
@@ -237,9 +238,11 @@ class _Run:
         earlier = rows_by(self.session, ImportRow.id_number, numbers, ImportRow.row)
         people = {
             row.id_number: row
-            for start in range(0, len(numbers), CHUNK)
+            for start in range(0, len(numbers), LOOKUP)
             for row in self.session.execute(
-                select(Person.__table__).where(Person.id_number.in_(numbers[start : start + CHUNK]))
+                select(Person.__table__).where(
+                    Person.id_number.in_(numbers[start : start + LOOKUP])
+                )
             ).mappings()
         }
         keys = {self._household_key(r) for r in rows} - {None}
@@ -352,6 +355,7 @@ class _Run:
         except ValidationFailed as failed:
             return REJECTED, [_from_invalid(error) for error in failed.errors]
         key = self._household_key(row)
+        household_id = valid.household_id
         if key is not None:
             # A person already in a household stays there (moving is a visit's business);
             # the roster's other members join the household they are in.
@@ -364,8 +368,8 @@ class _Run:
             else:
                 if key not in households:
                     households[key] = self._new_household(key, village or "", given)
-                valid = replace(valid, household_id=households[key])
-        return self._person(valid, before), []
+                household_id = households[key]
+        return self._person(valid, before, household_id), []
 
     def _new_household(self, key: str, village: str, given: Mapping[str, str]) -> uuid.UUID:
         household_id = new_id()
@@ -383,19 +387,20 @@ class _Run:
             entity_type="household",
             entity_id=household_id,
             operation="upsert",
-            payload=WIRE["household"].snapshot(SimpleNamespace(**values)),
+            payload=WIRE["household"].snapshot_values(values),
             detail={"source": "roster", "file": self.layout.name},
         )
         self.writer.insert(ImportHousehold, {"key": key, "household_id": household_id})
         self.households += 1
         return household_id
 
-    def _person(self, valid: Any, before: dict[str, Any]) -> str:
+    def _person(self, valid: Any, before: dict[str, Any], household_id: uuid.UUID | None) -> str:
         values = person_values(valid)
+        values["household_id"] = household_id  # the roster's household, or theirs already
         if before:
-            old = snapshot(SimpleNamespace(**before), PERSON_FIELDS)
+            old = snapshot_values(before, PERSON_FIELDS)
             merged = before | values
-            new = snapshot(SimpleNamespace(**merged), PERSON_FIELDS)
+            new = snapshot_values(merged, PERSON_FIELDS)
             changes = changes_between(old, new)
             if not changes:
                 return UNCHANGED
@@ -409,7 +414,7 @@ class _Run:
                 entity_type="person",
                 entity_id=merged["id"],
                 operation="upsert",
-                payload=snapshot(SimpleNamespace(**merged), PERSON_FIELDS),
+                payload=snapshot_values(merged, PERSON_FIELDS),
                 detail={"changes": changes, "source": "roster"},
             )
             return UPDATED
@@ -430,7 +435,7 @@ class _Run:
             entity_type="person",
             entity_id=person_id,
             operation="upsert",
-            payload=snapshot(SimpleNamespace(**row), PERSON_FIELDS),
+            payload=snapshot_values(row, PERSON_FIELDS),
             detail={"name": row["name"], "source": "roster"},
         )
         self._derive(person_id, row["birth_date"])
@@ -460,21 +465,21 @@ class _Run:
                 "operator_id": self.actor.operator_id,
             }
             self.writer.update_coverage(person_id, line, values)
-            row = SimpleNamespace(
-                id=coverage_id(person_id, line),
-                person_id=person_id,
-                line=line,
-                insured_where=None,
-                note=None,
+            row = {
+                "id": coverage_id(person_id, line),
+                "person_id": person_id,
+                "line": line,
+                "insured_where": None,
+                "note": None,
                 **values,
-            )
+            }
             self.writer.change(
                 action="coverage.derive",
                 entity_type="coverage",
-                entity_id=row.id,
+                entity_id=row["id"],
                 operation="upsert",
-                payload=WIRE["coverage"].snapshot(row),
-                detail={"line": line, "status": row.status, "source": row.source},
+                payload=WIRE["coverage"].snapshot_values(row),
+                detail={"line": line, "status": row["status"], "source": row["source"]},
             )
 
     # -- the end -------------------------------------------------------------------------

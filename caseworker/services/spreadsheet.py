@@ -395,15 +395,18 @@ def _sheet_rows(book: _Book, title: str) -> Iterator[list[Any]]:
     from openpyxl.utils.datetime import from_excel
 
     strings, dates, epoch = book.strings, book.dates, book.epoch
+    sheet_data, row_tag, cell_tag = _NS + "sheetData", _NS + "row", _NS + "c"
+    value_tag, inline_tag = _NS + "v", _NS + "is"
+    columns: dict[str, int] = {}  # "AB" → 27: a sheet has few column letters
     expected = 1
     with book.archive.open(book.sheets[title]) as source:
         data = None
         for event, element in ElementTree.iterparse(source, events=("start", "end")):
             if event == "start":
-                if element.tag == _NS + "sheetData":
+                if element.tag == sheet_data:
                     data = element
                 continue
-            if element.tag != _NS + "row":
+            if element.tag != row_tag:
                 continue
             number = int(element.get("r") or expected)
             while expected < number:
@@ -412,18 +415,26 @@ def _sheet_rows(book: _Book, title: str) -> Iterator[list[Any]]:
             expected = number + 1
             row: list[Any] = []
             for cell in element:
-                if cell.tag != _NS + "c":
+                if cell.tag != cell_tag:
                     continue
                 ref = cell.get("r")
-                column = _column_index(_LETTERS.match(ref).group().encode()) if ref else len(row)
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = _column_index(
+                            _LETTERS.match(ref).group().encode()
+                        )
+                else:
+                    column = len(row)
                 if column > len(row):
                     row.extend([None] * (column - len(row)))
                 kind = cell.get("t", "n")
                 if kind == "inlineStr":
-                    found = cell.find(_NS + "is")
+                    found = cell.find(inline_tag)
                     value: Any = _string(found) if found is not None else None
                 else:
-                    found = cell.find(_NS + "v")
+                    found = cell.find(value_tag)
                     raw = found.text if found is not None else None
                     if raw is None:
                         value = None
@@ -593,6 +604,10 @@ def text(value: Any) -> str:
     """A cell as text: NFKC (full-width digits and letters), spaces trimmed, no leading '."""
     if value is None:
         return ""
+    if type(value) is str and value.isascii():
+        # Most cells: NFKC leaves ASCII as it is and there is no zero-width space to drop.
+        result = value.strip()
+        return result[1:].strip() if result.startswith("'") else result
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():

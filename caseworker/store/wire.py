@@ -8,6 +8,7 @@ reads too without the client's models.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,17 @@ def snapshot(row: Any, fields: tuple[str, ...], *, versioned: bool = True) -> di
     """The named fields of ``row`` plus its id (and version): an outbox payload."""
     values = {name: getattr(row, name) for name in fields} | {"id": row.id}
     return values | {"version": row.version} if versioned else values
+
+
+def snapshot_values(
+    values: Mapping[str, Any], fields: tuple[str, ...], *, versioned: bool = True
+) -> dict[str, Any]:
+    """``snapshot`` of a row given as its column values (the bulk path's dicts)."""
+    taken = {name: values[name] for name in fields}
+    taken["id"] = values["id"]
+    if versioned:
+        taken["version"] = values["version"]
+    return taken
 
 
 def apply_fields(
@@ -62,6 +74,9 @@ class EntityWire:
 
     def snapshot(self, row: Any) -> dict[str, Any]:
         return snapshot(row, self.shape.fields, versioned=self.shape.versioned)
+
+    def snapshot_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return snapshot_values(values, self.shape.fields, versioned=self.shape.versioned)
 
     def apply(self, session: Session, row: Any, payload: dict[str, Any]) -> None:
         apply_fields(session, row, payload, self.shape.fields)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from caseworker.services.bulk_write import BulkWriter
 from caseworker.services.centre import OpenSession
+from caseworker.store.counters import STATEMENTS
 from caseworker.store.models import BulkPerson
 from tests.services.test_bulk_write import _people, _write
 from tests.upstream.harness import new_centre
@@ -99,5 +100,25 @@ def test_a_status_row_outside_a_bulk_write_is_counted_by_its_triggers(tmp_path: 
         recount = _read(session, RECOUNT)
         assert counted["coverage_tally"] == recount["coverage_tally"]
         assert counted["worklist_tally"] == recount["worklist_tally"]
+    finally:
+        session.close()
+
+
+def test_a_send_is_counted_from_its_own_people_not_by_scanning_every_status_row(
+    tmp_path: Path,
+) -> None:
+    """Each send walks the new people's list and looks their rows up: the cost of a send stays
+    that of its own people however large the store has grown (a scan of ``coverage_status``
+    per send made a large import quadratic)."""
+    session = new_centre(tmp_path / "c")
+    try:
+        _write_people(session, set_based=True)  # a store with rows, as the planner then sees it
+        with session.database.writing() as db:
+            for statement in STATEMENTS[:-1]:
+                plan = [row[-1] for row in db.execute(text("EXPLAIN QUERY PLAN " + statement))]
+                scans = [step for step in plan if step.startswith("SCAN")]
+                walked = [s for s in scans if not s.startswith("SCAN (subquery")]
+                assert walked and all(step == "SCAN b" for step in walked), plan
+                assert any("SEARCH s USING" in step and "person_id=?" in step for step in plan)
     finally:
         session.close()

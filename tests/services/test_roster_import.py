@@ -3,6 +3,8 @@ only, a dry run, a cancel; the same person twice, another centre's person, villa
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,13 +13,20 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from caseworker.domain.audit_chain import canonical_json, to_jsonable
+from caseworker.domain.coverage import coverage_id
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import OpenSession, login, setup_centre
 from caseworker.services.errors import PermissionDenied, ServiceError
 from caseworker.services.journal import verify_audit_chain
 from caseworker.services.registry import person_detail, search
-from caseworker.services.roster_import import ImportCancelled, ImportOptions, import_roster
+from caseworker.services.roster_import import (
+    CHUNK,
+    ImportCancelled,
+    ImportOptions,
+    import_roster,
+)
 from caseworker.store.models import (
     AuditEntry,
     CoverageStatus,
@@ -27,6 +36,7 @@ from caseworker.store.models import (
     OutboxEntry,
     Person,
 )
+from caseworker.store.wire import WIRE
 from tests.prepared import prepared_centre
 from tests.visit_data import CENTRE, OTHER_TOWNSHIP_VILLAGE, VILLAGE_A
 
@@ -162,6 +172,46 @@ def test_a_row_already_in_the_registry_is_updated_not_duplicated(
     assert [p.id_number for p in search(admin.database, WIFE)] == [WIFE]
 
 
+def test_each_payload_is_the_stored_row_and_its_audit_entry_hashes_it_as_stored(
+    admin: OpenSession, tmp_path: Path
+) -> None:
+    """The bulk path snapshots rows from their values, not the models: what it sends is what
+    the store's own snapshot of the row says, and each change's audit entry carries the hash
+    of the payload as the outbox stores it (created, derived and updated alike)."""
+    with admin.database.reading() as db:
+        first_seq = db.scalar(select(func.coalesce(func.max(OutboxEntry.seq), 0)))
+    _import(admin, _roster(tmp_path / "r.xlsx", _rows()))
+    changed = _rows()
+    changed[1][5] = "13900001111"
+    _import(admin, _roster(tmp_path / "r2.xlsx", changed))
+    models = {"person": Person, "household": Household}
+    with admin.database.reading() as db:
+        sent = db.scalars(select(OutboxEntry).where(OutboxEntry.seq > first_seq)).all()
+        assert (
+            sorted(o.entity_type for o in sent) == ["coverage"] + ["household"] * 2 + ["person"] * 5
+        )
+        latest: dict[object, OutboxEntry] = {o.entity_id: o for o in sent}  # in seq order
+        for entry in latest.values():
+            if entry.entity_type == "coverage":
+                person_id = uuid.UUID(entry.payload["person_id"])
+                row = db.get(CoverageStatus, (person_id, entry.payload["line"]))
+                assert row is not None and coverage_id(row.person_id, row.line) == entry.entity_id
+                expected = WIRE["coverage"].snapshot(row) | {"id": entry.entity_id}
+            else:
+                stored = db.get(models[entry.entity_type], entry.entity_id)
+                expected = WIRE[entry.entity_type].snapshot(stored)
+            assert entry.payload == to_jsonable(expected), entry.entity_type
+        audited = {
+            a.detail["outbox_id"]: a.detail["payload_sha256"]
+            for a in db.scalars(select(AuditEntry).where(AuditEntry.action != "audit.checkpoint"))
+            if "outbox_id" in a.detail
+        }
+        for entry in sent:
+            digest = hashlib.sha256(canonical_json(entry.payload)).hexdigest()
+            assert audited[str(entry.id)] == digest
+        assert verify_audit_chain(db).ok
+
+
 def test_one_bad_row_and_nothing_is_imported_with_the_report_saying_why(
     admin: OpenSession, tmp_path: Path
 ) -> None:
@@ -218,7 +268,7 @@ def test_a_cancel_rolls_back_the_rows_already_written(admin: OpenSession, tmp_pa
             "街西村",
             f"{n}号",
         ]
-        for n in range(1, 1201)
+        for n in range(1, 2 * CHUNK + 201)  # two chunks and part of a third
     ]
     asked = []
 
