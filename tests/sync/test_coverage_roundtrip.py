@@ -348,6 +348,9 @@ def test_a_status_under_another_id_is_rejected(township: Township):
 
 def test_a_replayed_batch_gets_the_same_answer_and_doubles_nothing(township: Township):
     t = township
+    # B up to date first: the module's centres are shared, and this test may run first (or
+    # alone, on a worker of its own), when B's first pull would bring everything A sent.
+    run_sync(t.b.database, retry=FAST_RETRY)
     device = Device(t.a, t.server)
     version = _versions(t.a, t.surveyed)["pension"] + 1
     record = device.record(
@@ -384,6 +387,10 @@ def test_a_pull_never_overwrites_an_unsent_status(township: Township):
     """B's pull skips a status B has not settled (here: A's own pull of a page naming a
     status A changed and has not sent); the next page once sent applies."""
     t = township
+    # A's statuses at the county and B up to date first (the module's centres are shared, and
+    # this test may run first, or alone on a worker of its own).
+    run_sync(t.a.database, retry=FAST_RETRY)
+    run_sync(t.b.database, retry=FAST_RETRY)
     record_answers(
         t.a.database,
         t.a.actor,
