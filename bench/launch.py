@@ -64,9 +64,8 @@ def _bare(started: float) -> list[str]:
     return [sys.executable, "-c", BARE, str(started)]
 
 
-def timed(command: Command, code_root: Path) -> tuple[float, float | None]:
-    """Seconds from just before the process is spawned to its usable window, and the CPU
-    seconds it used until then (None from a probe that does not say)."""
+def _probe_output(command: Command, code_root: Path) -> list[str]:
+    """What a probe printed, spawned just after the clock it is given."""
     started = time.time()
     env = {
         **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
@@ -76,42 +75,32 @@ def timed(command: Command, code_root: Path) -> tuple[float, float | None]:
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
     }
     output = subprocess.run(
-        command(started),
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=code_root,
+        command(started), capture_output=True, text=True, check=True, env=env, cwd=code_root
     ).stdout.split()
     assert output[-1] == "1", "the window was not usable"
+    return output
+
+
+def timed(command: Command, code_root: Path) -> tuple[float, float | None]:
+    """Seconds from just before the process is spawned to its usable window, and the CPU
+    seconds it used until then (None from a probe that does not say)."""
+    output = _probe_output(command, code_root)
     return float(output[0]), float(output[1]) if len(output) > 2 else None
 
 
-def probe_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
+def probe_command(
+    data_dir: Path,
+    *,
+    probe: str = "launch_probe.py",
+    user: str = "admin",
+    password: str = "demo",
+) -> Command:
     def command(started: float) -> list[str]:
         # This checkout's probe (run as a file, so its folder, not the checkout, is first on
         # the path) times each checkout's code the same way.
         return [
             sys.executable,
-            str(HERE / "bench" / "launch_probe.py"),
-            "--started",
-            str(started),
-            "--data-dir",
-            str(data_dir),
-            "--user",
-            user,
-            "--password",
-            password,
-        ]
-
-    return command
-
-
-def phases_command(data_dir: Path, *, user: str = "admin", password: str = "demo") -> Command:
-    def command(started: float) -> list[str]:
-        return [
-            sys.executable,
-            str(HERE / "bench" / "launch_phases_probe.py"),
+            str(HERE / "bench" / probe),
             "--started",
             str(started),
             "--data-dir",
@@ -127,18 +116,7 @@ def phases_command(data_dir: Path, *, user: str = "admin", password: str = "demo
 
 def timed_phases(command: Command, code_root: Path) -> list[float]:
     """The phases probe's figures: dialog, typing, after_enter, cpu."""
-    started = time.time()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-        "PYTHONPYCACHEPREFIX": str(PYCACHE),
-        "PYTHONPATH": str(code_root),
-        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-    }
-    output = subprocess.run(
-        command(started), capture_output=True, text=True, check=True, env=env, cwd=code_root
-    ).stdout.split()
-    assert output[-1] == "1", "the window was not usable"
-    return [float(value) for value in output[:4]]
+    return [float(value) for value in _probe_output(command, code_root)[:4]]
 
 
 def persons_in(data_dir: Path) -> int:
@@ -165,11 +143,11 @@ def main() -> None:
     persons = persons_in(args.data_dir)
     probe = probe_command(args.data_dir)
     runs: dict[str, list[tuple[float, float | None]]] = {"bare": [], "after": [], "before": []}
-    phases = phases_command(args.data_dir)
+    phases = probe_command(args.data_dir, probe="launch_phases_probe.py")
     phase_runs: list[list[float]] = []
     # Warm the file cache and compile the bytecode once, so the first run is not an outlier.
     timed(probe, HERE)
-    timed_phases(phases_command(args.data_dir), HERE)
+    timed_phases(phases, HERE)
     if args.before:
         timed(probe, args.before)
     for _ in range(args.runs):
