@@ -25,10 +25,10 @@ from caseworker.domain.audit_chain import GENESIS_HASH
 from caseworker.sync.protocol import DEVICE_REVOKED
 from caseworker.upstream.audit_chain import ENTRY, HEAD, KEY, current_head
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import Refused
-from caseworker.upstream.models import CountyAudit, Device, DeviceAuditSuperseded
+from caseworker.upstream.models import Device, DeviceAuditSuperseded
 
-AUDIT = CountyAudit.__table__
 SUPERSEDED = DeviceAuditSuperseded.__table__
 ACTION = "device.audit_reanchored"
 
@@ -167,34 +167,31 @@ def accept_device_loss(
             .order_by(ENTRY.c.seq)
         ).all()
         now = datetime.now(UTC)
-        decision = conn.execute(
-            insert(AUDIT)
-            .values(
-                at=now,
-                actor=who,
-                action=ACTION,
-                subject_id=device_id,
-                detail={
-                    "centre_code": device.centre_code,
-                    "device_number": device.device_number,
-                    "from_seq": from_seq,
-                    "expected_prev_hash": anchor_hash,
-                    "previous_head": {"seq": held, "hash": head.hash},
-                    "superseded": [moved[0].seq, moved[-1].seq] if moved else None,
-                    "keys_dropped": [
-                        {
-                            "operator_id": str(k.operator_id),
-                            "username": k.username,
-                            "valid_from_seq": k.valid_from_seq,
-                            "public_key": base64.b64encode(k.public_key).decode(),
-                        }
-                        for k in dropped_keys
-                    ],
-                    "note": why,
-                },
-            )
-            .returning(AUDIT.c.seq)
-        ).scalar_one()
+        decision = record_decision(
+            conn,
+            at=now,
+            actor=who,
+            action=ACTION,
+            subject_id=device_id,
+            detail={
+                "centre_code": device.centre_code,
+                "device_number": device.device_number,
+                "from_seq": from_seq,
+                "expected_prev_hash": anchor_hash,
+                "previous_head": {"seq": held, "hash": head.hash},
+                "superseded": [moved[0].seq, moved[-1].seq] if moved else None,
+                "keys_dropped": [
+                    {
+                        "operator_id": str(k.operator_id),
+                        "username": k.username,
+                        "valid_from_seq": k.valid_from_seq,
+                        "public_key": base64.b64encode(k.public_key).decode(),
+                    }
+                    for k in dropped_keys
+                ],
+                "note": why,
+            },
+        )
         if moved:
             conn.execute(
                 insert(SUPERSEDED),

@@ -21,8 +21,8 @@ from sqlalchemy import insert
 from caseworker.upstream.audit_chain import ACCEPTANCE
 from caseworker.upstream.chain_reset import registered_device, required_text
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import Refused
-from caseworker.upstream.models import CountyAudit
 
 ACTION = "device.key_accepted"
 _FINGERPRINT = re.compile(r"[0-9a-f]{4}(-[0-9a-f]{4}){3}")
@@ -66,22 +66,19 @@ def accept_key(
         conn = session.connection()
         device = registered_device(conn, device_id)
         now = datetime.now(UTC)
-        decision = conn.execute(
-            insert(CountyAudit.__table__)
-            .values(
-                at=now,
-                actor=who,
-                action=ACTION,
-                subject_id=device_id,
-                detail={
-                    "centre_code": device.centre_code,
-                    "device_number": device.device_number,
-                    "username": operator,
-                    "fingerprint": confirmed,
-                },
-            )
-            .returning(CountyAudit.__table__.c.seq)
-        ).scalar_one()
+        decision = record_decision(
+            conn,
+            at=now,
+            actor=who,
+            action=ACTION,
+            subject_id=device_id,
+            detail={
+                "centre_code": device.centre_code,
+                "device_number": device.device_number,
+                "username": operator,
+                "fingerprint": confirmed,
+            },
+        )
         conn.execute(
             insert(ACCEPTANCE).values(
                 device_id=device_id,

@@ -17,16 +17,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from caseworker.upstream.chain_reset import registered_device, required_text
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import Refused
-from caseworker.upstream.models import CountyAudit, Device
+from caseworker.upstream.models import Device
 
 ACTION = "device.revoked"
-AUDIT = CountyAudit.__table__
 DEVICES = Device.__table__
 ACTOR_MAX = 60  # county_audit.actor and device.revoked_by
 
@@ -79,22 +79,19 @@ def revoke_in(conn: Connection, device_id: uuid.UUID, who: str, why: str) -> Rev
         .where(DEVICES.c.id == device_id)
         .values(revoked_at=now, revoked_by=who, revoke_note=why)
     )
-    decision = conn.execute(
-        insert(AUDIT)
-        .values(
-            at=now,
-            actor=who,
-            action=ACTION,
-            subject_id=device_id,
-            detail={
-                "centre_code": device.centre_code,
-                "device_number": device.device_number,
-                "name": device.name,
-                "note": why,
-            },
-        )
-        .returning(AUDIT.c.seq)
-    ).scalar_one()
+    decision = record_decision(
+        conn,
+        at=now,
+        actor=who,
+        action=ACTION,
+        subject_id=device_id,
+        detail={
+            "centre_code": device.centre_code,
+            "device_number": device.device_number,
+            "name": device.name,
+            "note": why,
+        },
+    )
     return Revoked(
         device_id,
         device.centre_code,

@@ -26,6 +26,7 @@ from caseworker.domain.errors import InvalidValue
 from caseworker.domain.ids import mask_id_number, parse_id_number
 from caseworker.sync.protocol import TransferRequest, TransferStatus
 from caseworker.upstream.db import UpstreamDb
+from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import (
     REGISTRY,
     Refused,
@@ -36,11 +37,10 @@ from caseworker.upstream.intake import (
     verify,
 )
 from caseworker.upstream.locks import lock_key, lock_keys
-from caseworker.upstream.models import Centre, CountyAudit, Coverage, Enrolment, Person, Transfer
+from caseworker.upstream.models import Centre, Coverage, Enrolment, Person, Transfer
 
 MAX_REQUEST_BYTES = 4096
 TRANSFER = Transfer.__table__
-AUDIT = CountyAudit.__table__
 PERSON = Person.__table__
 ENROLMENT = Enrolment.__table__
 COVERAGE = Coverage.__table__
@@ -68,10 +68,8 @@ def _status(conn: Connection, row: Any) -> TransferStatus:
 def _audit(
     conn: Connection, actor: str, action: str, subject: uuid.UUID, detail: dict[str, Any]
 ) -> None:
-    conn.execute(
-        insert(AUDIT).values(
-            at=datetime.now(UTC), actor=actor, action=action, subject_id=subject, detail=detail
-        )
+    record_decision(
+        conn, at=datetime.now(UTC), actor=actor, action=action, subject_id=subject, detail=detail
     )
 
 
