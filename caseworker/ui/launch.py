@@ -3,8 +3,9 @@
 
 ``preload``: the login needs SQLAlchemy and the models (their mappers configured), the main
 window its own module and the page's it opens on (``main_window.landing_module``; the other
-pages' modules load when those pages are first shown). Started as the login dialog opens, they load while the password
-is typed and the key is derived (argon2 releases the interpreter). Importing on another thread
+pages' modules load when those pages are first shown). Started once the login dialog is
+painted (``show_then_preload``), they load while the password is typed and the key is derived
+(argon2 releases the interpreter). Importing on another thread
 is safe: Python's import locks serialise it with the UI thread, and nothing here creates a
 widget.
 
