@@ -25,7 +25,7 @@ from caseworker.domain.audit_chain import GENESIS_HASH
 from caseworker.sync.protocol import DEVICE_REVOKED
 from caseworker.upstream.audit_chain import ENTRY, HEAD, KEY, current_head
 from caseworker.upstream.db import UpstreamDb
-from caseworker.upstream.decisions import record_decision
+from caseworker.upstream.decisions import ACTOR_MAX, record_decision
 from caseworker.upstream.intake import Refused
 from caseworker.upstream.models import Device, DeviceAuditSuperseded
 
@@ -57,16 +57,22 @@ def parse_device_id(text: str) -> uuid.UUID:
         ) from None
 
 
-def required_text(value: str, option: str, what: str, what_en: str) -> str:
+def required_text(value: str, option: str, what: str, what_en: str, *, limit: int = 200) -> str:
     text = value.strip()
-    if not text or len(text) > 200:
+    if not text or len(text) > limit:
         raise Refused(
             400,
             f"{option}_required",
-            f"请用 --{option} 写明{what}（200字以内）。",
-            f"Give {what_en} with --{option} (up to 200 characters).",
+            f"请用 --{option} 写明{what}（{limit}字以内）。",
+            f"Give {what_en} with --{option} (up to {limit} characters).",
         )
     return text
+
+
+def decider(by: str) -> str:
+    """``--by``, who decides, as the county audit keeps it (a longer name failed on
+    PostgreSQL, whose column is ``ACTOR_MAX`` characters)."""
+    return required_text(by, "by", "处理人姓名", "who decides", limit=ACTOR_MAX)
 
 
 def registered_device(
@@ -100,7 +106,7 @@ def accept_device_loss(
     db: UpstreamDb, device_id: uuid.UUID, from_seq: int, by: str, note: str
 ) -> Reanchored:
     """Make the device's entry ``from_seq`` its chain head again, in one transaction."""
-    who = required_text(by, "by", "处理人姓名", "who decides")
+    who = decider(by)
     why = required_text(
         note, "note", "原因（例如中心报告的损失）", "why (the loss the centre reported)"
     )

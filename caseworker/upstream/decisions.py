@@ -12,6 +12,8 @@ from sqlalchemy import Connection, insert
 from caseworker.upstream.models import CountyAudit
 
 AUDIT = CountyAudit.__table__
+# Who decides (``--by``) is kept in ``county_audit.actor``: no longer than that column.
+ACTOR_MAX: int = AUDIT.c.actor.type.length
 
 
 def record_decision(

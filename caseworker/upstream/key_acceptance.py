@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert
 
 from caseworker.upstream.audit_chain import ACCEPTANCE
-from caseworker.upstream.chain_reset import registered_device, required_text
+from caseworker.upstream.chain_reset import decider, registered_device, required_text
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import Refused
@@ -59,7 +59,7 @@ def accept_key(
 ) -> KeyAccepted:
     """Record that the county confirmed ``username``'s new key on the device, in one
     transaction with its county audit row."""
-    who = required_text(by, "by", "处理人姓名", "who decides")
+    who = decider(by)
     operator = required_text(username, "operator", "操作员用户名", "the operator's username")
     confirmed = parse_fingerprint(fingerprint)
     with db.writing() as session:

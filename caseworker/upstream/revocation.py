@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from caseworker.upstream.chain_reset import registered_device, required_text
+from caseworker.upstream.chain_reset import decider, registered_device, required_text
 from caseworker.upstream.db import UpstreamDb
 from caseworker.upstream.decisions import record_decision
 from caseworker.upstream.intake import Refused
@@ -28,7 +28,6 @@ from caseworker.upstream.models import Device
 
 ACTION = "device.revoked"
 DEVICES = Device.__table__
-ACTOR_MAX = 60  # county_audit.actor and device.revoked_by
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,7 @@ class Revoked:
 
 def revoke_device(db: UpstreamDb, device_id: uuid.UUID, by: str, note: str) -> Revoked:
     """Revoke the device for good, with its county audit row, in one transaction."""
-    who = required_text(by, "by", "处理人姓名", "who decides")
-    if len(who) > ACTOR_MAX:
-        raise Refused(
-            400,
-            "by_too_long",
-            f"--by 处理人姓名最多 {ACTOR_MAX} 个字。",
-            f"--by is at most {ACTOR_MAX} characters.",
-        )
+    who = decider(by)
     why = required_text(
         note, "note", "停用原因（例如电脑被盗、报废）", "why (e.g. the computer was stolen)"
     )

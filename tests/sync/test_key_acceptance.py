@@ -185,6 +185,8 @@ def test_accept_key_refuses_bad_input_and_records_nothing(server: Server, tmp_pa
         (device_id, "1a2b-3c4d-5e6f-7a8b-9c0d", "admin", "李明", "16位十六进制"),
         (device_id, "1a2b-3c4d-5e6f-7a8b", " ", "李明", "--operator"),
         (device_id, "1a2b-3c4d-5e6f-7a8b", "admin", " ", "--by"),
+        # Longer than the county audit keeps (PostgreSQL refused it with a traceback).
+        (device_id, "1a2b-3c4d-5e6f-7a8b", "admin", "李" * 61, "60字以内"),
     ):
         result = _run_accept(server, device, fingerprint, operator, by)
         assert result.returncode == 1, (device, fingerprint, result.stderr)
