@@ -155,6 +155,27 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(pid: int) -> float | None:
+    """CPU seconds of a process and of its descendants still running (a server's workers),
+    or None when the process is gone."""
+    own = process_cpu(pid)
+    if own is None:
+        return None
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = own, list(parents.get(pid, []))
+    while todo:
+        child = todo.pop()
+        total += process_cpu(child) or 0.0
+        todo += parents.get(child, [])
+    return total
+
+
 def one_run(records: int, work: Path) -> dict[str, float]:
     client_schema, client_url = fresh_schema()
     intake_schema, intake_url = fresh_schema()

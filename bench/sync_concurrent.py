@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
 from bench import emit
-from bench.sync import PG, drop_schema, fresh_schema, process_cpu, write_outbox
+from bench.sync import PG, drop_schema, fresh_schema, tree_cpu, write_outbox
 from caseworker.domain.ids import make_id_number
 from caseworker.paths import DataPaths
 from caseworker.services.centre import setup_centre
@@ -248,9 +248,9 @@ def one_run(devices: list[Device], seconds: float, workers: int = 1) -> dict:
         server = Server(url, serve_args=("--workers", str(workers)) if workers > 1 else ()).start()
         try:
             pid = server.process.pid  # type: ignore[union-attr]
-            cpu = process_cpu(pid)
+            cpu = tree_cpu(pid)  # the supervisor and its workers
             outcomes, sent, wall = upload(server, devices, seconds)
-            after = process_cpu(pid)
+            after = tree_cpu(pid)
             server_cpu = None if cpu is None or after is None else round(after - cpu, 2)
         finally:
             server.stop()

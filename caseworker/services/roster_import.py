@@ -170,6 +170,8 @@ def import_roster(
                 run.chunk(chunk)
                 if progress is not None:
                     progress(run.rows, layout.estimated_rows)
+            if cancelled is not None and cancelled():
+                raise ImportCancelled  # during the last chunk: still before anything is kept
             run.writer.flush()
             keep = not options.dry_run and (run.counts[REJECTED] == 0 or options.valid_only)
             result = run.result(written=keep)

@@ -289,6 +289,27 @@ def test_a_cancel_rolls_back_the_rows_already_written(admin: OpenSession, tmp_pa
     assert len(asked) == 3 and _counts(admin) == before
 
 
+def test_a_cancel_during_the_last_chunk_keeps_nothing(admin: OpenSession, tmp_path: Path) -> None:
+    rows = _rows()  # one chunk: the cancel comes while it is written, before the commit
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    before = _counts(admin)
+    with pytest.raises(ImportCancelled):
+        import_roster(
+            admin.database,
+            admin.actor,
+            _roster(tmp_path / "r.xlsx", rows),
+            ImportOptions(),
+            cancelled=cancelled,
+            today=TODAY,
+        )
+    assert len(asked) == 2 and _counts(admin) == before
+
+
 def test_the_same_person_twice_in_one_file_is_rejected_naming_the_first_row(
     admin: OpenSession, tmp_path: Path
 ) -> None:
