@@ -223,7 +223,7 @@ def test_the_command_line_records_lists_and_refuses_clearly(server: Server):
         ("not-a-device", (), 1, "Not a device id"),
         (kept.device_id, ("--by", " ", "--note", "x"), 1, "--by"),
         (kept.device_id, ("--by", "李明", "--note", " "), 1, "--note"),
-        (kept.device_id, ("--by", "李" * 61, "--note", "x"), 1, "at most 60"),
+        (kept.device_id, ("--by", "李" * 61, "--note", "x"), 1, "up to 60"),
     ):
         result = revoke(server, device, *extra)
         assert result.returncode == code, (device, extra, result.stderr)

@@ -133,7 +133,7 @@ class PaymentDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumHeight(200)
+        scroll.setMinimumHeight(scaled(200))  # as many lines at a larger text size
 
         self.total = QLabel()
         self.total.setObjectName("paymentTotal")
