@@ -1,7 +1,8 @@
 """What the first screen after login shows, in one read: the status bar's pending uploads and
 last sync, the worklists' counts on the front desk, and what a supervisor sent back to this
-operator. The main window asks once at launch and again whenever something was saved (and
-every minute), instead of one reading per place a figure shows."""
+operator. They come inside the home page's one reading (``services.home.home_figures``), which
+the main window asks for at launch and again whenever something was saved (and every minute),
+instead of one reading per place a figure shows."""
 
 from __future__ import annotations
 
@@ -25,11 +26,6 @@ class FrontPage:
     last_sync: datetime | None  # the last successful sync, UTC
     worklist_counts: dict[str, int]  # {kind: rows}, as ``worklists.counts``
     returned: list[ReviewItem]  # as ``review.returned_to``
-
-
-def front_page(database: Database, actor: Actor, day: date) -> FrontPage:
-    with database.reading() as session:
-        return FrontPage(**front_page_fields(session, database, actor, day))
 
 
 def front_page_fields(

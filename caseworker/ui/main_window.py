@@ -672,7 +672,8 @@ class MainWindow(QMainWindow):
     # -- status bar -----------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
-        """The front page's figures, in one reading on the runner (``services.front_page``)."""
+        """The first screen's figures (今日's, the status bar's, the front desk's), in one reading
+        on the runner (``services.home.home_figures``)."""
         database, actor, day = self.session.database, self.session.actor, self.today()
 
         def job(control: object) -> HomeFigures:
