@@ -22,11 +22,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,7 +46,7 @@ from caseworker.ui.icons import icon
 from caseworker.ui.models.payments import method_label
 from caseworker.ui.style import scaled, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner, add_dialog_buttons
+from caseworker.ui.widgets.common import Banner, add_dialog_buttons, scrolling
 from caseworker.ui.widgets.scheme_chooser import yuan
 
 
@@ -128,10 +126,7 @@ class PaymentDialog(QDialog):
         holder = QWidget()
         holder.setObjectName("paymentLines")
         holder.setLayout(self.lines)
-        scroll = QScrollArea()
-        scroll.setWidget(holder)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = scrolling("paymentScroll", holder)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(scaled(200))  # as many lines at a larger text size
 

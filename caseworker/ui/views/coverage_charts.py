@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from caseworker.services.worklist_spec import WorklistSpec
 from caseworker.ui.i18n import current_language, message_for
 from caseworker.ui.style import set_role, set_tone
 from caseworker.ui.tasks import Task, TaskControl, TaskRunner
-from caseworker.ui.widgets.common import shortcut_button
+from caseworker.ui.widgets.common import scrolling, shortcut_button
 from caseworker.ui.widgets.figure_chart import FigureChart
 
 
@@ -139,11 +138,7 @@ class CoveragePicture(QWidget):
         self.grid_holder = QWidget()
         self.grid = QGridLayout(self.grid_holder)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("coverageCharts")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.grid_holder)
+        self.scroll = scrolling("coverageCharts", self.grid_holder)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +37,7 @@ from caseworker.ui.drafts import DraftStore
 from caseworker.ui.icons import icon
 from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
-from caseworker.ui.widgets.common import Banner
+from caseworker.ui.widgets.common import Banner, scrolling
 from caseworker.ui.widgets.document_checklist import DocumentChecklist
 from caseworker.ui.widgets.enrolment_drafts import DRAFT_DELAY_MS, EnrolmentDrafts
 from caseworker.ui.widgets.enrolment_saving import EnrolmentSaving
@@ -107,11 +106,7 @@ class EnrolmentForm(EnrolmentDrafts, EnrolmentSaving, QWidget):
         columns.addLayout(right, 9)
         body = QWidget()
         body.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setObjectName("formScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scrolling("formScroll", body)
 
         self.save_button = QPushButton(icon("save"), self.tr("保存（Ctrl+S）"))
         self.save_button.setObjectName("saveButton")

@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from caseworker.ui.i18n import in_language
 from caseworker.ui.icons import icon, status_icon
 from caseworker.ui.style import set_role
 from caseworker.ui.tasks import TaskRunner
+from caseworker.ui.widgets.common import scrolling
 
 if TYPE_CHECKING:
     from caseworker.services.home import DayWork, HomeFigures
@@ -119,11 +118,7 @@ class HomePage(QWidget):
         column.addWidget(self.lists_box)
         column.addStretch(1)
         # A small screen at a large scale scrolls rather than cuts a section off.
-        scroll = QScrollArea()
-        scroll.setObjectName("homeScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scrolling("homeScroll", body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

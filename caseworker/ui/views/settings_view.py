@@ -10,10 +10,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +22,7 @@ from caseworker.ui.style import current_text_size, set_role, set_tone
 from caseworker.ui.tasks import TaskRunner
 from caseworker.ui.widgets.card_reader_settings import CardReaderBox
 from caseworker.ui.widgets.centre_settings_form import CentreSettingsBox
+from caseworker.ui.widgets.common import scrolling
 from caseworker.ui.widgets.printer_settings import ReceiptPrinterBox
 
 # The keyboard shortcuts listed on the page: marked for lupdate here, translated when shown.
@@ -121,11 +120,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self.centre)
         layout.addWidget(keys_box)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("settingsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        scroll = scrolling("settingsScroll", content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)

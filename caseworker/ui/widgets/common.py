@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStyle,
     QTableView,
@@ -334,6 +335,17 @@ def named_line(name: str, accessible: str, *, secret: bool = False) -> QLineEdit
     if secret:
         line.setEchoMode(QLineEdit.EchoMode.Password)
     return line
+
+
+def scrolling(name: str, body: QWidget) -> QScrollArea:
+    """``body`` in a frameless scroll area that gives it the full width: a page or list that a
+    small screen or a larger text would otherwise cut off scrolls instead."""
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
 
 
 def error_label(name: str) -> QLabel:
